@@ -1,0 +1,164 @@
+/* pnc-bench.c: `pnc bench`: seconds per epoch of the reference setup.
+ *
+ * One epoch = training forward + backward over mc samples, Adam step and
+ * the validation forward (as the PyTorch reference's loop). One core: the
+ * run is a single thread. Reported: median over repeated epochs.
+ */
+#include "pnc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* PyTorch reference, seconds per epoch on this machine class (issue #2). */
+static const struct { const char *name; double seconds; } reference[] = {
+  { "iris", 0.086 },
+  { "seeds", 0.087 },
+  { "breastcancerwisc", 0.104 },
+  { "cardiotocography3clases", 0.206 },
+  { "pendigits", 0.436 },
+};
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+int
+pnc_cmd_bench (int argc, char **argv)
+{
+  char *datasets = g_strdup ("iris,seeds,breastcancerwisc,cardiotocography3clases,pendigits");
+  double eps = 0.1, min_seconds = 1.0;
+  int mc = 20, min_epochs = 21;
+  gboolean json = FALSE;
+  char *hidden = g_strdup ("3");
+  GOptionEntry entries[] = {
+    { "datasets", 'd', 0, G_OPTION_ARG_STRING, &datasets, "Comma list or 'all' (default: the five with a PyTorch reference)", "LIST" },
+    { "epsilon", 'e', 0, G_OPTION_ARG_DOUBLE, &eps, "Variation (default 0.1)", "EPS" },
+    { "mc-train", 0, 0, G_OPTION_ARG_INT, &mc, "Monte Carlo samples per epoch (default 20)", "N" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, "Hidden layer sizes (default 3)", "SIZES" },
+    { "min-epochs", 0, 0, G_OPTION_ARG_INT, &min_epochs, "Timed epochs at least (default 21)", "N" },
+    { "min-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &min_seconds, "Time each dataset at least this long (default 1)", "S" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON list on stdout", NULL },
+    { NULL },
+  };
+  GOptionContext *ctx = g_option_context_new ("- time training epochs");
+  g_option_context_set_summary (ctx,
+    "Seconds per epoch of the reference configuration ([n_features, 3, n_classes],\n"
+    "eps 0.1, 20 MC samples): training forward + backward + Adam step + validation\n"
+    "forward, one thread, median of repeated epochs, next to the PyTorch reference.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  int rc = 1;
+  char **names = NULL;
+  GError *error = NULL;
+  JsonBuilder *b = json_builder_new ();
+  if (!pnc_parse_options (ctx, &argc, &argv))
+    goto out;
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  if (!pnc_parse_hidden (hidden, cfg.hidden, &cfg.n_hidden, &error))
+    {
+      g_printerr ("pnc bench: %s\n", error->message);
+      goto out;
+    }
+  cfg.variation.eps = eps;
+  cfg.mc_train = MAX (mc, 1);
+  cfg.patience = G_MAXINT;
+  cfg.max_epochs = G_MAXINT;
+  names = pnc_parse_datasets (datasets);
+  json_builder_begin_array (b);
+  if (!json)
+    printf ("%-26s %7s %7s %14s %14s %9s\n", "dataset", "n_train", "n_valid",
+            "s/epoch (pnc)", "s/epoch (ref)", "speed-up");
+  for (int i = 0; names[i]; i++)
+    {
+      PnDataset *ds = pn_dataset_open (names[i], NULL, &error);
+      if (ds == NULL)
+        {
+          g_printerr ("pnc bench: %s\n", error->message);
+          goto out;
+        }
+      PnTrainer *tr = pn_trainer_new (&cfg, ds, &error);
+      if (tr == NULL)
+        {
+          g_printerr ("pnc bench: %s\n", error->message);
+          pn_dataset_free (ds);
+          goto out;
+        }
+      for (int w = 0; w < 3; w++)
+        pn_trainer_epoch (tr, NULL);
+      GArray *times = g_array_new (FALSE, FALSE, sizeof (double));
+      gint64 start = g_get_monotonic_time ();
+      while ((int) times->len < min_epochs ||
+             (g_get_monotonic_time () - start) / 1e6 < min_seconds)
+        {
+          gint64 t0 = g_get_monotonic_time ();
+          pn_trainer_epoch (tr, NULL);
+          double dt = (g_get_monotonic_time () - t0) / 1e6;
+          g_array_append_val (times, dt);
+          if (times->len > 100000)
+            break;
+        }
+      qsort (times->data, times->len, sizeof (double), cmp_double);
+      double median = g_array_index (times, double, times->len / 2);
+      double ref = 0;
+      for (gsize k = 0; k < G_N_ELEMENTS (reference); k++)
+        if (strcmp (reference[k].name, ds->name) == 0)
+          ref = reference[k].seconds;
+      if (json)
+        {
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "dataset");
+          json_builder_add_string_value (b, ds->name);
+          json_builder_set_member_name (b, "seconds_per_epoch");
+          json_builder_add_double_value (b, median);
+          json_builder_set_member_name (b, "epochs_timed");
+          json_builder_add_int_value (b, times->len);
+          json_builder_set_member_name (b, "n_train");
+          json_builder_add_int_value (b, ds->n[PN_SPLIT_TRAIN]);
+          json_builder_set_member_name (b, "n_valid");
+          json_builder_add_int_value (b, ds->n[PN_SPLIT_VALID]);
+          if (ref > 0)
+            {
+              json_builder_set_member_name (b, "reference_seconds_per_epoch");
+              json_builder_add_double_value (b, ref);
+              json_builder_set_member_name (b, "speedup");
+              json_builder_add_double_value (b, ref / median);
+            }
+          json_builder_end_object (b);
+        }
+      else
+        {
+          char refs[32] = "-", sp[32] = "-";
+          if (ref > 0)
+            {
+              g_snprintf (refs, sizeof refs, "%.3f", ref);
+              g_snprintf (sp, sizeof sp, "%.0fx", ref / median);
+            }
+          printf ("%-26s %7d %7d %14.6f %14s %9s\n", ds->name, ds->n[PN_SPLIT_TRAIN],
+                  ds->n[PN_SPLIT_VALID], median, refs, sp);
+          fflush (stdout);
+        }
+      g_array_free (times, TRUE);
+      pn_trainer_free (tr);
+      pn_dataset_free (ds);
+    }
+  json_builder_end_array (b);
+  if (json)
+    {
+      JsonNode *root = json_builder_get_root (b);
+      pnc_json_print (root);
+      json_node_unref (root);
+    }
+  rc = 0;
+out:
+  g_object_unref (b);
+  g_clear_error (&error);
+  g_strfreev (names);
+  g_option_context_free (ctx);
+  g_free (datasets);
+  g_free (hidden);
+  return rc;
+}

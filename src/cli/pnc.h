@@ -1,0 +1,50 @@
+/* pnc.h: the pnc command-line tool's commands and shared helpers. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "pn-engine.h"
+
+G_BEGIN_DECLS
+
+typedef int (*PncCommandFunc) (int argc, char **argv);
+
+int pnc_cmd_train (int argc, char **argv);
+int pnc_cmd_bench (int argc, char **argv);
+
+/* "0-9", "3", "0,2,5-7" -> list of non-negative integers. */
+gboolean pnc_parse_int_list (const char *s, GArray *out, GError **error);
+/* "3", "8,4", "" (no hidden layer) -> hidden sizes. */
+gboolean pnc_parse_hidden   (const char *s, int *hidden, int *n_hidden, GError **error);
+/* "all" or a comma-separated list of names or CSV paths. */
+char   **pnc_parse_datasets (const char *s);
+
+/* Parse options; prints the error and usage hint. Returns FALSE on error. */
+gboolean pnc_parse_options  (GOptionContext *ctx, int *argc, char ***argv);
+
+/* JSON out: to stdout (pretty) and/or atomically to a file. */
+void     pnc_json_print     (JsonNode *node);
+gboolean pnc_json_write     (JsonNode *node, const char *path, GError **error);
+
+/* Progress on stderr: a live line on a terminal, plain lines otherwise. */
+typedef struct {
+  gboolean tty;
+  gint64   last_us;
+  gsize    last_len;
+  GMutex   lock;
+} PncProgress;
+
+void pnc_progress_init   (PncProgress *p);
+/* Live status: redrawn in place on a terminal (rate-limited), printed as a
+ * plain line at most every 10 s otherwise. */
+void pnc_progress_status (PncProgress *p, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* A permanent line (a finished run, a warning). */
+void pnc_progress_line   (PncProgress *p, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+void pnc_progress_clear  (PncProgress *p);
+
+/* Set when the user pressed Ctrl-C: long jobs stop cleanly. */
+extern volatile gint pnc_interrupted;
+void pnc_install_sigint  (void);
+
+G_END_DECLS

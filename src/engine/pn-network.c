@@ -1,0 +1,614 @@
+/* pn-network.c: printed-network forward/backward kernels.
+ *
+ * Activations are feature-major (row r of a layer is n contiguous floats,
+ * one per example), so every inner loop runs over examples and vectorises.
+ * Each _forward has its _backward; backward accumulates into GRAD with +=.
+ */
+#include "pn-network.h"
+#include "pn-error.h"
+#include "pn-fastmath.h"
+
+#include <math.h>
+#include <string.h>
+
+struct PnWork {
+  int    max_n;
+  int    n;                          /* examples in the last forward */
+  float *act[PN_MAX_LAYERS + 1];     /* act[l]: size[l] x n; act[0] is the input */
+  float *z[PN_MAX_LAYERS];           /* size[l+1] x n: column voltages */
+  float *tact[PN_MAX_LAYERS];        /* size[l+1] x n: tanh inside ptanh */
+  float *inv[PN_MAX_LAYERS];         /* size[l] x n: inverted inputs */
+  float *tinv[PN_MAX_LAYERS];        /* size[l] x n: tanh inside inv */
+  float *wn[PN_MAX_LAYERS];          /* (size[l] + 2) x size[l+1]: divider weights */
+  float *colsum[PN_MAX_LAYERS];      /* size[l+1]: sum of |g| */
+  unsigned char *rowneg[PN_MAX_LAYERS]; /* size[l] + 1: row has a negative theta */
+  float  bias_t[PN_MAX_LAYERS];      /* tanh inside the bias row's inv */
+  float  bias_inv[PN_MAX_LAYERS];    /* inv(1 V) */
+  float *eta_act, *eta_inv;          /* n_act x 4, n_inv x 4 */
+  float *deta_act, *deta_inv;
+  float *dact_a, *dact_b;            /* max_rows x n */
+  float *dz;                         /* max_rows x n */
+  float *dinv;                       /* max_rows x n */
+  float *dscratch;                   /* n: sink for unneeded input gradients */
+  float *dwn;                        /* max (rows x cols) */
+  gboolean want_deta;
+};
+
+gboolean
+pn_net_init (PnNet *net, int n_in, const int *hidden, int n_hidden, int n_out,
+             const PnCircuits *circuits, GError **error)
+{
+  memset (net, 0, sizeof *net);
+  if (n_hidden < 0 || n_hidden + 1 > PN_MAX_LAYERS)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   "at most %d hidden layers are supported", PN_MAX_LAYERS - 1);
+      return FALSE;
+    }
+  if (n_in < 1 || n_out < 2)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   "a network needs at least 1 input and 2 outputs (got %d, %d)", n_in, n_out);
+      return FALSE;
+    }
+  net->n_layers = n_hidden + 1;
+  net->size[0] = n_in;
+  for (int h = 0; h < n_hidden; h++)
+    {
+      if (hidden[h] < 1 || hidden[h] > 4096)
+        {
+          g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                       "hidden layer %d has %d neurons; use 1 to 4096", h + 1, hidden[h]);
+          return FALSE;
+        }
+      net->size[h + 1] = hidden[h];
+    }
+  net->size[net->n_layers] = n_out;
+  size_t off = 0;
+  int act = 0, inv = 0;
+  for (int l = 0; l < net->n_layers; l++)
+    {
+      net->theta_off[l] = off;
+      off += (size_t) (net->size[l] + 2) * net->size[l + 1];
+      net->act_off[l] = act;
+      act += net->size[l + 1];
+      net->inv_off[l] = inv;
+      inv += net->size[l] + 1;
+    }
+  net->n_theta = off;
+  net->n_act = act;
+  net->n_inv = inv;
+  net->gmin = 0.01f;
+  net->gmax = 10.0f;
+  net->margin = 0.3f;
+  net->T = 0.1f;
+  if (circuits)
+    net->circuits = *circuits;
+  else
+    pn_circuits_init_fixed (&net->circuits);
+  net->n_params = net->n_theta + pn_circuits_n_params (&net->circuits, net);
+  net->n_var = net->n_theta + pn_circuits_n_var (&net->circuits, net);
+  return TRUE;
+}
+
+void
+pn_net_init_params (const PnNet *net, float *params, PnRng *rng)
+{
+  const float eta3 = net->circuits.eta[PN_CIRCUIT_PTANH][2];
+  for (int l = 0; l < net->n_layers; l++)
+    {
+      int ni = net->size[l], no = net->size[l + 1];
+      float *theta = params + net->theta_off[l];
+      for (int i = 0; i < ni + 2; i++)
+        for (int j = 0; j < no; j++)
+          theta[i * no + j] = (float) (0.01 * pn_rng_uniform (rng)) + net->gmin;
+      for (int j = 0; j < no; j++)
+        {
+          theta[(ni + 1) * no + j] += net->gmax;
+          /* bias row: start each column's divider near ptanh's midpoint */
+          float others = 0;
+          for (int i = 0; i < ni + 2; i++)
+            if (i != ni)
+              others += theta[i * no + j];
+          float b = eta3 / (1.0f - eta3) * others;
+          theta[ni * no + j] = b;
+        }
+    }
+  pn_circuits_init_params (&net->circuits, net, params + net->n_theta);
+  pn_net_project (net, params);
+}
+
+void
+pn_net_project (const PnNet *net, float *params)
+{
+  for (size_t i = 0; i < net->n_theta; i++)
+    {
+      float t = params[i];
+      params[i] = t > net->gmax ? net->gmax : t < -net->gmax ? -net->gmax : t;
+    }
+}
+
+PnWork *
+pn_work_new (const PnNet *net, int max_n)
+{
+  PnWork *w = g_new0 (PnWork, 1);
+  w->max_n = max_n;
+  size_t n = (size_t) MAX (max_n, 1);
+  int max_rows = 0;
+  size_t max_cells = 0;
+  for (int l = 0; l <= net->n_layers; l++)
+    max_rows = MAX (max_rows, net->size[l] + 2);
+  for (int l = 0; l < net->n_layers; l++)
+    {
+      int ni = net->size[l], no = net->size[l + 1];
+      w->act[l + 1] = g_new (float, no * n);
+      w->z[l] = g_new (float, no * n);
+      w->tact[l] = g_new (float, no * n);
+      w->inv[l] = g_new (float, ni * n);
+      w->tinv[l] = g_new (float, ni * n);
+      w->wn[l] = g_new (float, (size_t) (ni + 2) * no);
+      w->colsum[l] = g_new (float, no);
+      w->rowneg[l] = g_new0 (unsigned char, ni + 1);
+      max_cells = MAX (max_cells, (size_t) (ni + 2) * no);
+    }
+  w->eta_act = g_new (float, 4 * (size_t) net->n_act);
+  w->eta_inv = g_new (float, 4 * (size_t) net->n_inv);
+  w->deta_act = g_new (float, 4 * (size_t) net->n_act);
+  w->deta_inv = g_new (float, 4 * (size_t) net->n_inv);
+  w->dact_a = g_new (float, max_rows * n);
+  w->dact_b = g_new (float, max_rows * n);
+  w->dz = g_new (float, max_rows * n);
+  w->dinv = g_new (float, max_rows * n);
+  w->dscratch = g_new (float, n);
+  w->dwn = g_new (float, max_cells);
+  w->want_deta = pn_circuits_n_params (&net->circuits, net) > 0;
+  return w;
+}
+
+void
+pn_work_free (PnWork *w)
+{
+  if (w == NULL)
+    return;
+  for (int l = 0; l < PN_MAX_LAYERS; l++)
+    {
+      g_free (w->act[l + 1]);
+      g_free (w->z[l]);
+      g_free (w->tact[l]);
+      g_free (w->inv[l]);
+      g_free (w->tinv[l]);
+      g_free (w->wn[l]);
+      g_free (w->colsum[l]);
+      g_free (w->rowneg[l]);
+    }
+  g_free (w->eta_act);
+  g_free (w->eta_inv);
+  g_free (w->deta_act);
+  g_free (w->deta_inv);
+  g_free (w->dact_a);
+  g_free (w->dact_b);
+  g_free (w->dz);
+  g_free (w->dinv);
+  g_free (w->dscratch);
+  g_free (w->dwn);
+  g_free (w);
+}
+
+const float *
+pn_work_outputs (const PnWork *w)
+{
+  for (int l = PN_MAX_LAYERS; l > 0; l--)
+    if (w->act[l])
+      return w->act[l];
+  return NULL;
+}
+
+/* Exposed for tests: d(loss)/d(eta) of every instance from the last backward. */
+void pn_work_set_want_deta (PnWork *w, gboolean want);
+const float *pn_work_deta (const PnWork *w, PnCircuitKind kind);
+
+void
+pn_work_set_want_deta (PnWork *w, gboolean want)
+{
+  w->want_deta = want;
+}
+
+const float *
+pn_work_deta (const PnWork *w, PnCircuitKind kind)
+{
+  return kind == PN_CIRCUIT_PTANH ? w->deta_act : w->deta_inv;
+}
+
+/* ---- kernels ----------------------------------------------------------- */
+
+/* out = sign * (e1 + e2 * t), t = tanh((in - e3) * e4), over n examples */
+PN_HOT static void
+curve_forward (const float *restrict in, int n, const float *eta, float sign,
+               float *restrict t_out, float *restrict out)
+{
+  const float e1 = eta[0], e2 = eta[1], e3 = eta[2], e4 = eta[3];
+  for (int k = 0; k < n; k++)
+    {
+      float t = pn_tanhf ((in[k] - e3) * e4);
+      t_out[k] = t;
+      out[k] = sign * (e1 + e2 * t);
+    }
+}
+
+/* Backward of curve_forward: din (+)= d(out)/d(in) * dout; deta += ... */
+PN_HOT static void
+curve_backward (const float *restrict in, const float *restrict t, const float *restrict dout,
+                int n, const float *eta, float sign, float *restrict din,
+                int accumulate_din, float deta[4])
+{
+  const float e2 = eta[1], e3 = eta[2], e4 = eta[3];
+  float a1[PN_LANES] = { 0 }, a2[PN_LANES] = { 0 }, a3[PN_LANES] = { 0 },
+        a4[PN_LANES] = { 0 };
+  const float keep = accumulate_din ? 1.0f : 0.0f;
+  int k = 0;
+  for (; k + PN_LANES <= n; k += PN_LANES)
+    for (int q = 0; q < PN_LANES; q++)
+      {
+        float da = sign * dout[k + q];
+        float tk = t[k + q];
+        float g = da * e2 * (1.0f - tk * tk);
+        a1[q] += da;
+        a2[q] += da * tk;
+        a3[q] -= g * e4;
+        a4[q] += g * (in[k + q] - e3);
+        din[k + q] = keep * din[k + q] + g * e4;
+      }
+  for (; k < n; k++)
+    {
+      int q = k % PN_LANES;
+      float da = sign * dout[k];
+      float tk = t[k];
+      float g = da * e2 * (1.0f - tk * tk);
+      a1[q] += da;
+      a2[q] += da * tk;
+      a3[q] -= g * e4;
+      a4[q] += g * (in[k] - e3);
+      din[k] = keep * din[k] + g * e4;
+    }
+  for (int q = 0; q < PN_LANES; q++)
+    {
+      deta[0] += a1[q];
+      deta[1] += a2[q];
+      deta[2] += a3[q];
+      deta[3] += a4[q];
+    }
+}
+
+/* sum_k a[k] * b[k] (b == NULL: sum_k a[k]) in a fixed lane order */
+PN_HOT static float
+dot_lanes (const float *restrict a, const float *restrict b, int n)
+{
+  float acc[PN_LANES] = { 0 };
+  int k = 0;
+  if (b)
+    {
+      for (; k + PN_LANES <= n; k += PN_LANES)
+        for (int q = 0; q < PN_LANES; q++)
+          acc[q] += a[k + q] * b[k + q];
+      for (; k < n; k++)
+        acc[k % PN_LANES] += a[k] * b[k];
+    }
+  else
+    {
+      for (; k + PN_LANES <= n; k += PN_LANES)
+        for (int q = 0; q < PN_LANES; q++)
+          acc[q] += a[k + q];
+      for (; k < n; k++)
+        acc[k % PN_LANES] += a[k];
+    }
+  float s = 0;
+  for (int q = 0; q < PN_LANES; q++)
+    s += acc[q];
+  return s;
+}
+
+/* y += a * x */
+PN_HOT static void
+axpy (float a, const float *restrict x, float *restrict y, int n)
+{
+  for (int k = 0; k < n; k++)
+    y[k] += a * x[k];
+}
+
+static void
+layer_forward (const PnNet *net, int l, const float *theta, const float *var,
+               const float *in, int n, PnWork *w)
+{
+  const int ni = net->size[l], no = net->size[l + 1], rows = ni + 2;
+  const float gmin = net->gmin, gmax = net->gmax;
+  float *wn = w->wn[l];
+  unsigned char *rowneg = w->rowneg[l];
+  const float *eta_act = w->eta_act + 4 * net->act_off[l];
+  const float *eta_inv = w->eta_inv + 4 * net->inv_off[l];
+
+  /* divider weights w_ij = |g_ij| / sum_i |g_ij| */
+  memset (rowneg, 0, ni + 1);
+  for (int j = 0; j < no; j++)
+    {
+      float s = 0;
+      for (int i = 0; i < rows; i++)
+        {
+          float t = theta[i * no + j];
+          float a = fabsf (t);
+          a = a > gmax ? gmax : a;
+          float g = a < gmin ? 0.0f : a * (var ? var[i * no + j] : 1.0f);
+          wn[i * no + j] = g;
+          s += g;
+          if (t < 0 && i <= ni)
+            rowneg[i] = 1;
+        }
+      w->colsum[l][j] = s;
+      float r = s > 0 ? 1.0f / s : 0.0f;
+      for (int i = 0; i < rows; i++)
+        wn[i * no + j] *= r;
+    }
+
+  /* the negative-weight circuits: one per input row that needs one */
+  for (int i = 0; i < ni; i++)
+    if (rowneg[i])
+      curve_forward (in + (size_t) i * n, n, eta_inv + 4 * i, -1.0f,
+                     w->tinv[l] + (size_t) i * n, w->inv[l] + (size_t) i * n);
+  if (rowneg[ni])
+    {
+      const float *e = eta_inv + 4 * ni;
+      w->bias_t[l] = pn_tanhf ((1.0f - e[2]) * e[3]);
+      w->bias_inv[l] = -(e[0] + e[1] * w->bias_t[l]);
+    }
+
+  /* column voltages */
+  for (int j = 0; j < no; j++)
+    {
+      float *restrict zj = w->z[l] + (size_t) j * n;
+      float tb = theta[ni * no + j];
+      float c = wn[ni * no + j] * (tb >= 0 ? 1.0f : w->bias_inv[l]);
+      for (int k = 0; k < n; k++)
+        zj[k] = c;
+      for (int i = 0; i < ni; i++)
+        {
+          float wij = wn[i * no + j];
+          if (wij == 0.0f)
+            continue;
+          const float *src = theta[i * no + j] >= 0 ? in + (size_t) i * n
+                                                    : w->inv[l] + (size_t) i * n;
+          axpy (wij, src, zj, n);
+        }
+      curve_forward (zj, n, eta_act + 4 * j, 1.0f, w->tact[l] + (size_t) j * n,
+                     w->act[l + 1] + (size_t) j * n);
+    }
+}
+
+/* dout: d loss / d a (no x n). Writes din (ni x n) when din != NULL. */
+static void
+layer_backward (const PnNet *net, int l, const float *theta, const float *var,
+                const float *in, int n, PnWork *w, const float *dout, float *din,
+                float *dtheta)
+{
+  const int ni = net->size[l], no = net->size[l + 1], rows = ni + 2;
+  const float *wn = w->wn[l];
+  const unsigned char *rowneg = w->rowneg[l];
+  const float *eta_act = w->eta_act + 4 * net->act_off[l];
+  const float *eta_inv = w->eta_inv + 4 * net->inv_off[l];
+  float *deta_act = w->deta_act + 4 * net->act_off[l];
+  float *deta_inv = w->deta_inv + 4 * net->inv_off[l];
+  float *dwn = w->dwn;
+  float *dinv = w->dinv;
+  const gboolean need_inv_grad = din != NULL || w->want_deta;
+
+  /* through the activations: dz = dout * ptanh'(z) */
+  for (int j = 0; j < no; j++)
+    curve_backward (w->z[l] + (size_t) j * n, w->tact[l] + (size_t) j * n,
+                    dout + (size_t) j * n, n, eta_act + 4 * j, 1.0f,
+                    w->dz + (size_t) j * n, FALSE, deta_act + 4 * j);
+
+  /* d loss / d w_ij = sum_k dz_j[k] * src_ij[k] */
+  for (int j = 0; j < no; j++)
+    {
+      const float *dzj = w->dz + (size_t) j * n;
+      for (int i = 0; i < ni; i++)
+        {
+          const float *src = theta[i * no + j] >= 0 ? in + (size_t) i * n
+                                                    : w->inv[l] + (size_t) i * n;
+          dwn[i * no + j] = dot_lanes (dzj, src, n);
+        }
+      float sum_dz = dot_lanes (dzj, NULL, n);
+      float tb = theta[ni * no + j];
+      dwn[ni * no + j] = sum_dz * (tb >= 0 ? 1.0f : w->bias_inv[l]);
+      dwn[(ni + 1) * no + j] = 0.0f; /* ground row: 0 V */
+      if (tb < 0 && w->want_deta)
+        {
+          /* bias inv circuit: v = -(e1 + e2 t), t = tanh((1 - e3) e4) */
+          const float *e = eta_inv + 4 * ni;
+          float *de = deta_inv + 4 * ni;
+          float dv = wn[ni * no + j] * sum_dz;
+          float t = w->bias_t[l], s = 1.0f - t * t;
+          de[0] -= dv;
+          de[1] -= dv * t;
+          de[2] += dv * e[1] * s * e[3];
+          de[3] -= dv * e[1] * s * (1.0f - e[2]);
+        }
+    }
+
+  /* to the inputs: through the direct and the inverted path */
+  if (need_inv_grad)
+    {
+      for (int i = 0; i < ni; i++)
+        {
+          float *dpos = din ? din + (size_t) i * n : NULL;
+          float *dneg = dinv + (size_t) i * n;
+          if (dpos)
+            memset (dpos, 0, sizeof (float) * n);
+          if (rowneg[i])
+            memset (dneg, 0, sizeof (float) * n);
+          for (int j = 0; j < no; j++)
+            {
+              float wij = wn[i * no + j];
+              if (wij == 0.0f)
+                continue;
+              const float *dzj = w->dz + (size_t) j * n;
+              if (theta[i * no + j] >= 0)
+                {
+                  if (dpos)
+                    axpy (wij, dzj, dpos, n);
+                }
+              else
+                axpy (wij, dzj, dneg, n);
+            }
+          if (rowneg[i])
+            {
+              /* inv backward adds into dpos; with no dpos (first layer),
+               * only the eta gradient is wanted */
+              float deta[4] = { 0, 0, 0, 0 };
+              curve_backward (in + (size_t) i * n, w->tinv[l] + (size_t) i * n, dneg, n,
+                              eta_inv + 4 * i, -1.0f, dpos ? dpos : w->dscratch, dpos != NULL,
+                              deta);
+              for (int q = 0; q < 4; q++)
+                deta_inv[4 * i + q] += deta[q];
+            }
+        }
+    }
+
+  /* d loss / d theta through w = |g| / sum |g|, g = theta * var (STE prune) */
+  for (int j = 0; j < no; j++)
+    {
+      float s = w->colsum[l][j];
+      if (s <= 0)
+        continue;
+      float dot = 0;
+      for (int i = 0; i < rows; i++)
+        dot += wn[i * no + j] * dwn[i * no + j];
+      for (int i = 0; i < rows; i++)
+        {
+          float t = theta[i * no + j];
+          float dabs = (dwn[i * no + j] - dot) / s;
+          float sgn = t >= 0 ? 1.0f : -1.0f;
+          if (fabsf (t) > net->gmax)
+            continue; /* clamped: no gradient */
+          dtheta[i * no + j] += dabs * sgn * (var ? var[i * no + j] : 1.0f);
+        }
+    }
+}
+
+static void
+loss_forward (const PnNet *net, const float *out, const int *y, int n, PnBatchStats *st)
+{
+  const int nc = net->size[net->n_layers];
+  const float m = net->margin, T = net->T;
+  double loss = 0;
+  int correct = 0, measured = 0;
+  for (int k = 0; k < n; k++)
+    {
+      int yk = y[k];
+      float fy = out[(size_t) yk * n + k];
+      float fn = -INFINITY;
+      int best = 0;
+      float bestv = -INFINITY;
+      for (int c = 0; c < nc; c++)
+        {
+          float v = out[(size_t) c * n + k];
+          if (v > bestv)
+            {
+              bestv = v;
+              best = c;
+            }
+          if (c != yk && v > fn)
+            fn = v;
+        }
+      float l1 = m + T - fy, l2 = m + fn;
+      loss += (l1 > 0 ? l1 : 0) + (l2 > 0 ? l2 : 0);
+      if (best == yk)
+        {
+          correct++;
+          if (fy >= 0.01f && fn <= 0.0f)
+            measured++;
+        }
+    }
+  st->loss_sum = loss;
+  st->n_correct = correct;
+  st->n_measured = measured;
+}
+
+static void
+loss_backward (const PnNet *net, const float *out, const int *y, int n, float scale,
+               float *dout)
+{
+  const int nc = net->size[net->n_layers];
+  const float m = net->margin, T = net->T;
+  memset (dout, 0, sizeof (float) * (size_t) nc * n);
+  for (int k = 0; k < n; k++)
+    {
+      int yk = y[k];
+      float fy = out[(size_t) yk * n + k];
+      float fn = -INFINITY;
+      int cn = -1;
+      for (int c = 0; c < nc; c++)
+        {
+          float v = out[(size_t) c * n + k];
+          if (c != yk && v > fn)
+            {
+              fn = v;
+              cn = c;
+            }
+        }
+      if (m + T - fy > 0)
+        dout[(size_t) yk * n + k] -= scale;
+      if (m + fn > 0)
+        dout[(size_t) cn * n + k] += scale;
+    }
+}
+
+void
+pn_net_forward (const PnNet *net, const float *params, const float *var, const float *x,
+                const int *y, int n, PnWork *w, PnBatchStats *stats)
+{
+  g_assert (n <= w->max_n);
+  w->n = n;
+  w->act[0] = (float *) x;
+  pn_circuits_eta (&net->circuits, net, params + net->n_theta,
+                   var ? var + net->n_theta : NULL, w->eta_act, w->eta_inv);
+  for (int l = 0; l < net->n_layers; l++)
+    layer_forward (net, l, params + net->theta_off[l], var ? var + net->theta_off[l] : NULL,
+                   w->act[l], n, w);
+  if (stats)
+    {
+      if (y)
+        loss_forward (net, w->act[net->n_layers], y, n, stats);
+      else
+        memset (stats, 0, sizeof *stats);
+    }
+}
+
+void
+pn_net_backward (const PnNet *net, const float *params, const float *var, const float *x,
+                 const int *y, int n, PnWork *w, float scale, float *grad)
+{
+  g_assert (n == w->n);
+  const int L = net->n_layers;
+  float *dout = w->dact_a, *din = w->dact_b;
+  loss_backward (net, w->act[L], y, n, scale, dout);
+  memset (w->deta_act, 0, sizeof (float) * 4 * net->n_act);
+  memset (w->deta_inv, 0, sizeof (float) * 4 * net->n_inv);
+  for (int l = L - 1; l >= 0; l--)
+    {
+      layer_backward (net, l, params + net->theta_off[l], var ? var + net->theta_off[l] : NULL,
+                      w->act[l], n, w, dout, l > 0 ? din : NULL,
+                      grad + net->theta_off[l]);
+      float *t = dout;
+      dout = din;
+      din = t;
+    }
+  if (net->n_params > net->n_theta)
+    pn_circuits_eta_backward (&net->circuits, net, params + net->n_theta,
+                              var ? var + net->n_theta : NULL, w->deta_act, w->deta_inv,
+                              grad + net->n_theta);
+}
+
+void
+pn_net_nominal_eta (const PnNet *net, const float *params, float *eta_act, float *eta_inv)
+{
+  pn_circuits_eta (&net->circuits, net, params + net->n_theta, NULL, eta_act, eta_inv);
+}

@@ -1,0 +1,88 @@
+/* pn-network.h: the printed neuromorphic network, forward and backward.
+ *
+ * Semantics follow docs/PROTOCOL.md sections 1-2 (intended reference
+ * semantics; see docs/METHOD.md for where pnstudio differs on purpose):
+ *
+ *   layer l: inputs v (n_in rows) + bias row (1 V) + ground row (0 V)
+ *   theta   : (n_in + 2) x n_out surrogate conductances, row-major
+ *   g_ij    = prune(theta_ij) * var_ij     (|theta| < gmin -> 0, straight-through)
+ *   w_ij    = |g_ij| / sum_i |g_ij|
+ *   z_j     = sum_i w_ij * (theta_ij >= 0 ? v_i : inv_i(v_i))   (ground row: 0 V)
+ *   a_j     = ptanh_j(z_j)
+ *
+ * Every ptanh (one per neuron) and every inv (one per input row and layer,
+ * the bias row included) is a separately printed circuit instance with its
+ * own eta per Monte Carlo sample.
+ *
+ * All parameters live in one flat float buffer (llm.c style): the crossbars
+ * of all layers, then the circuits' parameters. Gradients and the Adam
+ * moments use the same layout.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pn-circuits.h"
+
+G_BEGIN_DECLS
+
+#define PN_MAX_LAYERS 8
+
+struct PnNet {
+  int     n_layers;                 /* crossbar + activation stages */
+  int     size[PN_MAX_LAYERS + 1];  /* size[0] = n_features, size[n_layers] = n_classes */
+  size_t  theta_off[PN_MAX_LAYERS]; /* offset of layer l's theta: (size[l] + 2) x size[l+1] */
+  size_t  n_theta;
+  int     act_off[PN_MAX_LAYERS];   /* first ptanh instance of layer l (size[l+1] of them) */
+  int     inv_off[PN_MAX_LAYERS];   /* first inv instance of layer l (size[l] + 1 of them) */
+  int     n_act, n_inv;             /* circuit instances */
+  size_t  n_params;                 /* n_theta + circuits' learnable parameters */
+  size_t  n_var;                    /* variation factors per Monte Carlo sample */
+  float   gmin, gmax;
+  float   margin, T;                /* margin loss: m and T */
+  PnCircuits circuits;              /* how instances get their eta */
+};
+
+/* Build the topology [n_in, hidden..., n_out]. */
+gboolean pn_net_init (PnNet *net, int n_in, const int *hidden, int n_hidden, int n_out,
+                      const PnCircuits *circuits, GError **error);
+
+/* The reference initialisation (PROTOCOL 3b), deterministic from RNG. */
+void     pn_net_init_params (const PnNet *net, float *params, PnRng *rng);
+
+/* Keep every parameter printable after an optimiser step (theta in
+ * [-gmax, gmax]). */
+void     pn_net_project (const PnNet *net, float *params);
+
+/* Scratch space for a batch of up to max_n examples. */
+typedef struct PnWork PnWork;
+PnWork  *pn_work_new  (const PnNet *net, int max_n);
+void     pn_work_free (PnWork *w);
+
+typedef struct {
+  double loss_sum;   /* sum over examples of the margin loss */
+  int    n_correct;  /* arg-max accuracy */
+  int    n_measured; /* measuring-aware accuracy (winner >= 0.01 V, runner-up <= 0 V) */
+} PnBatchStats;
+
+/* Forward pass of one Monte Carlo sample (variation factors VAR, n_var of
+ * them; NULL = nominal) over N examples, X feature-major (size[0] x n).
+ * Keeps what backward needs in W. */
+void pn_net_forward  (const PnNet *net, const float *params, const float *var,
+                      const float *x, const int *y, int n, PnWork *w,
+                      PnBatchStats *stats);
+
+/* Backward of the last forward: adds d(scale * loss_sum)/d(params) to GRAD. */
+void pn_net_backward (const PnNet *net, const float *params, const float *var,
+                      const float *x, const int *y, int n, PnWork *w,
+                      float scale, float *grad);
+
+/* Output voltages of the last forward (n_classes x n, feature-major). */
+const float *pn_work_outputs (const PnWork *w);
+
+/* Nominal eta of every circuit instance (for reports and export). */
+void pn_net_nominal_eta (const PnNet *net, const float *params, float *eta_act, float *eta_inv);
+
+G_END_DECLS

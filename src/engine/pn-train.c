@@ -1,0 +1,292 @@
+/* pn-train.c: Adam, early stopping and Monte Carlo evaluation. */
+#include "pn-train.h"
+#include "pn-error.h"
+
+#include <math.h>
+#include <string.h>
+
+void
+pn_train_config_init (PnTrainConfig *cfg)
+{
+  memset (cfg, 0, sizeof *cfg);
+  cfg->hidden[0] = 3;
+  cfg->n_hidden = 1;
+  cfg->variation.kind = PN_VARIATION_UNIFORM;
+  cfg->variation.eps = 0.1;
+  cfg->mc_train = 20;
+  cfg->max_epochs = 100000;
+  cfg->patience = 5000;
+  cfg->lr_theta = 0.1;
+  cfg->lr_circuit = 0.005;
+  cfg->beta1 = 0.9;
+  cfg->beta2 = 0.999;
+  cfg->adam_eps = 1e-8;
+  cfg->gmin = 0.01f;
+  cfg->gmax = 10.0f;
+  cfg->seed = 0;
+  pn_circuits_init_fixed (&cfg->circuits);
+}
+
+struct PnTrainer {
+  PnTrainConfig   cfg;
+  const PnDataset *ds;
+  PnNet   net;
+  float  *params, *best, *grad, *m, *v, *lr;
+  float  *var;
+  PnWork *work;
+  PnRng   rng_train, rng_valid;
+  int     epoch, best_epoch;
+  double  best_valid_loss;
+  double  b1t, b2t;  /* beta^t */
+  gint64  t0;
+  gboolean done;
+};
+
+PnTrainer *
+pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
+{
+  if (cfg->mc_train < 1 || cfg->max_epochs < 0 || cfg->patience < 1)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   "invalid training configuration: mc_train %d, max_epochs %d, patience %d",
+                   cfg->mc_train, cfg->max_epochs, cfg->patience);
+      return NULL;
+    }
+  if (!(cfg->variation.eps >= 0 && cfg->variation.eps < 1))
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   "variation level %g is outside [0, 1)", cfg->variation.eps);
+      return NULL;
+    }
+  if (!(cfg->gmin >= 0 && cfg->gmax > cfg->gmin))
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   "conductance range [%g, %g] is empty", cfg->gmin, cfg->gmax);
+      return NULL;
+    }
+  PnTrainer *tr = g_new0 (PnTrainer, 1);
+  tr->cfg = *cfg;
+  tr->ds = ds;
+  if (!pn_net_init (&tr->net, ds->n_features, cfg->hidden, cfg->n_hidden, ds->n_classes,
+                    &cfg->circuits, error))
+    {
+      g_free (tr);
+      return NULL;
+    }
+  tr->net.gmin = cfg->gmin;
+  tr->net.gmax = cfg->gmax;
+  size_t np = tr->net.n_params;
+  tr->params = g_new0 (float, np);
+  tr->best = g_new0 (float, np);
+  tr->grad = g_new0 (float, np);
+  tr->m = g_new0 (float, np);
+  tr->v = g_new0 (float, np);
+  tr->lr = g_new0 (float, np);
+  tr->var = g_new0 (float, MAX (tr->net.n_var, 1));
+  for (size_t i = 0; i < np; i++)
+    tr->lr[i] = (float) (i < tr->net.n_theta ? cfg->lr_theta : cfg->lr_circuit);
+  tr->work = pn_work_new (&tr->net, MAX (ds->n[PN_SPLIT_TRAIN], ds->n[PN_SPLIT_VALID]));
+  PnRng rng_init;
+  pn_rng_seed (&rng_init, cfg->seed, PN_RNG_STREAM_INIT);
+  pn_net_init_params (&tr->net, tr->params, &rng_init);
+  memcpy (tr->best, tr->params, sizeof (float) * np);
+  pn_rng_seed (&tr->rng_train, cfg->seed, PN_RNG_STREAM_TRAIN);
+  pn_rng_seed (&tr->rng_valid, cfg->seed, PN_RNG_STREAM_VALID);
+  tr->best_valid_loss = INFINITY;
+  tr->b1t = 1.0;
+  tr->b2t = 1.0;
+  tr->t0 = g_get_monotonic_time ();
+  return tr;
+}
+
+void
+pn_trainer_free (PnTrainer *tr)
+{
+  if (tr == NULL)
+    return;
+  g_free (tr->params);
+  g_free (tr->best);
+  g_free (tr->grad);
+  g_free (tr->m);
+  g_free (tr->v);
+  g_free (tr->lr);
+  g_free (tr->var);
+  pn_work_free (tr->work);
+  g_free (tr);
+}
+
+static void
+adam_step (PnTrainer *tr)
+{
+  const float b1 = (float) tr->cfg.beta1, b2 = (float) tr->cfg.beta2;
+  tr->b1t *= tr->cfg.beta1;
+  tr->b2t *= tr->cfg.beta2;
+  const float c1 = (float) (1.0 / (1.0 - tr->b1t));
+  const float c2 = (float) (1.0 / (1.0 - tr->b2t));
+  const float eps = (float) tr->cfg.adam_eps;
+  float *restrict p = tr->params, *restrict g = tr->grad, *restrict m = tr->m,
+        *restrict v = tr->v, *restrict lr = tr->lr;
+  for (size_t i = 0; i < tr->net.n_params; i++)
+    {
+      m[i] = b1 * m[i] + (1.0f - b1) * g[i];
+      v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+      p[i] -= lr[i] * (m[i] * c1) / (sqrtf (v[i] * c2) + eps);
+    }
+  pn_net_project (&tr->net, tr->params);
+}
+
+gboolean
+pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
+{
+  if (tr->done)
+    return FALSE;
+  const PnDataset *ds = tr->ds;
+  const PnNet *net = &tr->net;
+  const int nt = ds->n[PN_SPLIT_TRAIN], nv = ds->n[PN_SPLIT_VALID];
+  /* with no variation every sample is the same circuit: draw one */
+  const int mc = tr->cfg.variation.eps > 0 ? tr->cfg.mc_train : 1;
+  const float scale = 1.0f / ((float) nt * mc);
+
+  memset (tr->grad, 0, sizeof (float) * net->n_params);
+  double tloss = 0;
+  long tcorrect = 0;
+  for (int s = 0; s < mc; s++)
+    {
+      PnBatchStats st;
+      pn_variation_fill (&tr->cfg.variation, &tr->rng_train, tr->var, net->n_var);
+      pn_net_forward (net, tr->params, tr->var, ds->x[PN_SPLIT_TRAIN], ds->y[PN_SPLIT_TRAIN],
+                      nt, tr->work, &st);
+      pn_net_backward (net, tr->params, tr->var, ds->x[PN_SPLIT_TRAIN],
+                       ds->y[PN_SPLIT_TRAIN], nt, tr->work, scale, tr->grad);
+      tloss += st.loss_sum;
+      tcorrect += st.n_correct;
+    }
+  adam_step (tr);
+
+  double vloss = 0;
+  long vcorrect = 0;
+  double vmin = 1, vmax = 0;
+  for (int s = 0; s < mc; s++)
+    {
+      PnBatchStats st;
+      pn_variation_fill (&tr->cfg.variation, &tr->rng_valid, tr->var, net->n_var);
+      pn_net_forward (net, tr->params, tr->var, ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID],
+                      nv, tr->work, &st);
+      vloss += st.loss_sum;
+      vcorrect += st.n_correct;
+      double a = (double) st.n_correct / nv;
+      vmin = MIN (vmin, a);
+      vmax = MAX (vmax, a);
+    }
+  vloss /= (double) nv * mc;
+  tr->epoch++;
+  if (vloss < tr->best_valid_loss)
+    {
+      tr->best_valid_loss = vloss;
+      tr->best_epoch = tr->epoch;
+      memcpy (tr->best, tr->params, sizeof (float) * net->n_params);
+    }
+  if (tr->epoch - tr->best_epoch >= tr->cfg.patience || tr->epoch >= tr->cfg.max_epochs)
+    pn_trainer_finish (tr);
+
+  if (pr)
+    {
+      pr->epoch = tr->epoch;
+      pr->train_loss = tloss / ((double) nt * mc);
+      pr->train_acc = (double) tcorrect / ((double) nt * mc);
+      pr->valid_loss = vloss;
+      pr->valid_acc = (double) vcorrect / ((double) nv * mc);
+      pr->valid_acc_min = vmin;
+      pr->valid_acc_max = vmax;
+      pr->best_epoch = tr->best_epoch;
+      pr->best_valid_loss = tr->best_valid_loss;
+      pr->seconds = (g_get_monotonic_time () - tr->t0) / 1e6;
+    }
+  return !tr->done;
+}
+
+void
+pn_trainer_finish (PnTrainer *tr)
+{
+  tr->done = TRUE;
+  memcpy (tr->params, tr->best, sizeof (float) * tr->net.n_params);
+}
+
+const PnNet *
+pn_trainer_net (const PnTrainer *tr)
+{
+  return &tr->net;
+}
+
+const float *
+pn_trainer_params (const PnTrainer *tr)
+{
+  return tr->params;
+}
+
+const float *
+pn_trainer_best_params (const PnTrainer *tr)
+{
+  return tr->best;
+}
+
+int
+pn_trainer_best_epoch (const PnTrainer *tr)
+{
+  return tr->best_epoch;
+}
+
+int
+pn_trainer_epochs (const PnTrainer *tr)
+{
+  return tr->epoch;
+}
+
+void
+pn_evaluate (const PnNet *net, const float *params, const PnVariation *var, int n_mc,
+             uint64_t seed, const float *x, const int *y, int n, PnEvalResult *out)
+{
+  memset (out, 0, sizeof *out);
+  n_mc = MAX (n_mc, 1);
+  out->n_mc = n_mc;
+  out->acc = g_new0 (double, n_mc);
+  PnRng rng;
+  pn_rng_seed (&rng, seed, PN_RNG_STREAM_TEST);
+  PnWork *w = pn_work_new (net, n);
+  float *fac = g_new (float, MAX (net->n_var, 1));
+  /* without variation every sample is the same circuit: evaluate it once */
+  const gboolean nominal = var == NULL || var->eps == 0;
+  const int n_eval = nominal ? 1 : n_mc;
+  double sum = 0, sum_meas = 0, sum_loss = 0;
+  for (int s = 0; s < n_eval; s++)
+    {
+      PnBatchStats st;
+      if (!nominal)
+        pn_variation_fill (var, &rng, fac, net->n_var);
+      pn_net_forward (net, params, nominal ? NULL : fac, x, y, n, w, &st);
+      out->acc[s] = (double) st.n_correct / n;
+      sum += out->acc[s];
+      sum_meas += (double) st.n_measured / n;
+      sum_loss += st.loss_sum / n;
+    }
+  for (int s = n_eval; s < n_mc; s++)
+    out->acc[s] = out->acc[0];
+  sum *= (double) n_mc / n_eval;
+  sum_meas *= (double) n_mc / n_eval;
+  sum_loss *= (double) n_mc / n_eval;
+  out->acc_mean = sum / n_mc;
+  out->measured_acc_mean = sum_meas / n_mc;
+  out->loss_mean = sum_loss / n_mc;
+  double ss = 0;
+  for (int s = 0; s < n_mc; s++)
+    ss += (out->acc[s] - out->acc_mean) * (out->acc[s] - out->acc_mean);
+  out->acc_std = n_mc > 1 ? sqrt (ss / (n_mc - 1)) : 0.0;
+  g_free (fac);
+  pn_work_free (w);
+}
+
+void
+pn_eval_result_clear (PnEvalResult *r)
+{
+  g_clear_pointer (&r->acc, g_free);
+}

@@ -1,0 +1,90 @@
+/* pn-train.h: variation-aware training and Monte Carlo evaluation.
+ *
+ * One trainer is one run (dataset, configuration, seed). It is strictly
+ * single-threaded, so a run gives the same bits whichever thread or how
+ * many threads run the runs. Randomness comes from separate streams of the
+ * seed: initialisation, training variation, validation variation and test
+ * evaluation never share a state.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "pn-dataset.h"
+#include "pn-network.h"
+#include "pn-variation.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  int         hidden[PN_MAX_LAYERS];
+  int         n_hidden;
+  PnVariation variation;     /* training variation; eps = 0 is nominal training */
+  int         mc_train;      /* Monte Carlo samples per epoch (training and validation) */
+  int         max_epochs;
+  int         patience;      /* epochs without a better validation loss */
+  double      lr_theta;
+  double      lr_circuit;
+  double      beta1, beta2, adam_eps;
+  float       gmin, gmax;
+  uint64_t    seed;
+  PnCircuits  circuits;
+} PnTrainConfig;
+
+/* The reference configuration: [n, 3, c], eps 0.1 uniform, 20 MC samples,
+ * patience 5000, Adam lr 0.1 / 0.005, gmin 0.01, gmax 10, fixed circuits. */
+void pn_train_config_init (PnTrainConfig *cfg);
+
+typedef enum {
+  PN_RNG_STREAM_INIT = 1,
+  PN_RNG_STREAM_TRAIN = 2,
+  PN_RNG_STREAM_VALID = 3,
+  PN_RNG_STREAM_TEST = 4,
+} PnRngStream;
+
+typedef struct {
+  int    epoch;             /* epochs done */
+  double train_loss;        /* mean over examples and MC samples */
+  double train_acc;
+  double valid_loss;
+  double valid_acc;
+  double valid_acc_min, valid_acc_max; /* spread over the validation MC samples */
+  int    best_epoch;
+  double best_valid_loss;
+  double seconds;
+} PnTrainProgress;
+
+typedef struct PnTrainer PnTrainer;
+
+PnTrainer   *pn_trainer_new         (const PnTrainConfig *cfg, const PnDataset *ds,
+                                     GError **error);
+void         pn_trainer_free        (PnTrainer *tr);
+/* One epoch: training forward + backward over MC samples, Adam step,
+ * validation forward. Returns FALSE once training is finished (patience
+ * exhausted or max_epochs reached); the best model is then restored. */
+gboolean     pn_trainer_epoch       (PnTrainer *tr, PnTrainProgress *progress);
+/* Restore the best-validation parameters (also done when training ends). */
+void         pn_trainer_finish      (PnTrainer *tr);
+const PnNet *pn_trainer_net         (const PnTrainer *tr);
+const float *pn_trainer_params      (const PnTrainer *tr); /* current */
+const float *pn_trainer_best_params (const PnTrainer *tr);
+int          pn_trainer_best_epoch  (const PnTrainer *tr);
+int          pn_trainer_epochs      (const PnTrainer *tr);
+
+typedef struct {
+  int     n_mc;
+  double  acc_mean, acc_std;       /* over MC samples (std with n - 1) */
+  double  measured_acc_mean;       /* measuring-aware accuracy */
+  double  loss_mean;
+  double *acc;                     /* n_mc accuracies (owned) */
+} PnEvalResult;
+
+/* Accuracy of PARAMS on (x, y) over N_MC variation samples drawn from
+ * (seed, PN_RNG_STREAM_TEST). With eps = 0 one sample stands for all. */
+void pn_evaluate (const PnNet *net, const float *params, const PnVariation *var,
+                  int n_mc, uint64_t seed, const float *x, const int *y, int n,
+                  PnEvalResult *out);
+void pn_eval_result_clear (PnEvalResult *r);
+
+G_END_DECLS
