@@ -8,5 +8,6 @@
 #include "pn-dataset.h"
 #include "pn-variation.h"
 #include "pn-circuits.h"
+#include "pn-design-space.h"
 #include "pn-network.h"
 #include "pn-train.h"
