@@ -104,7 +104,9 @@ pn_net_init_params (const PnNet *net, float *params, PnRng *rng)
           theta[i * no + j] = (float) (0.01 * pn_rng_uniform (rng)) + net->gmin;
       for (int j = 0; j < no; j++)
         {
-          theta[(ni + 1) * no + j] += net->gmax;
+          /* the ground row starts at full conductance (clamped to gmax as
+           * the forward pass would), fixing the column's divider scale */
+          theta[(ni + 1) * no + j] = MIN (theta[(ni + 1) * no + j] + net->gmax, net->gmax);
           /* bias row: start each column's divider near ptanh's midpoint */
           float others = 0;
           for (int i = 0; i < ni + 2; i++)

@@ -1,0 +1,323 @@
+/* test-network.c: forward semantics against an independent double-precision
+ * implementation, and every backward against central differences. */
+#include <math.h>
+#include <string.h>
+
+#include "pn-engine.h"
+#include "pn-fastmath.h"
+
+/* exposed by pn-network.c for tests */
+void pn_work_set_want_deta (PnWork *w, gboolean want);
+const float *pn_work_deta (const PnWork *w, PnCircuitKind kind);
+
+static void
+test_fastmath (void)
+{
+  double max_err = 0;
+  for (double x = -30; x <= 30; x += 1e-3)
+    {
+      double e = fabs ((double) pn_tanhf ((float) x) - tanh ((float) x));
+      max_err = MAX (max_err, e);
+    }
+  g_test_message ("max |pn_tanhf - tanh| = %.3g", max_err);
+  g_assert_cmpfloat (max_err, <, 3e-7);
+  g_assert_cmpfloat (pn_tanhf (0.0f), ==, 0.0f);
+  g_assert_cmpfloat (pn_tanhf (100.0f), ==, 1.0f);
+  g_assert_cmpfloat (pn_tanhf (-100.0f), ==, -1.0f);
+  /* tanh uses exp on [-18, 18]; float rounding of x * log2(e) limits the
+   * relative accuracy to a few ulp of the exponent there */
+  for (double x = -18; x <= 18; x += 0.001)
+    g_assert_cmpfloat (fabs (pn_expf ((float) x) / exp ((float) x) - 1), <, 1e-6);
+  for (double x = -80; x <= 80; x += 0.01)
+    g_assert_cmpfloat (fabs (pn_expf ((float) x) / exp ((float) x) - 1), <, 1e-5);
+}
+
+/* Reference forward in double, straight from PROTOCOL.md section 1. */
+static void
+reference_forward (const PnNet *net, const float *params, const float *var,
+                   const float *x, int n, int k, double *out)
+{
+  double v[64], nv[64];
+  for (int i = 0; i < net->size[0]; i++)
+    v[i] = x[i * n + k];
+  const float *cvar = var + net->n_theta;
+  for (int l = 0; l < net->n_layers; l++)
+    {
+      int ni = net->size[l], no = net->size[l + 1];
+      const float *th = params + net->theta_off[l];
+      const float *tv = var + net->theta_off[l];
+      for (int j = 0; j < no; j++)
+        {
+          double s = 0, z = 0;
+          for (int i = 0; i < ni + 2; i++)
+            {
+              double t = th[i * no + j];
+              double g = fabs (t) < net->gmin ? 0 : fabs (t) * tv[i * no + j];
+              s += g;
+            }
+          for (int i = 0; i < ni + 2; i++)
+            {
+              double t = th[i * no + j];
+              double g = fabs (t) < net->gmin ? 0 : fabs (t) * tv[i * no + j];
+              double vin = i < ni ? v[i] : i == ni ? 1.0 : 0.0;
+              if (t < 0 && i <= ni)
+                {
+                  int inst = net->inv_off[l] + i;
+                  float eta[4];
+                  for (int q = 0; q < 4; q++)
+                    eta[q] = net->circuits.eta[PN_CIRCUIT_INV][q] *
+                             cvar[4 * net->n_act + 4 * inst + q];
+                  vin = pn_curve_inv (eta, vin);
+                }
+              z += g / s * vin;
+            }
+          int inst = net->act_off[l] + j;
+          float eta[4];
+          for (int q = 0; q < 4; q++)
+            eta[q] = net->circuits.eta[PN_CIRCUIT_PTANH][q] * cvar[4 * inst + q];
+          nv[j] = pn_curve_ptanh (eta, z);
+        }
+      memcpy (v, nv, sizeof (double) * no);
+    }
+  for (int c = 0; c < net->size[net->n_layers]; c++)
+    out[c] = v[c];
+}
+
+typedef struct {
+  PnNet   net;
+  float  *params, *var, *x;
+  int    *y;
+  int     n;
+  PnWork *w;
+} Fixture;
+
+static void
+fixture_init (Fixture *f, uint64_t seed, const int *hidden, int n_hidden)
+{
+  PnRng rng;
+  pn_rng_seed (&rng, seed, 99);
+  g_assert_true (pn_net_init (&f->net, 5, hidden, n_hidden, 3, NULL, NULL));
+  f->n = 37;
+  f->params = g_new (float, f->net.n_params);
+  f->var = g_new (float, f->net.n_var);
+  f->x = g_new (float, 5 * f->n);
+  f->y = g_new (int, f->n);
+  for (size_t i = 0; i < f->net.n_theta; i++)
+    {
+      /* magnitudes away from gmin and zero, about a third negative */
+      float m = (float) (0.2 + 3.0 * pn_rng_uniform (&rng));
+      f->params[i] = pn_rng_uniform (&rng) < 0.35 ? -m : m;
+    }
+  for (size_t i = 0; i < f->net.n_var; i++)
+    f->var[i] = (float) (0.9 + 0.2 * pn_rng_uniform (&rng));
+  for (int i = 0; i < 5 * f->n; i++)
+    f->x[i] = (float) pn_rng_uniform (&rng);
+  for (int k = 0; k < f->n; k++)
+    f->y[k] = (int) pn_rng_below (&rng, 3);
+  f->w = pn_work_new (&f->net, f->n);
+}
+
+static void
+fixture_clear (Fixture *f)
+{
+  g_free (f->params);
+  g_free (f->var);
+  g_free (f->x);
+  g_free (f->y);
+  pn_work_free (f->w);
+}
+
+static double
+loss_at (Fixture *f)
+{
+  PnBatchStats st;
+  pn_net_forward (&f->net, f->params, f->var, f->x, f->y, f->n, f->w, &st);
+  return st.loss_sum / f->n;
+}
+
+static void
+test_forward_reference (void)
+{
+  int hidden[2] = { 4, 3 };
+  Fixture f;
+  fixture_init (&f, 1, hidden, 2);
+  f.params[2] = 0.004f; /* pruned */
+  f.params[7] = -0.003f; /* pruned, negative */
+  pn_net_forward (&f.net, f.params, f.var, f.x, f.y, f.n, f.w, NULL);
+  const float *out = pn_work_outputs (f.w);
+  double ref[3], max_err = 0;
+  for (int k = 0; k < f.n; k++)
+    {
+      reference_forward (&f.net, f.params, f.var, f.x, f.n, k, ref);
+      for (int c = 0; c < 3; c++)
+        max_err = MAX (max_err, fabs (out[c * f.n + k] - ref[c]));
+    }
+  g_test_message ("max |forward - reference| = %.3g V", max_err);
+  g_assert_cmpfloat (max_err, <, 2e-5);
+  fixture_clear (&f);
+}
+
+/* Central differences on every parameter (theta) and on every circuit
+ * variation factor (which checks d loss / d eta of each instance). */
+static void
+check_gradients (uint64_t seed, const int *hidden, int n_hidden)
+{
+  Fixture f;
+  fixture_init (&f, seed, hidden, n_hidden);
+  float *grad = g_new0 (float, f.net.n_params);
+  PnBatchStats st;
+  pn_work_set_want_deta (f.w, TRUE);
+  pn_net_forward (&f.net, f.params, f.var, f.x, f.y, f.n, f.w, &st);
+  pn_net_backward (&f.net, f.params, f.var, f.x, f.y, f.n, f.w, 1.0f / f.n, grad);
+  float *deta_act = g_memdup2 (pn_work_deta (f.w, PN_CIRCUIT_PTANH), sizeof (float) * 4 * f.net.n_act);
+  float *deta_inv = g_memdup2 (pn_work_deta (f.w, PN_CIRCUIT_INV), sizeof (float) * 4 * f.net.n_inv);
+  int checked = 0, nonzero = 0;
+  double worst = 0;
+  for (size_t i = 0; i < f.net.n_theta; i++)
+    {
+      float p0 = f.params[i];
+      /* two step sizes: a kink of the margin loss (max, relu) inside the
+       * wider step shows as a disagreement between them; keep the one
+       * closer to the analytic value only if the steps agree with it */
+      double num = 0, err = INFINITY;
+      for (int r = 0; r < 3; r++)
+        {
+          float h = (r == 0 ? 2e-3f : r == 1 ? 5e-4f : 1.25e-4f) * MAX (1.0f, fabsf (p0));
+          f.params[i] = p0 + h;
+          double lp = loss_at (&f);
+          f.params[i] = p0 - h;
+          double lm = loss_at (&f);
+          f.params[i] = p0;
+          double nr = (lp - lm) / (2.0 * h);
+          if (fabs (nr - grad[i]) < err)
+            {
+              err = fabs (nr - grad[i]);
+              num = nr;
+            }
+        }
+      worst = MAX (worst, err / (1e-3 + fabs (num)));
+      if (err > 2e-3 + 3e-2 * fabs (num))
+        g_error ("theta %zu: analytic %.6g, numeric %.6g", i, grad[i], num);
+      checked++;
+      nonzero += fabs (num) > 1e-4;
+    }
+  /* circuits: eta_inst[q] = eta_base[q] * var, so d/dvar = deta * eta_base */
+  for (int inst = 0; inst < f.net.n_act + f.net.n_inv; inst++)
+    for (int q = 0; q < 4; q++)
+      {
+        gboolean act = inst < f.net.n_act;
+        size_t vi = f.net.n_theta + 4 * (size_t) inst + q;
+        float base = f.net.circuits.eta[act ? PN_CIRCUIT_PTANH : PN_CIRCUIT_INV][q];
+        float analytic = (act ? deta_act[4 * inst + q]
+                              : deta_inv[4 * (inst - f.net.n_act) + q]) * base;
+        float v0 = f.var[vi], h = 1e-3f;
+        f.var[vi] = v0 + h;
+        double lp = loss_at (&f);
+        f.var[vi] = v0 - h;
+        double lm = loss_at (&f);
+        f.var[vi] = v0;
+        double num = (lp - lm) / (2.0 * h);
+        if (fabs (num - analytic) > 2e-3 + 3e-2 * fabs (num))
+          g_error ("circuit instance %d eta%d: analytic %.6g, numeric %.6g", inst, q + 1,
+                   analytic, num);
+        checked++;
+        nonzero += fabs (num) > 1e-4;
+      }
+  g_test_message ("checked %d partial derivatives (%d non-zero), worst relative error %.3g",
+                  checked, nonzero, worst);
+  g_assert_cmpint (nonzero, >, checked / 4);
+  g_free (grad);
+  g_free (deta_act);
+  g_free (deta_inv);
+  fixture_clear (&f);
+}
+
+static void
+test_gradcheck (void)
+{
+  int h1[1] = { 3 }, h2[2] = { 4, 3 };
+  check_gradients (11, h1, 1);
+  check_gradients (12, h2, 2);
+  check_gradients (13, NULL, 0);
+}
+
+/* A pruned crosspoint gets the straight-through gradient: the derivative
+ * of the loss at g = 0 (as if the conductance were printed but tiny). */
+static void
+test_prune_straight_through (void)
+{
+  int h1[1] = { 3 };
+  Fixture f;
+  fixture_init (&f, 21, h1, 1);
+  float *g_pruned = g_new0 (float, f.net.n_params);
+  float *g_tiny = g_new0 (float, f.net.n_params);
+  /* the crosspoint whose gradient matters most when all are printed */
+  pn_net_forward (&f.net, f.params, f.var, f.x, f.y, f.n, f.w, NULL);
+  pn_net_backward (&f.net, f.params, f.var, f.x, f.y, f.n, f.w, 1.0f / f.n, g_tiny);
+  size_t k = 0;
+  for (size_t i = 0; i < f.net.n_theta; i++)
+    if (fabsf (g_tiny[i]) > fabsf (g_tiny[k]))
+      k = i;
+  memset (g_tiny, 0, sizeof (float) * f.net.n_params);
+  f.params[k] = 0.005f; /* below gmin = 0.01: not printed */
+  pn_net_forward (&f.net, f.params, f.var, f.x, f.y, f.n, f.w, NULL);
+  pn_net_backward (&f.net, f.params, f.var, f.x, f.y, f.n, f.w, 1.0f / f.n, g_pruned);
+  f.net.gmin = 0.0f;
+  f.params[k] = 1e-30f; /* printed, conductance ~ 0 */
+  pn_net_forward (&f.net, f.params, f.var, f.x, f.y, f.n, f.w, NULL);
+  pn_net_backward (&f.net, f.params, f.var, f.x, f.y, f.n, f.w, 1.0f / f.n, g_tiny);
+  g_assert_cmpfloat (fabsf (g_pruned[k]), >, 1e-6);
+  g_assert_cmpfloat (fabsf (g_pruned[k] - g_tiny[k]), <=, 1e-6f + 1e-4f * fabsf (g_tiny[k]));
+  g_free (g_pruned);
+  g_free (g_tiny);
+  fixture_clear (&f);
+}
+
+static void
+test_init (void)
+{
+  PnNet net;
+  int h[1] = { 3 };
+  g_assert_true (pn_net_init (&net, 4, h, 1, 3, NULL, NULL));
+  g_assert_cmpuint (net.n_theta, ==, 6 * 3 + 5 * 3);
+  g_assert_cmpint (net.n_act, ==, 6);
+  g_assert_cmpint (net.n_inv, ==, 5 + 4);
+  float *p = g_new (float, net.n_params);
+  PnRng rng;
+  pn_rng_seed (&rng, 0, 1);
+  pn_net_init_params (&net, p, &rng);
+  /* every column's divider starts at ptanh's midpoint for inputs at 0 V */
+  for (int l = 0; l < net.n_layers; l++)
+    {
+      int ni = net.size[l], no = net.size[l + 1];
+      const float *th = p + net.theta_off[l];
+      for (int j = 0; j < no; j++)
+        {
+          double s = 0;
+          for (int i = 0; i < ni + 2; i++)
+            s += th[i * no + j];
+          g_assert_cmpfloat (fabs (th[ni * no + j] / s - 0.183), <, 1e-5);
+          g_assert_cmpfloat (th[(ni + 1) * no + j], >=, 10.0f - 1e-6);
+        }
+    }
+  g_free (p);
+  GError *error = NULL;
+  g_assert_false (pn_net_init (&net, 4, h, 1, 1, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  int bad[1] = { 0 };
+  g_assert_false (pn_net_init (&net, 4, bad, 1, 3, NULL, &error));
+  g_clear_error (&error);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/network/fastmath", test_fastmath);
+  g_test_add_func ("/network/init", test_init);
+  g_test_add_func ("/network/forward-reference", test_forward_reference);
+  g_test_add_func ("/network/gradcheck", test_gradcheck);
+  g_test_add_func ("/network/prune-straight-through", test_prune_straight_through);
+  return g_test_run ();
+}

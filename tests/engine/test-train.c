@@ -1,0 +1,244 @@
+/* test-train.c: reproducibility, thread independence, early stopping. */
+#include <math.h>
+#include <string.h>
+
+#include "pn-engine.h"
+
+static PnDataset *iris;
+
+static float *
+train (const PnTrainConfig *cfg, int *epochs, int *best_epoch)
+{
+  GError *error = NULL;
+  PnTrainer *tr = pn_trainer_new (cfg, iris, &error);
+  g_assert_no_error (error);
+  while (pn_trainer_epoch (tr, NULL))
+    ;
+  const PnNet *net = pn_trainer_net (tr);
+  float *p = g_memdup2 (pn_trainer_params (tr), sizeof (float) * net->n_params);
+  g_assert_cmpmem (p, sizeof (float) * net->n_params, pn_trainer_best_params (tr),
+                   sizeof (float) * net->n_params);
+  if (epochs)
+    *epochs = pn_trainer_epochs (tr);
+  if (best_epoch)
+    *best_epoch = pn_trainer_best_epoch (tr);
+  pn_trainer_free (tr);
+  return p;
+}
+
+static void
+small_config (PnTrainConfig *cfg, uint64_t seed)
+{
+  pn_train_config_init (cfg);
+  cfg->seed = seed;
+  cfg->max_epochs = 150;
+  cfg->mc_train = 5;
+}
+
+static void
+test_reproducible (void)
+{
+  PnTrainConfig cfg;
+  small_config (&cfg, 3);
+  PnNet net;
+  pn_net_init (&net, 4, cfg.hidden, cfg.n_hidden, 3, NULL, NULL);
+  size_t bytes = sizeof (float) * net.n_params;
+  float *a = train (&cfg, NULL, NULL);
+  float *b = train (&cfg, NULL, NULL);
+  g_assert_cmpmem (a, bytes, b, bytes);
+  small_config (&cfg, 4);
+  float *c = train (&cfg, NULL, NULL);
+  g_assert_true (memcmp (a, c, bytes) != 0);
+  g_free (a);
+  g_free (b);
+  g_free (c);
+}
+
+typedef struct {
+  uint64_t seed;
+  float   *result;
+} ThreadRun;
+
+static gpointer
+thread_run (gpointer data)
+{
+  ThreadRun *r = data;
+  PnTrainConfig cfg;
+  small_config (&cfg, r->seed);
+  r->result = train (&cfg, NULL, NULL);
+  return NULL;
+}
+
+/* The same seeds run one after another or concurrently on threads give
+ * the same bits. */
+static void
+test_threads (void)
+{
+  enum { N = 3 };
+  ThreadRun seq[N], par[N];
+  GThread *th[N];
+  for (int i = 0; i < N; i++)
+    {
+      seq[i].seed = par[i].seed = 10 + i;
+      thread_run (&seq[i]);
+    }
+  for (int i = 0; i < N; i++)
+    th[i] = g_thread_new ("run", thread_run, &par[i]);
+  for (int i = 0; i < N; i++)
+    g_thread_join (th[i]);
+  PnNet net;
+  int h[1] = { 3 };
+  pn_net_init (&net, 4, h, 1, 3, NULL, NULL);
+  for (int i = 0; i < N; i++)
+    {
+      g_assert_cmpmem (seq[i].result, sizeof (float) * net.n_params, par[i].result,
+                       sizeof (float) * net.n_params);
+      g_free (seq[i].result);
+      g_free (par[i].result);
+    }
+}
+
+/* Early stopping restores the parameters of the best validation epoch:
+ * the same run stopped right at that epoch has exactly those parameters. */
+static void
+test_early_stopping_restore (void)
+{
+  PnTrainConfig cfg;
+  small_config (&cfg, 5);
+  cfg.max_epochs = 3000;
+  cfg.patience = 40;
+  int epochs = 0, best = 0;
+  float *restored = train (&cfg, &epochs, &best);
+  g_test_message ("stopped after %d epochs, best epoch %d", epochs, best);
+  g_assert_cmpint (best, >, 0);
+  g_assert_cmpint (epochs, ==, best + cfg.patience);
+
+  /* a run capped at the best epoch ends with the parameters of that epoch */
+  PnTrainConfig cap = cfg;
+  cap.max_epochs = best;
+  cap.patience = G_MAXINT;
+  GError *error = NULL;
+  PnTrainer *tr = pn_trainer_new (&cap, iris, &error);
+  g_assert_no_error (error);
+  PnTrainProgress pr;
+  while (pn_trainer_epoch (tr, &pr))
+    ;
+  g_assert_cmpint (pr.epoch, ==, best);
+  /* at the cap the last epoch was the best (or an earlier one was) */
+  const PnNet *net = pn_trainer_net (tr);
+  if (pr.best_epoch == best)
+    g_assert_cmpmem (restored, sizeof (float) * net->n_params, pn_trainer_params (tr),
+                     sizeof (float) * net->n_params);
+  else
+    g_error ("best epoch moved: %d vs %d", pr.best_epoch, best);
+  pn_trainer_free (tr);
+  g_free (restored);
+}
+
+static void
+test_learns_and_evaluates (void)
+{
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  cfg.variation.eps = 0;
+  cfg.max_epochs = 400;
+  GError *error = NULL;
+  PnTrainer *tr = pn_trainer_new (&cfg, iris, &error);
+  g_assert_no_error (error);
+  PnTrainProgress first, pr;
+  pn_trainer_epoch (tr, &first);
+  while (pn_trainer_epoch (tr, &pr))
+    ;
+  g_test_message ("train loss %.4f -> %.4f, valid acc %.3f", first.train_loss,
+                  pr.train_loss, pr.valid_acc);
+  g_assert_cmpfloat (pr.train_loss, <, 0.7 * first.train_loss);
+  const PnNet *net = pn_trainer_net (tr);
+  PnEvalResult nominal, mc, mc2;
+  pn_evaluate (net, pn_trainer_params (tr), NULL, 100, 0, iris->x[PN_SPLIT_TEST],
+               iris->y[PN_SPLIT_TEST], iris->n[PN_SPLIT_TEST], &nominal);
+  g_assert_cmpfloat (nominal.acc_mean, >, 0.6);
+  g_assert_cmpfloat (nominal.acc_std, ==, 0.0);
+  PnVariation var = { PN_VARIATION_UNIFORM, 0.1 };
+  pn_evaluate (net, pn_trainer_params (tr), &var, 50, 7, iris->x[PN_SPLIT_TEST],
+               iris->y[PN_SPLIT_TEST], iris->n[PN_SPLIT_TEST], &mc);
+  pn_evaluate (net, pn_trainer_params (tr), &var, 50, 7, iris->x[PN_SPLIT_TEST],
+               iris->y[PN_SPLIT_TEST], iris->n[PN_SPLIT_TEST], &mc2);
+  g_assert_cmpmem (mc.acc, sizeof (double) * 50, mc2.acc, sizeof (double) * 50);
+  g_assert_cmpfloat (mc.acc_std, >, 0.0);
+  g_test_message ("nominal %.3f, MC %.3f +- %.3f", nominal.acc_mean, mc.acc_mean, mc.acc_std);
+  pn_eval_result_clear (&nominal);
+  pn_eval_result_clear (&mc);
+  pn_eval_result_clear (&mc2);
+  pn_trainer_free (tr);
+}
+
+static void
+test_variation_models (void)
+{
+  PnRng rng;
+  pn_rng_seed (&rng, 1, 2);
+  float f[20000];
+  PnVariation u = { PN_VARIATION_UNIFORM, 0.1 };
+  pn_variation_fill (&u, &rng, f, G_N_ELEMENTS (f));
+  double s = 0, lo = 2, hi = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS (f); i++)
+    {
+      s += f[i];
+      lo = MIN (lo, f[i]);
+      hi = MAX (hi, f[i]);
+    }
+  g_assert_cmpfloat (fabs (s / G_N_ELEMENTS (f) - 1.0), <, 0.002);
+  g_assert_cmpfloat (lo, >=, 0.9f);
+  g_assert_cmpfloat (hi, <=, 1.1f);
+  g_assert_cmpfloat (lo, <, 0.901);
+  PnVariation g = { PN_VARIATION_GAUSSIAN, 0.05 };
+  pn_variation_fill (&g, &rng, f, G_N_ELEMENTS (f));
+  double m = 0, v = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS (f); i++)
+    m += f[i];
+  m /= G_N_ELEMENTS (f);
+  for (gsize i = 0; i < G_N_ELEMENTS (f); i++)
+    v += (f[i] - m) * (f[i] - m);
+  v = sqrt (v / (G_N_ELEMENTS (f) - 1));
+  g_assert_cmpfloat (fabs (m - 1.0), <, 0.002);
+  g_assert_cmpfloat (fabs (v - 0.05), <, 0.002);
+  PnVariation none = { PN_VARIATION_GAUSSIAN, 0.0 };
+  pn_variation_fill (&none, &rng, f, 10);
+  for (int i = 0; i < 10; i++)
+    g_assert_cmpfloat (f[i], ==, 1.0f);
+}
+
+static void
+test_bad_config (void)
+{
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  GError *error = NULL;
+  cfg.variation.eps = 1.5;
+  g_assert_null (pn_trainer_new (&cfg, iris, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  pn_train_config_init (&cfg);
+  cfg.gmin = 20;
+  g_assert_null (pn_trainer_new (&cfg, iris, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  GError *error = NULL;
+  iris = pn_dataset_open ("iris", NULL, &error);
+  g_assert_no_error (error);
+  g_test_add_func ("/train/reproducible", test_reproducible);
+  g_test_add_func ("/train/threads", test_threads);
+  g_test_add_func ("/train/early-stopping-restore", test_early_stopping_restore);
+  g_test_add_func ("/train/learns-and-evaluates", test_learns_and_evaluates);
+  g_test_add_func ("/train/variation-models", test_variation_models);
+  g_test_add_func ("/train/bad-config", test_bad_config);
+  int rc = g_test_run ();
+  pn_dataset_free (iris);
+  return rc;
+}
