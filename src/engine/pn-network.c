@@ -30,6 +30,10 @@ struct PnWork {
   float *dz;                         /* max_rows x n */
   float *dinv;                       /* max_rows x n */
   float *dscratch;                   /* n: sink for unneeded input gradients */
+  float *fy, *fn;                    /* n: true-class and best wrong-class outputs */
+  int   *cn;                         /* n: best wrong class */
+  const PnInputIndex *xi;            /* distinct input values, or NULL */
+  float *ttab, *vtab;                /* PN_INDEX_MAX_UNIQUE: per-value curve */
   float *dwn;                        /* max (rows x cols) */
   gboolean want_deta;
 };
@@ -162,6 +166,11 @@ pn_work_new (const PnNet *net, int max_n)
   w->dz = g_new (float, max_rows * n);
   w->dinv = g_new (float, max_rows * n);
   w->dscratch = g_new (float, n);
+  w->fy = g_new (float, n);
+  w->fn = g_new (float, n);
+  w->cn = g_new (int, n);
+  w->ttab = g_new (float, PN_INDEX_MAX_UNIQUE);
+  w->vtab = g_new (float, PN_INDEX_MAX_UNIQUE);
   w->dwn = g_new (float, max_cells);
   w->want_deta = pn_circuits_n_params (&net->circuits, net) > 0;
   return w;
@@ -192,8 +201,78 @@ pn_work_free (PnWork *w)
   g_free (w->dz);
   g_free (w->dinv);
   g_free (w->dscratch);
+  g_free (w->fy);
+  g_free (w->fn);
+  g_free (w->cn);
+  g_free (w->ttab);
+  g_free (w->vtab);
   g_free (w->dwn);
   g_free (w);
+}
+
+void
+pn_work_set_input_index (PnWork *w, const PnInputIndex *xi)
+{
+  w->xi = xi;
+}
+
+static int
+cmp_float (const void *a, const void *b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+  return (x > y) - (x < y);
+}
+
+PnInputIndex *
+pn_input_index_new (const float *x, int n_features, int n)
+{
+  PnInputIndex *xi = g_new0 (PnInputIndex, 1);
+  xi->x = x;
+  xi->n = n;
+  xi->n_features = n_features;
+  xi->n_unique = g_new0 (int, n_features);
+  xi->values = g_new0 (float *, n_features);
+  xi->idx = g_new0 (uint16_t *, n_features);
+  float *sorted = g_new (float, MAX (n, 1));
+  for (int i = 0; i < n_features; i++)
+    {
+      const float *xf = x + (size_t) i * n;
+      memcpy (sorted, xf, sizeof (float) * n);
+      qsort (sorted, n, sizeof (float), cmp_float);
+      int u = 0;
+      for (int k = 0; k < n; k++)
+        if (u == 0 || sorted[k] != sorted[u - 1])
+          sorted[u++] = sorted[k];
+      /* worth it only when far fewer values than examples */
+      if (u > PN_INDEX_MAX_UNIQUE || 4 * u > n)
+        continue;
+      xi->n_unique[i] = u;
+      xi->values[i] = g_memdup2 (sorted, sizeof (float) * u);
+      xi->idx[i] = g_new (uint16_t, MAX (n, 1));
+      for (int k = 0; k < n; k++)
+        {
+          const float *hit = bsearch (&xf[k], xi->values[i], u, sizeof (float), cmp_float);
+          xi->idx[i][k] = (uint16_t) (hit - xi->values[i]);
+        }
+    }
+  g_free (sorted);
+  return xi;
+}
+
+void
+pn_input_index_free (PnInputIndex *xi)
+{
+  if (xi == NULL)
+    return;
+  for (int i = 0; i < xi->n_features; i++)
+    {
+      g_free (xi->values[i]);
+      g_free (xi->idx[i]);
+    }
+  g_free (xi->values);
+  g_free (xi->idx);
+  g_free (xi->n_unique);
+  g_free (xi);
 }
 
 const float *
@@ -281,6 +360,27 @@ curve_backward (const float *restrict in, const float *restrict t, const float *
     }
 }
 
+/* curve_backward without the eta gradient (fixed circuits) */
+PN_HOT static void
+curve_backward_input (const float *restrict t, const float *restrict dout, int n,
+                      const float *eta, float sign, float *restrict din, int accumulate_din)
+{
+  const float c = sign * eta[1] * eta[3];
+  const float keep = accumulate_din ? 1.0f : 0.0f;
+  for (int k = 0; k < n; k++)
+    din[k] = keep * din[k] + c * dout[k] * (1.0f - t[k] * t[k]);
+}
+
+static void
+curve_grad (const float *in, const float *t, const float *dout, int n, const float *eta,
+            float sign, float *din, int accumulate_din, float *deta)
+{
+  if (deta)
+    curve_backward (in, t, dout, n, eta, sign, din, accumulate_din, deta);
+  else
+    curve_backward_input (t, dout, n, eta, sign, din, accumulate_din);
+}
+
 /* sum_k a[k] * b[k] (b == NULL: sum_k a[k]) in a fixed lane order */
 PN_HOT static float
 dot_lanes (const float *restrict a, const float *restrict b, int n)
@@ -350,11 +450,28 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
         wn[i * no + j] *= r;
     }
 
-  /* the negative-weight circuits: one per input row that needs one */
+  /* the negative-weight circuits: one per input row that needs one. On
+   * the first layer, a feature with few distinct values is evaluated once
+   * per value and gathered: the same floats in, the same bits out. */
+  const PnInputIndex *xi = l == 0 && w->xi && w->xi->x == in && w->xi->n == n ? w->xi : NULL;
   for (int i = 0; i < ni; i++)
     if (rowneg[i])
-      curve_forward (in + (size_t) i * n, n, eta_inv + 4 * i, -1.0f,
-                     w->tinv[l] + (size_t) i * n, w->inv[l] + (size_t) i * n);
+      {
+        float *ti = w->tinv[l] + (size_t) i * n, *vi = w->inv[l] + (size_t) i * n;
+        if (xi && xi->n_unique[i] > 0)
+          {
+            const int u = xi->n_unique[i];
+            const uint16_t *idx = xi->idx[i];
+            curve_forward (xi->values[i], u, eta_inv + 4 * i, -1.0f, w->ttab, w->vtab);
+            for (int k = 0; k < n; k++)
+              {
+                ti[k] = w->ttab[idx[k]];
+                vi[k] = w->vtab[idx[k]];
+              }
+          }
+        else
+          curve_forward (in + (size_t) i * n, n, eta_inv + 4 * i, -1.0f, ti, vi);
+      }
   if (rowneg[ni])
     {
       const float *e = eta_inv + 4 * ni;
@@ -399,13 +516,15 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
   float *deta_inv = w->deta_inv + 4 * net->inv_off[l];
   float *dwn = w->dwn;
   float *dinv = w->dinv;
+  /* the first layer's inputs need no gradient: only the inv circuits'
+   * eta do, when they are learned */
   const gboolean need_inv_grad = din != NULL || w->want_deta;
 
   /* through the activations: dz = dout * ptanh'(z) */
   for (int j = 0; j < no; j++)
-    curve_backward (w->z[l] + (size_t) j * n, w->tact[l] + (size_t) j * n,
-                    dout + (size_t) j * n, n, eta_act + 4 * j, 1.0f,
-                    w->dz + (size_t) j * n, FALSE, deta_act + 4 * j);
+    curve_grad (w->z[l] + (size_t) j * n, w->tact[l] + (size_t) j * n,
+                dout + (size_t) j * n, n, eta_act + 4 * j, 1.0f,
+                w->dz + (size_t) j * n, FALSE, w->want_deta ? deta_act + 4 * j : NULL);
 
   /* d loss / d w_ij = sum_k dz_j[k] * src_ij[k] */
   for (int j = 0; j < no; j++)
@@ -465,9 +584,9 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
               /* inv backward adds into dpos; with no dpos (first layer),
                * only the eta gradient is wanted */
               float deta[4] = { 0, 0, 0, 0 };
-              curve_backward (in + (size_t) i * n, w->tinv[l] + (size_t) i * n, dneg, n,
-                              eta_inv + 4 * i, -1.0f, dpos ? dpos : w->dscratch, dpos != NULL,
-                              deta);
+              curve_grad (in + (size_t) i * n, w->tinv[l] + (size_t) i * n, dneg, n,
+                          eta_inv + 4 * i, -1.0f, dpos ? dpos : w->dscratch, dpos != NULL,
+                          w->want_deta ? deta : NULL);
               for (int q = 0; q < 4; q++)
                 deta_inv[4 * i + q] += deta[q];
             }
@@ -495,72 +614,114 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
     }
 }
 
-static void
-loss_forward (const PnNet *net, const float *out, const int *y, int n, PnBatchStats *st)
+/* Margin loss l = max(m + T - f_y, 0) + max(m + f_n, 0), f_n the largest
+ * wrong-class output. Loops run class by class over all examples so they
+ * vectorise; per-example f_y, f_n and the arg-max wrong class are kept for
+ * the backward pass. */
+typedef float pn_v8f __attribute__ ((vector_size (32)));
+typedef int32_t pn_v8i __attribute__ ((vector_size (32)));
+
+#define BLEND8(mask, yes, no) ((pn_v8f) (((pn_v8i) (yes) & (mask)) | ((pn_v8i) (no) & ~(mask))))
+
+PN_HOT static void
+loss_scan (const float *restrict out, const int *restrict y, int n, int nc,
+           float *restrict fy, float *restrict fn, int *restrict cn)
 {
-  const int nc = net->size[net->n_layers];
-  const float m = net->margin, T = net->T;
-  double loss = 0;
-  int correct = 0, measured = 0;
-  for (int k = 0; k < n; k++)
+  /* blocks of 8 examples in (GCC generic) vector registers across the
+   * classes: explicit selects, no masked stores */
+  int k0 = 0;
+  for (; k0 + 8 <= n; k0 += 8)
     {
-      int yk = y[k];
-      float fy = out[(size_t) yk * n + k];
-      float fn = -INFINITY;
-      int best = 0;
-      float bestv = -INFINITY;
+      pn_v8f a = { 0 }, b;
+      pn_v8i cc = { 0 }, yy;
+      for (int q = 0; q < 8; q++)
+        b[q] = -INFINITY;
+      memcpy (&yy, y + k0, sizeof yy);
+      for (int c = 0; c < nc; c++)
+        {
+          pn_v8f v;
+          memcpy (&v, out + (size_t) c * n + k0, sizeof v);
+          pn_v8i cv = { c, c, c, c, c, c, c, c };
+          pn_v8i isy = yy == cv;
+          pn_v8i wrong_max = ~isy & (v > b);
+          a = BLEND8 (isy, v, a);
+          cc = (cv & wrong_max) | (cc & ~wrong_max);
+          b = BLEND8 (wrong_max, v, b);
+        }
+      memcpy (fy + k0, &a, sizeof a);
+      memcpy (fn + k0, &b, sizeof b);
+      memcpy (cn + k0, &cc, sizeof cc);
+    }
+  for (int k = k0; k < n; k++)
+    {
+      float a = 0.0f, b = -INFINITY;
+      int cc = 0;
       for (int c = 0; c < nc; c++)
         {
           float v = out[(size_t) c * n + k];
-          if (v > bestv)
+          if (y[k] == c)
+            a = v;
+          else if (v > b)
             {
-              bestv = v;
-              best = c;
+              b = v;
+              cc = c;
             }
-          if (c != yk && v > fn)
-            fn = v;
         }
-      float l1 = m + T - fy, l2 = m + fn;
-      loss += (l1 > 0 ? l1 : 0) + (l2 > 0 ? l2 : 0);
-      if (best == yk)
-        {
-          correct++;
-          if (fy >= 0.01f && fn <= 0.0f)
-            measured++;
-        }
+      fy[k] = a;
+      fn[k] = b;
+      cn[k] = cc;
     }
-  st->loss_sum = loss;
+}
+
+static void
+loss_forward (const PnNet *net, const float *out, const int *y, int n, PnWork *w,
+              PnBatchStats *st)
+{
+  const int nc = net->size[net->n_layers];
+  const float m = net->margin, T = net->T;
+  loss_scan (out, y, n, nc, w->fy, w->fn, w->cn);
+  int correct = 0, measured = 0;
+  float *lk = w->dscratch;
+  for (int k = 0; k < n; k++)
+    {
+      float l1 = m + T - w->fy[k], l2 = m + w->fn[k];
+      lk[k] = (l1 > 0 ? l1 : 0) + (l2 > 0 ? l2 : 0);
+      /* arg-max picks the first of equal outputs */
+      int ok = (w->fy[k] > w->fn[k]) | ((w->fy[k] == w->fn[k]) & (y[k] < w->cn[k]));
+      correct += ok;
+      measured += ok & (w->fy[k] >= 0.01f) & (w->fn[k] <= 0.0f);
+    }
+  st->loss_sum = dot_lanes (lk, NULL, n);
   st->n_correct = correct;
   st->n_measured = measured;
 }
 
+PN_HOT static void
+loss_grad (const float *restrict fy, const float *restrict fn, const int *restrict cn,
+           const int *restrict y, int n, int nc, float m, float T, float scale,
+           float *restrict dout)
+{
+  for (int c = 0; c < nc; c++)
+    {
+      float *restrict dc = dout + (size_t) c * n;
+      for (int k = 0; k < n; k++)
+        {
+          float gy = (m + T - fy[k]) > 0 ? -scale : 0.0f;
+          float gn = (m + fn[k]) > 0 ? scale : 0.0f;
+          dc[k] = y[k] == c ? gy : cn[k] == c ? gn : 0.0f;
+        }
+    }
+}
+
 static void
-loss_backward (const PnNet *net, const float *out, const int *y, int n, float scale,
-               float *dout)
+loss_backward (const PnNet *net, const float *out, const int *y, int n, PnWork *w,
+               float scale, float *dout)
 {
   const int nc = net->size[net->n_layers];
-  const float m = net->margin, T = net->T;
-  memset (dout, 0, sizeof (float) * (size_t) nc * n);
-  for (int k = 0; k < n; k++)
-    {
-      int yk = y[k];
-      float fy = out[(size_t) yk * n + k];
-      float fn = -INFINITY;
-      int cn = -1;
-      for (int c = 0; c < nc; c++)
-        {
-          float v = out[(size_t) c * n + k];
-          if (c != yk && v > fn)
-            {
-              fn = v;
-              cn = c;
-            }
-        }
-      if (m + T - fy > 0)
-        dout[(size_t) yk * n + k] -= scale;
-      if (m + fn > 0)
-        dout[(size_t) cn * n + k] += scale;
-    }
+  /* the scan is redone so backward never depends on whether forward was
+   * asked for statistics */
+  loss_scan (out, y, n, nc, w->fy, w->fn, w->cn);
+  loss_grad (w->fy, w->fn, w->cn, y, n, nc, net->margin, net->T, scale, dout);
 }
 
 void
@@ -578,7 +739,7 @@ pn_net_forward (const PnNet *net, const float *params, const float *var, const f
   if (stats)
     {
       if (y)
-        loss_forward (net, w->act[net->n_layers], y, n, stats);
+        loss_forward (net, w->act[net->n_layers], y, n, w, stats);
       else
         memset (stats, 0, sizeof *stats);
     }
@@ -591,7 +752,7 @@ pn_net_backward (const PnNet *net, const float *params, const float *var, const 
   g_assert (n == w->n);
   const int L = net->n_layers;
   float *dout = w->dact_a, *din = w->dact_b;
-  loss_backward (net, w->act[L], y, n, scale, dout);
+  loss_backward (net, w->act[L], y, n, w, scale, dout);
   memset (w->deta_act, 0, sizeof (float) * 4 * net->n_act);
   memset (w->deta_inv, 0, sizeof (float) * 4 * net->n_inv);
   for (int l = L - 1; l >= 0; l--)

@@ -34,6 +34,7 @@ struct PnTrainer {
   float  *params, *best, *grad, *m, *v, *lr;
   float  *var;
   PnWork *work;
+  PnInputIndex *xi_train, *xi_valid;
   PnRng   rng_train, rng_valid;
   int     epoch, best_epoch;
   double  best_valid_loss;
@@ -86,6 +87,8 @@ pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
   for (size_t i = 0; i < np; i++)
     tr->lr[i] = (float) (i < tr->net.n_theta ? cfg->lr_theta : cfg->lr_circuit);
   tr->work = pn_work_new (&tr->net, MAX (ds->n[PN_SPLIT_TRAIN], ds->n[PN_SPLIT_VALID]));
+  tr->xi_train = pn_input_index_new (ds->x[PN_SPLIT_TRAIN], ds->n_features, ds->n[PN_SPLIT_TRAIN]);
+  tr->xi_valid = pn_input_index_new (ds->x[PN_SPLIT_VALID], ds->n_features, ds->n[PN_SPLIT_VALID]);
   PnRng rng_init;
   pn_rng_seed (&rng_init, cfg->seed, PN_RNG_STREAM_INIT);
   pn_net_init_params (&tr->net, tr->params, &rng_init);
@@ -112,6 +115,8 @@ pn_trainer_free (PnTrainer *tr)
   g_free (tr->lr);
   g_free (tr->var);
   pn_work_free (tr->work);
+  pn_input_index_free (tr->xi_train);
+  pn_input_index_free (tr->xi_valid);
   g_free (tr);
 }
 
@@ -154,6 +159,7 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
     {
       PnBatchStats st;
       pn_variation_fill (&tr->cfg.variation, &tr->rng_train, tr->var, net->n_var);
+      pn_work_set_input_index (tr->work, tr->xi_train);
       pn_net_forward (net, tr->params, tr->var, ds->x[PN_SPLIT_TRAIN], ds->y[PN_SPLIT_TRAIN],
                       nt, tr->work, &st);
       pn_net_backward (net, tr->params, tr->var, ds->x[PN_SPLIT_TRAIN],
@@ -170,6 +176,7 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
     {
       PnBatchStats st;
       pn_variation_fill (&tr->cfg.variation, &tr->rng_valid, tr->var, net->n_var);
+      pn_work_set_input_index (tr->work, tr->xi_valid);
       pn_net_forward (net, tr->params, tr->var, ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID],
                       nv, tr->work, &st);
       vloss += st.loss_sum;
@@ -253,6 +260,8 @@ pn_evaluate (const PnNet *net, const float *params, const PnVariation *var, int 
   PnRng rng;
   pn_rng_seed (&rng, seed, PN_RNG_STREAM_TEST);
   PnWork *w = pn_work_new (net, n);
+  PnInputIndex *xi = pn_input_index_new (x, net->size[0], n);
+  pn_work_set_input_index (w, xi);
   float *fac = g_new (float, MAX (net->n_var, 1));
   /* without variation every sample is the same circuit: evaluate it once */
   const gboolean nominal = var == NULL || var->eps == 0;
@@ -283,6 +292,7 @@ pn_evaluate (const PnNet *net, const float *params, const PnVariation *var, int 
   out->acc_std = n_mc > 1 ? sqrt (ss / (n_mc - 1)) : 0.0;
   g_free (fac);
   pn_work_free (w);
+  pn_input_index_free (xi);
 }
 
 void

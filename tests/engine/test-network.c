@@ -273,6 +273,37 @@ test_prune_straight_through (void)
   fixture_clear (&f);
 }
 
+/* First-layer inv curves evaluated per distinct input value and gathered
+ * give exactly the bits of evaluating them per example. */
+static void
+test_input_index_same_bits (void)
+{
+  int h1[1] = { 3 };
+  Fixture f;
+  fixture_init (&f, 31, h1, 1);
+  /* quantise the inputs so every feature has few distinct values */
+  for (int i = 0; i < 5 * f.n; i++)
+    f.x[i] = floorf (f.x[i] * 6) / 6;
+  pn_net_forward (&f.net, f.params, f.var, f.x, f.y, f.n, f.w, NULL);
+  float *direct = g_memdup2 (pn_work_outputs (f.w), sizeof (float) * 3 * f.n);
+  float *g1 = g_new0 (float, f.net.n_params), *g2 = g_new0 (float, f.net.n_params);
+  pn_net_backward (&f.net, f.params, f.var, f.x, f.y, f.n, f.w, 1.0f, g1);
+  PnInputIndex *xi = pn_input_index_new (f.x, 5, f.n);
+  for (int i = 0; i < 5; i++)
+    g_assert_cmpint (xi->n_unique[i], >, 0);
+  pn_work_set_input_index (f.w, xi);
+  pn_net_forward (&f.net, f.params, f.var, f.x, f.y, f.n, f.w, NULL);
+  g_assert_cmpmem (direct, sizeof (float) * 3 * f.n, pn_work_outputs (f.w),
+                   sizeof (float) * 3 * f.n);
+  pn_net_backward (&f.net, f.params, f.var, f.x, f.y, f.n, f.w, 1.0f, g2);
+  g_assert_cmpmem (g1, sizeof (float) * f.net.n_params, g2, sizeof (float) * f.net.n_params);
+  pn_input_index_free (xi);
+  g_free (direct);
+  g_free (g1);
+  g_free (g2);
+  fixture_clear (&f);
+}
+
 static void
 test_init (void)
 {
@@ -319,5 +350,6 @@ main (int argc, char **argv)
   g_test_add_func ("/network/forward-reference", test_forward_reference);
   g_test_add_func ("/network/gradcheck", test_gradcheck);
   g_test_add_func ("/network/prune-straight-through", test_prune_straight_through);
+  g_test_add_func ("/network/input-index-same-bits", test_input_index_same_bits);
   return g_test_run ();
 }
