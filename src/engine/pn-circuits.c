@@ -1,7 +1,9 @@
-/* pn-circuits.c */
+/* pn-circuits.c: fixed curves, or physical circuits through eta models. */
 #include <math.h>
+#include <string.h>
 
 #include "pn-circuits.h"
+#include "pn-error.h"
 #include "pn-network.h"
 
 /* The fixed circuits of the same group (PROTOCOL.md section 1):
@@ -19,40 +21,400 @@ pn_circuits_init_fixed (PnCircuits *c)
   memcpy (c->eta[PN_CIRCUIT_INV], pn_eta_inv_published, sizeof (float) * 4);
 }
 
+const char *
+pn_circuit_level_to_string (PnCircuitLevel level)
+{
+  return level == PN_LEVEL_NEURON ? "neuron" : level == PN_LEVEL_LAYER ? "layer" : "net";
+}
+
+gboolean
+pn_circuit_level_from_string (const char *s, PnCircuitLevel *out)
+{
+  if (g_strcmp0 (s, "net") == 0)
+    *out = PN_LEVEL_NET;
+  else if (g_strcmp0 (s, "layer") == 0)
+    *out = PN_LEVEL_LAYER;
+  else if (g_strcmp0 (s, "neuron") == 0)
+    *out = PN_LEVEL_NEURON;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* ---- instances and groups ---------------------------------------------- */
+
+static int
+n_instances (const PnNet *net, PnCircuitKind kind)
+{
+  return kind == PN_CIRCUIT_PTANH ? net->n_act : net->n_inv;
+}
+
+static int
+layer_of (const PnNet *net, PnCircuitKind kind, int instance)
+{
+  for (int l = net->n_layers - 1; l >= 0; l--)
+    if (instance >= (kind == PN_CIRCUIT_PTANH ? net->act_off[l] : net->inv_off[l]))
+      return l;
+  return 0;
+}
+
+int
+pn_circuits_n_groups (const PnCircuits *c, const PnNet *net, PnCircuitKind kind)
+{
+  if (c->mode != PN_CIRCUITS_PHYSICAL)
+    return 0;
+  switch (c->level)
+    {
+    case PN_LEVEL_NEURON:
+      return n_instances (net, kind);
+    case PN_LEVEL_LAYER:
+      return net->n_layers;
+    case PN_LEVEL_NET:
+    default:
+      return 1;
+    }
+}
+
+int
+pn_circuits_group_of (const PnCircuits *c, const PnNet *net, PnCircuitKind kind, int instance)
+{
+  switch (c->level)
+    {
+    case PN_LEVEL_NEURON:
+      return instance;
+    case PN_LEVEL_LAYER:
+      return layer_of (net, kind, instance);
+    case PN_LEVEL_NET:
+    default:
+      return 0;
+    }
+}
+
+/* offsets of a kind's block in cparams, cvar and tape */
+static size_t
+param_off (const PnCircuits *c, const PnNet *net, PnCircuitKind kind)
+{
+  return kind == PN_CIRCUIT_PTANH ? 0
+         : (size_t) pn_circuits_n_groups (c, net, PN_CIRCUIT_PTANH) *
+               c->space[PN_CIRCUIT_PTANH].n_params;
+}
+
+static size_t
+var_off (const PnCircuits *c, const PnNet *net, PnCircuitKind kind)
+{
+  return kind == PN_CIRCUIT_PTANH ? 0
+         : (size_t) net->n_act * c->space[PN_CIRCUIT_PTANH].n_params;
+}
+
+static size_t
+tape_off (const PnCircuits *c, const PnNet *net, PnCircuitKind kind)
+{
+  return kind == PN_CIRCUIT_PTANH ? 0
+         : (size_t) net->n_act * c->model[PN_CIRCUIT_PTANH].n_tape;
+}
+
 size_t
 pn_circuits_n_params (const PnCircuits *c, const PnNet *net)
 {
-  return 0;
+  if (c->mode != PN_CIRCUITS_PHYSICAL)
+    return 0;
+  return param_off (c, net, PN_CIRCUIT_INV) +
+         (size_t) pn_circuits_n_groups (c, net, PN_CIRCUIT_INV) * c->space[PN_CIRCUIT_INV].n_params;
 }
 
 size_t
 pn_circuits_n_var (const PnCircuits *c, const PnNet *net)
 {
-  return 4 * (size_t) (net->n_act + net->n_inv);
+  if (c->mode != PN_CIRCUITS_PHYSICAL)
+    return 4 * (size_t) (net->n_act + net->n_inv);
+  return var_off (c, net, PN_CIRCUIT_INV) + (size_t) net->n_inv * c->space[PN_CIRCUIT_INV].n_params;
+}
+
+size_t
+pn_circuits_n_tape (const PnCircuits *c, const PnNet *net)
+{
+  if (c->mode != PN_CIRCUITS_PHYSICAL)
+    return 0;
+  return tape_off (c, net, PN_CIRCUIT_INV) + (size_t) net->n_inv * c->model[PN_CIRCUIT_INV].n_tape;
+}
+
+/* ---- parametrisation: u -> s = sigmoid(u) -> log p in the log box ------- */
+
+static inline double
+sigmoid (double u)
+{
+  return 1.0 / (1.0 + exp (-u));
+}
+
+static void
+group_physical (const PnDesignSpace *ds, const float *u, double *p, double *s_out)
+{
+  for (int k = 0; k < ds->n_params; k++)
+    {
+      double s = sigmoid (u[k]);
+      double llo = log (ds->p[k].lo), lhi = log (ds->p[k].hi);
+      p[k] = exp (llo + (lhi - llo) * s);
+      if (s_out)
+        s_out[k] = s;
+    }
+}
+
+static void
+physical_to_u (const PnDesignSpace *ds, const double *p, float *u)
+{
+  for (int k = 0; k < ds->n_params; k++)
+    {
+      double llo = log (ds->p[k].lo), lhi = log (ds->p[k].hi);
+      double s = (log (p[k]) - llo) / (lhi - llo);
+      s = s < 1e-6 ? 1e-6 : s > 1 - 1e-6 ? 1 - 1e-6 : s;
+      u[k] = (float) log (s / (1 - s));
+    }
+}
+
+void
+pn_circuits_group_physical (const PnCircuits *c, const PnNet *net, const float *cparams,
+                            PnCircuitKind kind, int group, double *phys)
+{
+  const PnDesignSpace *ds = &c->space[kind];
+  group_physical (ds, cparams + param_off (c, net, kind) + (size_t) group * ds->n_params, phys,
+                  NULL);
 }
 
 void
 pn_circuits_init_params (const PnCircuits *c, const PnNet *net, float *cparams)
 {
+  if (c->mode != PN_CIRCUITS_PHYSICAL)
+    return;
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      const PnDesignSpace *ds = &c->space[kind];
+      int ng = pn_circuits_n_groups (c, net, kind);
+      for (int g = 0; g < ng; g++)
+        physical_to_u (ds, c->init[kind],
+                       cparams + param_off (c, net, kind) + (size_t) g * ds->n_params);
+    }
 }
+
+/* ---- eta ---------------------------------------------------------------- */
 
 void
 pn_circuits_eta (const PnCircuits *c, const PnNet *net, const float *cparams,
-                 const float *cvar, float *eta_act, float *eta_inv)
+                 const float *cvar, float *eta_act, float *eta_inv, float *tape)
 {
-  for (int i = 0; i < net->n_act; i++)
-    for (int k = 0; k < 4; k++)
-      eta_act[4 * i + k] = c->eta[PN_CIRCUIT_PTANH][k] * (cvar ? cvar[4 * i + k] : 1.0f);
-  const float *ivar = cvar ? cvar + 4 * net->n_act : NULL;
-  for (int i = 0; i < net->n_inv; i++)
-    for (int k = 0; k < 4; k++)
-      eta_inv[4 * i + k] = c->eta[PN_CIRCUIT_INV][k] * (ivar ? ivar[4 * i + k] : 1.0f);
+  if (c->mode != PN_CIRCUITS_PHYSICAL)
+    {
+      for (int i = 0; i < net->n_act; i++)
+        for (int k = 0; k < 4; k++)
+          eta_act[4 * i + k] = c->eta[PN_CIRCUIT_PTANH][k] * (cvar ? cvar[4 * i + k] : 1.0f);
+      const float *ivar = cvar ? cvar + 4 * net->n_act : NULL;
+      for (int i = 0; i < net->n_inv; i++)
+        for (int k = 0; k < 4; k++)
+          eta_inv[4 * i + k] = c->eta[PN_CIRCUIT_INV][k] * (ivar ? ivar[4 * i + k] : 1.0f);
+      return;
+    }
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      const PnDesignSpace *ds = &c->space[kind];
+      const PnEtaModel *m = &c->model[kind];
+      const int np = ds->n_params, ni = n_instances (net, kind);
+      const float *u0 = cparams + param_off (c, net, kind);
+      const float *v0 = cvar ? cvar + var_off (c, net, kind) : NULL;
+      float *t0 = tape + tape_off (c, net, kind);
+      float *eta = kind == PN_CIRCUIT_PTANH ? eta_act : eta_inv;
+      int last_group = -1;
+      double pg[PN_MAX_CIRCUIT_PARAMS], p[PN_MAX_CIRCUIT_PARAMS];
+      for (int i = 0; i < ni; i++)
+        {
+          int g = pn_circuits_group_of (c, net, kind, i);
+          if (g != last_group)
+            {
+              group_physical (ds, u0 + (size_t) g * np, pg, NULL);
+              last_group = g;
+            }
+          for (int k = 0; k < np; k++)
+            p[k] = pg[k] * (v0 ? v0[(size_t) i * np + k] : 1.0f);
+          m->eta (m->self, p, eta + 4 * i, t0 + (size_t) i * m->n_tape);
+        }
+    }
 }
 
 void
 pn_circuits_eta_backward (const PnCircuits *c, const PnNet *net, const float *cparams,
-                          const float *cvar, const float *deta_act,
-                          const float *deta_inv, float *dcparams)
+                          const float *cvar, const float *deta_act, const float *deta_inv,
+                          const float *tape, float *dcparams)
 {
-  /* fixed curves have no parameters to learn */
+  if (c->mode != PN_CIRCUITS_PHYSICAL)
+    return; /* fixed curves have no parameters to learn */
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      const PnDesignSpace *ds = &c->space[kind];
+      const PnEtaModel *m = &c->model[kind];
+      const int np = ds->n_params, ni = n_instances (net, kind);
+      const float *u0 = cparams + param_off (c, net, kind);
+      float *du0 = dcparams + param_off (c, net, kind);
+      const float *v0 = cvar ? cvar + var_off (c, net, kind) : NULL;
+      const float *t0 = tape + tape_off (c, net, kind);
+      const float *deta = kind == PN_CIRCUIT_PTANH ? deta_act : deta_inv;
+      double pg[PN_MAX_CIRCUIT_PARAMS], s[PN_MAX_CIRCUIT_PARAMS], p[PN_MAX_CIRCUIT_PARAMS];
+      for (int i = 0; i < ni; i++)
+        {
+          int g = pn_circuits_group_of (c, net, kind, i);
+          group_physical (ds, u0 + (size_t) g * np, pg, s);
+          for (int k = 0; k < np; k++)
+            p[k] = pg[k] * (v0 ? v0[(size_t) i * np + k] : 1.0f);
+          double dp[PN_MAX_CIRCUIT_PARAMS] = { 0 };
+          m->eta_backward (m->self, p, t0 + (size_t) i * m->n_tape, deta + 4 * i, dp);
+          for (int k = 0; k < np; k++)
+            {
+              double llo = log (ds->p[k].lo), lhi = log (ds->p[k].hi);
+              /* p = var * exp(llo + (lhi - llo) * sigmoid(u)) */
+              double dpdu = p[k] * (lhi - llo) * s[k] * (1.0 - s[k]);
+              du0[(size_t) g * np + k] += (float) (dp[k] * dpdu);
+            }
+        }
+    }
+}
+
+/* ---- constraints ---------------------------------------------------------- */
+
+#define PN_CONSTRAINT_MARGIN 1e-3 /* in log space: a ratio at least 1.001 */
+
+static double
+min_slack (const PnDesignSpace *ds, const double *q)
+{
+  double worst = INFINITY;
+  for (int c = 0; c < ds->n_constraints; c++)
+    {
+      double s = 0;
+      for (int i = 0; i < ds->n_params; i++)
+        s += ds->c[c].e[i] * q[i];
+      worst = MIN (worst, s);
+    }
+  return worst;
+}
+
+void
+pn_circuits_project (const PnCircuits *c, const PnNet *net, float *cparams)
+{
+  if (c->mode != PN_CIRCUITS_PHYSICAL)
+    return;
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      const PnDesignSpace *ds = &c->space[kind];
+      const int np = ds->n_params, ng = pn_circuits_n_groups (c, net, kind);
+      for (int g = 0; g < ng; g++)
+        {
+          float *u = cparams + param_off (c, net, kind) + (size_t) g * np;
+          for (int k = 0; k < np; k++)
+            u[k] = u[k] > 14.0f ? 14.0f : u[k] < -14.0f ? -14.0f : u[k];
+          double p[PN_MAX_CIRCUIT_PARAMS], q[PN_MAX_CIRCUIT_PARAMS], qt[PN_MAX_CIRCUIT_PARAMS];
+          group_physical (ds, u, p, NULL);
+          for (int k = 0; k < np; k++)
+            q[k] = log (p[k]);
+          if (min_slack (ds, q) >= PN_CONSTRAINT_MARGIN)
+            continue;
+          /* the feasible set is convex in log space: bisect on the segment
+           * from the interior point to q for the last feasible point */
+          const double *qc = c->interior[kind];
+          double lo = 0, hi = 1;
+          for (int it = 0; it < 50; it++)
+            {
+              double t = 0.5 * (lo + hi);
+              for (int k = 0; k < np; k++)
+                qt[k] = qc[k] + t * (q[k] - qc[k]);
+              if (min_slack (ds, qt) >= PN_CONSTRAINT_MARGIN)
+                lo = t;
+              else
+                hi = t;
+            }
+          for (int k = 0; k < np; k++)
+            p[k] = exp (qc[k] + lo * (q[k] - qc[k]));
+          physical_to_u (ds, p, u);
+        }
+    }
+}
+
+/* ---- the starting design --------------------------------------------------- */
+
+static double
+curve_rmse (const PnEtaModel *m, PnCircuitKind kind, const double *p, float *tape)
+{
+  float eta[4];
+  m->eta (m->self, p, eta, tape);
+  const float *ref = kind == PN_CIRCUIT_PTANH ? pn_eta_ptanh_published : pn_eta_inv_published;
+  double ss = 0;
+  int n = 0;
+  /* the voltages a printed layer sees: inputs 0..1 V, hidden outputs and
+   * inverted values down to about -1 V */
+  for (double v = -1.0; v <= 1.5 + 1e-9; v += 0.05, n++)
+    {
+      double d = kind == PN_CIRCUIT_PTANH ? pn_curve_ptanh (eta, v) - pn_curve_ptanh (ref, v)
+                                          : pn_curve_inv (eta, v) - pn_curve_inv (ref, v);
+      ss += d * d;
+    }
+  if (!(eta[1] >= 0) || !(eta[3] >= 0) || !isfinite (ss))
+    return INFINITY;
+  return sqrt (ss / n);
+}
+
+gboolean
+pn_circuits_init_physical (PnCircuits *c, const PnDesignSpace *ptanh_space,
+                           const PnEtaModel *ptanh_model, const PnDesignSpace *inv_space,
+                           const PnEtaModel *inv_model, PnCircuitLevel level, GError **error)
+{
+  memset (c, 0, sizeof *c);
+  c->mode = PN_CIRCUITS_PHYSICAL;
+  c->level = level;
+  memcpy (c->eta[PN_CIRCUIT_PTANH], pn_eta_ptanh_published, sizeof (float) * 4);
+  memcpy (c->eta[PN_CIRCUIT_INV], pn_eta_inv_published, sizeof (float) * 4);
+  c->space[PN_CIRCUIT_PTANH] = *ptanh_space;
+  c->space[PN_CIRCUIT_INV] = *inv_space;
+  c->model[PN_CIRCUIT_PTANH] = *ptanh_model;
+  c->model[PN_CIRCUIT_INV] = *inv_model;
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      const PnDesignSpace *ds = &c->space[kind];
+      if (!pn_design_space_validate (ds, error))
+        return FALSE;
+      PnRng rng;
+      pn_rng_seed (&rng, 0x5eed, (uint64_t) kind);
+      float *tape = g_new (float, MAX (c->model[kind].n_tape, 1));
+      double best = INFINITY, best_slack = -INFINITY;
+      double p[PN_MAX_CIRCUIT_PARAMS], q[PN_MAX_CIRCUIT_PARAMS];
+      int feasible = 0;
+      for (int it = 0; it < 4096; it++)
+        {
+          for (int k = 0; k < ds->n_params; k++)
+            {
+              double llo = log (ds->p[k].lo), lhi = log (ds->p[k].hi);
+              /* stay off the range's ends, where variation would leave it */
+              q[k] = llo + (lhi - llo) * (0.05 + 0.9 * pn_rng_uniform (&rng));
+              p[k] = exp (q[k]);
+            }
+          double slack = min_slack (ds, q);
+          if (slack < 0.02)
+            continue;
+          feasible++;
+          if (slack > best_slack)
+            {
+              best_slack = slack;
+              memcpy (c->interior[kind], q, sizeof (double) * ds->n_params);
+            }
+          double r = curve_rmse (&c->model[kind], kind, p, tape);
+          if (r < best)
+            {
+              best = r;
+              memcpy (c->init[kind], p, sizeof (double) * ds->n_params);
+            }
+        }
+      g_free (tape);
+      if (feasible == 0 || !isfinite (best))
+        {
+          g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                       "%s: no design inside the ranges satisfies the constraints with room to spare",
+                       ds->name);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }

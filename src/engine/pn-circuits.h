@@ -4,10 +4,20 @@
  *   ptanh(z) =   eta1 + eta2 * tanh((z - eta3) * eta4)
  *   inv(x)   = -(eta1 + eta2 * tanh((x - eta3) * eta4))
  *
- * PN_CIRCUITS_FIXED_ETA: every instance prints the same nominal curve
- * (by default the group's published fixed circuits); printing variation
- * scales each instance's four eta by its own factors. This mode needs no
- * SPICE characterisation.
+ * PN_CIRCUITS_FIXED_ETA: every instance prints the same nominal curve (by
+ * default the group's published fixed circuits); printing variation scales
+ * each instance's four eta by its own factors. Needs no characterisation.
+ *
+ * PN_CIRCUITS_PHYSICAL: each instance is a circuit with physical parameters
+ * (resistances, W, L) inside its design space; an eta model (the SPICE-
+ * trained surrogate) maps them to eta. Variation multiplies each physical
+ * parameter of each instance by its own factor before the model. The
+ * parameters are shared per network, per layer or per neuron (the level)
+ * and are learnable: each is stored as u with
+ *   p = exp(log lo + (log hi - log lo) * sigmoid(u)),
+ * so every value of u is inside the printable range; the constraints
+ * (monomial inequalities, half-spaces in log space) are kept by a
+ * retraction towards an interior point after every optimiser step.
  */
 #pragma once
 
@@ -15,6 +25,8 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "pn-circuit-kind.h"
+#include "pn-design-space.h"
 #include "pn-rng.h"
 
 G_BEGIN_DECLS
@@ -22,42 +34,85 @@ G_BEGIN_DECLS
 typedef struct PnNet PnNet;
 
 typedef enum {
-  PN_CIRCUIT_PTANH = 0,
-  PN_CIRCUIT_INV = 1,
-  PN_N_CIRCUIT_KINDS = 2,
-} PnCircuitKind;
+  PN_CIRCUITS_FIXED_ETA = 0,
+  PN_CIRCUITS_PHYSICAL = 1,
+} PnCircuitsMode;
 
 typedef enum {
-  PN_CIRCUITS_FIXED_ETA = 0,
-} PnCircuitsMode;
+  PN_LEVEL_NET = 0,    /* one ptanh and one inv design for the whole network */
+  PN_LEVEL_LAYER = 1,  /* one pair per layer */
+  PN_LEVEL_NEURON = 2, /* every instance its own design */
+} PnCircuitLevel;
+
+/* A differentiable map from physical parameters (design-space units) to
+ * eta. TAPE (n_tape floats) keeps what the backward needs. */
+typedef struct {
+  gconstpointer self;
+  int           n_tape;
+  void (*eta)          (gconstpointer self, const double *phys, float eta[4], float *tape);
+  /* dphys += d loss / d phys given d loss / d eta */
+  void (*eta_backward) (gconstpointer self, const double *phys, const float *tape,
+                        const float deta[4], double *dphys);
+} PnEtaModel;
 
 typedef struct {
   PnCircuitsMode mode;
-  float eta[PN_N_CIRCUIT_KINDS][4];  /* FIXED_ETA: nominal curves */
+  float          eta[PN_N_CIRCUIT_KINDS][4];      /* FIXED_ETA: nominal curves */
+  /* PHYSICAL */
+  PnCircuitLevel level;
+  PnDesignSpace  space[PN_N_CIRCUIT_KINDS];
+  PnEtaModel     model[PN_N_CIRCUIT_KINDS];
+  double         init[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS]; /* start design */
+  double         interior[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS]; /* feasible, log space */
 } PnCircuits;
 
 extern const float pn_eta_ptanh_published[4];  /* 0.134, 0.962, 0.183, 24.10 */
 extern const float pn_eta_inv_published[4];    /* -0.104, 0.899, -0.056, 3.858 */
 
 /* Fixed published circuits. */
-void   pn_circuits_init_fixed  (PnCircuits *c);
+void     pn_circuits_init_fixed    (PnCircuits *c);
+/* Physical circuits through eta models, starting from the feasible design
+ * whose curve is closest to the published fixed circuit of each kind
+ * (deterministic search). Fails if a design space is invalid. */
+gboolean pn_circuits_init_physical (PnCircuits *c, const PnDesignSpace *ptanh_space,
+                                    const PnEtaModel *ptanh_model,
+                                    const PnDesignSpace *inv_space,
+                                    const PnEtaModel *inv_model, PnCircuitLevel level,
+                                    GError **error);
 
 /* Learnable parameters the circuits add to the flat buffer. */
 size_t pn_circuits_n_params    (const PnCircuits *c, const PnNet *net);
 /* Variation factors per Monte Carlo sample. */
 size_t pn_circuits_n_var       (const PnCircuits *c, const PnNet *net);
 void   pn_circuits_init_params (const PnCircuits *c, const PnNet *net, float *cparams);
+/* Tape floats a forward needs (work space, owned by PnWork). */
+size_t pn_circuits_n_tape      (const PnCircuits *c, const PnNet *net);
 
 /* eta of every instance (eta_act: n_act x 4, eta_inv: n_inv x 4) from the
  * circuits' parameters CPARAMS and variation factors CVAR (NULL: nominal). */
-void   pn_circuits_eta         (const PnCircuits *c, const PnNet *net,
-                                const float *cparams, const float *cvar,
-                                float *eta_act, float *eta_inv);
+void   pn_circuits_eta          (const PnCircuits *c, const PnNet *net,
+                                 const float *cparams, const float *cvar,
+                                 float *eta_act, float *eta_inv, float *tape);
 /* Adds d(loss)/d(cparams) given d(loss)/d(eta) of every instance. */
 void   pn_circuits_eta_backward (const PnCircuits *c, const PnNet *net,
                                  const float *cparams, const float *cvar,
                                  const float *deta_act, const float *deta_inv,
-                                 float *dcparams);
+                                 const float *tape, float *dcparams);
+/* Keep the learned designs inside their constraints (after a step). */
+void   pn_circuits_project      (const PnCircuits *c, const PnNet *net, float *cparams);
+
+/* Design groups (distinct learned designs) of a kind, and the group an
+ * instance belongs to. */
+int    pn_circuits_n_groups     (const PnCircuits *c, const PnNet *net, PnCircuitKind kind);
+int    pn_circuits_group_of     (const PnCircuits *c, const PnNet *net, PnCircuitKind kind,
+                                 int instance);
+/* Nominal physical parameters of a group (design-space units). */
+void   pn_circuits_group_physical (const PnCircuits *c, const PnNet *net,
+                                   const float *cparams, PnCircuitKind kind, int group,
+                                   double *phys);
+
+const char *pn_circuit_level_to_string   (PnCircuitLevel level);
+gboolean    pn_circuit_level_from_string (const char *s, PnCircuitLevel *out);
 
 /* Evaluate the curves (also used by the UI and export). */
 static inline double

@@ -13,7 +13,7 @@
 
 #include <glib.h>
 
-#include "pn-circuits.h"
+#include "pn-circuit-kind.h"
 
 G_BEGIN_DECLS
 

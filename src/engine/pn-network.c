@@ -25,6 +25,7 @@ struct PnWork {
   float  bias_t[PN_MAX_LAYERS];      /* tanh inside the bias row's inv */
   float  bias_inv[PN_MAX_LAYERS];    /* inv(1 V) */
   float *eta_act, *eta_inv;          /* n_act x 4, n_inv x 4 */
+  float *tape;                       /* the circuits' eta models' tapes */
   float *deta_act, *deta_inv;
   float *dact_a, *dact_b;            /* max_rows x n */
   float *dz;                         /* max_rows x n */
@@ -98,7 +99,16 @@ pn_net_init (PnNet *net, int n_in, const int *hidden, int n_hidden, int n_out,
 void
 pn_net_init_params (const PnNet *net, float *params, PnRng *rng)
 {
-  const float eta3 = net->circuits.eta[PN_CIRCUIT_PTANH][2];
+  float eta3 = net->circuits.eta[PN_CIRCUIT_PTANH][2];
+  if (net->circuits.mode == PN_CIRCUITS_PHYSICAL)
+    {
+      /* the midpoint of the starting activation circuit */
+      const PnEtaModel *m = &net->circuits.model[PN_CIRCUIT_PTANH];
+      float e[4], *tape = g_new (float, MAX (m->n_tape, 1));
+      m->eta (m->self, net->circuits.init[PN_CIRCUIT_PTANH], e, tape);
+      g_free (tape);
+      eta3 = e[2] > 0.02f && e[2] < 0.98f ? e[2] : 0.5f;
+    }
   for (int l = 0; l < net->n_layers; l++)
     {
       int ni = net->size[l], no = net->size[l + 1];
@@ -132,6 +142,7 @@ pn_net_project (const PnNet *net, float *params)
       float t = params[i];
       params[i] = t > net->gmax ? net->gmax : t < -net->gmax ? -net->gmax : t;
     }
+  pn_circuits_project (&net->circuits, net, params + net->n_theta);
 }
 
 PnWork *
@@ -158,6 +169,7 @@ pn_work_new (const PnNet *net, int max_n)
       max_cells = MAX (max_cells, (size_t) (ni + 2) * no);
     }
   w->eta_act = g_new (float, 4 * (size_t) net->n_act);
+  w->tape = g_new (float, MAX (pn_circuits_n_tape (&net->circuits, net), 1));
   w->eta_inv = g_new (float, 4 * (size_t) net->n_inv);
   w->deta_act = g_new (float, 4 * (size_t) net->n_act);
   w->deta_inv = g_new (float, 4 * (size_t) net->n_inv);
@@ -193,6 +205,7 @@ pn_work_free (PnWork *w)
       g_free (w->rowneg[l]);
     }
   g_free (w->eta_act);
+  g_free (w->tape);
   g_free (w->eta_inv);
   g_free (w->deta_act);
   g_free (w->deta_inv);
@@ -284,9 +297,6 @@ pn_work_outputs (const PnWork *w)
   return NULL;
 }
 
-/* Exposed for tests: d(loss)/d(eta) of every instance from the last backward. */
-void pn_work_set_want_deta (PnWork *w, gboolean want);
-const float *pn_work_deta (const PnWork *w, PnCircuitKind kind);
 
 void
 pn_work_set_want_deta (PnWork *w, gboolean want)
@@ -732,7 +742,7 @@ pn_net_forward (const PnNet *net, const float *params, const float *var, const f
   w->n = n;
   w->act[0] = (float *) x;
   pn_circuits_eta (&net->circuits, net, params + net->n_theta,
-                   var ? var + net->n_theta : NULL, w->eta_act, w->eta_inv);
+                   var ? var + net->n_theta : NULL, w->eta_act, w->eta_inv, w->tape);
   for (int l = 0; l < net->n_layers; l++)
     layer_forward (net, l, params + net->theta_off[l], var ? var + net->theta_off[l] : NULL,
                    w->act[l], n, w);
@@ -764,14 +774,16 @@ pn_net_backward (const PnNet *net, const float *params, const float *var, const 
       dout = din;
       din = t;
     }
-  if (net->n_params > net->n_theta)
+  if (net->n_params > net->n_theta && w->want_deta)
     pn_circuits_eta_backward (&net->circuits, net, params + net->n_theta,
                               var ? var + net->n_theta : NULL, w->deta_act, w->deta_inv,
-                              grad + net->n_theta);
+                              w->tape, grad + net->n_theta);
 }
 
 void
 pn_net_nominal_eta (const PnNet *net, const float *params, float *eta_act, float *eta_inv)
 {
-  pn_circuits_eta (&net->circuits, net, params + net->n_theta, NULL, eta_act, eta_inv);
+  float *tape = g_new (float, MAX (pn_circuits_n_tape (&net->circuits, net), 1));
+  pn_circuits_eta (&net->circuits, net, params + net->n_theta, NULL, eta_act, eta_inv, tape);
+  g_free (tape);
 }

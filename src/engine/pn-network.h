@@ -96,6 +96,11 @@ PnInputIndex *pn_input_index_new  (const float *x, int n_features, int n);
 void          pn_input_index_free (PnInputIndex *xi);
 void          pn_work_set_input_index (PnWork *w, const PnInputIndex *xi);
 
+/* Compute d loss / d eta of every circuit instance in backward (on by
+ * default when the circuits have learnable parameters). */
+void pn_work_set_want_deta (PnWork *w, gboolean want);
+const float *pn_work_deta (const PnWork *w, PnCircuitKind kind);
+
 /* Output voltages of the last forward (n_classes x n, feature-major). */
 const float *pn_work_outputs (const PnWork *w);
 

@@ -87,6 +87,8 @@ pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
   for (size_t i = 0; i < np; i++)
     tr->lr[i] = (float) (i < tr->net.n_theta ? cfg->lr_theta : cfg->lr_circuit);
   tr->work = pn_work_new (&tr->net, MAX (ds->n[PN_SPLIT_TRAIN], ds->n[PN_SPLIT_VALID]));
+  /* fixed circuits (learning rate 0) need no eta gradient */
+  pn_work_set_want_deta (tr->work, tr->net.n_params > tr->net.n_theta && cfg->lr_circuit > 0);
   tr->xi_train = pn_input_index_new (ds->x[PN_SPLIT_TRAIN], ds->n_features, ds->n[PN_SPLIT_TRAIN]);
   tr->xi_valid = pn_input_index_new (ds->x[PN_SPLIT_VALID], ds->n_features, ds->n[PN_SPLIT_VALID]);
   PnRng rng_init;

@@ -6,9 +6,6 @@
 #include "pn-engine.h"
 #include "pn-fastmath.h"
 
-/* exposed by pn-network.c for tests */
-void pn_work_set_want_deta (PnWork *w, gboolean want);
-const float *pn_work_deta (const PnWork *w, PnCircuitKind kind);
 
 static void
 test_fastmath (void)

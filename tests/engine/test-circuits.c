@@ -1,0 +1,270 @@
+/* test-circuits.c: physical circuits through an eta model: gradients from
+ * the loss to the learned circuit parameters, and every learned design
+ * stays inside its ranges and constraints through training. */
+#include <math.h>
+#include <string.h>
+
+#include "pn-engine.h"
+
+/* A smooth analytic stand-in for a surrogate: eta from log parameters.
+ *   a = x0 - x1, b = x_{n-2} - x_{n-1}, c = sum_k x_k / n
+ *   eta1 = 0.1 + 0.05 tanh(a),  eta2 = 0.8 + 0.1 tanh(b)
+ *   eta3 = 0.3 tanh(c - 3) + sign * 0.1,  eta4 = 3 + 8 exp(-0.5 (a - 1)^2) */
+typedef struct {
+  int   n;
+  float sign;
+} ToyModel;
+
+static void
+toy_eta (gconstpointer self, const double *p, float eta[4], float *tape)
+{
+  const ToyModel *m = self;
+  double x[8], c = 0;
+  for (int k = 0; k < m->n; k++)
+    {
+      x[k] = log (p[k]);
+      c += x[k] / m->n;
+    }
+  double a = x[0] - x[1], b = x[m->n - 2] - x[m->n - 1];
+  eta[0] = (float) (0.1 + 0.05 * tanh (a));
+  eta[1] = (float) (0.8 + 0.1 * tanh (b));
+  eta[2] = (float) (0.3 * tanh (c - 3) + m->sign * 0.1);
+  eta[3] = (float) (3 + 8 * exp (-0.5 * (a - 1) * (a - 1)));
+  tape[0] = (float) a;
+}
+
+static void
+toy_eta_backward (gconstpointer self, const double *p, const float *tape, const float deta[4],
+                  double *dp)
+{
+  const ToyModel *m = self;
+  double x[8], c = 0;
+  for (int k = 0; k < m->n; k++)
+    {
+      x[k] = log (p[k]);
+      c += x[k] / m->n;
+    }
+  double a = x[0] - x[1], b = x[m->n - 2] - x[m->n - 1];
+  double da = deta[0] * 0.05 * (1 - tanh (a) * tanh (a)) +
+              deta[3] * 8 * exp (-0.5 * (a - 1) * (a - 1)) * (-(a - 1));
+  double db = deta[1] * 0.1 * (1 - tanh (b) * tanh (b));
+  double dc = deta[2] * 0.3 * (1 - tanh (c - 3) * tanh (c - 3));
+  double dx[8] = { 0 };
+  dx[0] += da;
+  dx[1] -= da;
+  dx[m->n - 2] += db;
+  dx[m->n - 1] -= db;
+  for (int k = 0; k < m->n; k++)
+    {
+      dx[k] += dc / m->n;
+      dp[k] += dx[k] / p[k];
+    }
+}
+
+static ToyModel toy[2] = { { 6, 1.0f }, { 7, -1.0f } };
+
+static void
+make_circuits (PnCircuits *c, PnCircuitLevel level)
+{
+  PnDesignSpace sa, si;
+  pn_design_space_init_default (&sa, PN_CIRCUIT_PTANH);
+  pn_design_space_init_default (&si, PN_CIRCUIT_INV);
+  PnEtaModel ma = { &toy[0], 1, toy_eta, toy_eta_backward };
+  PnEtaModel mi = { &toy[1], 1, toy_eta, toy_eta_backward };
+  GError *error = NULL;
+  g_assert_true (pn_circuits_init_physical (c, &sa, &ma, &si, &mi, level, &error));
+  g_assert_no_error (error);
+  for (int kind = 0; kind < 2; kind++)
+    g_assert_true (pn_design_space_feasible (&c->space[kind], c->init[kind]));
+}
+
+static void
+check_level (PnCircuitLevel level)
+{
+  PnCircuits circ;
+  make_circuits (&circ, level);
+  PnNet net;
+  int hidden[1] = { 3 };
+  g_assert_true (pn_net_init (&net, 4, hidden, 1, 3, &circ, NULL));
+  int groups_act = pn_circuits_n_groups (&circ, &net, PN_CIRCUIT_PTANH);
+  int expect = level == PN_LEVEL_NET ? 1 : level == PN_LEVEL_LAYER ? 2 : net.n_act;
+  g_assert_cmpint (groups_act, ==, expect);
+  g_assert_cmpuint (net.n_params, ==,
+                    net.n_theta + 6 * (size_t) groups_act +
+                      7 * (size_t) pn_circuits_n_groups (&circ, &net, PN_CIRCUIT_INV));
+
+  PnRng rng;
+  pn_rng_seed (&rng, 77, (uint64_t) level);
+  float *params = g_new (float, net.n_params), *var = g_new (float, net.n_var);
+  pn_net_init_params (&net, params, &rng);
+  for (size_t i = 0; i < net.n_theta; i++)
+    {
+      float m = (float) (0.2 + 3.0 * pn_rng_uniform (&rng));
+      params[i] = pn_rng_uniform (&rng) < 0.35 ? -m : m;
+    }
+  for (size_t i = net.n_theta; i < net.n_params; i++)
+    params[i] += (float) (0.6 * (pn_rng_uniform (&rng) - 0.5));
+  for (size_t i = 0; i < net.n_var; i++)
+    var[i] = (float) (0.9 + 0.2 * pn_rng_uniform (&rng));
+  enum { N = 29 };
+  float x[4 * N];
+  int y[N];
+  for (int i = 0; i < 4 * N; i++)
+    x[i] = (float) pn_rng_uniform (&rng);
+  for (int k = 0; k < N; k++)
+    y[k] = (int) pn_rng_below (&rng, 3);
+  PnWork *w = pn_work_new (&net, N);
+  float *grad = g_new0 (float, net.n_params);
+  PnBatchStats st;
+  pn_net_forward (&net, params, var, x, y, N, w, &st);
+  pn_net_backward (&net, params, var, x, y, N, w, 1.0f / N, grad);
+  int nonzero = 0;
+  for (size_t i = net.n_theta; i < net.n_params; i++)
+    {
+      float p0 = params[i];
+      double num = 0, err = INFINITY;
+      for (int r = 0; r < 3; r++)
+        {
+          float h = r == 0 ? 2e-3f : r == 1 ? 5e-4f : 1.25e-4f;
+          params[i] = p0 + h;
+          pn_net_forward (&net, params, var, x, y, N, w, &st);
+          double lp = st.loss_sum / N;
+          params[i] = p0 - h;
+          pn_net_forward (&net, params, var, x, y, N, w, &st);
+          double lm = st.loss_sum / N;
+          params[i] = p0;
+          double nr = (lp - lm) / (2.0 * h);
+          if (fabs (nr - grad[i]) < err)
+            {
+              err = fabs (nr - grad[i]);
+              num = nr;
+            }
+        }
+      if (err > 2e-3 + 3e-2 * fabs (num))
+        g_error ("level %s, circuit parameter %zu: analytic %.6g, numeric %.6g",
+                 pn_circuit_level_to_string (level), i - net.n_theta, grad[i], num);
+      nonzero += fabs (num) > 1e-5;
+    }
+  g_test_message ("level %s: %zu circuit parameters checked, %d non-zero",
+                  pn_circuit_level_to_string (level), net.n_params - net.n_theta, nonzero);
+  g_assert_cmpint (nonzero, >, 0);
+  g_free (grad);
+  g_free (params);
+  g_free (var);
+  pn_work_free (w);
+}
+
+static void
+test_gradcheck_levels (void)
+{
+  check_level (PN_LEVEL_NET);
+  check_level (PN_LEVEL_LAYER);
+  check_level (PN_LEVEL_NEURON);
+}
+
+/* Learned designs stay printable at every epoch, with an aggressive
+ * learning rate that pushes them against their constraints. */
+static void
+test_stays_feasible (void)
+{
+  GError *error = NULL;
+  g_autoptr (PnDataset) iris = pn_dataset_open ("iris", NULL, &error);
+  g_assert_no_error (error);
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  make_circuits (&cfg.circuits, PN_LEVEL_NEURON);
+  cfg.max_epochs = 300;
+  cfg.mc_train = 4;
+  cfg.lr_circuit = 0.5;
+  PnTrainer *tr = pn_trainer_new (&cfg, iris, &error);
+  g_assert_no_error (error);
+  const PnNet *net = pn_trainer_net (tr);
+  int moved = 0;
+  double first[PN_MAX_CIRCUIT_PARAMS];
+  pn_circuits_group_physical (&net->circuits, net, pn_trainer_params (tr) + net->n_theta,
+                              PN_CIRCUIT_INV, 0, first);
+  while (pn_trainer_epoch (tr, NULL))
+    {
+      const float *cp = pn_trainer_params (tr) + net->n_theta;
+      for (int kind = 0; kind < 2; kind++)
+        for (int g = 0; g < pn_circuits_n_groups (&net->circuits, net, kind); g++)
+          {
+            double p[PN_MAX_CIRCUIT_PARAMS];
+            pn_circuits_group_physical (&net->circuits, net, cp, kind, g, p);
+            if (!pn_design_space_feasible (&net->circuits.space[kind], p))
+              g_error ("epoch %d: %s group %d left its design space",
+                       pn_trainer_epochs (tr), net->circuits.space[kind].name, g);
+          }
+    }
+  double last[PN_MAX_CIRCUIT_PARAMS];
+  pn_circuits_group_physical (&net->circuits, net, pn_trainer_params (tr) + net->n_theta,
+                              PN_CIRCUIT_INV, 0, last);
+  for (int k = 0; k < 7; k++)
+    moved += fabs (last[k] / first[k] - 1) > 1e-3;
+  g_assert_cmpint (moved, >, 0);
+  pn_trainer_free (tr);
+}
+
+static void
+test_projection (void)
+{
+  PnCircuits circ;
+  make_circuits (&circ, PN_LEVEL_NET);
+  PnNet net;
+  int hidden[1] = { 3 };
+  g_assert_true (pn_net_init (&net, 4, hidden, 1, 3, &circ, NULL));
+  float *params = g_new0 (float, net.n_params);
+  /* inv: R1 at its minimum, R2 at its maximum: violates R1 > R2 */
+  float *u = params + net.n_theta + 6;
+  for (int k = 0; k < 7; k++)
+    u[k] = 0;
+  u[0] = -14;
+  u[1] = 14;
+  pn_net_project (&net, params);
+  double p[PN_MAX_CIRCUIT_PARAMS];
+  pn_circuits_group_physical (&circ, &net, params + net.n_theta, PN_CIRCUIT_INV, 0, p);
+  g_assert_true (pn_design_space_feasible (&circ.space[PN_CIRCUIT_INV], p));
+  g_free (params);
+}
+
+static void
+test_design_space (void)
+{
+  PnDesignSpace ds;
+  pn_design_space_init_default (&ds, PN_CIRCUIT_INV);
+  GError *error = NULL;
+  g_assert_true (pn_design_space_validate (&ds, &error));
+  /* R1 entirely below R2: "R1 > R2" cannot hold */
+  ds.p[0].lo = 1;
+  ds.p[0].hi = 4;
+  g_assert_false (pn_design_space_validate (&ds, &error));
+  g_assert_nonnull (strstr (error->message, "R1 > R2"));
+  g_clear_error (&error);
+  pn_design_space_init_default (&ds, PN_CIRCUIT_PTANH);
+  ds.p[2].lo = 300; /* W1 min above its max */
+  g_assert_false (pn_design_space_validate (&ds, &error));
+  g_assert_nonnull (strstr (error->message, "W1"));
+  g_clear_error (&error);
+  PnConstraint c;
+  pn_design_space_init_default (&ds, PN_CIRCUIT_INV);
+  g_assert_true (pn_design_space_parse_constraint (&ds, "R1/R2 > R3/R4", &c, NULL));
+  g_assert_cmpint (c.e[0], ==, 1);
+  g_assert_cmpint (c.e[1], ==, -1);
+  g_assert_cmpint (c.e[2], ==, -1);
+  g_assert_cmpint (c.e[3], ==, 1);
+  g_assert_false (pn_design_space_parse_constraint (&ds, "R9 > R1", &c, &error));
+  g_clear_error (&error);
+  g_assert_false (pn_design_space_parse_constraint (&ds, "R1 = R2", &c, &error));
+  g_clear_error (&error);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/circuits/design-space", test_design_space);
+  g_test_add_func ("/circuits/gradcheck-levels", test_gradcheck_levels);
+  g_test_add_func ("/circuits/projection", test_projection);
+  g_test_add_func ("/circuits/stays-feasible", test_stays_feasible);
+  return g_test_run ();
+}
