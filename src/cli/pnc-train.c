@@ -1,193 +1,10 @@
 /* pnc-train.c: `pnc train`: runs (dataset x seed) on a thread pool. */
 #include "pnc.h"
+#include "pnc-run.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-typedef struct {
-  int           index;
-  PnDataset    *ds;          /* shared, read-only */
-  int           seed;
-  PnTrainConfig cfg;
-  PnVariation   test_var;
-  int           mc_test;
-  /* results */
-  gboolean      done;
-  gboolean      interrupted;
-  int           epochs, best_epoch;
-  double        seconds;
-  PnEvalResult  test, valid;
-  PnNet         net;
-  float        *params;
-} Run;
-
-typedef struct {
-  PncProgress progress;
-  GMutex      lock;
-  int         n_runs, n_done;
-  Run        *runs;
-} Job;
-
-static void
-run_one (gpointer data, gpointer user_data)
-{
-  Run *r = data;
-  Job *job = user_data;
-  GError *error = NULL;
-  if (g_atomic_int_get (&pnc_interrupted))
-    return;
-  r->cfg.seed = (uint64_t) r->seed;
-  PnTrainer *tr = pn_trainer_new (&r->cfg, r->ds, &error);
-  if (tr == NULL)
-    {
-      pnc_progress_line (&job->progress, "pnc: %s seed %d: %s", r->ds->name, r->seed,
-                         error->message);
-      g_error_free (error);
-      return;
-    }
-  PnTrainProgress pr;
-  memset (&pr, 0, sizeof pr);
-  gint64 t0 = g_get_monotonic_time ();
-  while (pn_trainer_epoch (tr, &pr))
-    {
-      if (g_atomic_int_get (&pnc_interrupted))
-        {
-          r->interrupted = TRUE;
-          pn_trainer_finish (tr);
-          break;
-        }
-      if ((pr.epoch & 63) == 0)
-        pnc_progress_status (&job->progress,
-                             "[%d/%d done] %s seed %d: epoch %d, valid loss %.4f (best %.4f @ %d), valid acc %.1f%%",
-                             g_atomic_int_get (&job->n_done), job->n_runs, r->ds->name, r->seed,
-                             pr.epoch, pr.valid_loss, pr.best_valid_loss, pr.best_epoch,
-                             100 * pr.valid_acc);
-    }
-  r->seconds = (g_get_monotonic_time () - t0) / 1e6;
-  r->epochs = pn_trainer_epochs (tr);
-  r->best_epoch = pn_trainer_best_epoch (tr);
-  r->net = *pn_trainer_net (tr);
-  r->params = g_memdup2 (pn_trainer_best_params (tr), sizeof (float) * r->net.n_params);
-  pn_trainer_free (tr);
-
-  const PnDataset *ds = r->ds;
-  pn_evaluate (&r->net, r->params, &r->test_var, r->mc_test, (uint64_t) r->seed,
-               ds->x[PN_SPLIT_TEST], ds->y[PN_SPLIT_TEST], ds->n[PN_SPLIT_TEST], &r->test);
-  pn_evaluate (&r->net, r->params, &r->test_var, r->mc_test, (uint64_t) r->seed,
-               ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID], ds->n[PN_SPLIT_VALID], &r->valid);
-  r->done = TRUE;
-  int nd = g_atomic_int_add (&job->n_done, 1) + 1;
-  pnc_progress_line (&job->progress,
-                     "[%d/%d] %s seed %d: test acc %.1f +- %.1f %% (valid %.1f %%), %d epochs (best %d), %.2f s%s",
-                     nd, job->n_runs, ds->name, r->seed, 100 * r->test.acc_mean,
-                     100 * r->test.acc_std, 100 * r->valid.acc_mean, r->epochs, r->best_epoch,
-                     r->seconds, r->interrupted ? " (interrupted: best model so far)" : "");
-}
-
-static JsonNode *
-params_to_json (const PnNet *net, const float *params)
-{
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "topology");
-  json_builder_begin_array (b);
-  for (int l = 0; l <= net->n_layers; l++)
-    json_builder_add_int_value (b, net->size[l]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "gmin");
-  json_builder_add_double_value (b, net->gmin);
-  json_builder_set_member_name (b, "gmax");
-  json_builder_add_double_value (b, net->gmax);
-  json_builder_set_member_name (b, "theta");
-  json_builder_begin_array (b);
-  for (int l = 0; l < net->n_layers; l++)
-    {
-      int ni = net->size[l], no = net->size[l + 1];
-      const float *th = params + net->theta_off[l];
-      json_builder_begin_array (b);
-      for (int i = 0; i < ni + 2; i++)
-        {
-          json_builder_begin_array (b);
-          for (int j = 0; j < no; j++)
-            json_builder_add_double_value (b, th[i * no + j]);
-          json_builder_end_array (b);
-        }
-      json_builder_end_array (b);
-    }
-  json_builder_end_array (b);
-  float *ea = g_new (float, 4 * net->n_act), *ei = g_new (float, 4 * net->n_inv);
-  pn_net_nominal_eta (net, params, ea, ei);
-  const char *names[2] = { "eta_ptanh", "eta_inv" };
-  float *vals[2] = { ea, ei };
-  int counts[2] = { net->n_act, net->n_inv };
-  for (int c = 0; c < 2; c++)
-    {
-      json_builder_set_member_name (b, names[c]);
-      json_builder_begin_array (b);
-      for (int i = 0; i < counts[c]; i++)
-        {
-          json_builder_begin_array (b);
-          for (int k = 0; k < 4; k++)
-            json_builder_add_double_value (b, vals[c][4 * i + k]);
-          json_builder_end_array (b);
-        }
-      json_builder_end_array (b);
-    }
-  g_free (ea);
-  g_free (ei);
-  if (net->n_params > net->n_theta)
-    {
-      json_builder_set_member_name (b, "circuit_params");
-      json_builder_begin_array (b);
-      for (size_t i = net->n_theta; i < net->n_params; i++)
-        json_builder_add_double_value (b, params[i]);
-      json_builder_end_array (b);
-    }
-  json_builder_end_object (b);
-  JsonNode *n = json_builder_get_root (b);
-  g_object_unref (b);
-  return n;
-}
-
-static JsonNode *
-run_to_json (const Run *r)
-{
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-#define SET_STR(k, v) (json_builder_set_member_name (b, k), json_builder_add_string_value (b, v))
-#define SET_INT(k, v) (json_builder_set_member_name (b, k), json_builder_add_int_value (b, v))
-#define SET_DBL(k, v) (json_builder_set_member_name (b, k), json_builder_add_double_value (b, v))
-  SET_STR ("dataset", r->ds->name);
-  SET_INT ("seed", r->seed);
-  SET_DBL ("epsilon", r->cfg.variation.eps);
-  SET_STR ("variation", pn_variation_kind_to_string (r->cfg.variation.kind));
-  json_builder_set_member_name (b, "hidden");
-  json_builder_begin_array (b);
-  for (int h = 0; h < r->cfg.n_hidden; h++)
-    json_builder_add_int_value (b, r->cfg.hidden[h]);
-  json_builder_end_array (b);
-  SET_STR ("circuits", "fixed");
-  SET_INT ("mc_train", r->cfg.mc_train);
-  SET_INT ("mc_test", r->mc_test);
-  SET_INT ("patience", r->cfg.patience);
-  SET_INT ("epochs", r->epochs);
-  SET_INT ("best_epoch", r->best_epoch);
-  SET_DBL ("train_seconds", r->seconds);
-  SET_DBL ("test_acc_mean", r->test.acc_mean);
-  SET_DBL ("test_acc_std", r->test.acc_std);
-  SET_DBL ("test_measured_acc_mean", r->test.measured_acc_mean);
-  SET_DBL ("valid_acc_mean", r->valid.acc_mean);
-  SET_DBL ("valid_acc_std", r->valid.acc_std);
-  json_builder_set_member_name (b, "interrupted");
-  json_builder_add_boolean_value (b, r->interrupted);
-  json_builder_set_member_name (b, "parameters");
-  json_builder_add_value (b, params_to_json (&r->net, r->params));
-  json_builder_end_object (b);
-  JsonNode *n = json_builder_get_root (b);
-  g_object_unref (b);
-  return n;
-}
 
 int
 pnc_cmd_train (int argc, char **argv)
@@ -226,8 +43,9 @@ pnc_cmd_train (int argc, char **argv)
   GArray *seed_list = g_array_new (FALSE, FALSE, sizeof (int));
   char **names = NULL;
   GPtrArray *datasets = g_ptr_array_new_with_free_func ((GDestroyNotify) pn_dataset_free);
-  Job job;
-  memset (&job, 0, sizeof job);
+  PncRun *runs = NULL, **order = NULL;
+  int n_runs = 0;
+  PncProgress progress;
   GError *error = NULL;
   PnTrainConfig cfg;
   pn_train_config_init (&cfg);
@@ -275,35 +93,24 @@ pnc_cmd_train (int argc, char **argv)
       g_ptr_array_add (datasets, ds);
     }
 
-  job.n_runs = (int) (datasets->len * seed_list->len);
-  job.runs = g_new0 (Run, job.n_runs);
-  pnc_progress_init (&job.progress);
+  n_runs = (int) (datasets->len * seed_list->len);
+  runs = g_new0 (PncRun, n_runs);
+  order = g_new (PncRun *, n_runs);
+  pnc_progress_init (&progress);
   for (guint d = 0, k = 0; d < datasets->len; d++)
     for (guint s = 0; s < seed_list->len; s++, k++)
       {
-        Run *r = &job.runs[k];
-        r->index = (int) k;
+        PncRun *r = &runs[k];
+        order[k] = r;
         r->ds = datasets->pdata[d];
         r->seed = g_array_index (seed_list, int, s);
         r->cfg = cfg;
-        r->test_var = cfg.variation;
+        r->n_eval = 1;
+        r->eval_var[0] = cfg.variation;
         r->mc_test = mc_test;
       }
-  if (jobs <= 0)
-    jobs = (int) g_get_num_processors ();
-  jobs = MIN (jobs, job.n_runs);
   pnc_install_sigint ();
-  if (jobs <= 1)
-    for (int k = 0; k < job.n_runs; k++)
-      run_one (&job.runs[k], &job);
-  else
-    {
-      GThreadPool *pool = g_thread_pool_new (run_one, &job, jobs, TRUE, NULL);
-      for (int k = 0; k < job.n_runs; k++)
-        g_thread_pool_push (pool, &job.runs[k], NULL);
-      g_thread_pool_free (pool, FALSE, TRUE);
-    }
-  pnc_progress_clear (&job.progress);
+  pnc_runs_execute (order, n_runs, jobs, &progress, NULL, NULL);
 
   /* results */
   JsonBuilder *b = json_builder_new ();
@@ -312,9 +119,9 @@ pnc_cmd_train (int argc, char **argv)
   json_builder_add_string_value (b, PN_VERSION);
   json_builder_set_member_name (b, "runs");
   json_builder_begin_array (b);
-  for (int k = 0; k < job.n_runs; k++)
-    if (job.runs[k].done)
-      json_builder_add_value (b, run_to_json (&job.runs[k]));
+  for (int k = 0; k < n_runs; k++)
+    if (runs[k].done)
+      json_builder_add_value (b, pnc_run_to_json (&runs[k]));
   json_builder_end_array (b);
   json_builder_end_object (b);
   JsonNode *root = json_builder_get_root (b);
@@ -334,15 +141,15 @@ pnc_cmd_train (int argc, char **argv)
         {
           double sum = 0, sum2 = 0, ep = 0, sec = 0, mc_sd = 0;
           int n = 0;
-          for (int k = 0; k < job.n_runs; k++)
-            if (job.runs[k].done && job.runs[k].ds == datasets->pdata[d])
+          for (int k = 0; k < n_runs; k++)
+            if (runs[k].done && runs[k].ds == datasets->pdata[d])
               {
-                double a = 100 * job.runs[k].test.acc_mean;
+                double a = 100 * runs[k].test[0].acc_mean;
                 sum += a;
                 sum2 += a * a;
-                ep += job.runs[k].epochs;
-                sec += job.runs[k].seconds;
-                mc_sd = 100 * job.runs[k].test.acc_std;
+                ep += runs[k].epochs;
+                sec += runs[k].seconds;
+                mc_sd = 100 * runs[k].test[0].acc_std;
                 n++;
               }
           if (n == 0)
@@ -365,14 +172,10 @@ pnc_cmd_train (int argc, char **argv)
     }
 
 out:
-  if (job.runs)
-    for (int k = 0; k < job.n_runs; k++)
-      {
-        pn_eval_result_clear (&job.runs[k].test);
-        pn_eval_result_clear (&job.runs[k].valid);
-        g_free (job.runs[k].params);
-      }
-  g_free (job.runs);
+  for (int k = 0; k < n_runs; k++)
+    pnc_run_clear (&runs[k]);
+  g_free (runs);
+  g_free (order);
   g_clear_error (&error);
   g_strfreev (names);
   g_ptr_array_free (datasets, TRUE);

@@ -1,0 +1,279 @@
+/* pnc-run.c: training runs on a thread pool, and their JSON. */
+#include "pnc-run.h"
+
+#include <string.h>
+
+typedef struct {
+  PncProgress *progress;
+  int          n_total;
+  gint         n_done;
+  GMutex       lock;
+  PncRunDone   on_done;
+  gpointer     user_data;
+} Pool;
+
+static void
+run_one (PncRun *r, Pool *pool)
+{
+  GError *error = NULL;
+  if (g_atomic_int_get (&pnc_interrupted))
+    return;
+  r->cfg.seed = (uint64_t) r->seed;
+  PnTrainer *tr = pn_trainer_new (&r->cfg, r->ds, &error);
+  if (tr == NULL)
+    {
+      pnc_progress_line (pool->progress, "pnc: %s seed %d: %s", r->ds->name, r->seed,
+                         error->message);
+      g_error_free (error);
+      return;
+    }
+  PnTrainProgress pr;
+  memset (&pr, 0, sizeof pr);
+  gint64 t0 = g_get_monotonic_time ();
+  while (pn_trainer_epoch (tr, &pr))
+    {
+      if (g_atomic_int_get (&pnc_interrupted))
+        {
+          r->interrupted = TRUE;
+          pn_trainer_finish (tr);
+          break;
+        }
+      if ((pr.epoch & 63) == 0)
+        pnc_progress_status (pool->progress,
+                             "[%d/%d done] %s%s%s seed %d: epoch %d, valid loss %.4f (best %.4f @ %d), valid acc %.1f%%",
+                             g_atomic_int_get (&pool->n_done), pool->n_total, r->ds->name,
+                             r->variant ? " " : "", r->variant ? r->variant : "", r->seed,
+                             pr.epoch, pr.valid_loss, pr.best_valid_loss, pr.best_epoch,
+                             100 * pr.valid_acc);
+    }
+  r->seconds = (g_get_monotonic_time () - t0) / 1e6;
+  r->epochs = pn_trainer_epochs (tr);
+  r->best_epoch = pn_trainer_best_epoch (tr);
+  r->best_valid_loss = pr.best_valid_loss;
+  r->net = *pn_trainer_net (tr);
+  r->params = g_memdup2 (pn_trainer_best_params (tr), sizeof (float) * r->net.n_params);
+  pn_trainer_free (tr);
+
+  const PnDataset *ds = r->ds;
+  for (int e = 0; e < r->n_eval; e++)
+    {
+      pn_evaluate (&r->net, r->params, &r->eval_var[e], r->mc_test, (uint64_t) r->seed,
+                   ds->x[PN_SPLIT_TEST], ds->y[PN_SPLIT_TEST], ds->n[PN_SPLIT_TEST], &r->test[e]);
+      pn_evaluate (&r->net, r->params, &r->eval_var[e], r->mc_test, (uint64_t) r->seed,
+                   ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID], ds->n[PN_SPLIT_VALID],
+                   &r->valid[e]);
+    }
+  r->done = TRUE;
+  int nd = g_atomic_int_add (&pool->n_done, 1) + 1;
+  GString *accs = g_string_new (NULL);
+  for (int e = 0; e < r->n_eval; e++)
+    g_string_append_printf (accs, "%s%.1f +- %.1f %% at eps %g", e ? ", " : "",
+                            100 * r->test[e].acc_mean, 100 * r->test[e].acc_std,
+                            r->eval_var[e].eps);
+  pnc_progress_line (pool->progress, "[%d/%d] %s%s%s seed %d: test acc %s, %d epochs (best %d), %.2f s%s",
+                     nd, pool->n_total, ds->name, r->variant ? " " : "",
+                     r->variant ? r->variant : "", r->seed, accs->str, r->epochs, r->best_epoch,
+                     r->seconds, r->interrupted ? " (interrupted: best model so far)" : "");
+  g_string_free (accs, TRUE);
+  if (pool->on_done)
+    {
+      g_mutex_lock (&pool->lock);
+      pool->on_done (r, pool->user_data);
+      g_mutex_unlock (&pool->lock);
+    }
+}
+
+static void
+pool_worker (gpointer data, gpointer user_data)
+{
+  run_one (data, user_data);
+}
+
+void
+pnc_runs_execute (PncRun **runs, int n, int jobs, PncProgress *progress, PncRunDone on_done,
+                  gpointer user_data)
+{
+  Pool pool = { progress, n, 0, { 0 }, on_done, user_data };
+  g_mutex_init (&pool.lock);
+  if (jobs <= 0)
+    jobs = (int) g_get_num_processors ();
+  jobs = MIN (jobs, n);
+  if (jobs <= 1)
+    for (int k = 0; k < n; k++)
+      run_one (runs[k], &pool);
+  else
+    {
+      GThreadPool *tp = g_thread_pool_new (pool_worker, &pool, jobs, TRUE, NULL);
+      for (int k = 0; k < n; k++)
+        g_thread_pool_push (tp, runs[k], NULL);
+      g_thread_pool_free (tp, FALSE, TRUE);
+    }
+  pnc_progress_clear (progress);
+  g_mutex_clear (&pool.lock);
+}
+
+static void
+add_eta_array (JsonBuilder *b, const char *name, const float *eta, int n)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (int i = 0; i < n; i++)
+    {
+      json_builder_begin_array (b);
+      for (int k = 0; k < 4; k++)
+        json_builder_add_double_value (b, eta[4 * i + k]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+}
+
+static JsonNode *
+params_to_json (const PnNet *net, const float *params)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "topology");
+  json_builder_begin_array (b);
+  for (int l = 0; l <= net->n_layers; l++)
+    json_builder_add_int_value (b, net->size[l]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "gmin");
+  json_builder_add_double_value (b, net->gmin);
+  json_builder_set_member_name (b, "gmax");
+  json_builder_add_double_value (b, net->gmax);
+  json_builder_set_member_name (b, "theta");
+  json_builder_begin_array (b);
+  for (int l = 0; l < net->n_layers; l++)
+    {
+      int ni = net->size[l], no = net->size[l + 1];
+      const float *th = params + net->theta_off[l];
+      json_builder_begin_array (b);
+      for (int i = 0; i < ni + 2; i++)
+        {
+          json_builder_begin_array (b);
+          for (int j = 0; j < no; j++)
+            json_builder_add_double_value (b, th[i * no + j]);
+          json_builder_end_array (b);
+        }
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+  float *ea = g_new (float, 4 * net->n_act), *ei = g_new (float, 4 * net->n_inv);
+  pn_net_nominal_eta (net, params, ea, ei);
+  add_eta_array (b, "eta_ptanh", ea, net->n_act);
+  add_eta_array (b, "eta_inv", ei, net->n_inv);
+  g_free (ea);
+  g_free (ei);
+  const PnCircuits *c = &net->circuits;
+  json_builder_set_member_name (b, "circuits");
+  json_builder_add_string_value (b, c->mode == PN_CIRCUITS_PHYSICAL ? "physical" : "fixed-eta");
+  if (c->mode == PN_CIRCUITS_PHYSICAL)
+    {
+      json_builder_set_member_name (b, "circuit_level");
+      json_builder_add_string_value (b, pn_circuit_level_to_string (c->level));
+      for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+        {
+          const PnDesignSpace *ds = &c->space[kind];
+          char *name = g_strdup_printf ("%s_designs", ds->name);
+          json_builder_set_member_name (b, name);
+          g_free (name);
+          json_builder_begin_array (b);
+          for (int g = 0; g < pn_circuits_n_groups (c, net, kind); g++)
+            {
+              double p[PN_MAX_CIRCUIT_PARAMS];
+              pn_circuits_group_physical (c, net, params + net->n_theta, kind, g, p);
+              json_builder_begin_object (b);
+              for (int k = 0; k < ds->n_params; k++)
+                {
+                  char *key = g_strdup_printf ("%s_%s", ds->p[k].name, ds->p[k].unit);
+                  json_builder_set_member_name (b, key);
+                  json_builder_add_double_value (b, p[k]);
+                  g_free (key);
+                }
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+        }
+    }
+  json_builder_end_object (b);
+  JsonNode *n = json_builder_get_root (b);
+  g_object_unref (b);
+  return n;
+}
+
+JsonNode *
+pnc_run_to_json (const PncRun *r)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+#define SET_STR(k, v) (json_builder_set_member_name (b, k), json_builder_add_string_value (b, v))
+#define SET_INT(k, v) (json_builder_set_member_name (b, k), json_builder_add_int_value (b, v))
+#define SET_DBL(k, v) (json_builder_set_member_name (b, k), json_builder_add_double_value (b, v))
+  SET_STR ("dataset", r->ds->name);
+  if (r->variant)
+    SET_STR ("variant", r->variant);
+  SET_INT ("seed", r->seed);
+  SET_DBL ("epsilon", r->cfg.variation.eps);
+  SET_STR ("variation", pn_variation_kind_to_string (r->cfg.variation.kind));
+  json_builder_set_member_name (b, "hidden");
+  json_builder_begin_array (b);
+  for (int h = 0; h < r->cfg.n_hidden; h++)
+    json_builder_add_int_value (b, r->cfg.hidden[h]);
+  json_builder_end_array (b);
+  SET_STR ("circuits", r->cfg.circuits.mode == PN_CIRCUITS_PHYSICAL && r->cfg.lr_circuit > 0
+                         ? "learnable" : "fixed");
+  SET_DBL ("lr_theta", r->cfg.lr_theta);
+  SET_DBL ("lr_circuit", r->cfg.lr_circuit);
+  SET_INT ("mc_train", r->cfg.mc_train);
+  SET_INT ("mc_test", r->mc_test);
+  SET_INT ("patience", r->cfg.patience);
+  SET_INT ("max_epochs", r->cfg.max_epochs);
+  SET_INT ("epochs", r->epochs);
+  SET_INT ("best_epoch", r->best_epoch);
+  SET_DBL ("best_valid_loss", r->best_valid_loss);
+  SET_DBL ("train_seconds", r->seconds);
+  /* the evaluation at the training variation first */
+  SET_DBL ("test_acc_mean", r->test[0].acc_mean);
+  SET_DBL ("test_acc_std", r->test[0].acc_std);
+  SET_DBL ("test_measured_acc_mean", r->test[0].measured_acc_mean);
+  SET_DBL ("valid_acc_mean", r->valid[0].acc_mean);
+  SET_DBL ("valid_acc_std", r->valid[0].acc_std);
+  json_builder_set_member_name (b, "evaluations");
+  json_builder_begin_array (b);
+  for (int e = 0; e < r->n_eval; e++)
+    {
+      json_builder_begin_object (b);
+      SET_DBL ("eps_test", r->eval_var[e].eps);
+      SET_INT ("mc_test", r->test[e].n_mc);
+      SET_DBL ("test_acc_mean", r->test[e].acc_mean);
+      SET_DBL ("test_acc_std", r->test[e].acc_std);
+      SET_DBL ("test_measured_acc_mean", r->test[e].measured_acc_mean);
+      SET_DBL ("valid_acc_mean", r->valid[e].acc_mean);
+      SET_DBL ("valid_acc_std", r->valid[e].acc_std);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "interrupted");
+  json_builder_add_boolean_value (b, r->interrupted);
+  json_builder_set_member_name (b, "parameters");
+  json_builder_add_value (b, params_to_json (&r->net, r->params));
+  json_builder_end_object (b);
+#undef SET_STR
+#undef SET_INT
+#undef SET_DBL
+  JsonNode *n = json_builder_get_root (b);
+  g_object_unref (b);
+  return n;
+}
+
+void
+pnc_run_clear (PncRun *r)
+{
+  for (int e = 0; e < PNC_MAX_EVAL; e++)
+    {
+      pn_eval_result_clear (&r->test[e]);
+      pn_eval_result_clear (&r->valid[e]);
+    }
+  g_clear_pointer (&r->params, g_free);
+  g_clear_pointer (&r->variant, g_free);
+}
