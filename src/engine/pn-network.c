@@ -185,6 +185,15 @@ pn_work_new (const PnNet *net, int max_n)
   w->vtab = g_new (float, PN_INDEX_MAX_UNIQUE);
   w->dwn = g_new (float, max_cells);
   w->want_deta = pn_circuits_n_params (&net->circuits, net) > 0;
+  /* scratch starts as NaN, so a kernel that reads before it writes
+   * poisons its results and the gradient tests fail */
+  float *bufs[] = { w->dact_a, w->dact_b, w->dz, w->dinv, w->dscratch };
+  for (gsize b = 0; b < G_N_ELEMENTS (bufs); b++)
+    for (size_t i = 0; i < max_rows * n && (b < 4 || i < n); i++)
+      bufs[b][i] = NAN;
+  for (int l = 0; l < net->n_layers; l++)
+    for (size_t i = 0; i < (size_t) net->size[l + 1] * n; i++)
+      w->z[l][i] = w->tact[l][i] = NAN;
   return w;
 }
 
@@ -335,7 +344,8 @@ curve_backward (const float *restrict in, const float *restrict t, const float *
   const float e2 = eta[1], e3 = eta[2], e4 = eta[3];
   float a1[PN_LANES] = { 0 }, a2[PN_LANES] = { 0 }, a3[PN_LANES] = { 0 },
         a4[PN_LANES] = { 0 };
-  const float keep = accumulate_din ? 1.0f : 0.0f;
+  if (!accumulate_din)
+    memset (din, 0, sizeof (float) * n); /* never 0 * garbage */
   int k = 0;
   for (; k + PN_LANES <= n; k += PN_LANES)
     for (int q = 0; q < PN_LANES; q++)
@@ -347,7 +357,7 @@ curve_backward (const float *restrict in, const float *restrict t, const float *
         a2[q] += da * tk;
         a3[q] -= g * e4;
         a4[q] += g * (in[k + q] - e3);
-        din[k + q] = keep * din[k + q] + g * e4;
+        din[k + q] += g * e4;
       }
   for (; k < n; k++)
     {
@@ -359,7 +369,7 @@ curve_backward (const float *restrict in, const float *restrict t, const float *
       a2[q] += da * tk;
       a3[q] -= g * e4;
       a4[q] += g * (in[k] - e3);
-      din[k] = keep * din[k] + g * e4;
+      din[k] += g * e4;
     }
   for (int q = 0; q < PN_LANES; q++)
     {
@@ -376,9 +386,14 @@ curve_backward_input (const float *restrict t, const float *restrict dout, int n
                       const float *eta, float sign, float *restrict din, int accumulate_din)
 {
   const float c = sign * eta[1] * eta[3];
-  const float keep = accumulate_din ? 1.0f : 0.0f;
-  for (int k = 0; k < n; k++)
-    din[k] = keep * din[k] + c * dout[k] * (1.0f - t[k] * t[k]);
+  /* two loops, not 0 * din: din may hold garbage (even NaN) when not
+   * accumulating */
+  if (accumulate_din)
+    for (int k = 0; k < n; k++)
+      din[k] += c * dout[k] * (1.0f - t[k] * t[k]);
+  else
+    for (int k = 0; k < n; k++)
+      din[k] = c * dout[k] * (1.0f - t[k] * t[k]);
 }
 
 static void
