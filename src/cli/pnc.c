@@ -14,6 +14,7 @@ typedef struct {
 static const PncCommand commands[] = {
   { "train", pnc_cmd_train, "train printed networks (variation-aware), seeds in parallel" },
   { "bench", pnc_cmd_bench, "seconds per training epoch of the reference configuration" },
+  { "ablation", pnc_cmd_ablation, "the paper's 4-variant ablation, resumable, over MPI ranks" },
 };
 
 static void

@@ -12,6 +12,7 @@ typedef int (*PncCommandFunc) (int argc, char **argv);
 
 int pnc_cmd_train (int argc, char **argv);
 int pnc_cmd_bench (int argc, char **argv);
+int pnc_cmd_ablation (int argc, char **argv);
 
 /* "0-9", "3", "0,2,5-7" -> list of non-negative integers. */
 gboolean pnc_parse_int_list (const char *s, GArray *out, GError **error);
@@ -42,6 +43,13 @@ void pnc_progress_status (PncProgress *p, const char *fmt, ...) G_GNUC_PRINTF (2
 /* A permanent line (a finished run, a warning). */
 void pnc_progress_line   (PncProgress *p, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 void pnc_progress_clear  (PncProgress *p);
+
+/* Circuits for fixed-circuit and learnable-circuit variants. MODEL is
+ * "surrogate" (physical circuits through the SPICE-trained surrogates),
+ * "eta" (the published fixed curves; no learnable circuits) or "auto"
+ * (surrogates where they are needed). Both start from the same design. */
+gboolean pnc_load_circuits (const char *model, PnCircuitLevel level, PnCircuits *fixed,
+                            PnCircuits *learnable, gboolean need_learnable, GError **error);
 
 /* Set when the user pressed Ctrl-C: long jobs stop cleanly. */
 extern volatile gint pnc_interrupted;
