@@ -489,10 +489,12 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
             const uint16_t *idx = xi->idx[i];
             curve_forward (xi->values[i], u, eta_inv + 4 * i, -1.0f, w->ttab, w->vtab);
             for (int k = 0; k < n; k++)
-              {
+              vi[k] = w->vtab[idx[k]];
+            /* the tanh values only serve the inv circuits' eta gradient
+             * (the first layer's inputs need no gradient) */
+            if (w->want_deta)
+              for (int k = 0; k < n; k++)
                 ti[k] = w->ttab[idx[k]];
-                vi[k] = w->vtab[idx[k]];
-              }
           }
         else
           curve_forward (in + (size_t) i * n, n, eta_inv + 4 * i, -1.0f, ti, vi);
