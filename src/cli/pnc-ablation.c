@@ -64,6 +64,27 @@ typedef struct {
   int      index;     /* position in the full, ordered run list */
 } AbRun;
 
+/* Expected cost of a run, to start the longest first (no long run left
+ * alone at the end while the other cores idle). */
+static double
+run_cost (const AbRun *ab)
+{
+  const PncRun *r = &ab->run;
+  double per_sample = (double) r->ds->n[PN_SPLIT_TRAIN] * 3 + r->ds->n[PN_SPLIT_VALID];
+  double samples = ab->eps_train > 0 ? r->cfg.mc_train : 1;
+  return per_sample * samples * (r->cfg.lr_circuit > 0 ? 1.3 : 1.0);
+}
+
+static int
+cmp_cost (gconstpointer a, gconstpointer b)
+{
+  const AbRun *x = *(AbRun * const *) a, *y = *(AbRun * const *) b;
+  double cx = run_cost (x), cy = run_cost (y);
+  if (cx != cy)
+    return cx > cy ? -1 : 1;
+  return x->index - y->index;
+}
+
 static char *
 fmt_eps (double eps)
 {
@@ -553,8 +574,9 @@ pnc_cmd_ablation (int argc, char **argv)
             continue;
           }
         if (k % size == rank)
-          g_ptr_array_add (todo, &runs[k].run);
+          g_ptr_array_add (todo, &runs[k]);
       }
+    g_ptr_array_sort (todo, cmp_cost);
     PncProgress progress;
     pnc_progress_init (&progress);
     if (rank == 0)
