@@ -14,6 +14,12 @@ pnc_load_circuits (const char *model, PnCircuitLevel level, PnCircuits *fixed,
     }
   gboolean want_surrogate = g_strcmp0 (model, "surrogate") == 0 ||
                             (g_strcmp0 (model, "auto") == 0 && need_learnable);
+  if (g_strcmp0 (model, "eta") == 0 && need_learnable)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   "the published fixed curves cannot be learned: learnable circuits need the surrogate model");
+      return FALSE;
+    }
   if (want_surrogate || need_learnable)
     {
       g_set_error (error, PN_ERROR, PN_ERROR_INVALID,

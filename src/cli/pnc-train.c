@@ -11,6 +11,7 @@ pnc_cmd_train (int argc, char **argv)
 {
   char *dataset = g_strdup ("iris"), *seeds = g_strdup ("0"), *hidden = g_strdup ("3");
   char *out = NULL, *label = NULL, *variation = g_strdup ("uniform");
+  char *circuits = g_strdup ("published"), *level_opt = g_strdup ("net");
   double eps = 0.1, lr_theta = 0.1, lr_circuit = 0.005;
   int max_epochs = 100000, patience = 5000, mc_train = 20, mc_test = 100, jobs = 0;
   gboolean json = FALSE, quiet = FALSE;
@@ -26,6 +27,8 @@ pnc_cmd_train (int argc, char **argv)
     { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, "Monte Carlo samples for evaluation (default 100)", "N" },
     { "lr-theta", 0, 0, G_OPTION_ARG_DOUBLE, &lr_theta, "Adam learning rate of the conductances (default 0.1)", "LR" },
     { "lr-circuit", 0, 0, G_OPTION_ARG_DOUBLE, &lr_circuit, "Adam learning rate of circuit parameters (default 0.005)", "LR" },
+    { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits, "published (the fixed published curves, default), fixed (a fixed physical design through the SPICE surrogates) or learnable (learned physical designs)", "KIND" },
+    { "level", 0, 0, G_OPTION_ARG_STRING, &level_opt, "Learnable circuits shared per net, layer or neuron (default net)", "LEVEL" },
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, "Label column of a CSV (default: 'label' or 'class', else the last)", "COLUMN" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs in parallel (default: number of cores)", "J" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write all runs as JSON to FILE (atomically)", "FILE.json" },
@@ -71,6 +74,31 @@ pnc_cmd_train (int argc, char **argv)
                   "--mc-test, --patience, --max-epochs and non-negative learning rates\n");
       goto out;
     }
+  {
+    PnCircuitLevel level;
+    PnCircuits fixed, learnable;
+    gboolean published = g_strcmp0 (circuits, "published") == 0;
+    gboolean learn = g_strcmp0 (circuits, "learnable") == 0;
+    if (!published && !learn && g_strcmp0 (circuits, "fixed") != 0)
+      {
+        g_printerr ("pnc train: --circuits must be published, fixed or learnable, not '%s'\n", circuits);
+        goto out;
+      }
+    if (!pn_circuit_level_from_string (level_opt, &level))
+      {
+        g_printerr ("pnc train: --level must be net, layer or neuron, not '%s'\n", level_opt);
+        goto out;
+      }
+    if (!pnc_load_circuits (published ? "eta" : "surrogate", level, &fixed, &learnable, learn,
+                            &error))
+      {
+        g_printerr ("pnc train: %s\n", error->message);
+        goto out;
+      }
+    cfg.circuits = learn ? learnable : fixed;
+    if (!learn)
+      lr_circuit = 0;
+  }
   cfg.variation.eps = eps;
   cfg.mc_train = mc_train;
   cfg.max_epochs = max_epochs;
@@ -187,5 +215,7 @@ out:
   g_free (out);
   g_free (label);
   g_free (variation);
+  g_free (circuits);
+  g_free (level_opt);
   return rc;
 }
