@@ -1,0 +1,656 @@
+/* pns-circuit-editor.c */
+#include "pns-circuit-editor.h"
+#include "pns-curves.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#define N_CURVE 241
+#define CURVE_X0 -0.5
+#define CURVE_X1 1.5
+#define BAND_MC 128
+
+typedef struct _PnsCircuitEditor PnsCircuitEditor;
+
+typedef struct {
+  PnsCircuitEditor *self;
+  PnCircuitKind     kind;
+  int               index;
+  GtkSpinButton    *min, *max, *value;
+  GtkScale         *scale;
+} ParamRow;
+
+typedef struct {
+  PnsCircuitEditor *owner;
+  PnCircuitKind  kind;
+  PnDesignSpace  work;
+  ParamRow       rows[PN_MAX_CIRCUIT_PARAMS];
+  GtkBox        *box;
+  GtkBox        *constraint_box;
+  GPtrArray     *constraint_entries; /* GtkEntry */
+  GtkLabel      *error;
+  char          *error_text;
+  PnsChart      *chart;
+  PnsSeries     *curve, *band, *spice;
+  GCancellable  *spice_cancel;
+} KindUi;
+
+struct _PnsCircuitEditor {
+  GtkWidget      parent_instance;
+  GtkWidget     *paned;
+  GtkStack      *circuit_stack;
+  GtkBox        *ptanh_box, *inv_box;
+  GtkDropDown   *variation_model;
+  GtkSpinButton *eps_spin;
+  GtkGrid       *tech_grid;
+  GtkLabel      *tech_error;
+  PnsChart      *ptanh_chart, *inv_chart;
+  GtkLabel      *source_label;
+  GtkSpinButton *tech[5];
+  KindUi         k[PN_N_CIRCUIT_KINDS];
+  PnsDesign     *design;
+  gulong         changed_id;
+  gboolean       syncing;
+  double         xs[N_CURVE];
+};
+
+G_DEFINE_FINAL_TYPE (PnsCircuitEditor, pns_circuit_editor, GTK_TYPE_WIDGET)
+
+static void rebuild_constraints (PnsCircuitEditor *self, KindUi *k);
+
+static void
+set_flag (GtkWidget *w, gboolean bad)
+{
+  if (bad)
+    gtk_widget_add_css_class (w, "error");
+  else
+    gtk_widget_remove_css_class (w, "error");
+}
+
+static void
+show_error (KindUi *k, const char *text)
+{
+  g_free (k->error_text);
+  k->error_text = text ? g_strdup (text) : NULL;
+  gtk_label_set_text (k->error, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (k->error), text != NULL);
+}
+
+/* curves -------------------------------------------------------------- */
+
+static void
+on_spice_done (GObject *src, GAsyncResult *res, gpointer data)
+{
+  GError *error = NULL;
+  double *y = pns_curves_spice_finish (res, &error);
+  if (y == NULL)
+    {
+      /* superseded (cancelled) or failed: the editor may be gone */
+      g_error_free (error);
+      return;
+    }
+  KindUi *k = data; /* alive: a disposed editor cancels its request first */
+  pns_series_set_data (k->spice, k->owner->xs, y, NULL, N_CURVE);
+  g_free (y);
+}
+
+static void
+update_curves (PnsCircuitEditor *self, KindUi *k)
+{
+  if (self->design == NULL)
+    return;
+  float eta[4];
+  pns_design_get_eta (self->design, k->kind, eta);
+  double y[N_CURVE], lo[N_CURVE], hi[N_CURVE];
+  for (int i = 0; i < N_CURVE; i++)
+    y[i] = pns_curves_eval (k->kind, eta, self->xs[i]);
+  pns_series_set_data (k->curve, self->xs, y, NULL, N_CURVE);
+  pns_curves_band (k->kind, eta, pns_design_get_variation (self->design), BAND_MC, 1,
+                   self->xs, N_CURVE, lo, hi);
+  pns_series_set_data (k->band, self->xs, lo, hi, N_CURVE);
+
+  /* the SPICE overlay: cancel the one in flight, it is superseded */
+  if (k->spice_cancel)
+    {
+      g_cancellable_cancel (k->spice_cancel);
+      g_clear_object (&k->spice_cancel);
+    }
+  pns_series_clear (k->spice);
+  if (pns_curves_get_spice_func ())
+    {
+      k->spice_cancel = g_cancellable_new ();
+      pns_curves_spice_async (k->kind, pns_design_get_space (self->design, k->kind),
+                              pns_design_get_values (self->design, k->kind), self->xs,
+                              N_CURVE, k->spice_cancel, on_spice_done, k);
+    }
+}
+
+/* design space editing ------------------------------------------------ */
+
+static void
+push_space (PnsCircuitEditor *self, KindUi *k)
+{
+  GError *error = NULL;
+  const PnDesignSpace *sp = &k->work;
+  /* row by row first, so the offending row is flagged */
+  gboolean rows_ok = TRUE;
+  for (int i = 0; i < sp->n_params; i++)
+    {
+      gboolean bad = !(sp->p[i].lo > 0 && sp->p[i].hi > sp->p[i].lo);
+      set_flag (GTK_WIDGET (k->rows[i].min), bad);
+      set_flag (GTK_WIDGET (k->rows[i].max), bad);
+      if (bad && rows_ok)
+        {
+          g_autofree char *msg = g_strdup_printf (_("%s: the minimum %g %s must be above 0 and below the maximum %g %s"),
+                                                  sp->p[i].name, sp->p[i].lo, sp->p[i].unit,
+                                                  sp->p[i].hi, sp->p[i].unit);
+          show_error (k, msg);
+          rows_ok = FALSE;
+        }
+    }
+  if (!rows_ok)
+    return;
+  for (guint c = 0; c < k->constraint_entries->len; c++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (k->constraint_entries, c), "error"))
+      return; /* a constraint does not parse: its message is showing */
+  if (!pn_design_space_validate (sp, &error))
+    {
+      show_error (k, error->message);
+      g_error_free (error);
+      return;
+    }
+  if (!pns_design_set_space (self->design, k->kind, sp, &error))
+    {
+      show_error (k, error->message);
+      g_error_free (error);
+      return;
+    }
+  show_error (k, NULL);
+}
+
+static void
+on_range_changed (GtkSpinButton *spin, ParamRow *row)
+{
+  PnsCircuitEditor *self = row->self;
+  if (self->syncing)
+    return;
+  KindUi *k = &self->k[row->kind];
+  k->work.p[row->index].lo = gtk_spin_button_get_value (row->min);
+  k->work.p[row->index].hi = gtk_spin_button_get_value (row->max);
+  push_space (self, k);
+}
+
+static void
+on_value_changed (GtkAdjustment *adj, ParamRow *row)
+{
+  PnsCircuitEditor *self = row->self;
+  if (self->syncing || self->design == NULL)
+    return;
+  KindUi *k = &self->k[row->kind];
+  double v[PN_MAX_CIRCUIT_PARAMS];
+  memcpy (v, pns_design_get_values (self->design, row->kind), sizeof v);
+  v[row->index] = gtk_adjustment_get_value (adj);
+  GError *error = NULL;
+  for (int i = 0; i < k->work.n_params; i++)
+    set_flag (GTK_WIDGET (k->rows[i].value), FALSE);
+  if (!pns_design_set_values (self->design, row->kind, v, &error))
+    {
+      /* not printable: flagged, the design keeps its last valid values */
+      set_flag (GTK_WIDGET (row->value), TRUE);
+      show_error (k, error->message);
+      g_error_free (error);
+    }
+  else if (k->error_text && !gtk_widget_has_css_class (GTK_WIDGET (row->min), "error"))
+    push_space (self, k); /* re-check: clears a stale message */
+}
+
+static void
+reparse_constraints (PnsCircuitEditor *self, KindUi *k)
+{
+  if (self->syncing)
+    return;
+  GError *error = NULL;
+  int n = 0;
+  gboolean ok = TRUE;
+  for (guint c = 0; c < k->constraint_entries->len; c++)
+    {
+      GtkEditable *e = g_ptr_array_index (k->constraint_entries, c);
+      const char *text = gtk_editable_get_text (e);
+      PnConstraint con;
+      GError *local = NULL;
+      if (pn_design_space_parse_constraint (&k->work, text, &con, &local))
+        {
+          set_flag (GTK_WIDGET (e), FALSE);
+          if (n < PN_MAX_CONSTRAINTS)
+            k->work.c[n++] = con;
+        }
+      else
+        {
+          set_flag (GTK_WIDGET (e), TRUE);
+          if (ok)
+            {
+              g_autofree char *msg = g_strdup_printf (_("Constraint \"%s\": %s"), text, local->message);
+              show_error (k, msg);
+            }
+          ok = FALSE;
+          g_error_free (local);
+        }
+    }
+  g_clear_error (&error);
+  if (!ok)
+    return;
+  k->work.n_constraints = n;
+  push_space (self, k);
+}
+
+static void
+on_constraint_changed (GtkEditable *entry, KindUi *k)
+{
+  reparse_constraints (k->owner, k);
+}
+
+static void
+on_remove_constraint (GtkButton *button, KindUi *k)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (button), "entry");
+  g_ptr_array_remove (k->constraint_entries, entry);
+  gtk_box_remove (k->constraint_box, gtk_widget_get_parent (GTK_WIDGET (entry)));
+  reparse_constraints (k->owner, k);
+}
+
+static GtkEditable *
+add_constraint_row (PnsCircuitEditor *self, KindUi *k, const char *text)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  gtk_widget_set_hexpand (entry, TRUE);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("e.g. R1/R2 > R3/R4"));
+  g_object_set_data (G_OBJECT (entry), "editor", self);
+  g_signal_connect (entry, "changed", G_CALLBACK (on_constraint_changed), k);
+  GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
+  gtk_widget_set_tooltip_text (remove, _("Remove this constraint"));
+  g_object_set_data (G_OBJECT (remove), "editor", self);
+  g_object_set_data (G_OBJECT (remove), "entry", entry);
+  g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_constraint), k);
+  gtk_box_append (GTK_BOX (row), entry);
+  gtk_box_append (GTK_BOX (row), remove);
+  gtk_box_append (k->constraint_box, row);
+  g_ptr_array_add (k->constraint_entries, entry);
+  return GTK_EDITABLE (entry);
+}
+
+static void
+on_add_constraint (GtkButton *button, KindUi *k)
+{
+  PnsCircuitEditor *self = g_object_get_data (G_OBJECT (button), "editor");
+  if (k->constraint_entries->len >= PN_MAX_CONSTRAINTS)
+    return;
+  GtkEditable *e = add_constraint_row (self, k, "");
+  gtk_widget_grab_focus (GTK_WIDGET (e));
+  on_constraint_changed (e, k);
+}
+
+static void
+rebuild_constraints (PnsCircuitEditor *self, KindUi *k)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (k->constraint_box))))
+    gtk_box_remove (k->constraint_box, child);
+  g_ptr_array_set_size (k->constraint_entries, 0);
+  for (int c = 0; c < k->work.n_constraints; c++)
+    add_constraint_row (self, k, k->work.c[c].text);
+}
+
+static GtkSpinButton *
+range_spin (double upper)
+{
+  GtkAdjustment *adj = gtk_adjustment_new (1, -1e6, 1e6, 1, 10, 0);
+  GtkWidget *s = gtk_spin_button_new (adj, 1, 1);
+  gtk_editable_set_width_chars (GTK_EDITABLE (s), 6);
+  return GTK_SPIN_BUTTON (s);
+}
+
+static void
+build_kind (PnsCircuitEditor *self, KindUi *k, GtkBox *box)
+{
+  k->box = box;
+  pn_design_space_init_default (&k->work, k->kind);
+  GtkWidget *grid = gtk_grid_new ();
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
+  const char *heads[] = { N_("Parameter"), N_("Min"), N_("Value"), "", N_("Max"), N_("Unit") };
+  for (int c = 0; c < 6; c++)
+    {
+      GtkWidget *l = gtk_label_new (heads[c][0] ? _(heads[c]) : "");
+      gtk_widget_add_css_class (l, "dim-label");
+      gtk_label_set_xalign (GTK_LABEL (l), 0);
+      gtk_grid_attach (GTK_GRID (grid), l, c, 0, 1, 1);
+    }
+  for (int i = 0; i < k->work.n_params; i++)
+    {
+      ParamRow *row = &k->rows[i];
+      row->self = self;
+      row->kind = k->kind;
+      row->index = i;
+      GtkWidget *name = gtk_label_new (k->work.p[i].name);
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      row->min = range_spin (1e6);
+      row->max = range_spin (1e6);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row->min), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      k->work.p[i].name, -1);
+      GtkAdjustment *adj = gtk_adjustment_new (1, 0, 2, 1, 10, 0);
+      row->scale = GTK_SCALE (gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, adj));
+      gtk_widget_set_hexpand (GTK_WIDGET (row->scale), TRUE);
+      gtk_widget_set_size_request (GTK_WIDGET (row->scale), 140, -1);
+      row->value = GTK_SPIN_BUTTON (gtk_spin_button_new (adj, 1, 1));
+      gtk_editable_set_width_chars (GTK_EDITABLE (row->value), 6);
+      GtkWidget *unit = gtk_label_new (g_strcmp0 (k->work.p[i].unit, "kOhm") == 0 ? "kΩ" : "µm");
+      gtk_label_set_xalign (GTK_LABEL (unit), 0);
+      gtk_grid_attach (GTK_GRID (grid), name, 0, i + 1, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->min), 1, i + 1, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->scale), 2, i + 1, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->value), 3, i + 1, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->max), 4, i + 1, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), unit, 5, i + 1, 1, 1);
+      g_signal_connect (row->min, "value-changed", G_CALLBACK (on_range_changed), row);
+      g_signal_connect (row->max, "value-changed", G_CALLBACK (on_range_changed), row);
+      g_signal_connect (adj, "value-changed", G_CALLBACK (on_value_changed), row);
+    }
+  gtk_box_append (box, grid);
+
+  GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *cl = gtk_label_new (_("Constraints"));
+  gtk_widget_add_css_class (cl, "heading");
+  gtk_label_set_xalign (GTK_LABEL (cl), 0);
+  gtk_widget_set_hexpand (cl, TRUE);
+  GtkWidget *add = gtk_button_new_from_icon_name ("list-add-symbolic");
+  gtk_widget_set_tooltip_text (add, _("Add a constraint"));
+  g_object_set_data (G_OBJECT (add), "editor", self);
+  g_signal_connect (add, "clicked", G_CALLBACK (on_add_constraint), k);
+  gtk_box_append (GTK_BOX (head), cl);
+  gtk_box_append (GTK_BOX (head), add);
+  gtk_box_append (box, head);
+  k->constraint_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 4));
+  gtk_box_append (box, GTK_WIDGET (k->constraint_box));
+  k->error = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (k->error, TRUE);
+  gtk_label_set_xalign (k->error, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (k->error), "error");
+  gtk_widget_set_visible (GTK_WIDGET (k->error), FALSE);
+  gtk_box_append (box, GTK_WIDGET (k->error));
+}
+
+/* sync from the design ------------------------------------------------ */
+
+static void
+sync_kind (PnsCircuitEditor *self, KindUi *k, gboolean full)
+{
+  const PnDesignSpace *sp = pns_design_get_space (self->design, k->kind);
+  const double *v = pns_design_get_values (self->design, k->kind);
+  self->syncing = TRUE;
+  if (full)
+    {
+      k->work = *sp;
+      show_error (k, NULL);
+      rebuild_constraints (self, k);
+    }
+  for (int i = 0; i < sp->n_params; i++)
+    {
+      ParamRow *row = &k->rows[i];
+      if (full)
+        {
+          gtk_spin_button_set_value (row->min, sp->p[i].lo);
+          gtk_spin_button_set_value (row->max, sp->p[i].hi);
+          set_flag (GTK_WIDGET (row->min), FALSE);
+          set_flag (GTK_WIDGET (row->max), FALSE);
+        }
+      GtkAdjustment *adj = gtk_range_get_adjustment (GTK_RANGE (row->scale));
+      gtk_adjustment_configure (adj, v[i], sp->p[i].lo, sp->p[i].hi,
+                                (sp->p[i].hi - sp->p[i].lo) / 200,
+                                (sp->p[i].hi - sp->p[i].lo) / 20, 0);
+    }
+  self->syncing = FALSE;
+}
+
+static void
+on_tech_changed (GtkSpinButton *spin, PnsCircuitEditor *self)
+{
+  if (self->syncing || self->design == NULL)
+    return;
+  PnsTechnology t = {
+    .gmin = gtk_spin_button_get_value (self->tech[0]),
+    .gmax = gtk_spin_button_get_value (self->tech[1]),
+    .g_unit_us = gtk_spin_button_get_value (self->tech[2]),
+    .vdd = gtk_spin_button_get_value (self->tech[3]),
+    .vss = gtk_spin_button_get_value (self->tech[4]),
+  };
+  GError *error = NULL;
+  gboolean ok = pns_design_set_technology (self->design, &t, &error);
+  gtk_widget_set_visible (GTK_WIDGET (self->tech_error), !ok);
+  gtk_label_set_text (self->tech_error, ok ? "" : error->message);
+  for (int i = 0; i < 5; i++)
+    set_flag (GTK_WIDGET (self->tech[i]), !ok);
+  g_clear_error (&error);
+}
+
+static void
+on_variation_changed (PnsCircuitEditor *self)
+{
+  if (self->syncing || self->design == NULL)
+    return;
+  PnVariation var = {
+    .kind = gtk_drop_down_get_selected (self->variation_model) == 1 ? PN_VARIATION_GAUSSIAN
+                                                                    : PN_VARIATION_UNIFORM,
+    .eps = gtk_spin_button_get_value (self->eps_spin),
+  };
+  pns_design_set_variation (self->design, &var, NULL);
+}
+
+static void
+sync_variation_tech (PnsCircuitEditor *self)
+{
+  self->syncing = TRUE;
+  const PnVariation *var = pns_design_get_variation (self->design);
+  gtk_drop_down_set_selected (self->variation_model, var->kind == PN_VARIATION_GAUSSIAN ? 1 : 0);
+  gtk_spin_button_set_value (self->eps_spin, var->eps);
+  const PnsTechnology *t = pns_design_get_technology (self->design);
+  double v[5] = { t->gmin, t->gmax, t->g_unit_us, t->vdd, t->vss };
+  for (int i = 0; i < 5; i++)
+    gtk_spin_button_set_value (self->tech[i], v[i]);
+  self->syncing = FALSE;
+}
+
+static void
+on_design_changed (PnsDesign *design, guint what, PnsCircuitEditor *self)
+{
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      if (what & PNS_DESIGN_CHANGED_CIRCUITS)
+        sync_kind (self, &self->k[kind], FALSE);
+      if (what & (PNS_DESIGN_CHANGED_CIRCUITS | PNS_DESIGN_CHANGED_VARIATION))
+        update_curves (self, &self->k[kind]);
+    }
+  if (what & (PNS_DESIGN_CHANGED_VARIATION | PNS_DESIGN_CHANGED_TECHNOLOGY))
+    sync_variation_tech (self);
+}
+
+/* GObject --------------------------------------------------------------- */
+
+static void
+on_variation_notify (GObject *o, GParamSpec *p, PnsCircuitEditor *self)
+{
+  on_variation_changed (self);
+}
+
+static void
+on_eps_changed (GtkSpinButton *s, PnsCircuitEditor *self)
+{
+  on_variation_changed (self);
+}
+
+static void
+pns_circuit_editor_dispose (GObject *object)
+{
+  PnsCircuitEditor *self = PNS_CIRCUIT_EDITOR (object);
+  if (self->design)
+    g_clear_signal_handler (&self->changed_id, self->design);
+  g_clear_object (&self->design);
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      KindUi *k = &self->k[kind];
+      if (k->spice_cancel)
+        g_cancellable_cancel (k->spice_cancel);
+      g_clear_object (&k->spice_cancel);
+      g_clear_object (&k->curve);
+      g_clear_object (&k->band);
+      g_clear_object (&k->spice);
+      g_clear_pointer (&k->constraint_entries, g_ptr_array_unref);
+      g_clear_pointer (&k->error_text, g_free);
+    }
+  g_clear_pointer (&self->paned, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PNS_TYPE_CIRCUIT_EDITOR);
+  G_OBJECT_CLASS (pns_circuit_editor_parent_class)->dispose (object);
+}
+
+static void
+pns_circuit_editor_class_init (PnsCircuitEditorClass *klass)
+{
+  GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
+  G_OBJECT_CLASS (klass)->dispose = pns_circuit_editor_dispose;
+  g_type_ensure (PNS_TYPE_CHART);
+  gtk_widget_class_set_template_from_resource (wc, "/org/pnstudio/Studio/ui/pns-circuit-editor.ui");
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, paned);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, circuit_stack);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, ptanh_box);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, inv_box);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, variation_model);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, eps_spin);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, tech_grid);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, tech_error);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, ptanh_chart);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, inv_chart);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, source_label);
+  gtk_widget_class_set_layout_manager_type (wc, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+pns_circuit_editor_init (PnsCircuitEditor *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  for (int i = 0; i < N_CURVE; i++)
+    self->xs[i] = CURVE_X0 + (CURVE_X1 - CURVE_X0) * i / (N_CURVE - 1);
+  PnsChart *charts[2] = { self->ptanh_chart, self->inv_chart };
+  GtkBox *boxes[2] = { self->ptanh_box, self->inv_box };
+  const char *titles[2] = { N_("Activation circuit ptanh(z)"), N_("Negative-weight circuit inv(x)") };
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      KindUi *k = &self->k[kind];
+      k->kind = kind;
+      k->owner = self;
+      k->constraint_entries = g_ptr_array_new ();
+      k->chart = charts[kind];
+      build_kind (self, k, boxes[kind]);
+      pns_chart_set_title (k->chart, _(titles[kind]));
+      pns_chart_set_axis_labels (k->chart, kind == PN_CIRCUIT_PTANH ? _("input z (V)") : _("input x (V)"),
+                                 _("output (V)"));
+      pns_chart_set_x_range (k->chart, CURVE_X0, CURVE_X1);
+      pns_chart_set_y_range (k->chart, -1.2, 1.2);
+      k->band = pns_series_new (_("variation (5–95 %)"), PNS_SERIES_BAND);
+      k->curve = pns_series_new (_("nominal"), PNS_SERIES_LINE);
+      k->spice = pns_series_new (_("SPICE"), PNS_SERIES_LINE);
+      pns_series_set_dashed (k->spice, TRUE);
+      pns_chart_add_series (k->chart, k->curve);
+      pns_chart_add_series_like (k->chart, k->band, k->curve);
+      pns_chart_add_series (k->chart, k->spice);
+    }
+  /* technology */
+  const char *names[5] = { N_("g min (θ)"), N_("g max (θ)"), N_("Conductance unit (µS per θ)"),
+                           N_("VDD (V)"), N_("VSS (V)") };
+  double lo[5] = { 0, 0.001, 0.001, 0.1, -5 }, hi[5] = { 10, 1000, 1e4, 5, -0.1 };
+  double step[5] = { 0.005, 0.5, 1, 0.1, 0.1 };
+  for (int i = 0; i < 5; i++)
+    {
+      GtkWidget *l = gtk_label_new (_(names[i]));
+      gtk_label_set_xalign (GTK_LABEL (l), 0);
+      GtkAdjustment *adj = gtk_adjustment_new (lo[i], lo[i], hi[i], step[i], step[i] * 10, 0);
+      self->tech[i] = GTK_SPIN_BUTTON (gtk_spin_button_new (adj, 1, i == 0 ? 3 : 2));
+      gtk_grid_attach (self->tech_grid, l, 0, i, 1, 1);
+      gtk_grid_attach (self->tech_grid, GTK_WIDGET (self->tech[i]), 1, i, 1, 1);
+      g_signal_connect (self->tech[i], "value-changed", G_CALLBACK (on_tech_changed), self);
+    }
+  g_signal_connect (self->variation_model, "notify::selected", G_CALLBACK (on_variation_notify), self);
+  g_signal_connect (self->eps_spin, "value-changed", G_CALLBACK (on_eps_changed), self);
+  g_autofree char *src = g_strdup_printf (_("Curves: %s. SPICE overlay: %s."), pns_curves_eta_source (),
+                                          pns_curves_get_spice_func () ? _("on (runs in the background)")
+                                                                       : _("not available (no SPICE module built in)"));
+  gtk_label_set_text (self->source_label, src);
+}
+
+void
+pns_circuit_editor_set_design (PnsCircuitEditor *self, PnsDesign *design)
+{
+  if (self->design)
+    g_clear_signal_handler (&self->changed_id, self->design);
+  g_set_object (&self->design, design);
+  if (design == NULL)
+    return;
+  self->changed_id = g_signal_connect (design, "changed", G_CALLBACK (on_design_changed), self);
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      sync_kind (self, &self->k[kind], TRUE);
+      update_curves (self, &self->k[kind]);
+    }
+  sync_variation_tech (self);
+}
+
+void
+pns_circuit_editor_show_kind (PnsCircuitEditor *self, PnCircuitKind kind)
+{
+  gtk_stack_set_visible_child_name (self->circuit_stack, kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv");
+}
+
+GtkSpinButton *
+pns_circuit_editor_get_range_spin (PnsCircuitEditor *self, PnCircuitKind kind, int index,
+                                   gboolean max)
+{
+  return max ? self->k[kind].rows[index].max : self->k[kind].rows[index].min;
+}
+
+GtkAdjustment *
+pns_circuit_editor_get_value_adjustment (PnsCircuitEditor *self, PnCircuitKind kind, int index)
+{
+  return gtk_range_get_adjustment (GTK_RANGE (self->k[kind].rows[index].scale));
+}
+
+GtkEditable *
+pns_circuit_editor_get_constraint_entry (PnsCircuitEditor *self, PnCircuitKind kind, int index)
+{
+  GPtrArray *a = self->k[kind].constraint_entries;
+  return index >= 0 && (guint) index < a->len ? g_ptr_array_index (a, index) : NULL;
+}
+
+GtkSpinButton *
+pns_circuit_editor_get_eps_spin (PnsCircuitEditor *self)
+{
+  return self->eps_spin;
+}
+
+const char *
+pns_circuit_editor_get_error (PnsCircuitEditor *self, PnCircuitKind kind)
+{
+  return self->k[kind].error_text;
+}
+
+PnsSeries *
+pns_circuit_editor_get_series (PnsCircuitEditor *self, PnCircuitKind kind, PnsCurveTrace trace)
+{
+  KindUi *k = &self->k[kind];
+  return trace == PNS_CURVE_NOMINAL ? k->curve : trace == PNS_CURVE_BAND ? k->band : k->spice;
+}
+
+PnsChart *
+pns_circuit_editor_get_chart (PnsCircuitEditor *self, PnCircuitKind kind)
+{
+  return self->k[kind].chart;
+}

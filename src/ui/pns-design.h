@@ -1,0 +1,93 @@
+/* pns-design.h: the document the studio edits (one .pnsd file).
+ *
+ * A design holds everything a user decides: the circuits' design spaces and
+ * nominal component values, the printing variation, the technology values,
+ * the training settings, and (once trained) the network's conductances.
+ * Every setter validates; an invalid value never reaches the engine.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pn-engine.h"
+
+G_BEGIN_DECLS
+
+#define PNS_TYPE_DESIGN (pns_design_get_type ())
+G_DECLARE_FINAL_TYPE (PnsDesign, pns_design, PNS, DESIGN, GObject)
+
+typedef enum {
+  PNS_DESIGN_CHANGED_CIRCUITS   = 1 << 0, /* design space, component values, eta */
+  PNS_DESIGN_CHANGED_VARIATION  = 1 << 1,
+  PNS_DESIGN_CHANGED_TECHNOLOGY = 1 << 2,
+  PNS_DESIGN_CHANGED_TRAINING   = 1 << 3, /* dataset, topology, seeds, epochs */
+  PNS_DESIGN_CHANGED_NETWORK    = 1 << 4, /* trained conductances */
+  PNS_DESIGN_CHANGED_META       = 1 << 5, /* title, file, modified flag */
+  PNS_DESIGN_CHANGED_ALL        = 0x3f,
+} PnsDesignChange;
+
+typedef struct {
+  double gmin, gmax;   /* printable surrogate conductance range */
+  double g_unit_us;    /* one unit of theta in microsiemens (export scale) */
+  double vdd, vss;     /* supply rails in volts */
+} PnsTechnology;
+
+typedef struct {
+  char    *dataset;            /* bundled name or CSV path */
+  int      hidden[PN_MAX_LAYERS];
+  int      n_hidden;
+  gboolean variation_aware;    /* VA (train at eps) or Base (nominal training) */
+  int      first_seed, n_seeds;
+  int      max_epochs, patience, mc_train;
+} PnsTrainSettings;
+
+typedef struct {
+  gboolean valid;
+  double   test_acc_mean, test_acc_std;
+  int      n_mc, epochs, best_epoch, seed;
+} PnsTrainResult;
+
+PnsDesign   *pns_design_new               (void);
+PnsDesign   *pns_design_new_default       (GError **error);
+PnsDesign   *pns_design_new_from_bytes    (GBytes *bytes, GError **error);
+PnsDesign   *pns_design_new_from_file     (GFile *file, GError **error);
+gboolean     pns_design_save              (PnsDesign *self, GFile *file, GError **error);
+char        *pns_design_serialize         (PnsDesign *self, gsize *length);
+
+const char  *pns_design_get_title         (PnsDesign *self);
+void         pns_design_set_title         (PnsDesign *self, const char *title);
+GFile       *pns_design_get_file          (PnsDesign *self);
+gboolean     pns_design_get_modified      (PnsDesign *self);
+
+const PnDesignSpace *pns_design_get_space (PnsDesign *self, PnCircuitKind kind);
+gboolean     pns_design_set_space         (PnsDesign *self, PnCircuitKind kind,
+                                           const PnDesignSpace *space, GError **error);
+const double *pns_design_get_values       (PnsDesign *self, PnCircuitKind kind);
+gboolean     pns_design_set_values        (PnsDesign *self, PnCircuitKind kind,
+                                           const double *values, GError **error);
+void         pns_design_get_eta           (PnsDesign *self, PnCircuitKind kind, float eta[4]);
+
+const PnVariation *pns_design_get_variation (PnsDesign *self);
+gboolean     pns_design_set_variation     (PnsDesign *self, const PnVariation *var,
+                                           GError **error);
+const PnsTechnology *pns_design_get_technology (PnsDesign *self);
+gboolean     pns_design_set_technology    (PnsDesign *self, const PnsTechnology *tech,
+                                           GError **error);
+const PnsTrainSettings *pns_design_get_train_settings (PnsDesign *self);
+gboolean     pns_design_set_train_settings (PnsDesign *self, const PnsTrainSettings *s,
+                                            GError **error);
+/* Engine configuration for a run of this design with seed SEED. */
+void         pns_design_fill_train_config (PnsDesign *self, int seed, PnTrainConfig *cfg);
+
+const PnNet *pns_design_get_net           (PnsDesign *self); /* NULL until trained */
+const float *pns_design_get_params        (PnsDesign *self);
+const PnsTrainResult *pns_design_get_result (PnsDesign *self);
+void         pns_design_set_network       (PnsDesign *self, const PnNet *net,
+                                           const float *params, const PnsTrainResult *res);
+
+/* Parse "3" or "8,4" into hidden sizes. */
+gboolean     pns_parse_topology           (const char *text, int *hidden, int *n_hidden,
+                                           GError **error);
+char        *pns_format_topology          (const int *hidden, int n_hidden);
+
+G_END_DECLS

@@ -1,0 +1,332 @@
+/* pns-tools.c */
+#include "pns-tools.h"
+#include "pns-training-panel.h"
+#include "pns-yield-view.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+long
+pns_peak_rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  const char *p = strstr (status, "VmHWM:");
+  return p ? strtol (p + 6, NULL, 10) : -1;
+}
+
+gboolean
+pns_render_widget_png (GtkWidget *widget, const char *path, GError **error)
+{
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = native ? gtk_native_get_renderer (native) : NULL;
+  if (w <= 0 || h <= 0 || renderer == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "widget is not shown");
+      return FALSE;
+    }
+  GdkPaintable *paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
+  gboolean ok = FALSE;
+  if (node)
+    {
+      GdkTexture *tex = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      ok = gdk_texture_save_to_png (tex, path);
+      if (!ok)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write %s", path);
+      g_object_unref (tex);
+      gsk_render_node_unref (node);
+    }
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "nothing to render");
+  g_object_unref (paintable);
+  return ok;
+}
+
+/* screenshots ------------------------------------------------------------ */
+
+typedef struct {
+  PnsWindow *window;
+  char      *dir;
+  int        view;      /* index in pns_window_view_names () */
+  int        phase;
+  int        n_files;
+  int        waited;
+  void     (*done) (int, gpointer);
+  gpointer   data;
+} Shot;
+
+static gboolean
+shot_step (gpointer data)
+{
+  Shot *s = data;
+  const char * const *names = pns_window_view_names ();
+  const char *view = names[s->view];
+  if (view == NULL)
+    {
+      s->done (s->n_files, s->data);
+      g_free (s->dir);
+      g_object_unref (s->window);
+      g_free (s);
+      return G_SOURCE_REMOVE;
+    }
+  PnsTrainingPanel *panel = pns_window_get_training_panel (s->window);
+  PnsYieldView *yv = pns_window_get_yield_view (s->window);
+  if (++s->waited > 1200) /* 2 minutes */
+    {
+      g_printerr ("pnstudio: screenshot of %s timed out\n", view);
+      s->done (-1, s->data);
+      return G_SOURCE_REMOVE;
+    }
+  switch (s->phase)
+    {
+    case 0: /* prepare the view's content */
+      pns_window_show_view (s->window, view);
+      if (g_str_equal (view, "training"))
+        g_action_group_activate_action (G_ACTION_GROUP (s->window), "train-start", NULL);
+      if (g_str_equal (view, "yield"))
+        {
+          /* overlay: the trained design at its own variation and at twice it */
+          if (pns_yield_view_is_running (yv))
+            return G_SOURCE_CONTINUE;
+          pns_yield_view_pin (yv);
+          PnsDesign *d = pns_window_get_design (s->window);
+          PnVariation var = *pns_design_get_variation (d);
+          var.eps = MIN (2 * var.eps, 0.4);
+          pns_design_set_variation (d, &var, NULL);
+        }
+      s->phase = 1;
+      return G_SOURCE_CONTINUE;
+    case 1: /* wait for background work */
+      if (pns_training_panel_is_running (panel) || pns_yield_view_is_running (yv) ||
+          pns_training_panel_is_preview_loading (panel))
+        return G_SOURCE_CONTINUE;
+      if (g_str_equal (view, "schematic"))
+        pns_schematic_hover_find (pns_window_get_schematic (s->window), "through inv");
+      s->phase = 2;
+      s->waited = 0;
+      return G_SOURCE_CONTINUE;
+    case 2: /* let a few frames pass */
+      if (s->waited < 4)
+        return G_SOURCE_CONTINUE;
+      {
+        g_autofree char *file = g_strdup_printf ("%d-%s.png", s->view + 1, view);
+        g_autofree char *path = g_build_filename (s->dir, file, NULL);
+        GError *error = NULL;
+        if (pns_render_widget_png (GTK_WIDGET (s->window), path, &error))
+          {
+            g_print ("%s\n", path);
+            s->n_files++;
+          }
+        else
+          {
+            g_printerr ("pnstudio: %s: %s\n", path, error->message);
+            g_error_free (error);
+          }
+      }
+      s->view++;
+      s->phase = 0;
+      s->waited = 0;
+      return G_SOURCE_CONTINUE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+void
+pns_screenshot_all (PnsWindow *window, const char *dir, void (*done) (int, gpointer),
+                    gpointer data)
+{
+  g_mkdir_with_parents (dir, 0755);
+  Shot *s = g_new0 (Shot, 1);
+  s->window = g_object_ref (window);
+  s->dir = g_strdup (dir);
+  s->done = done;
+  s->data = data;
+  g_timeout_add (100, shot_step, s);
+}
+
+/* frame measurements -------------------------------------------------------- */
+
+typedef struct {
+  GtkWindow        *window;
+  PnsMeasureOptions opt;
+  GArray           *paint_us, *interval_us;
+  gint64            paint_start, last_paint, last_gap, max_gap, t_start;
+  int               n_stalls;
+  guint             gap_id, end_id, tick_id;
+  gulong            before_id, after_id;
+  GdkFrameClock    *clock;
+  gboolean          stopping;
+  void            (*done) (int, gpointer);
+  gpointer          data;
+} Measure;
+
+static void
+on_before_paint (GdkFrameClock *clock, Measure *m)
+{
+  gint64 now = g_get_monotonic_time ();
+  if (m->last_paint)
+    {
+      gint64 d = now - m->last_paint;
+      g_array_append_val (m->interval_us, d);
+    }
+  m->last_paint = now;
+  m->paint_start = now;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock, Measure *m)
+{
+  gint64 d = g_get_monotonic_time () - m->paint_start;
+  g_array_append_val (m->paint_us, d);
+}
+
+static gboolean
+on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  /* repaint the whole content every frame: the worst case for frame time */
+  GtkWidget *child = gtk_window_get_child (GTK_WINDOW (widget));
+  gtk_widget_queue_draw (child ? child : widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_gap (gpointer data)
+{
+  Measure *m = data;
+  gint64 now = g_get_monotonic_time ();
+  if (m->last_gap)
+    {
+      gint64 gap = now - m->last_gap;
+      m->max_gap = MAX (m->max_gap, gap);
+      if (gap > 50000)
+        m->n_stalls++;
+    }
+  m->last_gap = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmp_i64 (const void *a, const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+pct (GArray *a, double q)
+{
+  if (a->len == 0)
+    return NAN;
+  qsort (a->data, a->len, sizeof (gint64), cmp_i64);
+  guint i = (guint) ceil (q * a->len) - 1;
+  return g_array_index (a, gint64, MIN (i, a->len - 1)) / 1000.0;
+}
+
+static gboolean
+measure_finish (gpointer data)
+{
+  Measure *m = data;
+  PnsWindow *pw = PNS_IS_WINDOW (m->window) ? PNS_WINDOW (m->window) : NULL;
+  if (pw && !m->stopping)
+    {
+      m->stopping = TRUE;
+      g_action_group_activate_action (G_ACTION_GROUP (pw), "train-stop", NULL);
+    }
+  if (pw && pns_training_panel_is_running (pns_window_get_training_panel (pw)))
+    {
+      /* the job ends after its current epoch; look again soon */
+      m->end_id = g_timeout_add (20, measure_finish, m);
+      return G_SOURCE_REMOVE;
+    }
+  m->end_id = 0;
+  g_clear_handle_id (&m->gap_id, g_source_remove);
+  g_clear_signal_handler (&m->before_id, m->clock);
+  g_clear_signal_handler (&m->after_id, m->clock);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (m->window), m->tick_id);
+  double secs = (g_get_monotonic_time () - m->t_start) / 1e6;
+  g_print ("mode: %s\n", pw ? "studio, training" : "empty GTK 4 window (baseline)");
+  if (pw)
+    {
+      PnsTrainingPanel *panel = pns_window_get_training_panel (pw);
+      PnsDesign *d = pns_window_get_design (pw);
+      g_print ("dataset: %s\n", pns_design_get_train_settings (d)->dataset);
+      g_print ("progress updates: %" G_GUINT64_FORMAT " epochs delivered to the charts in %u deliveries (%.1f Hz)\n",
+               pns_training_panel_get_n_updates (panel), pns_training_panel_get_n_deliveries (panel),
+               pns_training_panel_get_n_deliveries (panel) / secs);
+      g_print ("trained network kept: %s\n", pns_design_get_net (d) ? "yes" : "no");
+    }
+  guint nf = m->paint_us->len;
+  g_print ("seconds: %.1f\n", secs);
+  g_print ("frames: %u (%.1f per second)\n", nf, nf / secs);
+  double p50 = pct (m->paint_us, 0.5), p99 = pct (m->paint_us, 0.99), pmax = pct (m->paint_us, 1.0);
+  g_print ("frame time (before-paint to after-paint): p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", p50, p99, pmax);
+  g_print ("frame interval: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", pct (m->interval_us, 0.5),
+           pct (m->interval_us, 0.99), pct (m->interval_us, 1.0));
+  g_print ("main loop: longest gap %.2f ms (5 ms timer), gaps over 50 ms: %d\n", m->max_gap / 1000.0,
+           m->n_stalls);
+  long rss = pns_peak_rss_kb ();
+  g_print ("peak RSS (VmHWM): %ld kB = %.1f MB\n", rss, rss / 1024.0);
+  int status = (p99 <= 16.0 && m->n_stalls == 0) ? 0 : 3;
+  g_print ("verdict: %s (p99 <= 16 ms, no main-loop gap > 50 ms)\n", status == 0 ? "PASS" : "FAIL");
+  g_array_unref (m->paint_us);
+  g_array_unref (m->interval_us);
+  g_free (m->opt.dataset);
+  m->done (status, m->data);
+  g_free (m);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+measure_begin (gpointer data)
+{
+  Measure *m = data;
+  m->clock = gtk_widget_get_frame_clock (GTK_WIDGET (m->window));
+  if (m->clock == NULL)
+    return G_SOURCE_CONTINUE;
+  m->before_id = g_signal_connect (m->clock, "before-paint", G_CALLBACK (on_before_paint), m);
+  m->after_id = g_signal_connect (m->clock, "after-paint", G_CALLBACK (on_after_paint), m);
+  m->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (m->window), on_tick, NULL, NULL);
+  m->gap_id = g_timeout_add (5, on_gap, m);
+  m->t_start = g_get_monotonic_time ();
+  if (PNS_IS_WINDOW (m->window))
+    {
+      PnsWindow *pw = PNS_WINDOW (m->window);
+      PnsDesign *d = pns_window_get_design (pw);
+      PnsTrainSettings s = *pns_design_get_train_settings (d);
+      if (m->opt.dataset)
+        s.dataset = m->opt.dataset;
+      s.max_epochs = 1000000;
+      s.patience = 1000000;
+      s.dataset = g_strdup (s.dataset);
+      pns_design_set_train_settings (d, &s, NULL);
+      g_free (s.dataset);
+      pns_window_show_view (pw, "training");
+      g_action_group_activate_action (G_ACTION_GROUP (pw), "train-start", NULL);
+    }
+  m->end_id = g_timeout_add ((guint) (m->opt.seconds * 1000), measure_finish, m);
+  return G_SOURCE_REMOVE;
+}
+
+void
+pns_measure_frames (GtkWindow *window, const PnsMeasureOptions *opt,
+                    void (*done) (int, gpointer), gpointer data)
+{
+  Measure *m = g_new0 (Measure, 1);
+  m->window = window;
+  m->opt = *opt;
+  m->opt.dataset = g_strdup (opt->dataset);
+  m->paint_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  m->interval_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  m->done = done;
+  m->data = data;
+  /* start once the window is mapped and has drawn */
+  g_timeout_add (500, measure_begin, m);
+}

@@ -1,0 +1,203 @@
+/* pns-train-job.c */
+#include "pns-train-job.h"
+
+#include <string.h>
+
+struct _PnsTrainJob {
+  PnTrainConfig   cfg;
+  char           *dataset_name;
+  int             first_seed, n_seeds, mc_test;
+  GThread        *thread;
+  gint            stop;     /* atomic */
+  gint            paused;   /* atomic; the worker waits on cond while set */
+  GMutex          lock;
+  GCond           cond;
+  GArray         *queue;    /* PnsTrainUpdate, under lock */
+  gint            state;    /* atomic PnsTrainJobState */
+  PnDataset      *ds;       /* written by the worker before RUNNING updates */
+  PnsTrainOutcome outcome;
+  GError         *error;
+};
+
+static gpointer
+worker (gpointer data)
+{
+  PnsTrainJob *job = data;
+  PnDatasetOptions opt;
+  pn_dataset_options_init (&opt);
+  GError *error = NULL;
+  PnDataset *ds = pn_dataset_open (job->dataset_name, &opt, &error);
+  if (ds == NULL)
+    {
+      job->error = error;
+      g_atomic_int_set (&job->state, PNS_TRAIN_JOB_FAILED);
+      return NULL;
+    }
+  g_mutex_lock (&job->lock);
+  job->ds = ds;
+  g_mutex_unlock (&job->lock);
+
+  PnsTrainOutcome *out = &job->outcome;
+  out->best_valid_loss = G_MAXDOUBLE;
+  for (int k = 0; k < job->n_seeds && !g_atomic_int_get (&job->stop); k++)
+    {
+      PnTrainConfig cfg = job->cfg;
+      cfg.seed = (uint64_t) (job->first_seed + k);
+      PnTrainer *tr = pn_trainer_new (&cfg, ds, &error);
+      if (tr == NULL)
+        {
+          job->error = error;
+          g_atomic_int_set (&job->state, PNS_TRAIN_JOB_FAILED);
+          return NULL;
+        }
+      PnsTrainUpdate u = { .seed_index = k, .seed = (int) cfg.seed };
+      gboolean more = TRUE;
+      while (more)
+        {
+          if (g_atomic_int_get (&job->paused))
+            {
+              g_mutex_lock (&job->lock);
+              while (g_atomic_int_get (&job->paused) && !g_atomic_int_get (&job->stop))
+                g_cond_wait (&job->cond, &job->lock);
+              g_mutex_unlock (&job->lock);
+            }
+          if (g_atomic_int_get (&job->stop))
+            {
+              pn_trainer_finish (tr); /* keeps the best model so far */
+              out->stopped = TRUE;
+              break;
+            }
+          more = pn_trainer_epoch (tr, &u.p);
+          g_mutex_lock (&job->lock);
+          g_array_append_val (job->queue, u);
+          g_mutex_unlock (&job->lock);
+        }
+      double best = u.p.best_valid_loss;
+      if (pn_trainer_epochs (tr) > 0 && (out->params == NULL || best < out->best_valid_loss))
+        {
+          out->net = *pn_trainer_net (tr);
+          g_free (out->params);
+          out->params = g_memdup2 (pn_trainer_best_params (tr), sizeof (float) * out->net.n_params);
+          out->seed = (int) cfg.seed;
+          out->epochs = pn_trainer_epochs (tr);
+          out->best_epoch = pn_trainer_best_epoch (tr);
+          out->best_valid_loss = best;
+        }
+      pn_trainer_free (tr);
+    }
+  if (out->params)
+    pn_evaluate (&out->net, out->params, &job->cfg.variation, job->mc_test,
+                 (uint64_t) out->seed, ds->x[PN_SPLIT_TEST], ds->y[PN_SPLIT_TEST],
+                 ds->n[PN_SPLIT_TEST], &out->test);
+  g_atomic_int_set (&job->state, PNS_TRAIN_JOB_DONE);
+  return NULL;
+}
+
+PnsTrainJob *
+pns_train_job_new (const PnTrainConfig *cfg, const char *dataset, int first_seed,
+                   int n_seeds, int mc_test)
+{
+  PnsTrainJob *job = g_new0 (PnsTrainJob, 1);
+  job->cfg = *cfg;
+  job->dataset_name = g_strdup (dataset);
+  job->first_seed = first_seed;
+  job->n_seeds = MAX (n_seeds, 1);
+  job->mc_test = MAX (mc_test, 1);
+  g_mutex_init (&job->lock);
+  g_cond_init (&job->cond);
+  job->queue = g_array_new (FALSE, FALSE, sizeof (PnsTrainUpdate));
+  job->state = PNS_TRAIN_JOB_RUNNING;
+  return job;
+}
+
+void
+pns_train_job_start (PnsTrainJob *job)
+{
+  g_return_if_fail (job->thread == NULL);
+  job->thread = g_thread_new ("pns-train", worker, job);
+}
+
+void
+pns_train_job_set_paused (PnsTrainJob *job, gboolean paused)
+{
+  g_mutex_lock (&job->lock);
+  g_atomic_int_set (&job->paused, paused);
+  g_cond_broadcast (&job->cond);
+  g_mutex_unlock (&job->lock);
+}
+
+gboolean
+pns_train_job_get_paused (PnsTrainJob *job)
+{
+  return g_atomic_int_get (&job->paused);
+}
+
+void
+pns_train_job_stop (PnsTrainJob *job)
+{
+  g_mutex_lock (&job->lock);
+  g_atomic_int_set (&job->stop, 1);
+  g_cond_broadcast (&job->cond);
+  g_mutex_unlock (&job->lock);
+}
+
+PnsTrainJobState
+pns_train_job_get_state (PnsTrainJob *job)
+{
+  return g_atomic_int_get (&job->state);
+}
+
+void
+pns_train_job_drain (PnsTrainJob *job, GArray *out)
+{
+  g_mutex_lock (&job->lock);
+  if (job->queue->len)
+    {
+      g_array_append_vals (out, job->queue->data, job->queue->len);
+      g_array_set_size (job->queue, 0);
+    }
+  g_mutex_unlock (&job->lock);
+}
+
+const PnsTrainOutcome *
+pns_train_job_get_outcome (PnsTrainJob *job)
+{
+  return pns_train_job_get_state (job) == PNS_TRAIN_JOB_DONE ? &job->outcome : NULL;
+}
+
+const GError *
+pns_train_job_get_error (PnsTrainJob *job)
+{
+  return pns_train_job_get_state (job) == PNS_TRAIN_JOB_FAILED ? job->error : NULL;
+}
+
+const PnDataset *
+pns_train_job_get_dataset (PnsTrainJob *job)
+{
+  g_mutex_lock (&job->lock);
+  const PnDataset *ds = job->ds;
+  g_mutex_unlock (&job->lock);
+  return ds;
+}
+
+void
+pns_train_job_free (PnsTrainJob *job)
+{
+  if (job == NULL)
+    return;
+  if (job->thread)
+    {
+      pns_train_job_stop (job);
+      g_thread_join (job->thread);
+    }
+  g_free (job->outcome.params);
+  pn_eval_result_clear (&job->outcome.test);
+  if (job->ds)
+    pn_dataset_free (job->ds);
+  g_clear_error (&job->error);
+  g_array_unref (job->queue);
+  g_mutex_clear (&job->lock);
+  g_cond_clear (&job->cond);
+  g_free (job->dataset_name);
+  g_free (job);
+}

@@ -1,0 +1,32 @@
+/* pns-training-panel.h: dataset, settings, start/pause/stop and the live
+ * loss/accuracy charts of a training run (which runs on its own thread). */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "pns-chart.h"
+#include "pns-design.h"
+
+G_BEGIN_DECLS
+
+#define PNS_TYPE_TRAINING_PANEL (pns_training_panel_get_type ())
+G_DECLARE_FINAL_TYPE (PnsTrainingPanel, pns_training_panel, PNS, TRAINING_PANEL, GtkWidget)
+
+void      pns_training_panel_set_design (PnsTrainingPanel *self, PnsDesign *design);
+gboolean  pns_training_panel_start      (PnsTrainingPanel *self, GError **error);
+void      pns_training_panel_set_paused (PnsTrainingPanel *self, gboolean paused);
+gboolean  pns_training_panel_get_paused (PnsTrainingPanel *self);
+void      pns_training_panel_stop       (PnsTrainingPanel *self);
+gboolean  pns_training_panel_is_running (PnsTrainingPanel *self);
+/* Select a CSV file as the dataset (as the import dialog does). */
+void      pns_training_panel_import_csv (PnsTrainingPanel *self, const char *path);
+/* For tests: the dataset error shown in place (NULL if none), the charts,
+ * and how many progress updates the charts have received. */
+const char *pns_training_panel_get_dataset_error (PnsTrainingPanel *self);
+gboolean  pns_training_panel_is_preview_loading (PnsTrainingPanel *self);
+PnsChart *pns_training_panel_get_loss_chart (PnsTrainingPanel *self);
+PnsChart *pns_training_panel_get_acc_chart  (PnsTrainingPanel *self);
+guint64   pns_training_panel_get_n_updates  (PnsTrainingPanel *self);
+guint     pns_training_panel_get_n_deliveries (PnsTrainingPanel *self);
+
+G_END_DECLS

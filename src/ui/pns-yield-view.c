@@ -1,0 +1,346 @@
+/* pns-yield-view.c
+ *
+ * The accuracies come from the engine's Monte Carlo evaluation
+ * (pn_evaluate on the test split, the design's variation). When the SPICE
+ * `verify` runs exist they plug in at evaluate_thread() and nowhere else.
+ */
+#include "pns-yield-view.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#define BIN 2.0 /* histogram bin width in accuracy percent */
+
+typedef struct {
+  char      *label;
+  double    *acc;  /* n values in [0, 1] */
+  int        n;
+  PnsSeries *series;
+} Pin;
+
+struct _PnsYieldView {
+  GtkWidget      parent_instance;
+  GtkWidget     *box;
+  GtkSpinButton *mc_spin;
+  PnsChart      *histogram;
+  GtkScale      *threshold_scale;
+  GtkLabel      *yield_label, *status_label;
+  PnsDesign     *design;
+  gulong         changed_id;
+  GCancellable  *cancel;
+  double        *acc;
+  int            n_acc;
+  char          *acc_label;
+  PnsSeries     *current;
+  GPtrArray     *pins;
+  guint          pin_count;
+};
+
+G_DEFINE_FINAL_TYPE (PnsYieldView, pns_yield_view, GTK_TYPE_WIDGET)
+
+double
+pns_yield_fraction (const double *acc, int n, double threshold)
+{
+  if (n <= 0)
+    return -1;
+  int k = 0;
+  for (int i = 0; i < n; i++)
+    k += acc[i] >= threshold - 1e-12;
+  return (double) k / n;
+}
+
+static void
+pin_free (Pin *p)
+{
+  g_free (p->label);
+  g_free (p->acc);
+  g_object_unref (p->series);
+  g_free (p);
+}
+
+static void
+fill_histogram (PnsSeries *s, const double *acc, int n)
+{
+  int nb = (int) (100 / BIN) + 1;
+  double *x = g_new (double, nb), *y = g_new0 (double, nb);
+  for (int b = 0; b < nb; b++)
+    x[b] = b * BIN;
+  for (int i = 0; i < n; i++)
+    {
+      int b = (int) floor (100 * acc[i] / BIN + 0.5);
+      y[CLAMP (b, 0, nb - 1)] += 100.0 / n;
+    }
+  pns_series_set_bar_width (s, BIN);
+  pns_series_set_data (s, x, y, NULL, nb);
+  g_free (x);
+  g_free (y);
+}
+
+static void
+update_yield (PnsYieldView *self)
+{
+  double th = gtk_range_get_value (GTK_RANGE (self->threshold_scale));
+  g_autofree char *ml = g_strdup_printf ("%.0f %%", th);
+  pns_chart_set_marker (self->histogram, th, ml);
+  GString *s = g_string_new (NULL);
+  if (self->acc)
+    {
+      double y = pns_yield_fraction (self->acc, self->n_acc, th / 100);
+      g_string_append_printf (s, _("Yield at ≥ %.0f %% accuracy: %.1f %% (%d of %d circuits)"), th,
+                              100 * y, (int) round (y * self->n_acc), self->n_acc);
+    }
+  else
+    g_string_append (s, _("No evaluation yet."));
+  for (guint i = 0; i < self->pins->len; i++)
+    {
+      Pin *p = g_ptr_array_index (self->pins, i);
+      g_string_append_printf (s, "\n%s: %.1f %%", p->label,
+                              100 * pns_yield_fraction (p->acc, p->n, th / 100));
+    }
+  gtk_label_set_text (self->yield_label, s->str);
+  g_string_free (s, TRUE);
+}
+
+/* evaluation ------------------------------------------------------------ */
+
+typedef struct {
+  PnNet       net;
+  float      *params;
+  PnVariation var;
+  char       *dataset;
+  int         n_mc;
+  guint64     seed;
+  PnEvalResult res;
+} EvalJob;
+
+static void
+eval_job_free (EvalJob *j)
+{
+  g_free (j->params);
+  g_free (j->dataset);
+  pn_eval_result_clear (&j->res);
+  g_free (j);
+}
+
+static void
+evaluate_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancellable)
+{
+  EvalJob *j = data;
+  PnDatasetOptions opt;
+  pn_dataset_options_init (&opt);
+  GError *error = NULL;
+  PnDataset *ds = pn_dataset_open (j->dataset, &opt, &error);
+  if (ds == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (ds->n_features != j->net.size[0] || ds->n_classes != j->net.size[j->net.n_layers])
+    {
+      g_task_return_new_error (task, PN_ERROR, PN_ERROR_INVALID,
+                               _("The dataset %s does not fit the trained network (%d inputs, %d classes)"),
+                               ds->name, j->net.size[0], j->net.size[j->net.n_layers]);
+      pn_dataset_free (ds);
+      return;
+    }
+  pn_evaluate (&j->net, j->params, &j->var, j->n_mc, j->seed, ds->x[PN_SPLIT_TEST],
+               ds->y[PN_SPLIT_TEST], ds->n[PN_SPLIT_TEST], &j->res);
+  pn_dataset_free (ds);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_eval_done (GObject *src, GAsyncResult *res, gpointer data)
+{
+  PnsYieldView *self = data;
+  GError *error = NULL;
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          gtk_label_set_text (self->status_label, error->message);
+          g_clear_object (&self->cancel);
+        }
+      g_error_free (error);
+      g_object_unref (self);
+      return;
+    }
+  g_clear_object (&self->cancel);
+  EvalJob *j = g_task_get_task_data (G_TASK (res));
+  g_free (self->acc);
+  self->n_acc = j->res.n_mc;
+  self->acc = g_memdup2 (j->res.acc, sizeof (double) * j->res.n_mc);
+  g_free (self->acc_label);
+  self->acc_label = g_strdup_printf ("%s, ε = %.2f", pns_design_get_title (self->design), j->var.eps);
+  pns_series_set_label (self->current, self->acc_label);
+  fill_histogram (self->current, self->acc, self->n_acc);
+  g_autofree char *st = g_strdup_printf (_("%s: mean test accuracy %.1f ± %.1f %% over %d circuits (engine Monte Carlo, %s variation, ε = %.2f, test split of %s)."),
+                                         pns_design_get_title (self->design),
+                                         100 * j->res.acc_mean, 100 * j->res.acc_std, j->res.n_mc,
+                                         pn_variation_kind_to_string (j->var.kind), j->var.eps,
+                                         j->dataset);
+  gtk_label_set_text (self->status_label, st);
+  update_yield (self);
+  g_object_unref (self);
+}
+
+void
+pns_yield_view_run (PnsYieldView *self)
+{
+  if (self->cancel)
+    g_cancellable_cancel (self->cancel);
+  g_clear_object (&self->cancel);
+  const PnNet *net = self->design ? pns_design_get_net (self->design) : NULL;
+  if (net == NULL)
+    {
+      gtk_label_set_text (self->status_label, _("Train the design first: there is no network to evaluate."));
+      return;
+    }
+  EvalJob *j = g_new0 (EvalJob, 1);
+  j->net = *net;
+  j->params = g_memdup2 (pns_design_get_params (self->design), sizeof (float) * net->n_params);
+  j->var = *pns_design_get_variation (self->design);
+  j->dataset = g_strdup (pns_design_get_train_settings (self->design)->dataset);
+  j->n_mc = gtk_spin_button_get_value_as_int (self->mc_spin);
+  j->seed = 12345;
+  self->cancel = g_cancellable_new ();
+  gtk_label_set_text (self->status_label, _("Evaluating…"));
+  GTask *task = g_task_new (NULL, self->cancel, on_eval_done, g_object_ref (self));
+  g_task_set_task_data (task, j, (GDestroyNotify) eval_job_free);
+  g_task_run_in_thread (task, evaluate_thread);
+  g_object_unref (task);
+}
+
+gboolean
+pns_yield_view_is_running (PnsYieldView *self)
+{
+  return self->cancel != NULL;
+}
+
+gboolean
+pns_yield_view_pin (PnsYieldView *self)
+{
+  if (self->acc == NULL)
+    return FALSE;
+  Pin *p = g_new0 (Pin, 1);
+  p->label = g_strdup_printf ("%u. %s", ++self->pin_count, self->acc_label);
+  p->acc = g_memdup2 (self->acc, sizeof (double) * self->n_acc);
+  p->n = self->n_acc;
+  p->series = pns_series_new (p->label, PNS_SERIES_BARS);
+  fill_histogram (p->series, p->acc, p->n);
+  g_ptr_array_add (self->pins, p);
+  pns_chart_add_series (self->histogram, p->series);
+  update_yield (self);
+  return TRUE;
+}
+
+void
+pns_yield_view_clear_pins (PnsYieldView *self)
+{
+  for (guint i = 0; i < self->pins->len; i++)
+    pns_chart_remove_series (self->histogram, ((Pin *) g_ptr_array_index (self->pins, i))->series);
+  g_ptr_array_set_size (self->pins, 0);
+  update_yield (self);
+}
+
+void
+pns_yield_view_set_threshold (PnsYieldView *self, double percent)
+{
+  gtk_range_set_value (GTK_RANGE (self->threshold_scale), percent);
+}
+
+double
+pns_yield_view_get_yield (PnsYieldView *self)
+{
+  return self->acc ? pns_yield_fraction (self->acc, self->n_acc,
+                                         gtk_range_get_value (GTK_RANGE (self->threshold_scale)) / 100)
+                   : -1;
+}
+
+PnsChart *
+pns_yield_view_get_chart (PnsYieldView *self)
+{
+  return self->histogram;
+}
+
+static void
+on_design_changed (PnsDesign *d, guint what, PnsYieldView *self)
+{
+  if (what & (PNS_DESIGN_CHANGED_NETWORK | PNS_DESIGN_CHANGED_VARIATION))
+    pns_yield_view_run (self); /* supersedes any evaluation in flight */
+}
+
+static void
+on_threshold_changed (GtkRange *r, PnsYieldView *self)
+{
+  update_yield (self);
+}
+
+static void
+pns_yield_view_dispose (GObject *object)
+{
+  PnsYieldView *self = PNS_YIELD_VIEW (object);
+  if (self->cancel)
+    g_cancellable_cancel (self->cancel);
+  g_clear_object (&self->cancel);
+  if (self->design)
+    g_clear_signal_handler (&self->changed_id, self->design);
+  g_clear_object (&self->design);
+  g_clear_pointer (&self->pins, g_ptr_array_unref);
+  g_clear_object (&self->current);
+  g_clear_pointer (&self->acc, g_free);
+  g_clear_pointer (&self->acc_label, g_free);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PNS_TYPE_YIELD_VIEW);
+  G_OBJECT_CLASS (pns_yield_view_parent_class)->dispose (object);
+}
+
+static void
+pns_yield_view_class_init (PnsYieldViewClass *klass)
+{
+  GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
+  G_OBJECT_CLASS (klass)->dispose = pns_yield_view_dispose;
+  g_type_ensure (PNS_TYPE_CHART);
+  gtk_widget_class_set_template_from_resource (wc, "/org/pnstudio/Studio/ui/pns-yield-view.ui");
+  gtk_widget_class_bind_template_child (wc, PnsYieldView, box);
+  gtk_widget_class_bind_template_child (wc, PnsYieldView, mc_spin);
+  gtk_widget_class_bind_template_child (wc, PnsYieldView, histogram);
+  gtk_widget_class_bind_template_child (wc, PnsYieldView, threshold_scale);
+  gtk_widget_class_bind_template_child (wc, PnsYieldView, yield_label);
+  gtk_widget_class_bind_template_child (wc, PnsYieldView, status_label);
+  gtk_widget_class_set_layout_manager_type (wc, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+pns_yield_view_init (PnsYieldView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->pins = g_ptr_array_new_with_free_func ((GDestroyNotify) pin_free);
+  self->current = pns_series_new (NULL, PNS_SERIES_BARS);
+  pns_chart_add_series (self->histogram, self->current);
+  pns_chart_set_title (self->histogram, _("Accuracy over Monte Carlo circuits"));
+  pns_chart_set_axis_labels (self->histogram, _("test accuracy (%)"), _("circuits (%)"));
+  pns_chart_set_x_range (self->histogram, -1, 101);
+  pns_chart_set_y_range (self->histogram, 0, NAN);
+  pns_chart_set_empty_text (self->histogram, _("Evaluate a trained design to see its yield"));
+  g_signal_connect (self->threshold_scale, "value-changed", G_CALLBACK (on_threshold_changed), self);
+  update_yield (self);
+}
+
+void
+pns_yield_view_set_design (PnsYieldView *self, PnsDesign *design)
+{
+  if (self->design)
+    g_clear_signal_handler (&self->changed_id, self->design);
+  g_set_object (&self->design, design);
+  g_clear_pointer (&self->acc, g_free);
+  pns_series_clear (self->current);
+  if (design)
+    {
+      self->changed_id = g_signal_connect (design, "changed", G_CALLBACK (on_design_changed), self);
+      pns_yield_view_run (self);
+    }
+  update_yield (self);
+}

@@ -1,0 +1,211 @@
+/* test-ui-design.c: the studio's document model and .pnsd files (no display). */
+#include "pns-design.h"
+#include "pns-series.h"
+#include "pns-yield-view.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+static void
+test_default_design (void)
+{
+  GError *error = NULL;
+  PnsDesign *d = pns_design_new_default (&error);
+  g_assert_no_error (error);
+  g_assert_nonnull (d);
+  const PnNet *net = pns_design_get_net (d);
+  g_assert_nonnull (net);
+  g_assert_cmpint (net->n_layers, ==, 2);
+  g_assert_cmpint (net->size[0], ==, 4);
+  g_assert_cmpint (net->size[1], ==, 3);
+  g_assert_cmpint (net->size[2], ==, 3);
+  g_assert_cmpstr (pns_design_get_train_settings (d)->dataset, ==, "iris");
+  g_assert_true (pns_design_get_result (d)->valid);
+  g_assert_false (pns_design_get_modified (d));
+  /* the bundled network really classifies: evaluate it on iris' test split */
+  PnDatasetOptions opt;
+  pn_dataset_options_init (&opt);
+  PnDataset *ds = pn_dataset_open ("iris", &opt, &error);
+  g_assert_no_error (error);
+  PnEvalResult r;
+  PnVariation var = { PN_VARIATION_UNIFORM, 0 };
+  pn_evaluate (net, pns_design_get_params (d), &var, 1, 0, ds->x[PN_SPLIT_TEST],
+               ds->y[PN_SPLIT_TEST], ds->n[PN_SPLIT_TEST], &r);
+  g_assert_cmpfloat (r.acc_mean, >, 0.85);
+  pn_eval_result_clear (&r);
+  pn_dataset_free (ds);
+  g_object_unref (d);
+}
+
+static void
+test_round_trip (void)
+{
+  GError *error = NULL;
+  PnsDesign *d = pns_design_new_default (&error);
+  g_assert_no_error (error);
+  PnVariation var = { PN_VARIATION_GAUSSIAN, 0.07 };
+  g_assert_true (pns_design_set_variation (d, &var, &error));
+  g_assert_true (pns_design_get_modified (d));
+  g_autofree char *dir = g_dir_make_tmp ("pns-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "a.pnsd", NULL);
+  GFile *file = g_file_new_for_path (path);
+  g_assert_true (pns_design_save (d, file, &error));
+  g_assert_no_error (error);
+  g_assert_false (pns_design_get_modified (d));
+  PnsDesign *e = pns_design_new_from_file (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pns_design_get_variation (e)->kind, ==, PN_VARIATION_GAUSSIAN);
+  g_assert_cmpfloat (pns_design_get_variation (e)->eps, ==, 0.07);
+  const PnNet *n1 = pns_design_get_net (d), *n2 = pns_design_get_net (e);
+  g_assert_cmpuint (n1->n_params, ==, n2->n_params);
+  g_assert_cmpmem (pns_design_get_params (d), sizeof (float) * n1->n_params,
+                   pns_design_get_params (e), sizeof (float) * n2->n_params);
+  gsize l1, l2;
+  g_autofree char *s1 = pns_design_serialize (d, &l1);
+  g_autofree char *s2 = pns_design_serialize (e, &l2);
+  g_assert_cmpstr (s1, ==, s2);
+  g_object_unref (e);
+  g_object_unref (file);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_object_unref (d);
+}
+
+static void
+expect_bad (const char *json, const char *fragment)
+{
+  GError *error = NULL;
+  GBytes *b = g_bytes_new (json, strlen (json));
+  PnsDesign *d = pns_design_new_from_bytes (b, &error);
+  g_assert_null (d);
+  g_assert_nonnull (error);
+  if (fragment && !strstr (error->message, fragment))
+    g_error ("'%s' does not mention '%s'", error->message, fragment);
+  g_error_free (error);
+  g_bytes_unref (b);
+}
+
+static void
+test_bad_files (void)
+{
+  expect_bad ("{", NULL);
+  expect_bad ("{\"format\": \"other\"}", "not a pnstudio design");
+  GError *error = NULL;
+  GBytes *good = g_resources_lookup_data ("/org/pnstudio/Studio/default.pnsd", 0, &error);
+  g_assert_no_error (error);
+  g_autofree char *text = g_strndup (g_bytes_get_data (good, NULL), g_bytes_get_size (good));
+  /* a range with min above max */
+  GString *s = g_string_new (text);
+  g_string_replace (s, "\"min\": 15", "\"min\": 900", 1);
+  expect_bad (s->str, "minimum");
+  g_string_free (s, TRUE);
+  /* an impossible constraint */
+  s = g_string_new (text);
+  g_string_replace (s, "\"W1 > L1\"", "\"L1 > W2\"", 1);
+  expect_bad (s->str, "cannot hold");
+  g_string_free (s, TRUE);
+  /* a conductance above gmax */
+  s = g_string_new (text);
+  g_string_replace (s, "\"gmax\": 10.0", "\"gmax\": 0.5", 1);
+  expect_bad (s->str, "conductance");
+  g_string_free (s, TRUE);
+  g_bytes_unref (good);
+}
+
+static void
+test_setters_validate (void)
+{
+  PnsDesign *d = pns_design_new ();
+  GError *error = NULL;
+  PnDesignSpace sp = *pns_design_get_space (d, PN_CIRCUIT_PTANH);
+  sp.p[0].lo = 700; /* R1 min above its max 600 */
+  g_assert_false (pns_design_set_space (d, PN_CIRCUIT_PTANH, &sp, &error));
+  g_assert_error (error, PN_ERROR, PN_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpfloat (pns_design_get_space (d, PN_CIRCUIT_PTANH)->p[0].lo, ==, 15);
+  g_assert_false (pns_design_get_modified (d));
+  /* a valid narrowing reaches the design and clamps the nominal value */
+  sp = *pns_design_get_space (d, PN_CIRCUIT_PTANH);
+  sp.p[0].hi = 150;
+  g_assert_true (pns_design_set_space (d, PN_CIRCUIT_PTANH, &sp, &error));
+  g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, 150);
+  /* component values violating R1 > R2 are refused */
+  double v[PN_MAX_CIRCUIT_PARAMS];
+  memcpy (v, pns_design_get_values (d, PN_CIRCUIT_PTANH), sizeof v);
+  v[1] = 200; /* R2 = 200 > R1 = 150 */
+  g_assert_false (pns_design_set_values (d, PN_CIRCUIT_PTANH, v, &error));
+  g_assert_nonnull (strstr (error->message, "R1 > R2"));
+  g_clear_error (&error);
+  PnVariation var = { PN_VARIATION_UNIFORM, 1.5 };
+  g_assert_false (pns_design_set_variation (d, &var, &error));
+  g_clear_error (&error);
+  PnsTechnology t = *pns_design_get_technology (d);
+  t.gmax = t.gmin;
+  g_assert_false (pns_design_set_technology (d, &t, &error));
+  g_clear_error (&error);
+  g_object_unref (d);
+}
+
+static void
+test_topology (void)
+{
+  int h[PN_MAX_LAYERS], n = -1;
+  g_assert_true (pns_parse_topology ("8, 4", h, &n, NULL));
+  g_assert_cmpint (n, ==, 2);
+  g_assert_cmpint (h[0], ==, 8);
+  g_assert_cmpint (h[1], ==, 4);
+  g_assert_true (pns_parse_topology ("", h, &n, NULL));
+  g_assert_cmpint (n, ==, 0);
+  g_assert_false (pns_parse_topology ("3,x", h, &n, NULL));
+  g_assert_false (pns_parse_topology ("0", h, &n, NULL));
+  g_assert_false (pns_parse_topology ("1,1,1,1,1,1,1,1", h, &n, NULL));
+  g_autofree char *s = pns_format_topology ((int[]) { 8, 4 }, 2);
+  g_assert_cmpstr (s, ==, "8,4");
+}
+
+static void
+test_series_decimation (void)
+{
+  PnsSeries *s = pns_series_new ("x", PNS_SERIES_LINE);
+  pns_series_set_max_points (s, 100);
+  for (int i = 0; i < 10000; i++)
+    pns_series_append (s, i, i * 0.5, 0);
+  g_assert_cmpuint (pns_series_get_n (s), <=, 100);
+  g_assert_cmpuint (pns_series_get_n (s), >=, 50);
+  g_assert_cmpuint (pns_series_get_n_appended (s), ==, 10000);
+  guint n = pns_series_get_n (s);
+  /* the newest point is always shown, x stays increasing */
+  g_assert_cmpfloat (pns_series_get_x (s)[n - 1], ==, 9999);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpfloat (pns_series_get_x (s)[i], >, pns_series_get_x (s)[i - 1]);
+  double a, b, c, e;
+  g_assert_true (pns_series_get_bounds (s, &a, &b, &c, &e));
+  g_assert_cmpfloat (a, ==, 0);
+  g_assert_cmpfloat (b, ==, 9999);
+  g_object_unref (s);
+}
+
+static void
+test_yield_fraction (void)
+{
+  double acc[5] = { 0.5, 0.8, 0.9, 0.9, 1.0 };
+  g_assert_cmpfloat (pns_yield_fraction (acc, 5, 0.9), ==, 0.6);
+  g_assert_cmpfloat (pns_yield_fraction (acc, 5, 0.0), ==, 1.0);
+  g_assert_cmpfloat (pns_yield_fraction (acc, 5, 1.01), ==, 0.0);
+  g_assert_cmpfloat (pns_yield_fraction (acc, 0, 0.5), ==, -1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/ui/design/default", test_default_design);
+  g_test_add_func ("/ui/design/round-trip", test_round_trip);
+  g_test_add_func ("/ui/design/bad-files", test_bad_files);
+  g_test_add_func ("/ui/design/setters-validate", test_setters_validate);
+  g_test_add_func ("/ui/design/topology", test_topology);
+  g_test_add_func ("/ui/series/decimation", test_series_decimation);
+  g_test_add_func ("/ui/yield/fraction", test_yield_fraction);
+  return g_test_run ();
+}

@@ -1,0 +1,386 @@
+/* test-ui-studio.c: the studio under Xvfb, driven through its own widgets
+ * and actions: start, default design, constraint editing and live curves,
+ * training with streamed charts, pause, stop, save, reopen, screenshots. */
+#include "pns-application.h"
+#include "pns-chart.h"
+#include "pns-circuit-editor.h"
+#include "pns-curves.h"
+#include "pns-tools.h"
+#include "pns-training-panel.h"
+#include "pns-window.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+static PnsApplication *app;
+static PnsWindow *win;
+static char *tmpdir;
+
+static gboolean
+wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Run the main loop until COND holds (or SECONDS pass); returns COND. */
+static gboolean
+spin_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
+{
+  guint id = g_timeout_add (10, wake, NULL);
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * 1e6);
+  gboolean ok;
+  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+  return ok;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+spin_for (double seconds)
+{
+  spin_until (never, NULL, seconds);
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (win)) &&
+         gtk_widget_get_width (GTK_WIDGET (pns_window_get_schematic (win))) > 0;
+}
+
+static void
+test_start (void)
+{
+  g_assert_true (spin_until (is_mapped, NULL, 10));
+  PnsDesign *d = pns_window_get_design (win);
+  g_assert_nonnull (pns_design_get_net (d));
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (win)), "Iris"));
+  int pos, neg, pruned;
+  pns_schematic_get_counts (pns_window_get_schematic (win), &pos, &neg, &pruned);
+  g_assert_cmpint (pos + neg + pruned, ==, 6 * 3 + 5 * 3);
+  g_assert_cmpint (neg, >, 0);
+  /* hover a crosspoint: its conductance is readable */
+  const char *text = pns_schematic_hover_find (pns_window_get_schematic (win), "through inv");
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "kΩ"));
+  /* zoom keeps working */
+  double z = pns_schematic_get_zoom (pns_window_get_schematic (win));
+  g_action_group_activate_action (G_ACTION_GROUP (win), "zoom-in", NULL);
+  g_assert_cmpfloat (pns_schematic_get_zoom (pns_window_get_schematic (win)), >, z * 1.2);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "zoom-fit", NULL);
+  g_assert_cmpfloat (fabs (pns_schematic_get_zoom (pns_window_get_schematic (win)) - z), <, 1e-9);
+}
+
+static double
+band_width (PnsSeries *band)
+{
+  double w = 0;
+  for (guint i = 0; i < pns_series_get_n (band); i++)
+    w += pns_series_get_y2 (band)[i] - pns_series_get_y (band)[i];
+  return w;
+}
+
+static void
+test_constraint_and_curve (void)
+{
+  PnsCircuitEditor *ed = pns_window_get_circuit_editor (win);
+  PnsDesign *d = pns_window_get_design (win);
+  pns_window_show_view (win, "circuits");
+  PnsSeries *nominal = pns_circuit_editor_get_series (ed, PN_CIRCUIT_PTANH, PNS_CURVE_NOMINAL);
+  PnsSeries *band = pns_circuit_editor_get_series (ed, PN_CIRCUIT_PTANH, PNS_CURVE_BAND);
+  g_assert_cmpuint (pns_series_get_n (nominal), >, 100);
+  /* the nominal curve is the design's eta curve */
+  float eta[4];
+  pns_design_get_eta (d, PN_CIRCUIT_PTANH, eta);
+  guint mid = pns_series_get_n (nominal) / 2;
+  g_assert_cmpfloat (fabs (pns_series_get_y (nominal)[mid] -
+                           pn_curve_ptanh (eta, pns_series_get_x (nominal)[mid])), <, 1e-9);
+
+  /* the variation level: the band widens at once */
+  double w0 = band_width (band);
+  g_assert_cmpfloat (w0, >, 0);
+  gtk_spin_button_set_value (pns_circuit_editor_get_eps_spin (ed), 0.25);
+  g_assert_cmpfloat (pns_design_get_variation (d)->eps, ==, 0.25);
+  double w1 = band_width (band);
+  g_assert_cmpfloat (w1, >, 1.5 * w0);
+  gtk_spin_button_set_value (pns_circuit_editor_get_eps_spin (ed), 0.1);
+  g_assert_cmpfloat (fabs (band_width (band) - w0), <, 1e-9);
+
+  /* dragging a component value: the design follows; the curve follows
+   * when an eta model (surrogate) is built in */
+  double y_before = pns_series_get_y (nominal)[mid];
+  GtkAdjustment *r1 = pns_circuit_editor_get_value_adjustment (ed, PN_CIRCUIT_PTANH, 0);
+  gtk_adjustment_set_value (r1, 400);
+  g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, 400);
+  if (pns_curves_eta_is_physical ())
+    g_assert_cmpfloat (pns_series_get_y (nominal)[mid], !=, y_before);
+  else
+    g_assert_cmpfloat (pns_series_get_y (nominal)[mid], ==, y_before);
+  /* a value breaking R1 > R2 is flagged and does not reach the design */
+  GtkAdjustment *r2 = pns_circuit_editor_get_value_adjustment (ed, PN_CIRCUIT_PTANH, 1);
+  gtk_adjustment_set_value (r2, 100);
+  g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[1], ==, 100);
+  gtk_adjustment_set_value (r1, 50);
+  g_assert_nonnull (strstr (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH), "R1 > R2"));
+  g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, 400);
+
+  /* min above max: flagged inline, the design keeps its range */
+  gtk_adjustment_set_value (r1, 200);
+  gtk_adjustment_set_value (r2, 40);
+  GtkSpinButton *r1min = pns_circuit_editor_get_range_spin (ed, PN_CIRCUIT_PTANH, 0, FALSE);
+  gtk_spin_button_set_value (r1min, 700);
+  g_assert_nonnull (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (r1min), "error"));
+  g_assert_cmpfloat (pns_design_get_space (d, PN_CIRCUIT_PTANH)->p[0].lo, ==, 15);
+  gtk_spin_button_set_value (r1min, 20);
+  g_assert_null (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH));
+  g_assert_cmpfloat (pns_design_get_space (d, PN_CIRCUIT_PTANH)->p[0].lo, ==, 20);
+
+  /* a constraint that cannot hold anywhere in the box, then a typo */
+  GtkEditable *c1 = pns_circuit_editor_get_constraint_entry (ed, PN_CIRCUIT_PTANH, 1);
+  g_assert_cmpstr (gtk_editable_get_text (c1), ==, "W1 > L1");
+  gtk_editable_set_text (c1, "L1 > W2");
+  g_assert_nonnull (strstr (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH), "cannot hold"));
+  g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[1].text, ==, "W1 > L1");
+  gtk_editable_set_text (c1, "W1 > Q7");
+  g_assert_nonnull (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (c1), "error"));
+  gtk_editable_set_text (c1, "W1 > L1");
+  g_assert_null (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH));
+}
+
+static gboolean
+charts_have_data (gpointer data)
+{
+  PnsTrainingPanel *p = pns_window_get_training_panel (win);
+  PnsChart *loss = pns_training_panel_get_loss_chart (p);
+  return pns_training_panel_get_n_deliveries (p) >= 5 && pns_chart_get_n_series (loss) >= 2 &&
+         pns_series_get_n (pns_chart_get_series (loss, 0)) >= 5;
+}
+
+static gboolean
+not_running (gpointer data)
+{
+  return !pns_training_panel_is_running (pns_window_get_training_panel (win));
+}
+
+static void
+test_train (void)
+{
+  PnsDesign *d = pns_window_get_design (win);
+  PnsTrainingPanel *panel = pns_window_get_training_panel (win);
+  PnsTrainSettings s = *pns_design_get_train_settings (d);
+  s.max_epochs = 1000000; /* runs until stopped */
+  s.patience = 1000000;
+  s.dataset = g_strdup (s.dataset);
+  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
+  g_free (s.dataset);
+  const float *old = pns_design_get_params (d);
+  float old0 = old[0];
+
+  g_action_group_activate_action (G_ACTION_GROUP (win), "train-start", NULL);
+  g_assert_true (pns_training_panel_is_running (panel));
+  g_assert_cmpstr (pns_window_get_view (win), ==, "training");
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (win), "train-start"));
+  g_assert_true (spin_until (charts_have_data, NULL, 20));
+
+  /* streamed at 10 Hz or more */
+  guint n0 = pns_training_panel_get_n_deliveries (panel);
+  gint64 t0 = g_get_monotonic_time ();
+  spin_for (1.0);
+  double hz = (pns_training_panel_get_n_deliveries (panel) - n0) / ((g_get_monotonic_time () - t0) / 1e6);
+  g_test_message ("chart deliveries: %.1f Hz", hz);
+  g_assert_cmpfloat (hz, >=, 10);
+  PnsChart *acc = pns_training_panel_get_acc_chart (panel);
+  g_assert_cmpuint (pns_chart_get_n_series (acc), ==, 3);
+  g_assert_cmpuint (pns_chart_get_n_draws (acc), >, 0);
+
+  /* pause: no more epochs arrive */
+  g_action_group_activate_action (G_ACTION_GROUP (win), "train-pause", NULL);
+  g_assert_true (pns_training_panel_get_paused (panel));
+  spin_for (0.2);
+  guint64 u = pns_training_panel_get_n_updates (panel);
+  spin_for (0.4);
+  g_assert_cmpuint (pns_training_panel_get_n_updates (panel), ==, u);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "train-pause", NULL);
+  g_assert_false (pns_training_panel_get_paused (panel));
+  spin_for (0.3);
+  g_assert_cmpuint (pns_training_panel_get_n_updates (panel), >, u);
+
+  /* stop: the best model so far is kept in the design */
+  g_action_group_activate_action (G_ACTION_GROUP (win), "train-stop", NULL);
+  g_assert_true (spin_until (not_running, NULL, 20));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (win), "train-start"));
+  const PnsTrainResult *res = pns_design_get_result (d);
+  g_assert_true (res->valid);
+  g_assert_cmpint (res->epochs, >, 100);
+  g_assert_cmpint (res->best_epoch, >=, 1);
+  g_assert_cmpint (res->best_epoch, <=, res->epochs);
+  g_assert_cmpfloat (res->test_acc_mean, >, 0.5);
+  g_assert_true (pns_design_get_params (d)[0] != old0);
+  g_assert_true (pns_design_get_modified (d));
+}
+
+static void
+test_save_reopen (void)
+{
+  PnsDesign *d = pns_window_get_design (win);
+  g_autofree char *path = g_build_filename (tmpdir, "trained.pnsd", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "save-to", g_variant_new_string (path));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (pns_design_get_modified (d));
+  g_assert_null (strstr (gtk_window_get_title (GTK_WINDOW (win)), "•"));
+  gsize len;
+  g_autofree char *saved = pns_design_serialize (d, &len);
+  g_object_ref (d);
+
+  /* reopen in the same window, through the UI's open path */
+  g_action_group_activate_action (G_ACTION_GROUP (win), "new", NULL);
+  g_assert_true (pns_window_get_design (win) != d);
+  GFile *file = g_file_new_for_path (path);
+  GError *error = NULL;
+  g_assert_true (pns_window_open_file (win, file, &error));
+  g_assert_no_error (error);
+  PnsDesign *e = pns_window_get_design (win);
+  g_autofree char *again = pns_design_serialize (e, &len);
+  g_assert_cmpstr (saved, ==, again);
+  g_assert_cmpfloat (pns_design_get_space (e, PN_CIRCUIT_PTANH)->p[0].lo, ==, 20);
+  g_assert_true (g_file_equal (pns_design_get_file (e), file));
+  /* the views follow the reopened design */
+  PnsCircuitEditor *ed = pns_window_get_circuit_editor (win);
+  g_assert_cmpfloat (gtk_spin_button_get_value (pns_circuit_editor_get_range_spin (ed, PN_CIRCUIT_PTANH, 0, FALSE)), ==, 20);
+  g_object_unref (file);
+  g_object_unref (d);
+}
+
+static gboolean
+preview_done (gpointer data)
+{
+  return !pns_training_panel_is_preview_loading (pns_window_get_training_panel (win));
+}
+
+static void
+test_csv_import (void)
+{
+  PnsTrainingPanel *panel = pns_window_get_training_panel (win);
+  g_autofree char *bad = g_build_filename (tmpdir, "bad.csv", NULL);
+  g_autofree char *good = g_build_filename (tmpdir, "good.csv", NULL);
+  g_assert_true (g_file_set_contents (bad, "a,b,label\n1,2,0\n3,oops,1\n", -1, NULL));
+  GString *s = g_string_new ("a,b,label\n");
+  for (int i = 0; i < 60; i++)
+    g_string_append_printf (s, "%d,%d,%d\n", i, (i * 7) % 13, i % 2);
+  g_assert_true (g_file_set_contents (good, s->str, -1, NULL));
+  g_string_free (s, TRUE);
+  pns_training_panel_import_csv (panel, bad);
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  const char *err = pns_training_panel_get_dataset_error (panel);
+  g_assert_nonnull (err);
+  g_test_message ("loader error shown: %s", err);
+  g_assert_nonnull (strstr (err, "3")); /* names the line */
+  pns_training_panel_import_csv (panel, good);
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  g_assert_null (pns_training_panel_get_dataset_error (panel));
+  g_assert_cmpstr (pns_design_get_train_settings (pns_window_get_design (win))->dataset, ==, good);
+}
+
+static void
+test_screenshot (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "shot.png", NULL);
+  GError *error = NULL;
+  pns_window_show_view (win, "training");
+  spin_for (0.3);
+  g_assert_true (pns_render_widget_png (GTK_WIDGET (win), path, &error));
+  g_assert_no_error (error);
+  GdkTexture *tex = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  int w = gdk_texture_get_width (tex), h = gdk_texture_get_height (tex);
+  g_assert_cmpint (w, >=, 800);
+  guchar *px = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (tex, px, (gsize) w * 4);
+  /* not blank: many distinct colours (text, charts, widgets) */
+  GHashTable *colours = g_hash_table_new (NULL, NULL);
+  for (int i = 0; i < w * h; i += 7)
+    g_hash_table_add (colours, GUINT_TO_POINTER (((guint32 *) px)[i]));
+  g_assert_cmpuint (g_hash_table_size (colours), >, 50);
+  g_hash_table_unref (colours);
+  g_free (px);
+  g_object_unref (tex);
+}
+
+static void
+test_chart_colours (void)
+{
+  PnsChart *c = PNS_CHART (g_object_ref_sink (pns_chart_new ()));
+  PnsSeries *a = pns_series_new ("a", PNS_SERIES_LINE), *b = pns_series_new ("b", PNS_SERIES_LINE);
+  pns_chart_add_series (c, a);
+  pns_chart_add_series (c, b);
+  GdkRGBA ca, cb;
+  pns_chart_get_series_color (c, 0, &ca);
+  pns_chart_get_series_color (c, 1, &cb);
+  g_assert_false (gdk_rgba_equal (&ca, &cb));
+  for (int i = 0; i < 50; i++)
+    pns_series_append (a, i, sin (i / 5.0), 0);
+  cairo_surface_t *surf = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_t *cr = cairo_create (surf);
+  pns_chart_draw (c, cr, 400, 300);
+  cairo_destroy (cr);
+  cairo_surface_flush (surf);
+  /* the trace's colour appears in the image */
+  const guint32 *p = (const guint32 *) cairo_image_surface_get_data (surf);
+  int hits = 0;
+  for (int i = 0; i < 400 * 300; i++)
+    {
+      int r = (p[i] >> 16) & 0xff, g = (p[i] >> 8) & 0xff, bl = p[i] & 0xff;
+      hits += abs (r - (int) (ca.red * 255)) < 8 && abs (g - (int) (ca.green * 255)) < 8 &&
+              abs (bl - (int) (ca.blue * 255)) < 8;
+    }
+  g_assert_cmpint (hits, >, 100);
+  cairo_surface_destroy (surf);
+  g_object_unref (a);
+  g_object_unref (b);
+  g_object_unref (c);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  tmpdir = g_dir_make_tmp ("pns-ui-XXXXXX", NULL);
+  app = pns_application_new (G_APPLICATION_NON_UNIQUE);
+  GError *error = NULL;
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("register: %s", error->message);
+  win = pns_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (win));
+
+  g_test_add_func ("/ui/studio/start", test_start);
+  g_test_add_func ("/ui/studio/constraint-and-curve", test_constraint_and_curve);
+  g_test_add_func ("/ui/studio/train-pause-stop", test_train);
+  g_test_add_func ("/ui/studio/save-reopen", test_save_reopen);
+  g_test_add_func ("/ui/studio/csv-import", test_csv_import);
+  g_test_add_func ("/ui/studio/screenshot", test_screenshot);
+  g_test_add_func ("/ui/chart/colours", test_chart_colours);
+  int rc = g_test_run ();
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_object_unref (app);
+  g_autofree char *cmd = NULL;
+  GDir *dir = g_dir_open (tmpdir, 0, NULL);
+  const char *name;
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *p = g_build_filename (tmpdir, name, NULL);
+      g_unlink (p);
+    }
+  if (dir)
+    g_dir_close (dir);
+  g_rmdir (tmpdir);
+  return rc;
+}
