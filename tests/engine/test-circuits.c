@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pn-engine.h"
+#include "pn-test-grad.h"
 
 /* A smooth analytic stand-in for a surrogate: eta from log parameters.
  *   a = x0 - x1, b = x_{n-2} - x_{n-1}, c = sum_k x_k / n
@@ -78,6 +79,23 @@ make_circuits (PnCircuits *c, PnCircuitLevel level)
     g_assert_true (pn_design_space_feasible (&c->space[kind], c->init[kind]));
 }
 
+typedef struct {
+  const PnNet *net;
+  const float *params, *var, *x;
+  const int   *y;
+  int          n;
+  PnWork      *w;
+} LossArgs;
+
+static double
+loss_of (void *data)
+{
+  LossArgs *a = data;
+  PnBatchStats st;
+  pn_net_forward (a->net, a->params, a->var, a->x, a->y, a->n, a->w, &st);
+  return st.loss_sum / a->n;
+}
+
 static void
 check_level (PnCircuitLevel level)
 {
@@ -119,28 +137,11 @@ check_level (PnCircuitLevel level)
   pn_net_forward (&net, params, var, x, y, N, w, &st);
   pn_net_backward (&net, params, var, x, y, N, w, 1.0f / N, grad);
   int nonzero = 0;
+  LossArgs args = { &net, params, var, x, y, N, w };
   for (size_t i = net.n_theta; i < net.n_params; i++)
     {
-      float p0 = params[i];
-      double num = 0, err = INFINITY;
-      for (int r = 0; r < 3; r++)
-        {
-          float h = r == 0 ? 2e-3f : r == 1 ? 5e-4f : 1.25e-4f;
-          params[i] = p0 + h;
-          pn_net_forward (&net, params, var, x, y, N, w, &st);
-          double lp = st.loss_sum / N;
-          params[i] = p0 - h;
-          pn_net_forward (&net, params, var, x, y, N, w, &st);
-          double lm = st.loss_sum / N;
-          params[i] = p0;
-          double nr = (lp - lm) / (2.0 * h);
-          if (fabs (nr - grad[i]) < err)
-            {
-              err = fabs (nr - grad[i]);
-              num = nr;
-            }
-        }
-      if (err > 2e-3 + 3e-2 * fabs (num))
+      double num = pn_test_numeric_grad (loss_of, &args, &params[i], 2e-3f, grad[i]);
+      if (!pn_test_grad_close (grad[i], num))
         g_error ("level %s, circuit parameter %zu: analytic %.6g, numeric %.6g",
                  pn_circuit_level_to_string (level), i - net.n_theta, grad[i], num);
       nonzero += fabs (num) > 1e-5;

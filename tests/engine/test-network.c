@@ -5,6 +5,7 @@
 
 #include "pn-engine.h"
 #include "pn-fastmath.h"
+#include "pn-test-grad.h"
 
 
 static void
@@ -132,6 +133,12 @@ loss_at (Fixture *f)
   return st.loss_sum / f->n;
 }
 
+static double
+loss_of_fixture (void *data)
+{
+  return loss_at (data);
+}
+
 static void
 test_forward_reference (void)
 {
@@ -172,28 +179,10 @@ check_gradients (uint64_t seed, const int *hidden, int n_hidden)
   double worst = 0;
   for (size_t i = 0; i < f.net.n_theta; i++)
     {
-      float p0 = f.params[i];
-      /* two step sizes: a kink of the margin loss (max, relu) inside the
-       * wider step shows as a disagreement between them; keep the one
-       * closer to the analytic value only if the steps agree with it */
-      double num = 0, err = INFINITY;
-      for (int r = 0; r < 3; r++)
-        {
-          float h = (r == 0 ? 2e-3f : r == 1 ? 5e-4f : 1.25e-4f) * MAX (1.0f, fabsf (p0));
-          f.params[i] = p0 + h;
-          double lp = loss_at (&f);
-          f.params[i] = p0 - h;
-          double lm = loss_at (&f);
-          f.params[i] = p0;
-          double nr = (lp - lm) / (2.0 * h);
-          if (fabs (nr - grad[i]) < err)
-            {
-              err = fabs (nr - grad[i]);
-              num = nr;
-            }
-        }
+      double num = pn_test_numeric_grad (loss_of_fixture, &f, &f.params[i], 2e-3f, grad[i]);
+      double err = fabs (num - grad[i]);
       worst = MAX (worst, err / (1e-3 + fabs (num)));
-      if (err > 2e-3 + 3e-2 * fabs (num))
+      if (!pn_test_grad_close (grad[i], num))
         g_error ("theta %zu: analytic %.6g, numeric %.6g", i, grad[i], num);
       checked++;
       nonzero += fabs (num) > 1e-4;
@@ -207,14 +196,8 @@ check_gradients (uint64_t seed, const int *hidden, int n_hidden)
         float base = f.net.circuits.eta[act ? PN_CIRCUIT_PTANH : PN_CIRCUIT_INV][q];
         float analytic = (act ? deta_act[4 * inst + q]
                               : deta_inv[4 * (inst - f.net.n_act) + q]) * base;
-        float v0 = f.var[vi], h = 1e-3f;
-        f.var[vi] = v0 + h;
-        double lp = loss_at (&f);
-        f.var[vi] = v0 - h;
-        double lm = loss_at (&f);
-        f.var[vi] = v0;
-        double num = (lp - lm) / (2.0 * h);
-        if (fabs (num - analytic) > 2e-3 + 3e-2 * fabs (num))
+        double num = pn_test_numeric_grad (loss_of_fixture, &f, &f.var[vi], 1e-3f, analytic);
+        if (!pn_test_grad_close (analytic, num))
           g_error ("circuit instance %d eta%d: analytic %.6g, numeric %.6g", inst, q + 1,
                    analytic, num);
         checked++;
