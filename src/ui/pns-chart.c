@@ -485,7 +485,9 @@ pns_chart_draw (PnsChart *self, cairo_t *cr, int width, int height)
               cairo_line_to (cr, PX (x[k]), PY (y2[k]));
             cairo_close_path (cr);
             set_rgba (cr, &t->color, 0.22);
+            cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
             cairo_fill (cr);
+            cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
           }
         else if (st == PNS_SERIES_BARS)
           {
@@ -526,8 +528,11 @@ pns_chart_draw (PnsChart *self, cairo_t *cr, int width, int height)
                 double dash[2] = { 5, 3 };
                 cairo_set_dash (cr, dash, 2, 0);
               }
-            cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+            cairo_set_line_width (cr, 1.5);
+            cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+            cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
             cairo_stroke (cr);
+            cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
             cairo_set_dash (cr, NULL, 0, 0);
           }
       }

@@ -250,9 +250,11 @@ measure_finish (gpointer data)
   g_clear_handle_id (&m->gap_id, g_source_remove);
   g_clear_signal_handler (&m->before_id, m->clock);
   g_clear_signal_handler (&m->after_id, m->clock);
-  gtk_widget_remove_tick_callback (GTK_WIDGET (m->window), m->tick_id);
+  if (m->tick_id)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (m->window), m->tick_id);
   double secs = (g_get_monotonic_time () - m->t_start) / 1e6;
-  g_print ("mode: %s\n", pw ? "studio, training" : "empty GTK 4 window (baseline)");
+  g_print ("mode: %s%s\n", pw ? "studio, training" : "empty GTK 4 window (baseline)",
+           m->opt.redraw_all ? ", whole window redrawn every frame" : ", frames as the studio draws them");
   if (pw)
     {
       PnsTrainingPanel *panel = pns_window_get_training_panel (pw);
@@ -293,7 +295,8 @@ measure_begin (gpointer data)
     return G_SOURCE_CONTINUE;
   m->before_id = g_signal_connect (m->clock, "before-paint", G_CALLBACK (on_before_paint), m);
   m->after_id = g_signal_connect (m->clock, "after-paint", G_CALLBACK (on_after_paint), m);
-  m->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (m->window), on_tick, NULL, NULL);
+  if (m->opt.redraw_all)
+    m->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (m->window), on_tick, NULL, NULL);
   m->gap_id = g_timeout_add (5, on_gap, m);
   m->t_start = g_get_monotonic_time ();
   if (PNS_IS_WINDOW (m->window))

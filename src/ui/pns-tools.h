@@ -21,6 +21,7 @@ typedef struct {
   double   seconds;        /* how long to measure */
   char    *dataset;        /* dataset to train while measuring (NULL: design's) */
   gboolean empty;          /* baseline: an empty window, nothing else */
+  gboolean redraw_all;     /* stress: re-snapshot the whole window every frame */
 } PnsMeasureOptions;
 
 /* Measures while training, prints a report on stdout, then calls DONE. */

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #define POLL_MS 50   /* 20 Hz: chart updates from the engine thread */
-#define MAX_POINTS 2000
+#define MAX_POINTS 600  /* about one point per pixel column of a chart */
 #define MC_TEST 100
 
 typedef struct {

@@ -10,12 +10,10 @@ cd "$src"
 xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --add-comments \
   --files-from=po/POTFILES.in --output="$tmp/pnstudio.pot" 2>"$tmp/xgettext.log" || { cat "$tmp/xgettext.log"; exit 1; }
 msgmerge --quiet --no-fuzzy-matching --output-file="$tmp/de.po" po/de.po "$tmp/pnstudio.pot"
-msgfmt --check --output-file=/dev/null "$tmp/de.po"
-untranslated=$(msgattrib --untranslated --no-obsolete "$tmp/de.po" | grep -c '^msgid ' || true)
-fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$tmp/de.po" | grep -c '^msgid ' || true)
-total=$(grep -c '^msgid ' "$tmp/pnstudio.pot" || true)
-echo "messages: $((total - 1)), untranslated: $((untranslated > 0 ? untranslated - 1 : 0)), fuzzy: $((fuzzy > 0 ? fuzzy - 1 : 0))"
-if [ "$untranslated" -gt 0 ] || [ "$fuzzy" -gt 0 ]; then
-  msgattrib --untranslated --no-obsolete "$tmp/de.po" | grep '^msgid ' | head -20
-  exit 1
-fi
+stats=$(LC_ALL=C msgfmt --check --statistics --output-file=/dev/null "$tmp/de.po" 2>&1)
+echo "de: $stats"
+case "$stats" in
+  *untranslated*|*fuzzy*)
+    msgattrib --untranslated --only-fuzzy --no-obsolete "$tmp/de.po" | grep '^msgid ' | head -20
+    exit 1 ;;
+esac
