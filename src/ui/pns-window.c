@@ -193,13 +193,23 @@ pending_drop (Pending *p)
 
 enum { RESPONSE_DISCARD = 1, RESPONSE_SAVE = 2 };
 
+static gboolean
+pending_run_idle (gpointer data)
+{
+  pending_run (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_unsaved_response (GtkDialog *dialog, int response, Pending *p)
 {
+  /* the continuation may destroy the window: detach the dialog first and
+   * continue once the dialog's signal emission is over */
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
   gtk_window_destroy (GTK_WINDOW (dialog));
   PnsWindow *self = p->self;
   if (response == RESPONSE_DISCARD)
-    pending_run (p);
+    g_idle_add (pending_run_idle, p);
   else if (response == RESPONSE_SAVE)
     {
       GFile *file = pns_design_get_file (self->design);
@@ -207,7 +217,7 @@ on_unsaved_response (GtkDialog *dialog, int response, Pending *p)
         {
           GError *error = NULL;
           if (pns_window_save_to_file (self, file, &error))
-            pending_run (p);
+            g_idle_add (pending_run_idle, p);
           else
             {
               show_error (self, _("The design could not be saved"), error->message);

@@ -34,6 +34,7 @@ struct _PnsYieldView {
   PnsSeries     *current;
   GPtrArray     *pins;
   guint          pin_count;
+  guint          debounce_id;
 };
 
 G_DEFINE_FINAL_TYPE (PnsYieldView, pns_yield_view, GTK_TYPE_WIDGET)
@@ -189,6 +190,7 @@ on_eval_done (GObject *src, GAsyncResult *res, gpointer data)
 void
 pns_yield_view_run (PnsYieldView *self)
 {
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
   if (self->cancel)
     g_cancellable_cancel (self->cancel);
   g_clear_object (&self->cancel);
@@ -216,7 +218,7 @@ pns_yield_view_run (PnsYieldView *self)
 gboolean
 pns_yield_view_is_running (PnsYieldView *self)
 {
-  return self->cancel != NULL;
+  return self->cancel != NULL || self->debounce_id != 0;
 }
 
 gboolean
@@ -265,11 +267,24 @@ pns_yield_view_get_chart (PnsYieldView *self)
   return self->histogram;
 }
 
+static gboolean
+debounced_run (gpointer data)
+{
+  PnsYieldView *self = data;
+  self->debounce_id = 0;
+  pns_yield_view_run (self); /* supersedes any evaluation in flight */
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_design_changed (PnsDesign *d, guint what, PnsYieldView *self)
 {
+  /* a variation slider being dragged re-evaluates once it rests */
   if (what & (PNS_DESIGN_CHANGED_NETWORK | PNS_DESIGN_CHANGED_VARIATION))
-    pns_yield_view_run (self); /* supersedes any evaluation in flight */
+    {
+      g_clear_handle_id (&self->debounce_id, g_source_remove);
+      self->debounce_id = g_timeout_add (200, debounced_run, self);
+    }
 }
 
 static void
@@ -282,6 +297,7 @@ static void
 pns_yield_view_dispose (GObject *object)
 {
   PnsYieldView *self = PNS_YIELD_VIEW (object);
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
   if (self->cancel)
     g_cancellable_cancel (self->cancel);
   g_clear_object (&self->cancel);

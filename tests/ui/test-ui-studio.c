@@ -8,6 +8,7 @@
 #include "pns-tools.h"
 #include "pns-training-panel.h"
 #include "pns-window.h"
+#include "pns-yield-view.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -315,6 +316,108 @@ test_screenshot (void)
   g_object_unref (tex);
 }
 
+static gboolean
+yield_ready (gpointer data)
+{
+  return !pns_yield_view_is_running (pns_window_get_yield_view (win));
+}
+
+static void
+test_yield (void)
+{
+  PnsYieldView *yv = pns_window_get_yield_view (win);
+  PnsDesign *d = pns_window_get_design (win);
+  pns_window_show_view (win, "yield");
+  /* the CSV test switched datasets: back to the one the network was trained on */
+  PnsTrainSettings s = *pns_design_get_train_settings (d);
+  s.dataset = (char *) "iris";
+  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
+  g_action_group_activate_action (G_ACTION_GROUP (win), "yield-run", NULL);
+  g_assert_true (pns_yield_view_is_running (yv));
+  g_assert_true (spin_until (yield_ready, NULL, 30));
+  pns_yield_view_set_threshold (yv, 0);
+  g_assert_cmpfloat (pns_yield_view_get_yield (yv), ==, 1.0);
+  pns_yield_view_set_threshold (yv, 50);
+  double y50 = pns_yield_view_get_yield (yv);
+  g_assert_cmpfloat (y50, >, 0.5);
+  pns_yield_view_set_threshold (yv, 100);
+  g_assert_cmpfloat (pns_yield_view_get_yield (yv), <, y50);
+  /* overlay: keep this design, evaluate at another variation level */
+  PnsChart *chart = pns_yield_view_get_chart (yv);
+  guint n = pns_chart_get_n_series (chart);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "yield-pin", NULL);
+  g_assert_cmpuint (pns_chart_get_n_series (chart), ==, n + 1);
+  GdkRGBA c0, c1;
+  pns_chart_get_series_color (chart, 0, &c0);
+  pns_chart_get_series_color (chart, n, &c1);
+  g_assert_false (gdk_rgba_equal (&c0, &c1));
+  PnVariation var = *pns_design_get_variation (d);
+  var.eps = 0.3;
+  pns_design_set_variation (d, &var, NULL);
+  g_assert_true (pns_yield_view_is_running (yv)); /* re-evaluates on its own */
+  g_assert_true (spin_until (yield_ready, NULL, 30));
+  g_action_group_activate_action (G_ACTION_GROUP (win), "yield-clear", NULL);
+  g_assert_cmpuint (pns_chart_get_n_series (chart), ==, n);
+}
+
+static void
+test_shortcuts (void)
+{
+  char **accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.save");
+  g_assert_cmpstr (accels[0], ==, "<Control>s");
+  g_strfreev (accels);
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.train-start");
+  g_assert_cmpstr (accels[0], ==, "F5");
+  g_strfreev (accels);
+  /* the help overlay comes from the GResource */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (win), "show-help-overlay"));
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (win)));
+}
+
+static GtkWidget *
+find_dialog (void)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      GtkWidget *w = g_list_model_get_item (tops, i);
+      g_object_unref (w);
+      if (GTK_IS_MESSAGE_DIALOG (w))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+weak_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+test_unsaved_prompt (void)
+{
+  PnsWindow *w2 = pns_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (w2));
+  PnsDesign *d = pns_window_get_design (w2);
+  pns_design_set_title (d, "changed");
+  g_assert_true (pns_design_get_modified (d));
+  gpointer alive = w2;
+  g_object_add_weak_pointer (G_OBJECT (w2), &alive);
+  gtk_window_close (GTK_WINDOW (w2));
+  GtkWidget *dialog = find_dialog ();
+  g_assert_nonnull (dialog); /* asks first */
+  g_assert_nonnull (alive);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_assert_nonnull (alive);
+  g_assert_null (find_dialog ());
+  gtk_window_close (GTK_WINDOW (w2));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_dialog_response (GTK_DIALOG (dialog), 1 /* discard */);
+  g_assert_true (spin_until (weak_cleared, &alive, 5));
+}
+
 static void
 test_chart_colours (void)
 {
@@ -367,6 +470,9 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio/save-reopen", test_save_reopen);
   g_test_add_func ("/ui/studio/csv-import", test_csv_import);
   g_test_add_func ("/ui/studio/screenshot", test_screenshot);
+  g_test_add_func ("/ui/studio/yield", test_yield);
+  g_test_add_func ("/ui/studio/shortcuts", test_shortcuts);
+  g_test_add_func ("/ui/studio/unsaved-prompt", test_unsaved_prompt);
   g_test_add_func ("/ui/chart/colours", test_chart_colours);
   int rc = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (win));
