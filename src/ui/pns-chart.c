@@ -366,7 +366,7 @@ pns_chart_draw (PnsChart *self, cairo_t *cr, int width, int height)
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 11);
-  const double left = 52, right = 12, top = self->title ? 26 : 10, bottom = 36;
+  const double left = 52, right = 12, top = 26, bottom = 36;
   double pw = width - left - right, ph = height - top - bottom;
   if (pw < 20 || ph < 20)
     return;
@@ -555,16 +555,19 @@ pns_chart_draw (PnsChart *self, cairo_t *cr, int width, int height)
     }
   cairo_restore (cr);
 
-  /* legend (top right, inside the plot) */
-  double ly = top + 8;
-  for (guint i = 0; i < self->traces->len; i++)
+  /* legend: one row above the plot, right-aligned, so it never hides data */
+  double lx = left + pw;
+  for (guint i = self->traces->len; i-- > 0;)
     {
       Trace *t = &g_array_index (self->traces, Trace, i);
       const char *label = pns_series_get_label (t->series);
       if (label == NULL || *label == '\0')
         continue;
       cairo_text_extents (cr, label, &ext);
-      double lx = left + pw - ext.x_advance - 30;
+      lx -= ext.x_advance + 22;
+      if (lx < left + 120)
+        break;
+      double ly = 7;
       set_rgba (cr, &t->color, pns_series_get_style (t->series) == PNS_SERIES_LINE ? 1 : 0.45);
       if (pns_series_get_style (t->series) == PNS_SERIES_LINE)
         {
@@ -574,20 +577,20 @@ pns_chart_draw (PnsChart *self, cairo_t *cr, int width, int height)
               double dash[2] = { 4, 2 };
               cairo_set_dash (cr, dash, 2, 0);
             }
-          cairo_move_to (cr, lx, ly + 4);
-          cairo_line_to (cr, lx + 18, ly + 4);
+          cairo_move_to (cr, lx, ly + 5);
+          cairo_line_to (cr, lx + 16, ly + 5);
           cairo_stroke (cr);
           cairo_set_dash (cr, NULL, 0, 0);
         }
       else
         {
-          cairo_rectangle (cr, lx, ly, 18, 8);
+          cairo_rectangle (cr, lx, ly + 1, 16, 8);
           cairo_fill (cr);
         }
       set_rgba (cr, &fg, 0.9);
-      cairo_move_to (cr, lx + 22, ly + 8);
+      cairo_move_to (cr, lx + 19, ly + 9);
       cairo_show_text (cr, label);
-      ly += 15;
+      lx -= 10;
     }
 
   if (!any && self->empty_text)
