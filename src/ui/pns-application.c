@@ -78,9 +78,10 @@ pns_application_activate (GApplication *app)
 static void
 pns_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
 {
+  PnsApplication *self = PNS_APPLICATION (app);
   for (int i = 0; i < n_files; i++)
     {
-      PnsWindow *win = new_window (PNS_APPLICATION (app));
+      PnsWindow *win = new_window (self);
       GError *error = NULL;
       if (!pns_window_open_file (win, files[i], &error))
         {
@@ -91,6 +92,19 @@ pns_application_open (GApplication *app, GFile **files, int n_files, const char 
           g_signal_connect (d, "response", G_CALLBACK (gtk_window_destroy), NULL);
           gtk_window_present (GTK_WINDOW (d));
           g_error_free (error);
+          if (self->screenshot_dir)
+            {
+              g_printerr ("pnstudio: cannot open the design to screenshot\n");
+              self->exit_status = 1;
+              g_application_quit (app);
+              return;
+            }
+        }
+      if (i == 0 && self->screenshot_dir)
+        {
+          /* pnstudio --screenshot DIR FILE.pnsd: the views of that design */
+          g_application_hold (app);
+          pns_screenshot_all (win, self->screenshot_dir, screenshots_done, self);
         }
     }
 }

@@ -230,6 +230,35 @@ test_train (void)
 }
 
 static void
+test_train_seeds (void)
+{
+  /* two seeds in a row: one colour per seed, the better one is kept */
+  PnsDesign *d = pns_window_get_design (win);
+  PnsTrainingPanel *panel = pns_window_get_training_panel (win);
+  PnsTrainSettings s = *pns_design_get_train_settings (d);
+  s.dataset = (char *) "iris";
+  s.max_epochs = 200;
+  s.first_seed = 3;
+  s.n_seeds = 2;
+  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
+  g_action_group_activate_action (G_ACTION_GROUP (win), "train-start", NULL);
+  g_assert_true (spin_until (not_running, NULL, 30));
+  PnsChart *loss = pns_training_panel_get_loss_chart (panel);
+  g_assert_cmpuint (pns_chart_get_n_series (loss), ==, 4);
+  GdkRGBA a, b;
+  pns_chart_get_series_color (loss, 0, &a);
+  pns_chart_get_series_color (loss, 2, &b);
+  g_assert_false (gdk_rgba_equal (&a, &b));
+  g_assert_cmpuint (pns_series_get_n_appended (pns_chart_get_series (loss, 2)), ==, 200);
+  const PnsTrainResult *res = pns_design_get_result (d);
+  g_assert_true (res->seed == 3 || res->seed == 4);
+  g_assert_cmpint (res->epochs, ==, 200);
+  s.first_seed = 0;
+  s.n_seeds = 1;
+  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
+}
+
+static void
 test_save_reopen (void)
 {
   PnsDesign *d = pns_window_get_design (win);
@@ -467,6 +496,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio/start", test_start);
   g_test_add_func ("/ui/studio/constraint-and-curve", test_constraint_and_curve);
   g_test_add_func ("/ui/studio/train-pause-stop", test_train);
+  g_test_add_func ("/ui/studio/train-seeds", test_train_seeds);
   g_test_add_func ("/ui/studio/save-reopen", test_save_reopen);
   g_test_add_func ("/ui/studio/csv-import", test_csv_import);
   g_test_add_func ("/ui/studio/screenshot", test_screenshot);
