@@ -33,6 +33,7 @@ typedef struct {
   PnsChart      *chart;
   PnsSeries     *curve, *band, *spice;
   GCancellable  *spice_cancel;
+  GCancellable  *validate_cancel;
 } KindUi;
 
 struct _PnsCircuitEditor {
@@ -128,8 +129,42 @@ update_curves (PnsCircuitEditor *self, KindUi *k)
 /* design space editing ------------------------------------------------ */
 
 static void
+validate_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  if (pn_design_space_validate (data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_validated (GObject *src, GAsyncResult *res, gpointer data)
+{
+  GError *error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (res), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_error_free (error); /* superseded, or the editor is gone */
+      return;
+    }
+  KindUi *k = data;
+  g_clear_object (&k->validate_cancel);
+  if (ok)
+    ok = pns_design_set_space (k->owner->design, k->kind, g_task_get_task_data (G_TASK (res)), &error);
+  show_error (k, ok ? NULL : error->message);
+  g_clear_error (&error);
+}
+
+static void
 push_space (PnsCircuitEditor *self, KindUi *k)
 {
+  if (k->validate_cancel)
+    {
+      /* an older check must not apply its result over this edit */
+      g_cancellable_cancel (k->validate_cancel);
+      g_clear_object (&k->validate_cancel);
+    }
   GError *error = NULL;
   const PnDesignSpace *sp = &k->work;
   /* row by row first, so the offending row is flagged */
@@ -153,19 +188,18 @@ push_space (PnsCircuitEditor *self, KindUi *k)
   for (guint c = 0; c < k->constraint_entries->len; c++)
     if (gtk_widget_has_css_class (g_ptr_array_index (k->constraint_entries, c), "error"))
       return; /* a constraint does not parse: its message is showing */
-  if (!pn_design_space_validate (sp, &error))
-    {
-      show_error (k, error->message);
-      g_error_free (error);
-      return;
-    }
-  if (!pns_design_set_space (self->design, k->kind, sp, &error))
-    {
-      show_error (k, error->message);
-      g_error_free (error);
-      return;
-    }
-  show_error (k, NULL);
+  /* Whether the constraints can hold together is a search over the box
+   * (up to ~80 ms when they cannot): it runs off the main thread, and a
+   * newer edit cancels the check in flight. */
+  if (k->validate_cancel)
+    g_cancellable_cancel (k->validate_cancel);
+  g_clear_object (&k->validate_cancel);
+  k->validate_cancel = g_cancellable_new ();
+  GTask *task = g_task_new (NULL, k->validate_cancel, on_validated, k);
+  g_task_set_task_data (task, g_memdup2 (sp, sizeof *sp), g_free);
+  g_task_run_in_thread (task, validate_thread);
+  g_object_unref (task);
+  (void) error;
 }
 
 static void
@@ -502,6 +536,9 @@ pns_circuit_editor_dispose (GObject *object)
       if (k->spice_cancel)
         g_cancellable_cancel (k->spice_cancel);
       g_clear_object (&k->spice_cancel);
+      if (k->validate_cancel)
+        g_cancellable_cancel (k->validate_cancel);
+      g_clear_object (&k->validate_cancel);
       g_clear_object (&k->curve);
       g_clear_object (&k->band);
       g_clear_object (&k->spice);
@@ -598,6 +635,10 @@ pns_circuit_editor_set_design (PnsCircuitEditor *self, PnsDesign *design)
   self->changed_id = g_signal_connect (design, "changed", G_CALLBACK (on_design_changed), self);
   for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
     {
+      KindUi *k = &self->k[kind];
+      if (k->validate_cancel)
+        g_cancellable_cancel (k->validate_cancel); /* it was about the old design */
+      g_clear_object (&k->validate_cancel);
       sync_kind (self, &self->k[kind], TRUE);
       update_curves (self, &self->k[kind]);
     }
@@ -634,6 +675,12 @@ GtkSpinButton *
 pns_circuit_editor_get_eps_spin (PnsCircuitEditor *self)
 {
   return self->eps_spin;
+}
+
+gboolean
+pns_circuit_editor_is_checking (PnsCircuitEditor *self)
+{
+  return self->k[0].validate_cancel != NULL || self->k[1].validate_cancel != NULL;
 }
 
 const char *

@@ -33,6 +33,8 @@ GtkAdjustment *pns_circuit_editor_get_value_adjustment (PnsCircuitEditor *self,
 GtkEditable   *pns_circuit_editor_get_constraint_entry (PnsCircuitEditor *self,
                                                         PnCircuitKind kind, int index);
 GtkSpinButton *pns_circuit_editor_get_eps_spin (PnsCircuitEditor *self);
+/* TRUE while a design-space check runs in the background. */
+gboolean       pns_circuit_editor_is_checking (PnsCircuitEditor *self);
 /* The inline error of a circuit, or NULL when its entries are valid. */
 const char    *pns_circuit_editor_get_error  (PnsCircuitEditor *self, PnCircuitKind kind);
 PnsSeries     *pns_circuit_editor_get_series (PnsCircuitEditor *self, PnCircuitKind kind,

@@ -79,6 +79,19 @@ test_start (void)
   g_assert_cmpfloat (fabs (pns_schematic_get_zoom (pns_window_get_schematic (win)) - z), <, 1e-9);
 }
 
+static gboolean
+checked (gpointer data)
+{
+  return !pns_circuit_editor_is_checking (data);
+}
+
+/* design-space checks run in the background: wait for the verdict */
+static void
+settle (PnsCircuitEditor *ed)
+{
+  g_assert_true (spin_until (checked, ed, 10));
+}
+
 static double
 band_width (PnsSeries *band)
 {
@@ -137,10 +150,12 @@ test_constraint_and_curve (void)
   gtk_adjustment_set_value (r2, 40);
   GtkSpinButton *r1min = pns_circuit_editor_get_range_spin (ed, PN_CIRCUIT_PTANH, 0, FALSE);
   gtk_spin_button_set_value (r1min, 700);
+  settle (ed);
   g_assert_nonnull (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (r1min), "error"));
   g_assert_cmpfloat (pns_design_get_space (d, PN_CIRCUIT_PTANH)->p[0].lo, ==, 15);
   gtk_spin_button_set_value (r1min, 20);
+  settle (ed);
   g_assert_null (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH));
   g_assert_cmpfloat (pns_design_get_space (d, PN_CIRCUIT_PTANH)->p[0].lo, ==, 20);
 
@@ -148,13 +163,28 @@ test_constraint_and_curve (void)
   GtkEditable *c1 = pns_circuit_editor_get_constraint_entry (ed, PN_CIRCUIT_PTANH, 1);
   g_assert_cmpstr (gtk_editable_get_text (c1), ==, "W1 > L1");
   gtk_editable_set_text (c1, "L1 > W2");
+  settle (ed);
   g_assert_nonnull (strstr (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH), "cannot hold"));
   g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[1].text, ==, "W1 > L1");
   gtk_editable_set_text (c1, "W1 > Q7");
+  settle (ed);
   g_assert_nonnull (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (c1), "error"));
   gtk_editable_set_text (c1, "W1 > L1");
+  settle (ed);
   g_assert_null (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH));
+
+  /* constraints that hold one by one but not together: found by the
+   * background search (the window keeps responding meanwhile) */
+  gtk_editable_set_text (c1, "R2 > R1");
+  g_assert_true (pns_circuit_editor_is_checking (ed));
+  settle (ed);
+  g_assert_nonnull (strstr (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH), "at once"));
+  g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[1].text, ==, "W1 > L1");
+  gtk_editable_set_text (c1, "W1 > L1");
+  settle (ed);
+  g_assert_null (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH));
+  g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[0].text, ==, "R1 > R2");
 }
 
 static gboolean
