@@ -117,6 +117,9 @@ update_curves (PnsCircuitEditor *self, KindUi *k)
       g_clear_object (&k->spice_cancel);
     }
   pns_series_clear (k->spice);
+  /* the legend names the overlay only when there is one */
+  if ((pns_curves_get_spice_func () != NULL) != (pns_series_get_label (k->spice) != NULL))
+    pns_series_set_label (k->spice, pns_curves_get_spice_func () ? _("SPICE") : NULL);
   if (pns_curves_get_spice_func ())
     {
       k->spice_cancel = g_cancellable_new ();
@@ -595,7 +598,7 @@ pns_circuit_editor_init (PnsCircuitEditor *self)
       pns_chart_set_y_range (k->chart, -1.2, 1.2);
       k->band = pns_series_new (_("variation (5–95 %)"), PNS_SERIES_BAND);
       k->curve = pns_series_new (_("nominal"), PNS_SERIES_LINE);
-      k->spice = pns_series_new (_("SPICE"), PNS_SERIES_LINE);
+      k->spice = pns_series_new (NULL, PNS_SERIES_LINE);
       pns_series_set_dashed (k->spice, TRUE);
       pns_chart_add_series (k->chart, k->curve);
       pns_chart_add_series_like (k->chart, k->band, k->curve);

@@ -187,6 +187,57 @@ test_constraint_and_curve (void)
   g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[0].text, ==, "R1 > R2");
 }
 
+/* A stand-in simulator: slow enough that a newer request supersedes it. */
+static gint spice_calls, spice_cancelled;
+
+static gboolean
+fake_spice (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
+            const double *x, int n, double *y, GCancellable *cancellable, GError **error)
+{
+  g_atomic_int_inc (&spice_calls);
+  g_usleep (150000);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      g_atomic_int_inc (&spice_cancelled);
+      return FALSE;
+    }
+  float eta[4];
+  memcpy (eta, kind == PN_CIRCUIT_PTANH ? pn_eta_ptanh_published : pn_eta_inv_published, sizeof eta);
+  for (int i = 0; i < n; i++)
+    y[i] = pns_curves_eval (kind, eta, x[i]) + 0.05;
+  return TRUE;
+}
+
+static gboolean
+spice_arrived (gpointer data)
+{
+  return pns_series_get_n (data) > 0;
+}
+
+static void
+test_spice_overlay (void)
+{
+  PnsCircuitEditor *ed = pns_window_get_circuit_editor (win);
+  PnsDesign *d = pns_window_get_design (win);
+  PnsSeries *spice = pns_circuit_editor_get_series (ed, PN_CIRCUIT_PTANH, PNS_CURVE_SPICE);
+  PnsSeries *nominal = pns_circuit_editor_get_series (ed, PN_CIRCUIT_PTANH, PNS_CURVE_NOMINAL);
+  pns_curves_set_spice_func (fake_spice);
+  /* two edits in a row: the first simulation is superseded and dropped */
+  PnVariation var = *pns_design_get_variation (d);
+  var.eps = 0.11;
+  pns_design_set_variation (d, &var, NULL);
+  var.eps = 0.1;
+  pns_design_set_variation (d, &var, NULL);
+  g_assert_cmpuint (pns_series_get_n (spice), ==, 0); /* nothing blocks: it is still running */
+  g_assert_true (spin_until (spice_arrived, spice, 10));
+  spin_for (0.3);
+  g_assert_cmpint (g_atomic_int_get (&spice_cancelled), >=, 2); /* ptanh and inv of the first edit */
+  g_assert_cmpuint (pns_series_get_n (spice), ==, pns_series_get_n (nominal));
+  guint mid = pns_series_get_n (spice) / 2;
+  g_assert_cmpfloat (fabs (pns_series_get_y (spice)[mid] - pns_series_get_y (nominal)[mid] - 0.05), <, 1e-9);
+  pns_curves_set_spice_func (NULL);
+}
+
 static gboolean
 charts_have_data (gpointer data)
 {
@@ -525,6 +576,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ui/studio/start", test_start);
   g_test_add_func ("/ui/studio/constraint-and-curve", test_constraint_and_curve);
+  g_test_add_func ("/ui/studio/spice-overlay", test_spice_overlay);
   g_test_add_func ("/ui/studio/train-pause-stop", test_train);
   g_test_add_func ("/ui/studio/train-seeds", test_train_seeds);
   g_test_add_func ("/ui/studio/save-reopen", test_save_reopen);
