@@ -129,6 +129,7 @@ pns_chart_class_init (PnsChartClass *klass)
                                                 G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (oc, N_PROPS, properties);
   gtk_widget_class_set_css_name (wc, "pnschart");
+  gtk_widget_class_set_accessible_role (wc, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
 static void
@@ -150,6 +151,8 @@ pns_chart_set_title (PnsChart *self, const char *title)
 {
   g_free (self->title);
   self->title = g_strdup (title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  title ? title : "", -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }

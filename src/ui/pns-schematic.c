@@ -783,6 +783,7 @@ pns_schematic_class_init (PnsSchematicClass *klass)
   wc->size_allocate = pns_schematic_size_allocate;
   wc->measure = pns_schematic_measure;
   gtk_widget_class_set_css_name (wc, "pnsschematic");
+  gtk_widget_class_set_accessible_role (wc, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
 static void
@@ -795,6 +796,8 @@ pns_schematic_init (PnsSchematic *self)
   self->hover = -1;
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Schematic of the printed network and its circuits"), -1);
 
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
