@@ -385,9 +385,11 @@ pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray 
                       cairo_arc (cr, px, ry, r, 0, 2 * G_PI);
                       cairo_fill (cr);
                       double r_kohm = 1e3 / g_us;
-                      text = g_strdup_printf (_("%s → column %d (layer %d): θ = %.4f, printed%s: G = %.3g µS (R = %.3g kΩ)"),
+                      g_autofree char *rs = r_kohm >= 1000 ? g_strdup_printf ("%.3g MΩ", r_kohm / 1000)
+                                                           : g_strdup_printf ("%.3g kΩ", r_kohm);
+                      text = g_strdup_printf (_("%s → column %d (layer %d): θ = %.4f, printed%s: G = %.3g µS (R = %s)"),
                                               lab, j + 1, l + 1, t,
-                                              through_inv ? _(", through inv") : "", g_us, r_kohm);
+                                              through_inv ? _(", through inv") : "", g_us, rs);
                     }
                   add_hit (hits, px - CELL / 2, ry - CELL / 2, CELL, CELL, text);
                 }
@@ -418,7 +420,7 @@ pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray 
                 {
                   /* route to row j of the next crossbar */
                   double nx = cx0 + no * CELL + GAP, ny = y0 + (j + 0.5) * CELL;
-                  double vx = nx - 40 + 8 * j;
+                  double vx = nx - 46 + MIN (8.0, 40.0 / no) * j;
                   cairo_line_to (cr, vx, wy);
                   cairo_line_to (cr, vx, ny);
                   cairo_line_to (cr, nx - 2, ny);
