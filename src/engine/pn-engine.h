@@ -11,3 +11,4 @@
 #include "pn-design-space.h"
 #include "pn-network.h"
 #include "pn-train.h"
+#include "pn-surrogate.h"
