@@ -15,6 +15,7 @@ static const PncCommand commands[] = {
   { "train", pnc_cmd_train, "train printed networks (variation-aware), seeds in parallel" },
   { "bench", pnc_cmd_bench, "seconds per training epoch of the reference configuration" },
   { "ablation", pnc_cmd_ablation, "the paper's 4-variant ablation, resumable, over MPI ranks" },
+  { "characterize", pnc_cmd_characterize, "SPICE characterisation of the ptanh or inv circuit (CSV for surrogates)" },
 };
 
 static void

@@ -12,3 +12,4 @@
 #include "pn-network.h"
 #include "pn-train.h"
 #include "pn-surrogate.h"
+#include "pn-fit.h"

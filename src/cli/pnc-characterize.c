@@ -1,0 +1,271 @@
+/* pnc-characterize.c: `pnc characterize`: SPICE characterisation of a
+ * nonlinear circuit's design space (issue #3), the CSV surrogates train on. */
+#include "pnc.h"
+#include "pn-spice.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  PncProgress progress;
+  const char *name;
+  gint64      t0;
+} CharProgress;
+
+static void
+on_progress (int done, int total, int n_ok, gpointer data)
+{
+  CharProgress *p = data;
+  double s = (g_get_monotonic_time () - p->t0) / 1e6;
+  pnc_progress_status (&p->progress, "%s: %d/%d curves simulated and fitted, %d ok, %.0f curves/s",
+                       p->name, done, total, n_ok, s > 0 ? done / s : 0.0);
+}
+
+typedef struct {
+  GCancellable *cancel;
+  gint          stop;
+} Watch;
+
+static gpointer
+watch_sigint (gpointer data)
+{
+  Watch *w = data;
+  while (!g_atomic_int_get (&w->stop))
+    {
+      if (g_atomic_int_get (&pnc_interrupted))
+        {
+          g_cancellable_cancel (w->cancel);
+          break;
+        }
+      g_usleep (50000);
+    }
+  return NULL;
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+quantile (const double *sorted, int n, double q)
+{
+  if (n == 0)
+    return NAN;
+  double pos = q * (n - 1);
+  int i = (int) floor (pos);
+  int j = MIN (i + 1, n - 1);
+  return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
+}
+
+static void
+add_double (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_int (JsonBuilder *b, const char *name, gint64 v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, v);
+}
+
+/* min, p5, median, p95, max of eta_k over the ok samples */
+static void
+add_distribution (JsonBuilder *b, const PnCharResult *r)
+{
+  double *v = g_new (double, MAX (r->n, 1));
+  json_builder_set_member_name (b, "eta_ok");
+  json_builder_begin_object (b);
+  for (int k = 0; k < 5; k++)
+    {
+      int n = 0;
+      for (int i = 0; i < r->n; i++)
+        if (r->samples[i].status == PN_CHAR_OK)
+          v[n++] = k < 4 ? r->samples[i].fit.eta[k] : r->samples[i].fit.rmse;
+      qsort (v, n, sizeof (double), cmp_double);
+      char name[16];
+      g_snprintf (name, sizeof name, k < 4 ? "eta%d" : "fit_rmse_v", k + 1);
+      json_builder_set_member_name (b, name);
+      json_builder_begin_object (b);
+      add_double (b, "min", n ? v[0] : NAN);
+      add_double (b, "p5", quantile (v, n, 0.05));
+      add_double (b, "median", quantile (v, n, 0.5));
+      add_double (b, "p95", quantile (v, n, 0.95));
+      add_double (b, "max", n ? v[n - 1] : NAN);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  g_free (v);
+}
+
+int
+pnc_cmd_characterize (int argc, char **argv)
+{
+  char *circuit = NULL, *sweep = NULL, *out = NULL, *model = NULL;
+  int samples = 1000, jobs = 0, chunk = 250;
+  gint64 seed = 1;
+  double timeout = 120;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "circuit", 'c', 0, G_OPTION_ARG_STRING, &circuit, "ptanh or inv", "NAME" },
+    { "samples", 'n', 0, G_OPTION_ARG_INT, &samples, "Feasible design points to simulate (default 1000)", "N" },
+    { "sweep", 0, 0, G_OPTION_ARG_STRING, &sweep, "DC sweep of the input in V (default -2:2:0.01, 401 points)", "START:STOP:STEP" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "ngspice processes at once (default: one per core)", "J" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the Sobol scrambling (default 1)", "S" },
+    { "chunk", 0, 0, G_OPTION_ARG_INT, &chunk, "Circuits per netlist (default 250; part of what makes a run reproducible)", "K" },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "Seconds one ngspice process may take (default 120)", "S" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model, "Device model file (default data/models/pn-egt.lib)", "FILE" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "CSV to write (required)", "FILE.csv" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON summary on stdout", NULL },
+    { NULL },
+  };
+  GOptionContext *ctx = g_option_context_new ("- SPICE characterisation of a nonlinear circuit");
+  g_option_context_set_summary (ctx,
+    "Samples the circuit's design space (scrambled Sobol, constraints enforced),\n"
+    "simulates every sample's DC transfer curve in ngspice (many circuits per\n"
+    "netlist, one process per job), fits eta1 + eta2*tanh((x - eta3)*eta4)\n"
+    "(negated for inv) and writes one CSV row per sample: parameters, eta,\n"
+    "fit RMSE, status and the SPICE output at -2.0, -1.9, ..., 2.0 V.\n"
+    "Only rows with status 'ok' are meant for surrogate training.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  int rc = 1;
+  GError *error = NULL;
+  PnCharResult *r = NULL;
+  if (!pnc_parse_options (ctx, &argc, &argv))
+    goto out;
+  PnCircuitKind kind;
+  if (g_strcmp0 (circuit, "ptanh") == 0)
+    kind = PN_CIRCUIT_PTANH;
+  else if (g_strcmp0 (circuit, "inv") == 0)
+    kind = PN_CIRCUIT_INV;
+  else
+    {
+      g_printerr ("pnc characterize: --circuit must be ptanh or inv\n");
+      goto out;
+    }
+  if (out == NULL)
+    {
+      g_printerr ("pnc characterize: --out FILE.csv is required\n");
+      goto out;
+    }
+  if (samples < 1 || chunk < 1 || jobs < 0 || seed < 0)
+    {
+      g_printerr ("pnc characterize: --samples and --chunk must be at least 1, --jobs and --seed not negative\n");
+      goto out;
+    }
+  PnCharConfig cfg;
+  pn_char_config_init (&cfg, kind);
+  if (sweep && !pn_spice_sweep_parse (sweep, &cfg.sweep, &error))
+    {
+      g_printerr ("pnc characterize: %s\n", error->message);
+      goto out;
+    }
+  cfg.n_samples = samples;
+  if (jobs > 0)
+    cfg.jobs = jobs;
+  cfg.seed = (guint64) seed;
+  cfg.chunk = chunk;
+  cfg.timeout_s = timeout;
+  cfg.model_path = model;
+  CharProgress prog;
+  pnc_progress_init (&prog.progress);
+  prog.name = circuit;
+  prog.t0 = g_get_monotonic_time ();
+  cfg.progress = on_progress;
+  cfg.progress_data = &prog;
+  GCancellable *cancel = g_cancellable_new ();
+  cfg.cancellable = cancel;
+  pnc_install_sigint ();
+  /* Ctrl-C: a watcher thread turns the flag into a cancellation */
+  Watch w = { cancel, 0 };
+  GThread *watch = g_thread_new ("pnc-sigint", watch_sigint, &w);
+  r = pn_characterize (&cfg, &error);
+  g_atomic_int_set (&w.stop, 1);
+  g_thread_join (watch);
+  pnc_progress_clear (&prog.progress);
+  g_object_unref (cancel);
+  if (r == NULL)
+    {
+      g_printerr ("pnc characterize: %s\n", error->message);
+      goto out;
+    }
+  int shown = 0;
+  for (int i = 0; i < r->n; i++)
+    if (r->samples[i].status == PN_CHAR_SIM_FAILED || r->samples[i].status == PN_CHAR_FIT_FAILED)
+      if (shown++ < 20)
+        pnc_progress_line (&prog.progress, "pnc characterize: %s: %s",
+                           pn_char_status_to_string (r->samples[i].status),
+                           r->samples[i].message);
+  if (shown > 20)
+    pnc_progress_line (&prog.progress, "pnc characterize: ... and %d more failed samples",
+                       shown - 20);
+  if (!pn_char_result_write_csv (r, out, &error))
+    {
+      g_printerr ("pnc characterize: %s\n", error->message);
+      goto out;
+    }
+  pnc_progress_line (&prog.progress,
+                     "%s: %d samples (%" G_GUINT64_FORMAT " drawn) in %.2f s, %.0f curves/s: "
+                     "%d ok, %d degenerate, %d fit_failed, %d sim_failed (%d re-run singly); "
+                     "fit RMSE median %.2f mV, p90 %.2f mV -> %s",
+                     circuit, r->n, r->n_drawn, r->seconds, r->curves_per_second, r->n_ok,
+                     r->n_degenerate, r->n_fit_failed, r->n_sim_failed, r->n_retried,
+                     r->median_fit_rmse_v * 1e3, r->p90_fit_rmse_v * 1e3, out);
+  if (json)
+    {
+      JsonBuilder *b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "circuit");
+      json_builder_add_string_value (b, circuit);
+      add_int (b, "samples", r->n);
+      add_int (b, "ok", r->n_ok);
+      add_int (b, "failed", r->n_sim_failed + r->n_fit_failed);
+      add_int (b, "sim_failed", r->n_sim_failed);
+      add_int (b, "fit_failed", r->n_fit_failed);
+      add_int (b, "degenerate", r->n_degenerate);
+      add_int (b, "retried_singly", r->n_retried);
+      add_int (b, "drawn", (gint64) r->n_drawn);
+      add_double (b, "acceptance", (double) r->n / (double) r->n_drawn);
+      add_double (b, "seconds", r->seconds);
+      add_double (b, "curves_per_second", r->curves_per_second);
+      add_double (b, "median_fit_rmse_v", r->median_fit_rmse_v);
+      add_double (b, "p90_fit_rmse_v", r->p90_fit_rmse_v);
+      add_double (b, "max_fit_rmse_v", r->max_fit_rmse_v);
+      add_int (b, "sweep_points", pn_spice_sweep_n (&cfg.sweep));
+      add_int (b, "jobs", cfg.jobs);
+      add_int (b, "chunk", cfg.chunk);
+      add_int (b, "seed", (gint64) cfg.seed);
+      json_builder_set_member_name (b, "model");
+      json_builder_add_string_value (b, r->model_name);
+      json_builder_set_member_name (b, "model_sha256");
+      json_builder_add_string_value (b, r->model_sha256);
+      json_builder_set_member_name (b, "out");
+      json_builder_add_string_value (b, out);
+      add_distribution (b, r);
+      json_builder_end_object (b);
+      JsonNode *root = json_builder_get_root (b);
+      pnc_json_print (root);
+      json_node_unref (root);
+      g_object_unref (b);
+    }
+  rc = r->n_ok > 0 ? 0 : 1;
+out:
+  pn_char_result_free (r);
+  g_clear_error (&error);
+  g_option_context_free (ctx);
+  g_free (circuit);
+  g_free (sweep);
+  g_free (out);
+  g_free (model);
+  return rc;
+}

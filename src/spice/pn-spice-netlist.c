@@ -1,0 +1,505 @@
+/* pn-spice-netlist.c: device model files and deterministic netlist writers. */
+#include "pn-spice.h"
+
+#include <math.h>
+#include <string.h>
+
+G_DEFINE_QUARK (pn-spice-error-quark, pn_spice_error)
+
+struct PnSpiceModel {
+  char *name;
+  char *text;
+  char *sha256;
+};
+
+/* ---- device model ------------------------------------------------------ */
+
+/* The file must define the subcircuit pn_egt_n with three pins. */
+static gboolean
+model_check (const char *name, const char *text, GError **error)
+{
+  char **lines = g_strsplit (text, "\n", -1);
+  gboolean found = FALSE, ended = FALSE;
+  int depth = 0;
+  for (int i = 0; lines[i]; i++)
+    {
+      char *l = g_strstrip (g_ascii_strdown (lines[i], -1));
+      if (g_str_has_prefix (l, ".subckt"))
+        {
+          depth++;
+          char **tok = g_strsplit_set (l, " \t", -1);
+          int nt = 0;
+          char *pins[8];
+          for (int k = 0; tok[k]; k++)
+            if (*tok[k] && nt < 8)
+              pins[nt++] = tok[k];
+          if (nt >= 2 && strcmp (pins[1], PN_SPICE_EGT_SUBCKT) == 0)
+            {
+              int npins = 0;
+              for (int k = 2; k < nt && strchr (pins[k], '=') == NULL &&
+                              strcmp (pins[k], "params:") != 0;
+                   k++)
+                npins++;
+              if (npins != 3)
+                {
+                  g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_MODEL,
+                               "%s:%d: subcircuit %s must have three pins (d g s), it has %d",
+                               name, i + 1, PN_SPICE_EGT_SUBCKT, npins);
+                  g_strfreev (tok);
+                  g_free (l);
+                  g_strfreev (lines);
+                  return FALSE;
+                }
+              found = TRUE;
+            }
+          g_strfreev (tok);
+        }
+      else if (g_str_has_prefix (l, ".ends"))
+        {
+          depth--;
+          if (found && depth == 0)
+            ended = TRUE;
+        }
+      else if (g_str_has_prefix (l, ".end") && (l[4] == '\0' || l[4] == ' '))
+        {
+          g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_MODEL,
+                       "%s:%d: a model file must not contain .end (it is included into netlists)",
+                       name, i + 1);
+          g_free (l);
+          g_strfreev (lines);
+          return FALSE;
+        }
+      else if (g_str_has_prefix (l, ".control"))
+        {
+          g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_MODEL,
+                       "%s:%d: a model file must not contain a .control section", name, i + 1);
+          g_free (l);
+          g_strfreev (lines);
+          return FALSE;
+        }
+      g_free (l);
+    }
+  g_strfreev (lines);
+  if (!found)
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_MODEL,
+                   "%s: no subcircuit '.subckt %s d g s' (parameters w, l) in the model file",
+                   name, PN_SPICE_EGT_SUBCKT);
+      return FALSE;
+    }
+  if (!ended || depth != 0)
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_MODEL,
+                   "%s: a .subckt has no matching .ends", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+PnSpiceModel *
+pn_spice_model_new (const char *name, const char *text, GError **error)
+{
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_MODEL,
+                   "%s: the model file is not text (UTF-8)", name);
+      return NULL;
+    }
+  if (!model_check (name, text, error))
+    return NULL;
+  PnSpiceModel *m = g_new0 (PnSpiceModel, 1);
+  m->name = g_strdup (name);
+  /* normalise: no carriage returns, exactly one final newline */
+  GString *t = g_string_new (NULL);
+  for (const char *p = text; *p; p++)
+    if (*p != '\r')
+      g_string_append_c (t, *p);
+  while (t->len > 0 && t->str[t->len - 1] == '\n')
+    g_string_truncate (t, t->len - 1);
+  g_string_append_c (t, '\n');
+  m->text = g_string_free (t, FALSE);
+  m->sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, m->text, -1);
+  return m;
+}
+
+PnSpiceModel *
+pn_spice_model_load (const char *path, GError **error)
+{
+  char *found = NULL;
+  if (path == NULL)
+    {
+      found = pn_data_find (PN_SPICE_DEFAULT_MODEL);
+      if (found == NULL)
+        {
+          g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_MODEL,
+                       "the default device model data/%s was not found "
+                       "(set PNSTUDIO_DATADIR)", PN_SPICE_DEFAULT_MODEL);
+          return NULL;
+        }
+      path = found;
+    }
+  char *text = NULL;
+  GError *e = NULL;
+  PnSpiceModel *m = NULL;
+  if (!g_file_get_contents (path, &text, NULL, &e))
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_MODEL, "device model %s: %s", path,
+                   e->message);
+      g_error_free (e);
+    }
+  else
+    m = pn_spice_model_new (path, text, error);
+  g_free (text);
+  g_free (found);
+  return m;
+}
+
+void
+pn_spice_model_free (PnSpiceModel *model)
+{
+  if (model == NULL)
+    return;
+  g_free (model->name);
+  g_free (model->text);
+  g_free (model->sha256);
+  g_free (model);
+}
+
+const char *
+pn_spice_model_name (const PnSpiceModel *model)
+{
+  return model->name;
+}
+
+const char *
+pn_spice_model_text (const PnSpiceModel *model)
+{
+  return model->text;
+}
+
+const char *
+pn_spice_model_sha256 (const PnSpiceModel *model)
+{
+  return model->sha256;
+}
+
+/* ---- sweeps ------------------------------------------------------------ */
+
+void
+pn_spice_sweep_init_default (PnSpiceSweep *sweep)
+{
+  sweep->start = -2.0;
+  sweep->stop = 2.0;
+  sweep->step = 0.01;
+}
+
+int
+pn_spice_sweep_n (const PnSpiceSweep *sweep)
+{
+  return (int) floor ((sweep->stop - sweep->start) / sweep->step + 1e-6) + 1;
+}
+
+double
+pn_spice_sweep_x (const PnSpiceSweep *sweep, int i)
+{
+  return sweep->start + i * sweep->step;
+}
+
+gboolean
+pn_spice_sweep_parse (const char *text, PnSpiceSweep *sweep, GError **error)
+{
+  char **parts = g_strsplit (text, ":", -1);
+  gboolean ok = g_strv_length (parts) == 3;
+  double v[3] = { 0 };
+  for (int i = 0; ok && i < 3; i++)
+    {
+      char *end = NULL;
+      const char *s = g_strstrip (parts[i]);
+      v[i] = g_ascii_strtod (s, &end);
+      ok = *s && end && *end == '\0' && isfinite (v[i]);
+    }
+  g_strfreev (parts);
+  if (ok)
+    {
+      sweep->start = v[0];
+      sweep->stop = v[1];
+      sweep->step = v[2];
+      ok = v[2] > 0 && v[1] > v[0] && pn_spice_sweep_n (sweep) >= 8 &&
+           pn_spice_sweep_n (sweep) <= 1000001;
+    }
+  if (!ok)
+    g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                 "sweep '%s': expected START:STOP:STEP in volts with START < STOP, "
+                 "STEP > 0 and 8 to 1000001 points, e.g. -2:2:0.001", text);
+  return ok;
+}
+
+/* ---- numbers ----------------------------------------------------------- */
+
+static void
+append_num (GString *out, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (buf, sizeof buf, "%.10g", v);
+  g_string_append (out, buf);
+}
+
+static gboolean
+check_params (PnCircuitKind kind, const char *name, const double *p, GError **error)
+{
+  PnDesignSpace ds;
+  pn_design_space_init_default (&ds, kind);
+  for (int i = 0; i < ds.n_params; i++)
+    if (!(isfinite (p[i]) && p[i] > 0))
+      {
+        g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                     "%s %s: %s = %g %s is not a positive number", ds.name, name,
+                     ds.p[i].name, p[i], ds.p[i].unit);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* R<name> a b value-in-ohm */
+static void
+add_r (GString *out, const char *name, const char *a, const char *b, double kohm)
+{
+  g_string_append_printf (out, "R%s %s %s ", name, a, b);
+  append_num (out, kohm * 1e3);
+  g_string_append_c (out, '\n');
+}
+
+static void
+add_egt (GString *out, const char *name, const char *d, const char *g, const char *s,
+         double w_um, double l_um)
+{
+  g_string_append_printf (out, "X%s %s %s %s %s w=", name, d, g, s, PN_SPICE_EGT_SUBCKT);
+  append_num (out, w_um * 1e-6);
+  g_string_append (out, " l=");
+  append_num (out, l_um * 1e-6);
+  g_string_append_c (out, '\n');
+}
+
+/* ---- netlists ---------------------------------------------------------- */
+
+void
+pn_spice_write_header (GString *out, const char *title, const PnSpiceModel *model)
+{
+  /* SPICE takes the first line as the title, whatever it holds */
+  g_string_append_printf (out, "* %s\n", title);
+  g_string_append_printf (out, "* written by pnstudio %s (C locale; SI units)\n", PN_VERSION);
+  if (model)
+    {
+      char *base = g_path_get_basename (model->name);
+      g_string_append_printf (out, "* device model: %s (sha256 %s)\n", base, model->sha256);
+      g_free (base);
+    }
+}
+
+void
+pn_spice_write_model (GString *out, const PnSpiceModel *model)
+{
+  char *base = g_path_get_basename (model->name);
+  g_string_append_printf (out, "* ---- device model %s ----\n", base);
+  g_string_append (out, model->text);
+  g_string_append_printf (out, "* ---- end of device model %s ----\n", base);
+  g_free (base);
+}
+
+void
+pn_spice_write_options (GString *out)
+{
+  g_string_append (out, ".options reltol=1e-6 abstol=1e-15 vntol=1e-9 gmin=1e-15\n");
+}
+
+gboolean
+pn_spice_write_ptanh_subckt (GString *out, const char *name, const double *p, GError **error)
+{
+  /* p: R1 R2 (kOhm) W1 L1 W2 L2 (um) */
+  if (!check_params (PN_CIRCUIT_PTANH, name, p, error))
+    return FALSE;
+  g_string_append_printf (out, ".subckt %s in out vdd vss\n", name);
+  g_string_append (out, "* ptanh: inverter 1 (R1, T1) drives inverter 2 (R2, T2)\n");
+  add_r (out, "1", "vdd", "a", p[0]);
+  add_egt (out, "T1", "a", "in", "0", p[2], p[3]);
+  add_r (out, "2", "vdd", "out", p[1]);
+  add_egt (out, "T2", "out", "a", "0", p[4], p[5]);
+  g_string_append_printf (out, ".ends %s\n", name);
+  return TRUE;
+}
+
+gboolean
+pn_spice_write_inv_subckt (GString *out, const char *name, const double *p, GError **error)
+{
+  /* p: R1 R2 R3 R4 R5 (kOhm) W L (um) */
+  if (!check_params (PN_CIRCUIT_INV, name, p, error))
+    return FALSE;
+  g_string_append_printf (out, ".subckt %s in out vdd vss\n", name);
+  g_string_append (out, "* inv: gate divider R2/R1 from the input toward vss, source\n"
+                        "* divider R3/R4 from ground toward vss, pull-up R5\n");
+  add_r (out, "2", "in", "g", p[1]);
+  add_r (out, "1", "g", "vss", p[0]);
+  add_r (out, "3", "0", "s", p[2]);
+  add_r (out, "4", "s", "vss", p[3]);
+  add_egt (out, "T", "out", "g", "s", p[5], p[6]);
+  add_r (out, "5", "vdd", "out", p[4]);
+  g_string_append_printf (out, ".ends %s\n", name);
+  return TRUE;
+}
+
+gboolean
+pn_spice_write_circuit_subckt (GString *out, PnCircuitKind kind, const char *name,
+                               const double *params, GError **error)
+{
+  return kind == PN_CIRCUIT_PTANH ? pn_spice_write_ptanh_subckt (out, name, params, error)
+                                  : pn_spice_write_inv_subckt (out, name, params, error);
+}
+
+gboolean
+pn_spice_write_crossbar_subckt (GString *out, const char *name, int n_in, int n_out,
+                                const float *theta, double g_scale, double gmin,
+                                GError **error)
+{
+  if (n_in < 0 || n_out < 1 || !(g_scale > 0) || !isfinite (g_scale) || !(gmin >= 0))
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                   "crossbar %s: needs n_in >= 0, n_out >= 1, a positive conductance "
+                   "scale and gmin >= 0", name);
+      return FALSE;
+    }
+  int rows = n_in + 2;
+  for (int j = 0; j < n_out; j++)
+    {
+      gboolean any = FALSE;
+      for (int i = 0; i < rows; i++)
+        {
+          float t = theta[i * n_out + j];
+          if (!isfinite (t))
+            {
+              g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                           "crossbar %s: theta[%d][%d] is not a number", name, i, j);
+              return FALSE;
+            }
+          any |= fabsf (t) >= gmin && t != 0.0f;
+        }
+      if (!any)
+        {
+          g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                       "crossbar %s: column %d has no printed conductance (all |theta| < %g)",
+                       name, j, gmin);
+          return FALSE;
+        }
+    }
+  g_string_append_printf (out, ".subckt %s", name);
+  for (int i = 0; i < n_in; i++)
+    g_string_append_printf (out, " i%d", i);
+  for (int i = 0; i <= n_in; i++)
+    g_string_append_printf (out, " n%d", i);
+  g_string_append (out, " vdd");
+  for (int j = 0; j < n_out; j++)
+    g_string_append_printf (out, " o%d", j);
+  g_string_append_c (out, '\n');
+  g_string_append (out, "* crossbar: R = 1 / (|theta| * g_scale), g_scale = ");
+  append_num (out, g_scale);
+  g_string_append (out, " S; rows: inputs, bias (vdd), ground (0)\n");
+  for (int j = 0; j < n_out; j++)
+    for (int i = 0; i < rows; i++)
+      {
+        float t = theta[i * n_out + j];
+        if (t == 0.0f || fabsf (t) < gmin)
+          continue;
+        gboolean ground = i == n_in + 1, bias = i == n_in;
+        char row[32];
+        if (ground)
+          g_strlcpy (row, "0", sizeof row);
+        else if (t < 0)
+          g_snprintf (row, sizeof row, "n%d", i);
+        else if (bias)
+          g_strlcpy (row, "vdd", sizeof row);
+        else
+          g_snprintf (row, sizeof row, "i%d", i);
+        g_string_append_printf (out, "R%d_%d %s o%d ", i, j, row, j);
+        append_num (out, 1.0 / (fabs ((double) t) * g_scale));
+        g_string_append_c (out, '\n');
+      }
+  g_string_append_printf (out, ".ends %s\n", name);
+  return TRUE;
+}
+
+static void
+write_supplies (GString *out, double vin)
+{
+  g_string_append (out, "Vdd vdd 0 ");
+  append_num (out, PN_SPICE_VDD);
+  g_string_append (out, "\nVss vss 0 ");
+  append_num (out, PN_SPICE_VSS);
+  g_string_append (out, "\nVin in 0 ");
+  append_num (out, vin);
+  g_string_append_c (out, '\n');
+}
+
+static void
+write_dc (GString *out, const PnSpiceSweep *sweep)
+{
+  g_string_append (out, ".dc Vin ");
+  append_num (out, sweep->start);
+  g_string_append_c (out, ' ');
+  append_num (out, sweep->stop);
+  g_string_append_c (out, ' ');
+  append_num (out, sweep->step);
+  g_string_append_c (out, '\n');
+}
+
+gboolean
+pn_spice_write_curve_bench (GString *out, PnCircuitKind kind, const double *params,
+                            const PnSpiceSweep *sweep, const PnSpiceModel *model,
+                            GError **error)
+{
+  const char *kname = kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv";
+  char *title = g_strdup_printf ("pnstudio %s transfer curve", kname);
+  pn_spice_write_header (out, title, model);
+  g_free (title);
+  pn_spice_write_model (out, model);
+  gboolean ok = pn_spice_write_circuit_subckt (out, kind, kname, params, error);
+  if (ok)
+    {
+      write_supplies (out, sweep->start);
+      g_string_append_printf (out, "X1 in out vdd vss %s\n", kname);
+      pn_spice_write_options (out);
+      write_dc (out, sweep);
+      g_string_append (out, ".save v(out)\n.end\n");
+    }
+  return ok;
+}
+
+gboolean
+pn_spice_write_batch_bench (GString *out, PnCircuitKind kind, int n, const int *index,
+                            const double *params, const PnSpiceSweep *sweep,
+                            const PnSpiceModel *model, GError **error)
+{
+  PnDesignSpace ds;
+  pn_design_space_init_default (&ds, kind);
+  char *title = g_strdup_printf ("pnstudio %s characterisation, samples %d..%d", ds.name,
+                                 index[0], index[n - 1]);
+  pn_spice_write_header (out, title, model);
+  g_free (title);
+  pn_spice_write_model (out, model);
+  for (int k = 0; k < n; k++)
+    {
+      char name[48];
+      g_snprintf (name, sizeof name, "%s_s%d", ds.name, index[k]);
+      if (!pn_spice_write_circuit_subckt (out, kind, name, params + (size_t) k * ds.n_params,
+                                          error))
+        return FALSE;
+    }
+  write_supplies (out, sweep->start);
+  for (int k = 0; k < n; k++)
+    g_string_append_printf (out, "X%d in o%d vdd vss %s_s%d\n", k, k, ds.name, index[k]);
+  pn_spice_write_options (out);
+  write_dc (out, sweep);
+  g_string_append (out, ".save");
+  for (int k = 0; k < n; k++)
+    g_string_append_printf (out, " v(o%d)", k);
+  g_string_append (out, "\n.end\n");
+  return TRUE;
+}

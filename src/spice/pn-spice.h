@@ -1,0 +1,258 @@
+/* pn-spice.h: everything ngspice, behind one public header.
+ *
+ * ui/ and cli/ include this header and nothing else from spice/. It never
+ * exposes ngspice's own types; the engine never includes it.
+ *
+ *  - the device model: an n-type printed EGT, a subcircuit
+ *    `pn_egt_n d g s w=.. l=..` in data/models/pn-egt.lib, replaceable
+ *    by a PDK's file (docs/CIRCUITS.md);
+ *  - netlist writers: the crossbar, the ptanh and the inv circuits as
+ *    subcircuits, and complete test benches; deterministic text, C locale,
+ *    each model once;
+ *  - two ways to run ngspice: a batch subprocess (`ngspice -b`, binary raw
+ *    file, with a timeout; many of them run at once) and the shared
+ *    library (one instance per process, every call serialised);
+ *  - one circuit's transfer curve (the studio's SPICE overlay);
+ *  - characterisation: scrambled Sobol samples of a design space,
+ *    simulated in batches, fitted with the 4-parameter curve, written as
+ *    the CSV that `pnc surrogate` trains on.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pn-engine.h"
+
+G_BEGIN_DECLS
+
+#define PN_SPICE_ERROR (pn_spice_error_quark ())
+GQuark pn_spice_error_quark (void);
+
+typedef enum {
+  PN_SPICE_ERROR_MODEL,       /* the device model file is missing or malformed */
+  PN_SPICE_ERROR_INVALID,     /* parameters that cannot be written as a circuit */
+  PN_SPICE_ERROR_SIMULATION,  /* ngspice reported an error or wrote no result */
+  PN_SPICE_ERROR_TIMEOUT,     /* ngspice did not finish in time (killed) */
+  PN_SPICE_ERROR_CANCELLED,   /* the caller cancelled */
+  PN_SPICE_ERROR_UNAVAILABLE, /* ngspice (the program or the library) cannot be started */
+  PN_SPICE_ERROR_IO,          /* a file could not be read or written */
+} PnSpiceError;
+
+/* Supply rails of every circuit, V. */
+#define PN_SPICE_VDD 1.0
+#define PN_SPICE_VSS (-1.0)
+/* The transistor subcircuit every netlist instantiates. */
+#define PN_SPICE_EGT_SUBCKT "pn_egt_n"
+/* The default device model file, under the data directory. */
+#define PN_SPICE_DEFAULT_MODEL "models/pn-egt.lib"
+
+/* ---- device model ------------------------------------------------------ */
+
+typedef struct PnSpiceModel PnSpiceModel;
+
+/* Load a device model file (NULL: the default, found with pn_data_find).
+ * It must define `.subckt pn_egt_n d g s` taking parameters w and l (m);
+ * a file that does not gives PN_SPICE_ERROR_MODEL naming the file. */
+PnSpiceModel *pn_spice_model_load (const char *path, GError **error);
+/* A model from text (tests; NAME appears in messages and provenance). */
+PnSpiceModel *pn_spice_model_new  (const char *name, const char *text, GError **error);
+void          pn_spice_model_free (PnSpiceModel *model);
+const char   *pn_spice_model_name (const PnSpiceModel *model);   /* the path */
+const char   *pn_spice_model_text (const PnSpiceModel *model);
+const char   *pn_spice_model_sha256 (const PnSpiceModel *model);
+
+/* ---- sweeps ------------------------------------------------------------ */
+
+typedef struct {
+  double start, stop, step;  /* V; the default is -2:2:0.01 (401 points) */
+} PnSpiceSweep;
+
+void     pn_spice_sweep_init_default (PnSpiceSweep *sweep);
+/* "START:STOP:STEP", e.g. "-2:2:0.001". */
+gboolean pn_spice_sweep_parse  (const char *text, PnSpiceSweep *sweep, GError **error);
+int      pn_spice_sweep_n      (const PnSpiceSweep *sweep);
+double   pn_spice_sweep_x      (const PnSpiceSweep *sweep, int i);
+
+/* ---- netlists -----------------------------------------------------------
+ * Every writer appends to OUT. Numbers are written in the C locale with
+ * ten significant digits. Circuit parameters are in design-space units
+ * (kOhm, um) in the order of pn_design_space_init_default(kind).
+ *
+ * The circuits' subcircuits have the pins `in out vdd vss`:
+ *  ptanh: two resistor-loaded inverters in cascade (non-inverting),
+ *         sources at ground; vss is not used inside;
+ *  inv:   input divider, level shift toward vss, one inverting stage
+ *         from vdd to vss.
+ * docs/CIRCUITS.md gives the node-level netlists. */
+
+/* Provenance: a title line and comment lines (tool, version, model file
+ * and its SHA-256). No date, so a netlist is reproducible. */
+void     pn_spice_write_header (GString *out, const char *title, const PnSpiceModel *model);
+/* The device model's text, once. */
+void     pn_spice_write_model  (GString *out, const PnSpiceModel *model);
+
+gboolean pn_spice_write_ptanh_subckt (GString *out, const char *name, const double *params,
+                                      GError **error);
+gboolean pn_spice_write_inv_subckt   (GString *out, const char *name, const double *params,
+                                      GError **error);
+gboolean pn_spice_write_circuit_subckt (GString *out, PnCircuitKind kind, const char *name,
+                                        const double *params, GError **error);
+
+/* A crossbar layer as a subcircuit with the pins
+ *   i0 .. i{n_in-1}   the layer's inputs
+ *   n0 .. n{n_in}     the same rows through their negative-weight (inv)
+ *                     circuits; n{n_in} is the bias row's
+ *   vdd               the bias row (1 V); the ground row is node 0
+ *   o0 .. o{n_out-1}  the column outputs.
+ * THETA is (n_in + 2) x n_out, row-major, rows: inputs, bias, ground.
+ * Each crosspoint with |theta| >= GMIN is a resistor of conductance
+ * |theta| * G_SCALE siemens (G_SCALE: the conductance of theta = 1, e.g.
+ * 1e-5 S = 100 kOhm); theta < 0 connects the row's n pin instead of its
+ * i pin (the ground row is never inverted). Unprinted entries are left
+ * out. A column with no printed entry is an error. */
+gboolean pn_spice_write_crossbar_subckt (GString *out, const char *name, int n_in, int n_out,
+                                         const float *theta, double g_scale, double gmin,
+                                         GError **error);
+
+/* A complete test bench: one circuit instance, supplies, a DC sweep of
+ * the input over SWEEP, the output saved as v(out). */
+gboolean pn_spice_write_curve_bench (GString *out, PnCircuitKind kind, const double *params,
+                                     const PnSpiceSweep *sweep, const PnSpiceModel *model,
+                                     GError **error);
+
+/* Simulator options every netlist of pnstudio uses (tight tolerances, so
+ * batched and single runs agree to about 1e-6 V). */
+void     pn_spice_write_options (GString *out);
+
+/* ---- results ----------------------------------------------------------- */
+
+typedef struct {
+  int      n_vectors;
+  int      n_points;
+  char   **names;    /* n_vectors, as ngspice names them, lower case: "v(out)" */
+  double **data;     /* n_vectors x n_points */
+} PnSpiceVectors;
+
+void          pn_spice_vectors_free (PnSpiceVectors *v);
+/* The vector NAME ("v(out)" or "out"), or NULL. */
+const double *pn_spice_vectors_get  (const PnSpiceVectors *v, const char *name);
+
+/* ---- batch: `ngspice -b` subprocesses ---------------------------------- */
+
+/* Run NETLIST (the text of a complete netlist) in a fresh `ngspice -b`
+ * process, reading its binary raw file. SAVE lists the vectors the netlist
+ * saves and the result must hold (NULL: whatever the raw file has).
+ * EXPECT_POINTS > 0 demands that many points (a sweep that stopped early
+ * did not converge). LABEL names the job in errors ("ptanh sample 17").
+ * The process is killed after TIMEOUT_S seconds (<= 0: 60 s) or when
+ * CANCELLABLE fires. Thread-safe: run as many at once as there are cores.
+ * Errors quote ngspice's first error line. */
+PnSpiceVectors *pn_spice_run_batch (const char *netlist, const char *label,
+                                    const char * const *save, int expect_points,
+                                    double timeout_s, GCancellable *cancellable,
+                                    GError **error);
+
+/* The ngspice program: $PNSTUDIO_NGSPICE or "ngspice" on PATH. */
+const char *pn_spice_program (void);
+
+/* ---- shared library: libngspice, serialised ---------------------------- */
+
+/* Load NETLIST into the process's libngspice, run its analysis and copy
+ * the vectors SAVE out (NULL-terminated, e.g. {"v(out)", NULL}). One
+ * global lock serialises every call; the circuit is removed afterwards
+ * (remcirc, destroy all), so memory stays flat. Errors are scanned from
+ * ngspice's output and name LABEL. CANCELLABLE is checked before the run
+ * starts and while waiting for the lock. */
+PnSpiceVectors *pn_spice_run_shared (const char *netlist, const char *label,
+                                     const char * const *save, int expect_points,
+                                     GCancellable *cancellable, GError **error);
+
+/* ---- one transfer curve (the studio's SPICE overlay) ------------------- */
+
+/* Simulates the circuit KIND with component VALUES (units of SPACE) with
+ * the default device model and returns its output at the N inputs X
+ * (volts, increasing), interpolated from a sweep over [x0, x_{n-1}] in
+ * steps of at most 10 mV. Runs in the shared library (serialised), about
+ * a millisecond; cancellable before it starts. The signature matches the
+ * studio's PnsSpiceCurveFunc. */
+gboolean pn_spice_curve (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
+                         const double *x, int n, double *y, GCancellable *cancellable,
+                         GError **error);
+
+/* ---- characterisation -------------------------------------------------- */
+
+typedef struct {
+  PnCircuitKind  kind;
+  int            n_samples;    /* feasible samples to simulate */
+  PnSpiceSweep   sweep;
+  int            jobs;         /* simulator processes at once (>= 1) */
+  guint64        seed;
+  int            chunk;        /* circuit instances per netlist (fixed: reproducible) */
+  double         timeout_s;    /* per ngspice process */
+  PnFitLimits    limits;
+  const char    *model_path;   /* NULL: the default device model */
+  /* Progress: called from worker threads (serialised), done of total. */
+  void         (*progress) (int done, int total, int n_ok, gpointer user_data);
+  gpointer       progress_data;
+  GCancellable  *cancellable;
+} PnCharConfig;
+
+void pn_char_config_init (PnCharConfig *cfg, PnCircuitKind kind);
+
+typedef enum {
+  PN_CHAR_OK = 0,
+  PN_CHAR_FIT_FAILED,
+  PN_CHAR_DEGENERATE,
+  PN_CHAR_SIM_FAILED,
+} PnCharStatus;
+
+const char *pn_char_status_to_string (PnCharStatus status); /* ok, fit_failed, degenerate, sim_failed */
+
+typedef struct {
+  int          index;
+  double       params[PN_MAX_CIRCUIT_PARAMS];  /* design-space units */
+  PnCharStatus status;
+  PnFitResult  fit;                            /* unset if SIM_FAILED */
+  double       v[PN_CHAR_N_POINTS];            /* SPICE at -2.0, -1.9, .., 2.0 V; NaN if failed */
+  char        *message;                        /* why it is not OK (for people), or NULL */
+} PnCharSample;
+
+typedef struct {
+  PnDesignSpace space;
+  PnCharConfig  cfg;
+  char         *model_name;
+  char         *model_sha256;
+  int           n;            /* samples */
+  PnCharSample *samples;
+  guint64       n_drawn;      /* Sobol points drawn (feasible + rejected) */
+  int           n_ok, n_fit_failed, n_degenerate, n_sim_failed;
+  int           n_retried;    /* samples re-run singly after their batch failed */
+  double        seconds;      /* wall time of sampling, simulation and fitting */
+  double        curves_per_second;
+  double        median_fit_rmse_v, p90_fit_rmse_v, max_fit_rmse_v; /* over converged fits */
+} PnCharResult;
+
+/* N feasible points of SPACE from a scrambled Sobol sequence (GSL's
+ * gsl_qrng_sobol, hash-based Owen scrambling seeded by SEED), mapped
+ * log-uniformly into the box, points violating a constraint discarded.
+ * OUT: n x n_params. Returns the number of points drawn. */
+guint64 pn_char_sample_design (const PnDesignSpace *space, guint64 seed, int n, double *out);
+
+/* Sample, simulate, fit. Fails only for setup errors (model file, ngspice
+ * missing, cancelled); a sample that fails is kept with its status. */
+PnCharResult *pn_characterize (const PnCharConfig *cfg, GError **error);
+void          pn_char_result_free (PnCharResult *r);
+
+/* The CSV (format in docs/CIRCUITS.md; read by pn_surrogate_data_load). */
+char     *pn_char_result_to_csv (const PnCharResult *r);
+gboolean  pn_char_result_write_csv (const PnCharResult *r, const char *path, GError **error);
+
+/* A netlist of several circuit instances of KIND sharing the swept input
+ * `in`: instance k is subcircuit "<kind>_s<index[k]>", its output node
+ * "o<k>", saved as v(o<k>). What the characterisation runs per chunk. */
+gboolean pn_spice_write_batch_bench (GString *out, PnCircuitKind kind, int n,
+                                     const int *index, const double *params,
+                                     const PnSpiceSweep *sweep, const PnSpiceModel *model,
+                                     GError **error);
+
+G_END_DECLS
