@@ -238,11 +238,16 @@ pn_spice_first_error (const char *log)
           strstr (low, "gmin stepping failed") || strstr (low, "source stepping failed") ||
           strstr (low, "unable to find definition"))
         {
-          /* the interesting line, plus the next if this one is a prefix */
-          if (g_str_has_suffix (l, ":") && lines[i + 1])
-            found = g_strdup_printf ("%s %s", l, g_strstrip (lines[i + 1]));
-          else
-            found = g_strdup (l);
+          /* the interesting line, plus the two after it if this one
+           * only announces them ("Error on line:", the line, the reason) */
+          GString *f = g_string_new (l);
+          if (g_str_has_suffix (l, ":"))
+            for (int k = 1; k <= 2 && lines[i + k]; k++)
+              {
+                g_string_append_c (f, ' ');
+                g_string_append (f, g_strstrip (lines[i + k]));
+              }
+          found = g_string_free (f, FALSE);
         }
       g_free (low);
     }

@@ -390,7 +390,27 @@ pn_characterize (const PnCharConfig *cfg, GError **error)
   job.n_chunks = (r->n + cfg->chunk - 1) / cfg->chunk;
   g_mutex_init (&job.lock);
 
-  int nt = MIN (cfg->jobs, job.n_chunks);
+  /* a probe: the first sample alone. If the device model (or ngspice)
+   * is broken, say so once instead of failing every sample */
+  {
+    GString *net = g_string_new (NULL);
+    GError *e = NULL;
+    PnSpiceVectors *v = NULL;
+    const char *save[] = { "v(out)", NULL };
+    char *label = g_strdup_printf ("%s sample 0 (probe run, device model %s)", r->space.name,
+                                   pn_spice_model_name (model));
+    if (pn_spice_write_curve_bench (net, cfg->kind, r->samples[0].params, &cfg->sweep, model,
+                                    &e))
+      v = pn_spice_run_batch (net->str, label, save, n_points, cfg->timeout_s,
+                              cfg->cancellable, &e);
+    g_free (label);
+    g_string_free (net, TRUE);
+    pn_spice_vectors_free (v);
+    if (v == NULL)
+      job.fatal = e;
+  }
+
+  int nt = job.fatal ? 0 : MIN (cfg->jobs, job.n_chunks);
   GThread **th = g_new (GThread *, nt);
   for (int t = 0; t < nt; t++)
     th[t] = g_thread_new ("pn-char", worker, &job);

@@ -244,6 +244,15 @@ append_num (GString *out, double v)
   g_string_append (out, buf);
 }
 
+/* values computed from floats (theta): the digits a float holds */
+static void
+append_num7 (GString *out, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (buf, sizeof buf, "%.7g", v);
+  g_string_append (out, buf);
+}
+
 static gboolean
 check_params (PnCircuitKind kind, const char *name, const double *p, GError **error)
 {
@@ -419,7 +428,7 @@ pn_spice_write_crossbar_subckt (GString *out, const char *name, int n_in, int n_
         else
           g_snprintf (row, sizeof row, "i%d", i);
         g_string_append_printf (out, "R%d_%d %s o%d ", i, j, row, j);
-        append_num (out, 1.0 / (fabs ((double) t) * g_scale));
+        append_num7 (out, 1.0 / (fabs ((double) t) * g_scale));
         g_string_append_c (out, '\n');
       }
   g_string_append_printf (out, ".ends %s\n", name);

@@ -1,0 +1,279 @@
+/* pn-spice-shared.c: the one libngspice wrapper of the process.
+ *
+ * libngspice holds one simulator per process and is not thread-safe, so a
+ * single mutex serialises every call into it (PLATFORM.md). Errors do not
+ * come back as return codes: the print callback collects ngspice's output
+ * during a call and the output is scanned. After each run the circuit is
+ * removed (remcirc, destroy all) or memory grows; vectors are copied out at
+ * once (ngGet_Vec_Info points into ngspice's own data). `quit` is never
+ * sent. If ngspice asks to exit, the library is marked unusable and callers
+ * get PN_SPICE_ERROR_UNAVAILABLE (pn_spice_curve then falls back to a
+ * batch subprocess).
+ */
+#include "pn-spice-private.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <ngspice/sharedspice.h>
+
+static GMutex shared_lock;
+static gboolean shared_ready = FALSE;
+static gboolean shared_dead = FALSE;
+static GString *shared_out = NULL;   /* output of the call in progress */
+
+static int
+on_char (char *line, int id, void *data)
+{
+  /* "stdout text" / "stderr text" */
+  if (shared_out)
+    {
+      const char *s = line;
+      if (g_str_has_prefix (s, "stdout "))
+        s += 7;
+      else if (g_str_has_prefix (s, "stderr "))
+        s += 7;
+      g_string_append (shared_out, s);
+      g_string_append_c (shared_out, '\n');
+    }
+  return 0;
+}
+
+static int
+on_stat (char *status, int id, void *data)
+{
+  return 0;
+}
+
+static int
+on_exit_request (int status, NG_BOOL immediate, NG_BOOL quit, int id, void *data)
+{
+  shared_dead = TRUE;
+  return 0;
+}
+
+/* with shared_lock held */
+static gboolean
+shared_init (const char *label, GError **error)
+{
+  if (shared_dead)
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_UNAVAILABLE,
+                   "%s: the ngspice library stopped after an earlier fatal error", label);
+      return FALSE;
+    }
+  if (shared_ready)
+    return TRUE;
+  shared_out = g_string_new (NULL);
+  ngSpice_Init (on_char, on_stat, on_exit_request, NULL, NULL, NULL, NULL);
+  ngSpice_Command ((char *) "set noaskquit");
+  ngSpice_Command ((char *) "set nomoremode");
+  ngSpice_Command ((char *) "unset interactive");
+  g_string_free (shared_out, TRUE);
+  shared_out = NULL;
+  if (shared_dead)
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_UNAVAILABLE,
+                   "%s: the ngspice library could not start", label);
+      return FALSE;
+    }
+  shared_ready = TRUE;
+  return TRUE;
+}
+
+static void
+command (const char *cmd)
+{
+  char *c = g_strdup (cmd);
+  ngSpice_Command (c);
+  g_free (c);
+}
+
+/* vector name as ngspice stores it: "v(out)" -> "out" */
+static char *
+vec_name (const char *name)
+{
+  if (g_str_has_prefix (name, "v(") && g_str_has_suffix (name, ")"))
+    return g_strndup (name + 2, strlen (name) - 3);
+  return g_strdup (name);
+}
+
+PnSpiceVectors *
+pn_spice_run_shared (const char *netlist, const char *label, const char * const *save,
+                     int expect_points, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (save != NULL && save[0] != NULL, NULL);
+  /* wait for the lock, but give up when cancelled */
+  while (!g_mutex_trylock (&shared_lock))
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_CANCELLED, "%s: cancelled",
+                       label);
+          return NULL;
+        }
+      g_usleep (500);
+    }
+  PnSpiceVectors *v = NULL;
+  /* ngspice parses numbers with the C library: C locale for this thread */
+  locale_t cloc = newlocale (LC_NUMERIC_MASK, "C", (locale_t) 0);
+  locale_t old = uselocale (cloc);
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_CANCELLED, "%s: cancelled", label);
+      goto out;
+    }
+  if (!shared_init (label, error))
+    goto out;
+
+  shared_out = g_string_new (NULL);
+  char **lines = g_strsplit (netlist, "\n", -1);
+  /* ngSpice_Circ wants the lines without the empty tail, NULL-terminated */
+  int nl = (int) g_strv_length (lines);
+  while (nl > 0 && lines[nl - 1][0] == '\0')
+    {
+      g_free (lines[nl - 1]);
+      lines[--nl] = NULL;
+    }
+  ngSpice_Circ (lines);
+  g_strfreev (lines);
+  char *err = pn_spice_first_error (shared_out->str);
+  if (err == NULL && !shared_dead)
+    {
+      command ("run");
+      err = pn_spice_first_error (shared_out->str);
+    }
+  if (err == NULL && !shared_dead)
+    {
+      int ns = 0;
+      while (save[ns])
+        ns++;
+      v = pn_spice_vectors_new (ns, 0);
+      v->n_points = -1;
+      for (int k = 0; k < ns && v; k++)
+        {
+          char *vn = vec_name (save[k]);
+          pvector_info info = ngGet_Vec_Info (vn);
+          g_free (vn);
+          if (info == NULL || info->v_realdata == NULL ||
+              (v->n_points >= 0 && info->v_length != v->n_points))
+            {
+              g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_SIMULATION,
+                           "%s: ngspice has no real vector %s after the run", label, save[k]);
+              g_clear_pointer (&v, pn_spice_vectors_free);
+              break;
+            }
+          v->n_points = info->v_length;
+          v->names[k] = g_ascii_strdown (save[k], -1);
+          g_free (v->data[k]);
+          v->data[k] = g_memdup2 (info->v_realdata, sizeof (double) * MAX (info->v_length, 1));
+        }
+      if (v && !pn_spice_vectors_check (v, label, save, expect_points, error))
+        g_clear_pointer (&v, pn_spice_vectors_free);
+    }
+  else if (shared_dead)
+    g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_UNAVAILABLE,
+                 "%s: the ngspice library stopped: %s", label, err ? err : "exit requested");
+  else
+    g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_SIMULATION, "%s: ngspice: %s", label,
+                 err);
+  g_free (err);
+  if (!shared_dead)
+    {
+      command ("remcirc");
+      command ("destroy all");
+    }
+  g_string_free (shared_out, TRUE);
+  shared_out = NULL;
+
+out:
+  uselocale (old);
+  freelocale (cloc);
+  g_mutex_unlock (&shared_lock);
+  return v;
+}
+
+/* ---- one transfer curve ------------------------------------------------ */
+
+static PnSpiceModel *
+default_model (GError **error)
+{
+  static GMutex lock;
+  static PnSpiceModel *model = NULL;
+  g_mutex_lock (&lock);
+  if (model == NULL)
+    model = pn_spice_model_load (NULL, error);
+  PnSpiceModel *m = model;
+  g_mutex_unlock (&lock);
+  return m;
+}
+
+gboolean
+pn_spice_curve (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
+                const double *x, int n, double *y, GCancellable *cancellable, GError **error)
+{
+  PnDesignSpace def;
+  pn_design_space_init_default (&def, kind);
+  double p[PN_MAX_CIRCUIT_PARAMS];
+  for (int i = 0; i < def.n_params; i++)
+    {
+      int j = pn_design_space_find (space, def.p[i].name);
+      if (j < 0)
+        {
+          g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                       "%s: the design space has no parameter %s", def.name, def.p[i].name);
+          return FALSE;
+        }
+      p[i] = values[j];
+    }
+  if (n < 2 || !(x[n - 1] > x[0]))
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                   "%s curve: needs at least two increasing inputs", def.name);
+      return FALSE;
+    }
+  PnSpiceModel *model = default_model (error);
+  if (model == NULL)
+    return FALSE;
+  PnSpiceSweep sw;
+  int steps = (int) ceil ((x[n - 1] - x[0]) / 0.01 - 1e-9);
+  sw.start = x[0];
+  sw.stop = x[n - 1];
+  sw.step = (x[n - 1] - x[0]) / MAX (steps, 1);
+  int np = pn_spice_sweep_n (&sw);
+  GString *net = g_string_new (NULL);
+  if (!pn_spice_write_curve_bench (net, kind, p, &sw, model, error))
+    {
+      g_string_free (net, TRUE);
+      return FALSE;
+    }
+  const char *save[] = { "v(out)", NULL };
+  char *label = g_strdup_printf ("%s curve", def.name);
+  GError *e = NULL;
+  PnSpiceVectors *v = pn_spice_run_shared (net->str, label, save, np, cancellable, &e);
+  if (v == NULL && g_error_matches (e, PN_SPICE_ERROR, PN_SPICE_ERROR_UNAVAILABLE))
+    {
+      g_clear_error (&e);
+      v = pn_spice_run_batch (net->str, label, save, np, 30, cancellable, &e);
+    }
+  g_free (label);
+  g_string_free (net, TRUE);
+  if (v == NULL)
+    {
+      g_propagate_error (error, e);
+      return FALSE;
+    }
+  const double *out = pn_spice_vectors_get (v, "v(out)");
+  for (int i = 0; i < n; i++)
+    {
+      double fi = (x[i] - sw.start) / sw.step;
+      int a = (int) floor (fi);
+      a = CLAMP (a, 0, np - 2);
+      double t = CLAMP (fi - a, 0.0, 1.0);
+      y[i] = out[a] + t * (out[a + 1] - out[a]);
+    }
+  pn_spice_vectors_free (v);
+  return TRUE;
+}

@@ -1,0 +1,489 @@
+/* test-sim.c: simulations in ngspice (batch subprocesses and the shared
+ * library): the crossbar is the analytic voltage divider, ptanh curves rise
+ * and inv curves fall within the rails, characterisation is reproducible
+ * and independent of the number of jobs, and failures (a broken netlist, a
+ * broken model, a hanging simulator, one bad sample in a batch) give clear
+ * errors naming what failed, never a hang or a silently dropped sample. */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "pn-spice.h"
+
+static char *tmpdir;
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+static void
+append_num (GString *s, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.10g", v));
+}
+
+/* ---- crossbar = voltage divider ---------------------------------------- */
+
+static void
+test_crossbar_divider (void)
+{
+  enum { NI = 3, NO = 2 };
+  const float theta[(NI + 2) * NO] = {
+    0.8f, -0.3f,   /* i0 */
+    -1.5f, 2.0f,   /* i1 */
+    0.05f, 0.005f, /* i2 (second entry not printed: below gmin) */
+    0.4f, -0.9f,   /* bias */
+    3.0f, 1.2f,    /* ground */
+  };
+  const double vi[NI] = { 0.2, 0.7, 0.9 };
+  const double vn[NI + 1] = { -0.3, -0.6, -0.1, -0.5 }; /* the inv outputs */
+  const double g_scale = 1e-5, gmin = 0.01;
+  GString *net = g_string_new ("* crossbar divider test\n");
+  GError *e = NULL;
+  g_assert_true (pn_spice_write_crossbar_subckt (net, "xbar", NI, NO, theta, g_scale, gmin, &e));
+  g_assert_no_error (e);
+  for (int i = 0; i < NI; i++)
+    {
+      g_string_append_printf (net, "Vi%d i%d 0 ", i, i);
+      append_num (net, vi[i]);
+      g_string_append_c (net, '\n');
+    }
+  for (int i = 0; i <= NI; i++)
+    {
+      g_string_append_printf (net, "Vn%d n%d 0 ", i, i);
+      append_num (net, vn[i]);
+      g_string_append_c (net, '\n');
+    }
+  g_string_append (net, "Vdd vdd 0 1\nX1 i0 i1 i2 n0 n1 n2 n3 vdd o0 o1 xbar\n");
+  pn_spice_write_options (net);
+  g_string_append (net, ".op\n.save v(o0) v(o1)\n.end\n");
+
+  const char *save[] = { "v(o0)", "v(o1)", NULL };
+  PnSpiceVectors *b = pn_spice_run_batch (net->str, "crossbar", save, 1, 30, NULL, &e);
+  g_assert_no_error (e);
+  PnSpiceVectors *s = pn_spice_run_shared (net->str, "crossbar", save, 1, NULL, &e);
+  g_assert_no_error (e);
+  for (int j = 0; j < NO; j++)
+    {
+      /* z_j = sum_i |theta_ij| v_i / sum_i |theta_ij| over printed entries */
+      double num = 0, den = 0;
+      for (int i = 0; i < NI + 2; i++)
+        {
+          double t = theta[i * NO + j];
+          if (fabs (t) < gmin)
+            continue;
+          double v = i == NI + 1 ? 0.0 : t < 0 ? vn[i] : i == NI ? 1.0 : vi[i];
+          num += fabs (t) * v;
+          den += fabs (t);
+        }
+      double z = num / den;
+      char name[16];
+      g_snprintf (name, sizeof name, "v(o%d)", j);
+      g_assert_cmpfloat (fabs (pn_spice_vectors_get (b, name)[0] - z), <, 1e-6);
+      g_assert_cmpfloat (fabs (pn_spice_vectors_get (s, name)[0] - z), <, 1e-6);
+    }
+  pn_spice_vectors_free (b);
+  pn_spice_vectors_free (s);
+  g_string_free (net, TRUE);
+}
+
+/* ---- monotone curves within the rails ---------------------------------- */
+
+static void
+check_monotone (PnCircuitKind kind)
+{
+  PnDesignSpace ds;
+  pn_design_space_init_default (&ds, kind);
+  const int n = 40;
+  double *p = g_new (double, n * ds.n_params);
+  int index[40];
+  pn_char_sample_design (&ds, 5, n, p);
+  for (int i = 0; i < n; i++)
+    index[i] = i;
+  GError *e = NULL;
+  PnSpiceModel *m = pn_spice_model_load (NULL, &e);
+  g_assert_no_error (e);
+  PnSpiceSweep sw;
+  pn_spice_sweep_init_default (&sw);
+  GString *net = g_string_new (NULL);
+  g_assert_true (pn_spice_write_batch_bench (net, kind, n, index, p, &sw, m, &e));
+  PnSpiceVectors *v = pn_spice_run_batch (net->str, ds.name, NULL, 401, 60, NULL, &e);
+  g_assert_no_error (e);
+  double sign = kind == PN_CIRCUIT_PTANH ? 1.0 : -1.0;
+  for (int k = 0; k < n; k++)
+    {
+      char name[16];
+      g_snprintf (name, sizeof name, "v(o%d)", k);
+      const double *y = pn_spice_vectors_get (v, name);
+      g_assert_nonnull (y);
+      for (int i = 0; i < 401; i++)
+        {
+          g_assert_cmpfloat (y[i], >=, PN_SPICE_VSS - 1e-6);
+          g_assert_cmpfloat (y[i], <=, PN_SPICE_VDD + 1e-6);
+          if (i > 0 && sign * (y[i] - y[i - 1]) < -1e-7)
+            g_error ("%s sample %d is not monotone at %g V: %g -> %g", ds.name, k,
+                     pn_spice_sweep_x (&sw, i), y[i - 1], y[i]);
+        }
+      /* and it does swing */
+      g_assert_cmpfloat (sign * (y[400] - y[0]), >, 0.02);
+    }
+  pn_spice_vectors_free (v);
+  g_string_free (net, TRUE);
+  pn_spice_model_free (m);
+  g_free (p);
+}
+
+static void
+test_ptanh_rises (void)
+{
+  check_monotone (PN_CIRCUIT_PTANH);
+}
+
+static void
+test_inv_falls (void)
+{
+  check_monotone (PN_CIRCUIT_INV);
+}
+
+/* ---- characterisation -------------------------------------------------- */
+
+static PnCharResult *
+characterize (PnCircuitKind kind, int n, int jobs, int chunk, const char *model)
+{
+  PnCharConfig cfg;
+  pn_char_config_init (&cfg, kind);
+  cfg.n_samples = n;
+  cfg.jobs = jobs;
+  cfg.chunk = chunk;
+  cfg.seed = 3;
+  cfg.timeout_s = 30;
+  cfg.model_path = model;
+  GError *e = NULL;
+  PnCharResult *r = pn_characterize (&cfg, &e);
+  g_assert_no_error (e);
+  return r;
+}
+
+static void
+test_characterize_reproducible (void)
+{
+  PnCharResult *a = characterize (PN_CIRCUIT_INV, 60, 1, 25, NULL);
+  PnCharResult *b = characterize (PN_CIRCUIT_INV, 60, 2, 25, NULL);
+  char *ca = pn_char_result_to_csv (a), *cb = pn_char_result_to_csv (b);
+  g_assert_cmpstr (ca, ==, cb);
+  /* the CSV contract with the surrogates */
+  g_assert_true (g_str_has_prefix (ca, "index,R1,R2,R3,R4,R5,W,L,eta1,eta2,eta3,eta4,"
+                                       "fit_rmse_v,status,v0,v1,v2,"));
+  char **lines = g_strsplit (ca, "\n", -1);
+  g_assert_cmpint (g_strv_length (lines), ==, 62); /* header, 60 rows, "" */
+  g_assert_true (g_str_has_suffix (lines[0], ",v39,v40"));
+  g_strfreev (lines);
+  g_assert_cmpint (a->n_ok + a->n_degenerate + a->n_fit_failed + a->n_sim_failed, ==, 60);
+  g_assert_cmpint (a->n_sim_failed, ==, 0);
+  g_assert_cmpint (a->n_ok, >=, 50);
+  g_assert_cmpfloat (a->median_fit_rmse_v, <, 0.02);
+  /* the 41-point curve is the sweep's: inv falls from near VDD */
+  for (int i = 0; i < a->n; i++)
+    if (a->samples[i].status == PN_CHAR_OK)
+      {
+        g_assert_cmpfloat (a->samples[i].v[0], >, 0.9);
+        g_assert_cmpfloat (a->samples[i].v[40], <, a->samples[i].v[0]);
+      }
+  /* the engine's reader accepts it */
+  GError *e = NULL;
+  PnSurrogateData *d = pn_surrogate_data_parse (ca, strlen (ca), "inv.csv", &e);
+  g_assert_no_error (e);
+  g_assert_cmpint (d->n, ==, a->n_ok);
+  g_assert_cmpint (d->kind, ==, PN_CIRCUIT_INV);
+  pn_surrogate_data_free (d);
+  g_free (ca);
+  g_free (cb);
+  pn_char_result_free (a);
+  pn_char_result_free (b);
+}
+
+/* A stand-in for ngspice that fails on netlists containing $FAKE_BAD and
+ * runs the real one otherwise (args: -b -r RAW CIRCUIT). */
+static char *
+write_fake_ngspice (const char *name, const char *body)
+{
+  char *path = tmp_path (name);
+  g_assert_true (g_file_set_contents (path, body, -1, NULL));
+  g_chmod (path, 0755);
+  return path;
+}
+
+static void
+test_bad_sample_retried (void)
+{
+  PnDesignSpace ds;
+  pn_design_space_init_default (&ds, PN_CIRCUIT_PTANH);
+  double p[12 * 6];
+  pn_char_sample_design (&ds, 3, 12, p);
+  /* sample 7's first resistor, as the netlist writes it */
+  GString *bad = g_string_new ("R1 vdd a ");
+  append_num (bad, p[7 * 6 + 0] * 1e3);
+  g_string_append_c (bad, '\n');
+  char *fake = write_fake_ngspice ("fake-ngspice.sh",
+                                   "#!/bin/sh\n"
+                                   "if grep -qF \"$FAKE_BAD\" \"$4\"; then\n"
+                                   "  echo 'Error: injected failure'; exit 1\n"
+                                   "fi\n"
+                                   "exec ngspice \"$@\"\n");
+  g_setenv ("FAKE_BAD", g_strchomp (bad->str), TRUE);
+  g_setenv ("PNSTUDIO_NGSPICE", fake, TRUE);
+  PnCharResult *r = characterize (PN_CIRCUIT_PTANH, 12, 2, 5, NULL);
+  g_unsetenv ("PNSTUDIO_NGSPICE");
+  g_assert_cmpint (r->n, ==, 12);
+  g_assert_cmpint (r->n_retried, ==, 5);   /* the chunk of samples 5..9 */
+  g_assert_cmpint (r->n_sim_failed, ==, 1);
+  for (int i = 0; i < r->n; i++)
+    {
+      if (i == 7)
+        {
+          g_assert_cmpint (r->samples[i].status, ==, PN_CHAR_SIM_FAILED);
+          g_assert_nonnull (strstr (r->samples[i].message, "ptanh sample 7"));
+          g_assert_nonnull (strstr (r->samples[i].message, "injected failure"));
+          g_assert_true (isnan (r->samples[i].v[0]));
+        }
+      else
+        g_assert_cmpint (r->samples[i].status, !=, PN_CHAR_SIM_FAILED);
+    }
+  /* in the CSV: kept, with its status and empty curve cells */
+  char *csv = pn_char_result_to_csv (r);
+  char **lines = g_strsplit (csv, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[8], "7,"));
+  g_assert_nonnull (strstr (lines[8], ",,,,,sim_failed,,,"));
+  g_strfreev (lines);
+  g_free (csv);
+  pn_char_result_free (r);
+  g_string_free (bad, TRUE);
+  g_free (fake);
+}
+
+/* ---- failures ---------------------------------------------------------- */
+
+static void
+test_broken_netlist (void)
+{
+  const char *net = "* broken\nVdd vdd 0 1\nR1 vdd a 1k\nX1 a 0 no_such_subckt\n.op\n.end\n";
+  const char *save[] = { "v(a)", NULL };
+  GError *e = NULL;
+  PnSpiceVectors *v = pn_spice_run_batch (net, "broken test netlist", save, 1, 30, NULL, &e);
+  g_assert_null (v);
+  g_assert_error (e, PN_SPICE_ERROR, PN_SPICE_ERROR_SIMULATION);
+  g_assert_nonnull (strstr (e->message, "broken test netlist"));
+  g_assert_nonnull (strstr (e->message, "no_such_subckt"));
+  g_clear_error (&e);
+  v = pn_spice_run_shared (net, "broken test netlist", save, 1, NULL, &e);
+  g_assert_null (v);
+  g_assert_error (e, PN_SPICE_ERROR, PN_SPICE_ERROR_SIMULATION);
+  g_assert_nonnull (strstr (e->message, "no_such_subckt"));
+  g_clear_error (&e);
+  /* the library still works afterwards */
+  const char *good = "* good\nVdd vdd 0 1\nR1 vdd a 1k\nR2 a 0 3k\n.op\n.end\n";
+  v = pn_spice_run_shared (good, "good", save, 1, NULL, &e);
+  g_assert_no_error (e);
+  g_assert_cmpfloat (fabs (v->data[0][0] - 0.75), <, 1e-9);
+  pn_spice_vectors_free (v);
+}
+
+static void
+test_broken_model (void)
+{
+  /* accepted by the file check, rejected by ngspice */
+  char *path = tmp_path ("broken-egt.lib");
+  g_assert_true (g_file_set_contents (path,
+                                      ".subckt pn_egt_n d g s w=100u l=20u\n"
+                                      "M1 d g s core m={w/l}\n"
+                                      ".ends pn_egt_n\n"
+                                      ".model core nosuchtype (vto=0.3)\n",
+                                      -1, NULL));
+  PnCharConfig cfg;
+  pn_char_config_init (&cfg, PN_CIRCUIT_PTANH);
+  cfg.n_samples = 50;
+  cfg.model_path = path;
+  cfg.timeout_s = 30;
+  GError *e = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  PnCharResult *r = pn_characterize (&cfg, &e);
+  g_assert_null (r);
+  g_assert_error (e, PN_SPICE_ERROR, PN_SPICE_ERROR_SIMULATION);
+  g_assert_nonnull (strstr (e->message, "broken-egt.lib"));
+  g_assert_nonnull (strstr (e->message, "sample 0"));
+  g_assert_nonnull (strstr (e->message, "could not find a valid modelname"));
+  g_test_message ("%s", e->message);
+  g_assert_cmpfloat ((g_get_monotonic_time () - t0) / 1e6, <, 10);
+  g_clear_error (&e);
+  g_free (path);
+}
+
+static void
+test_timeout (void)
+{
+  char *fake = write_fake_ngspice ("hang-ngspice.sh", "#!/bin/sh\nexec sleep 30\n");
+  g_setenv ("PNSTUDIO_NGSPICE", fake, TRUE);
+  const char *net = "* t\nR1 a 0 1k\nI1 0 a 1m\n.op\n.end\n";
+  GError *e = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  PnSpiceVectors *v = pn_spice_run_batch (net, "hanging run", NULL, 1, 0.5, NULL, &e);
+  double s = (g_get_monotonic_time () - t0) / 1e6;
+  g_unsetenv ("PNSTUDIO_NGSPICE");
+  g_assert_null (v);
+  g_assert_error (e, PN_SPICE_ERROR, PN_SPICE_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (e->message, "hanging run"));
+  g_assert_cmpfloat (s, <, 5);
+  g_clear_error (&e);
+  /* a missing program is named */
+  g_setenv ("PNSTUDIO_NGSPICE", "/nonexistent/ngspice", TRUE);
+  v = pn_spice_run_batch (net, "missing", NULL, 1, 5, NULL, &e);
+  g_unsetenv ("PNSTUDIO_NGSPICE");
+  g_assert_null (v);
+  g_assert_error (e, PN_SPICE_ERROR, PN_SPICE_ERROR_UNAVAILABLE);
+  g_assert_nonnull (strstr (e->message, "/nonexistent/ngspice"));
+  g_clear_error (&e);
+  g_free (fake);
+}
+
+/* ---- one curve through the shared library ------------------------------ */
+
+static void
+test_curve_shared (void)
+{
+  PnDesignSpace ds;
+  pn_design_space_init_default (&ds, PN_CIRCUIT_PTANH);
+  const double p[6] = { 200, 50, 100, 40, 400, 20 };
+  double x[41], y[41];
+  for (int i = 0; i < 41; i++)
+    x[i] = -2.0 + 0.1 * i;
+  GError *e = NULL;
+  g_assert_true (pn_spice_curve (PN_CIRCUIT_PTANH, &ds, p, x, 41, y, NULL, &e));
+  g_assert_no_error (e);
+  /* the same bench in a batch process */
+  PnSpiceModel *m = pn_spice_model_load (NULL, &e);
+  PnSpiceSweep sw;
+  pn_spice_sweep_init_default (&sw);
+  GString *net = g_string_new (NULL);
+  g_assert_true (pn_spice_write_curve_bench (net, PN_CIRCUIT_PTANH, p, &sw, m, &e));
+  const char *save[] = { "v(out)", NULL };
+  PnSpiceVectors *v = pn_spice_run_batch (net->str, "ptanh", save, 401, 30, NULL, &e);
+  g_assert_no_error (e);
+  const double *yb = pn_spice_vectors_get (v, "out");
+  for (int i = 0; i < 41; i++)
+    g_assert_cmpfloat (fabs (y[i] - yb[10 * i]), <, 1e-6);
+  g_assert_cmpfloat (y[0], <, 0.2);
+  g_assert_cmpfloat (y[40], >, 0.9);
+  /* cancelled before it starts */
+  GCancellable *c = g_cancellable_new ();
+  g_cancellable_cancel (c);
+  g_assert_false (pn_spice_curve (PN_CIRCUIT_PTANH, &ds, p, x, 41, y, c, &e));
+  g_assert_error (e, PN_SPICE_ERROR, PN_SPICE_ERROR_CANCELLED);
+  g_clear_error (&e);
+  g_object_unref (c);
+  pn_spice_vectors_free (v);
+  g_string_free (net, TRUE);
+  pn_spice_model_free (m);
+}
+
+static gpointer
+curve_thread (gpointer data)
+{
+  PnDesignSpace ds;
+  pn_design_space_init_default (&ds, PN_CIRCUIT_INV);
+  const double p[7] = { 120, 15, 200, 40, 100, 500, 25 };
+  double x[2] = { -2, 2 }, y[2];
+  gboolean ok = TRUE;
+  for (int r = 0; r < 20 && ok; r++)
+    ok = pn_spice_curve (PN_CIRCUIT_INV, &ds, p, x, 2, y, NULL, NULL) && y[0] > y[1];
+  return GINT_TO_POINTER (ok);
+}
+
+static void
+test_shared_threads (void)
+{
+  /* four threads at once: the wrapper serialises them */
+  GThread *t[4];
+  for (int i = 0; i < 4; i++)
+    t[i] = g_thread_new ("curve", curve_thread, NULL);
+  for (int i = 0; i < 4; i++)
+    g_assert_true (GPOINTER_TO_INT (g_thread_join (t[i])));
+}
+
+/* ---- the command ------------------------------------------------------- */
+
+static void
+test_pnc_characterize (void)
+{
+  const char *pnc = g_getenv ("PNC");
+  g_assert_nonnull (pnc);
+  char *csv = tmp_path ("ptanh.csv");
+  const char *argv[] = { pnc, "characterize", "--circuit", "ptanh", "--samples", "40",
+                         "--jobs", "2", "--chunk", "20", "--json", "--out", csv, NULL };
+  char *out = NULL, *err = NULL;
+  int status = 0;
+  GError *e = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                               &err, &status, &e));
+  g_assert_no_error (e);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("pnc characterize failed: %s", err);
+  JsonParser *jp = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (jp, out, -1, &e));
+  JsonObject *o = json_node_get_object (json_parser_get_root (jp));
+  g_assert_cmpint (json_object_get_int_member (o, "samples"), ==, 40);
+  const char *fields[] = { "failed", "seconds", "curves_per_second", "median_fit_rmse_v",
+                           "p90_fit_rmse_v", "degenerate", "ok" };
+  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_assert_true (json_object_has_member (o, fields[i]));
+  g_assert_cmpfloat (json_object_get_double_member (o, "median_fit_rmse_v"), <, 0.02);
+  g_object_unref (jp);
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "index,R1,R2,W1,L1,W2,L2,eta1,eta2,eta3,eta4,fit_rmse_v,status,v0,"));
+  g_free (text);
+  g_free (out);
+  g_free (err);
+  /* a bad option: a clear message, exit status 1 */
+  const char *bad[] = { pnc, "characterize", "--circuit", "nand", "--out", csv, NULL };
+  g_assert_true (g_spawn_sync (NULL, (char **) bad, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                               &err, &status, &e));
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err, "ptanh or inv"));
+  g_free (out);
+  g_free (err);
+  g_unlink (csv);
+  g_free (csv);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  tmpdir = g_dir_make_tmp ("pn-test-sim-XXXXXX", NULL);
+  g_test_add_func ("/sim/crossbar-divider", test_crossbar_divider);
+  g_test_add_func ("/sim/ptanh-rises", test_ptanh_rises);
+  g_test_add_func ("/sim/inv-falls", test_inv_falls);
+  g_test_add_func ("/sim/characterize-reproducible", test_characterize_reproducible);
+  g_test_add_func ("/sim/bad-sample-retried", test_bad_sample_retried);
+  g_test_add_func ("/sim/broken-netlist", test_broken_netlist);
+  g_test_add_func ("/sim/broken-model", test_broken_model);
+  g_test_add_func ("/sim/timeout", test_timeout);
+  g_test_add_func ("/sim/curve-shared", test_curve_shared);
+  g_test_add_func ("/sim/shared-threads", test_shared_threads);
+  g_test_add_func ("/sim/pnc-characterize", test_pnc_characterize);
+  int rc = g_test_run ();
+  const char *made[] = { "fake-ngspice.sh", "hang-ngspice.sh", "broken-egt.lib", "ptanh.csv" };
+  for (gsize i = 0; i < G_N_ELEMENTS (made); i++)
+    {
+      char *f = tmp_path (made[i]);
+      g_unlink (f);
+      g_free (f);
+    }
+  g_rmdir (tmpdir);
+  g_free (tmpdir);
+  return rc;
+}
