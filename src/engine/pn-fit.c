@@ -14,6 +14,7 @@
 
 struct PnFit {
   int                            max_n;
+  double                        *t;    /* tanh cache, max_n */
   gsl_multifit_nlinear_workspace *w;
   gsl_multifit_nlinear_parameters params;
 };
@@ -22,7 +23,25 @@ typedef struct {
   const double *x, *y;
   int           n;
   double        s;   /* +1 ptanh, -1 inv */
+  double       *t;   /* tanh((x - eta3) * eta4) at q_t (GSL evaluates f, then J at one point) */
+  double        q_t[4];
+  gboolean      have_t;
 } FitData;
+
+static const double *
+tanh_at (FitData *d, const gsl_vector *q)
+{
+  double e3 = gsl_vector_get (q, 2), lq4 = gsl_vector_get (q, 3);
+  if (d->have_t && d->q_t[2] == e3 && d->q_t[3] == lq4)
+    return d->t;
+  double e4 = exp (lq4);
+  for (int i = 0; i < d->n; i++)
+    d->t[i] = tanh ((d->x[i] - e3) * e4);
+  d->q_t[2] = e3;
+  d->q_t[3] = lq4;
+  d->have_t = TRUE;
+  return d->t;
+}
 
 void
 pn_fit_limits_init_default (PnFitLimits *lim)
@@ -60,24 +79,25 @@ pn_fit_status_to_string (PnFitStatus status)
 static int
 fit_f (const gsl_vector *q, void *data, gsl_vector *f)
 {
-  const FitData *d = data;
+  FitData *d = data;
   double e1 = gsl_vector_get (q, 0), e2 = exp (gsl_vector_get (q, 1));
-  double e3 = gsl_vector_get (q, 2), e4 = exp (gsl_vector_get (q, 3));
+  const double *t = tanh_at (d, q);
   for (int i = 0; i < d->n; i++)
-    gsl_vector_set (f, i, d->s * (e1 + e2 * tanh ((d->x[i] - e3) * e4)) - d->y[i]);
+    gsl_vector_set (f, i, d->s * (e1 + e2 * t[i]) - d->y[i]);
   return GSL_SUCCESS;
 }
 
 static int
 fit_df (const gsl_vector *q, void *data, gsl_matrix *J)
 {
-  const FitData *d = data;
+  FitData *d = data;
   double e2 = exp (gsl_vector_get (q, 1));
   double e3 = gsl_vector_get (q, 2), e4 = exp (gsl_vector_get (q, 3));
+  const double *tt = tanh_at (d, q);
   for (int i = 0; i < d->n; i++)
     {
       double u = (d->x[i] - e3) * e4;
-      double t = tanh (u);
+      double t = tt[i];
       double sech2 = 1.0 - t * t;
       gsl_matrix_set (J, i, 0, d->s);
       gsl_matrix_set (J, i, 1, d->s * e2 * t);
@@ -95,10 +115,11 @@ pn_fit_new (int max_n)
   gsl_set_error_handler_off ();
   PnFit *fit = g_new0 (PnFit, 1);
   fit->max_n = max_n;
+  fit->t = g_new (double, max_n);
   fit->params = gsl_multifit_nlinear_default_parameters ();
   fit->params.trs = gsl_multifit_nlinear_trs_lm;
   fit->params.scale = gsl_multifit_nlinear_scale_more;
-  fit->params.solver = gsl_multifit_nlinear_solver_qr;
+  fit->params.solver = gsl_multifit_nlinear_solver_cholesky;
   fit->w = gsl_multifit_nlinear_alloc (gsl_multifit_nlinear_trust, &fit->params, max_n, 4);
   return fit;
 }
@@ -109,6 +130,7 @@ pn_fit_free (PnFit *fit)
   if (fit == NULL)
     return;
   gsl_multifit_nlinear_free (fit->w);
+  g_free (fit->t);
   g_free (fit);
 }
 
@@ -205,7 +227,7 @@ pn_fit_run (PnFit *fit, PnCircuitKind kind, const double *x, const double *y, in
             const PnFitLimits *lim, PnFitResult *out)
 {
   g_return_val_if_fail (fit != NULL && n >= 8 && n <= fit->max_n, FALSE);
-  FitData d = { x, y, n, kind == PN_CIRCUIT_INV ? -1.0 : 1.0 };
+  FitData d = { x, y, n, kind == PN_CIRCUIT_INV ? -1.0 : 1.0, fit->t, { 0 }, FALSE };
   double q0[4];
   initial_guess (&d, q0);
 
