@@ -8,8 +8,8 @@
 #include <math.h>
 
 #define FIT_MAX_ITER 200
-#define FIT_XTOL     1e-10
-#define FIT_GTOL     1e-10
+#define FIT_XTOL     1e-8
+#define FIT_GTOL     1e-8
 #define FIT_FTOL     0.0
 
 struct PnFit {
