@@ -220,6 +220,20 @@ pn_spice_raw_parse (const char *data, gsize len, const char *label, GError **err
 
 /* ---- ngspice output ---------------------------------------------------- */
 
+/* Error lines first (ngspice's own verdict), then the convergence warnings
+ * that precede a failed analysis. */
+static gboolean
+is_error_line (const char *low, gboolean strong)
+{
+  if (strong)
+    return g_str_has_prefix (low, "error") || strstr (low, "error:") ||
+           strstr (low, "fatal") || strstr (low, "unknown subckt") ||
+           strstr (low, "could not find") || strstr (low, "unable to find definition") ||
+           strstr (low, "no such") || strstr (low, "aborted");
+  return strstr (low, "too many iterations") || strstr (low, "singular matrix") ||
+         strstr (low, "gmin stepping failed") || strstr (low, "source stepping failed");
+}
+
 char *
 pn_spice_first_error (const char *log)
 {
@@ -227,30 +241,26 @@ pn_spice_first_error (const char *log)
     return NULL;
   char **lines = g_strsplit (log, "\n", -1);
   char *found = NULL;
-  for (int i = 0; lines[i] && !found; i++)
-    {
-      char *l = g_strstrip (lines[i]);
-      char *low = g_ascii_strdown (l, -1);
-      if (g_str_has_prefix (low, "error") || strstr (low, "error:") ||
-          strstr (low, "fatal") || strstr (low, "too many iterations") ||
-          strstr (low, "could not find") || strstr (low, "unknown subckt") ||
-          strstr (low, "no such") || strstr (low, "singular matrix") ||
-          strstr (low, "gmin stepping failed") || strstr (low, "source stepping failed") ||
-          strstr (low, "unable to find definition"))
-        {
-          /* the interesting line, plus the two after it if this one
-           * only announces them ("Error on line:", the line, the reason) */
-          GString *f = g_string_new (l);
-          if (g_str_has_suffix (l, ":"))
-            for (int k = 1; k <= 2 && lines[i + k]; k++)
-              {
-                g_string_append_c (f, ' ');
-                g_string_append (f, g_strstrip (lines[i + k]));
-              }
-          found = g_string_free (f, FALSE);
-        }
-      g_free (low);
-    }
+  for (int pass = 0; pass < 2 && !found; pass++)
+    for (int i = 0; lines[i] && !found; i++)
+      {
+        char *l = g_strstrip (lines[i]);
+        char *low = g_ascii_strdown (l, -1);
+        if (is_error_line (low, pass == 0))
+          {
+            /* the interesting line, plus the two after it if this one
+             * only announces them ("Error on line:", the line, the reason) */
+            GString *f = g_string_new (l);
+            if (g_str_has_suffix (l, ":"))
+              for (int k = 1; k <= 2 && lines[i + k]; k++)
+                {
+                  g_string_append_c (f, ' ');
+                  g_string_append (f, g_strstrip (lines[i + k]));
+                }
+            found = g_string_free (f, FALSE);
+          }
+        g_free (low);
+      }
   g_strfreev (lines);
   return found;
 }

@@ -293,6 +293,29 @@ test_broken_netlist (void)
 }
 
 static void
+test_no_convergence (void)
+{
+  /* no DC solution for -1 V < vin < 1 V */
+  const char *net = "* no solution\nVin in 0 0\n"
+                    "B1 0 x I = (v(x) > v(in)) ? -1m : 1m\nR1 x 0 1k\n"
+                    ".dc Vin -2 2 0.01\n.save v(x)\n.end\n";
+  const char *save[] = { "v(x)", NULL };
+  GError *e = NULL;
+  PnSpiceVectors *v = pn_spice_run_batch (net, "sample 12", save, 401, 30, NULL, &e);
+  g_assert_null (v);
+  g_assert_error (e, PN_SPICE_ERROR, PN_SPICE_ERROR_SIMULATION);
+  g_assert_nonnull (strstr (e->message, "sample 12"));
+  g_test_message ("batch: %s", e->message);
+  g_clear_error (&e);
+  v = pn_spice_run_shared (net, "sample 12", save, 401, NULL, &e);
+  g_assert_null (v);
+  g_assert_error (e, PN_SPICE_ERROR, PN_SPICE_ERROR_SIMULATION);
+  g_assert_nonnull (strstr (e->message, "sample 12"));
+  g_test_message ("shared: %s", e->message);
+  g_clear_error (&e);
+}
+
+static void
 test_broken_model (void)
 {
   /* accepted by the file check, rejected by ngspice */
@@ -470,6 +493,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/characterize-reproducible", test_characterize_reproducible);
   g_test_add_func ("/sim/bad-sample-retried", test_bad_sample_retried);
   g_test_add_func ("/sim/broken-netlist", test_broken_netlist);
+  g_test_add_func ("/sim/no-convergence", test_no_convergence);
   g_test_add_func ("/sim/broken-model", test_broken_model);
   g_test_add_func ("/sim/timeout", test_timeout);
   g_test_add_func ("/sim/curve-shared", test_curve_shared);
