@@ -7,7 +7,9 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pn-spice.h"
 
@@ -412,6 +414,39 @@ test_curve_shared (void)
   pn_spice_model_free (m);
 }
 
+static long
+rss_kb (void)
+{
+  char *t = NULL;
+  long pages = 0, resident = 0;
+  if (g_file_get_contents ("/proc/self/statm", &t, NULL, NULL))
+    sscanf (t, "%ld %ld", &pages, &resident);
+  g_free (t);
+  return resident * (sysconf (_SC_PAGESIZE) / 1024);
+}
+
+static void
+test_shared_memory_flat (void)
+{
+  /* every run is removed again (remcirc, destroy all): without that
+   * ngspice grows by about 50 kB per run (PLATFORM.md) */
+  PnDesignSpace ds;
+  pn_design_space_init_default (&ds, PN_CIRCUIT_PTANH);
+  const double p[6] = { 200, 50, 100, 40, 400, 20 };
+  double x[41], y[41];
+  for (int i = 0; i < 41; i++)
+    x[i] = -2.0 + 0.1 * i;
+  for (int r = 0; r < 20; r++)
+    g_assert_true (pn_spice_curve (PN_CIRCUIT_PTANH, &ds, p, x, 41, y, NULL, NULL));
+  long before = rss_kb ();
+  for (int r = 0; r < 300; r++)
+    g_assert_true (pn_spice_curve (PN_CIRCUIT_PTANH, &ds, p, x, 41, y, NULL, NULL));
+  long grew = rss_kb () - before;
+  g_test_message ("resident memory grew by %ld kB over 300 runs", grew);
+  g_assert_cmpint (before, >, 0);
+  g_assert_cmpint (grew, <, 4096);
+}
+
 static gpointer
 curve_thread (gpointer data)
 {
@@ -498,6 +533,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/timeout", test_timeout);
   g_test_add_func ("/sim/curve-shared", test_curve_shared);
   g_test_add_func ("/sim/shared-threads", test_shared_threads);
+  g_test_add_func ("/sim/shared-memory-flat", test_shared_memory_flat);
   g_test_add_func ("/sim/pnc-characterize", test_pnc_characterize);
   int rc = g_test_run ();
   const char *made[] = { "fake-ngspice.sh", "hang-ngspice.sh", "broken-egt.lib", "ptanh.csv" };
