@@ -104,11 +104,10 @@ pn_char_sample_design (const PnDesignSpace *space, guint64 seed, int n, double *
       if (pn_design_space_feasible (space, p))
         got++;
       if (drawn > (guint64) n * 1000 + 100000)
-        break; /* an (almost) empty feasible set: give what there is */
+        break;
     }
   gsl_qrng_free (q);
-  /* the caller sees how many were found through the return value only if
-   * it compares; fill the rest with NaN so nothing reads garbage */
+  /* an (almost) infeasible space: the missing points are NaN */
   for (int i = got; i < n; i++)
     for (int k = 0; k < d; k++)
       out[(size_t) i * d + k] = NAN;

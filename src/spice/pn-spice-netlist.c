@@ -488,6 +488,12 @@ pn_spice_write_batch_bench (GString *out, PnCircuitKind kind, int n, const int *
 {
   PnDesignSpace ds;
   pn_design_space_init_default (&ds, kind);
+  if (n < 1)
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                   "%s batch bench: no circuits", ds.name);
+      return FALSE;
+    }
   char *title = g_strdup_printf ("pnstudio %s characterisation, samples %d..%d", ds.name,
                                  index[0], index[n - 1]);
   pn_spice_write_header (out, title, model);
