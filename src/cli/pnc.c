@@ -16,6 +16,7 @@ static const PncCommand commands[] = {
   { "bench", pnc_cmd_bench, "seconds per training epoch of the reference configuration" },
   { "ablation", pnc_cmd_ablation, "the paper's 4-variant ablation, resumable, over MPI ranks" },
   { "characterize", pnc_cmd_characterize, "SPICE characterisation of the ptanh or inv circuit (CSV for surrogates)" },
+  { "surrogate", pnc_cmd_surrogate, "train a circuit surrogate (physical parameters -> eta) on a characterisation" },
 };
 
 static void
