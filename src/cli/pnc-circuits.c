@@ -1,6 +1,26 @@
 /* pnc-circuits.c: the circuit models a command trains with. */
 #include "pnc.h"
 
+/* PnEtaModel over a surrogate. The backward recomputes the forward into a
+ * tape of its own, so instances need no tape storage and threads share
+ * nothing but the read-only model. */
+static void
+surrogate_eta (gconstpointer self, const double *phys, float eta[4], float *tape)
+{
+  pn_surrogate_eta (self, phys, eta, NULL);
+}
+
+static void
+surrogate_eta_backward (gconstpointer self, const double *phys, const float *tape,
+                        const float deta[4], double *dphys)
+{
+  PnSurrogateTape *t = pn_surrogate_tape_new (self, 1);
+  float eta[4];
+  pn_surrogate_eta (self, phys, eta, t);
+  pn_surrogate_eta_backward (self, t, deta, dphys);
+  pn_surrogate_tape_free (t);
+}
+
 gboolean
 pnc_load_circuits (const char *model, PnCircuitLevel level, PnCircuits *fixed,
                    PnCircuits *learnable, gboolean need_learnable, GError **error)
@@ -22,13 +42,28 @@ pnc_load_circuits (const char *model, PnCircuitLevel level, PnCircuits *fixed,
     }
   if (want_surrogate || need_learnable)
     {
-      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
-                   "learnable circuits need the SPICE surrogates (data/surrogates/), "
-                   "which this build cannot load yet");
-      return FALSE;
+      static PnSurrogate *sur[PN_N_CIRCUIT_KINDS];
+      static GMutex lock;
+      g_mutex_lock (&lock);
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        if (sur[k] == NULL && (sur[k] = pn_surrogate_load_default (k, error)) == NULL)
+          {
+            g_mutex_unlock (&lock);
+            return FALSE;
+          }
+      g_mutex_unlock (&lock);
+      PnEtaModel m[PN_N_CIRCUIT_KINDS];
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        m[k] = (PnEtaModel) { sur[k], 0, surrogate_eta, surrogate_eta_backward };
+      if (!pn_circuits_init_physical (learnable, pn_surrogate_space (sur[0]), &m[0],
+                                      pn_surrogate_space (sur[1]), &m[1], level, error))
+        return FALSE;
+      /* the fixed variants print the same starting design, never learned */
+      *fixed = *learnable;
+      fixed->level = PN_LEVEL_NET;
+      return TRUE;
     }
   pn_circuits_init_fixed (fixed);
   pn_circuits_init_fixed (learnable);
-  (void) level;
   return TRUE;
 }
