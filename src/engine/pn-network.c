@@ -7,6 +7,7 @@
 #include "pn-network.h"
 #include "pn-error.h"
 #include "pn-fastmath.h"
+#include "pn-kernels.h"
 
 #include <math.h>
 #include <string.h>
@@ -406,41 +407,7 @@ curve_grad (const float *in, const float *t, const float *dout, int n, const flo
     curve_backward_input (t, dout, n, eta, sign, din, accumulate_din);
 }
 
-/* sum_k a[k] * b[k] (b == NULL: sum_k a[k]) in a fixed lane order */
-PN_HOT static float
-dot_lanes (const float *restrict a, const float *restrict b, int n)
-{
-  float acc[PN_LANES] = { 0 };
-  int k = 0;
-  if (b)
-    {
-      for (; k + PN_LANES <= n; k += PN_LANES)
-        for (int q = 0; q < PN_LANES; q++)
-          acc[q] += a[k + q] * b[k + q];
-      for (; k < n; k++)
-        acc[k % PN_LANES] += a[k] * b[k];
-    }
-  else
-    {
-      for (; k + PN_LANES <= n; k += PN_LANES)
-        for (int q = 0; q < PN_LANES; q++)
-          acc[q] += a[k + q];
-      for (; k < n; k++)
-        acc[k % PN_LANES] += a[k];
-    }
-  float s = 0;
-  for (int q = 0; q < PN_LANES; q++)
-    s += acc[q];
-  return s;
-}
 
-/* y += a * x */
-PN_HOT static void
-axpy (float a, const float *restrict x, float *restrict y, int n)
-{
-  for (int k = 0; k < n; k++)
-    y[k] += a * x[k];
-}
 
 static void
 layer_forward (const PnNet *net, int l, const float *theta, const float *var,
@@ -521,7 +488,7 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
             continue;
           const float *src = theta[i * no + j] >= 0 ? in + (size_t) i * n
                                                     : w->inv[l] + (size_t) i * n;
-          axpy (wij, src, zj, n);
+          pn_axpy (wij, src, zj, n);
         }
       curve_forward (zj, n, eta_act + 4 * j, 1.0f, w->tact[l] + (size_t) j * n,
                      w->act[l + 1] + (size_t) j * n);
@@ -561,9 +528,9 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
         {
           const float *src = theta[i * no + j] >= 0 ? in + (size_t) i * n
                                                     : w->inv[l] + (size_t) i * n;
-          dwn[i * no + j] = dot_lanes (dzj, src, n);
+          dwn[i * no + j] = pn_dot_lanes (dzj, src, n);
         }
-      float sum_dz = dot_lanes (dzj, NULL, n);
+      float sum_dz = pn_dot_lanes (dzj, NULL, n);
       float tb = theta[ni * no + j];
       dwn[ni * no + j] = sum_dz * (tb >= 0 ? 1.0f : w->bias_inv[l]);
       dwn[(ni + 1) * no + j] = 0.0f; /* ground row: 0 V */
@@ -601,10 +568,10 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
               if (theta[i * no + j] >= 0)
                 {
                   if (dpos)
-                    axpy (wij, dzj, dpos, n);
+                    pn_axpy (wij, dzj, dpos, n);
                 }
               else
-                axpy (wij, dzj, dneg, n);
+                pn_axpy (wij, dzj, dneg, n);
             }
           if (rowneg[i])
             {
@@ -718,7 +685,7 @@ loss_forward (const PnNet *net, const float *out, const int *y, int n, PnWork *w
       correct += ok;
       measured += ok & (w->fy[k] >= 0.01f) & (w->fn[k] <= 0.0f);
     }
-  st->loss_sum = dot_lanes (lk, NULL, n);
+  st->loss_sum = pn_dot_lanes (lk, NULL, n);
   st->n_correct = correct;
   st->n_measured = measured;
 }

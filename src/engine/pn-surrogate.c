@@ -10,6 +10,7 @@
 #include "pn-surrogate.h"
 #include "pn-error.h"
 #include "pn-fastmath.h"
+#include "pn-kernels.h"
 #include "pn-paths.h"
 
 #include <math.h>
@@ -62,41 +63,7 @@ struct PnSurrogateTape {
 
 /* ---- kernels ------------------------------------------------------------ */
 
-/* y += a * x */
-PN_HOT static void
-axpy (float a, const float *restrict x, float *restrict y, int n)
-{
-  for (int k = 0; k < n; k++)
-    y[k] += a * x[k];
-}
 
-/* sum_k a[k] * b[k] (b == NULL: sum_k a[k]) in a fixed lane order */
-PN_HOT static float
-dot_lanes (const float *restrict a, const float *restrict b, int n)
-{
-  float acc[PN_LANES] = { 0 };
-  int k = 0;
-  if (b)
-    {
-      for (; k + PN_LANES <= n; k += PN_LANES)
-        for (int q = 0; q < PN_LANES; q++)
-          acc[q] += a[k + q] * b[k + q];
-      for (; k < n; k++)
-        acc[k % PN_LANES] += a[k] * b[k];
-    }
-  else
-    {
-      for (; k + PN_LANES <= n; k += PN_LANES)
-        for (int q = 0; q < PN_LANES; q++)
-          acc[q] += a[k + q];
-      for (; k < n; k++)
-        acc[k % PN_LANES] += a[k];
-    }
-  float s = 0;
-  for (int q = 0; q < PN_LANES; q++)
-    s += acc[q];
-  return s;
-}
 
 /* out (n_out x n) = W^T in + b; in: n_in x n, W: (n_in, n_out) */
 static void
@@ -109,7 +76,7 @@ linear_forward (float *restrict out, const float *restrict in, const float *rest
       for (int k = 0; k < n; k++)
         o[k] = b[j];
       for (int i = 0; i < n_in; i++)
-        axpy (W[(size_t) i * n_out + j], in + (size_t) i * n, o, n);
+        pn_axpy (W[(size_t) i * n_out + j], in + (size_t) i * n, o, n);
     }
 }
 
@@ -122,14 +89,14 @@ linear_backward (float *restrict din, float *restrict dW, float *restrict db,
   if (dW)
     for (int i = 0; i < n_in; i++)
       for (int j = 0; j < n_out; j++)
-        dW[(size_t) i * n_out + j] += dot_lanes (in + (size_t) i * n, dout + (size_t) j * n, n);
+        dW[(size_t) i * n_out + j] += pn_dot_lanes (in + (size_t) i * n, dout + (size_t) j * n, n);
   if (db)
     for (int j = 0; j < n_out; j++)
-      db[j] += dot_lanes (dout + (size_t) j * n, NULL, n);
+      db[j] += pn_dot_lanes (dout + (size_t) j * n, NULL, n);
   if (din)
     for (int i = 0; i < n_in; i++)
       for (int j = 0; j < n_out; j++)
-        axpy (W[(size_t) i * n_out + j], dout + (size_t) j * n, din + (size_t) i * n, n);
+        pn_axpy (W[(size_t) i * n_out + j], dout + (size_t) j * n, din + (size_t) i * n, n);
 }
 
 /* out = pre > 0 ? pre : a_j * pre (out may alias pre) */
