@@ -44,24 +44,6 @@ watch_sigint (gpointer data)
   return NULL;
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-static double
-quantile (const double *sorted, int n, double q)
-{
-  if (n == 0)
-    return NAN;
-  double pos = q * (n - 1);
-  int i = (int) floor (pos);
-  int j = MIN (i + 1, n - 1);
-  return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
-}
-
 static void
 add_double (JsonBuilder *b, const char *name, double v)
 {
@@ -92,15 +74,15 @@ add_distribution (JsonBuilder *b, const PnCharResult *r)
       for (int i = 0; i < r->n; i++)
         if (r->samples[i].status == PN_CHAR_OK)
           v[n++] = k < 4 ? r->samples[i].fit.eta[k] : r->samples[i].fit.rmse;
-      qsort (v, n, sizeof (double), cmp_double);
+      pn_sort_doubles (v, n);
       char name[16];
       g_snprintf (name, sizeof name, k < 4 ? "eta%d" : "fit_rmse_v", k + 1);
       json_builder_set_member_name (b, name);
       json_builder_begin_object (b);
       add_double (b, "min", n ? v[0] : NAN);
-      add_double (b, "p5", quantile (v, n, 0.05));
-      add_double (b, "median", quantile (v, n, 0.5));
-      add_double (b, "p95", quantile (v, n, 0.95));
+      add_double (b, "p5", pn_quantile_sorted (v, n, 0.05));
+      add_double (b, "median", pn_quantile_sorted (v, n, 0.5));
+      add_double (b, "p95", pn_quantile_sorted (v, n, 0.95));
       add_double (b, "max", n ? v[n - 1] : NAN);
       json_builder_end_object (b);
     }

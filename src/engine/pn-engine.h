@@ -4,6 +4,7 @@
 
 #include "pn-rng.h"
 #include "pn-error.h"
+#include "pn-stats.h"
 #include "pn-paths.h"
 #include "pn-dataset.h"
 #include "pn-variation.h"

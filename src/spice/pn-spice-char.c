@@ -308,24 +308,6 @@ worker (gpointer data)
   return NULL;
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-static double
-quantile (const double *sorted, int n, double q)
-{
-  if (n == 0)
-    return NAN;
-  double pos = q * (n - 1);
-  int i = (int) floor (pos);
-  int j = MIN (i + 1, n - 1);
-  return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
-}
-
 PnCharResult *
 pn_characterize (const PnCharConfig *cfg, GError **error)
 {
@@ -442,9 +424,9 @@ pn_characterize (const PnCharConfig *cfg, GError **error)
       if (s->status == PN_CHAR_OK)
         rm[nrm++] = s->fit.rmse;
     }
-  qsort (rm, nrm, sizeof (double), cmp_double);
-  r->median_fit_rmse_v = quantile (rm, nrm, 0.5);
-  r->p90_fit_rmse_v = quantile (rm, nrm, 0.9);
+  pn_sort_doubles (rm, nrm);
+  r->median_fit_rmse_v = pn_quantile_sorted (rm, nrm, 0.5);
+  r->p90_fit_rmse_v = pn_quantile_sorted (rm, nrm, 0.9);
   r->max_fit_rmse_v = nrm ? rm[nrm - 1] : NAN;
   g_free (rm);
   r->seconds = (g_get_monotonic_time () - t0) / 1e6;
