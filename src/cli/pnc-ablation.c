@@ -221,13 +221,12 @@ write_summary (const char *out, AbRun *runs, int n_runs, char **datasets, const 
   /* table: per evaluation eps, per dataset, per variant: mean +- std over
    * seeds of the test accuracy (the model chosen by validation loss) */
   GString *md = g_string_new ("# Ablation: test accuracy (%), mean +- std over seeds\n\n");
-  g_string_append_printf (md,
-                          "Each cell: pnstudio's mean +- standard deviation over seeds of the mean "
-                          "test accuracy over Monte Carlo circuits, the model chosen by validation "
-                          "loss only; in brackets, the published best-of-10-seeds figure "
-                          "(PROTOCOL.md section 4). Base and LNC are trained without variation and "
-                          "tested at the column's eps; VA and Both are trained and tested at it.%s\n\n",
-                          missing ? "" : "");
+  g_string_append (md,
+                   "Each cell: pnstudio's mean +- standard deviation over seeds of the mean "
+                   "test accuracy over Monte Carlo circuits, the model chosen by validation "
+                   "loss only; in brackets, the published best-of-10-seeds figure "
+                   "(PROTOCOL.md section 4). Base and LNC are trained without variation and "
+                   "tested at the column's eps; VA and Both are trained and tested at it.\n\n");
   if (missing)
     g_string_append_printf (md, "**Incomplete: %d of %d runs are not finished yet.**\n\n", missing,
                             n_runs);
