@@ -1,26 +1,6 @@
 /* pnc-circuits.c: the circuit models a command trains with. */
 #include "pnc.h"
 
-/* PnEtaModel over a surrogate. The backward recomputes the forward into a
- * tape of its own, so instances need no tape storage and threads share
- * nothing but the read-only model. */
-static void
-surrogate_eta (gconstpointer self, const double *phys, float eta[4], float *tape)
-{
-  pn_surrogate_eta (self, phys, eta, NULL);
-}
-
-static void
-surrogate_eta_backward (gconstpointer self, const double *phys, const float *tape,
-                        const float deta[4], double *dphys)
-{
-  PnSurrogateTape *t = pn_surrogate_tape_new (self, 1);
-  float eta[4];
-  pn_surrogate_eta (self, phys, eta, t);
-  pn_surrogate_eta_backward (self, t, deta, dphys);
-  pn_surrogate_tape_free (t);
-}
-
 gboolean
 pnc_load_circuits (const char *model, PnCircuitLevel level, PnCircuits *fixed,
                    PnCircuits *learnable, gboolean need_learnable, GError **error)
@@ -54,7 +34,7 @@ pnc_load_circuits (const char *model, PnCircuitLevel level, PnCircuits *fixed,
       g_mutex_unlock (&lock);
       PnEtaModel m[PN_N_CIRCUIT_KINDS];
       for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-        m[k] = (PnEtaModel) { sur[k], 0, surrogate_eta, surrogate_eta_backward };
+        pn_surrogate_eta_model (sur[k], &m[k]);
       if (!pn_circuits_init_physical (learnable, pn_surrogate_space (sur[0]), &m[0],
                                       pn_surrogate_space (sur[1]), &m[1], level, error))
         return FALSE;

@@ -275,6 +275,180 @@ pn_circuits_eta_backward (const PnCircuits *c, const PnNet *net, const float *cp
     }
 }
 
+/* ---- many Monte Carlo samples at once ------------------------------------ */
+
+struct PnCircuitsBatch {
+  int       max_rows[PN_N_CIRCUIT_KINDS];
+  gpointer  tape[PN_N_CIRCUIT_KINDS];      /* batch models */
+  float    *tapes[PN_N_CIRCUIT_KINDS];     /* single models: n_tape per row */
+  double   *phys[PN_N_CIRCUIT_KINDS];      /* rows x n_params */
+  double   *dphys[PN_N_CIRCUIT_KINDS];
+  void    (*tape_free[PN_N_CIRCUIT_KINDS]) (gpointer tape);
+};
+
+static gboolean
+has_batch (const PnEtaModel *m)
+{
+  return m->batch_tape_new && m->batch_tape_free && m->eta_batch && m->eta_batch_backward;
+}
+
+PnCircuitsBatch *
+pn_circuits_batch_new (const PnCircuits *c, const PnNet *net, int max_mc)
+{
+  PnCircuitsBatch *b = g_new0 (PnCircuitsBatch, 1);
+  if (c->mode != PN_CIRCUITS_PHYSICAL)
+    return b;
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      const PnEtaModel *m = &c->model[kind];
+      int rows = MAX (max_mc, 1) * MAX (n_instances (net, kind), 1);
+      size_t np = (size_t) c->space[kind].n_params;
+      b->max_rows[kind] = rows;
+      b->phys[kind] = g_new (double, rows * np);
+      b->dphys[kind] = g_new (double, rows * np);
+      if (has_batch (m))
+        {
+          b->tape[kind] = m->batch_tape_new (m->self, rows);
+          b->tape_free[kind] = m->batch_tape_free;
+        }
+      else
+        b->tapes[kind] = g_new (float, (size_t) rows * MAX (m->n_tape, 1));
+    }
+  return b;
+}
+
+void
+pn_circuits_batch_free (PnCircuitsBatch *b)
+{
+  if (b == NULL)
+    return;
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      if (b->tape[kind])
+        b->tape_free[kind] (b->tape[kind]);
+      g_free (b->tapes[kind]);
+      g_free (b->phys[kind]);
+      g_free (b->dphys[kind]);
+    }
+  g_free (b);
+}
+
+/* Physical parameters of every (sample, instance) row of KIND. */
+static int
+multi_rows (const PnCircuits *c, const PnNet *net, PnCircuitKind kind, const float *cparams,
+            const float *cvar, size_t var_stride, int n_mc, double *phys)
+{
+  const PnDesignSpace *ds = &c->space[kind];
+  const int np = ds->n_params, ni = n_instances (net, kind);
+  const float *u0 = cparams + param_off (c, net, kind);
+  int last_group = -1;
+  double pg[PN_MAX_CIRCUIT_PARAMS];
+  for (int i = 0; i < ni; i++)
+    {
+      int g = pn_circuits_group_of (c, net, kind, i);
+      if (g != last_group)
+        {
+          group_physical (ds, u0 + (size_t) g * np, pg, NULL);
+          last_group = g;
+        }
+      for (int smp = 0; smp < n_mc; smp++)
+        {
+          const float *v0 = cvar ? cvar + (size_t) smp * var_stride + var_off (c, net, kind) : NULL;
+          double *p = phys + ((size_t) smp * ni + i) * np;
+          for (int k = 0; k < np; k++)
+            p[k] = pg[k] * (v0 ? v0[(size_t) i * np + k] : 1.0f);
+        }
+    }
+  return n_mc * ni;
+}
+
+void
+pn_circuits_eta_multi (const PnCircuits *c, const PnNet *net, const float *cparams,
+                       const float *cvar, size_t var_stride, int n_mc, float *eta_act,
+                       float *eta_inv, PnCircuitsBatch *b)
+{
+  if (c->mode != PN_CIRCUITS_PHYSICAL)
+    {
+      for (int smp = 0; smp < n_mc; smp++)
+        pn_circuits_eta (c, net, cparams, cvar ? cvar + (size_t) smp * var_stride : NULL,
+                         eta_act + (size_t) smp * 4 * net->n_act,
+                         eta_inv + (size_t) smp * 4 * net->n_inv, NULL);
+      return;
+    }
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      const PnEtaModel *m = &c->model[kind];
+      const int np = c->space[kind].n_params;
+      float *eta = kind == PN_CIRCUIT_PTANH ? eta_act : eta_inv;
+      int rows = multi_rows (c, net, kind, cparams, cvar, var_stride, n_mc, b->phys[kind]);
+      g_assert (rows <= b->max_rows[kind]);
+      if (rows == 0)
+        continue;
+      if (b->tape[kind])
+        m->eta_batch (m->self, rows, b->phys[kind], eta, b->tape[kind]);
+      else
+        for (int r = 0; r < rows; r++)
+          m->eta (m->self, b->phys[kind] + (size_t) r * np, eta + 4 * (size_t) r,
+                  b->tapes[kind] + (size_t) r * MAX (m->n_tape, 1));
+    }
+}
+
+void
+pn_circuits_eta_multi_backward (const PnCircuits *c, const PnNet *net, const float *cparams,
+                                const float *cvar, size_t var_stride, int n_mc,
+                                const float *deta_act, const float *deta_inv,
+                                PnCircuitsBatch *b, float *dcparams)
+{
+  if (c->mode != PN_CIRCUITS_PHYSICAL)
+    return;
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      const PnDesignSpace *ds = &c->space[kind];
+      const PnEtaModel *m = &c->model[kind];
+      const int np = ds->n_params, ni = n_instances (net, kind);
+      const int rows = n_mc * ni;
+      const float *deta = kind == PN_CIRCUIT_PTANH ? deta_act : deta_inv;
+      const double *phys = b->phys[kind];
+      double *dphys = b->dphys[kind];
+      if (rows == 0)
+        continue;
+      memset (dphys, 0, sizeof (double) * (size_t) rows * np);
+      if (b->tape[kind])
+        m->eta_batch_backward (m->self, b->tape[kind], deta, dphys);
+      else
+        for (int r = 0; r < rows; r++)
+          m->eta_backward (m->self, phys + (size_t) r * np,
+                           b->tapes[kind] + (size_t) r * MAX (m->n_tape, 1), deta + 4 * (size_t) r,
+                           dphys + (size_t) r * np);
+      /* chain rule to u: p = var * exp(llo + (lhi - llo) * sigmoid(u)), so
+       * dp/du = p (lhi - llo) s (1 - s) */
+      const float *u0 = cparams + param_off (c, net, kind);
+      float *du0 = dcparams + param_off (c, net, kind);
+      double pg[PN_MAX_CIRCUIT_PARAMS], sg[PN_MAX_CIRCUIT_PARAMS];
+      int last_group = -1;
+      for (int i = 0; i < ni; i++)
+        {
+          int g = pn_circuits_group_of (c, net, kind, i);
+          if (g != last_group)
+            {
+              group_physical (ds, u0 + (size_t) g * np, pg, sg);
+              last_group = g;
+            }
+          for (int k = 0; k < np; k++)
+            {
+              double llo = log (ds->p[k].lo), lhi = log (ds->p[k].hi);
+              double acc = 0;
+              for (int smp = 0; smp < n_mc; smp++)
+                {
+                  size_t r = (size_t) smp * ni + i;
+                  acc += dphys[r * np + k] * phys[r * np + k];
+                }
+              du0[(size_t) g * np + k] += (float) (acc * (lhi - llo) * sg[k] * (1.0 - sg[k]));
+            }
+        }
+    }
+}
+
 /* ---- constraints ---------------------------------------------------------- */
 
 #define PN_CONSTRAINT_MARGIN 1e-3 /* in log space: a ratio at least 1.001 */
@@ -336,25 +510,28 @@ pn_circuits_project (const PnCircuits *c, const PnNet *net, float *cparams)
 
 /* ---- the starting design --------------------------------------------------- */
 
+/* How far a design's curve is from the published fixed circuit's shape:
+ * the RMSE of tanh(u eta4) against the published tanh(u eta4) over
+ * u in [-1, 1] V (the steepness: the curves aligned at their midpoints,
+ * since each column's bias row sets where its input sits), plus how far
+ * the midpoint eta3 is beyond 0.6 V of the published one. The level and
+ * the swing are compared separately (a circuit on a 0..1 V swing cannot
+ * print the published -0.83..1.1 V one): the caller prefers the largest
+ * swing. */
 static double
-curve_rmse (const PnEtaModel *m, PnCircuitKind kind, const double *p, float *tape)
+shape_distance (const float eta[4], PnCircuitKind kind)
 {
-  float eta[4];
-  m->eta (m->self, p, eta, tape);
   const float *ref = kind == PN_CIRCUIT_PTANH ? pn_eta_ptanh_published : pn_eta_inv_published;
   double ss = 0;
   int n = 0;
-  /* the voltages a printed layer sees: inputs 0..1 V, hidden outputs and
-   * inverted values down to about -1 V */
-  for (double v = -1.0; v <= 1.5 + 1e-9; v += 0.05, n++)
+  for (double u = -1.0; u <= 1.0 + 1e-9; u += 0.02, n++)
     {
-      double d = kind == PN_CIRCUIT_PTANH ? pn_curve_ptanh (eta, v) - pn_curve_ptanh (ref, v)
-                                          : pn_curve_inv (eta, v) - pn_curve_inv (ref, v);
+      double d = tanh (u * eta[3]) - tanh (u * ref[3]);
       ss += d * d;
     }
-  if (!(eta[1] >= 0) || !(eta[3] >= 0) || !isfinite (ss))
+  if (!(eta[1] > 0) || !(eta[3] > 0) || !isfinite (ss))
     return INFINITY;
-  return sqrt (ss / n);
+  return sqrt (ss / n) + MAX (0.0, fabs (eta[2] - ref[2]) - 0.6);
 }
 
 gboolean
@@ -379,11 +556,15 @@ pn_circuits_init_physical (PnCircuits *c, const PnDesignSpace *ptanh_space,
       PnRng rng;
       pn_rng_seed (&rng, 0x5eed, (uint64_t) kind);
       float *tape = g_new (float, MAX (c->model[kind].n_tape, 1));
-      double best = INFINITY, best_slack = -INFINITY;
-      double p[PN_MAX_CIRCUIT_PARAMS], q[PN_MAX_CIRCUIT_PARAMS];
+      enum { N_CAND = 4096 };
+      double *cand = g_new (double, (size_t) N_CAND * ds->n_params);
+      float (*ceta)[4] = g_malloc (sizeof (float[4]) * N_CAND);
+      double best_slack = -INFINITY, max_swing = 0;
+      double q[PN_MAX_CIRCUIT_PARAMS];
       int feasible = 0;
-      for (int it = 0; it < 4096; it++)
+      for (int it = 0; it < N_CAND; it++)
         {
+          double *p = cand + (size_t) feasible * ds->n_params;
           for (int k = 0; k < ds->n_params; k++)
             {
               double llo = log (ds->p[k].lo), lhi = log (ds->p[k].hi);
@@ -394,19 +575,33 @@ pn_circuits_init_physical (PnCircuits *c, const PnDesignSpace *ptanh_space,
           double slack = min_slack (ds, q);
           if (slack < 0.02)
             continue;
-          feasible++;
           if (slack > best_slack)
             {
               best_slack = slack;
               memcpy (c->interior[kind], q, sizeof (double) * ds->n_params);
             }
-          double r = curve_rmse (&c->model[kind], kind, p, tape);
-          if (r < best)
+          c->model[kind].eta (c->model[kind].self, p, ceta[feasible], tape);
+          if (isfinite (shape_distance (ceta[feasible], kind)))
+            max_swing = MAX (max_swing, ceta[feasible][1]);
+          feasible++;
+        }
+      /* the start: the published shape on the widest swing the circuit
+       * prints (both weigh alike: a shape 0.1 off costs what 10 % of the
+       * swing does) */
+      double best = INFINITY;
+      for (int i = 0; i < feasible; i++)
+        {
+          double sw = 1.0 - ceta[i][1] / max_swing;
+          double cost = shape_distance (ceta[i], kind) + sw;
+          if (cost < best)
             {
-              best = r;
-              memcpy (c->init[kind], p, sizeof (double) * ds->n_params);
+              best = cost;
+              memcpy (c->init[kind], cand + (size_t) i * ds->n_params,
+                      sizeof (double) * ds->n_params);
             }
         }
+      g_free (cand);
+      g_free (ceta);
       g_free (tape);
       if (feasible == 0 || !isfinite (best))
         {

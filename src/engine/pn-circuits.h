@@ -53,6 +53,18 @@ typedef struct {
   /* dphys += d loss / d phys given d loss / d eta */
   void (*eta_backward) (gconstpointer self, const double *phys, const float *tape,
                         const float deta[4], double *dphys);
+  /* Optional batch versions (all four or none; NULL: the functions above
+   * run in a loop). Must give the same bits as the single versions.
+   * batch_tape_new (self, max_n) makes a tape for up to max_n circuits;
+   * eta_batch: PHYS n x n_params and ETA n x 4, row-major;
+   * eta_batch_backward: DPHYS (n x n_params) += given DETA (n x 4), for
+   * the last eta_batch on TAPE. */
+  gpointer (*batch_tape_new)     (gconstpointer self, int max_n);
+  void     (*batch_tape_free)    (gpointer tape);
+  void     (*eta_batch)          (gconstpointer self, int n, const double *phys, float *eta,
+                                  gpointer tape);
+  void     (*eta_batch_backward) (gconstpointer self, gpointer tape, const float *deta,
+                                  double *dphys);
 } PnEtaModel;
 
 typedef struct {
@@ -98,6 +110,26 @@ void   pn_circuits_eta_backward (const PnCircuits *c, const PnNet *net,
                                  const float *cparams, const float *cvar,
                                  const float *deta_act, const float *deta_inv,
                                  const float *tape, float *dcparams);
+/* Many Monte Carlo samples at once (one batch through the eta models,
+ * which is where learnable circuits spend their time). CVAR holds N_MC
+ * samples' circuit variation factors, sample s at cvar + s * var_stride
+ * (NULL: nominal); ETA_ACT gets n_mc x n_act x 4, ETA_INV n_mc x n_inv x
+ * 4. The same values as N_MC calls of pn_circuits_eta. */
+typedef struct PnCircuitsBatch PnCircuitsBatch;
+PnCircuitsBatch *pn_circuits_batch_new  (const PnCircuits *c, const PnNet *net, int max_mc);
+void             pn_circuits_batch_free (PnCircuitsBatch *b);
+void   pn_circuits_eta_multi          (const PnCircuits *c, const PnNet *net,
+                                       const float *cparams, const float *cvar,
+                                       size_t var_stride, int n_mc, float *eta_act,
+                                       float *eta_inv, PnCircuitsBatch *b);
+/* Adds d(loss)/d(cparams) given DETA_ACT (n_mc x n_act x 4) and DETA_INV
+ * for the last pn_circuits_eta_multi on B (same cparams and cvar). */
+void   pn_circuits_eta_multi_backward (const PnCircuits *c, const PnNet *net,
+                                       const float *cparams, const float *cvar,
+                                       size_t var_stride, int n_mc, const float *deta_act,
+                                       const float *deta_inv, PnCircuitsBatch *b,
+                                       float *dcparams);
+
 /* Keep the learned designs inside their constraints (after a step). */
 void   pn_circuits_project      (const PnCircuits *c, const PnNet *net, float *cparams);
 

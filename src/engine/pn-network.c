@@ -38,6 +38,7 @@ struct PnWork {
   float *ttab, *vtab;                /* PN_INDEX_MAX_UNIQUE: per-value curve */
   float *dwn;                        /* max (rows x cols) */
   gboolean want_deta;
+  const float *eta_act_ext, *eta_inv_ext; /* pn_work_set_eta */
 };
 
 gboolean
@@ -307,6 +308,14 @@ pn_work_outputs (const PnWork *w)
   return NULL;
 }
 
+
+void
+pn_work_set_eta (PnWork *w, const float *eta_act, const float *eta_inv)
+{
+  g_assert ((eta_act == NULL) == (eta_inv == NULL));
+  w->eta_act_ext = eta_act;
+  w->eta_inv_ext = eta_inv;
+}
 
 void
 pn_work_set_want_deta (PnWork *w, gboolean want)
@@ -725,8 +734,14 @@ pn_net_forward (const PnNet *net, const float *params, const float *var, const f
   g_assert (n <= w->max_n);
   w->n = n;
   w->act[0] = (float *) x;
-  pn_circuits_eta (&net->circuits, net, params + net->n_theta,
-                   var ? var + net->n_theta : NULL, w->eta_act, w->eta_inv, w->tape);
+  if (w->eta_act_ext)
+    {
+      memcpy (w->eta_act, w->eta_act_ext, sizeof (float) * 4 * net->n_act);
+      memcpy (w->eta_inv, w->eta_inv_ext, sizeof (float) * 4 * net->n_inv);
+    }
+  else
+    pn_circuits_eta (&net->circuits, net, params + net->n_theta,
+                     var ? var + net->n_theta : NULL, w->eta_act, w->eta_inv, w->tape);
   for (int l = 0; l < net->n_layers; l++)
     layer_forward (net, l, params + net->theta_off[l], var ? var + net->theta_off[l] : NULL,
                    w->act[l], n, w);
@@ -758,7 +773,7 @@ pn_net_backward (const PnNet *net, const float *params, const float *var, const 
       dout = din;
       din = t;
     }
-  if (net->n_params > net->n_theta && w->want_deta)
+  if (net->n_params > net->n_theta && w->want_deta && !w->eta_act_ext)
     pn_circuits_eta_backward (&net->circuits, net, params + net->n_theta,
                               var ? var + net->n_theta : NULL, w->deta_act, w->deta_inv,
                               w->tape, grad + net->n_theta);

@@ -96,6 +96,13 @@ PnInputIndex *pn_input_index_new  (const float *x, int n_features, int n);
 void          pn_input_index_free (PnInputIndex *xi);
 void          pn_work_set_input_index (PnWork *w, const PnInputIndex *xi);
 
+/* Use these curves (n_act x 4 and n_inv x 4, kept by the caller) in the
+ * following forwards instead of the circuits' own (NULL, NULL: the
+ * circuits' again). Backward then leaves the circuits' parameters to the
+ * caller, who reads d loss / d eta with pn_work_deta (batching many Monte
+ * Carlo samples through pn_circuits_eta_multi). */
+void pn_work_set_eta (PnWork *w, const float *eta_act, const float *eta_inv);
+
 /* Compute d loss / d eta of every circuit instance in backward (on by
  * default when the circuits have learnable parameters). */
 void pn_work_set_want_deta (PnWork *w, gboolean want);

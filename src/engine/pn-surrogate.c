@@ -638,6 +638,56 @@ pn_surrogate_eta_batch_backward (const PnSurrogate *s, const PnSurrogateTape *ta
   eta_backward (s, tape, deta, dphys);
 }
 
+/* ---- as an eta model ------------------------------------------------------ */
+
+static void
+model_eta (gconstpointer self, const double *phys, float eta[4], float *tape)
+{
+  pn_surrogate_eta (self, phys, eta, NULL);
+}
+
+static void
+model_eta_backward (gconstpointer self, const double *phys, const float *tape,
+                    const float deta[4], double *dphys)
+{
+  PnSurrogateTape *t = pn_surrogate_tape_new (self, 1);
+  float eta[4];
+  pn_surrogate_eta (self, phys, eta, t);
+  pn_surrogate_eta_backward (self, t, deta, dphys);
+  pn_surrogate_tape_free (t);
+}
+
+static gpointer
+model_tape_new (gconstpointer self, int max_n)
+{
+  return pn_surrogate_tape_new (self, max_n);
+}
+
+static void
+model_tape_free (gpointer tape)
+{
+  pn_surrogate_tape_free (tape);
+}
+
+static void
+model_eta_batch (gconstpointer self, int n, const double *phys, float *eta, gpointer tape)
+{
+  pn_surrogate_eta_batch (self, n, phys, eta, tape);
+}
+
+static void
+model_eta_batch_backward (gconstpointer self, gpointer tape, const float *deta, double *dphys)
+{
+  pn_surrogate_eta_batch_backward (self, tape, deta, dphys);
+}
+
+void
+pn_surrogate_eta_model (const PnSurrogate *s, PnEtaModel *m)
+{
+  *m = (PnEtaModel) { s, 0, model_eta, model_eta_backward, model_tape_new, model_tape_free,
+                      model_eta_batch, model_eta_batch_backward };
+}
+
 /* ---- model files ------------------------------------------------------- */
 
 static void

@@ -87,6 +87,12 @@ void pn_surrogate_eta_batch          (const PnSurrogate *s, int n, const double 
 void pn_surrogate_eta_batch_backward (const PnSurrogate *s, const PnSurrogateTape *tape,
                                       const float *deta, double *dphys);
 
+/* The surrogate as the eta model of learnable circuits (pn-circuits.h),
+ * with the batch functions: S must outlive M. The single-circuit backward
+ * recomputes its forward on a tape of its own, so instances need no tape
+ * floats; training batches all Monte Carlo samples instead. */
+void pn_surrogate_eta_model (const PnSurrogate *s, PnEtaModel *m);
+
 /* Provenance recorded in the file ("info KEY VALUE" lines), or NULL. */
 const char *pn_surrogate_get_info (const PnSurrogate *s, const char *key);
 void        pn_surrogate_set_info (PnSurrogate *s, const char *key, const char *value);

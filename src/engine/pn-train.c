@@ -34,6 +34,11 @@ struct PnTrainer {
   float  *params, *best, *grad, *m, *v, *lr;
   float  *var;
   PnWork *work;
+  /* learnable or physical circuits: all MC samples' eta in one batch */
+  PnCircuitsBatch *cbatch;
+  float  *var_all;              /* mc x n_var */
+  float  *eta_act, *eta_inv;    /* mc x n_act x 4, mc x n_inv x 4 */
+  float  *deta_act, *deta_inv;
   PnInputIndex *xi_train, *xi_valid;
   PnRng   rng_train, rng_valid;
   int     epoch, best_epoch;
@@ -84,6 +89,16 @@ pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
   tr->v = g_new0 (float, np);
   tr->lr = g_new0 (float, np);
   tr->var = g_new0 (float, MAX (tr->net.n_var, 1));
+  if (cfg->circuits.mode == PN_CIRCUITS_PHYSICAL)
+    {
+      const int mc = cfg->mc_train;
+      tr->cbatch = pn_circuits_batch_new (&tr->net.circuits, &tr->net, mc);
+      tr->var_all = g_new0 (float, (size_t) mc * MAX (tr->net.n_var, 1));
+      tr->eta_act = g_new (float, (size_t) mc * 4 * tr->net.n_act);
+      tr->eta_inv = g_new (float, (size_t) mc * 4 * MAX (tr->net.n_inv, 1));
+      tr->deta_act = g_new (float, (size_t) mc * 4 * tr->net.n_act);
+      tr->deta_inv = g_new (float, (size_t) mc * 4 * MAX (tr->net.n_inv, 1));
+    }
   for (size_t i = 0; i < np; i++)
     tr->lr[i] = (float) (i < tr->net.n_theta ? cfg->lr_theta : cfg->lr_circuit);
   tr->work = pn_work_new (&tr->net, MAX (ds->n[PN_SPLIT_TRAIN], ds->n[PN_SPLIT_VALID]));
@@ -116,6 +131,12 @@ pn_trainer_free (PnTrainer *tr)
   g_free (tr->v);
   g_free (tr->lr);
   g_free (tr->var);
+  pn_circuits_batch_free (tr->cbatch);
+  g_free (tr->var_all);
+  g_free (tr->eta_act);
+  g_free (tr->eta_inv);
+  g_free (tr->deta_act);
+  g_free (tr->deta_inv);
   pn_work_free (tr->work);
   pn_input_index_free (tr->xi_train);
   pn_input_index_free (tr->xi_valid);
@@ -157,29 +178,73 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
   memset (tr->grad, 0, sizeof (float) * net->n_params);
   double tloss = 0;
   long tcorrect = 0;
+  const float *cparams = tr->params + net->n_theta;
+  const size_t nvar = net->n_var;
+  if (tr->cbatch)
+    {
+      /* physical circuits: every sample's variation first (the same draws
+       * in the same order as one at a time), all their eta in one batch */
+      for (int s = 0; s < mc; s++)
+        pn_variation_fill (&tr->cfg.variation, &tr->rng_train, tr->var_all + s * nvar, nvar);
+      pn_circuits_eta_multi (&net->circuits, net, cparams, tr->var_all + net->n_theta, nvar, mc,
+                             tr->eta_act, tr->eta_inv, tr->cbatch);
+    }
   for (int s = 0; s < mc; s++)
     {
       PnBatchStats st;
-      pn_variation_fill (&tr->cfg.variation, &tr->rng_train, tr->var, net->n_var);
+      float *var = tr->var;
+      if (tr->cbatch)
+        {
+          var = tr->var_all + s * nvar;
+          pn_work_set_eta (tr->work, tr->eta_act + (size_t) s * 4 * net->n_act,
+                           tr->eta_inv + (size_t) s * 4 * net->n_inv);
+        }
+      else
+        pn_variation_fill (&tr->cfg.variation, &tr->rng_train, var, nvar);
       pn_work_set_input_index (tr->work, tr->xi_train);
-      pn_net_forward (net, tr->params, tr->var, ds->x[PN_SPLIT_TRAIN], ds->y[PN_SPLIT_TRAIN],
+      pn_net_forward (net, tr->params, var, ds->x[PN_SPLIT_TRAIN], ds->y[PN_SPLIT_TRAIN],
                       nt, tr->work, &st);
-      pn_net_backward (net, tr->params, tr->var, ds->x[PN_SPLIT_TRAIN],
+      pn_net_backward (net, tr->params, var, ds->x[PN_SPLIT_TRAIN],
                        ds->y[PN_SPLIT_TRAIN], nt, tr->work, scale, tr->grad);
+      if (tr->cbatch)
+        {
+          memcpy (tr->deta_act + (size_t) s * 4 * net->n_act,
+                  pn_work_deta (tr->work, PN_CIRCUIT_PTANH), sizeof (float) * 4 * net->n_act);
+          memcpy (tr->deta_inv + (size_t) s * 4 * net->n_inv,
+                  pn_work_deta (tr->work, PN_CIRCUIT_INV), sizeof (float) * 4 * net->n_inv);
+        }
       tloss += st.loss_sum;
       tcorrect += st.n_correct;
     }
+  if (tr->cbatch && tr->cfg.lr_circuit > 0 && net->n_params > net->n_theta)
+    pn_circuits_eta_multi_backward (&net->circuits, net, cparams, tr->var_all + net->n_theta,
+                                    nvar, mc, tr->deta_act, tr->deta_inv, tr->cbatch,
+                                    tr->grad + net->n_theta);
   adam_step (tr);
-
   double vloss = 0;
   long vcorrect = 0;
   double vmin = 1, vmax = 0;
+  if (tr->cbatch)
+    {
+      for (int s = 0; s < mc; s++)
+        pn_variation_fill (&tr->cfg.variation, &tr->rng_valid, tr->var_all + s * nvar, nvar);
+      pn_circuits_eta_multi (&net->circuits, net, cparams, tr->var_all + net->n_theta, nvar, mc,
+                             tr->eta_act, tr->eta_inv, tr->cbatch);
+    }
   for (int s = 0; s < mc; s++)
     {
       PnBatchStats st;
-      pn_variation_fill (&tr->cfg.variation, &tr->rng_valid, tr->var, net->n_var);
+      float *var = tr->var;
+      if (tr->cbatch)
+        {
+          var = tr->var_all + s * nvar;
+          pn_work_set_eta (tr->work, tr->eta_act + (size_t) s * 4 * net->n_act,
+                           tr->eta_inv + (size_t) s * 4 * net->n_inv);
+        }
+      else
+        pn_variation_fill (&tr->cfg.variation, &tr->rng_valid, var, nvar);
       pn_work_set_input_index (tr->work, tr->xi_valid);
-      pn_net_forward (net, tr->params, tr->var, ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID],
+      pn_net_forward (net, tr->params, var, ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID],
                       nv, tr->work, &st);
       vloss += st.loss_sum;
       vcorrect += st.n_correct;
@@ -187,6 +252,7 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
       vmin = MIN (vmin, a);
       vmax = MAX (vmax, a);
     }
+  pn_work_set_eta (tr->work, NULL, NULL);
   vloss /= (double) nv * mc;
   tr->epoch++;
   if (vloss < tr->best_valid_loss)
@@ -269,12 +335,37 @@ pn_evaluate (const PnNet *net, const float *params, const PnVariation *var, int 
   const gboolean nominal = var == NULL || var->eps == 0;
   const int n_eval = nominal ? 1 : n_mc;
   double sum = 0, sum_meas = 0, sum_loss = 0;
+  /* physical circuits: eta of all samples in one batch (the variation
+   * drawn in the same order as one sample at a time) */
+  const gboolean physical = net->circuits.mode == PN_CIRCUITS_PHYSICAL;
+  const size_t nvar = MAX (net->n_var, 1);
+  float *var_all = NULL, *eta_act = NULL, *eta_inv = NULL;
+  if (physical)
+    {
+      var_all = g_new (float, (size_t) n_eval * nvar);
+      eta_act = g_new (float, (size_t) n_eval * 4 * net->n_act);
+      eta_inv = g_new (float, (size_t) n_eval * 4 * MAX (net->n_inv, 1));
+      for (int s = 0; s < n_eval && !nominal; s++)
+        pn_variation_fill (var, &rng, var_all + s * nvar, net->n_var);
+      PnCircuitsBatch *b = pn_circuits_batch_new (&net->circuits, net, n_eval);
+      pn_circuits_eta_multi (&net->circuits, net, params + net->n_theta,
+                             nominal ? NULL : var_all + net->n_theta, nvar, n_eval, eta_act,
+                             eta_inv, b);
+      pn_circuits_batch_free (b);
+    }
   for (int s = 0; s < n_eval; s++)
     {
       PnBatchStats st;
-      if (!nominal)
+      float *f = fac;
+      if (physical)
+        {
+          f = var_all + s * nvar;
+          pn_work_set_eta (w, eta_act + (size_t) s * 4 * net->n_act,
+                           eta_inv + (size_t) s * 4 * net->n_inv);
+        }
+      else if (!nominal)
         pn_variation_fill (var, &rng, fac, net->n_var);
-      pn_net_forward (net, params, nominal ? NULL : fac, x, y, n, w, &st);
+      pn_net_forward (net, params, nominal ? NULL : f, x, y, n, w, &st);
       out->acc[s] = (double) st.n_correct / n;
       sum += out->acc[s];
       sum_meas += (double) st.n_measured / n;
@@ -292,6 +383,9 @@ pn_evaluate (const PnNet *net, const float *params, const PnVariation *var, int 
   for (int s = 0; s < n_mc; s++)
     ss += (out->acc[s] - out->acc_mean) * (out->acc[s] - out->acc_mean);
   out->acc_std = n_mc > 1 ? sqrt (ss / (n_mc - 1)) : 0.0;
+  g_free (var_all);
+  g_free (eta_act);
+  g_free (eta_inv);
   g_free (fac);
   pn_work_free (w);
   pn_input_index_free (xi);

@@ -163,6 +163,299 @@ test_gradcheck_levels (void)
   check_level (PN_LEVEL_NEURON);
 }
 
+/* ---- many Monte Carlo samples in one batch ------------------------------ */
+
+static PnSurrogate *shipped[2];
+
+static void
+surrogate_circuits (PnCircuits *c, PnCircuitLevel level)
+{
+  GError *error = NULL;
+  PnEtaModel m[2];
+  for (int k = 0; k < 2; k++)
+    {
+      if (shipped[k] == NULL)
+        shipped[k] = pn_surrogate_load_default (k, &error);
+      g_assert_no_error (error);
+      pn_surrogate_eta_model (shipped[k], &m[k]);
+    }
+  g_assert_true (pn_circuits_init_physical (c, pn_surrogate_space (shipped[0]), &m[0],
+                                            pn_surrogate_space (shipped[1]), &m[1], level,
+                                            &error));
+  g_assert_no_error (error);
+}
+
+typedef struct {
+  const PnNet *net;
+  const float *params, *var, *x; /* var: MC samples x n_var */
+  const int   *y;
+  int          n, n_mc;
+  PnWork      *w;
+  PnCircuitsBatch *b;
+  float       *eta_act, *eta_inv, *deta_act, *deta_inv;
+} McArgs;
+
+/* The trainer's path: all samples' eta in one batch, then one forward
+ * per sample on those curves; the mean loss. */
+static double
+mc_loss (void *data)
+{
+  McArgs *a = data;
+  const PnNet *net = a->net;
+  pn_circuits_eta_multi (&net->circuits, net, a->params + net->n_theta, a->var + net->n_theta,
+                         net->n_var, a->n_mc, a->eta_act, a->eta_inv, a->b);
+  double sum = 0;
+  for (int s = 0; s < a->n_mc; s++)
+    {
+      PnBatchStats st;
+      pn_work_set_eta (a->w, a->eta_act + (size_t) s * 4 * net->n_act,
+                       a->eta_inv + (size_t) s * 4 * net->n_inv);
+      pn_net_forward (net, a->params, a->var + (size_t) s * net->n_var, a->x, a->y, a->n, a->w,
+                      &st);
+      sum += st.loss_sum / a->n;
+    }
+  pn_work_set_eta (a->w, NULL, NULL);
+  return sum / a->n_mc;
+}
+
+static void
+mc_grad (McArgs *a, float *grad)
+{
+  const PnNet *net = a->net;
+  pn_circuits_eta_multi (&net->circuits, net, a->params + net->n_theta, a->var + net->n_theta,
+                         net->n_var, a->n_mc, a->eta_act, a->eta_inv, a->b);
+  for (int s = 0; s < a->n_mc; s++)
+    {
+      PnBatchStats st;
+      const float *var = a->var + (size_t) s * net->n_var;
+      pn_work_set_eta (a->w, a->eta_act + (size_t) s * 4 * net->n_act,
+                       a->eta_inv + (size_t) s * 4 * net->n_inv);
+      pn_net_forward (net, a->params, var, a->x, a->y, a->n, a->w, &st);
+      pn_net_backward (net, a->params, var, a->x, a->y, a->n, a->w,
+                       1.0f / ((float) a->n * a->n_mc), grad);
+      memcpy (a->deta_act + (size_t) s * 4 * net->n_act, pn_work_deta (a->w, PN_CIRCUIT_PTANH),
+              sizeof (float) * 4 * net->n_act);
+      memcpy (a->deta_inv + (size_t) s * 4 * net->n_inv, pn_work_deta (a->w, PN_CIRCUIT_INV),
+              sizeof (float) * 4 * net->n_inv);
+    }
+  pn_work_set_eta (a->w, NULL, NULL);
+  pn_circuits_eta_multi_backward (&net->circuits, net, a->params + net->n_theta,
+                                  a->var + net->n_theta, net->n_var, a->n_mc, a->deta_act,
+                                  a->deta_inv, a->b, grad + net->n_theta);
+}
+
+/* A random network with circuits C: params, N_MC variation samples at
+ * eps 0.1, a batch of N random examples. */
+static McArgs *
+mc_args_new (const PnCircuits *c, int n_mc, PnNet *net, guint64 seed)
+{
+  enum { N = 23 };
+  int hidden[1] = { 3 };
+  g_assert_true (pn_net_init (net, 4, hidden, 1, 3, c, NULL));
+  McArgs *a = g_new0 (McArgs, 1);
+  PnRng rng;
+  pn_rng_seed (&rng, seed, 1);
+  float *params = g_new (float, net->n_params), *var = g_new (float, n_mc * net->n_var);
+  pn_net_init_params (net, params, &rng);
+  for (size_t i = 0; i < net->n_theta; i++)
+    {
+      float m = (float) (0.2 + 3.0 * pn_rng_uniform (&rng));
+      params[i] = pn_rng_uniform (&rng) < 0.35 ? -m : m;
+    }
+  for (size_t i = net->n_theta; i < net->n_params; i++)
+    params[i] += (float) (0.6 * (pn_rng_uniform (&rng) - 0.5));
+  pn_net_project (net, params);
+  for (size_t i = 0; i < n_mc * net->n_var; i++)
+    var[i] = (float) (0.9 + 0.2 * pn_rng_uniform (&rng));
+  float *x = g_new (float, 4 * N);
+  int *y = g_new (int, N);
+  for (int i = 0; i < 4 * N; i++)
+    x[i] = (float) pn_rng_uniform (&rng);
+  for (int k = 0; k < N; k++)
+    y[k] = (int) pn_rng_below (&rng, 3);
+  *a = (McArgs) { net, params, var, x, y, N, n_mc, pn_work_new (net, N),
+                  pn_circuits_batch_new (c, net, n_mc),
+                  g_new (float, n_mc * 4 * net->n_act), g_new (float, n_mc * 4 * net->n_inv),
+                  g_new (float, n_mc * 4 * net->n_act), g_new (float, n_mc * 4 * net->n_inv) };
+  return a;
+}
+
+static void
+mc_args_free (McArgs *a)
+{
+  g_free ((float *) a->params);
+  g_free ((float *) a->var);
+  g_free ((float *) a->x);
+  g_free ((int *) a->y);
+  pn_work_free (a->w);
+  pn_circuits_batch_free (a->b);
+  g_free (a->eta_act);
+  g_free (a->eta_inv);
+  g_free (a->deta_act);
+  g_free (a->deta_inv);
+  g_free (a);
+}
+
+/* The batch gives the bits of one sample at a time, for a model with batch
+ * functions (the surrogate) and one without (the toy); its backward the
+ * sum of the per-sample backwards. */
+static void
+test_multi_matches_single (void)
+{
+  for (int model = 0; model < 2; model++)
+    for (int level = PN_LEVEL_NET; level <= PN_LEVEL_NEURON; level++)
+      {
+        PnCircuits c;
+        if (model == 0)
+          make_circuits (&c, level);
+        else
+          surrogate_circuits (&c, level);
+        PnNet net;
+        const int n_mc = 5;
+        McArgs *a = mc_args_new (&c, n_mc, &net, 11 + level);
+        const float *cp = a->params + net.n_theta;
+        pn_circuits_eta_multi (&net.circuits, &net, cp, a->var + net.n_theta, net.n_var, n_mc,
+                               a->eta_act, a->eta_inv, a->b);
+        size_t ncp = net.n_params - net.n_theta;
+        float *g_multi = g_new0 (float, ncp), *g_single = g_new0 (float, ncp);
+        float *ea = g_new (float, 4 * net.n_act), *ei = g_new (float, 4 * net.n_inv);
+        float *tape = g_new (float, MAX (pn_circuits_n_tape (&net.circuits, &net), 1));
+        for (int s = 0; s < n_mc; s++)
+          {
+            const float *cv = a->var + (size_t) s * net.n_var + net.n_theta;
+            pn_circuits_eta (&net.circuits, &net, cp, cv, ea, ei, tape);
+            g_assert_cmpmem (ea, 4 * net.n_act * sizeof (float),
+                             a->eta_act + (size_t) s * 4 * net.n_act, 4 * net.n_act * sizeof (float));
+            g_assert_cmpmem (ei, 4 * net.n_inv * sizeof (float),
+                             a->eta_inv + (size_t) s * 4 * net.n_inv, 4 * net.n_inv * sizeof (float));
+            for (int i = 0; i < 4 * net.n_act; i++)
+              a->deta_act[(size_t) s * 4 * net.n_act + i] = (float) (0.3 * sin (7.0 * i + s));
+            for (int i = 0; i < 4 * net.n_inv; i++)
+              a->deta_inv[(size_t) s * 4 * net.n_inv + i] = (float) (0.3 * cos (5.0 * i + s));
+            pn_circuits_eta_backward (&net.circuits, &net, cp, cv,
+                                      a->deta_act + (size_t) s * 4 * net.n_act,
+                                      a->deta_inv + (size_t) s * 4 * net.n_inv, tape, g_single);
+          }
+        pn_circuits_eta_multi_backward (&net.circuits, &net, cp, a->var + net.n_theta, net.n_var,
+                                        n_mc, a->deta_act, a->deta_inv, a->b, g_multi);
+        for (size_t i = 0; i < ncp; i++)
+          if (fabsf (g_multi[i] - g_single[i]) > 1e-5f + 1e-4f * fabsf (g_single[i]))
+            g_error ("model %d level %d parameter %zu: batch %g, one at a time %g", model, level,
+                     i, g_multi[i], g_single[i]);
+        g_free (g_multi);
+        g_free (g_single);
+        g_free (ea);
+        g_free (ei);
+        g_free (tape);
+        mc_args_free (a);
+      }
+}
+
+/* The gradient of the Monte Carlo loss through the shipped SPICE
+ * surrogates, as training computes it, against central differences. */
+static void
+test_gradcheck_surrogate (void)
+{
+  for (int level = PN_LEVEL_NET; level <= PN_LEVEL_NEURON; level++)
+    {
+      PnCircuits c;
+      surrogate_circuits (&c, level);
+      PnNet net;
+      McArgs *a = mc_args_new (&c, 3, &net, 5 + level);
+      float *grad = g_new0 (float, net.n_params);
+      mc_grad (a, grad);
+      int nonzero = 0;
+      for (size_t i = 0; i < net.n_params; i++)
+        {
+          double num = pn_test_numeric_grad (mc_loss, a, (float *) &a->params[i], 2e-3f, grad[i]);
+          if (!pn_test_grad_close (grad[i], num))
+            g_error ("level %s, parameter %zu (%s): analytic %.6g, numeric %.6g",
+                     pn_circuit_level_to_string (level), i,
+                     i < net.n_theta ? "conductance" : "circuit", grad[i], num);
+          nonzero += i >= net.n_theta && fabs (num) > 1e-5;
+        }
+      g_test_message ("level %s: %zu parameters checked, %d circuit gradients non-zero",
+                      pn_circuit_level_to_string (level), net.n_params, nonzero);
+      g_assert_cmpint (nonzero, >, 0);
+      g_free (grad);
+      mc_args_free (a);
+    }
+}
+
+/* The chain from the learned parameters u through the variation, the
+ * physical parameters and the surrogate MLP to eta, batched over Monte
+ * Carlo samples: L = sum of W * eta over samples and instances, whose
+ * gradient is large enough for strict central differences (the network's
+ * loss gives circuit gradients of 1e-5, near float noise). */
+typedef struct {
+  McArgs      *a;
+  const float *wa, *wi;
+} ChainArgs;
+
+static double
+chain_loss (void *data)
+{
+  ChainArgs *c = data;
+  McArgs *a = c->a;
+  const PnNet *net = a->net;
+  pn_circuits_eta_multi (&net->circuits, net, a->params + net->n_theta, a->var + net->n_theta,
+                         net->n_var, a->n_mc, a->eta_act, a->eta_inv, a->b);
+  double sum = 0;
+  for (size_t i = 0; i < (size_t) a->n_mc * 4 * net->n_act; i++)
+    sum += (double) c->wa[i] * a->eta_act[i];
+  for (size_t i = 0; i < (size_t) a->n_mc * 4 * net->n_inv; i++)
+    sum += (double) c->wi[i] * a->eta_inv[i];
+  return sum;
+}
+
+static void
+test_gradcheck_surrogate_chain (void)
+{
+  for (int level = PN_LEVEL_NET; level <= PN_LEVEL_NEURON; level++)
+    {
+      PnCircuits c;
+      surrogate_circuits (&c, level);
+      PnNet net;
+      const int n_mc = 4;
+      McArgs *a = mc_args_new (&c, n_mc, &net, 21 + level);
+      float *wa = g_new (float, n_mc * 4 * net.n_act), *wi = g_new (float, n_mc * 4 * net.n_inv);
+      /* weights against eta's own scale (eta4 is tens), large enough for
+       * gradients of order one */
+      for (int i = 0; i < n_mc * 4 * net.n_act; i++)
+        wa[i] = (float) (i % 4 == 3 ? 0.5 : 25.0) * (float) sin (3.0 * i + 1);
+      for (int i = 0; i < n_mc * 4 * net.n_inv; i++)
+        wi[i] = (float) (i % 4 == 3 ? 2.5 : 25.0) * (float) cos (2.0 * i + 1);
+      ChainArgs ca = { a, wa, wi };
+      float *grad = g_new0 (float, net.n_params);
+      chain_loss (&ca);
+      pn_circuits_eta_multi_backward (&net.circuits, &net, a->params + net.n_theta,
+                                      a->var + net.n_theta, net.n_var, n_mc, wa, wi, a->b,
+                                      grad + net.n_theta);
+      /* the MLP is piecewise linear (PReLU): a step that straddles a kink
+       * bends the difference quotient, so errors are judged against the
+       * largest gradient, as in test-surrogate */
+      double scale = 0, worst = 0;
+      for (size_t i = net.n_theta; i < net.n_params; i++)
+        scale = MAX (scale, fabs (grad[i]));
+      g_assert_cmpfloat (scale, >, 0.1);
+      for (size_t i = net.n_theta; i < net.n_params; i++)
+        {
+          double num = pn_test_numeric_grad (chain_loss, &ca, (float *) &a->params[i], 4e-3f,
+                                             grad[i]);
+          worst = MAX (worst, fabs (num - grad[i]) / scale);
+          if (fabs (num - grad[i]) > 2e-2 * scale)
+            g_error ("level %s, circuit parameter %zu: analytic %.6g, numeric %.6g (largest %.3g)",
+                     pn_circuit_level_to_string (level), i - net.n_theta, grad[i], num, scale);
+        }
+      g_test_message ("level %s: %zu circuit parameters, worst error %.2g of the largest",
+                      pn_circuit_level_to_string (level), net.n_params - net.n_theta, worst);
+      g_free (wa);
+      g_free (wi);
+      g_free (grad);
+      mc_args_free (a);
+    }
+}
+
 /* Learned designs stay printable at every epoch, with an aggressive
  * learning rate that pushes them against their constraints. */
 static void
@@ -265,6 +558,9 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/circuits/design-space", test_design_space);
   g_test_add_func ("/circuits/gradcheck-levels", test_gradcheck_levels);
+  g_test_add_func ("/circuits/multi-matches-single", test_multi_matches_single);
+  g_test_add_func ("/circuits/gradcheck-surrogate", test_gradcheck_surrogate);
+  g_test_add_func ("/circuits/gradcheck-surrogate-chain", test_gradcheck_surrogate_chain);
   g_test_add_func ("/circuits/projection", test_projection);
   g_test_add_func ("/circuits/stays-feasible", test_stays_feasible);
   return g_test_run ();
