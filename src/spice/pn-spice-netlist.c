@@ -344,14 +344,15 @@ pn_spice_write_inv_subckt (GString *out, const char *name, const double *p, GErr
   if (!check_params (PN_CIRCUIT_INV, name, p, error))
     return FALSE;
   g_string_append_printf (out, ".subckt %s in out vdd vss\n", name);
-  g_string_append (out, "* inv: gate divider R2/R1 from the input toward vss, source\n"
-                        "* divider R3/R4 from ground toward vss, pull-up R5\n");
-  add_r (out, "2", "in", "g", p[1]);
-  add_r (out, "1", "g", "vss", p[0]);
-  add_r (out, "3", "0", "s", p[2]);
-  add_r (out, "4", "s", "vss", p[3]);
-  add_egt (out, "T", "out", "g", "s", p[5], p[6]);
-  add_r (out, "5", "vdd", "out", p[4]);
+  g_string_append (out, "* inv: T's gate is the input (no DC input current), source\n"
+                        "* divider R4/R3 from ground toward vss, pull-up R5, output\n"
+                        "* level shift R2/R1 from the drain toward vss\n");
+  add_egt (out, "T", "d", "in", "s", p[5], p[6]);
+  add_r (out, "5", "vdd", "d", p[4]);
+  add_r (out, "4", "0", "s", p[3]);
+  add_r (out, "3", "s", "vss", p[2]);
+  add_r (out, "2", "d", "out", p[1]);
+  add_r (out, "1", "out", "vss", p[0]);
   g_string_append_printf (out, ".ends %s\n", name);
   return TRUE;
 }

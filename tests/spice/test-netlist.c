@@ -115,7 +115,7 @@ test_deterministic (void)
   g_assert_true (pn_spice_write_inv_subckt (a, "x", inv_p, NULL));
   g_assert_true (pn_spice_write_inv_subckt (b, "x", inv_p, NULL));
   g_assert_cmpstr (a->str, ==, b->str);
-  g_assert_nonnull (strstr (a->str, "R2 in g 15000\n"));
+  g_assert_nonnull (strstr (a->str, "R2 d out 15000\n"));
   g_assert_nonnull (strstr (a->str, "w=0.0005 l=2.5e-05"));
   char **lines = g_strsplit (a->str, "\n", -1);
   for (int i = 0; lines[i]; i++)
