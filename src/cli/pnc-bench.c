@@ -33,8 +33,9 @@ pnc_cmd_bench (int argc, char **argv)
   double eps = 0.1, min_seconds = 1.0;
   int mc = 20, min_epochs = 21;
   gboolean json = FALSE;
-  char *hidden = g_strdup ("3");
+  char *hidden = g_strdup ("3"), *circuits = g_strdup ("published");
   GOptionEntry entries[] = {
+    { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits, "published (default), fixed (a physical design through the surrogates) or learnable", "KIND" },
     { "datasets", 'd', 0, G_OPTION_ARG_STRING, &datasets, "Comma list or 'all' (default: the five with a PyTorch reference)", "LIST" },
     { "epsilon", 'e', 0, G_OPTION_ARG_DOUBLE, &eps, "Variation (default 0.1)", "EPS" },
     { "mc-train", 0, 0, G_OPTION_ARG_INT, &mc, "Monte Carlo samples per epoch (default 20)", "N" },
@@ -63,6 +64,26 @@ pnc_cmd_bench (int argc, char **argv)
       g_printerr ("pnc bench: %s\n", error->message);
       goto out;
     }
+  {
+    gboolean published = g_strcmp0 (circuits, "published") == 0;
+    gboolean learn = g_strcmp0 (circuits, "learnable") == 0;
+    PnCircuits fixed_c, learn_c;
+    if (!published && !learn && g_strcmp0 (circuits, "fixed") != 0)
+      {
+        g_printerr ("pnc bench: --circuits must be published, fixed or learnable, not '%s'\n",
+                    circuits);
+        goto out;
+      }
+    if (!pnc_load_circuits (published ? "eta" : "surrogate", PN_LEVEL_NET, &fixed_c, &learn_c,
+                            learn, &error))
+      {
+        g_printerr ("pnc bench: %s\n", error->message);
+        goto out;
+      }
+    cfg.circuits = learn ? learn_c : fixed_c;
+    if (!learn)
+      cfg.lr_circuit = 0;
+  }
   cfg.variation.eps = eps;
   cfg.mc_train = MAX (mc, 1);
   cfg.patience = G_MAXINT;
@@ -160,5 +181,6 @@ out:
   g_option_context_free (ctx);
   g_free (datasets);
   g_free (hidden);
+  g_free (circuits);
   return rc;
 }

@@ -466,11 +466,8 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
             curve_forward (xi->values[i], u, eta_inv + 4 * i, -1.0f, w->ttab, w->vtab);
             for (int k = 0; k < n; k++)
               vi[k] = w->vtab[idx[k]];
-            /* the tanh values only serve the inv circuits' eta gradient
-             * (the first layer's inputs need no gradient) */
-            if (w->want_deta)
-              for (int k = 0; k < n; k++)
-                ti[k] = w->ttab[idx[k]];
+            /* (the eta gradient of an indexed feature's inv is taken per
+             * distinct value in backward: no per-example tanh needed) */
           }
         else
           curve_forward (in + (size_t) i * n, n, eta_inv + 4 * i, -1.0f, ti, vi);
@@ -582,7 +579,28 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
               else
                 pn_axpy (wij, dzj, dneg, n);
             }
-          if (rowneg[i])
+          const PnInputIndex *xi =
+            l == 0 && w->xi && w->xi->x == in && w->xi->n == n ? w->xi : NULL;
+          if (rowneg[i] && dpos == NULL && xi && xi->n_unique[i] > 0)
+            {
+              /* first layer, a feature with few distinct values: only the
+               * inv's eta gradient is wanted, sum dneg per value and take
+               * the curve's gradient once per value */
+              const int u = xi->n_unique[i];
+              const uint16_t *idx = xi->idx[i];
+              float *bin = w->vtab, *tv = w->ttab;
+              memset (bin, 0, sizeof (float) * u);
+              for (int k = 0; k < n; k++)
+                bin[idx[k]] += dneg[k];
+              const float *e = eta_inv + 4 * i;
+              for (int v = 0; v < u; v++)
+                tv[v] = pn_tanhf ((xi->values[i][v] - e[2]) * e[3]);
+              float deta[4] = { 0, 0, 0, 0 };
+              curve_grad (xi->values[i], tv, bin, u, e, -1.0f, w->dscratch, FALSE, deta);
+              for (int q = 0; q < 4; q++)
+                deta_inv[4 * i + q] += deta[q];
+            }
+          else if (rowneg[i])
             {
               /* inv backward adds into dpos; with no dpos (first layer),
                * only the eta gradient is wanted */
