@@ -332,11 +332,15 @@ pn_work_deta (const PnWork *w, PnCircuitKind kind)
 /* ---- kernels ----------------------------------------------------------- */
 
 /* out = sign * (e1 + e2 * t), t = tanh((in - e3) * e4), over n examples */
+/* Hot loops use the generic vectors of pn-fastmath.h: explicit, so they
+ * compile to clean SIMD in both clones (the same elementwise IEEE
+ * operations as scalar code, hence the same bits). */
 PN_HOT static void
 curve_forward (const float *restrict in, int n, const float *eta, float sign,
                float *restrict t_out, float *restrict out)
 {
   const float e1 = eta[0], e2 = eta[1], e3 = eta[2], e4 = eta[3];
+  /* (GCC vectorises this one well by itself; it is bound by memory) */
   for (int k = 0; k < n; k++)
     {
       float t = pn_tanhf ((in[k] - e3) * e4);
@@ -352,23 +356,34 @@ curve_backward (const float *restrict in, const float *restrict t, const float *
                 int accumulate_din, float deta[4])
 {
   const float e2 = eta[1], e3 = eta[2], e4 = eta[3];
-  float a1[PN_LANES] = { 0 }, a2[PN_LANES] = { 0 }, a3[PN_LANES] = { 0 },
-        a4[PN_LANES] = { 0 };
+  G_STATIC_ASSERT (PN_LANES == 8);
+  pn_v8f v1 = { 0 }, v2 = { 0 }, v3 = { 0 }, v4 = { 0 };
+  const pn_v8f vs = PN_V8F (sign), ve2 = PN_V8F (e2), ve3 = PN_V8F (e3), ve4 = PN_V8F (e4),
+               one = PN_V8F (1.0f);
   if (!accumulate_din)
     memset (din, 0, sizeof (float) * n); /* never 0 * garbage */
   int k = 0;
   for (; k + PN_LANES <= n; k += PN_LANES)
-    for (int q = 0; q < PN_LANES; q++)
-      {
-        float da = sign * dout[k + q];
-        float tk = t[k + q];
-        float g = da * e2 * (1.0f - tk * tk);
-        a1[q] += da;
-        a2[q] += da * tk;
-        a3[q] -= g * e4;
-        a4[q] += g * (in[k + q] - e3);
-        din[k + q] += g * e4;
-      }
+    {
+      pn_v8f d, tk, x, di;
+      memcpy (&d, dout + k, sizeof d);
+      memcpy (&tk, t + k, sizeof tk);
+      memcpy (&x, in + k, sizeof x);
+      memcpy (&di, din + k, sizeof di);
+      pn_v8f da = vs * d;
+      pn_v8f g = da * ve2 * (one - tk * tk);
+      v1 += da;
+      v2 += da * tk;
+      v3 -= g * ve4;
+      v4 += g * (x - ve3);
+      di += g * ve4;
+      memcpy (din + k, &di, sizeof di);
+    }
+  float a1[PN_LANES], a2[PN_LANES], a3[PN_LANES], a4[PN_LANES];
+  memcpy (a1, &v1, sizeof a1);
+  memcpy (a2, &v2, sizeof a2);
+  memcpy (a3, &v3, sizeof a3);
+  memcpy (a4, &v4, sizeof a4);
   for (; k < n; k++)
     {
       int q = k % PN_LANES;
@@ -639,10 +654,7 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
  * wrong-class output. Loops run class by class over all examples so they
  * vectorise; per-example f_y, f_n and the arg-max wrong class are kept for
  * the backward pass. */
-typedef float pn_v8f __attribute__ ((vector_size (32)));
-typedef int32_t pn_v8i __attribute__ ((vector_size (32)));
 
-#define BLEND8(mask, yes, no) ((pn_v8f) (((pn_v8i) (yes) & (mask)) | ((pn_v8i) (no) & ~(mask))))
 
 PN_HOT static void
 loss_scan (const float *restrict out, const int *restrict y, int n, int nc,
@@ -665,9 +677,9 @@ loss_scan (const float *restrict out, const int *restrict y, int n, int nc,
           pn_v8i cv = { c, c, c, c, c, c, c, c };
           pn_v8i isy = yy == cv;
           pn_v8i wrong_max = ~isy & (v > b);
-          a = BLEND8 (isy, v, a);
+          a = PN_BLEND8 (isy, v, a);
           cc = (cv & wrong_max) | (cc & ~wrong_max);
-          b = BLEND8 (wrong_max, v, b);
+          b = PN_BLEND8 (wrong_max, v, b);
         }
       memcpy (fy + k0, &a, sizeof a);
       memcpy (fn + k0, &b, sizeof b);
