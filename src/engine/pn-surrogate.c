@@ -65,23 +65,64 @@ struct PnSurrogateTape {
 
 
 
-/* out (n_out x n) = W^T in + b; in: n_in x n, W: (n_in, n_out) */
-static void
+/* out (n_out x n) = W^T in + b; in: n_in x n, W: (n_in, n_out). Eight
+ * examples at a time in a register, the inputs summed in order i = 0, 1,
+ * ... (the bits of an axpy per input, without storing the partial sums) */
+PN_HOT static void
 linear_forward (float *restrict out, const float *restrict in, const float *restrict W,
                 const float *restrict b, int n_in, int n_out, int n)
 {
   for (int j = 0; j < n_out; j++)
     {
       float *o = out + (size_t) j * n;
-      for (int k = 0; k < n; k++)
-        o[k] = b[j];
-      for (int i = 0; i < n_in; i++)
-        pn_axpy (W[(size_t) i * n_out + j], in + (size_t) i * n, o, n);
+      int k = 0;
+      /* four independent sums at once: one would wait on its own adds */
+      for (; k + 4 * PN_LANES <= n; k += 4 * PN_LANES)
+        {
+          pn_v8f a0 = PN_V8F (b[j]), a1 = a0, a2 = a0, a3 = a0;
+          for (int i = 0; i < n_in; i++)
+            {
+              const float *x = in + (size_t) i * n + k;
+              const pn_v8f wv = PN_V8F (W[(size_t) i * n_out + j]);
+              pn_v8f x0, x1, x2, x3;
+              memcpy (&x0, x, sizeof x0);
+              memcpy (&x1, x + PN_LANES, sizeof x1);
+              memcpy (&x2, x + 2 * PN_LANES, sizeof x2);
+              memcpy (&x3, x + 3 * PN_LANES, sizeof x3);
+              a0 += wv * x0;
+              a1 += wv * x1;
+              a2 += wv * x2;
+              a3 += wv * x3;
+            }
+          memcpy (o + k, &a0, sizeof a0);
+          memcpy (o + k + PN_LANES, &a1, sizeof a1);
+          memcpy (o + k + 2 * PN_LANES, &a2, sizeof a2);
+          memcpy (o + k + 3 * PN_LANES, &a3, sizeof a3);
+        }
+      for (; k + PN_LANES <= n; k += PN_LANES)
+        {
+          pn_v8f acc = PN_V8F (b[j]);
+          for (int i = 0; i < n_in; i++)
+            {
+              pn_v8f x;
+              memcpy (&x, in + (size_t) i * n + k, sizeof x);
+              acc += PN_V8F (W[(size_t) i * n_out + j]) * x;
+            }
+          memcpy (o + k, &acc, sizeof acc);
+        }
+      for (; k < n; k++)
+        {
+          float acc = b[j];
+          for (int i = 0; i < n_in; i++)
+            acc += W[(size_t) i * n_out + j] * in[(size_t) i * n + k];
+          o[k] = acc;
+        }
     }
 }
 
-/* dW += in dout^T, db += sum dout, din += W dout (each may be NULL) */
-static void
+/* dW += in dout^T, db += sum dout, din += W dout (each may be NULL); din
+ * is blocked like linear_forward, the outputs summed in order j */
+PN_HOT static void
 linear_backward (float *restrict din, float *restrict dW, float *restrict db,
                  const float *restrict dout, const float *restrict in,
                  const float *restrict W, int n_in, int n_out, int n)
@@ -95,8 +136,56 @@ linear_backward (float *restrict din, float *restrict dW, float *restrict db,
       db[j] += pn_dot_lanes (dout + (size_t) j * n, NULL, n);
   if (din)
     for (int i = 0; i < n_in; i++)
-      for (int j = 0; j < n_out; j++)
-        pn_axpy (W[(size_t) i * n_out + j], dout + (size_t) j * n, din + (size_t) i * n, n);
+      {
+        float *d = din + (size_t) i * n;
+        const float *wi = W + (size_t) i * n_out;
+        int k = 0;
+        for (; k + 4 * PN_LANES <= n; k += 4 * PN_LANES)
+          {
+            pn_v8f a0, a1, a2, a3;
+            memcpy (&a0, d + k, sizeof a0);
+            memcpy (&a1, d + k + PN_LANES, sizeof a1);
+            memcpy (&a2, d + k + 2 * PN_LANES, sizeof a2);
+            memcpy (&a3, d + k + 3 * PN_LANES, sizeof a3);
+            for (int j = 0; j < n_out; j++)
+              {
+                const float *g = dout + (size_t) j * n + k;
+                const pn_v8f wv = PN_V8F (wi[j]);
+                pn_v8f g0, g1, g2, g3;
+                memcpy (&g0, g, sizeof g0);
+                memcpy (&g1, g + PN_LANES, sizeof g1);
+                memcpy (&g2, g + 2 * PN_LANES, sizeof g2);
+                memcpy (&g3, g + 3 * PN_LANES, sizeof g3);
+                a0 += wv * g0;
+                a1 += wv * g1;
+                a2 += wv * g2;
+                a3 += wv * g3;
+              }
+            memcpy (d + k, &a0, sizeof a0);
+            memcpy (d + k + PN_LANES, &a1, sizeof a1);
+            memcpy (d + k + 2 * PN_LANES, &a2, sizeof a2);
+            memcpy (d + k + 3 * PN_LANES, &a3, sizeof a3);
+          }
+        for (; k + PN_LANES <= n; k += PN_LANES)
+          {
+            pn_v8f acc;
+            memcpy (&acc, d + k, sizeof acc);
+            for (int j = 0; j < n_out; j++)
+              {
+                pn_v8f g;
+                memcpy (&g, dout + (size_t) j * n + k, sizeof g);
+                acc += PN_V8F (wi[j]) * g;
+              }
+            memcpy (d + k, &acc, sizeof acc);
+          }
+        for (; k < n; k++)
+          {
+            float acc = d[k];
+            for (int j = 0; j < n_out; j++)
+              acc += wi[j] * dout[(size_t) j * n + k];
+            d[k] = acc;
+          }
+      }
 }
 
 /* out = pre > 0 ? pre : a_j * pre (out may alias pre) */
