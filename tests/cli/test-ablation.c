@@ -7,7 +7,10 @@
 static const char *pnc_path;
 static char *tmpdir;
 
-#define GRID "--datasets iris --variants base,va --seeds 0-2 --epsilons 0.05,0.1 --mc-test 10 --circuits eta --jobs 1"
+/* all four variants: fixed and learnable physical circuits through the
+ * shipped surrogates */
+#define GRID "--datasets iris --variants base,lnc,va,both --seeds 0-2 --epsilons 0.05,0.1 --mc-test 10 --jobs 1"
+#define N_RUNS 18 /* base, lnc: 3 seeds trained once; va, both: 3 seeds x 2 eps */
 
 static int
 run (const char *args, char **err)
@@ -48,17 +51,17 @@ test_files (void)
   g_autofree char *dir = g_build_filename (tmpdir, "plain", NULL);
   g_autofree char *args = g_strdup_printf ("ablation " GRID " --patience 30 --out %s", dir);
   g_assert_cmpint (run (args, NULL), ==, 0);
-  /* base: 3 seeds trained once; va: 3 seeds at each of 2 eps */
-  g_assert_cmpint (count_runs (dir), ==, 9);
+  g_assert_cmpint (count_runs (dir), ==, N_RUNS);
   g_autofree char *csv = read_file (dir, "results.csv");
   g_assert_true (g_str_has_prefix (csv, "dataset,variant,eps_train,eps_test,seed,test_acc_mean,test_acc_std,"));
   g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
-  /* header + base (3 seeds x 2 eps) + va (6) + final empty */
-  g_assert_cmpint (g_strv_length (lines), ==, 1 + 6 + 6 + 1);
+  /* header + 3 seeds x 2 eps for each variant + final empty */
+  g_assert_cmpint (g_strv_length (lines), ==, 1 + 4 * 6 + 1);
   g_assert_true (g_str_has_prefix (lines[1], "iris,base,0,0.05,0,"));
   g_autofree char *md = read_file (dir, "table.md");
   g_assert_nonnull (strstr (md, "| iris |"));
   g_assert_nonnull (strstr (md, "(73.3)")); /* published VA at 10 % */
+  g_assert_nonnull (strstr (md, "(84.3)")); /* published Both at 10 % */
   g_assert_nonnull (strstr (md, "**mean**"));
   g_assert_null (strstr (md, "Incomplete"));
 
@@ -76,9 +79,9 @@ test_resume_after_kill (void)
 {
   g_autofree char *dir = g_build_filename (tmpdir, "killed", NULL);
   g_autofree char *outdir = g_strdup_printf ("--out=%s", dir);
-  char *argv[] = { (char *) pnc_path, "ablation", "--datasets", "iris", "--variants", "base,va",
-                   "--seeds", "0-2", "--epsilons", "0.05,0.1", "--mc-test", "10", "--circuits",
-                   "eta", "--jobs", "1", "--patience", "3000", outdir, NULL };
+  char *argv[] = { (char *) pnc_path, "ablation", "--datasets", "iris", "--variants",
+                   "base,lnc,va,both", "--seeds", "0-2", "--epsilons", "0.05,0.1", "--mc-test",
+                   "10", "--jobs", "1", "--patience", "1000", outdir, NULL };
   GPid pid;
   GError *error = NULL;
   g_assert_true (g_spawn_async (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
@@ -93,9 +96,9 @@ test_resume_after_kill (void)
   waitpid (pid, &status, 0);
   g_spawn_close_pid (pid);
   int done = count_runs (dir);
-  g_test_message ("killed with %d of 9 runs finished", done);
+  g_test_message ("killed with %d of %d runs finished", done, N_RUNS);
   g_assert_cmpint (done, >=, 1);
-  g_assert_cmpint (done, <, 9);
+  g_assert_cmpint (done, <, N_RUNS);
   /* remember the finished files */
   g_autofree char *rd = g_build_filename (dir, "runs", NULL);
   GHashTable *before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -106,12 +109,12 @@ test_resume_after_kill (void)
       if (g_str_has_suffix (name, ".json"))
         g_hash_table_insert (before, g_strdup (name), read_file (rd, name));
   }
-  g_autofree char *args = g_strdup_printf ("ablation " GRID " --patience 3000 --out %s", dir);
+  g_autofree char *args = g_strdup_printf ("ablation " GRID " --patience 1000 --out %s", dir);
   g_autofree char *err = NULL;
   g_assert_cmpint (run (args, &err), ==, 0);
   g_autofree char *expect = g_strdup_printf ("%d already done", done);
   g_assert_nonnull (strstr (err, expect));
-  g_assert_cmpint (count_runs (dir), ==, 9);
+  g_assert_cmpint (count_runs (dir), ==, N_RUNS);
   GHashTableIter it;
   gpointer k, v;
   g_hash_table_iter_init (&it, before);
