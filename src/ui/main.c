@@ -1,5 +1,6 @@
 /* main.c: pnstudio */
 #include "pns-application.h"
+#include "pns-tools.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -13,6 +14,20 @@ main (int argc, char **argv)
   bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : PN_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* pnstudio --retrain-default OUT.pnsd: regenerate the bundled design
+   * (no display needed; docs/STUDIO.md) */
+  if (argc == 3 && strcmp (argv[1], "--retrain-default") == 0)
+    {
+      GError *error = NULL;
+      if (!pns_retrain_default (argv[2], &error))
+        {
+          g_printerr ("pnstudio: %s\n", error->message);
+          g_error_free (error);
+          return 1;
+        }
+      return 0;
+    }
 
   /* the headless tools run their own instance, beside a running studio */
   GApplicationFlags extra = 0;

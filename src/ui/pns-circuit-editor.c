@@ -2,13 +2,15 @@
 #include "pns-circuit-editor.h"
 #include "pns-curves.h"
 
+#include "pn-spice.h"
+
 #include <glib/gi18n.h>
 #include <math.h>
 
 #define N_CURVE 241
 #define CURVE_X0 -0.5
 #define CURVE_X1 1.5
-#define BAND_MC 128
+#define SPICE_SETTLE_MS 200 /* simulate once a drag has paused this long */
 
 typedef struct _PnsCircuitEditor PnsCircuitEditor;
 
@@ -32,7 +34,15 @@ typedef struct {
   char          *error_text;
   PnsChart      *chart;
   PnsSeries     *curve, *band, *spice;
+  GtkLabel      *status;            /* under the chart: extrapolation, SPICE state */
+  /* the SPICE overlay: the circuit it shows (or is being simulated) */
   GCancellable  *spice_cancel;
+  guint          spice_timeout;
+  gint64         spice_started;
+  PnDesignSpace  spice_space;
+  double         spice_values[PN_MAX_CIRCUIT_PARAMS];
+  char          *spice_text;
+  guint          n_spice_results;
   GCancellable  *validate_cancel;
 } KindUi;
 
@@ -47,6 +57,7 @@ struct _PnsCircuitEditor {
   GtkLabel      *tech_error;
   PnsChart      *ptanh_chart, *inv_chart;
   GtkLabel      *source_label;
+  GtkLabel      *ptanh_status, *inv_status;
   GtkSpinButton *tech[5];
   KindUi         k[PN_N_CIRCUIT_KINDS];
   PnsDesign     *design;
@@ -80,19 +91,124 @@ show_error (KindUi *k, const char *text)
 /* curves -------------------------------------------------------------- */
 
 static void
+set_status (KindUi *k)
+{
+  PnsCircuitEditor *self = k->owner;
+  GString *t = g_string_new (NULL);
+  if (self->design)
+    {
+      const PnDesignSpace *sp = pns_design_get_space (self->design, k->kind);
+      const double *v = pns_design_get_values (self->design, k->kind);
+      int out = pns_curves_outside_model (k->kind, sp, v);
+      if (out >= 0)
+        g_string_append_printf (t, _("%s = %g %s is outside the range the surrogate was trained over: the curve is extrapolated."),
+                                sp->p[out].name, v[out], sp->p[out].unit);
+    }
+  if (k->spice_text)
+    g_string_append_printf (t, "%s%s", t->len ? "\n" : "", k->spice_text);
+  gtk_label_set_text (k->status, t->str);
+  gtk_widget_set_visible (GTK_WIDGET (k->status), t->len > 0);
+  g_string_free (t, TRUE);
+}
+
+static void
+set_spice_text (KindUi *k, char *text, gboolean error)
+{
+  g_free (k->spice_text);
+  k->spice_text = text;
+  if (error)
+    gtk_widget_add_css_class (GTK_WIDGET (k->status), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (k->status), "error");
+  set_status (k);
+}
+
+static void
 on_spice_done (GObject *src, GAsyncResult *res, gpointer data)
 {
   GError *error = NULL;
   double *y = pns_curves_spice_finish (res, &error);
-  if (y == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (error, PN_SPICE_ERROR, PN_SPICE_ERROR_CANCELLED))
     {
-      /* superseded (cancelled) or failed: the editor may be gone */
+      /* superseded: a newer request owns the overlay (the editor may be gone) */
       g_error_free (error);
       return;
     }
   KindUi *k = data; /* alive: a disposed editor cancels its request first */
+  g_clear_object (&k->spice_cancel);
+  double ms = (g_get_monotonic_time () - k->spice_started) / 1000.0;
+  if (y == NULL)
+    {
+      /* in place, under the curve; the nominal curve and band stay */
+      set_spice_text (k, g_strdup_printf (_("SPICE overlay failed: %s"), error->message), TRUE);
+      g_error_free (error);
+      return;
+    }
+  const double *nominal = pns_series_get_y (k->curve);
+  double dev = 0;
+  for (int i = 0; i < N_CURVE && nominal; i++)
+    dev = MAX (dev, fabs (y[i] - nominal[i]));
   pns_series_set_data (k->spice, k->owner->xs, y, NULL, N_CURVE);
   g_free (y);
+  k->n_spice_results++;
+  set_spice_text (k, g_strdup_printf (_("SPICE (%.0f ms): largest difference from the surrogate curve %.0f mV."),
+                                      ms, dev * 1000), FALSE);
+}
+
+static void
+cancel_spice (KindUi *k)
+{
+  g_clear_handle_id (&k->spice_timeout, g_source_remove);
+  if (k->spice_cancel)
+    {
+      g_cancellable_cancel (k->spice_cancel);
+      g_clear_object (&k->spice_cancel);
+    }
+}
+
+static gboolean
+start_spice (gpointer data)
+{
+  KindUi *k = data;
+  PnsCircuitEditor *self = k->owner;
+  k->spice_timeout = 0;
+  if (self->design == NULL || pns_curves_get_spice_func () == NULL)
+    return G_SOURCE_REMOVE;
+  k->spice_cancel = g_cancellable_new ();
+  k->spice_started = g_get_monotonic_time ();
+  set_spice_text (k, g_strdup (_("SPICE: simulating…")), FALSE);
+  pns_curves_spice_async (k->kind, &k->spice_space, k->spice_values, self->xs, N_CURVE,
+                          k->spice_cancel, on_spice_done, k);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+update_spice (PnsCircuitEditor *self, KindUi *k)
+{
+  const PnDesignSpace *sp = pns_design_get_space (self->design, k->kind);
+  const double *v = pns_design_get_values (self->design, k->kind);
+  gboolean have = pns_curves_get_spice_func () != NULL;
+  /* the legend names the overlay only when there is one */
+  if (have != (pns_series_get_label (k->spice) != NULL))
+    pns_series_set_label (k->spice, have ? _("SPICE") : NULL);
+  if (have && memcmp (sp, &k->spice_space, sizeof *sp) == 0 &&
+      memcmp (v, k->spice_values, sizeof (double) * sp->n_params) == 0)
+    return; /* the overlay (or its run, or its error) is of this circuit */
+  /* superseded: the overlay is of another circuit and a run in flight is
+   * of no use; simulate when the values settle (a drag emits many) */
+  cancel_spice (k);
+  pns_series_clear (k->spice);
+  memset (&k->spice_space, 0, sizeof k->spice_space);
+  if (!have)
+    {
+      set_spice_text (k, NULL, FALSE);
+      return;
+    }
+  k->spice_space = *sp;
+  memcpy (k->spice_values, v, sizeof (double) * sp->n_params);
+  set_spice_text (k, g_strdup (_("SPICE: waiting for the values to settle…")), FALSE);
+  k->spice_timeout = g_timeout_add (SPICE_SETTLE_MS, start_spice, k);
 }
 
 static void
@@ -100,33 +216,20 @@ update_curves (PnsCircuitEditor *self, KindUi *k)
 {
   if (self->design == NULL)
     return;
+  /* synchronous: the surrogate and the band cost well under a millisecond */
+  const PnDesignSpace *sp = pns_design_get_space (self->design, k->kind);
+  const double *v = pns_design_get_values (self->design, k->kind);
   float eta[4];
   pns_design_get_eta (self->design, k->kind, eta);
   double y[N_CURVE], lo[N_CURVE], hi[N_CURVE];
   for (int i = 0; i < N_CURVE; i++)
     y[i] = pns_curves_eval (k->kind, eta, self->xs[i]);
   pns_series_set_data (k->curve, self->xs, y, NULL, N_CURVE);
-  pns_curves_band (k->kind, eta, pns_design_get_variation (self->design), BAND_MC, 1,
-                   self->xs, N_CURVE, lo, hi);
+  pns_curves_band (k->kind, sp, v, pns_design_get_variation (self->design), PNS_CURVES_BAND_MC,
+                   1, self->xs, N_CURVE, lo, hi);
   pns_series_set_data (k->band, self->xs, lo, hi, N_CURVE);
-
-  /* the SPICE overlay: cancel the one in flight, it is superseded */
-  if (k->spice_cancel)
-    {
-      g_cancellable_cancel (k->spice_cancel);
-      g_clear_object (&k->spice_cancel);
-    }
-  pns_series_clear (k->spice);
-  /* the legend names the overlay only when there is one */
-  if ((pns_curves_get_spice_func () != NULL) != (pns_series_get_label (k->spice) != NULL))
-    pns_series_set_label (k->spice, pns_curves_get_spice_func () ? _("SPICE") : NULL);
-  if (pns_curves_get_spice_func ())
-    {
-      k->spice_cancel = g_cancellable_new ();
-      pns_curves_spice_async (k->kind, pns_design_get_space (self->design, k->kind),
-                              pns_design_get_values (self->design, k->kind), self->xs,
-                              N_CURVE, k->spice_cancel, on_spice_done, k);
-    }
+  update_spice (self, k);
+  set_status (k);
 }
 
 /* design space editing ------------------------------------------------ */
@@ -536,9 +639,8 @@ pns_circuit_editor_dispose (GObject *object)
   for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
     {
       KindUi *k = &self->k[kind];
-      if (k->spice_cancel)
-        g_cancellable_cancel (k->spice_cancel);
-      g_clear_object (&k->spice_cancel);
+      cancel_spice (k);
+      g_clear_pointer (&k->spice_text, g_free);
       if (k->validate_cancel)
         g_cancellable_cancel (k->validate_cancel);
       g_clear_object (&k->validate_cancel);
@@ -571,6 +673,8 @@ pns_circuit_editor_class_init (PnsCircuitEditorClass *klass)
   gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, ptanh_chart);
   gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, inv_chart);
   gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, source_label);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, ptanh_status);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, inv_status);
   gtk_widget_class_set_layout_manager_type (wc, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -582,6 +686,7 @@ pns_circuit_editor_init (PnsCircuitEditor *self)
     self->xs[i] = CURVE_X0 + (CURVE_X1 - CURVE_X0) * i / (N_CURVE - 1);
   PnsChart *charts[2] = { self->ptanh_chart, self->inv_chart };
   GtkBox *boxes[2] = { self->ptanh_box, self->inv_box };
+  GtkLabel *status[2] = { self->ptanh_status, self->inv_status };
   const char *titles[2] = { N_("Activation circuit ptanh(z)"), N_("Negative-weight circuit inv(x)") };
   for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
     {
@@ -590,13 +695,15 @@ pns_circuit_editor_init (PnsCircuitEditor *self)
       k->owner = self;
       k->constraint_entries = g_ptr_array_new ();
       k->chart = charts[kind];
+      k->status = status[kind];
       build_kind (self, k, boxes[kind]);
       pns_chart_set_title (k->chart, _(titles[kind]));
       pns_chart_set_axis_labels (k->chart, kind == PN_CIRCUIT_PTANH ? _("input z (V)") : _("input x (V)"),
                                  _("output (V)"));
       pns_chart_set_x_range (k->chart, CURVE_X0, CURVE_X1);
       pns_chart_set_y_range (k->chart, -1.2, 1.2);
-      k->band = pns_series_new (_("variation (5–95 %)"), PNS_SERIES_BAND);
+      g_autofree char *band = g_strdup_printf (_("variation (range of %d circuits)"), PNS_CURVES_BAND_MC);
+      k->band = pns_series_new (band, PNS_SERIES_BAND);
       k->curve = pns_series_new (_("nominal"), PNS_SERIES_LINE);
       k->spice = pns_series_new (NULL, PNS_SERIES_LINE);
       pns_series_set_dashed (k->spice, TRUE);
@@ -621,9 +728,8 @@ pns_circuit_editor_init (PnsCircuitEditor *self)
     }
   g_signal_connect (self->variation_model, "notify::selected", G_CALLBACK (on_variation_notify), self);
   g_signal_connect (self->eps_spin, "value-changed", G_CALLBACK (on_eps_changed), self);
-  g_autofree char *src = g_strdup_printf (_("Curves: %s. SPICE overlay: %s."), pns_curves_eta_source (),
-                                          pns_curves_get_spice_func () ? _("on (runs in the background)")
-                                                                       : _("not available (no SPICE module built in)"));
+  g_autofree char *src = g_strdup_printf (_("Curves: %s. SPICE overlay: ngspice with the default device model, in the background once the values settle."),
+                                          pns_curves_eta_source ());
   gtk_label_set_text (self->source_label, src);
 }
 

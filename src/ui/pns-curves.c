@@ -1,31 +1,109 @@
 /* pns-curves.c */
 #include "pns-curves.h"
 
+#include "pn-spice.h"
+
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* eta model: the shipped surrogates ------------------------------------ */
+
+typedef struct {
+  PnSurrogate *s[PN_N_CIRCUIT_KINDS];  /* NULL where loading failed */
+  char        *source;                 /* for people */
+} Models;
+
+static gpointer
+load_models (gpointer data)
+{
+  Models *m = g_new0 (Models, 1);
+  GString *why = g_string_new (NULL);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      GError *error = NULL;
+      m->s[k] = pn_surrogate_load_default (k, &error);
+      if (m->s[k] == NULL)
+        {
+          g_string_append_printf (why, "%s%s", why->len ? "; " : "", error->message);
+          g_warning ("surrogate: %s", error->message);
+          g_error_free (error);
+        }
+    }
+  if (m->s[PN_CIRCUIT_PTANH] && m->s[PN_CIRCUIT_INV])
+    m->source = g_strdup (_("the shipped SPICE surrogates (component values → η)"));
+  else
+    m->source = g_strdup_printf (_("published fixed circuits where no surrogate could be loaded (%s)"),
+                                 why->str);
+  g_string_free (why, TRUE);
+  return m;
+}
+
+static Models *
+models (void)
+{
+  static GOnce once = G_ONCE_INIT;
+  return g_once (&once, load_models, NULL);
+}
+
+/* The surrogate of KIND if it fits SPACE (same parameters), else NULL. */
+static const PnSurrogate *
+model_for (PnCircuitKind kind, const PnDesignSpace *space)
+{
+  const PnSurrogate *s = models ()->s[kind];
+  if (s == NULL)
+    return NULL;
+  const PnDesignSpace *ms = pn_surrogate_space (s);
+  if (ms->n_params != space->n_params)
+    return NULL;
+  for (int i = 0; i < ms->n_params; i++)
+    if (strcmp (ms->p[i].name, space->p[i].name) != 0)
+      return NULL;
+  return s;
+}
+
 void
 pns_curves_eta (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
                 float eta[4])
 {
-  /* The surrogate plugs in here (pn_surrogate_eta). Until it exists every
-   * design prints the published fixed circuit of its kind. */
-  memcpy (eta, kind == PN_CIRCUIT_PTANH ? pn_eta_ptanh_published : pn_eta_inv_published,
-          4 * sizeof (float));
+  const PnSurrogate *s = model_for (kind, space);
+  if (s)
+    pn_surrogate_eta (s, values, eta, NULL);
+  else
+    memcpy (eta, kind == PN_CIRCUIT_PTANH ? pn_eta_ptanh_published : pn_eta_inv_published,
+            4 * sizeof (float));
 }
 
 gboolean
-pns_curves_eta_is_physical (void)
+pns_curves_eta_is_physical (PnCircuitKind kind)
 {
-  return FALSE;
+  return models ()->s[kind] != NULL;
 }
 
 const char *
 pns_curves_eta_source (void)
 {
-  return _("published fixed circuits (no surrogate built in: component values do not move the curve)");
+  return models ()->source;
+}
+
+const PnSurrogate *
+pns_curves_get_surrogate (PnCircuitKind kind)
+{
+  return models ()->s[kind];
+}
+
+int
+pns_curves_outside_model (PnCircuitKind kind, const PnDesignSpace *space, const double *values)
+{
+  const PnSurrogate *s = model_for (kind, space);
+  if (s == NULL)
+    return -1;
+  const PnDesignSpace *ms = pn_surrogate_space (s);
+  for (int i = 0; i < ms->n_params; i++)
+    if (values[i] < ms->p[i].lo * (1 - 1e-9) || values[i] > ms->p[i].hi * (1 + 1e-9))
+      return i;
+  return -1;
 }
 
 double
@@ -34,44 +112,61 @@ pns_curves_eval (PnCircuitKind kind, const float eta[4], double x)
   return kind == PN_CIRCUIT_PTANH ? pn_curve_ptanh (eta, x) : pn_curve_inv (eta, x);
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 void
-pns_curves_band (PnCircuitKind kind, const float eta[4], const PnVariation *var, int n_mc,
-                 guint64 seed, const double *x, int n, double *lo, double *hi)
+pns_curves_band (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
+                 const PnVariation *var, int n_mc, guint64 seed, const double *x, int n,
+                 double *lo, double *hi)
 {
-  n_mc = MAX (n_mc, 2);
-  float *fac = g_new (float, 4 * (size_t) n_mc);
+  n_mc = MAX (n_mc, 1);
+  const PnSurrogate *s = model_for (kind, space);
   PnRng rng;
   pn_rng_seed (&rng, seed, PN_RNG_STREAM_TEST);
-  pn_variation_fill (var, &rng, fac, 4 * (size_t) n_mc);
-  double *col = g_new (double, n_mc);
-  int ilo = (int) floor (0.05 * (n_mc - 1)), ihi = (int) ceil (0.95 * (n_mc - 1));
+  float *eta = g_new (float, 4 * (size_t) n_mc);
+  if (s)
+    {
+      /* every component of every draw gets its own factor */
+      int np = space->n_params;
+      float *fac = g_new (float, (size_t) np * n_mc);
+      double *phys = g_new (double, (size_t) np * n_mc);
+      pn_variation_fill (var, &rng, fac, (size_t) np * n_mc);
+      for (int d = 0; d < n_mc; d++)
+        for (int i = 0; i < np; i++)
+          phys[d * np + i] = values[i] * fac[d * np + i];
+      PnSurrogateTape *tape = pn_surrogate_tape_new (s, n_mc);
+      pn_surrogate_eta_batch (s, n_mc, phys, eta, tape);
+      pn_surrogate_tape_free (tape);
+      g_free (phys);
+      g_free (fac);
+    }
+  else
+    {
+      float nominal[4], fac[4];
+      pns_curves_eta (kind, space, values, nominal);
+      for (int d = 0; d < n_mc; d++)
+        {
+          pn_variation_fill (var, &rng, fac, 4);
+          for (int k = 0; k < 4; k++)
+            eta[4 * d + k] = nominal[k] * fac[k];
+        }
+    }
   for (int i = 0; i < n; i++)
     {
-      for (int s = 0; s < n_mc; s++)
+      double a = INFINITY, b = -INFINITY;
+      for (int d = 0; d < n_mc; d++)
         {
-          float e[4];
-          for (int k = 0; k < 4; k++)
-            e[k] = eta[k] * fac[4 * s + k];
-          col[s] = pns_curves_eval (kind, e, x[i]);
+          double y = pns_curves_eval (kind, eta + 4 * d, x[i]);
+          a = MIN (a, y);
+          b = MAX (b, y);
         }
-      qsort (col, n_mc, sizeof (double), cmp_double);
-      lo[i] = col[ilo];
-      hi[i] = col[ihi];
+      lo[i] = a;
+      hi[i] = b;
     }
-  g_free (col);
-  g_free (fac);
+  g_free (eta);
 }
 
 /* SPICE overlay ------------------------------------------------------- */
 
-static PnsSpiceCurveFunc spice_func = NULL;
+static PnsSpiceCurveFunc spice_func = pn_spice_curve;
 
 PnsSpiceCurveFunc
 pns_curves_get_spice_func (void)
@@ -113,6 +208,8 @@ spice_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   else
     {
       g_free (y);
+      if (error == NULL) /* a simulator must say why; never crash if it does not */
+        error = g_error_new (PN_SPICE_ERROR, PN_SPICE_ERROR_SIMULATION, _("the simulation failed"));
       g_task_return_error (task, error);
     }
 }

@@ -1,5 +1,7 @@
 /* pns-tools.c */
 #include "pns-tools.h"
+#include "pns-curves.h"
+#include "pns-train-job.h"
 #include "pns-training-panel.h"
 #include "pns-yield-view.h"
 
@@ -338,4 +340,92 @@ pns_measure_frames (GtkWindow *window, const PnsMeasureOptions *opt,
   m->data = data;
   /* start once the window is mapped and has drawn */
   g_timeout_add (500, measure_begin, m);
+}
+
+/* the default design --------------------------------------------------- */
+
+static double
+round2 (double v)
+{
+  double m = pow (10, floor (log10 (v)) - 1);
+  return round (v / m) * m;
+}
+
+gboolean
+pns_retrain_default (const char *out_path, GError **error)
+{
+  g_autoptr (PnsDesign) d = pns_design_new_default (error);
+  if (d == NULL)
+    return FALSE;
+  PnEtaModel m[PN_N_CIRCUIT_KINDS];
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      const PnSurrogate *s = pns_curves_get_surrogate (k);
+      if (s == NULL)
+        {
+          g_set_error (error, PN_ERROR, PN_ERROR_INVALID, "%s", pns_curves_eta_source ());
+          return FALSE;
+        }
+      pn_surrogate_eta_model (s, &m[k]);
+    }
+  /* the engine's start design for physical circuits: the one
+   * `pnc train --circuits fixed` prints */
+  PnCircuits c;
+  if (!pn_circuits_init_physical (&c, pns_design_get_space (d, PN_CIRCUIT_PTANH), &m[0],
+                                  pns_design_get_space (d, PN_CIRCUIT_INV), &m[1], PN_LEVEL_NET,
+                                  error))
+    return FALSE;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      const PnDesignSpace *sp = pns_design_get_space (d, k);
+      double v[PN_MAX_CIRCUIT_PARAMS];
+      for (int i = 0; i < sp->n_params; i++)
+        v[i] = CLAMP (round2 (c.init[k][i]), sp->p[i].lo, sp->p[i].hi);
+      if (!pn_design_space_feasible (sp, v))
+        memcpy (v, c.init[k], sizeof v);
+      if (!pns_design_set_values (d, k, v, error))
+        return FALSE;
+      float eta[4];
+      pns_design_get_eta (d, k, eta);
+      printf ("%s:", sp->name);
+      for (int i = 0; i < sp->n_params; i++)
+        printf (" %s %g", sp->p[i].name, v[i]);
+      printf ("  eta %.4f %.4f %.4f %.3f\n", eta[0], eta[1], eta[2], eta[3]);
+    }
+  const PnsTrainSettings *ts = pns_design_get_train_settings (d);
+  PnTrainConfig cfg;
+  pns_design_fill_train_config (d, ts->first_seed, &cfg);
+  PnsTrainJob *job = pns_train_job_new (&cfg, ts->dataset, ts->first_seed, ts->n_seeds, 100);
+  pns_train_job_start (job);
+  GArray *updates = g_array_new (FALSE, FALSE, sizeof (PnsTrainUpdate));
+  while (pns_train_job_get_state (job) == PNS_TRAIN_JOB_RUNNING)
+    {
+      g_usleep (50000);
+      pns_train_job_drain (job, updates);
+      g_array_set_size (updates, 0);
+    }
+  g_array_unref (updates);
+  const PnsTrainOutcome *out = pns_train_job_get_outcome (job);
+  if (out == NULL || out->params == NULL)
+    {
+      const GError *e = pns_train_job_get_error (job);
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID, "%s", e ? e->message : "training failed");
+      pns_train_job_free (job);
+      return FALSE;
+    }
+  PnsTrainResult res = {
+    .valid = TRUE,
+    .test_acc_mean = out->test.acc_mean,
+    .test_acc_std = out->test.acc_std,
+    .n_mc = out->test.n_mc,
+    .epochs = out->epochs,
+    .best_epoch = out->best_epoch,
+    .seed = out->seed,
+  };
+  pns_design_set_network (d, &out->net, out->params, &res);
+  pns_train_job_free (job);
+  printf ("trained: %d epochs (best %d), test accuracy %.1f +- %.1f %% over %d MC circuits\n",
+          res.epochs, res.best_epoch, 100 * res.test_acc_mean, 100 * res.test_acc_std, res.n_mc);
+  g_autoptr (GFile) file = g_file_new_for_path (out_path);
+  return pns_design_save (d, file, error);
 }

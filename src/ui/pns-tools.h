@@ -28,6 +28,15 @@ typedef struct {
 void     pns_measure_frames    (GtkWindow *window, const PnsMeasureOptions *opt,
                                 void (*done) (int status, gpointer data), gpointer data);
 
+/* Regenerate the bundled default design (resources/default.pnsd) into
+ * OUT_PATH, without a display: the component values become the engine's
+ * deterministic start design for the shipped surrogates
+ * (pn_circuits_init_physical, the one `pnc train --circuits fixed` prints;
+ * rounded to two significant digits where that stays printable), then the
+ * design is trained with its stored settings and its test accuracy over
+ * 100 Monte Carlo circuits evaluated. */
+gboolean pns_retrain_default   (const char *out_path, GError **error);
+
 /* Peak resident set size of this process in kB (VmHWM), or -1. */
 long     pns_peak_rss_kb       (void);
 
