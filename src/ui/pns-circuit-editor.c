@@ -200,7 +200,8 @@ update_spice (PnsCircuitEditor *self, KindUi *k)
   cancel_spice (k);
   pns_series_clear (k->spice);
   memset (&k->spice_space, 0, sizeof k->spice_space);
-  if (!have)
+  /* nobody looks at hidden curves: simulate when the view is shown */
+  if (!have || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       set_spice_text (k, NULL, FALSE);
       return;
@@ -656,10 +657,21 @@ pns_circuit_editor_dispose (GObject *object)
 }
 
 static void
+pns_circuit_editor_map (GtkWidget *widget)
+{
+  PnsCircuitEditor *self = PNS_CIRCUIT_EDITOR (widget);
+  GTK_WIDGET_CLASS (pns_circuit_editor_parent_class)->map (widget);
+  if (self->design)
+    for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+      update_spice (self, &self->k[kind]); /* a deferred overlay starts now */
+}
+
+static void
 pns_circuit_editor_class_init (PnsCircuitEditorClass *klass)
 {
   GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
   G_OBJECT_CLASS (klass)->dispose = pns_circuit_editor_dispose;
+  wc->map = pns_circuit_editor_map;
   g_type_ensure (PNS_TYPE_CHART);
   gtk_widget_class_set_template_from_resource (wc, "/org/pnstudio/Studio/ui/pns-circuit-editor.ui");
   gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, paned);

@@ -1,7 +1,12 @@
 /* pns-train-job.c */
 #include "pns-train-job.h"
 
+#include <errno.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 
 struct _PnsTrainJob {
   PnTrainConfig   cfg;
@@ -19,10 +24,26 @@ struct _PnsTrainJob {
   GError         *error;
 };
 
+/* Training takes every cycle it gets; the window's thread must win when
+ * both want the core (docs/STUDIO.md: frame times). On Linux a thread has
+ * its own nice value: lower this one's priority by 10. */
+static void
+lower_thread_priority (void)
+{
+#ifdef __linux__
+  pid_t tid = gettid ();
+  errno = 0;
+  int prio = getpriority (PRIO_PROCESS, (id_t) tid);
+  if (errno == 0)
+    (void) setpriority (PRIO_PROCESS, (id_t) tid, MIN (prio + 10, 19));
+#endif
+}
+
 static gpointer
 worker (gpointer data)
 {
   PnsTrainJob *job = data;
+  lower_thread_priority ();
   PnDatasetOptions opt;
   pn_dataset_options_init (&opt);
   GError *error = NULL;
