@@ -367,9 +367,30 @@ pns_chart_draw (PnsChart *self, cairo_t *cr, int width, int height)
   gboolean logx = self->log_x && x0 > 0;
   double lx0 = logx ? log10 (x0) : x0, lx1 = logx ? log10 (x1) : x1;
 
+  /* the legend goes beside the title, or on a row of its own below it
+   * when both do not fit on one */
+  double title_w = 0, legend_w = 0;
+  cairo_text_extents_t ext;
+  if (self->title)
+    {
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+      cairo_set_font_size (cr, 12);
+      cairo_text_extents (cr, self->title, &ext);
+      title_w = ext.x_advance;
+    }
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 11);
-  const double left = 52, right = 12, top = 26, bottom = 36;
+  for (guint i = 0; i < self->traces->len; i++)
+    {
+      const char *label = pns_series_get_label (g_array_index (self->traces, Trace, i).series);
+      if (label == NULL || *label == '\0')
+        continue;
+      cairo_text_extents (cr, label, &ext);
+      legend_w += ext.x_advance + 32;
+    }
+  const double left = 52, right = 12, bottom = 36;
+  gboolean legend_row = title_w > 0 && left + title_w + 12 + legend_w > width - right;
+  const double top = legend_row ? 42 : 26, legend_y = legend_row ? 23 : 7;
   double pw = width - left - right, ph = height - top - bottom;
   if (pw < 20 || ph < 20)
     return;
@@ -391,7 +412,6 @@ pns_chart_draw (PnsChart *self, cairo_t *cr, int width, int height)
   /* grid and ticks */
   cairo_set_line_width (cr, 1);
   char buf[32];
-  cairo_text_extents_t ext;
   double ys = nice_step (y1 - y0, (int) (ph / 40));
   for (double v = ceil (y0 / ys) * ys; v <= y1 + ys * 1e-9; v += ys)
     {
@@ -558,7 +578,8 @@ pns_chart_draw (PnsChart *self, cairo_t *cr, int width, int height)
     }
   cairo_restore (cr);
 
-  /* legend: one row above the plot, right-aligned, so it never hides data */
+  /* legend: right-aligned above the plot, so it never hides data (nor the
+   * title); entries that do not fit at all are left out */
   double lx = left + pw;
   for (guint i = self->traces->len; i-- > 0;)
     {
@@ -568,9 +589,9 @@ pns_chart_draw (PnsChart *self, cairo_t *cr, int width, int height)
         continue;
       cairo_text_extents (cr, label, &ext);
       lx -= ext.x_advance + 22;
-      if (lx < left + 120)
+      if (lx < left + (legend_row ? 0 : MAX (120, title_w + 12)))
         break;
-      double ly = 7;
+      double ly = legend_y;
       set_rgba (cr, &t->color, pns_series_get_style (t->series) == PNS_SERIES_LINE ? 1 : 0.45);
       if (pns_series_get_style (t->series) == PNS_SERIES_LINE)
         {

@@ -714,7 +714,7 @@ pns_circuit_editor_init (PnsCircuitEditor *self)
                                  _("output (V)"));
       pns_chart_set_x_range (k->chart, CURVE_X0, CURVE_X1);
       pns_chart_set_y_range (k->chart, -1.2, 1.2);
-      g_autofree char *band = g_strdup_printf (_("variation (range of %d circuits)"), PNS_CURVES_BAND_MC);
+      g_autofree char *band = g_strdup_printf (_("variation, %d draws"), PNS_CURVES_BAND_MC);
       k->band = pns_series_new (band, PNS_SERIES_BAND);
       k->curve = pns_series_new (_("nominal"), PNS_SERIES_LINE);
       k->spice = pns_series_new (NULL, PNS_SERIES_LINE);
@@ -802,6 +802,15 @@ gboolean
 pns_circuit_editor_is_checking (PnsCircuitEditor *self)
 {
   return self->k[0].validate_cancel != NULL || self->k[1].validate_cancel != NULL;
+}
+
+gboolean
+pns_circuit_editor_is_simulating (PnsCircuitEditor *self)
+{
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    if (self->k[kind].spice_timeout || self->k[kind].spice_cancel)
+      return TRUE;
+  return FALSE;
 }
 
 const char *

@@ -35,6 +35,8 @@ GtkEditable   *pns_circuit_editor_get_constraint_entry (PnsCircuitEditor *self,
 GtkSpinButton *pns_circuit_editor_get_eps_spin (PnsCircuitEditor *self);
 /* TRUE while a design-space check runs in the background. */
 gboolean       pns_circuit_editor_is_checking (PnsCircuitEditor *self);
+/* TRUE while a SPICE overlay waits for the values to settle or runs. */
+gboolean       pns_circuit_editor_is_simulating (PnsCircuitEditor *self);
 /* The inline error of a circuit, or NULL when its entries are valid. */
 const char    *pns_circuit_editor_get_error  (PnsCircuitEditor *self, PnCircuitKind kind);
 PnsSeries     *pns_circuit_editor_get_series (PnsCircuitEditor *self, PnCircuitKind kind,
