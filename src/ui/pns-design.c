@@ -91,6 +91,9 @@ pns_design_init (PnsDesign *self)
   self->train.mc_train = 20;
 }
 
+static void fill_circuits (PnsDesign *self, PnCircuits *c);
+static void refresh_net_circuits (PnsDesign *self);
+
 static void
 emit_changed (PnsDesign *self, guint what, gboolean modifies)
 {
@@ -175,6 +178,7 @@ pns_design_set_space (PnsDesign *self, PnCircuitKind kind, const PnDesignSpace *
     v[i] = CLAMP (v[i], space->p[i].lo, space->p[i].hi);
   if (pn_design_space_feasible (space, v))
     memcpy (self->values[kind], v, sizeof v);
+  refresh_net_circuits (self);
   emit_changed (self, PNS_DESIGN_CHANGED_CIRCUITS, TRUE);
   return TRUE;
 }
@@ -218,6 +222,7 @@ pns_design_set_values (PnsDesign *self, PnCircuitKind kind, const double *values
   if (memcmp (values, self->values[kind], sizeof (double) * sp->n_params) == 0)
     return TRUE;
   memcpy (self->values[kind], values, sizeof (double) * sp->n_params);
+  refresh_net_circuits (self);
   emit_changed (self, PNS_DESIGN_CHANGED_CIRCUITS, TRUE);
   return TRUE;
 }
@@ -335,6 +340,39 @@ pns_design_set_train_settings (PnsDesign *self, const PnsTrainSettings *s, GErro
   return TRUE;
 }
 
+/* The circuits as the engine sees them: with the shipped surrogates, both
+ * kinds are physical circuits fixed at the design's component values (the
+ * engine's PN_CIRCUITS_PHYSICAL mode, one design per network, the values
+ * as its start design), so printing variation scales every component
+ * value, as in the curves' band; without them, the published fixed curves
+ * (PN_CIRCUITS_FIXED_ETA, variation scales eta). */
+static void
+fill_circuits (PnsDesign *self, PnCircuits *c)
+{
+  pn_circuits_init_fixed (c);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    pns_design_get_eta (self, k, c->eta[k]);
+  if (!pns_curves_eta_is_physical (PN_CIRCUIT_PTANH) || !pns_curves_eta_is_physical (PN_CIRCUIT_INV))
+    return;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      const PnSurrogate *s = pns_curves_get_surrogate (k);
+      if (pn_surrogate_space (s)->n_params != self->space[k].n_params)
+        return;
+    }
+  c->mode = PN_CIRCUITS_PHYSICAL;
+  c->level = PN_LEVEL_NET;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      c->space[k] = self->space[k];
+      pn_surrogate_eta_model (pns_curves_get_surrogate (k), &c->model[k]);
+      memcpy (c->init[k], self->values[k], sizeof c->init[k]);
+      /* the values are feasible: the interior point projections aim at */
+      for (int i = 0; i < self->space[k].n_params; i++)
+        c->interior[k][i] = log (self->values[k][i]);
+    }
+}
+
 void
 pns_design_fill_train_config (PnsDesign *self, int seed, PnTrainConfig *cfg)
 {
@@ -350,9 +388,20 @@ pns_design_fill_train_config (PnsDesign *self, int seed, PnTrainConfig *cfg)
   cfg->gmin = (float) self->tech.gmin;
   cfg->gmax = (float) self->tech.gmax;
   cfg->seed = (uint64_t) seed;
-  pn_circuits_init_fixed (&cfg->circuits);
-  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    pns_design_get_eta (self, k, cfg->circuits.eta[k]);
+  fill_circuits (self, &cfg->circuits);
+  /* the design's circuits are fixed: training learns the crossbars */
+  if (cfg->circuits.mode == PN_CIRCUITS_PHYSICAL)
+    cfg->lr_circuit = 0;
+}
+
+/* The network's circuits and their parameters follow the component values. */
+static void
+refresh_net_circuits (PnsDesign *self)
+{
+  if (!self->has_net)
+    return;
+  fill_circuits (self, &self->net.circuits);
+  pn_circuits_init_params (&self->net.circuits, &self->net, self->params + self->net.n_theta);
 }
 
 const PnNet *
@@ -386,6 +435,7 @@ pns_design_set_network (PnsDesign *self, const PnNet *net, const float *params,
       self->params = g_memdup2 (params, sizeof (float) * net->n_params);
       if (res)
         self->result = *res;
+      refresh_net_circuits (self); /* values edited while it trained */
     }
   emit_changed (self, PNS_DESIGN_CHANGED_NETWORK, TRUE);
 }
@@ -826,6 +876,9 @@ read_design (PnsDesign *d, JsonNode *root, GError **error)
           get_num (ro, "test_acc_mean", &res.test_acc_mean) &&
           get_num (ro, "test_acc_std", &res.test_acc_std))
         res.valid = TRUE;
+      /* the circuits' parameters (after the crossbars) are the design's
+       * component values; the file stores only the crossbars */
+      pn_circuits_init_params (&net.circuits, &net, params + net.n_theta);
       d->has_net = TRUE;
       d->net = net;
       d->params = params;

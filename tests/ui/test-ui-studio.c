@@ -137,6 +137,8 @@ test_constraint_and_curve (void)
   double *y_before = g_memdup2 (pns_series_get_y (nominal), sizeof (double) * n);
   double band_before = band_width (band);
   GtkAdjustment *r1 = pns_circuit_editor_get_value_adjustment (ed, PN_CIRCUIT_PTANH, 0);
+  double r1_value = gtk_adjustment_get_value (r1);
+  double r2_value = pns_design_get_values (d, PN_CIRCUIT_PTANH)[1];
   gtk_adjustment_set_value (r1, 400);
   g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, 400);
   double moved = 0;
@@ -176,8 +178,9 @@ test_constraint_and_curve (void)
   g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, 400);
 
   /* min above max: flagged inline, the design keeps its range */
-  gtk_adjustment_set_value (r1, 200);
-  gtk_adjustment_set_value (r2, 40);
+  gtk_adjustment_set_value (r1, r1_value);
+  gtk_adjustment_set_value (r2, r2_value);
+  g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, r1_value);
   GtkSpinButton *r1min = pns_circuit_editor_get_range_spin (ed, PN_CIRCUIT_PTANH, 0, FALSE);
   gtk_spin_button_set_value (r1min, 700);
   settle (ed);
@@ -425,6 +428,8 @@ test_train (void)
   g_assert_cmpint (res->epochs, >, 100);
   g_assert_cmpint (res->best_epoch, >=, 1);
   g_assert_cmpint (res->best_epoch, <=, res->epochs);
+  g_test_message ("stopped after %d epochs (best %d): test accuracy %.1f %%", res->epochs,
+                  res->best_epoch, 100 * res->test_acc_mean);
   g_assert_cmpfloat (res->test_acc_mean, >, 0.5);
   g_assert_true (pns_design_get_params (d)[0] != old0);
   g_assert_true (pns_design_get_modified (d));
