@@ -279,8 +279,9 @@ debounced_run (gpointer data)
 static void
 on_design_changed (PnsDesign *d, guint what, PnsYieldView *self)
 {
-  /* a variation slider being dragged re-evaluates once it rests */
-  if (what & (PNS_DESIGN_CHANGED_NETWORK | PNS_DESIGN_CHANGED_VARIATION))
+  /* a variation or component value being dragged re-evaluates once it rests */
+  if (what & (PNS_DESIGN_CHANGED_NETWORK | PNS_DESIGN_CHANGED_VARIATION |
+              PNS_DESIGN_CHANGED_CIRCUITS))
     {
       g_clear_handle_id (&self->debounce_id, g_source_remove);
       self->debounce_id = g_timeout_add (200, debounced_run, self);
