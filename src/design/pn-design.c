@@ -1,0 +1,1104 @@
+/* pn-design.c: the .pnsd design file (XML, libxml2, RELAX NG). */
+#include "pn-design.h"
+
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+/* ---- basics -------------------------------------------------------------- */
+
+void
+pn_design_tech_init_default (PnDesignTech *t)
+{
+  memset (t, 0, sizeof *t);
+  t->model = g_strdup ("models/pn-egt.lib");
+  t->vdd = 1.0;
+  t->vss = -1.0;
+  t->g_unit = 1e-7;
+  t->gmin = 0.01;
+  t->gmax = 10.0;
+  t->sheet_ohm = 1e5;
+  t->min_feature_um = 20.0;
+  t->r_min_ohm = 1e3;
+  t->r_max_ohm = 1e9;
+}
+
+void
+pn_design_init (PnDesign *d)
+{
+  memset (d, 0, sizeof *d);
+  d->version = PN_DESIGN_FORMAT_VERSION;
+  d->title = g_strdup ("");
+  d->dataset = g_strdup ("iris");
+  d->n_layers = 1;
+  d->size[0] = 1;
+  d->size[1] = 2;
+  pn_design_tech_init_default (&d->tech);
+  d->circuits.mode = PN_DESIGN_CIRCUITS_PUBLISHED;
+  d->circuits.level = PN_LEVEL_NET;
+  memcpy (d->circuits.eta[PN_CIRCUIT_PTANH], pn_eta_ptanh_published, sizeof (float) * 4);
+  memcpy (d->circuits.eta[PN_CIRCUIT_INV], pn_eta_inv_published, sizeof (float) * 4);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    pn_design_space_init_default (&d->circuits.space[k], k);
+  d->variation.kind = PN_VARIATION_UNIFORM;
+  d->variation.eps = 0.1;
+  d->training.variation = d->variation;
+  d->training.max_epochs = 100000;
+  d->training.patience = 5000;
+  d->training.mc_train = 20;
+  d->training.lr_theta = 0.1;
+  d->training.lr_circuit = 0.005;
+}
+
+void
+pn_design_clear (PnDesign *d)
+{
+  g_clear_pointer (&d->title, g_free);
+  g_clear_pointer (&d->dataset, g_free);
+  g_clear_pointer (&d->tech.model, g_free);
+  g_clear_pointer (&d->training.variant, g_free);
+  g_clear_pointer (&d->params, g_free);
+  d->n_params = 0;
+}
+
+void
+pn_design_copy (PnDesign *dst, const PnDesign *src)
+{
+  *dst = *src;
+  dst->title = g_strdup (src->title);
+  dst->dataset = g_strdup (src->dataset);
+  dst->tech.model = g_strdup (src->tech.model);
+  dst->training.variant = g_strdup (src->training.variant);
+  dst->params = src->n_params ? g_memdup2 (src->params, sizeof (float) * src->n_params) : NULL;
+}
+
+const char *
+pn_design_circuits_mode_to_string (PnDesignCircuitsMode mode)
+{
+  return mode == PN_DESIGN_CIRCUITS_LEARNABLE ? "learnable"
+         : mode == PN_DESIGN_CIRCUITS_FIXED   ? "fixed"
+                                              : "published";
+}
+
+gboolean
+pn_design_circuits_mode_from_string (const char *s, PnDesignCircuitsMode *out)
+{
+  if (g_strcmp0 (s, "published") == 0)
+    *out = PN_DESIGN_CIRCUITS_PUBLISHED;
+  else if (g_strcmp0 (s, "fixed") == 0)
+    *out = PN_DESIGN_CIRCUITS_FIXED;
+  else if (g_strcmp0 (s, "learnable") == 0)
+    *out = PN_DESIGN_CIRCUITS_LEARNABLE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+pn_design_is_physical (const PnDesign *d)
+{
+  return d->circuits.mode != PN_DESIGN_CIRCUITS_PUBLISHED;
+}
+
+void
+pn_design_set_network (PnDesign *d, const PnNet *net, const float *params,
+                       const PnTrainConfig *cfg, const char *dataset, const char *variant)
+{
+  g_free (d->dataset);
+  d->dataset = g_strdup (dataset);
+  d->n_layers = net->n_layers;
+  memset (d->size, 0, sizeof d->size);
+  for (int l = 0; l <= net->n_layers; l++)
+    d->size[l] = net->size[l];
+  d->tech.gmin = net->gmin;
+  d->tech.gmax = net->gmax;
+  const PnCircuits *c = &net->circuits;
+  if (c->mode == PN_CIRCUITS_PHYSICAL)
+    {
+      d->circuits.mode = cfg && cfg->lr_circuit > 0 ? PN_DESIGN_CIRCUITS_LEARNABLE
+                                                    : PN_DESIGN_CIRCUITS_FIXED;
+      d->circuits.level = c->level;
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        d->circuits.space[k] = c->space[k];
+    }
+  else
+    {
+      d->circuits.mode = PN_DESIGN_CIRCUITS_PUBLISHED;
+      d->circuits.level = PN_LEVEL_NET;
+    }
+  memcpy (d->circuits.eta, c->eta, sizeof d->circuits.eta);
+  if (cfg)
+    {
+      d->variation = cfg->variation;
+      d->training.variation = cfg->variation;
+      d->training.seed = cfg->seed;
+      d->training.max_epochs = cfg->max_epochs;
+      d->training.patience = cfg->patience;
+      d->training.mc_train = cfg->mc_train;
+      d->training.lr_theta = cfg->lr_theta;
+      d->training.lr_circuit = cfg->lr_circuit;
+    }
+  g_free (d->training.variant);
+  d->training.variant = g_strdup (variant);
+  g_free (d->params);
+  d->n_params = net->n_params;
+  d->params = g_memdup2 (params, sizeof (float) * net->n_params);
+  memset (&d->result, 0, sizeof d->result);
+  memset (&d->verify, 0, sizeof d->verify);
+}
+
+/* ---- numbers: the shortest text that reads back to the same bits -------- */
+
+static void
+fmt_double (char *buf, gsize size, double v)
+{
+  static const char *fmts[] = { "%.1g", "%.2g", "%.3g", "%.4g", "%.5g", "%.6g",
+                                "%.7g", "%.8g", "%.9g", "%.10g", "%.11g", "%.12g",
+                                "%.13g", "%.14g", "%.15g", "%.16g", "%.17g" };
+  for (gsize p = 0; p < G_N_ELEMENTS (fmts); p++)
+    {
+      g_ascii_formatd (buf, size, fmts[p], v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        return;
+    }
+}
+
+static void
+fmt_float (char *buf, gsize size, float v)
+{
+  static const char *fmts[] = { "%.1g", "%.2g", "%.3g", "%.4g", "%.5g",
+                                "%.6g", "%.7g", "%.8g", "%.9g" };
+  for (gsize p = 0; p < G_N_ELEMENTS (fmts); p++)
+    {
+      g_ascii_formatd (buf, size, fmts[p], v);
+      if ((float) g_ascii_strtod (buf, NULL) == v)
+        return;
+    }
+}
+
+static void
+attr_d (GString *s, const char *name, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  fmt_double (buf, sizeof buf, v);
+  g_string_append_printf (s, " %s=\"%s\"", name, buf);
+}
+
+static void
+attr_i (GString *s, const char *name, gint64 v)
+{
+  g_string_append_printf (s, " %s=\"%" G_GINT64_FORMAT "\"", name, v);
+}
+
+static void
+attr_s (GString *s, const char *name, const char *v)
+{
+  char *e = g_markup_escape_text (v, -1);
+  g_string_append_printf (s, " %s=\"%s\"", name, e);
+  g_free (e);
+}
+
+static void
+floats (GString *s, const float *v, int n, int per_line, const char *indent)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  for (int i = 0; i < n; i++)
+    {
+      if (i % per_line == 0)
+        g_string_append_printf (s, "\n%s", indent);
+      else
+        g_string_append_c (s, ' ');
+      fmt_float (buf, sizeof buf, v[i]);
+      g_string_append (s, buf);
+    }
+}
+
+/* ---- writing --------------------------------------------------------------- */
+
+/* Circuit groups and sizes of a design without building eta models. */
+static gboolean
+design_net (const PnDesign *d, PnNet *net, GError **error)
+{
+  PnCircuits c;
+  pn_circuits_init_fixed (&c);
+  memcpy (c.eta, d->circuits.eta, sizeof c.eta);
+  if (pn_design_is_physical (d))
+    {
+      c.mode = PN_CIRCUITS_PHYSICAL;
+      c.level = d->circuits.mode == PN_DESIGN_CIRCUITS_FIXED ? PN_LEVEL_NET : d->circuits.level;
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        c.space[k] = d->circuits.space[k];
+    }
+  int hidden[PN_MAX_LAYERS];
+  for (int h = 0; h + 1 < d->n_layers; h++)
+    hidden[h] = d->size[h + 1];
+  if (!pn_net_init (net, d->size[0], hidden, d->n_layers - 1, d->size[d->n_layers], &c, error))
+    return FALSE;
+  net->gmin = (float) d->tech.gmin;
+  net->gmax = (float) d->tech.gmax;
+  return TRUE;
+}
+
+char *
+pn_design_to_xml (const PnDesign *d, gsize *length)
+{
+  GString *s = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  g_string_append_printf (s, "<%s version=\"%d\">\n", PN_DESIGN_ROOT, PN_DESIGN_FORMAT_VERSION);
+  if (d->title && *d->title)
+    {
+      char *t = g_markup_escape_text (d->title, -1);
+      g_string_append_printf (s, "  <title>%s</title>\n", t);
+      g_free (t);
+    }
+  g_string_append (s, "  <dataset");
+  attr_s (s, "name", d->dataset ? d->dataset : "");
+  g_string_append (s, "/>\n  <topology sizes=\"");
+  for (int l = 0; l <= d->n_layers; l++)
+    g_string_append_printf (s, "%s%d", l ? " " : "", d->size[l]);
+  g_string_append (s, "\"/>\n");
+
+  const PnDesignTech *t = &d->tech;
+  g_string_append (s, "  <technology");
+  attr_s (s, "model", t->model ? t->model : "");
+  attr_d (s, "vdd", t->vdd);
+  attr_d (s, "vss", t->vss);
+  attr_d (s, "g-unit", t->g_unit);
+  attr_d (s, "gmin", t->gmin);
+  attr_d (s, "gmax", t->gmax);
+  attr_d (s, "sheet-resistance", t->sheet_ohm);
+  attr_d (s, "min-feature", t->min_feature_um);
+  attr_d (s, "r-min", t->r_min_ohm);
+  attr_d (s, "r-max", t->r_max_ohm);
+  g_string_append (s, "/>\n");
+
+  g_string_append_printf (s, "  <circuits mode=\"%s\" level=\"%s\">\n",
+                          pn_design_circuits_mode_to_string (d->circuits.mode),
+                          pn_circuit_level_to_string (d->circuits.level));
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      const PnDesignSpace *sp = &d->circuits.space[k];
+      g_string_append_printf (s, "    <circuit kind=\"%s\">\n      <eta>",
+                              k == PN_CIRCUIT_PTANH ? "ptanh" : "inv");
+      for (int q = 0; q < 4; q++)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+          fmt_float (buf, sizeof buf, d->circuits.eta[k][q]);
+          g_string_append_printf (s, "%s%s", q ? " " : "", buf);
+        }
+      g_string_append (s, "</eta>\n");
+      for (int i = 0; i < sp->n_params; i++)
+        {
+          g_string_append (s, "      <parameter");
+          attr_s (s, "name", sp->p[i].name);
+          attr_s (s, "unit", sp->p[i].unit);
+          attr_d (s, "min", sp->p[i].lo);
+          attr_d (s, "max", sp->p[i].hi);
+          g_string_append (s, "/>\n");
+        }
+      for (int c = 0; c < sp->n_constraints; c++)
+        {
+          char *e = g_markup_escape_text (sp->c[c].text, -1);
+          g_string_append_printf (s, "      <constraint>%s</constraint>\n", e);
+          g_free (e);
+        }
+      g_string_append (s, "    </circuit>\n");
+    }
+  g_string_append (s, "  </circuits>\n");
+
+  g_string_append (s, "  <variation");
+  attr_s (s, "model", pn_variation_kind_to_string (d->variation.kind));
+  attr_d (s, "epsilon", d->variation.eps);
+  g_string_append (s, "/>\n");
+
+  const PnDesignTraining *tr = &d->training;
+  g_string_append (s, "  <training");
+  if (tr->variant)
+    attr_s (s, "variant", tr->variant);
+  attr_s (s, "model", pn_variation_kind_to_string (tr->variation.kind));
+  attr_d (s, "epsilon", tr->variation.eps);
+  g_string_append_printf (s, " seed=\"%" G_GUINT64_FORMAT "\"", tr->seed);
+  attr_i (s, "max-epochs", tr->max_epochs);
+  attr_i (s, "patience", tr->patience);
+  attr_i (s, "mc-train", tr->mc_train);
+  attr_d (s, "lr-theta", tr->lr_theta);
+  attr_d (s, "lr-circuit", tr->lr_circuit);
+  g_string_append (s, "/>\n");
+
+  PnNet net;
+  if (d->n_params > 0 && d->params && design_net (d, &net, NULL) && net.n_params == d->n_params)
+    {
+      g_string_append_printf (s, "  <parameters count=\"%zu\">\n", d->n_params);
+      for (int l = 0; l < net.n_layers; l++)
+        {
+          int rows = net.size[l] + 2, cols = net.size[l + 1];
+          g_string_append_printf (s,
+                                  "    <crossbar layer=\"%d\" rows=\"%d\" columns=\"%d\">", l,
+                                  rows, cols);
+          floats (s, d->params + net.theta_off[l], rows * cols, cols, "      ");
+          g_string_append (s, "\n    </crossbar>\n");
+        }
+      size_t off = net.n_theta;
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        {
+          int ng = pn_circuits_n_groups (&net.circuits, &net, k);
+          int np = net.circuits.space[k].n_params;
+          if (ng == 0)
+            continue;
+          g_string_append_printf (s,
+                                  "    <circuit-parameters kind=\"%s\" groups=\"%d\" per-group=\"%d\">",
+                                  k == PN_CIRCUIT_PTANH ? "ptanh" : "inv", ng, np);
+          floats (s, d->params + off, ng * np, np, "      ");
+          g_string_append (s, "\n    </circuit-parameters>\n");
+          off += (size_t) ng * np;
+        }
+      g_string_append (s, "  </parameters>\n");
+    }
+
+  if (d->result.valid)
+    {
+      const PnDesignTrainResult *r = &d->result;
+      g_string_append (s, "  <training-result");
+      attr_i (s, "epochs", r->epochs);
+      attr_i (s, "best-epoch", r->best_epoch);
+      attr_d (s, "best-valid-loss", r->best_valid_loss);
+      attr_d (s, "seconds", r->seconds);
+      attr_i (s, "mc-test", r->mc_test);
+      attr_d (s, "test-acc-mean", r->test_acc_mean);
+      attr_d (s, "test-acc-std", r->test_acc_std);
+      attr_d (s, "test-measured-acc-mean", r->test_measured_acc_mean);
+      attr_d (s, "valid-acc-mean", r->valid_acc_mean);
+      attr_d (s, "valid-acc-std", r->valid_acc_std);
+      g_string_append (s, "/>\n");
+    }
+  if (d->verify.valid)
+    {
+      const PnDesignVerifyResult *v = &d->verify;
+      g_string_append (s, "  <verification");
+      attr_i (s, "mc", v->n_mc);
+      attr_i (s, "examples", v->n_examples);
+      attr_d (s, "epsilon", v->epsilon);
+      g_string_append_printf (s, " seed=\"%" G_GUINT64_FORMAT "\"", v->seed);
+      attr_d (s, "g-unit", v->g_unit);
+      attr_d (s, "model-acc-nominal", v->model_acc_nominal);
+      attr_d (s, "spice-acc-nominal", v->spice_acc_nominal);
+      attr_d (s, "model-acc-mc-mean", v->model_acc_mc_mean);
+      attr_d (s, "model-acc-mc-std", v->model_acc_mc_std);
+      attr_d (s, "spice-acc-mc-mean", v->spice_acc_mc_mean);
+      attr_d (s, "spice-acc-mc-std", v->spice_acc_mc_std);
+      attr_d (s, "max-abs-dv", v->max_abs_dv);
+      attr_d (s, "mean-abs-dv", v->mean_abs_dv);
+      attr_d (s, "yield", v->yield);
+      attr_d (s, "yield-threshold", v->yield_threshold);
+      attr_d (s, "yield-at-threshold", v->yield_at_threshold);
+      attr_d (s, "seconds", v->seconds);
+      g_string_append (s, "/>\n");
+    }
+  g_string_append_printf (s, "</%s>\n", PN_DESIGN_ROOT);
+  if (length)
+    *length = s->len;
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+pn_design_save (const PnDesign *d, const char *path, GError **error)
+{
+  gsize len = 0;
+  char *xml = pn_design_to_xml (d, &len);
+  GError *e = NULL;
+  gboolean ok = pn_write_file_atomic (path, xml, (gssize) len, &e);
+  if (!ok)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_IO, "%s: cannot save the design: %s", path,
+                   e->message);
+      g_error_free (e);
+    }
+  g_free (xml);
+  return ok;
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+typedef struct {
+  const char *name;  /* file name for messages */
+  GError    **error;
+  gboolean    failed;
+} Reader;
+
+static gboolean G_GNUC_PRINTF (3, 4)
+fail_at (Reader *r, xmlNodePtr node, const char *fmt, ...)
+{
+  if (r->failed)
+    return FALSE;
+  va_list ap;
+  va_start (ap, fmt);
+  char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  long line = node ? xmlGetLineNo (node) : -1;
+  if (line > 0)
+    g_set_error (r->error, PN_ERROR, PN_ERROR_FORMAT, "%s:%ld: %s", r->name, line, msg);
+  else
+    g_set_error (r->error, PN_ERROR, PN_ERROR_FORMAT, "%s: %s", r->name, msg);
+  g_free (msg);
+  r->failed = TRUE;
+  return FALSE;
+}
+
+static xmlNodePtr
+child (xmlNodePtr parent, const char *name)
+{
+  for (xmlNodePtr c = parent ? parent->children : NULL; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE && strcmp ((const char *) c->name, name) == 0)
+      return c;
+  return NULL;
+}
+
+static xmlNodePtr
+next_sibling (xmlNodePtr node, const char *name)
+{
+  for (xmlNodePtr c = node ? node->next : NULL; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE && strcmp ((const char *) c->name, name) == 0)
+      return c;
+  return NULL;
+}
+
+/* An attribute as a newly allocated string (the schema made sure it is there). */
+static char *
+attr (xmlNodePtr node, const char *name)
+{
+  xmlChar *v = xmlGetProp (node, (const xmlChar *) name);
+  char *s = g_strdup (v ? (const char *) v : "");
+  xmlFree (v);
+  return s;
+}
+
+/* A finite number in [lo, hi] (the range is for people in the message). */
+static gboolean
+attr_num (Reader *r, xmlNodePtr node, const char *name, double lo, double hi, double *out)
+{
+  char *s = attr (node, name);
+  char *end = NULL;
+  const char *p = g_strstrip (s);
+  double v = g_ascii_strtod (p, &end);
+  gboolean ok = *p && end && *end == '\0' && isfinite (v);
+  if (!ok)
+    fail_at (r, node, "<%s %s=\"%s\">: not a finite number", (const char *) node->name, name, s);
+  else if (!(v >= lo && v <= hi))
+    {
+      ok = FALSE;
+      fail_at (r, node, "<%s %s=\"%s\">: outside [%g, %g]", (const char *) node->name, name, s,
+               lo, hi);
+    }
+  else
+    *out = v;
+  g_free (s);
+  return ok;
+}
+
+static gboolean
+attr_int (Reader *r, xmlNodePtr node, const char *name, gint64 lo, gint64 hi, gint64 *out)
+{
+  char *s = attr (node, name);
+  gint64 v = 0;
+  gboolean ok = g_ascii_string_to_signed (g_strstrip (s), 10, lo, hi, &v, NULL);
+  if (!ok)
+    fail_at (r, node, "<%s %s=\"%s\">: not an integer in [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]",
+             (const char *) node->name, name, s, lo, hi);
+  else
+    *out = v;
+  g_free (s);
+  return ok;
+}
+
+static gboolean
+attr_int32 (Reader *r, xmlNodePtr node, const char *name, int lo, int hi, int *out)
+{
+  gint64 v;
+  if (!attr_int (r, node, name, lo, hi, &v))
+    return FALSE;
+  *out = (int) v;
+  return TRUE;
+}
+
+/* Whitespace-separated floats of an element's text: exactly N, finite. */
+static gboolean
+text_floats (Reader *r, xmlNodePtr node, float *out, int n)
+{
+  xmlChar *txt = xmlNodeGetContent (node);
+  char **tok = g_strsplit_set (txt ? (const char *) txt : "", " \t\r\n", -1);
+  xmlFree (txt);
+  int k = 0;
+  gboolean ok = TRUE;
+  for (int i = 0; tok[i] && ok; i++)
+    {
+      if (*tok[i] == '\0')
+        continue;
+      char *end = NULL;
+      double v = g_ascii_strtod (tok[i], &end);
+      if (k >= n)
+        ok = fail_at (r, node, "<%s>: more than %d numbers", (const char *) node->name, n);
+      else if (*end != '\0' || !isfinite (v) || fabs (v) > FLT_MAX)
+        ok = fail_at (r, node, "<%s>: number %d ('%s') is not a finite float",
+                      (const char *) node->name, k + 1, tok[i]);
+      else
+        out[k++] = (float) v;
+    }
+  g_strfreev (tok);
+  if (ok && k != n)
+    ok = fail_at (r, node, "<%s>: %d numbers, expected %d", (const char *) node->name, k, n);
+  return ok;
+}
+
+static gboolean
+read_variation (Reader *r, xmlNodePtr node, PnVariation *v)
+{
+  char *m = attr (node, "model");
+  gboolean ok = pn_variation_kind_from_string (m, &v->kind);
+  g_free (m);
+  if (!ok)
+    return fail_at (r, node, "<%s>: unknown variation model", (const char *) node->name);
+  if (!attr_num (r, node, "epsilon", 0, 0.999999, &v->eps))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+read_circuit (Reader *r, xmlNodePtr node, PnDesign *d)
+{
+  char *ks = attr (node, "kind");
+  PnCircuitKind kind = strcmp (ks, "ptanh") == 0 ? PN_CIRCUIT_PTANH : PN_CIRCUIT_INV;
+  g_free (ks);
+  PnDesignSpace sp;
+  pn_design_space_init_default (&sp, kind);
+  float eta[4];
+  if (!text_floats (r, child (node, "eta"), eta, 4))
+    return FALSE;
+  if (!(eta[1] > 0 && eta[3] > 0))
+    return fail_at (r, child (node, "eta"), "%s: eta2 and eta4 must be positive", sp.name);
+  int i = 0;
+  for (xmlNodePtr p = child (node, "parameter"); p; p = next_sibling (p, "parameter"), i++)
+    {
+      char *name = attr (p, "name"), *unit = attr (p, "unit");
+      gboolean same = i < sp.n_params && strcmp (name, sp.p[i].name) == 0 &&
+                      strcmp (unit, sp.p[i].unit) == 0;
+      if (!same)
+        fail_at (r, p, "%s parameter %d is '%s' in %s, expected %s in %s", sp.name, i + 1, name,
+                 unit, i < sp.n_params ? sp.p[i].name : "(none)",
+                 i < sp.n_params ? sp.p[i].unit : "-");
+      g_free (name);
+      g_free (unit);
+      if (!same)
+        return FALSE;
+      if (!attr_num (r, p, "min", 1e-9, 1e9, &sp.p[i].lo) ||
+          !attr_num (r, p, "max", 1e-9, 1e9, &sp.p[i].hi))
+        return FALSE;
+    }
+  if (i != sp.n_params)
+    return fail_at (r, node, "%s has %d parameters, expected %d", sp.name, i, sp.n_params);
+  sp.n_constraints = 0;
+  for (xmlNodePtr c = child (node, "constraint"); c; c = next_sibling (c, "constraint"))
+    {
+      if (sp.n_constraints >= PN_MAX_CONSTRAINTS)
+        return fail_at (r, c, "%s: more than %d constraints", sp.name, PN_MAX_CONSTRAINTS);
+      xmlChar *txt = xmlNodeGetContent (c);
+      GError *e = NULL;
+      gboolean ok = pn_design_space_parse_constraint (&sp, txt ? (const char *) txt : "",
+                                                      &sp.c[sp.n_constraints], &e);
+      xmlFree (txt);
+      if (!ok)
+        {
+          fail_at (r, c, "%s", e->message);
+          g_error_free (e);
+          return FALSE;
+        }
+      sp.n_constraints++;
+    }
+  GError *e = NULL;
+  if (!pn_design_space_validate (&sp, &e))
+    {
+      fail_at (r, node, "%s", e->message);
+      g_error_free (e);
+      return FALSE;
+    }
+  d->circuits.space[kind] = sp;
+  memcpy (d->circuits.eta[kind], eta, sizeof eta);
+  return TRUE;
+}
+
+static gboolean
+read_parameters (Reader *r, xmlNodePtr node, PnDesign *d)
+{
+  PnNet net;
+  GError *e = NULL;
+  if (!design_net (d, &net, &e))
+    {
+      fail_at (r, child (node->parent, "topology"), "%s", e->message);
+      g_error_free (e);
+      return FALSE;
+    }
+  gint64 count;
+  if (!attr_int (r, node, "count", 1, G_MAXINT32, &count))
+    return FALSE;
+  if ((size_t) count != net.n_params)
+    return fail_at (r, node, "<parameters count=\"%" G_GINT64_FORMAT "\">: the topology and "
+                    "circuits need %zu", count, net.n_params);
+  float *params = g_new0 (float, net.n_params);
+  int l = 0;
+  gboolean ok = TRUE;
+  for (xmlNodePtr x = child (node, "crossbar"); x && ok; x = next_sibling (x, "crossbar"), l++)
+    {
+      int layer = 0, rows = 0, cols = 0;
+      ok = attr_int32 (r, x, "layer", 0, PN_MAX_LAYERS, &layer) &&
+           attr_int32 (r, x, "rows", 1, 1 << 20, &rows) &&
+           attr_int32 (r, x, "columns", 1, 1 << 20, &cols);
+      if (ok && (l >= net.n_layers || layer != l))
+        ok = fail_at (r, x, "crossbar %d: expected layer %d of %d", layer, l, net.n_layers);
+      else if (ok && (rows != net.size[l] + 2 || cols != net.size[l + 1]))
+        ok = fail_at (r, x, "crossbar %d is %d x %d; the topology needs %d x %d", l, rows, cols,
+                      net.size[l] + 2, net.size[l + 1]);
+      float *th = params + net.theta_off[l];
+      if (ok)
+        ok = text_floats (r, x, th, rows * cols);
+      for (int i = 0; ok && i < rows * cols; i++)
+        if (fabsf (th[i]) > net.gmax)
+          ok = fail_at (r, x, "crossbar %d: theta %g (entry %d) is outside [-gmax, gmax] = [%g, %g]",
+                        l, th[i], i + 1, -net.gmax, net.gmax);
+    }
+  if (ok && l != net.n_layers)
+    ok = fail_at (r, node, "%d crossbars, the topology has %d layers", l, net.n_layers);
+  size_t off = net.n_theta;
+  int k_expect = 0;
+  for (xmlNodePtr x = child (node, "circuit-parameters"); x && ok;
+       x = next_sibling (x, "circuit-parameters"))
+    {
+      char *ks = attr (x, "kind");
+      int kind = strcmp (ks, "ptanh") == 0 ? PN_CIRCUIT_PTANH : PN_CIRCUIT_INV;
+      g_free (ks);
+      while (k_expect < kind && pn_circuits_n_groups (&net.circuits, &net, k_expect) == 0)
+        k_expect++;
+      int ng = pn_circuits_n_groups (&net.circuits, &net, kind);
+      int np = net.circuits.space[kind].n_params;
+      int groups = 0, per = 0;
+      ok = attr_int32 (r, x, "groups", 1, 1 << 24, &groups) &&
+           attr_int32 (r, x, "per-group", 1, PN_MAX_CIRCUIT_PARAMS, &per);
+      if (ok && (kind != k_expect || ng == 0))
+        ok = fail_at (r, x, "unexpected circuit parameters for %s (mode %s)",
+                      kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv",
+                      pn_design_circuits_mode_to_string (d->circuits.mode));
+      else if (ok && (groups != ng || per != np))
+        ok = fail_at (r, x, "%d groups of %d parameters; the circuits need %d of %d", groups, per,
+                      ng, np);
+      if (ok)
+        ok = text_floats (r, x, params + off, ng * np);
+      for (int i = 0; ok && i < ng * np; i++)
+        if (fabsf (params[off + i]) > 14.0f)
+          ok = fail_at (r, x, "circuit parameter %g (entry %d) is outside [-14, 14]",
+                        params[off + i], i + 1);
+      off += (size_t) ng * np;
+      k_expect = kind + 1;
+    }
+  if (ok && off != net.n_params)
+    ok = fail_at (r, node, "the circuits' parameters are missing (%zu of %zu numbers)", off,
+                  net.n_params);
+  if (!ok)
+    {
+      g_free (params);
+      return FALSE;
+    }
+  d->n_params = net.n_params;
+  d->params = params;
+  return TRUE;
+}
+
+static gboolean
+read_results (Reader *r, xmlNodePtr root, PnDesign *d)
+{
+  xmlNodePtr n = child (root, "training-result");
+  if (n)
+    {
+      PnDesignTrainResult *t = &d->result;
+      gint64 ep, be, mc;
+      if (!attr_int (r, n, "epochs", 0, G_MAXINT32, &ep) ||
+          !attr_int (r, n, "best-epoch", 0, G_MAXINT32, &be) ||
+          !attr_num (r, n, "best-valid-loss", 0, 1e9, &t->best_valid_loss) ||
+          !attr_num (r, n, "seconds", 0, 1e12, &t->seconds) ||
+          !attr_int (r, n, "mc-test", 0, G_MAXINT32, &mc) ||
+          !attr_num (r, n, "test-acc-mean", 0, 1, &t->test_acc_mean) ||
+          !attr_num (r, n, "test-acc-std", 0, 1, &t->test_acc_std) ||
+          !attr_num (r, n, "test-measured-acc-mean", 0, 1, &t->test_measured_acc_mean) ||
+          !attr_num (r, n, "valid-acc-mean", 0, 1, &t->valid_acc_mean) ||
+          !attr_num (r, n, "valid-acc-std", 0, 1, &t->valid_acc_std))
+        return FALSE;
+      t->epochs = (int) ep;
+      t->best_epoch = (int) be;
+      t->mc_test = (int) mc;
+      t->valid = TRUE;
+    }
+  n = child (root, "verification");
+  if (n)
+    {
+      PnDesignVerifyResult *v = &d->verify;
+      gint64 mc, ex, seed;
+      if (!attr_int (r, n, "mc", 0, G_MAXINT32, &mc) ||
+          !attr_int (r, n, "examples", 0, G_MAXINT32, &ex) ||
+          !attr_num (r, n, "epsilon", 0, 0.999999, &v->epsilon) ||
+          !attr_int (r, n, "seed", 0, G_MAXINT64, &seed) ||
+          !attr_num (r, n, "g-unit", 1e-15, 1, &v->g_unit) ||
+          !attr_num (r, n, "model-acc-nominal", 0, 1, &v->model_acc_nominal) ||
+          !attr_num (r, n, "spice-acc-nominal", 0, 1, &v->spice_acc_nominal) ||
+          !attr_num (r, n, "model-acc-mc-mean", 0, 1, &v->model_acc_mc_mean) ||
+          !attr_num (r, n, "model-acc-mc-std", 0, 1, &v->model_acc_mc_std) ||
+          !attr_num (r, n, "spice-acc-mc-mean", 0, 1, &v->spice_acc_mc_mean) ||
+          !attr_num (r, n, "spice-acc-mc-std", 0, 1, &v->spice_acc_mc_std) ||
+          !attr_num (r, n, "max-abs-dv", 0, 1e3, &v->max_abs_dv) ||
+          !attr_num (r, n, "mean-abs-dv", 0, 1e3, &v->mean_abs_dv) ||
+          !attr_num (r, n, "yield", 0, 1, &v->yield) ||
+          !attr_num (r, n, "yield-threshold", 0, 1, &v->yield_threshold) ||
+          !attr_num (r, n, "yield-at-threshold", 0, 1, &v->yield_at_threshold) ||
+          !attr_num (r, n, "seconds", 0, 1e12, &v->seconds))
+        return FALSE;
+      v->n_mc = (int) mc;
+      v->n_examples = (int) ex;
+      v->seed = (guint64) seed;
+      v->valid = TRUE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_design (Reader *r, xmlNodePtr root, PnDesign *d)
+{
+  xmlNodePtr n;
+  if ((n = child (root, "title")))
+    {
+      xmlChar *t = xmlNodeGetContent (n);
+      g_free (d->title);
+      d->title = g_strdup (t ? (const char *) t : "");
+      xmlFree (t);
+    }
+  n = child (root, "dataset");
+  g_free (d->dataset);
+  d->dataset = attr (n, "name");
+
+  n = child (root, "topology");
+  char *sizes = attr (n, "sizes");
+  char **tok = g_strsplit_set (sizes, " \t\r\n", -1);
+  g_free (sizes);
+  int ns = 0;
+  gboolean ok = TRUE;
+  for (int i = 0; tok[i] && ok; i++)
+    {
+      if (*tok[i] == '\0')
+        continue;
+      guint64 v;
+      if (ns > PN_MAX_LAYERS)
+        ok = fail_at (r, n, "<topology>: more than %d layers", PN_MAX_LAYERS);
+      else if (!g_ascii_string_to_unsigned (tok[i], 10, 1, 4096, &v, NULL))
+        ok = fail_at (r, n, "<topology>: layer size '%s' is not in 1..4096", tok[i]);
+      else
+        d->size[ns++] = (int) v;
+    }
+  g_strfreev (tok);
+  if (!ok)
+    return FALSE;
+  if (ns < 2)
+    return fail_at (r, n, "<topology>: needs at least the input and output sizes");
+  d->n_layers = ns - 1;
+
+  n = child (root, "technology");
+  PnDesignTech *t = &d->tech;
+  g_free (t->model);
+  t->model = attr (n, "model");
+  if (!attr_num (r, n, "vdd", 1e-3, 100, &t->vdd) || !attr_num (r, n, "vss", -100, -1e-3, &t->vss) ||
+      !attr_num (r, n, "g-unit", 1e-15, 1, &t->g_unit) ||
+      !attr_num (r, n, "gmin", 0, 1e6, &t->gmin) || !attr_num (r, n, "gmax", 1e-9, 1e6, &t->gmax) ||
+      !attr_num (r, n, "sheet-resistance", 1e-6, 1e15, &t->sheet_ohm) ||
+      !attr_num (r, n, "min-feature", 1e-6, 1e6, &t->min_feature_um) ||
+      !attr_num (r, n, "r-min", 1e-6, 1e18, &t->r_min_ohm) ||
+      !attr_num (r, n, "r-max", 1e-6, 1e18, &t->r_max_ohm))
+    return FALSE;
+  if (!(t->gmax > t->gmin))
+    return fail_at (r, n, "<technology>: gmin %g is not below gmax %g", t->gmin, t->gmax);
+  if (!(t->r_max_ohm > t->r_min_ohm))
+    return fail_at (r, n, "<technology>: r-min %g is not below r-max %g", t->r_min_ohm,
+                    t->r_max_ohm);
+
+  n = child (root, "circuits");
+  char *mode = attr (n, "mode"), *level = attr (n, "level");
+  ok = pn_design_circuits_mode_from_string (mode, &d->circuits.mode) &&
+       pn_circuit_level_from_string (level, &d->circuits.level);
+  g_free (mode);
+  g_free (level);
+  if (!ok)
+    return fail_at (r, n, "<circuits>: unknown mode or level");
+  gboolean seen[PN_N_CIRCUIT_KINDS] = { FALSE, FALSE };
+  for (xmlNodePtr c = child (n, "circuit"); c; c = next_sibling (c, "circuit"))
+    {
+      char *ks = attr (c, "kind");
+      int kind = strcmp (ks, "ptanh") == 0 ? PN_CIRCUIT_PTANH : PN_CIRCUIT_INV;
+      g_free (ks);
+      if (seen[kind])
+        return fail_at (r, c, "<circuit>: two circuits of the same kind");
+      seen[kind] = TRUE;
+      if (!read_circuit (r, c, d))
+        return FALSE;
+    }
+
+  if (!read_variation (r, child (root, "variation"), &d->variation))
+    return FALSE;
+  n = child (root, "training");
+  PnDesignTraining *tr = &d->training;
+  g_free (tr->variant);
+  tr->variant = xmlHasProp (n, (const xmlChar *) "variant") ? attr (n, "variant") : NULL;
+  gint64 seed, me, pa, mc;
+  if (!read_variation (r, n, &tr->variation) ||
+      !attr_int (r, n, "seed", 0, G_MAXINT64, &seed) ||
+      !attr_int (r, n, "max-epochs", 0, G_MAXINT32, &me) ||
+      !attr_int (r, n, "patience", 0, G_MAXINT32, &pa) ||
+      !attr_int (r, n, "mc-train", 0, G_MAXINT32, &mc) ||
+      !attr_num (r, n, "lr-theta", 0, 1e6, &tr->lr_theta) ||
+      !attr_num (r, n, "lr-circuit", 0, 1e6, &tr->lr_circuit))
+    return FALSE;
+  tr->seed = (guint64) seed;
+  tr->max_epochs = (int) me;
+  tr->patience = (int) pa;
+  tr->mc_train = (int) mc;
+
+  /* the topology must make a network even without parameters */
+  PnNet net;
+  GError *e = NULL;
+  if (!design_net (d, &net, &e))
+    {
+      fail_at (r, child (root, "topology"), "%s", e->message);
+      g_error_free (e);
+      return FALSE;
+    }
+  if ((n = child (root, "parameters")) && !read_parameters (r, n, d))
+    return FALSE;
+  return read_results (r, root, d);
+}
+
+/* RELAX NG errors: keep the first, with its line. */
+typedef struct {
+  char *message;
+  int   line;
+} SchemaError;
+
+#if LIBXML_VERSION >= 21200
+static void
+on_schema_error (void *data, const xmlError *err)
+#else
+static void
+on_schema_error (void *data, xmlErrorPtr err)
+#endif
+{
+  SchemaError *se = data;
+  if (se->message || err == NULL)
+    return;
+  se->message = g_strstrip (g_strdup (err->message ? err->message : "invalid"));
+  se->line = err->line;
+}
+
+static gboolean
+validate_schema (Reader *r, xmlDocPtr doc)
+{
+  char *path = pn_data_find (PN_DESIGN_SCHEMA);
+  if (path == NULL)
+    {
+      g_set_error (r->error, PN_ERROR, PN_ERROR_IO,
+                   "%s: the design-file schema data/%s was not found (set PNSTUDIO_DATADIR)",
+                   r->name, PN_DESIGN_SCHEMA);
+      r->failed = TRUE;
+      return FALSE;
+    }
+  SchemaError pe = { 0 }, ve = { 0 };
+  xmlRelaxNGParserCtxtPtr pctx = xmlRelaxNGNewParserCtxt (path);
+  xmlRelaxNGSetParserStructuredErrors (pctx, on_schema_error, &pe);
+  xmlRelaxNGPtr schema = xmlRelaxNGParse (pctx);
+  xmlRelaxNGFreeParserCtxt (pctx);
+  gboolean ok = FALSE;
+  if (schema == NULL)
+    {
+      g_set_error (r->error, PN_ERROR, PN_ERROR_IO, "%s: the schema %s is broken: %s", r->name,
+                   path, pe.message ? pe.message : "cannot parse");
+      r->failed = TRUE;
+    }
+  else
+    {
+      xmlRelaxNGValidCtxtPtr vctx = xmlRelaxNGNewValidCtxt (schema);
+      xmlRelaxNGSetValidStructuredErrors (vctx, on_schema_error, &ve);
+      int rc = xmlRelaxNGValidateDoc (vctx, doc);
+      xmlRelaxNGFreeValidCtxt (vctx);
+      xmlRelaxNGFree (schema);
+      if (rc == 0)
+        ok = TRUE;
+      else
+        {
+          if (ve.line > 0)
+            g_set_error (r->error, PN_ERROR, PN_ERROR_FORMAT,
+                         "%s:%d: does not follow the design-file schema: %s", r->name, ve.line,
+                         ve.message ? ve.message : "invalid");
+          else
+            g_set_error (r->error, PN_ERROR, PN_ERROR_FORMAT,
+                         "%s: does not follow the design-file schema: %s", r->name,
+                         ve.message ? ve.message : "invalid");
+          r->failed = TRUE;
+        }
+    }
+  g_free (pe.message);
+  g_free (ve.message);
+  g_free (path);
+  return ok;
+}
+
+gboolean
+pn_design_parse (const char *data, gsize length, const char *name, PnDesign *out,
+                 GError **error)
+{
+  Reader r = { name ? name : "design", error, FALSE };
+  if (length > G_MAXINT)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s: too large for a design file", r.name);
+      return FALSE;
+    }
+  xmlInitParser ();
+  xmlParserCtxtPtr ctx = xmlNewParserCtxt ();
+  xmlDocPtr doc = xmlCtxtReadMemory (ctx, data, (int) length, r.name, NULL,
+                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (doc == NULL)
+    {
+      xmlErrorPtr err = xmlCtxtGetLastError (ctx);
+      char *msg = g_strstrip (g_strdup (err && err->message ? err->message : "unreadable"));
+      if (err && err->line > 0)
+        g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s:%d: not a well-formed XML file "
+                     "(corrupt or truncated): %s", r.name, err->line, msg);
+      else
+        g_set_error (error, PN_ERROR, PN_ERROR_FORMAT,
+                     "%s: not a well-formed XML file (corrupt or truncated): %s", r.name, msg);
+      g_free (msg);
+      xmlFreeParserCtxt (ctx);
+      return FALSE;
+    }
+  xmlFreeParserCtxt (ctx);
+
+  gboolean ok = FALSE;
+  PnDesign d;
+  pn_design_init (&d);
+  xmlNodePtr root = xmlDocGetRootElement (doc);
+  if (root == NULL || strcmp ((const char *) root->name, PN_DESIGN_ROOT) != 0)
+    fail_at (&r, root, "not a pnstudio design file (the root element is <%s>, expected <%s>)",
+             root ? (const char *) root->name : "", PN_DESIGN_ROOT);
+  else
+    {
+      /* the version first: a newer file need not follow this schema */
+      char *vs = attr (root, "version");
+      guint64 v = 0;
+      if (!g_ascii_string_to_unsigned (g_strstrip (vs), 10, 1, G_MAXINT, &v, NULL))
+        fail_at (&r, root, "<%s version=\"%s\">: not a format version", PN_DESIGN_ROOT, vs);
+      else if (v > PN_DESIGN_FORMAT_VERSION)
+        fail_at (&r, root, "format version %" G_GUINT64_FORMAT " was written by a newer "
+                 "pnstudio; this one reads up to version %d", v, PN_DESIGN_FORMAT_VERSION);
+      else if (validate_schema (&r, doc))
+        {
+          d.version = (int) v;
+          ok = read_design (&r, root, &d);
+        }
+      g_free (vs);
+    }
+  xmlFreeDoc (doc);
+  if (!ok)
+    {
+      pn_design_clear (&d);
+      return FALSE;
+    }
+  *out = d;
+  return TRUE;
+}
+
+gboolean
+pn_design_load (const char *path, PnDesign *out, GError **error)
+{
+  char *data = NULL;
+  gsize len = 0;
+  GError *e = NULL;
+  if (!g_file_get_contents (path, &data, &len, &e))
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_IO, "%s: %s", path, e->message);
+      g_error_free (e);
+      return FALSE;
+    }
+  gboolean ok = pn_design_parse (data, len, path, out, error);
+  g_free (data);
+  return ok;
+}
+
+/* ---- the network ----------------------------------------------------------- */
+
+static gboolean
+default_models (PnEtaModel models[PN_N_CIRCUIT_KINDS], GError **error)
+{
+  static PnSurrogate *sur[PN_N_CIRCUIT_KINDS];
+  static GMutex lock;
+  g_mutex_lock (&lock);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    if (sur[k] == NULL && (sur[k] = pn_surrogate_load_default (k, error)) == NULL)
+      {
+        g_mutex_unlock (&lock);
+        return FALSE;
+      }
+  g_mutex_unlock (&lock);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    pn_surrogate_eta_model (sur[k], &models[k]);
+  return TRUE;
+}
+
+gboolean
+pn_design_build_net (const PnDesign *d, const PnEtaModel *models, PnNet *net, float **params,
+                     GError **error)
+{
+  if (d->n_params == 0 || d->params == NULL)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   "the design has no trained parameters (train it first)");
+      return FALSE;
+    }
+  PnCircuits c;
+  if (pn_design_is_physical (d))
+    {
+      PnEtaModel m[PN_N_CIRCUIT_KINDS];
+      if (models)
+        memcpy (m, models, sizeof m);
+      else if (!default_models (m, error))
+        return FALSE;
+      PnCircuitLevel level =
+        d->circuits.mode == PN_DESIGN_CIRCUITS_FIXED ? PN_LEVEL_NET : d->circuits.level;
+      if (!pn_circuits_init_physical (&c, &d->circuits.space[PN_CIRCUIT_PTANH],
+                                      &m[PN_CIRCUIT_PTANH], &d->circuits.space[PN_CIRCUIT_INV],
+                                      &m[PN_CIRCUIT_INV], level, error))
+        return FALSE;
+    }
+  else
+    {
+      pn_circuits_init_fixed (&c);
+      memcpy (c.eta, d->circuits.eta, sizeof c.eta);
+    }
+  int hidden[PN_MAX_LAYERS];
+  for (int h = 0; h + 1 < d->n_layers; h++)
+    hidden[h] = d->size[h + 1];
+  if (!pn_net_init (net, d->size[0], hidden, d->n_layers - 1, d->size[d->n_layers], &c, error))
+    return FALSE;
+  net->gmin = (float) d->tech.gmin;
+  net->gmax = (float) d->tech.gmax;
+  if (net->n_params != d->n_params)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   "the design's %zu parameters do not fit its network (%zu)", d->n_params,
+                   net->n_params);
+      return FALSE;
+    }
+  *params = g_memdup2 (d->params, sizeof (float) * d->n_params);
+  return TRUE;
+}

@@ -1,0 +1,155 @@
+/* pn-design.h: the design file (.pnsd): what a trained printed network is.
+ *
+ * A PnDesign is a plain C struct holding everything needed to rebuild a
+ * trained network and to print it: the dataset it was trained on, the
+ * topology, the technology (device model, supplies, conductance scale,
+ * resistor ink and printable ranges), the circuits (how each instance gets
+ * its curve, design spaces), the variation model, the training settings,
+ * the trained parameters (the flat float buffer of PnNet: the crossbars'
+ * theta, then the circuits' parameters) and the results of training and
+ * of SPICE verification.
+ *
+ * The file is XML (format in docs/EXPORT.md), validated on load against
+ * the RELAX NG schema data/schema/pnsd.rng. Numbers are written in the C
+ * locale in the shortest form that reads back to the same bits, so
+ * save -> load -> save gives the same bytes. Saving is atomic
+ * (pn_write_file_atomic). Loading fails with a GError (domain PN_ERROR,
+ * code PN_ERROR_FORMAT) naming the file, the line where there is one and
+ * the reason for: unreadable or truncated XML, a format version newer than
+ * this build reads, schema violations, values that are not finite or out
+ * of range, and sizes that do not fit the topology; on failure the output
+ * design is left untouched.
+ *
+ * Rebuilding the network (pn_design_build_net) needs the circuits' eta
+ * models for physical circuits: the shipped SPICE surrogates by default.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "pn-engine.h"
+
+G_BEGIN_DECLS
+
+/* The format version this build writes and the newest it reads. */
+#define PN_DESIGN_FORMAT_VERSION 1
+/* The file's root element. */
+#define PN_DESIGN_ROOT "pnsd"
+/* Relative to the data directory. */
+#define PN_DESIGN_SCHEMA "schema/pnsd.rng"
+
+typedef enum {
+  PN_DESIGN_CIRCUITS_PUBLISHED = 0, /* the published fixed curves (eta only, no physical values) */
+  PN_DESIGN_CIRCUITS_FIXED = 1,     /* one fixed physical design through the surrogates */
+  PN_DESIGN_CIRCUITS_LEARNABLE = 2, /* learned physical designs (per net, layer or neuron) */
+} PnDesignCircuitsMode;
+
+typedef struct {
+  char   *model;           /* device model file: data-relative ("models/pn-egt.lib") or a path */
+  double  vdd, vss;        /* supply rails, V */
+  double  g_unit;          /* conductance of theta = 1, siemens (docs/EXPORT.md) */
+  double  gmin, gmax;      /* printable |theta| range (below gmin: not printed) */
+  double  sheet_ohm;       /* crossbar ink sheet resistance, ohm per square */
+  double  min_feature_um;  /* smallest printable line width and gap, um */
+  double  r_min_ohm, r_max_ohm; /* printable resistance range, ohm */
+} PnDesignTech;
+
+typedef struct {
+  PnDesignCircuitsMode mode;
+  PnCircuitLevel       level;      /* physical modes: designs shared per net, layer, neuron */
+  float                eta[PN_N_CIRCUIT_KINDS][4]; /* published mode: the nominal curves */
+  PnDesignSpace        space[PN_N_CIRCUIT_KINDS];  /* physical modes: ranges, constraints */
+} PnDesignCircuits;
+
+typedef struct {
+  char       *variant;     /* "base", "lnc", "va", "both" or NULL */
+  PnVariation variation;   /* training variation (eps_train) */
+  guint64     seed;
+  int         max_epochs, patience, mc_train;
+  double      lr_theta, lr_circuit;
+} PnDesignTraining;
+
+typedef struct {
+  gboolean valid;
+  int      epochs, best_epoch;
+  double   best_valid_loss, seconds;
+  int      mc_test;
+  double   test_acc_mean, test_acc_std, test_measured_acc_mean;
+  double   valid_acc_mean, valid_acc_std;
+} PnDesignTrainResult;
+
+typedef struct {
+  gboolean valid;
+  int      n_mc, n_examples;
+  double   epsilon;
+  guint64  seed;
+  double   g_unit;                          /* the conductance scale simulated */
+  double   model_acc_nominal, spice_acc_nominal;
+  double   model_acc_mc_mean, model_acc_mc_std;
+  double   spice_acc_mc_mean, spice_acc_mc_std;
+  double   max_abs_dv, mean_abs_dv;         /* V, over outputs, examples, samples */
+  double   yield;                           /* share of MC circuits within 5 points of nominal */
+  double   yield_threshold, yield_at_threshold;
+  double   seconds;
+} PnDesignVerifyResult;
+
+typedef struct {
+  int                  version;            /* format version read (writes PN_DESIGN_FORMAT_VERSION) */
+  char                *title;
+  char                *dataset;            /* bundled name or CSV path */
+  int                  n_layers;
+  int                  size[PN_MAX_LAYERS + 1]; /* [features, hidden..., classes] */
+  PnDesignTech         tech;
+  PnDesignCircuits     circuits;
+  PnVariation          variation;          /* evaluation and verification variation model */
+  PnDesignTraining     training;
+  size_t               n_params;           /* == PnNet.n_params */
+  float               *params;             /* theta of all layers, then circuits' parameters */
+  PnDesignTrainResult  result;
+  PnDesignVerifyResult verify;
+} PnDesign;
+
+/* Defaults: the EGT model, +-1 V, g_unit 1e-7 S (theta 1 = 10 MOhm),
+ * 100 kOhm/sq, 20 um, 1 kOhm .. 1 GOhm (docs/EXPORT.md says why). */
+void      pn_design_tech_init_default (PnDesignTech *tech);
+
+/* An empty design with default technology (no network: n_params 0). */
+void      pn_design_init  (PnDesign *d);
+/* Frees what D owns (strings, params); D can be initialised again. */
+void      pn_design_clear (PnDesign *d);
+/* Deep copy. */
+void      pn_design_copy  (PnDesign *dst, const PnDesign *src);
+
+/* Fill D (initialised) from a network, its parameters and the training
+ * configuration (variant may be NULL). The circuits' mode comes from
+ * net->circuits and cfg->lr_circuit; results stay unset. */
+void      pn_design_set_network (PnDesign *d, const PnNet *net, const float *params,
+                                 const PnTrainConfig *cfg, const char *dataset,
+                                 const char *variant);
+
+/* The XML text (deterministic) and an atomic save. */
+char     *pn_design_to_xml (const PnDesign *d, gsize *length);
+gboolean  pn_design_save   (const PnDesign *d, const char *path, GError **error);
+
+/* Parse and validate. NAME is used in messages (a file name). On success
+ * OUT (uninitialised or cleared) receives the design; on failure OUT is
+ * not touched. */
+gboolean  pn_design_parse  (const char *data, gsize length, const char *name, PnDesign *out,
+                            GError **error);
+gboolean  pn_design_load   (const char *path, PnDesign *out, GError **error);
+
+/* Rebuild the network: a PnNet with the design's circuits and a newly
+ * allocated copy of the parameters (g_free). Physical circuits use MODELS
+ * (two eta models, ptanh and inv) or, with NULL, the shipped surrogates
+ * (loaded once per process). */
+gboolean  pn_design_build_net (const PnDesign *d, const PnEtaModel *models, PnNet *net,
+                               float **params, GError **error);
+
+/* Whether the design's circuits have physical component values (false for
+ * the published curves). */
+gboolean  pn_design_is_physical (const PnDesign *d);
+
+const char *pn_design_circuits_mode_to_string   (PnDesignCircuitsMode mode);
+gboolean    pn_design_circuits_mode_from_string (const char *s, PnDesignCircuitsMode *out);
+
+G_END_DECLS

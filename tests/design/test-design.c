@@ -1,0 +1,352 @@
+/* test-design.c: the .pnsd design file: byte-exact round trips, bit-exact
+ * parameters, and every kind of bad file refused with a message naming
+ * the file (and line) while the output stays untouched. */
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "pn-design.h"
+
+/* A small trained-looking design: [2, 3, 2], random parameters. */
+static void
+make_design (PnDesign *d, PnDesignCircuitsMode mode, PnCircuitLevel level)
+{
+  pn_design_init (d);
+  g_free (d->title);
+  d->title = g_strdup ("test <design> & \"quotes\"");
+  g_free (d->dataset);
+  d->dataset = g_strdup ("iris");
+  d->n_layers = 2;
+  d->size[0] = 2;
+  d->size[1] = 3;
+  d->size[2] = 2;
+  d->circuits.mode = mode;
+  d->circuits.level = level;
+  d->training.variant = g_strdup ("both");
+  d->training.seed = 7;
+  /* the same sizes as the network the design describes */
+  PnCircuits c;
+  pn_circuits_init_fixed (&c);
+  if (mode != PN_DESIGN_CIRCUITS_PUBLISHED)
+    {
+      c.mode = PN_CIRCUITS_PHYSICAL;
+      c.level = level;
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        c.space[k] = d->circuits.space[k];
+    }
+  int hidden[1] = { 3 };
+  PnNet net;
+  g_assert_true (pn_net_init (&net, 2, hidden, 1, 2, &c, NULL));
+  d->n_params = net.n_params;
+  d->params = g_new (float, net.n_params);
+  PnRng rng;
+  pn_rng_seed (&rng, 42, 0);
+  for (size_t i = 0; i < net.n_params; i++)
+    {
+      double u = pn_rng_uniform (&rng);
+      /* awkward floats: no short decimal is exact */
+      d->params[i] = i < net.n_theta ? (float) (20 * u - 10) * 0.999f : (float) (6 * u - 3) / 3.0f;
+    }
+  d->params[0] = 0.1f;
+  d->params[1] = -0.0f;
+  d->params[2] = 1e-7f;
+  d->result.valid = TRUE;
+  d->result.epochs = 1234;
+  d->result.test_acc_mean = 0.9f; /* a float in a double */
+  d->result.test_acc_std = 1.0 / 3.0;
+  d->verify.valid = TRUE;
+  d->verify.n_mc = 100;
+  d->verify.g_unit = 1e-7;
+  d->verify.max_abs_dv = 0.0123456789;
+  d->verify.yield = 0.97;
+  d->verify.yield_threshold = 0.8;
+}
+
+static void
+assert_same_design (const PnDesign *a, const PnDesign *b)
+{
+  g_assert_cmpstr (a->title, ==, b->title);
+  g_assert_cmpstr (a->dataset, ==, b->dataset);
+  g_assert_cmpint (a->n_layers, ==, b->n_layers);
+  g_assert_cmpmem (a->size, sizeof a->size, b->size, sizeof b->size);
+  g_assert_cmpint (a->circuits.mode, ==, b->circuits.mode);
+  g_assert_cmpint (a->circuits.level, ==, b->circuits.level);
+  g_assert_cmpmem (a->circuits.eta, sizeof a->circuits.eta, b->circuits.eta,
+                   sizeof b->circuits.eta);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    g_assert_cmpmem (&a->circuits.space[k], sizeof (PnDesignSpace), &b->circuits.space[k],
+                     sizeof (PnDesignSpace));
+  g_assert_cmpuint (a->n_params, ==, b->n_params);
+  /* bit for bit, -0.0 included */
+  g_assert_cmpmem (a->params, sizeof (float) * a->n_params, b->params,
+                   sizeof (float) * b->n_params);
+  g_assert_cmpfloat (a->tech.g_unit, ==, b->tech.g_unit);
+  g_assert_cmpstr (a->tech.model, ==, b->tech.model);
+  g_assert_cmpstr (a->training.variant, ==, b->training.variant);
+  g_assert_cmpuint (a->training.seed, ==, b->training.seed);
+  g_assert_cmpmem (&a->result, sizeof a->result, &b->result, sizeof b->result);
+  g_assert_cmpmem (&a->verify, sizeof a->verify, &b->verify, sizeof b->verify);
+}
+
+static void
+round_trip (PnDesignCircuitsMode mode, PnCircuitLevel level)
+{
+  PnDesign d, e;
+  make_design (&d, mode, level);
+  gsize n1 = 0, n2 = 0;
+  char *x1 = pn_design_to_xml (&d, &n1);
+  GError *err = NULL;
+  char *dir = g_dir_make_tmp ("pnsd-XXXXXX", NULL);
+  char *path = g_build_filename (dir, "a.pnsd", NULL);
+  g_assert_true (pn_design_save (&d, path, &err));
+  g_assert_no_error (err);
+  g_assert_true (pn_design_load (path, &e, &err));
+  g_assert_no_error (err);
+  assert_same_design (&d, &e);
+  char *x2 = pn_design_to_xml (&e, &n2);
+  g_assert_cmpuint (n1, ==, n2);
+  g_assert_cmpstr (x1, ==, x2);
+  /* the file on disk is those bytes */
+  char *disk = NULL;
+  g_assert_true (g_file_get_contents (path, &disk, NULL, NULL));
+  g_assert_cmpstr (disk, ==, x1);
+  g_free (disk);
+  g_remove (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+  g_free (x1);
+  g_free (x2);
+  pn_design_clear (&d);
+  pn_design_clear (&e);
+}
+
+static void
+test_round_trip_published (void)
+{
+  round_trip (PN_DESIGN_CIRCUITS_PUBLISHED, PN_LEVEL_NET);
+}
+
+static void
+test_round_trip_learnable (void)
+{
+  round_trip (PN_DESIGN_CIRCUITS_LEARNABLE, PN_LEVEL_NEURON);
+  round_trip (PN_DESIGN_CIRCUITS_LEARNABLE, PN_LEVEL_LAYER);
+  round_trip (PN_DESIGN_CIRCUITS_FIXED, PN_LEVEL_NET);
+}
+
+/* Parse TEXT, which must fail with a message containing every NEEDLE, and
+ * leave OUT as it was. */
+static void
+expect_refused (const char *text, gssize len, const char *const *needles)
+{
+  PnDesign out;
+  memset (&out, 0xab, sizeof out);
+  PnDesign before = out;
+  GError *err = NULL;
+  gboolean ok = pn_design_parse (text, len < 0 ? strlen (text) : (gsize) len, "bad.pnsd", &out,
+                                 &err);
+  g_assert_false (ok);
+  g_assert_error (err, PN_ERROR, PN_ERROR_FORMAT);
+  g_assert_true (g_str_has_prefix (err->message, "bad.pnsd"));
+  for (int i = 0; needles && needles[i]; i++)
+    if (strstr (err->message, needles[i]) == NULL)
+      g_error ("message '%s' lacks '%s'", err->message, needles[i]);
+  g_test_message ("refused: %s", err->message);
+  g_assert_cmpmem (&out, sizeof out, &before, sizeof before);
+  g_error_free (err);
+}
+
+static char *
+good_xml (void)
+{
+  PnDesign d;
+  make_design (&d, PN_DESIGN_CIRCUITS_LEARNABLE, PN_LEVEL_NET);
+  char *x = pn_design_to_xml (&d, NULL);
+  pn_design_clear (&d);
+  return x;
+}
+
+/* The good file with the first FROM replaced by TO. */
+static char *
+edited (const char *from, const char *to)
+{
+  char *x = good_xml ();
+  char *at = strstr (x, from);
+  g_assert_nonnull (at);
+  GString *s = g_string_new_len (x, at - x);
+  g_string_append (s, to);
+  g_string_append (s, at + strlen (from));
+  g_free (x);
+  return g_string_free (s, FALSE);
+}
+
+static void
+refuse_edit (const char *from, const char *to, const char *needle)
+{
+  char *x = edited (from, to);
+  const char *needles[] = { needle, NULL };
+  expect_refused (x, -1, needles);
+  g_free (x);
+}
+
+static void
+test_refuse_corrupt (void)
+{
+  const char *n1[] = { "not a well-formed XML", NULL };
+  expect_refused ("this is not XML at all", -1, n1);
+  expect_refused ("", 0, n1);
+  const char binary[] = { 0x00, 0x01, (char) 0xff, 0x7f, 'x' };
+  expect_refused (binary, sizeof binary, n1);
+  /* truncated at many places */
+  char *x = good_xml ();
+  gsize n = strlen (x);
+  for (gsize cut = 1; cut < n - 2; cut += n / 23)
+    {
+      const char *nt[] = { "bad.pnsd", NULL };
+      expect_refused (x, (gssize) cut, nt);
+    }
+  /* and just before the end */
+  const char *nt[] = { "truncated", NULL };
+  expect_refused (x, (gssize) n - 3, nt);
+  g_free (x);
+  const char *nr[] = { "not a pnstudio design", NULL };
+  expect_refused ("<?xml version=\"1.0\"?>\n<svg version=\"1\"/>\n", -1, nr);
+}
+
+static void
+test_refuse_version (void)
+{
+  refuse_edit ("<pnsd version=\"1\">", "<pnsd version=\"2\">", "newer pnstudio");
+  refuse_edit ("<pnsd version=\"1\">", "<pnsd version=\"999\"><future/>", "version 999");
+  refuse_edit ("<pnsd version=\"1\">", "<pnsd version=\"one\">", "not a format version");
+}
+
+static void
+test_refuse_schema (void)
+{
+  refuse_edit ("<dataset", "<unknown/><dataset", "schema");
+  refuse_edit ("mode=\"learnable\"", "mode=\"magic\"", "schema");
+  refuse_edit (" g-unit=\"1e-07\"", "", "schema");
+  refuse_edit ("<topology sizes=\"2 3 2\"/>", "<topology sizes=\"2 x 2\"/>", "schema");
+  /* the schema error names the line */
+  refuse_edit ("model=\"uniform\" epsilon=\"0.1\"/>", "model=\"uniform\"/>", "bad.pnsd:");
+}
+
+static void
+test_refuse_values (void)
+{
+  refuse_edit ("<crossbar layer=\"0\" rows=\"4\" columns=\"3\">\n      0.1",
+               "<crossbar layer=\"0\" rows=\"4\" columns=\"3\">\n      NaN", "not a finite");
+  refuse_edit ("<crossbar layer=\"0\" rows=\"4\" columns=\"3\">\n      0.1",
+               "<crossbar layer=\"0\" rows=\"4\" columns=\"3\">\n      INF", "not a finite");
+  refuse_edit ("<crossbar layer=\"0\" rows=\"4\" columns=\"3\">\n      0.1",
+               "<crossbar layer=\"0\" rows=\"4\" columns=\"3\">\n      10.5", "gmax");
+  refuse_edit ("<variation model=\"uniform\" epsilon=\"0.1\"/>",
+               "<variation model=\"uniform\" epsilon=\"1.5\"/>", "outside");
+  refuse_edit (" vdd=\"1\"", " vdd=\"NaN\"", "vdd");
+  refuse_edit (" gmin=\"0.01\"", " gmin=\"20\"", "gmin");
+  refuse_edit ("<parameter name=\"R1\" unit=\"kOhm\" min=\"15\"",
+               "<parameter name=\"R1\" unit=\"kOhm\" min=\"-15\"", "outside");
+  refuse_edit ("<parameter name=\"R1\" unit=\"kOhm\" min=\"15\"",
+               "<parameter name=\"R9\" unit=\"kOhm\" min=\"15\"", "expected R1");
+  refuse_edit ("<constraint>R1 &gt; R2</constraint>", "<constraint>R1 &gt; R7</constraint>",
+               "unknown parameter");
+}
+
+static void
+test_refuse_sizes (void)
+{
+  refuse_edit ("<topology sizes=\"2 3 2\"/>", "<topology sizes=\"2 4 2\"/>", "need");
+  refuse_edit ("rows=\"4\" columns=\"3\"", "rows=\"4\" columns=\"2\"", "topology needs");
+  refuse_edit ("<crossbar layer=\"0\" rows=\"4\" columns=\"3\">\n      0.1",
+               "<crossbar layer=\"0\" rows=\"4\" columns=\"3\">\n      0.1 0.2", "more than");
+  refuse_edit ("mode=\"learnable\" level=\"net\"", "mode=\"learnable\" level=\"neuron\"", "need");
+  refuse_edit ("mode=\"learnable\"", "mode=\"published\"", "need");
+  refuse_edit ("<topology sizes=\"2 3 2\"/>", "<topology sizes=\"2\"/>", "at least");
+}
+
+static void
+test_load_missing (void)
+{
+  PnDesign d;
+  GError *err = NULL;
+  g_assert_false (pn_design_load ("/nonexistent/x.pnsd", &d, &err));
+  g_assert_error (err, PN_ERROR, PN_ERROR_IO);
+  g_assert_nonnull (strstr (err->message, "/nonexistent/x.pnsd"));
+  g_error_free (err);
+}
+
+/* A failed save leaves the old file as it was. */
+static void
+test_save_atomic (void)
+{
+  PnDesign d;
+  make_design (&d, PN_DESIGN_CIRCUITS_PUBLISHED, PN_LEVEL_NET);
+  GError *err = NULL;
+  g_assert_false (pn_design_save (&d, "/nonexistent/dir/x.pnsd", &err));
+  g_assert_error (err, PN_ERROR, PN_ERROR_IO);
+  g_assert_nonnull (strstr (err->message, "/nonexistent/dir/x.pnsd"));
+  g_error_free (err);
+  pn_design_clear (&d);
+}
+
+/* The network rebuilt from a design computes what the original did. */
+static void
+test_build_net (void)
+{
+  PnCircuits c;
+  pn_circuits_init_fixed (&c);
+  int hidden[1] = { 3 };
+  PnNet net;
+  g_assert_true (pn_net_init (&net, 4, hidden, 1, 3, &c, NULL));
+  float *params = g_new (float, net.n_params);
+  PnRng rng;
+  pn_rng_seed (&rng, 1, 1);
+  pn_net_init_params (&net, params, &rng);
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  PnDesign d, e;
+  pn_design_init (&d);
+  pn_design_set_network (&d, &net, params, &cfg, "iris", "va");
+  char *x = pn_design_to_xml (&d, NULL);
+  g_assert_true (pn_design_parse (x, strlen (x), "mem", &e, NULL));
+  PnNet net2;
+  float *p2 = NULL;
+  GError *err = NULL;
+  g_assert_true (pn_design_build_net (&e, NULL, &net2, &p2, &err));
+  g_assert_no_error (err);
+  g_assert_cmpuint (net2.n_params, ==, net.n_params);
+  g_assert_cmpmem (p2, sizeof (float) * net.n_params, params, sizeof (float) * net.n_params);
+  float x0[4 * 2] = { 0.1f, 0.9f, 0.2f, 0.3f, 0.5f, 0.5f, 1.0f, 0.0f };
+  int y0[2] = { 0, 2 };
+  PnWork *w1 = pn_work_new (&net, 2), *w2 = pn_work_new (&net2, 2);
+  pn_net_forward (&net, params, NULL, x0, y0, 2, w1, NULL);
+  pn_net_forward (&net2, p2, NULL, x0, y0, 2, w2, NULL);
+  g_assert_cmpmem (pn_work_outputs (w1), sizeof (float) * 6, pn_work_outputs (w2),
+                   sizeof (float) * 6);
+  pn_work_free (w1);
+  pn_work_free (w2);
+  g_free (p2);
+  g_free (params);
+  g_free (x);
+  pn_design_clear (&d);
+  pn_design_clear (&e);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/design/round-trip-published", test_round_trip_published);
+  g_test_add_func ("/design/round-trip-learnable", test_round_trip_learnable);
+  g_test_add_func ("/design/refuse-corrupt", test_refuse_corrupt);
+  g_test_add_func ("/design/refuse-version", test_refuse_version);
+  g_test_add_func ("/design/refuse-schema", test_refuse_schema);
+  g_test_add_func ("/design/refuse-values", test_refuse_values);
+  g_test_add_func ("/design/refuse-sizes", test_refuse_sizes);
+  g_test_add_func ("/design/load-missing", test_load_missing);
+  g_test_add_func ("/design/save-atomic", test_save_atomic);
+  g_test_add_func ("/design/build-net", test_build_net);
+  return g_test_run ();
+}
