@@ -1,6 +1,7 @@
 /* pnc-train.c: `pnc train`: runs (dataset x seed) on a thread pool. */
 #include "pnc.h"
 #include "pnc-run.h"
+#include "pnc-design.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +11,7 @@ int
 pnc_cmd_train (int argc, char **argv)
 {
   char *dataset = g_strdup ("iris"), *seeds = g_strdup ("0"), *hidden = g_strdup ("3");
-  char *out = NULL, *label = NULL, *variation = g_strdup ("uniform");
+  char *out = NULL, *save = NULL, *label = NULL, *variation = g_strdup ("uniform");
   char *circuits = g_strdup ("published"), *level_opt = g_strdup ("net");
   double eps = 0.1, lr_theta = 0.1, lr_circuit = 0.005;
   int max_epochs = 100000, patience = 5000, mc_train = 20, mc_test = 100, jobs = 0;
@@ -32,6 +33,7 @@ pnc_cmd_train (int argc, char **argv)
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, "Label column of a CSV (default: 'label' or 'class', else the last)", "COLUMN" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs in parallel (default: number of cores)", "J" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write all runs as JSON to FILE (atomically)", "FILE.json" },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, "Save the trained design (.pnsd); several seeds: the one with the best validation loss; several datasets: FILE-<dataset>.pnsd", "FILE.pnsd" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the runs as one JSON document on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary table", NULL },
     { NULL },
@@ -160,6 +162,12 @@ pnc_cmd_train (int argc, char **argv)
       g_printerr ("pnc train: %s\n", error->message);
       rc = 1;
     }
+  if (save && !pnc_design_save_best (runs, n_runs, save, &error))
+    {
+      g_printerr ("pnc train: %s\n", error->message);
+      g_clear_error (&error);
+      rc = 1;
+    }
   if (json)
     pnc_json_print (root);
   else if (!quiet)
@@ -213,6 +221,7 @@ out:
   g_free (seeds);
   g_free (hidden);
   g_free (out);
+  g_free (save);
   g_free (label);
   g_free (variation);
   g_free (circuits);

@@ -9,6 +9,9 @@
 #include <math.h>
 #include <string.h>
 
+static void   fmt_float (char *buf, gsize size, float v);
+static double float_as_double (float f);
+
 /* ---- basics -------------------------------------------------------------- */
 
 void
@@ -114,8 +117,8 @@ pn_design_set_network (PnDesign *d, const PnNet *net, const float *params,
   memset (d->size, 0, sizeof d->size);
   for (int l = 0; l <= net->n_layers; l++)
     d->size[l] = net->size[l];
-  d->tech.gmin = net->gmin;
-  d->tech.gmax = net->gmax;
+  d->tech.gmin = float_as_double (net->gmin);
+  d->tech.gmax = float_as_double (net->gmax);
   const PnCircuits *c = &net->circuits;
   if (c->mode == PN_CIRCUITS_PHYSICAL)
     {
@@ -159,12 +162,28 @@ fmt_double (char *buf, gsize size, double v)
   static const char *fmts[] = { "%.1g", "%.2g", "%.3g", "%.4g", "%.5g", "%.6g",
                                 "%.7g", "%.8g", "%.9g", "%.10g", "%.11g", "%.12g",
                                 "%.13g", "%.14g", "%.15g", "%.16g", "%.17g" };
-  for (gsize p = 0; p < G_N_ELEMENTS (fmts); p++)
+  gsize p = 0;
+  for (; p < G_N_ELEMENTS (fmts); p++)
     {
       g_ascii_formatd (buf, size, fmts[p], v);
       if (g_ascii_strtod (buf, NULL) == v)
-        return;
+        break;
     }
+  /* "600", not "6e+02": more digits (still exact) until %g drops the
+   * exponent, for values people read as plain numbers */
+  double a = fabs (v);
+  while (strchr (buf, 'e') && a >= 1e-4 && a < 1e15 && p + 1 < G_N_ELEMENTS (fmts))
+    g_ascii_formatd (buf, size, fmts[++p], v);
+}
+
+/* A float as the double of its shortest decimal (0.01f -> 0.01): reads
+ * back to the same float, and prints as people wrote it. */
+static double
+float_as_double (float f)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  fmt_float (buf, sizeof buf, f);
+  return g_ascii_strtod (buf, NULL);
 }
 
 static void
@@ -172,12 +191,16 @@ fmt_float (char *buf, gsize size, float v)
 {
   static const char *fmts[] = { "%.1g", "%.2g", "%.3g", "%.4g", "%.5g",
                                 "%.6g", "%.7g", "%.8g", "%.9g" };
-  for (gsize p = 0; p < G_N_ELEMENTS (fmts); p++)
+  gsize p = 0;
+  for (; p < G_N_ELEMENTS (fmts); p++)
     {
       g_ascii_formatd (buf, size, fmts[p], v);
       if ((float) g_ascii_strtod (buf, NULL) == v)
-        return;
+        break;
     }
+  float a = fabsf (v);
+  while (strchr (buf, 'e') && a >= 1e-4f && a < 1e9f && p + 1 < G_N_ELEMENTS (fmts))
+    g_ascii_formatd (buf, size, fmts[++p], v);
 }
 
 static void

@@ -1,0 +1,78 @@
+/* pnc-design.c: training runs to design files. */
+#include "pnc-design.h"
+
+#include <math.h>
+#include <string.h>
+
+void
+pnc_design_from_run (const PncRun *r, PnDesign *out)
+{
+  pn_design_init (out);
+  const PnDataset *ds = r->ds;
+  const char *ref = pn_dataset_is_bundled (ds->name) ? ds->name : ds->path;
+  pn_design_set_network (out, &r->net, r->params, &r->cfg, ref, r->variant);
+  g_free (out->title);
+  out->title = g_strdup_printf ("%s%s%s seed %d", ds->name, r->variant ? " " : "",
+                                r->variant ? r->variant : "", r->seed);
+  out->training.seed = (guint64) r->seed;
+  out->variation = r->n_eval > 0 ? r->eval_var[0] : r->cfg.variation;
+  PnDesignTrainResult *t = &out->result;
+  t->valid = TRUE;
+  t->epochs = r->epochs;
+  t->best_epoch = r->best_epoch;
+  t->best_valid_loss = isfinite (r->best_valid_loss) ? r->best_valid_loss : 0;
+  t->seconds = r->seconds;
+  t->mc_test = r->test[0].n_mc;
+  t->test_acc_mean = r->test[0].acc_mean;
+  t->test_acc_std = r->test[0].acc_std;
+  t->test_measured_acc_mean = r->test[0].measured_acc_mean;
+  t->valid_acc_mean = r->valid[0].acc_mean;
+  t->valid_acc_std = r->valid[0].acc_std;
+}
+
+gboolean
+pnc_design_save_best (PncRun *runs, int n_runs, const char *path, GError **error)
+{
+  GPtrArray *datasets = g_ptr_array_new ();
+  for (int k = 0; k < n_runs; k++)
+    if (runs[k].done && !g_ptr_array_find (datasets, runs[k].ds, NULL))
+      g_ptr_array_add (datasets, runs[k].ds);
+  if (datasets->len == 0)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID, "%s: no finished run to save", path);
+      g_ptr_array_free (datasets, TRUE);
+      return FALSE;
+    }
+  gboolean ok = TRUE;
+  for (guint d = 0; d < datasets->len && ok; d++)
+    {
+      const PnDataset *ds = datasets->pdata[d];
+      const PncRun *best = NULL;
+      for (int k = 0; k < n_runs; k++)
+        if (runs[k].done && runs[k].ds == ds &&
+            (best == NULL || runs[k].best_valid_loss < best->best_valid_loss ||
+             (runs[k].best_valid_loss == best->best_valid_loss && runs[k].seed < best->seed)))
+          best = &runs[k];
+      char *file;
+      if (datasets->len == 1)
+        file = g_strdup (path);
+      else
+        {
+          const char *dot = strrchr (path, '.');
+          const char *slash = strrchr (path, G_DIR_SEPARATOR);
+          if (dot == NULL || (slash && dot < slash))
+            dot = path + strlen (path);
+          file = g_strdup_printf ("%.*s-%s%s", (int) (dot - path), path, ds->name, dot);
+        }
+      PnDesign design;
+      pnc_design_from_run (best, &design);
+      ok = pn_design_save (&design, file, error);
+      if (ok)
+        g_printerr ("pnc: design of %s seed %d (best validation loss %.4f) saved to %s\n",
+                    ds->name, best->seed, best->best_valid_loss, file);
+      pn_design_clear (&design);
+      g_free (file);
+    }
+  g_ptr_array_free (datasets, TRUE);
+  return ok;
+}

@@ -1,0 +1,19 @@
+/* pnc-design.h: training runs to design files (.pnsd). */
+#pragma once
+
+#include "pn-design.h"
+#include "pnc-run.h"
+
+G_BEGIN_DECLS
+
+/* Fill OUT (uninitialised) from a finished run: network, parameters,
+ * training settings and results (the first evaluation). Clear with
+ * pn_design_clear. */
+void     pnc_design_from_run (const PncRun *run, PnDesign *out);
+
+/* Save the finished runs as designs: per dataset the run with the lowest
+ * best validation loss (ties: the lower seed). One dataset: PATH; several:
+ * PATH with "-<dataset>" before its extension. Messages go to stderr. */
+gboolean pnc_design_save_best (PncRun *runs, int n_runs, const char *path, GError **error);
+
+G_END_DECLS
