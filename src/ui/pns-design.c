@@ -1,8 +1,10 @@
 /* pns-design.c: the studio's document and its .pnsd file (JSON).
  *
- * The .pnsd reader/writer lives here until the engine has a design-file
- * module; pns_design_new_from_file() and pns_design_save() are the only
- * entry points the UI uses.
+ * The studio's own .pnsd (JSON) reader/writer lives here: it keeps what
+ * the shared design file (src/design, XML) has no place for yet (component
+ * values of an untrained design, the number of seeds). Files in the shared
+ * format open too (pns_design_new_from_file sniffs the first byte), and a
+ * trained design exports to it (pns_design_export_pnsd) for `pnc`.
  */
 #include "pns-design.h"
 #include "pns-curves.h"
@@ -77,7 +79,10 @@ pns_design_init (PnsDesign *self)
   self->variation.eps = 0.1;
   self->tech.gmin = 0.01;
   self->tech.gmax = 10;
-  self->tech.g_unit_us = 10;
+  PnDesignTech t;
+  pn_design_tech_init_default (&t);
+  self->tech.g_unit_us = t.g_unit * 1e6; /* the export's default scale (docs/EXPORT.md) */
+  g_free (t.model);
   self->tech.vdd = 1.0;
   self->tech.vss = -1.0;
   self->train.dataset = g_strdup ("iris");
@@ -906,12 +911,45 @@ pns_design_new_from_bytes (GBytes *bytes, GError **error)
   return d;
 }
 
+static gboolean
+looks_like_xml (GBytes *bytes)
+{
+  gsize len = 0;
+  const char *p = g_bytes_get_data (bytes, &len);
+  gsize i = 0;
+  while (i < len && g_ascii_isspace (p[i]))
+    i++;
+  return i < len && p[i] == '<';
+}
+
 PnsDesign *
 pns_design_new_from_file (GFile *file, GError **error)
 {
   GBytes *bytes = g_file_load_bytes (file, NULL, NULL, error);
   if (bytes == NULL)
     return NULL;
+  if (looks_like_xml (bytes))
+    {
+      /* the shared format: its messages name the file and the line */
+      g_autofree char *name = g_file_get_parse_name (file);
+      gsize len = 0;
+      const char *data = g_bytes_get_data (bytes, &len);
+      PnDesign pd;
+      gboolean ok = pn_design_parse (data, len, name, &pd, error);
+      g_bytes_unref (bytes);
+      if (!ok)
+        return NULL;
+      GError *local = NULL;
+      PnsDesign *d = pns_design_new_from_pn_design (&pd, &local);
+      pn_design_clear (&pd);
+      if (d == NULL)
+        {
+          g_propagate_prefixed_error (error, local, "%s: ", name);
+          return NULL;
+        }
+      d->file = g_object_ref (file);
+      return d;
+    }
   GError *local = NULL;
   PnsDesign *d = pns_design_new_from_bytes (bytes, &local);
   g_bytes_unref (bytes);
@@ -923,4 +961,159 @@ pns_design_new_from_file (GFile *file, GError **error)
     }
   d->file = g_object_ref (file);
   return d;
+}
+
+/* the shared design file (src/design) ----------------------------------- */
+
+gboolean
+pns_design_to_pn_design (PnsDesign *self, PnDesign *out, GError **error)
+{
+  if (!self->has_net)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   _("Train the design first: the design file holds a trained network"));
+      return FALSE;
+    }
+  PnTrainConfig cfg;
+  pns_design_fill_train_config (self, self->result.valid ? self->result.seed : self->train.first_seed,
+                                &cfg);
+  pn_design_init (out);
+  pn_design_set_network (out, &self->net, self->params, &cfg, self->train.dataset,
+                         self->train.variation_aware ? "va" : "base");
+  g_free (out->title);
+  out->title = g_strdup (self->title);
+  out->tech.vdd = self->tech.vdd;
+  out->tech.vss = self->tech.vss;
+  out->tech.g_unit = self->tech.g_unit_us * 1e-6;
+  out->tech.gmin = self->tech.gmin;
+  out->tech.gmax = self->tech.gmax;
+  out->variation = self->variation;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    pns_design_get_eta (self, k, out->circuits.eta[k]); /* for people: the nominal curves */
+  if (self->result.valid)
+    {
+      out->result.valid = TRUE;
+      out->result.epochs = self->result.epochs;
+      out->result.best_epoch = self->result.best_epoch;
+      out->result.mc_test = self->result.n_mc;
+      out->result.test_acc_mean = self->result.test_acc_mean;
+      out->result.test_acc_std = self->result.test_acc_std;
+    }
+  return TRUE;
+}
+
+gboolean
+pns_design_export_pnsd (PnsDesign *self, const char *path, GError **error)
+{
+  PnDesign pd;
+  if (!pns_design_to_pn_design (self, &pd, error))
+    return FALSE;
+  gboolean ok = pn_design_save (&pd, path, error);
+  pn_design_clear (&pd);
+  return ok;
+}
+
+PnsDesign *
+pns_design_new_from_pn_design (const PnDesign *pd, GError **error)
+{
+  if (!pn_design_is_physical (pd))
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   _("the design prints the published fixed curves, which have no component values; the studio edits physical circuits (train with pnc train --circuits fixed or learnable)"));
+      return NULL;
+    }
+  if (pd->circuits.mode == PN_DESIGN_CIRCUITS_LEARNABLE && pd->circuits.level != PN_LEVEL_NET)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   _("the design has a circuit design per layer or per neuron; the studio edits one design per network"));
+      return NULL;
+    }
+  PnEtaModel m[PN_N_CIRCUIT_KINDS];
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      const PnSurrogate *s = pns_curves_get_surrogate (k);
+      if (s == NULL)
+        {
+          g_set_error (error, PN_ERROR, PN_ERROR_INVALID, "%s", pns_curves_eta_source ());
+          return NULL;
+        }
+      pn_surrogate_eta_model (s, &m[k]);
+    }
+  g_autoptr (PnsDesign) d = pns_design_new ();
+  if (pd->title)
+    pns_design_set_title (d, pd->title);
+  /* the component values: the trained network's circuits, or the engine's
+   * start design when there is no network yet */
+  PnNet net;
+  float *params = NULL;
+  double values[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS] = { { 0 } };
+  if (pd->n_params > 0)
+    {
+      if (!pn_design_build_net (pd, m, &net, &params, error))
+        return NULL;
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        pn_circuits_group_physical (&net.circuits, &net, params + net.n_theta, k, 0, values[k]);
+    }
+  else
+    {
+      PnCircuits c;
+      if (!pn_circuits_init_physical (&c, &pd->circuits.space[PN_CIRCUIT_PTANH], &m[0],
+                                      &pd->circuits.space[PN_CIRCUIT_INV], &m[1], PN_LEVEL_NET,
+                                      error))
+        return NULL;
+      memcpy (values, c.init, sizeof values);
+    }
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      const PnDesignSpace *sp = &pd->circuits.space[k];
+      /* a learned value may sit on its range's end within float rounding */
+      for (int i = 0; i < sp->n_params; i++)
+        values[k][i] = CLAMP (values[k][i], sp->p[i].lo, sp->p[i].hi);
+      if (!pns_design_set_space (d, k, sp, error) || !pns_design_set_values (d, k, values[k], error))
+        {
+          g_free (params);
+          return NULL;
+        }
+    }
+  PnsTechnology t = {
+    .gmin = pd->tech.gmin, .gmax = pd->tech.gmax, .g_unit_us = pd->tech.g_unit * 1e6,
+    .vdd = pd->tech.vdd, .vss = pd->tech.vss,
+  };
+  PnsTrainSettings s = d->train;
+  s.dataset = pd->dataset;
+  s.n_hidden = MAX (pd->n_layers - 1, 0);
+  for (int h = 0; h < s.n_hidden; h++)
+    s.hidden[h] = pd->size[h + 1];
+  s.variation_aware = pd->training.variation.eps > 0;
+  s.first_seed = (int) MIN (pd->training.seed, (guint64) G_MAXINT);
+  s.n_seeds = 1;
+  if (pd->training.max_epochs > 0)
+    s.max_epochs = pd->training.max_epochs;
+  if (pd->training.patience > 0)
+    s.patience = pd->training.patience;
+  if (pd->training.mc_train > 0)
+    s.mc_train = pd->training.mc_train;
+  if (!pns_design_set_technology (d, &t, error) ||
+      !pns_design_set_variation (d, &pd->variation, error) ||
+      !pns_design_set_train_settings (d, &s, error))
+    {
+      g_free (params);
+      return NULL;
+    }
+  if (params)
+    {
+      PnsTrainResult res = {
+        .valid = pd->result.valid,
+        .test_acc_mean = pd->result.test_acc_mean,
+        .test_acc_std = pd->result.test_acc_std,
+        .n_mc = pd->result.mc_test,
+        .epochs = pd->result.epochs,
+        .best_epoch = pd->result.best_epoch,
+        .seed = s.first_seed,
+      };
+      pns_design_set_network (d, &net, params, &res); /* circuits follow the values */
+      g_free (params);
+    }
+  d->modified = FALSE;
+  return g_steal_pointer (&d);
 }

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "pn-design.h"
 #include "pn-engine.h"
 
 G_BEGIN_DECLS
@@ -84,6 +85,18 @@ const float *pns_design_get_params        (PnsDesign *self);
 const PnsTrainResult *pns_design_get_result (PnsDesign *self);
 void         pns_design_set_network       (PnsDesign *self, const PnNet *net,
                                            const float *params, const PnsTrainResult *res);
+
+/* The shared design file (src/design, XML .pnsd, what `pnc` reads and
+ * writes). A trained studio design becomes a PnDesign with fixed physical
+ * circuits (mode "fixed", one design per network); OUT must be cleared
+ * with pn_design_clear. */
+gboolean     pns_design_to_pn_design      (PnsDesign *self, PnDesign *out, GError **error);
+/* A studio design from a PnDesign: physical circuits shared by the whole
+ * network (fixed, or learnable at level "net"); designs with the
+ * published curves or per-layer / per-neuron circuits are refused. */
+PnsDesign   *pns_design_new_from_pn_design (const PnDesign *pd, GError **error);
+/* Write the design as the shared XML .pnsd (pn_design_save, atomic). */
+gboolean     pns_design_export_pnsd       (PnsDesign *self, const char *path, GError **error);
 
 /* Parse "3" or "8,4" into hidden sizes. */
 gboolean     pns_parse_topology           (const char *text, int *hidden, int *n_hidden,

@@ -1,5 +1,6 @@
 /* pns-export-view.c */
 #include "pns-export-view.h"
+#include "pns-layout-preview.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -9,6 +10,7 @@ struct _PnsExportView {
   GtkWidget   *box;
   GtkLabel    *summary_label, *pending_label;
   GtkTextView *bom_view;
+  PnsLayoutPreview *layout_preview;
   PnsDesign   *design;
   gulong       changed_id;
 };
@@ -126,7 +128,13 @@ pns_export_view_init (PnsExportView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_label_set_text (self->pending_label,
-                      _("SPICE netlist and printed layout export are not available in this build: they come from the export module (netlist writer and layout generator), which is not part of the tree yet."));
+                      _("SPICE netlist and printed layout export are not available in this build yet: they come from the whole-network netlist and layout writers of pnc export. Meanwhile, export the design file above for pnc."));
+  self->layout_preview = PNS_LAYOUT_PREVIEW (pns_layout_preview_new ());
+  gtk_widget_set_size_request (GTK_WIDGET (self->layout_preview), -1, 160);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->layout_preview), TRUE);
+  /* shown once there is a layout to preview (the layout writer) */
+  gtk_widget_set_visible (GTK_WIDGET (self->layout_preview), FALSE);
+  gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->layout_preview));
 }
 
 void
@@ -138,4 +146,10 @@ pns_export_view_set_design (PnsExportView *self, PnsDesign *design)
   if (design)
     self->changed_id = g_signal_connect (design, "changed", G_CALLBACK (on_design_changed), self);
   refresh (self);
+}
+
+PnsLayoutPreview *
+pns_export_view_get_layout_preview (PnsExportView *self)
+{
+  return self->layout_preview;
 }

@@ -490,6 +490,58 @@ action_export_bom (GSimpleAction *a, GVariant *p, gpointer data)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (d));
 }
 
+/* The shared design file (XML .pnsd) that pnc export / verify read. */
+static void
+export_design_to (PnsWindow *self, const char *path)
+{
+  GError *error = NULL;
+  if (!pns_design_export_pnsd (self->design, path, &error))
+    {
+      show_error (self, _("The design file could not be written"), error->message);
+      g_error_free (error);
+    }
+}
+
+static void
+on_export_design_response (GtkNativeDialog *dialog, int response, PnsWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      if (path)
+        export_design_to (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+action_export_design (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  PnsWindow *self = data;
+  if (pns_design_get_net (self->design) == NULL)
+    {
+      show_error (self, _("Nothing to export yet"),
+                  _("Train the design first: the design file holds a trained network."));
+      return;
+    }
+  GtkFileChooserNative *d = gtk_file_chooser_native_new (_("Export the Design File for pnc"),
+                                                         GTK_WINDOW (self),
+                                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                         _("_Export"), _("_Cancel"));
+  g_autofree char *name = g_strdup_printf ("%s-pnc.pnsd", pns_design_get_title (self->design));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (d), name);
+  g_signal_connect (d, "response", G_CALLBACK (on_export_design_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (d));
+}
+
+/* Export to a path given as the parameter (scripting and tests). */
+static void
+action_export_design_to (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  export_design_to (data, g_variant_get_string (p, NULL));
+}
+
 /* training, yield, views --------------------------------------------------------- */
 
 static void
@@ -606,6 +658,8 @@ static const GActionEntry win_entries[] = {
   { "save-as", action_save_as },
   { "save-to", action_save_to, "s" },
   { "export-bom", action_export_bom },
+  { "export-design", action_export_design },
+  { "export-design-to", action_export_design_to, "s" },
   { "train-start", action_train_start },
   { "train-pause", action_train_pause, NULL, "false" },
   { "train-stop", action_train_stop },

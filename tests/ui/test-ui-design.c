@@ -72,6 +72,80 @@ test_round_trip (void)
   g_object_unref (d);
 }
 
+/* The shared design file (src/design, XML): a trained studio design exports
+ * as fixed physical circuits and opens again with the same network. */
+static void
+test_shared_format (void)
+{
+  GError *error = NULL;
+  PnsDesign *d = pns_design_new_default (&error);
+  g_assert_no_error (error);
+  g_autofree char *dir = g_dir_make_tmp ("pns-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "shared.pnsd", NULL);
+  g_assert_true (pns_design_export_pnsd (d, path, &error));
+  g_assert_no_error (error);
+
+  /* what pnc reads */
+  PnDesign pd;
+  g_assert_true (pn_design_load (path, &pd, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pd.circuits.mode, ==, PN_DESIGN_CIRCUITS_FIXED);
+  g_assert_cmpint (pd.circuits.level, ==, PN_LEVEL_NET);
+  g_assert_cmpint (pd.n_layers, ==, 2);
+  g_assert_cmpint (pd.size[0], ==, 4);
+  g_assert_cmpint (pd.size[2], ==, 3);
+  g_assert_cmpstr (pd.dataset, ==, "iris");
+  g_assert_cmpfloat (fabs (pd.tech.g_unit - pns_design_get_technology (d)->g_unit_us * 1e-6), <, 1e-15);
+  g_assert_true (pd.result.valid);
+  g_assert_cmpfloat (pd.training.lr_circuit, ==, 0);
+  pn_design_clear (&pd);
+
+  /* and opens in the studio: same crossbars, same component values */
+  GFile *file = g_file_new_for_path (path);
+  PnsDesign *e = pns_design_new_from_file (file, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (e);
+  g_assert_false (pns_design_get_modified (e));
+  const PnNet *n1 = pns_design_get_net (d), *n2 = pns_design_get_net (e);
+  g_assert_cmpuint (n1->n_params, ==, n2->n_params);
+  g_assert_cmpmem (pns_design_get_params (d), sizeof (float) * n1->n_theta,
+                   pns_design_get_params (e), sizeof (float) * n2->n_theta);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    for (int i = 0; i < pns_design_get_space (d, k)->n_params; i++)
+      g_assert_cmpfloat (fabs (pns_design_get_values (e, k)[i] / pns_design_get_values (d, k)[i] - 1), <, 1e-5);
+  g_assert_cmpfloat (pns_design_get_result (e)->test_acc_mean, ==, pns_design_get_result (d)->test_acc_mean);
+  g_object_unref (e);
+
+  /* published curves have no component values: refused with the reason */
+  PnDesign pub;
+  g_assert_true (pn_design_load (path, &pub, &error));
+  pub.circuits.mode = PN_DESIGN_CIRCUITS_PUBLISHED;
+  e = pns_design_new_from_pn_design (&pub, &error);
+  g_assert_null (e);
+  g_assert_nonnull (strstr (error->message, "published"));
+  g_clear_error (&error);
+  pn_design_clear (&pub);
+
+  /* a broken XML file names the file and the line */
+  g_assert_true (g_file_set_contents (path, "<pnsd version=\"1\">\n<title>x</title>\n", -1, NULL));
+  e = pns_design_new_from_file (file, &error);
+  g_assert_null (e);
+  g_assert_nonnull (strstr (error->message, "shared.pnsd"));
+  g_clear_error (&error);
+
+  /* an untrained design has nothing to export */
+  PnsDesign *u = pns_design_new ();
+  g_assert_false (pns_design_export_pnsd (u, path, &error));
+  g_assert_error (error, PN_ERROR, PN_ERROR_INVALID);
+  g_clear_error (&error);
+  g_object_unref (u);
+
+  g_object_unref (file);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_object_unref (d);
+}
+
 static void
 expect_bad (const char *json, const char *fragment)
 {
@@ -203,6 +277,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/design/default", test_default_design);
   g_test_add_func ("/ui/design/round-trip", test_round_trip);
   g_test_add_func ("/ui/design/bad-files", test_bad_files);
+  g_test_add_func ("/ui/design/shared-format", test_shared_format);
   g_test_add_func ("/ui/design/setters-validate", test_setters_validate);
   g_test_add_func ("/ui/design/topology", test_topology);
   g_test_add_func ("/ui/series/decimation", test_series_decimation);

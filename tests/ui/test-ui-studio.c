@@ -7,6 +7,7 @@
 #include "pns-curves.h"
 #include "pns-tools.h"
 #include "pns-training-panel.h"
+#include "pns-layout-preview.h"
 #include "pns-window.h"
 #include "pns-yield-view.h"
 
@@ -14,6 +15,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static PnsApplication *app;
@@ -362,6 +364,64 @@ test_spice_overlay (void)
 }
 
 static gboolean
+preview_loaded (gpointer data)
+{
+  return !pns_layout_preview_is_loading (data);
+}
+
+/* The layout preview: an SVG is rasterised off the main thread and shown;
+ * a file that is not an image shows its error in place. */
+static void
+test_layout_preview (void)
+{
+  PnsLayoutPreview *pv = PNS_LAYOUT_PREVIEW (pns_layout_preview_new ());
+  g_object_ref_sink (pv);
+  g_autofree char *svg = g_build_filename (tmpdir, "layout.svg", NULL);
+  g_assert_true (g_file_set_contents (svg,
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200mm\" height=\"100mm\" viewBox=\"0 0 200 100\">"
+    "<rect x=\"10\" y=\"10\" width=\"180\" height=\"80\" fill=\"none\" stroke=\"black\"/>"
+    "<rect x=\"20\" y=\"40\" width=\"30\" height=\"4\" fill=\"#888\"/></svg>\n", -1, NULL));
+  g_autoptr (GFile) f = g_file_new_for_path (svg);
+  pns_layout_preview_set_file (pv, f);
+  g_assert_true (pns_layout_preview_is_loading (pv));
+  g_assert_true (spin_until (preview_loaded, pv, 10));
+  g_assert_null (pns_layout_preview_get_error (pv));
+  GdkTexture *tex = pns_layout_preview_get_texture (pv);
+  g_assert_nonnull (tex);
+  /* rasterised at the preview's resolution, aspect kept */
+  g_assert_cmpint (abs (gdk_texture_get_width (tex) - 2 * gdk_texture_get_height (tex)), <=, 2);
+  g_assert_cmpint (gdk_texture_get_width (tex), >=, 800);
+
+  g_autofree char *bad = g_build_filename (tmpdir, "layout-bad.svg", NULL);
+  g_assert_true (g_file_set_contents (bad, "this is not a layout", -1, NULL));
+  g_autoptr (GFile) fb = g_file_new_for_path (bad);
+  pns_layout_preview_set_file (pv, fb);
+  pns_layout_preview_set_file (pv, f);   /* superseded: the newer file wins */
+  pns_layout_preview_set_file (pv, fb);
+  g_assert_true (spin_until (preview_loaded, pv, 10));
+  g_assert_nonnull (pns_layout_preview_get_error (pv));
+  g_assert_nonnull (strstr (pns_layout_preview_get_error (pv), "layout-bad.svg"));
+  g_assert_null (pns_layout_preview_get_texture (pv));
+  g_object_unref (pv);
+}
+
+/* The trained design leaves the studio as the shared design file. */
+static void
+test_export_design (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "for-pnc.pnsd", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "export-design-to",
+                                  g_variant_new_string (path));
+  PnDesign pd;
+  GError *error = NULL;
+  g_assert_true (pn_design_load (path, &pd, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pd.circuits.mode, ==, PN_DESIGN_CIRCUITS_FIXED);
+  g_assert_cmpuint (pd.n_params, ==, pns_design_get_net (pns_window_get_design (win))->n_params);
+  pn_design_clear (&pd);
+}
+
+static gboolean
 charts_have_data (gpointer data)
 {
   PnsTrainingPanel *p = pns_window_get_training_panel (win);
@@ -705,6 +765,8 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio/train-pause-stop", test_train);
   g_test_add_func ("/ui/studio/train-seeds", test_train_seeds);
   g_test_add_func ("/ui/studio/save-reopen", test_save_reopen);
+  g_test_add_func ("/ui/studio/export-design", test_export_design);
+  g_test_add_func ("/ui/studio/layout-preview", test_layout_preview);
   g_test_add_func ("/ui/studio/csv-import", test_csv_import);
   g_test_add_func ("/ui/studio/screenshot", test_screenshot);
   g_test_add_func ("/ui/studio/yield", test_yield);
