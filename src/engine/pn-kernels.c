@@ -2,6 +2,9 @@
 #include "pn-kernels.h"
 #include "pn-fastmath.h"
 
+#include <glib.h>
+#include <string.h>
+
 PN_HOT float
 pn_dot_lanes (const float *restrict a, const float *restrict b, int n)
 {
@@ -34,4 +37,82 @@ pn_axpy (float a, const float *restrict x, float *restrict y, int n)
 {
   for (int k = 0; k < n; k++)
     y[k] += a * x[k];
+}
+
+PN_HOT void
+pn_lincomb (float c, const float *w, const float *const *x, int m, float *restrict y, int n)
+{
+  int k = 0;
+  /* four independent sums at once: one alone would wait on its own adds */
+  for (; k + 4 * PN_LANES <= n; k += 4 * PN_LANES)
+    {
+      pn_v8f a0 = PN_V8F (c), a1 = a0, a2 = a0, a3 = a0;
+      for (int r = 0; r < m; r++)
+        {
+          const float *xr = x[r] + k;
+          const pn_v8f wv = PN_V8F (w[r]);
+          pn_v8f x0, x1, x2, x3;
+          memcpy (&x0, xr, sizeof x0);
+          memcpy (&x1, xr + PN_LANES, sizeof x1);
+          memcpy (&x2, xr + 2 * PN_LANES, sizeof x2);
+          memcpy (&x3, xr + 3 * PN_LANES, sizeof x3);
+          a0 += wv * x0;
+          a1 += wv * x1;
+          a2 += wv * x2;
+          a3 += wv * x3;
+        }
+      memcpy (y + k, &a0, sizeof a0);
+      memcpy (y + k + PN_LANES, &a1, sizeof a1);
+      memcpy (y + k + 2 * PN_LANES, &a2, sizeof a2);
+      memcpy (y + k + 3 * PN_LANES, &a3, sizeof a3);
+    }
+  for (; k < n; k++)
+    {
+      float acc = c;
+      for (int r = 0; r < m; r++)
+        acc += w[r] * x[r][k];
+      y[k] = acc;
+    }
+}
+
+/* pn_dot_lanes of A with up to four rows, one pass over A */
+static inline void
+dot_lanes_4 (const float *restrict a, const float *const *x, int m, float *out, int n)
+{
+  pn_v8f acc[4] = { { 0 } };
+  int k = 0;
+  for (; k + PN_LANES <= n; k += PN_LANES)
+    {
+      pn_v8f av;
+      memcpy (&av, a + k, sizeof av);
+      for (int r = 0; r < m; r++)
+        {
+          pn_v8f xv;
+          if (x[r])
+            {
+              memcpy (&xv, x[r] + k, sizeof xv);
+              acc[r] += av * xv;
+            }
+          else
+            acc[r] += av;
+        }
+    }
+  for (int r = 0; r < m; r++)
+    {
+      float l[PN_LANES];
+      memcpy (l, &acc[r], sizeof l);
+      for (int kk = k; kk < n; kk++)
+        l[kk % PN_LANES] += x[r] ? a[kk] * x[r][kk] : a[kk];
+      float s = 0;
+      for (int q = 0; q < PN_LANES; q++)
+        s += l[q];
+      out[r] = s;
+    }
+}
+
+PN_HOT void
+pn_dot_lanes_multi (const float *restrict a, const float *const *x, int m, float *out, int n)
+{
+  for (int r = 0; r < m; r += 4)
+    dot_lanes_4 (a, x + r, MIN (4, m - r), out + r, n);
 }

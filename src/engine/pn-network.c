@@ -37,6 +37,8 @@ struct PnWork {
   const PnInputIndex *xi;            /* distinct input values, or NULL */
   float *ttab, *vtab;                /* PN_INDEX_MAX_UNIQUE: per-value curve */
   float *dwn;                        /* max (rows x cols) */
+  const float **srcp, **srcp2;       /* max_rows: rows of one crossbar column */
+  float *wsel, *wsel2, *dots;        /* max_rows */
   gboolean want_deta;
   const float *eta_act_ext, *eta_inv_ext; /* pn_work_set_eta */
 };
@@ -186,6 +188,11 @@ pn_work_new (const PnNet *net, int max_n)
   w->ttab = g_new (float, PN_INDEX_MAX_UNIQUE);
   w->vtab = g_new (float, PN_INDEX_MAX_UNIQUE);
   w->dwn = g_new (float, max_cells);
+  w->srcp = g_new (const float *, max_rows);
+  w->srcp2 = g_new (const float *, max_rows);
+  w->wsel = g_new (float, max_rows);
+  w->wsel2 = g_new (float, max_rows);
+  w->dots = g_new (float, max_rows);
   w->want_deta = pn_circuits_n_params (&net->circuits, net) > 0;
   /* scratch starts as NaN, so a kernel that reads before it writes
    * poisons its results and the gradient tests fail */
@@ -225,6 +232,11 @@ pn_work_free (PnWork *w)
   g_free (w->dz);
   g_free (w->dinv);
   g_free (w->dscratch);
+  g_free (w->srcp);
+  g_free (w->srcp2);
+  g_free (w->wsel);
+  g_free (w->wsel2);
+  g_free (w->dots);
   g_free (w->fy);
   g_free (w->fn);
   g_free (w->cn);
@@ -500,17 +512,18 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
       float *restrict zj = w->z[l] + (size_t) j * n;
       float tb = theta[ni * no + j];
       float c = wn[ni * no + j] * (tb >= 0 ? 1.0f : w->bias_inv[l]);
-      for (int k = 0; k < n; k++)
-        zj[k] = c;
+      int m = 0;
       for (int i = 0; i < ni; i++)
         {
           float wij = wn[i * no + j];
           if (wij == 0.0f)
             continue;
-          const float *src = theta[i * no + j] >= 0 ? in + (size_t) i * n
-                                                    : w->inv[l] + (size_t) i * n;
-          pn_axpy (wij, src, zj, n);
+          w->wsel[m] = wij;
+          w->srcp[m++] = theta[i * no + j] >= 0 ? in + (size_t) i * n
+                                                : w->inv[l] + (size_t) i * n;
         }
+      /* z_j = c + sum of the printed rows, in row order */
+      pn_lincomb (c, w->wsel, w->srcp, m, zj, n);
       curve_forward (zj, n, eta_act + 4 * j, 1.0f, w->tact[l] + (size_t) j * n,
                      w->act[l + 1] + (size_t) j * n);
     }
@@ -546,12 +559,12 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
     {
       const float *dzj = w->dz + (size_t) j * n;
       for (int i = 0; i < ni; i++)
-        {
-          const float *src = theta[i * no + j] >= 0 ? in + (size_t) i * n
-                                                    : w->inv[l] + (size_t) i * n;
-          dwn[i * no + j] = pn_dot_lanes (dzj, src, n);
-        }
-      float sum_dz = pn_dot_lanes (dzj, NULL, n);
+        w->srcp[i] = theta[i * no + j] >= 0 ? in + (size_t) i * n : w->inv[l] + (size_t) i * n;
+      w->srcp[ni] = NULL; /* the bias row: sum of dz */
+      pn_dot_lanes_multi (dzj, w->srcp, ni + 1, w->dots, n);
+      for (int i = 0; i < ni; i++)
+        dwn[i * no + j] = w->dots[i];
+      float sum_dz = w->dots[ni];
       float tb = theta[ni * no + j];
       dwn[ni * no + j] = sum_dz * (tb >= 0 ? 1.0f : w->bias_inv[l]);
       dwn[(ni + 1) * no + j] = 0.0f; /* ground row: 0 V */
@@ -576,10 +589,8 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
         {
           float *dpos = din ? din + (size_t) i * n : NULL;
           float *dneg = dinv + (size_t) i * n;
-          if (dpos)
-            memset (dpos, 0, sizeof (float) * n);
-          if (rowneg[i])
-            memset (dneg, 0, sizeof (float) * n);
+          /* the columns this row reaches directly and through its inv */
+          int mp = 0, mn = 0;
           for (int j = 0; j < no; j++)
             {
               float wij = wn[i * no + j];
@@ -588,12 +599,19 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
               const float *dzj = w->dz + (size_t) j * n;
               if (theta[i * no + j] >= 0)
                 {
-                  if (dpos)
-                    pn_axpy (wij, dzj, dpos, n);
+                  w->wsel[mp] = wij;
+                  w->srcp[mp++] = dzj;
                 }
               else
-                pn_axpy (wij, dzj, dneg, n);
+                {
+                  w->wsel2[mn] = wij;
+                  w->srcp2[mn++] = dzj;
+                }
             }
+          if (dpos)
+            pn_lincomb (0.0f, w->wsel, w->srcp, mp, dpos, n);
+          if (rowneg[i])
+            pn_lincomb (0.0f, w->wsel2, w->srcp2, mn, dneg, n);
           const PnInputIndex *xi =
             l == 0 && w->xi && w->xi->x == in && w->xi->n == n ? w->xi : NULL;
           if (rowneg[i] && dpos == NULL && xi && xi->n_unique[i] > 0)
