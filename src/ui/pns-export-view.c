@@ -38,12 +38,14 @@ pns_export_bom_csv (PnsDesign *d, int *n_res, int *n_circ)
               float th = p[net->theta_off[l] + (size_t) i * no + j];
               if (fabsf (th) < net->gmin)
                 continue;
-              double r_kohm = 1e3 / (fabsf (th) * t->g_unit_us);
+              /* ohms, four significant digits, no exponent (spreadsheets) */
+              double r_ohm = 1e6 / (fabsf (th) * t->g_unit_us);
+              double q = pow (10, floor (log10 (r_ohm)) - 3);
               gboolean neg = th < 0 && i != ni + 1;
               row_neg |= neg;
               char buf[G_ASCII_DTOSTR_BUF_SIZE];
-              g_ascii_formatd (buf, sizeof buf, "%.4g", r_kohm);
-              g_string_append_printf (s, "RX%d_%d_%d,crossbar resistor,%s,kOhm,%d,%d,%d,%s\n",
+              g_ascii_formatd (buf, sizeof buf, q >= 1 ? "%.0f" : "%.4g", q >= 1 ? round (r_ohm / q) * q : r_ohm);
+              g_string_append_printf (s, "RX%d_%d_%d,crossbar resistor,%s,Ohm,%d,%d,%d,%s\n",
                                       l + 1, i + 1, j + 1, buf, l + 1, i + 1, j + 1,
                                       neg ? "input through inv" : "");
               (*n_res)++;
