@@ -256,3 +256,92 @@ gboolean pn_spice_write_batch_bench (GString *out, PnCircuitKind kind, int n,
                                      GError **error);
 
 G_END_DECLS
+
+/* ---- whole networks (pn-spice-network.c) --------------------------------
+ * A trained network with physical circuits as one self-contained netlist:
+ * the device model once, one subcircuit `pnet` (pins in0.. out0.. vdd vss)
+ * holding a crossbar subcircuit per layer (pn_spice_write_crossbar_subckt),
+ * one inv instance per inverted input row and layer (the bias row's
+ * input is vdd) and one ptanh per neuron, exactly the instances the
+ * engine models (pn-network.h). Nominal: one subcircuit per design group
+ * (ptanh_g0, inv_g0, ...); with variation factors VAR (the engine's layout,
+ * net->n_var of them, as pn_net_forward takes them) every instance gets its
+ * own subcircuit with its own values and every crosspoint its own
+ * resistance. Crosspoints with |theta| < gmin are not printed; |theta| is
+ * clamped to gmax as in the engine. G_UNIT: siemens per theta unit.
+ * Published (eta-only) circuits have no component values: an error. */
+
+typedef struct {
+  int          n_copies;  /* copies of the network, each with its own inputs (>= 1) */
+  const float *inputs;    /* n_copies x size[0] volts, copy-major (NULL: 0.5 V) */
+  gboolean     print;     /* for people: a .control block that runs op and prints
+                           * the outputs; else .op and .save (pn_spice_run_batch) */
+  const char  *title;     /* NULL: "pnstudio network" */
+} PnSpiceNetOptions;
+
+gboolean pn_spice_write_network (GString *out, const PnNet *net, const float *params,
+                                 const float *var, double g_unit, const PnSpiceModel *model,
+                                 const PnSpiceNetOptions *opt, GError **error);
+/* The saved vector of output J of copy K ("v(out2)" for one copy,
+ * "v(c3_out2)" for several). */
+char    *pn_spice_network_output (int n_copies, int copy, int output);
+/* Whether row ROW (0..size[l]; size[l] is the bias row) of layer L has a
+ * printed negative crosspoint, i.e. its inv circuit is printed. */
+gboolean pn_spice_network_row_inverted (const PnNet *net, const float *params, int layer,
+                                        int row);
+/* Physical values (design-space units) of circuit instance INSTANCE of
+ * KIND, with variation factors VAR (NULL: nominal), as the engine uses them. */
+void     pn_spice_network_instance (const PnNet *net, const float *params, const float *var,
+                                    PnCircuitKind kind, int instance, double *phys);
+/* The printed conductance of crosspoint (row, col) of layer L in theta
+ * units (0: not printed; negative: through the row's inv), with
+ * variation VAR (NULL: nominal), as the engine computes it. */
+float    pn_spice_network_conductance (const PnNet *net, const float *params, const float *var,
+                                       int layer, int row, int col);
+
+/* ---- verification: the exported circuit against the model (pn-spice-verify.c)
+ * Simulates the network for every example, nominal and for N_MC Monte
+ * Carlo samples whose variation factors are exactly those pn_evaluate
+ * draws (seed, PN_RNG_STREAM_TEST, one net->n_var block per sample),
+ * written explicitly into each sample's netlist; the model's outputs for
+ * the same samples come from pn_net_forward. Many network copies (one per
+ * example, CHUNK per netlist) go into one netlist with one .op; JOBS
+ * ngspice processes run at once. */
+
+typedef struct {
+  int           n_mc;         /* Monte Carlo samples (0: nominal only) */
+  PnVariation   variation;
+  guint64       seed;
+  int           jobs;         /* ngspice processes at once (>= 1) */
+  int           chunk;        /* network copies per netlist (default 200) */
+  double        timeout_s;    /* per ngspice process (default 60) */
+  double        g_unit;       /* siemens per theta unit */
+  const PnSpiceModel *model;  /* NULL: the default device model */
+  GCancellable *cancellable;
+  /* called from worker threads (serialised): netlists done of total */
+  void        (*progress) (int done, int total, gpointer user_data);
+  gpointer      progress_data;
+} PnVerifyConfig;
+
+void pn_verify_config_init (PnVerifyConfig *cfg);
+
+typedef struct {
+  int     n_mc, n, n_out;       /* samples, examples, outputs */
+  /* outputs, sample-major: [s][k][j], s = 0 nominal, 1..n_mc the MC samples */
+  double *v_spice, *v_model;
+  double  model_acc_nominal, spice_acc_nominal;
+  double *model_acc, *spice_acc;          /* n_mc each */
+  double  model_acc_mean, model_acc_std, spice_acc_mean, spice_acc_std;
+  double *out_mean_abs_dv, *out_max_abs_dv; /* n_out: over examples and all samples */
+  double  mean_abs_dv, max_abs_dv;
+  int     n_netlists;
+  double  seconds;
+} PnVerifyResult;
+
+/* X: feature-major (size[0] x n), Y: n labels. */
+PnVerifyResult *pn_spice_verify (const PnNet *net, const float *params, const float *x,
+                                 const int *y, int n, const PnVerifyConfig *cfg,
+                                 GError **error);
+void            pn_verify_result_free (PnVerifyResult *r);
+/* Share of MC samples with SPICE accuracy >= THRESHOLD. */
+double          pn_verify_yield (const PnVerifyResult *r, double threshold);
