@@ -17,6 +17,7 @@ static const PncCommand commands[] = {
   { "ablation", pnc_cmd_ablation, "the paper's 4-variant ablation, resumable, over MPI ranks" },
   { "characterize", pnc_cmd_characterize, "SPICE characterisation of the ptanh or inv circuit (CSV for surrogates)" },
   { "surrogate", pnc_cmd_surrogate, "train a circuit surrogate (physical parameters -> eta) on a characterisation" },
+  { "export", pnc_cmd_export, "a design file to a netlist, bill of materials and layout for printing" },
   { "verify", pnc_cmd_verify, "simulate a design file in ngspice against the model: accuracy, |dV|, Monte Carlo yield" },
 };
 

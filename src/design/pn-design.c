@@ -25,7 +25,7 @@ pn_design_tech_init_default (PnDesignTech *t)
   t->gmin = 0.01;
   t->gmax = 10.0;
   t->sheet_ohm = 1e5;
-  t->min_feature_um = 20.0;
+  t->min_feature_um = 10.0;
   t->r_min_ohm = 1e3;
   t->r_max_ohm = 1e9;
 }

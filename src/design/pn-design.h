@@ -110,7 +110,7 @@ typedef struct {
 } PnDesign;
 
 /* Defaults: the EGT model, +-1 V, g_unit 1e-7 S (theta 1 = 10 MOhm),
- * 100 kOhm/sq, 20 um, 1 kOhm .. 1 GOhm (docs/EXPORT.md says why). */
+ * 100 kOhm/sq, 10 um, 1 kOhm .. 1 GOhm (docs/EXPORT.md says why). */
 void      pn_design_tech_init_default (PnDesignTech *tech);
 
 /* An empty design with default technology (no network: n_params 0). */

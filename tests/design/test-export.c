@@ -1,0 +1,279 @@
+/* test-export.c: bill of materials (golden file) and the layout in SVG
+ * and PDF for a fixed small design; the pnc export/verify/train --save
+ * commands end to end.
+ *
+ * PN_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing. */
+#include <glib/gstdio.h>
+#include <libxml/parser.h>
+#include <math.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "pn-export.h"
+
+static const double ptanh_p[6] = { 200, 50, 100, 40, 400, 20 };
+static const double inv_p[7] = { 300, 15, 60, 40, 30, 500, 25 };
+
+static const float theta_small[4 * 2 + 4 * 2] = {
+  0.5f, -1.25f,
+  -2.0f, 0.005f,
+  0.3f, -0.2f,
+  10.0f, 4.0f,
+  1.5f, 0.7f,
+  -0.8f, 2.5f,
+  0.4f, 0.6f,
+  9.0f, 10.0f,
+};
+
+/* The [2, 2, 2] design of test-network.c as a design file's content. */
+static void
+small_design (PnDesign *d, PnNet *net, float **params)
+{
+  PnCircuits c;
+  pn_circuits_init_fixed (&c);
+  c.mode = PN_CIRCUITS_PHYSICAL;
+  c.level = PN_LEVEL_NET;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    pn_design_space_init_default (&c.space[k], k);
+  int hidden[1] = { 2 };
+  g_assert_true (pn_net_init (net, 2, hidden, 1, 2, &c, NULL));
+  float *p = g_new0 (float, net->n_params);
+  memcpy (p, theta_small, sizeof theta_small);
+  const double *vals[2] = { ptanh_p, inv_p };
+  size_t off = net->n_theta;
+  for (int k = 0; k < 2; k++)
+    {
+      const PnDesignSpace *ds = &c.space[k];
+      for (int i = 0; i < ds->n_params; i++)
+        {
+          double s = (log (vals[k][i]) - log (ds->p[i].lo)) / (log (ds->p[i].hi) - log (ds->p[i].lo));
+          p[off + i] = (float) log (s / (1 - s));
+        }
+      off += ds->n_params;
+    }
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  cfg.circuits = c;
+  cfg.lr_circuit = 0.005;
+  pn_design_init (d);
+  pn_design_set_network (d, net, p, &cfg, "iris", "both");
+  g_free (d->title);
+  d->title = g_strdup ("small");
+  *params = p;
+}
+
+static void
+check_golden (const char *name, const char *text)
+{
+  const char *dir = g_getenv ("PN_TEST_GOLDEN_DIR");
+  g_assert_nonnull (dir);
+  char *path = g_build_filename (dir, name, NULL);
+  if (g_getenv ("PN_UPDATE_GOLDEN"))
+    g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  char *want = NULL;
+  if (!g_file_get_contents (path, &want, NULL, NULL))
+    g_error ("golden file %s missing (PN_UPDATE_GOLDEN=1 writes it)", path);
+  if (strcmp (want, text) != 0)
+    g_error ("%s differs from the text written now:\n--- golden\n%s\n--- now\n%s", path, want,
+             text);
+  g_free (want);
+  g_free (path);
+}
+
+static void
+test_bom_golden (void)
+{
+  PnDesign d;
+  PnNet net;
+  float *p;
+  small_design (&d, &net, &p);
+  int n = 0;
+  GError *e = NULL;
+  char *csv = pn_export_bom_csv (&d, &net, p, &n, &e);
+  g_assert_no_error (e);
+  /* 7 + 8 printed crosspoints, 3 + 1 inv (6 parts), 4 ptanh (4 parts) */
+  g_assert_cmpint (n, ==, 15 + 4 * 6 + 4 * 4);
+  check_golden ("small-bom.csv", csv);
+  /* a crossbar resistor: theta 0.5 at 1e-7 S = 20 MOhm = 200 squares of 100 kOhm */
+  g_assert_nonnull (strstr (csv, "XB0.R0_0,crossbar0,0,0,R,20000000,ohm,10.00,2000.00,200.0000,in0 z0_0,yes\n"));
+  g_free (csv);
+  pn_design_clear (&d);
+  g_free (p);
+}
+
+static void
+test_geometry (void)
+{
+  PnDesignTech t;
+  pn_design_tech_init_default (&t);
+  double sq, w, l;
+  pn_export_resistor_geometry (&t, 1e6, &sq, &w, &l);
+  g_assert_cmpfloat_with_epsilon (sq, 10, 1e-12);
+  g_assert_cmpfloat_with_epsilon (w, t.min_feature_um, 1e-12);
+  g_assert_cmpfloat_with_epsilon (l, 10 * t.min_feature_um, 1e-9);
+  pn_export_resistor_geometry (&t, 1e4, &sq, &w, &l);
+  g_assert_cmpfloat_with_epsilon (sq, 0.1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (l, t.min_feature_um, 1e-12);
+  g_assert_cmpfloat_with_epsilon (w, 10 * t.min_feature_um, 1e-9);
+  g_free (t.model);
+}
+
+static void
+test_layout (void)
+{
+  PnDesign d;
+  PnNet net;
+  float *p;
+  small_design (&d, &net, &p);
+  char *dir = g_dir_make_tmp ("pnlayout-XXXXXX", NULL);
+  char *svg = g_build_filename (dir, "l.svg", NULL), *pdf = g_build_filename (dir, "l.pdf", NULL);
+  char *png = g_build_filename (dir, "l.png", NULL), *bad = g_build_filename (dir, "l.txt", NULL);
+  GError *e = NULL;
+  g_assert_true (pn_export_layout (&d, &net, p, svg, &e));
+  g_assert_no_error (e);
+  g_assert_true (pn_export_layout (&d, &net, p, pdf, &e));
+  g_assert_true (pn_export_layout (&d, &net, p, png, &e));
+  g_assert_false (pn_export_layout (&d, &net, p, bad, &e));
+  g_assert_error (e, PN_ERROR, PN_ERROR_INVALID);
+  g_clear_error (&e);
+  /* the SVG is XML with an <svg> root and the nets' names in it */
+  xmlDocPtr doc = xmlReadFile (svg, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_HUGE);
+  g_assert_nonnull (doc);
+  g_assert_cmpstr ((const char *) xmlDocGetRootElement (doc)->name, ==, "svg");
+  xmlFreeDoc (doc);
+  char *data = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (pdf, &data, &len, NULL));
+  g_assert_true (len > 1000 && g_str_has_prefix (data, "%PDF-"));
+  /* the trailer at the end (the body may hold NUL bytes) */
+  g_assert_nonnull (memmem (data + len - MIN (len, 64), MIN (len, 64), "%%EOF", 5));
+  g_free (data);
+  g_assert_true (g_file_get_contents (png, &data, &len, NULL));
+  g_assert_true (len > 8 && memcmp (data, "\x89PNG", 4) == 0);
+  g_free (data);
+  g_remove (svg);
+  g_remove (pdf);
+  g_remove (png);
+  g_rmdir (dir);
+  g_free (svg);
+  g_free (pdf);
+  g_free (png);
+  g_free (bad);
+  g_free (dir);
+  pn_design_clear (&d);
+  g_free (p);
+}
+
+/* ---- the commands ------------------------------------------------------------ */
+
+static char *last_stdout;
+
+static char *
+run_pnc (const char *args, int *status)
+{
+  char *cmd = g_strdup_printf ("%s %s", g_getenv ("PNC"), args);
+  char *out = NULL, *err = NULL;
+  GError *e = NULL;
+  g_assert_true (g_spawn_command_line_sync (cmd, &out, &err, status, &e));
+  g_assert_no_error (e);
+  g_test_message ("%s\n%s%s", cmd, out, err);
+  g_free (cmd);
+  char *all = g_strconcat (out, err, NULL);
+  g_free (last_stdout);
+  last_stdout = out;
+  g_free (err);
+  return all;
+}
+
+static void
+test_commands (void)
+{
+  if (g_getenv ("PNC") == NULL)
+    {
+      g_test_skip ("PNC not set");
+      return;
+    }
+  char *dir = g_dir_make_tmp ("pncexp-XXXXXX", NULL);
+  int st;
+  char *args = g_strdup_printf ("train --dataset iris --circuits learnable --max-epochs 300 "
+                                "--patience 300 --seeds 0,1 -j 2 -q --save %s/a.pnsd", dir);
+  char *o = run_pnc (args, &st);
+  g_assert_true (g_spawn_check_wait_status (st, NULL));
+  g_assert_nonnull (strstr (o, "best validation loss"));
+  g_free (o);
+  g_free (args);
+  /* export: all three files */
+  args = g_strdup_printf ("export %s/a.pnsd --netlist %s/a.cir --bom %s/a.csv --layout %s/a.pdf",
+                          dir, dir, dir, dir);
+  o = run_pnc (args, &st);
+  g_assert_true (g_spawn_check_wait_status (st, NULL));
+  g_free (o);
+  g_free (args);
+  /* verify with --json, --update and a histogram */
+  args = g_strdup_printf ("verify %s/a.pnsd --mc 5 --jobs 2 --json --update --histogram %s/h.csv",
+                          dir, dir);
+  o = run_pnc (args, &st);
+  g_assert_true (g_spawn_check_wait_status (st, NULL));
+  JsonParser *jp = json_parser_new ();
+  const char *brace = strchr (last_stdout, '{');
+  g_assert_nonnull (brace);
+  g_assert_true (json_parser_load_from_data (jp, brace, -1, NULL));
+  JsonObject *jo = json_node_get_object (json_parser_get_root (jp));
+  const char *keys[] = { "model_acc_nominal", "spice_acc_nominal", "model_acc_mc_mean",
+                         "spice_acc_mc_mean", "max_abs_dv", "yield" };
+  for (gsize k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      g_assert_true (json_object_has_member (jo, keys[k]));
+      double v = json_object_get_double_member (jo, keys[k]);
+      g_assert_true (v >= 0 && (v <= 1 || strcmp (keys[k], "max_abs_dv") == 0));
+    }
+  g_object_unref (jp);
+  g_free (o);
+  g_free (args);
+  PnDesign d;
+  char *path = g_strdup_printf ("%s/a.pnsd", dir);
+  g_assert_true (pn_design_load (path, &d, NULL));
+  g_assert_true (d.verify.valid);
+  g_assert_cmpint (d.verify.n_mc, ==, 5);
+  pn_design_clear (&d);
+  /* published curves: refused with a clear message */
+  args = g_strdup_printf ("train --dataset iris --max-epochs 5 --patience 5 -q --save %s/p.pnsd",
+                          dir);
+  o = run_pnc (args, &st);
+  g_free (o);
+  g_free (args);
+  args = g_strdup_printf ("export %s/p.pnsd --netlist %s/p.cir", dir, dir);
+  o = run_pnc (args, &st);
+  g_assert_false (g_spawn_check_wait_status (st, NULL));
+  g_assert_nonnull (strstr (o, "published"));
+  g_free (o);
+  g_free (args);
+  args = g_strdup_printf ("verify %s/p.pnsd", dir);
+  o = run_pnc (args, &st);
+  g_assert_false (g_spawn_check_wait_status (st, NULL));
+  g_assert_nonnull (strstr (o, "published"));
+  g_free (o);
+  g_free (args);
+  const char *files[] = { "a.pnsd", "a.cir", "a.csv", "a.pdf", "h.csv", "p.pnsd" };
+  for (gsize k = 0; k < G_N_ELEMENTS (files); k++)
+    {
+      char *f = g_build_filename (dir, files[k], NULL);
+      g_remove (f);
+      g_free (f);
+    }
+  g_rmdir (dir);
+  g_free (dir);
+  g_free (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/export/bom-golden", test_bom_golden);
+  g_test_add_func ("/export/geometry", test_geometry);
+  g_test_add_func ("/export/layout", test_layout);
+  g_test_add_func ("/export/commands", test_commands);
+  return g_test_run ();
+}
