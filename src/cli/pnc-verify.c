@@ -90,7 +90,7 @@ result_json (const PnDesign *d, const PnVerifyResult *r, const PnDesignVerifyRes
 int
 pnc_cmd_verify (int argc, char **argv)
 {
-  int mc = 100, jobs = 0, chunk = 200;
+  int mc = 100, jobs = 0, chunk = 50;
   double eps = -1, yield_threshold = -1, g_unit = 0, timeout = 60;
   gint64 seed = -1;
   char *histogram = NULL, *variation = NULL, *split = g_strdup ("test");
@@ -105,7 +105,7 @@ pnc_cmd_verify (int argc, char **argv)
     { "histogram", 0, 0, G_OPTION_ARG_FILENAME, &histogram, "Write the histogram of MC accuracies (model and SPICE) as CSV", "FILE.csv" },
     { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &g_unit, "Conductance of theta = 1 in siemens (default: the design's)", "S" },
     { "split", 0, 0, G_OPTION_ARG_STRING, &split, "Examples to simulate: test (default), valid or train", "SPLIT" },
-    { "chunk", 0, 0, G_OPTION_ARG_INT, &chunk, "Network copies per netlist (default 200)", "N" },
+    { "chunk", 0, 0, G_OPTION_ARG_INT, &chunk, "Network copies per netlist (default 50)", "N" },
     { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "Seconds per ngspice process before it is killed (default 60)", "S" },
     { "update", 0, 0, G_OPTION_ARG_NONE, &update, "Store the results in the design file (atomically)", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON on stdout", NULL },

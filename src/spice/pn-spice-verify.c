@@ -13,7 +13,7 @@ pn_verify_config_init (PnVerifyConfig *cfg)
   cfg->variation.kind = PN_VARIATION_UNIFORM;
   cfg->variation.eps = 0.1;
   cfg->jobs = (int) g_get_num_processors ();
-  cfg->chunk = 200;
+  cfg->chunk = 50;
   cfg->timeout_s = 60;
   cfg->g_unit = 1e-7;
 }
@@ -212,7 +212,7 @@ pn_spice_verify (const PnNet *net, const float *params, const float *x, const in
   job.model = model;
   job.cfg = cfg;
   job.res = r;
-  job.chunk = cfg->chunk > 0 ? cfg->chunk : 200;
+  job.chunk = cfg->chunk > 0 ? cfg->chunk : 50;
   job.n_chunks = (n + job.chunk - 1) / job.chunk;
   job.total = S * job.n_chunks;
   job.cancel = g_cancellable_new ();

@@ -313,7 +313,8 @@ typedef struct {
   PnVariation   variation;
   guint64       seed;
   int           jobs;         /* ngspice processes at once (>= 1) */
-  int           chunk;        /* network copies per netlist (default 200) */
+  int           chunk;        /* network copies per netlist (default 50: larger netlists
+                               * cost more than linearly) */
   double        timeout_s;    /* per ngspice process (default 60) */
   double        g_unit;       /* siemens per theta unit */
   const PnSpiceModel *model;  /* NULL: the default device model */
