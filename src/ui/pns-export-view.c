@@ -1,9 +1,21 @@
-/* pns-export-view.c */
+/* pns-export-view.c
+ *
+ * What goes to the printer comes from the shared export code, the same as
+ * `pnc export`: the bill of materials and the layout (src/design,
+ * pn-export.h) and the whole-network netlist (src/spice,
+ * pn_spice_write_network), all from the design as the shared design file
+ * describes it (pns_design_to_pn_design).
+ */
 #include "pns-export-view.h"
 #include "pns-layout-preview.h"
 
+#include "pn-export.h"
+#include "pn-spice.h"
+
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <math.h>
+#include <unistd.h>
 
 struct _PnsExportView {
   GtkWidget    parent_instance;
@@ -13,84 +25,192 @@ struct _PnsExportView {
   PnsLayoutPreview *layout_preview;
   PnsDesign   *design;
   gulong       changed_id;
+  guint        layout_id;     /* debounced layout preview */
+  GCancellable *layout_cancel;
+  char        *preview_path;  /* the PNG the preview shows */
+  guint        n_previews;
+  gboolean     layout_stale;  /* the design changed while the view was hidden */
 };
 
 G_DEFINE_FINAL_TYPE (PnsExportView, pns_export_view, GTK_TYPE_WIDGET)
 
 char *
-pns_export_bom_csv (PnsDesign *d, int *n_res, int *n_circ)
+pns_export_bom_csv (PnsDesign *d, int *n_components, int *n_unprintable)
+{
+  *n_components = *n_unprintable = 0;
+  PnDesign pd;
+  if (!pns_design_to_pn_design (d, &pd, NULL))
+    return NULL;
+  char *csv = pn_export_bom_csv (&pd, pns_design_get_net (d), pns_design_get_params (d),
+                                 n_components, NULL);
+  pn_design_clear (&pd);
+  if (csv)
+    {
+      char **lines = g_strsplit (csv, "\n", -1);
+      for (int i = 1; lines[i]; i++)
+        *n_unprintable += g_str_has_suffix (lines[i], ",no");
+      g_strfreev (lines);
+    }
+  return csv;
+}
+
+char *
+pns_export_netlist (PnsDesign *d, GError **error)
 {
   const PnNet *net = pns_design_get_net (d);
-  *n_res = *n_circ = 0;
   if (net == NULL)
-    return NULL;
-  const float *p = pns_design_get_params (d);
-  const PnsTechnology *t = pns_design_get_technology (d);
-  GString *s = g_string_new ("ref,kind,value,unit,layer,row,column,note\n");
-  for (int l = 0; l < net->n_layers; l++)
     {
-      int ni = net->size[l], no = net->size[l + 1];
-      for (int i = 0; i < ni + 2; i++)
-        {
-          gboolean row_neg = FALSE;
-          for (int j = 0; j < no; j++)
-            {
-              float th = p[net->theta_off[l] + (size_t) i * no + j];
-              if (fabsf (th) < net->gmin)
-                continue;
-              /* ohms, four significant digits, no exponent (spreadsheets) */
-              double r_ohm = 1e6 / (fabsf (th) * t->g_unit_us);
-              double q = pow (10, floor (log10 (r_ohm)) - 3);
-              gboolean neg = th < 0 && i != ni + 1;
-              row_neg |= neg;
-              char buf[G_ASCII_DTOSTR_BUF_SIZE];
-              g_ascii_formatd (buf, sizeof buf, q >= 1 ? "%.0f" : "%.4g", q >= 1 ? round (r_ohm / q) * q : r_ohm);
-              g_string_append_printf (s, "RX%d_%d_%d,crossbar resistor,%s,Ohm,%d,%d,%d,%s\n",
-                                      l + 1, i + 1, j + 1, buf, l + 1, i + 1, j + 1,
-                                      neg ? "input through inv" : "");
-              (*n_res)++;
-            }
-          if (row_neg && i <= ni)
-            {
-              const PnDesignSpace *sp = pns_design_get_space (d, PN_CIRCUIT_INV);
-              const double *v = pns_design_get_values (d, PN_CIRCUIT_INV);
-              for (int k = 0; k < sp->n_params; k++)
-                {
-                  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-                  g_ascii_formatd (buf, sizeof buf, "%.4g", v[k]);
-                  g_string_append_printf (s, "INV%d_%d.%s,inv circuit,%s,%s,%d,%d,,\n", l + 1,
-                                          i + 1, sp->p[k].name, buf, sp->p[k].unit, l + 1, i + 1);
-                }
-              (*n_circ)++;
-            }
-        }
-      const PnDesignSpace *sp = pns_design_get_space (d, PN_CIRCUIT_PTANH);
-      const double *v = pns_design_get_values (d, PN_CIRCUIT_PTANH);
-      for (int j = 0; j < no; j++)
-        {
-          for (int k = 0; k < sp->n_params; k++)
-            {
-              char buf[G_ASCII_DTOSTR_BUF_SIZE];
-              g_ascii_formatd (buf, sizeof buf, "%.4g", v[k]);
-              g_string_append_printf (s, "ACT%d_%d.%s,ptanh circuit,%s,%s,%d,,%d,\n", l + 1, j + 1,
-                                      sp->p[k].name, buf, sp->p[k].unit, l + 1, j + 1);
-            }
-          (*n_circ)++;
-        }
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   _("Train the design first: the netlist is the printed network"));
+      return NULL;
     }
-  return g_string_free (s, FALSE);
+  PnSpiceModel *model = pn_spice_model_load (NULL, error);
+  if (model == NULL)
+    return NULL;
+  g_autofree char *title = g_strdup_printf ("pnstudio network: %s, inputs 0.5 V",
+                                            pns_design_get_title (d));
+  PnSpiceNetOptions opt = { 1, NULL, TRUE, title };
+  GString *s = g_string_new (NULL);
+  gboolean ok = pn_spice_write_network (s, net, pns_design_get_params (d), NULL,
+                                        pns_design_get_technology (d)->g_unit_us * 1e-6, model,
+                                        &opt, error);
+  pn_spice_model_free (model);
+  return g_string_free (s, !ok);
+}
+
+gboolean
+pns_export_layout (PnsDesign *d, const char *path, GError **error)
+{
+  PnDesign pd;
+  if (!pns_design_to_pn_design (d, &pd, error))
+    return FALSE;
+  gboolean ok = pn_export_layout (&pd, pns_design_get_net (d), pns_design_get_params (d), path,
+                                  error);
+  pn_design_clear (&pd);
+  return ok;
+}
+
+/* layout preview: drawn off the main thread into a PNG, then shown ----- */
+
+typedef struct {
+  PnDesign pd;
+  PnNet    net;
+  float   *params;
+  char    *path;
+} LayoutJob;
+
+static void
+layout_job_free (LayoutJob *j)
+{
+  pn_design_clear (&j->pd);
+  g_free (j->params);
+  g_free (j->path);
+  g_free (j);
+}
+
+static void
+layout_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancellable)
+{
+  LayoutJob *j = data;
+  GError *error = NULL;
+  if (pn_export_layout (&j->pd, &j->net, j->params, j->path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_layout_done (GObject *src, GAsyncResult *res, gpointer data)
+{
+  GError *error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (res), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_error_free (error); /* superseded, or the view is gone */
+      return;
+    }
+  PnsExportView *self = data;
+  g_clear_object (&self->layout_cancel);
+  if (!ok)
+    {
+      gtk_label_set_text (self->pending_label, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->pending_label), "error");
+      g_error_free (error);
+      return;
+    }
+  LayoutJob *j = g_task_get_task_data (G_TASK (res));
+  g_autoptr (GFile) f = g_file_new_for_path (j->path);
+  if (self->preview_path && g_strcmp0 (self->preview_path, j->path) != 0)
+    g_unlink (self->preview_path);
+  g_free (self->preview_path);
+  self->preview_path = g_strdup (j->path);
+  pns_layout_preview_set_file (self->layout_preview, f);
+  gtk_widget_set_visible (GTK_WIDGET (self->layout_preview), TRUE);
+}
+
+static gboolean
+start_layout_preview (gpointer data)
+{
+  PnsExportView *self = data;
+  self->layout_id = 0;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->layout_stale = TRUE; /* drawn when the view is shown */
+      return G_SOURCE_REMOVE;
+    }
+  self->layout_stale = FALSE;
+  if (self->layout_cancel)
+    g_cancellable_cancel (self->layout_cancel);
+  g_clear_object (&self->layout_cancel);
+  const PnNet *net = self->design ? pns_design_get_net (self->design) : NULL;
+  LayoutJob *j = g_new0 (LayoutJob, 1);
+  if (net == NULL || !pns_design_to_pn_design (self->design, &j->pd, NULL))
+    {
+      g_free (j);
+      pns_layout_preview_set_file (self->layout_preview, NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->layout_preview), FALSE);
+      return G_SOURCE_REMOVE;
+    }
+  j->net = *net;
+  j->params = g_memdup2 (pns_design_get_params (self->design), sizeof (float) * net->n_params);
+  /* a new file each time: the preview of the previous one may still load */
+  g_autofree char *name = g_strdup_printf ("pnstudio-layout-%d-%u.png", (int) getpid (),
+                                           ++self->n_previews);
+  j->path = g_build_filename (g_get_tmp_dir (), name, NULL);
+  self->layout_cancel = g_cancellable_new ();
+  GTask *task = g_task_new (NULL, self->layout_cancel, on_layout_done, self);
+  g_task_set_task_data (task, j, (GDestroyNotify) layout_job_free);
+  g_task_run_in_thread (task, layout_thread);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
 }
 
 static void
 refresh (PnsExportView *self)
 {
-  int nr = 0, nc = 0;
-  g_autofree char *csv = self->design ? pns_export_bom_csv (self->design, &nr, &nc) : NULL;
+  int n = 0, bad = 0;
+  g_autofree char *csv = self->design ? pns_export_bom_csv (self->design, &n, &bad) : NULL;
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->bom_view), csv ? csv : "", -1);
-  g_autofree char *sum = csv ? g_strdup_printf (_("%d printed crossbar resistors and %d nonlinear circuits (conductance unit %.3g µS per θ)."),
-                                                nr, nc, pns_design_get_technology (self->design)->g_unit_us)
-                             : g_strdup (_("Train the design first: the BOM lists the printed network."));
+  g_autofree char *sum = NULL;
+  if (csv)
+    {
+      const PnsTechnology *t = pns_design_get_technology (self->design);
+      g_autofree char *base = g_strdup_printf (_("%d printed components (conductance unit %.3g µS per θ)."), n, t->g_unit_us);
+      sum = bad ? g_strdup_printf (_("%s %d of them lie outside the printable range: see the column 'printable'."), base, bad)
+                : g_strdup (base);
+    }
+  else
+    sum = g_strdup (_("Train the design first: the BOM lists the printed network."));
   gtk_label_set_text (self->summary_label, sum);
+  if (bad)
+    gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->summary_label), "warning");
+  gtk_label_set_text (self->pending_label,
+                      _("The SPICE netlist runs in plain ngspice -b (inputs at 0.5 V); the layout is written as SVG, PDF or PNG by the file's extension. Preview:"));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->pending_label), "error");
+  g_clear_handle_id (&self->layout_id, g_source_remove);
+  self->layout_id = g_timeout_add (300, start_layout_preview, self);
 }
 
 static void
@@ -107,9 +227,25 @@ pns_export_view_dispose (GObject *object)
   if (self->design)
     g_clear_signal_handler (&self->changed_id, self->design);
   g_clear_object (&self->design);
+  g_clear_handle_id (&self->layout_id, g_source_remove);
+  if (self->layout_cancel)
+    g_cancellable_cancel (self->layout_cancel);
+  g_clear_object (&self->layout_cancel);
+  if (self->preview_path)
+    g_unlink (self->preview_path);
+  g_clear_pointer (&self->preview_path, g_free);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), PNS_TYPE_EXPORT_VIEW);
   G_OBJECT_CLASS (pns_export_view_parent_class)->dispose (object);
+}
+
+static void
+pns_export_view_map (GtkWidget *widget)
+{
+  PnsExportView *self = PNS_EXPORT_VIEW (widget);
+  GTK_WIDGET_CLASS (pns_export_view_parent_class)->map (widget);
+  if (self->layout_stale && self->layout_id == 0)
+    self->layout_id = g_timeout_add (50, start_layout_preview, self);
 }
 
 static void
@@ -117,11 +253,14 @@ pns_export_view_class_init (PnsExportViewClass *klass)
 {
   GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
   G_OBJECT_CLASS (klass)->dispose = pns_export_view_dispose;
+  wc->map = pns_export_view_map;
+  g_type_ensure (PNS_TYPE_LAYOUT_PREVIEW);
   gtk_widget_class_set_template_from_resource (wc, "/org/pnstudio/Studio/ui/pns-export-view.ui");
   gtk_widget_class_bind_template_child (wc, PnsExportView, box);
   gtk_widget_class_bind_template_child (wc, PnsExportView, summary_label);
   gtk_widget_class_bind_template_child (wc, PnsExportView, pending_label);
   gtk_widget_class_bind_template_child (wc, PnsExportView, bom_view);
+  gtk_widget_class_bind_template_child (wc, PnsExportView, layout_preview);
   gtk_widget_class_set_layout_manager_type (wc, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -129,14 +268,6 @@ static void
 pns_export_view_init (PnsExportView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_label_set_text (self->pending_label,
-                      _("SPICE netlist and printed layout export are not available in this build yet: they come from the whole-network netlist and layout writers of pnc export. Meanwhile, export the design file above for pnc."));
-  self->layout_preview = PNS_LAYOUT_PREVIEW (pns_layout_preview_new ());
-  gtk_widget_set_size_request (GTK_WIDGET (self->layout_preview), -1, 160);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->layout_preview), TRUE);
-  /* shown once there is a layout to preview (the layout writer) */
-  gtk_widget_set_visible (GTK_WIDGET (self->layout_preview), FALSE);
-  gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->layout_preview));
 }
 
 void
@@ -154,4 +285,11 @@ PnsLayoutPreview *
 pns_export_view_get_layout_preview (PnsExportView *self)
 {
   return self->layout_preview;
+}
+
+gboolean
+pns_export_view_is_busy (PnsExportView *self)
+{
+  return self->layout_id != 0 || self->layout_cancel != NULL ||
+         pns_layout_preview_is_loading (self->layout_preview);
 }

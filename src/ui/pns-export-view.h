@@ -1,6 +1,7 @@
-/* pns-export-view.h: what leaves the studio: the bill of materials (here),
- * the shared design file for pnc, netlist and layout (from the export
- * writers once they exist; the layout preview widget is in place). */
+/* pns-export-view.h: what leaves the studio: the bill of materials, the
+ * SPICE netlist of the whole network, the printed layout (with a preview)
+ * and the shared design file for pnc, all from the same code as
+ * `pnc export`. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -14,8 +15,15 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PnsExportView, pns_export_view, PNS, EXPORT_VIEW, GtkWidget)
 
 void  pns_export_view_set_design (PnsExportView *self, PnsDesign *design);
-/* The design's BOM as CSV (NULL when not trained). */
-char *pns_export_bom_csv         (PnsDesign *design, int *n_resistors, int *n_circuits);
+/* The design's BOM as CSV (pn_export_bom_csv; NULL when not trained), its
+ * number of components and of those outside the printable range. */
+char     *pns_export_bom_csv    (PnsDesign *design, int *n_components, int *n_unprintable);
+/* The whole network as a self-contained ngspice netlist (NULL with ERROR). */
+char     *pns_export_netlist    (PnsDesign *design, GError **error);
+/* The layout as SVG, PDF or PNG by PATH's extension (atomic). */
+gboolean  pns_export_layout     (PnsDesign *design, const char *path, GError **error);
 PnsLayoutPreview *pns_export_view_get_layout_preview (PnsExportView *self);
+/* TRUE while the layout preview is drawn or loaded. */
+gboolean  pns_export_view_is_busy (PnsExportView *self);
 
 G_END_DECLS

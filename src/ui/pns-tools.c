@@ -109,7 +109,8 @@ shot_step (gpointer data)
     case 1: /* wait for background work */
       if (pns_training_panel_is_running (panel) || pns_yield_view_is_running (yv) ||
           pns_training_panel_is_preview_loading (panel) ||
-          pns_circuit_editor_is_simulating (pns_window_get_circuit_editor (s->window)))
+          pns_circuit_editor_is_simulating (pns_window_get_circuit_editor (s->window)) ||
+          pns_export_view_is_busy (pns_window_get_export_view (s->window)))
         return G_SOURCE_CONTINUE;
       if (g_str_equal (view, "schematic"))
         pns_schematic_hover_find (pns_window_get_schematic (s->window), "through inv");

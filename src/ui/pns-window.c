@@ -453,41 +453,95 @@ action_save_to (GSimpleAction *a, GVariant *p, gpointer data)
     }
 }
 
+/* What goes to the printer: BOM (CSV), netlist (.cir), layout (.svg, .pdf,
+ * .png), each through a file chooser or, for scripting and tests, to a
+ * path given as the action's parameter. */
+typedef enum { EXPORT_BOM, EXPORT_NETLIST, EXPORT_LAYOUT } ExportKind;
+
 static void
-on_bom_response (GtkNativeDialog *dialog, int response, PnsWindow *self)
+export_to (PnsWindow *self, ExportKind kind, const char *path)
+{
+  GError *error = NULL;
+  gboolean ok = FALSE;
+  if (kind == EXPORT_LAYOUT)
+    ok = pns_export_layout (self->design, path, &error);
+  else
+    {
+      int n, bad;
+      g_autofree char *text = kind == EXPORT_BOM ? pns_export_bom_csv (self->design, &n, &bad)
+                                                 : pns_export_netlist (self->design, &error);
+      if (text == NULL && error == NULL)
+        g_set_error (&error, PN_ERROR, PN_ERROR_INVALID,
+                     _("Train the design first: the BOM lists the printed network."));
+      ok = text && pn_write_file_atomic (path, text, -1, &error);
+    }
+  if (!ok)
+    {
+      const char *what[] = { N_("The BOM could not be written"), N_("The netlist could not be written"),
+                             N_("The layout could not be written") };
+      show_error (self, _(what[kind]), error->message);
+      g_error_free (error);
+    }
+}
+
+static void
+on_export_response (GtkNativeDialog *dialog, int response, PnsWindow *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
-      int nr, nc;
-      g_autofree char *csv = pns_export_bom_csv (self->design, &nr, &nc);
-      GError *error = NULL;
-      if (csv && path && !pn_write_file_atomic (path, csv, -1, &error))
-        {
-          show_error (self, _("The BOM could not be written"), error->message);
-          g_error_free (error);
-        }
+      if (path)
+        export_to (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind")), path);
     }
   g_object_unref (dialog);
 }
 
 static void
-action_export_bom (GSimpleAction *a, GVariant *p, gpointer data)
+export_with_chooser (PnsWindow *self, ExportKind kind)
 {
-  PnsWindow *self = data;
   if (pns_design_get_net (self->design) == NULL)
     {
       show_error (self, _("Nothing to export yet"), _("Train the design first: the BOM lists the printed network."));
       return;
     }
-  GtkFileChooserNative *d = gtk_file_chooser_native_new (_("Export the BOM"), GTK_WINDOW (self),
+  const char *titles[] = { N_("Export the BOM"), N_("Export the Netlist"), N_("Export the Layout") };
+  const char *suffix[] = { "bom.csv", "net.cir", "layout.svg" };
+  GtkFileChooserNative *d = gtk_file_chooser_native_new (_(titles[kind]), GTK_WINDOW (self),
                                                          GTK_FILE_CHOOSER_ACTION_SAVE,
                                                          _("_Export"), _("_Cancel"));
-  g_autofree char *name = g_strdup_printf ("%s-bom.csv", pns_design_get_title (self->design));
+  g_autofree char *name = g_strdup_printf ("%s-%s", pns_design_get_title (self->design), suffix[kind]);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (d), name);
-  g_signal_connect (d, "response", G_CALLBACK (on_bom_response), self);
+  g_object_set_data (G_OBJECT (d), "kind", GINT_TO_POINTER (kind));
+  g_signal_connect (d, "response", G_CALLBACK (on_export_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (d));
+}
+
+static void
+action_export_bom (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  export_with_chooser (data, EXPORT_BOM);
+}
+
+static void
+action_export_netlist (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  export_with_chooser (data, EXPORT_NETLIST);
+}
+
+static void
+action_export_layout (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  export_with_chooser (data, EXPORT_LAYOUT);
+}
+
+static void
+action_export_to (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  const char *name = g_action_get_name (G_ACTION (a));
+  ExportKind kind = g_str_has_prefix (name, "export-bom") ? EXPORT_BOM
+                    : g_str_has_prefix (name, "export-netlist") ? EXPORT_NETLIST : EXPORT_LAYOUT;
+  export_to (data, kind, g_variant_get_string (p, NULL));
 }
 
 /* The shared design file (XML .pnsd) that pnc export / verify read. */
@@ -658,6 +712,11 @@ static const GActionEntry win_entries[] = {
   { "save-as", action_save_as },
   { "save-to", action_save_to, "s" },
   { "export-bom", action_export_bom },
+  { "export-bom-to", action_export_to, "s" },
+  { "export-netlist", action_export_netlist },
+  { "export-netlist-to", action_export_to, "s" },
+  { "export-layout", action_export_layout },
+  { "export-layout-to", action_export_to, "s" },
   { "export-design", action_export_design },
   { "export-design-to", action_export_design_to, "s" },
   { "train-start", action_train_start },
@@ -752,6 +811,12 @@ PnsTrainingPanel *
 pns_window_get_training_panel (PnsWindow *self)
 {
   return self->training_panel;
+}
+
+PnsExportView *
+pns_window_get_export_view (PnsWindow *self)
+{
+  return self->export_view;
 }
 
 PnsYieldView *

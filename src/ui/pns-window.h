@@ -8,6 +8,7 @@
 #include "pns-schematic.h"
 #include "pns-training-panel.h"
 #include "pns-yield-view.h"
+#include "pns-export-view.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,7 @@ PnsSchematic     *pns_window_get_schematic (PnsWindow *self);
 PnsCircuitEditor *pns_window_get_circuit_editor (PnsWindow *self);
 PnsTrainingPanel *pns_window_get_training_panel (PnsWindow *self);
 PnsYieldView     *pns_window_get_yield_view (PnsWindow *self);
+PnsExportView    *pns_window_get_export_view (PnsWindow *self);
 /* The view names, NULL-terminated, in tab order. */
 const char * const *pns_window_view_names (void);
 

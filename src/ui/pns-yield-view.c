@@ -1,10 +1,15 @@
 /* pns-yield-view.c
  *
  * The accuracies come from the engine's Monte Carlo evaluation
- * (pn_evaluate on the test split, the design's variation). When the SPICE
- * `verify` runs exist they plug in at evaluate_thread() and nowhere else.
+ * (pn_evaluate on the test split, the design's variation) or, with "Simulate
+ * in SPICE" on, from ngspice: pn_spice_verify simulates the exported
+ * network for every test example and Monte Carlo sample (the same variation
+ * draws as pn_evaluate). If SPICE fails, its error is shown and the model's
+ * histogram is the fallback. Both run in evaluate_thread() and nowhere else.
  */
 #include "pns-yield-view.h"
+
+#include "pn-spice.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -22,6 +27,7 @@ struct _PnsYieldView {
   GtkWidget      parent_instance;
   GtkWidget     *box;
   GtkSpinButton *mc_spin;
+  GtkCheckButton *spice_check;
   PnsChart      *histogram;
   GtkScale      *threshold_scale;
   GtkLabel      *yield_label, *status_label;
@@ -35,6 +41,9 @@ struct _PnsYieldView {
   GPtrArray     *pins;
   guint          pin_count;
   guint          debounce_id;
+  guint          progress_id;   /* polls a SPICE run's progress */
+  char          *spice_error;   /* the last SPICE failure (the model is shown) */
+  gpointer       job;           /* the EvalJob in flight (its progress counters) */
 };
 
 G_DEFINE_FINAL_TYPE (PnsYieldView, pns_yield_view, GTK_TYPE_WIDGET)
@@ -111,16 +120,29 @@ typedef struct {
   char       *dataset;
   int         n_mc;
   guint64     seed;
+  gboolean    spice;        /* ngspice verify instead of the engine's Monte Carlo */
+  double      g_unit;       /* siemens per theta (SPICE) */
+  gint        done, total;  /* SPICE netlists (atomic) */
   PnEvalResult res;
+  PnVerifyResult *vr;       /* SPICE */
 } EvalJob;
 
 static void
 eval_job_free (EvalJob *j)
 {
+  g_clear_pointer (&j->vr, pn_verify_result_free);
   g_free (j->params);
   g_free (j->dataset);
   pn_eval_result_clear (&j->res);
   g_free (j);
+}
+
+static void
+spice_progress (int done, int total, gpointer data)
+{
+  EvalJob *j = data;
+  g_atomic_int_set (&j->total, total);
+  g_atomic_int_set (&j->done, done);
 }
 
 static void
@@ -144,6 +166,34 @@ evaluate_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancell
       pn_dataset_free (ds);
       return;
     }
+  if (j->spice)
+    {
+      PnVerifyConfig cfg;
+      pn_verify_config_init (&cfg);
+      cfg.n_mc = j->n_mc;
+      cfg.variation = j->var;
+      cfg.seed = j->seed;
+      cfg.jobs = (int) MAX (g_get_num_processors (), 1);
+      cfg.g_unit = j->g_unit;
+      cfg.cancellable = cancellable;
+      cfg.progress = spice_progress;
+      cfg.progress_data = j;
+      j->vr = pn_spice_verify (&j->net, j->params, ds->x[PN_SPLIT_TEST], ds->y[PN_SPLIT_TEST],
+                               ds->n[PN_SPLIT_TEST], &cfg, &error);
+      pn_dataset_free (ds);
+      if (g_task_return_error_if_cancelled (task))
+        {
+          g_clear_error (&error);
+          return;
+        }
+      if (j->vr == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   pn_evaluate (&j->net, j->params, &j->var, j->n_mc, j->seed, ds->x[PN_SPLIT_TEST],
                ds->y[PN_SPLIT_TEST], ds->n[PN_SPLIT_TEST], &j->res);
   pn_dataset_free (ds);
@@ -152,48 +202,109 @@ evaluate_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancell
   g_task_return_boolean (task, TRUE);
 }
 
+static void run_evaluation (PnsYieldView *self, gboolean spice);
+
 static void
 on_eval_done (GObject *src, GAsyncResult *res, gpointer data)
 {
   PnsYieldView *self = data;
   GError *error = NULL;
+  EvalJob *j = g_task_get_task_data (G_TASK (res));
   if (!g_task_propagate_boolean (G_TASK (res), &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, PN_SPICE_ERROR, PN_SPICE_ERROR_CANCELLED))
         {
-          gtk_label_set_text (self->status_label, error->message);
           g_clear_object (&self->cancel);
+          self->job = NULL;
+          g_clear_handle_id (&self->progress_id, g_source_remove);
+          if (j->spice)
+            {
+              /* in place, and the model's histogram instead */
+              g_free (self->spice_error);
+              self->spice_error = g_strdup_printf (_("SPICE verification failed: %s. Showing the model's Monte Carlo instead."),
+                                                   error->message);
+              run_evaluation (self, FALSE);
+            }
+          else
+            gtk_label_set_text (self->status_label, error->message);
         }
       g_error_free (error);
       g_object_unref (self);
       return;
     }
   g_clear_object (&self->cancel);
-  EvalJob *j = g_task_get_task_data (G_TASK (res));
+  self->job = NULL;
+  g_clear_handle_id (&self->progress_id, g_source_remove);
   g_free (self->acc);
-  self->n_acc = j->res.n_mc;
-  self->acc = g_memdup2 (j->res.acc, sizeof (double) * j->res.n_mc);
   g_free (self->acc_label);
-  self->acc_label = g_strdup_printf ("%s, ε = %.2f", pns_design_get_title (self->design), j->var.eps);
+  g_autofree char *st = NULL;
+  if (j->spice)
+    {
+      const PnVerifyResult *v = j->vr;
+      self->n_acc = v->n_mc;
+      self->acc = g_memdup2 (v->spice_acc, sizeof (double) * MAX (v->n_mc, 1));
+      self->acc_label = g_strdup_printf (_("%s, ε = %.2f, SPICE"), pns_design_get_title (self->design),
+                                         j->var.eps);
+      st = g_strdup_printf (_("%s: mean SPICE accuracy %.1f ± %.1f %% over %d circuits (the model: %.1f ± %.1f %%); largest output difference SPICE − model %.0f mV; ngspice, %d netlists, %.1f s, %s variation, ε = %.2f, test split of %s."),
+                            pns_design_get_title (self->design), 100 * v->spice_acc_mean,
+                            100 * v->spice_acc_std, v->n_mc, 100 * v->model_acc_mean,
+                            100 * v->model_acc_std, 1000 * v->max_abs_dv, v->n_netlists, v->seconds,
+                            pn_variation_kind_to_string (j->var.kind), j->var.eps, j->dataset);
+      g_clear_pointer (&self->spice_error, g_free);
+    }
+  else
+    {
+      self->n_acc = j->res.n_mc;
+      self->acc = g_memdup2 (j->res.acc, sizeof (double) * j->res.n_mc);
+      self->acc_label = g_strdup_printf ("%s, ε = %.2f", pns_design_get_title (self->design), j->var.eps);
+      st = g_strdup_printf (_("%s: mean test accuracy %.1f ± %.1f %% over %d circuits (engine Monte Carlo, %s variation, ε = %.2f, test split of %s)."),
+                            pns_design_get_title (self->design),
+                            100 * j->res.acc_mean, 100 * j->res.acc_std, j->res.n_mc,
+                            pn_variation_kind_to_string (j->var.kind), j->var.eps,
+                            j->dataset);
+      if (self->spice_error)
+        {
+          char *both = g_strdup_printf ("%s\n%s", self->spice_error, st);
+          g_free (st);
+          st = both;
+        }
+    }
   pns_series_set_label (self->current, self->acc_label);
   fill_histogram (self->current, self->acc, self->n_acc);
-  g_autofree char *st = g_strdup_printf (_("%s: mean test accuracy %.1f ± %.1f %% over %d circuits (engine Monte Carlo, %s variation, ε = %.2f, test split of %s)."),
-                                         pns_design_get_title (self->design),
-                                         100 * j->res.acc_mean, 100 * j->res.acc_std, j->res.n_mc,
-                                         pn_variation_kind_to_string (j->var.kind), j->var.eps,
-                                         j->dataset);
   gtk_label_set_text (self->status_label, st);
   update_yield (self);
   g_object_unref (self);
 }
 
-void
-pns_yield_view_run (PnsYieldView *self)
+static gboolean
+show_progress (gpointer data)
+{
+  PnsYieldView *self = data;
+  EvalJob *j = self->job;
+  if (j == NULL)
+    {
+      self->progress_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  int total = g_atomic_int_get (&j->total), done = g_atomic_int_get (&j->done);
+  if (total > 0)
+    {
+      g_autofree char *t = g_strdup_printf (_("Simulating in ngspice: %d of %d netlists…"), done, total);
+      gtk_label_set_text (self->status_label, t);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_evaluation (PnsYieldView *self, gboolean spice)
 {
   g_clear_handle_id (&self->debounce_id, g_source_remove);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
   if (self->cancel)
     g_cancellable_cancel (self->cancel);
   g_clear_object (&self->cancel);
+  self->job = NULL;
   const PnNet *net = self->design ? pns_design_get_net (self->design) : NULL;
   if (net == NULL)
     {
@@ -207,12 +318,37 @@ pns_yield_view_run (PnsYieldView *self)
   j->dataset = g_strdup (pns_design_get_train_settings (self->design)->dataset);
   j->n_mc = gtk_spin_button_get_value_as_int (self->mc_spin);
   j->seed = 12345;
+  j->spice = spice;
+  j->g_unit = pns_design_get_technology (self->design)->g_unit_us * 1e-6;
   self->cancel = g_cancellable_new ();
-  gtk_label_set_text (self->status_label, _("Evaluating…"));
+  self->job = j;
+  gtk_label_set_text (self->status_label, spice ? _("Simulating in ngspice…") : _("Evaluating…"));
+  if (spice)
+    self->progress_id = g_timeout_add (200, show_progress, self);
   GTask *task = g_task_new (NULL, self->cancel, on_eval_done, g_object_ref (self));
   g_task_set_task_data (task, j, (GDestroyNotify) eval_job_free);
   g_task_run_in_thread (task, evaluate_thread);
   g_object_unref (task);
+}
+
+void
+pns_yield_view_run (PnsYieldView *self)
+{
+  g_clear_pointer (&self->spice_error, g_free);
+  run_evaluation (self, gtk_check_button_get_active (self->spice_check));
+}
+
+void
+pns_yield_view_set_spice (PnsYieldView *self, gboolean spice)
+{
+  gtk_check_button_set_active (self->spice_check, spice);
+}
+
+static void
+on_spice_toggled (GtkCheckButton *b, PnsYieldView *self)
+{
+  if (self->design)
+    pns_yield_view_run (self);
 }
 
 gboolean
@@ -299,9 +435,12 @@ pns_yield_view_dispose (GObject *object)
 {
   PnsYieldView *self = PNS_YIELD_VIEW (object);
   g_clear_handle_id (&self->debounce_id, g_source_remove);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  self->job = NULL;
   if (self->cancel)
     g_cancellable_cancel (self->cancel);
   g_clear_object (&self->cancel);
+  g_clear_pointer (&self->spice_error, g_free);
   if (self->design)
     g_clear_signal_handler (&self->changed_id, self->design);
   g_clear_object (&self->design);
@@ -323,6 +462,7 @@ pns_yield_view_class_init (PnsYieldViewClass *klass)
   gtk_widget_class_set_template_from_resource (wc, "/org/pnstudio/Studio/ui/pns-yield-view.ui");
   gtk_widget_class_bind_template_child (wc, PnsYieldView, box);
   gtk_widget_class_bind_template_child (wc, PnsYieldView, mc_spin);
+  gtk_widget_class_bind_template_child (wc, PnsYieldView, spice_check);
   gtk_widget_class_bind_template_child (wc, PnsYieldView, histogram);
   gtk_widget_class_bind_template_child (wc, PnsYieldView, threshold_scale);
   gtk_widget_class_bind_template_child (wc, PnsYieldView, yield_label);
@@ -343,6 +483,7 @@ pns_yield_view_init (PnsYieldView *self)
   pns_chart_set_y_range (self->histogram, 0, NAN);
   pns_chart_set_empty_text (self->histogram, _("Evaluate a trained design to see its yield"));
   g_signal_connect (self->threshold_scale, "value-changed", G_CALLBACK (on_threshold_changed), self);
+  g_signal_connect (self->spice_check, "toggled", G_CALLBACK (on_spice_toggled), self);
   update_yield (self);
 }
 

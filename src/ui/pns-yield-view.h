@@ -17,6 +17,9 @@ void      pns_yield_view_set_design (PnsYieldView *self, PnsDesign *design);
 /* Evaluate the current design (off the main thread; supersedes a running one). */
 void      pns_yield_view_run        (PnsYieldView *self);
 gboolean  pns_yield_view_is_running (PnsYieldView *self);
+/* Simulate the exported network in ngspice (pn_spice_verify) instead of the
+ * engine's Monte Carlo; re-evaluates at once. */
+void      pns_yield_view_set_spice  (PnsYieldView *self, gboolean spice);
 /* Keep the current histogram as an overlay; clear all overlays. */
 gboolean  pns_yield_view_pin        (PnsYieldView *self);
 void      pns_yield_view_clear_pins (PnsYieldView *self);

@@ -405,7 +405,14 @@ test_layout_preview (void)
   g_object_unref (pv);
 }
 
-/* The trained design leaves the studio as the shared design file. */
+static gboolean
+export_idle (gpointer data)
+{
+  return !pns_export_view_is_busy (data);
+}
+
+/* The trained design leaves the studio as the shared design file, BOM,
+ * netlist and layout. */
 static void
 test_export_design (void)
 {
@@ -419,6 +426,32 @@ test_export_design (void)
   g_assert_cmpint (pd.circuits.mode, ==, PN_DESIGN_CIRCUITS_FIXED);
   g_assert_cmpuint (pd.n_params, ==, pns_design_get_net (pns_window_get_design (win))->n_params);
   pn_design_clear (&pd);
+
+  /* BOM, netlist and layout through the window's actions: what pnc export writes */
+  const char *what[] = { "export-bom-to", "export-netlist-to", "export-layout-to", "export-layout-to" };
+  const char *names[] = { "bom.csv", "net.cir", "layout.svg", "layout.pdf" };
+  const char *starts[] = { "designator,block,layer", "* pnstudio network", "<?xml", "%PDF" };
+  for (int i = 0; i < 4; i++)
+    {
+      g_autofree char *p = g_build_filename (tmpdir, names[i], NULL);
+      g_action_group_activate_action (G_ACTION_GROUP (win), what[i], g_variant_new_string (p));
+      g_autofree char *text = NULL;
+      gsize len = 0;
+      g_assert_true (g_file_get_contents (p, &text, &len, NULL));
+      g_assert_cmpuint (len, >, 200);
+      if (!g_str_has_prefix (text, starts[i]))
+        g_error ("%s starts with '%.40s'", names[i], text);
+      if (i == 1)
+        g_assert_nonnull (strstr (text, ".end"));
+    }
+  /* the Export view previews the layout */
+  PnsExportView *ev = pns_window_get_export_view (win);
+  pns_window_show_view (win, "export");
+  g_assert_true (spin_until (export_idle, ev, 20));
+  PnsLayoutPreview *pv = pns_export_view_get_layout_preview (ev);
+  g_assert_null (pns_layout_preview_get_error (pv));
+  g_assert_nonnull (pns_layout_preview_get_texture (pv));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (pv)));
 }
 
 static gboolean
@@ -617,6 +650,35 @@ yield_ready (gpointer data)
   return !pns_yield_view_is_running (pns_window_get_yield_view (win));
 }
 
+static GtkWidget *
+find_widget (GtkWidget *w, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *f = find_widget (c, type);
+      if (f)
+        return f;
+    }
+  return NULL;
+}
+
+/* the first label whose text contains TEXT */
+static GtkWidget *
+find_label (GtkWidget *w, const char *text)
+{
+  if (GTK_IS_LABEL (w) && strstr (gtk_label_get_text (GTK_LABEL (w)), text))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *f = find_label (c, text);
+      if (f)
+        return f;
+    }
+  return NULL;
+}
+
 static void
 test_yield (void)
 {
@@ -653,6 +715,35 @@ test_yield (void)
   g_assert_true (spin_until (yield_ready, NULL, 30));
   g_action_group_activate_action (G_ACTION_GROUP (win), "yield-clear", NULL);
   g_assert_cmpuint (pns_chart_get_n_series (chart), ==, n);
+
+  /* SPICE: the exported network simulated in ngspice for every test
+   * example and circuit (or its error in place and the model instead) */
+  var.eps = 0.1;
+  pns_design_set_variation (d, &var, NULL);
+  GtkSpinButton *mc = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (yv), GTK_TYPE_SPIN_BUTTON));
+  gtk_spin_button_set_value (mc, 10);
+  pns_yield_view_set_spice (yv, TRUE);
+  g_assert_true (pns_yield_view_is_running (yv));
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_true (spin_until (yield_ready, NULL, 120));
+  GtkLabel *status = GTK_LABEL (find_label (GTK_WIDGET (yv), "over"));
+  g_assert_nonnull (status);
+  g_test_message ("SPICE yield (%.1f s): %s", (g_get_monotonic_time () - t0) / 1e6,
+                  gtk_label_get_text (status));
+  if (strstr (gtk_label_get_text (status), "SPICE verification failed"))
+    g_assert_nonnull (strstr (gtk_label_get_text (status), "engine Monte Carlo")); /* the fallback */
+  else
+    {
+      g_assert_nonnull (strstr (gtk_label_get_text (status), "mean SPICE accuracy"));
+      g_assert_cmpfloat (pns_yield_view_get_yield (yv), >=, 0);
+    }
+  /* a newer request cancels the simulation in flight */
+  pns_yield_view_run (yv);
+  pns_yield_view_set_spice (yv, FALSE);
+  g_assert_true (spin_until (yield_ready, NULL, 30));
+  g_assert_nonnull (strstr (gtk_label_get_text (status), "engine Monte Carlo"));
+  gtk_spin_button_set_value (mc, 200);
+  g_assert_true (spin_until (yield_ready, NULL, 30));
 }
 
 static void
