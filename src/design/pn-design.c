@@ -993,7 +993,7 @@ pn_design_parse (const char *data, gsize length, const char *name, PnDesign *out
                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   if (doc == NULL)
     {
-      xmlErrorPtr err = xmlCtxtGetLastError (ctx);
+      const xmlError *err = xmlCtxtGetLastError (ctx);
       char *msg = g_strstrip (g_strdup (err && err->message ? err->message : "unreadable"));
       if (err && err->line > 0)
         g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s:%d: not a well-formed XML file "
