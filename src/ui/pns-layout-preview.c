@@ -11,6 +11,7 @@ struct _PnsLayoutPreview {
   GtkWidget    *stack;     /* "empty", "loading", "picture", "error" */
   GtkPicture   *picture;
   GtkLabel     *error_label;
+  GtkSpinner   *spinner;   /* spins only while loading: an animation costs frames */
   GCancellable *cancel;
   char         *error;
   GdkTexture   *texture;
@@ -52,6 +53,7 @@ on_loaded (GObject *src, GAsyncResult *res, gpointer data)
     }
   PnsLayoutPreview *self = data;
   g_clear_object (&self->cancel);
+  gtk_spinner_stop (self->spinner);
   if (tex == NULL)
     {
       g_autofree char *name = g_file_get_parse_name (g_task_get_task_data (G_TASK (res)));
@@ -75,11 +77,13 @@ pns_layout_preview_set_file (PnsLayoutPreview *self, GFile *file)
   g_clear_pointer (&self->error, g_free);
   g_clear_object (&self->texture);
   gtk_picture_set_paintable (self->picture, NULL);
+  gtk_spinner_stop (self->spinner);
   if (file == NULL)
     {
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
       return;
     }
+  gtk_spinner_start (self->spinner);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "loading");
   self->cancel = g_cancellable_new ();
   GTask *task = g_task_new (NULL, self->cancel, on_loaded, self);
@@ -135,7 +139,7 @@ pns_layout_preview_init (PnsLayoutPreview *self)
   gtk_widget_add_css_class (empty, "dim-label");
   gtk_stack_add_named (GTK_STACK (self->stack), empty, "empty");
   GtkWidget *spinner = gtk_spinner_new ();
-  gtk_spinner_set_spinning (GTK_SPINNER (spinner), TRUE);
+  self->spinner = GTK_SPINNER (spinner);
   gtk_widget_set_halign (spinner, GTK_ALIGN_CENTER);
   gtk_widget_set_valign (spinner, GTK_ALIGN_CENTER);
   gtk_stack_add_named (GTK_STACK (self->stack), spinner, "loading");
