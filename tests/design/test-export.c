@@ -211,7 +211,7 @@ test_commands (void)
   g_free (o);
   g_free (args);
   /* verify with --json, --update and a histogram */
-  args = g_strdup_printf ("verify %s/a.pnsd --mc 5 --jobs 2 --json --update --histogram %s/h.csv",
+  args = g_strdup_printf ("verify %s/a.pnsd --mc 5 --jobs 2 --json --update --g-unit 1e-8 --histogram %s/h.csv",
                           dir, dir);
   o = run_pnc (args, &st);
   g_assert_true (g_spawn_check_wait_status (st, NULL));
