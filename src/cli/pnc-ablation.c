@@ -7,6 +7,7 @@
  * and OUT/table.md are rebuilt from the run files at the end.
  */
 #include "pnc.h"
+#include "pnc-design.h"
 #include "pnc-run.h"
 
 #include <errno.h>
@@ -61,6 +62,7 @@ typedef struct {
   Variant  variant;
   double   eps_train;
   char    *path;      /* its file in OUT/runs */
+  char    *design;    /* --designs: its design file in OUT/designs, or NULL */
   int      index;     /* position in the full, ordered run list */
 } AbRun;
 
@@ -128,6 +130,17 @@ on_run_done (PncRun *r, gpointer user_data)
       g_error_free (error);
     }
   json_node_unref (node);
+  if (ab->design)
+    {
+      PnDesign d;
+      pnc_design_from_run (r, &d);
+      if (!pn_design_save (&d, ab->design, &error))
+        {
+          g_printerr ("pnc ablation: %s\n", error->message);
+          g_error_free (error);
+        }
+      pn_design_clear (&d);
+    }
 }
 
 typedef struct {
@@ -316,7 +329,7 @@ pnc_cmd_ablation (int argc, char **argv)
   char *hidden = g_strdup ("3"), *level_opt = g_strdup ("net"), *circuits_opt = g_strdup ("auto");
   int jobs = 0, patience = 5000, max_epochs = 100000, mc_train = 20, mc_test = 100;
   double lr_theta = 0.1, lr_circuit = 0.005;
-  gboolean json = FALSE;
+  gboolean json = FALSE, designs = FALSE;
   GOptionEntry entries[] = {
     { "datasets", 'd', 0, G_OPTION_ARG_STRING, &datasets_opt, "Datasets: 'all' or a comma list (default all)", "LIST" },
     { "variants", 0, 0, G_OPTION_ARG_STRING, &variants_opt, "Variants from base,lnc,va,both (default all four)", "LIST" },
@@ -333,6 +346,7 @@ pnc_cmd_ablation (int argc, char **argv)
     { "lr-circuit", 0, 0, G_OPTION_ARG_DOUBLE, &lr_circuit, "Learning rate of learnable circuits (default 0.005)", "LR" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs in parallel per process (default: cores)", "J" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Output directory (required; resumes if it exists)", "DIR" },
+    { "designs", 0, 0, G_OPTION_ARG_NONE, &designs, "Also write each run trained now as a design file in DIR/designs (.pnsd)", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON summary on stdout", NULL },
     { NULL },
   };
@@ -449,10 +463,14 @@ pnc_cmd_ablation (int argc, char **argv)
 
   {
     char *runs_dir = g_build_filename (out, "runs", NULL);
-    if (g_mkdir_with_parents (runs_dir, 0755) != 0)
+    char *designs_dir = designs ? g_build_filename (out, "designs", NULL) : NULL;
+    if (g_mkdir_with_parents (runs_dir, 0755) != 0 ||
+        (designs_dir && g_mkdir_with_parents (designs_dir, 0755) != 0))
       {
-        g_printerr ("pnc ablation: %s: %s\n", runs_dir, g_strerror (errno));
+        g_printerr ("pnc ablation: %s: %s\n", designs_dir ? designs_dir : runs_dir,
+                    g_strerror (errno));
         g_free (runs_dir);
+        g_free (designs_dir);
         goto out;
       }
     /* the grid, in a fixed order */
@@ -500,11 +518,19 @@ pnc_cmd_ablation (int argc, char **argv)
                 char *name = g_strdup_printf ("%s_%s_eps%s_seed%d.json", r->ds->name,
                                               variant_names[v], e_str, r->seed);
                 ab->path = g_build_filename (runs_dir, name, NULL);
+                if (designs_dir)
+                  {
+                    char *dname = g_strdup_printf ("%s_%s_eps%s_seed%d.pnsd", r->ds->name,
+                                                   variant_names[v], e_str, r->seed);
+                    ab->design = g_build_filename (designs_dir, dname, NULL);
+                    g_free (dname);
+                  }
                 g_free (e_str);
                 g_free (name);
               }
         }
     g_free (runs_dir);
+    g_free (designs_dir);
   }
 
   {
@@ -644,6 +670,7 @@ out:
     {
       pnc_run_clear (&runs[k].run);
       g_free (runs[k].path);
+      g_free (runs[k].design);
     }
   g_free (runs);
   g_clear_error (&error);

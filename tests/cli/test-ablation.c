@@ -49,9 +49,24 @@ static void
 test_files (void)
 {
   g_autofree char *dir = g_build_filename (tmpdir, "plain", NULL);
-  g_autofree char *args = g_strdup_printf ("ablation " GRID " --patience 30 --out %s", dir);
+  g_autofree char *args = g_strdup_printf ("ablation " GRID " --patience 30 --designs --out %s", dir);
   g_assert_cmpint (run (args, NULL), ==, 0);
   g_assert_cmpint (count_runs (dir), ==, N_RUNS);
+  /* --designs: every run as a design file that pnc verify takes */
+  {
+    g_autofree char *dd = g_build_filename (dir, "designs", NULL);
+    g_autoptr (GDir) d = g_dir_open (dd, 0, NULL);
+    g_assert_nonnull (d);
+    int n = 0;
+    const char *name;
+    while ((name = g_dir_read_name (d)))
+      n += g_str_has_suffix (name, ".pnsd");
+    g_assert_cmpint (n, ==, N_RUNS);
+    g_autofree char *v = g_strdup_printf ("verify %s/iris_both_eps0.1_seed2.pnsd --mc 2", dd);
+    g_autofree char *err = NULL;
+    if (run (v, &err) != 0)
+      g_error ("pnc verify of an ablation design failed: %s", err);
+  }
   g_autofree char *csv = read_file (dir, "results.csv");
   g_assert_true (g_str_has_prefix (csv, "dataset,variant,eps_train,eps_test,seed,test_acc_mean,test_acc_std,"));
   g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
