@@ -55,6 +55,7 @@ pn_design_init (PnDesign *d)
   d->training.mc_train = 20;
   d->training.lr_theta = 0.1;
   d->training.lr_circuit = 0.005;
+  d->training.n_hidden = -1;
 }
 
 void
@@ -134,6 +135,8 @@ pn_design_set_network (PnDesign *d, const PnNet *net, const float *params,
       d->circuits.level = PN_LEVEL_NET;
     }
   memcpy (d->circuits.eta, c->eta, sizeof d->circuits.eta);
+  /* values stated before belong to the old circuits */
+  memset (d->circuits.has_value, 0, sizeof d->circuits.has_value);
   if (cfg)
     {
       d->variation = cfg->variation;
@@ -211,6 +214,14 @@ attr_d (GString *s, const char *name, double v)
   g_string_append_printf (s, " %s=\"%s\"", name, buf);
 }
 
+/* An optional number: NAN (not known) is left out. */
+static void
+attr_d_opt (GString *s, const char *name, double v)
+{
+  if (!isnan (v))
+    attr_d (s, name, v);
+}
+
 static void
 attr_i (GString *s, const char *name, gint64 v)
 {
@@ -279,10 +290,14 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
     }
   g_string_append (s, "  <dataset");
   attr_s (s, "name", d->dataset ? d->dataset : "");
-  g_string_append (s, "/>\n  <topology sizes=\"");
-  for (int l = 0; l <= d->n_layers; l++)
-    g_string_append_printf (s, "%s%d", l ? " " : "", d->size[l]);
-  g_string_append (s, "\"/>\n");
+  g_string_append (s, "/>\n");
+  if (d->n_layers > 0)
+    {
+      g_string_append (s, "  <topology sizes=\"");
+      for (int l = 0; l <= d->n_layers; l++)
+        g_string_append_printf (s, "%s%d", l ? " " : "", d->size[l]);
+      g_string_append (s, "\"/>\n");
+    }
 
   const PnDesignTech *t = &d->tech;
   g_string_append (s, "  <technology");
@@ -320,6 +335,8 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
           attr_s (s, "unit", sp->p[i].unit);
           attr_d (s, "min", sp->p[i].lo);
           attr_d (s, "max", sp->p[i].hi);
+          if (d->circuits.has_value[k])
+            attr_d (s, "value", d->circuits.value[k][i]);
           g_string_append (s, "/>\n");
         }
       for (int c = 0; c < sp->n_constraints; c++)
@@ -349,10 +366,23 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
   attr_i (s, "mc-train", tr->mc_train);
   attr_d (s, "lr-theta", tr->lr_theta);
   attr_d (s, "lr-circuit", tr->lr_circuit);
+  if (tr->n_seeds > 0)
+    {
+      g_string_append_printf (s, " first-seed=\"%" G_GUINT64_FORMAT "\"", tr->first_seed);
+      attr_i (s, "seeds", tr->n_seeds);
+    }
+  if (tr->n_hidden >= 0)
+    {
+      g_string_append (s, " hidden=\"");
+      for (int h = 0; h < tr->n_hidden; h++)
+        g_string_append_printf (s, "%s%d", h ? " " : "", tr->hidden[h]);
+      g_string_append (s, "\"");
+    }
   g_string_append (s, "/>\n");
 
   PnNet net;
-  if (d->n_params > 0 && d->params && design_net (d, &net, NULL) && net.n_params == d->n_params)
+  if (d->n_layers > 0 && d->n_params > 0 && d->params && design_net (d, &net, NULL) &&
+      net.n_params == d->n_params)
     {
       g_string_append_printf (s, "  <parameters count=\"%zu\">\n", d->n_params);
       for (int l = 0; l < net.n_layers; l++)
@@ -387,14 +417,14 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
       g_string_append (s, "  <training-result");
       attr_i (s, "epochs", r->epochs);
       attr_i (s, "best-epoch", r->best_epoch);
-      attr_d (s, "best-valid-loss", r->best_valid_loss);
-      attr_d (s, "seconds", r->seconds);
+      attr_d_opt (s, "best-valid-loss", r->best_valid_loss);
+      attr_d_opt (s, "seconds", r->seconds);
       attr_i (s, "mc-test", r->mc_test);
       attr_d (s, "test-acc-mean", r->test_acc_mean);
       attr_d (s, "test-acc-std", r->test_acc_std);
-      attr_d (s, "test-measured-acc-mean", r->test_measured_acc_mean);
-      attr_d (s, "valid-acc-mean", r->valid_acc_mean);
-      attr_d (s, "valid-acc-std", r->valid_acc_std);
+      attr_d_opt (s, "test-measured-acc-mean", r->test_measured_acc_mean);
+      attr_d_opt (s, "valid-acc-mean", r->valid_acc_mean);
+      attr_d_opt (s, "valid-acc-std", r->valid_acc_std);
       g_string_append (s, "/>\n");
     }
   if (d->verify.valid)
@@ -449,6 +479,7 @@ typedef struct {
   const char *name;  /* file name for messages */
   GError    **error;
   gboolean    failed;
+  int         version; /* the file's format version */
 } Reader;
 
 static gboolean G_GNUC_PRINTF (3, 4)
@@ -537,6 +568,39 @@ attr_int (Reader *r, xmlNodePtr node, const char *name, gint64 lo, gint64 hi, gi
 }
 
 static gboolean
+has_attr (xmlNodePtr node, const char *name)
+{
+  return node && xmlHasProp (node, (const xmlChar *) name) != NULL;
+}
+
+/* Whether NODE has the version-2 attribute NAME; a version-1 file that has
+ * it fails (the flag then says nothing: check r->failed). */
+static gboolean
+v2_attr (Reader *r, xmlNodePtr node, const char *name)
+{
+  if (!has_attr (node, name))
+    return FALSE;
+  if (r->version < 2)
+    return fail_at (r, node, "<%s %s>: not part of format version %d (new in version 2)",
+                    (const char *) node->name, name, r->version);
+  return TRUE;
+}
+
+/* An optional number of a training result: NAN when left out (version 2;
+ * version 1 requires it). */
+static gboolean
+attr_opt (Reader *r, xmlNodePtr node, const char *name, double lo, double hi, double *out)
+{
+  if (has_attr (node, name))
+    return attr_num (r, node, name, lo, hi, out);
+  if (r->version < 2)
+    return fail_at (r, node, "<%s>: format version %d requires %s", (const char *) node->name,
+                    r->version, name);
+  *out = NAN;
+  return TRUE;
+}
+
+static gboolean
 attr_int32 (Reader *r, xmlNodePtr node, const char *name, int lo, int hi, int *out)
 {
   gint64 v;
@@ -601,7 +665,8 @@ read_circuit (Reader *r, xmlNodePtr node, PnDesign *d)
     return FALSE;
   if (!(eta[1] > 0 && eta[3] > 0))
     return fail_at (r, child (node, "eta"), "%s: eta2 and eta4 must be positive", sp.name);
-  int i = 0;
+  int i = 0, n_values = 0;
+  double value[PN_MAX_CIRCUIT_PARAMS] = { 0 };
   for (xmlNodePtr p = child (node, "parameter"); p; p = next_sibling (p, "parameter"), i++)
     {
       char *name = attr (p, "name"), *unit = attr (p, "unit");
@@ -618,9 +683,20 @@ read_circuit (Reader *r, xmlNodePtr node, PnDesign *d)
       if (!attr_num (r, p, "min", 1e-9, 1e9, &sp.p[i].lo) ||
           !attr_num (r, p, "max", 1e-9, 1e9, &sp.p[i].hi))
         return FALSE;
+      if (v2_attr (r, p, "value"))
+        {
+          if (!attr_num (r, p, "value", sp.p[i].lo, sp.p[i].hi, &value[i]))
+            return FALSE;
+          n_values++;
+        }
+      else if (r->failed)
+        return FALSE;
     }
   if (i != sp.n_params)
     return fail_at (r, node, "%s has %d parameters, expected %d", sp.name, i, sp.n_params);
+  if (n_values != 0 && n_values != sp.n_params)
+    return fail_at (r, node, "%s: %d of its %d parameters have a value; give all or none",
+                    sp.name, n_values, sp.n_params);
   sp.n_constraints = 0;
   for (xmlNodePtr c = child (node, "constraint"); c; c = next_sibling (c, "constraint"))
     {
@@ -646,14 +722,28 @@ read_circuit (Reader *r, xmlNodePtr node, PnDesign *d)
       g_error_free (e);
       return FALSE;
     }
+  if (n_values > 0 && !pn_design_space_feasible (&sp, value))
+    {
+      GString *v = g_string_new (NULL);
+      for (int j = 0; j < sp.n_params; j++)
+        g_string_append_printf (v, "%s%s = %g %s", j ? ", " : "", sp.p[j].name, value[j],
+                                sp.p[j].unit);
+      fail_at (r, node, "%s: the component values (%s) break its constraints", sp.name, v->str);
+      g_string_free (v, TRUE);
+      return FALSE;
+    }
   d->circuits.space[kind] = sp;
   memcpy (d->circuits.eta[kind], eta, sizeof eta);
+  d->circuits.has_value[kind] = n_values > 0;
+  memcpy (d->circuits.value[kind], value, sizeof value);
   return TRUE;
 }
 
 static gboolean
 read_parameters (Reader *r, xmlNodePtr node, PnDesign *d)
 {
+  if (d->n_layers == 0)
+    return fail_at (r, node, "<parameters> needs a <topology> (the sizes of the network)");
   PnNet net;
   GError *e = NULL;
   if (!design_net (d, &net, &e))
@@ -726,6 +816,21 @@ read_parameters (Reader *r, xmlNodePtr node, PnDesign *d)
   if (ok && off != net.n_params)
     ok = fail_at (r, node, "the circuits' parameters are missing (%zu of %zu numbers)", off,
                   net.n_params);
+  /* fixed circuits: the stated component values are the network's */
+  for (int k = 0; ok && d->circuits.mode == PN_DESIGN_CIRCUITS_FIXED && k < PN_N_CIRCUIT_KINDS;
+       k++)
+    {
+      if (!d->circuits.has_value[k])
+        continue;
+      double phys[PN_MAX_CIRCUIT_PARAMS];
+      pn_circuits_group_physical (&net.circuits, &net, params + net.n_theta, k, 0, phys);
+      const PnDesignSpace *sp = &net.circuits.space[k];
+      for (int i = 0; ok && i < sp->n_params; i++)
+        if (!(fabs (phys[i] / d->circuits.value[k][i] - 1) <= 1e-3))
+          ok = fail_at (r, node, "%s %s: the circuit parameters give %g %s, the circuit's value "
+                        "is %g %s", sp->name, sp->p[i].name, phys[i], sp->p[i].unit,
+                        d->circuits.value[k][i], sp->p[i].unit);
+    }
   if (!ok)
     {
       g_free (params);
@@ -746,14 +851,14 @@ read_results (Reader *r, xmlNodePtr root, PnDesign *d)
       gint64 ep, be, mc;
       if (!attr_int (r, n, "epochs", 0, G_MAXINT32, &ep) ||
           !attr_int (r, n, "best-epoch", 0, G_MAXINT32, &be) ||
-          !attr_num (r, n, "best-valid-loss", 0, 1e9, &t->best_valid_loss) ||
-          !attr_num (r, n, "seconds", 0, 1e12, &t->seconds) ||
+          !attr_opt (r, n, "best-valid-loss", 0, 1e9, &t->best_valid_loss) ||
+          !attr_opt (r, n, "seconds", 0, 1e12, &t->seconds) ||
           !attr_int (r, n, "mc-test", 0, G_MAXINT32, &mc) ||
           !attr_num (r, n, "test-acc-mean", 0, 1, &t->test_acc_mean) ||
           !attr_num (r, n, "test-acc-std", 0, 1, &t->test_acc_std) ||
-          !attr_num (r, n, "test-measured-acc-mean", 0, 1, &t->test_measured_acc_mean) ||
-          !attr_num (r, n, "valid-acc-mean", 0, 1, &t->valid_acc_mean) ||
-          !attr_num (r, n, "valid-acc-std", 0, 1, &t->valid_acc_std))
+          !attr_opt (r, n, "test-measured-acc-mean", 0, 1, &t->test_measured_acc_mean) ||
+          !attr_opt (r, n, "valid-acc-mean", 0, 1, &t->valid_acc_mean) ||
+          !attr_opt (r, n, "valid-acc-std", 0, 1, &t->valid_acc_std))
         return FALSE;
       t->epochs = (int) ep;
       t->best_epoch = (int) be;
@@ -807,7 +912,9 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
   d->dataset = attr (n, "name");
 
   n = child (root, "topology");
-  char *sizes = attr (n, "sizes");
+  if (n == NULL && r->version < 2)
+    return fail_at (r, root, "format version %d requires <topology>", r->version);
+  char *sizes = n ? attr (n, "sizes") : g_strdup ("");
   char **tok = g_strsplit_set (sizes, " \t\r\n", -1);
   g_free (sizes);
   int ns = 0;
@@ -827,9 +934,15 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
   g_strfreev (tok);
   if (!ok)
     return FALSE;
-  if (ns < 2)
+  if (n == NULL)
+    {
+      d->n_layers = 0; /* no topology yet: the dataset decides */
+      memset (d->size, 0, sizeof d->size);
+    }
+  else if (ns < 2)
     return fail_at (r, n, "<topology>: needs at least the input and output sizes");
-  d->n_layers = ns - 1;
+  else
+    d->n_layers = ns - 1;
 
   n = child (root, "technology");
   PnDesignTech *t = &d->tech;
@@ -889,7 +1002,55 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
   tr->max_epochs = (int) me;
   tr->patience = (int) pa;
   tr->mc_train = (int) mc;
+  gboolean has_first = v2_attr (r, n, "first-seed"), has_seeds = v2_attr (r, n, "seeds");
+  if (r->failed)
+    return FALSE;
+  tr->first_seed = 0;
+  tr->n_seeds = 0;
+  if (has_first != has_seeds)
+    return fail_at (r, n, "<training>: first-seed and seeds go together");
+  if (has_seeds)
+    {
+      gint64 fs, nsd;
+      if (!attr_int (r, n, "first-seed", 0, G_MAXINT64, &fs) ||
+          !attr_int (r, n, "seeds", 1, 1000000, &nsd))
+        return FALSE;
+      tr->first_seed = (guint64) fs;
+      tr->n_seeds = (int) nsd;
+    }
+  tr->n_hidden = -1;
+  if (v2_attr (r, n, "hidden"))
+    {
+      char *hs = attr (n, "hidden");
+      char **ht = g_strsplit_set (hs, " \t\r\n", -1);
+      g_free (hs);
+      int nh = 0;
+      for (int i = 0; ht[i] && ok; i++)
+        {
+          if (*ht[i] == '\0')
+            continue;
+          guint64 v;
+          if (nh >= PN_MAX_LAYERS - 1)
+            ok = fail_at (r, n, "<training hidden>: more than %d hidden layers", PN_MAX_LAYERS - 1);
+          else if (!g_ascii_string_to_unsigned (ht[i], 10, 1, 4096, &v, NULL))
+            ok = fail_at (r, n, "<training hidden>: layer size '%s' is not in 1..4096", ht[i]);
+          else
+            tr->hidden[nh++] = (int) v;
+        }
+      g_strfreev (ht);
+      if (!ok)
+        return FALSE;
+      tr->n_hidden = nh;
+    }
+  else if (r->failed)
+    return FALSE;
 
+  if (d->n_layers == 0)
+    {
+      if (child (root, "parameters") == NULL)
+        return read_results (r, root, d);
+      return read_parameters (r, child (root, "parameters"), d);
+    }
   /* the topology must make a network even without parameters */
   PnNet net;
   GError *e = NULL;
@@ -981,7 +1142,7 @@ gboolean
 pn_design_parse (const char *data, gsize length, const char *name, PnDesign *out,
                  GError **error)
 {
-  Reader r = { name ? name : "design", error, FALSE };
+  Reader r = { name ? name : "design", error, FALSE, PN_DESIGN_FORMAT_VERSION };
   if (length > G_MAXINT)
     {
       g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s: too large for a design file", r.name);
@@ -1021,12 +1182,17 @@ pn_design_parse (const char *data, gsize length, const char *name, PnDesign *out
       guint64 v = 0;
       if (!g_ascii_string_to_unsigned (g_strstrip (vs), 10, 1, G_MAXINT, &v, NULL))
         fail_at (&r, root, "<%s version=\"%s\">: not a format version", PN_DESIGN_ROOT, vs);
+      else if (v < PN_DESIGN_FORMAT_VERSION_MIN)
+        fail_at (&r, root, "format version %" G_GUINT64_FORMAT " is older than this pnstudio "
+                 "reads (versions %d to %d)", v, PN_DESIGN_FORMAT_VERSION_MIN,
+                 PN_DESIGN_FORMAT_VERSION);
       else if (v > PN_DESIGN_FORMAT_VERSION)
         fail_at (&r, root, "format version %" G_GUINT64_FORMAT " was written by a newer "
                  "pnstudio; this one reads up to version %d", v, PN_DESIGN_FORMAT_VERSION);
       else if (validate_schema (&r, doc))
         {
           d.version = (int) v;
+          r.version = (int) v;
           ok = read_design (&r, root, &d);
         }
       g_free (vs);

@@ -31,8 +31,15 @@
 
 G_BEGIN_DECLS
 
-/* The format version this build writes and the newest it reads. */
-#define PN_DESIGN_FORMAT_VERSION 1
+/* The format version this build writes and the newest it reads. Version 2
+ * added what an editor needs of a design that is not trained yet (the
+ * circuits' nominal component values, the seeds and hidden layers of the
+ * next training run; the topology is optional without parameters) and made
+ * the training result's loss, time and validation figures optional;
+ * version 1 files still load (docs/EXPORT.md). */
+#define PN_DESIGN_FORMAT_VERSION 2
+/* The oldest format version this build reads. */
+#define PN_DESIGN_FORMAT_VERSION_MIN 1
 /* The file's root element. */
 #define PN_DESIGN_ROOT "pnsd"
 /* Relative to the data directory. */
@@ -59,16 +66,36 @@ typedef struct {
   PnCircuitLevel       level;      /* physical modes: designs shared per net, layer, neuron */
   float                eta[PN_N_CIRCUIT_KINDS][4]; /* published mode: the nominal curves */
   PnDesignSpace        space[PN_N_CIRCUIT_KINDS];  /* physical modes: ranges, constraints */
+  /* The nominal component values of each circuit (design-space units, in
+   * the space's parameter order; version 2, optional): the design an
+   * editor shows and training starts from. With `fixed` circuits and
+   * parameters they are the network's circuits (the loader checks that
+   * they agree). has_value[k] FALSE: not stated. */
+  gboolean             has_value[PN_N_CIRCUIT_KINDS];
+  double               value[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS];
 } PnDesignCircuits;
 
 typedef struct {
   char       *variant;     /* "base", "lnc", "va", "both" or NULL */
   PnVariation variation;   /* training variation (eps_train) */
-  guint64     seed;
+  guint64     seed;        /* the seed of the run the parameters come from */
   int         max_epochs, patience, mc_train;
   double      lr_theta, lr_circuit;
+  /* Version 2, optional: the seeds a training run tries (first_seed ..
+   * first_seed + n_seeds - 1, the best by validation loss is kept);
+   * n_seeds 0: not stated (one run, seed). */
+  guint64     first_seed;
+  int         n_seeds;
+  /* Version 2, optional: the hidden layers of the next training run (an
+   * editor's setting; may differ from a trained topology); n_hidden < 0:
+   * not stated (the topology's). */
+  int         n_hidden;
+  int         hidden[PN_MAX_LAYERS];
 } PnDesignTraining;
 
+/* best_valid_loss, seconds, test_measured_acc_mean, valid_acc_mean and
+ * valid_acc_std are NAN when not known (version 2: the attribute is left
+ * out); the other fields are always there. */
 typedef struct {
   gboolean valid;
   int      epochs, best_epoch;
@@ -97,8 +124,10 @@ typedef struct {
   int                  version;            /* format version read (writes PN_DESIGN_FORMAT_VERSION) */
   char                *title;
   char                *dataset;            /* bundled name or CSV path */
+  /* [features, hidden..., classes]; n_layers 0: no topology yet (an
+   * untrained design whose sizes come from its dataset; version 2) */
   int                  n_layers;
-  int                  size[PN_MAX_LAYERS + 1]; /* [features, hidden..., classes] */
+  int                  size[PN_MAX_LAYERS + 1];
   PnDesignTech         tech;
   PnDesignCircuits     circuits;
   PnVariation          variation;          /* evaluation and verification variation model */

@@ -217,9 +217,10 @@ test_refuse_corrupt (void)
 static void
 test_refuse_version (void)
 {
-  refuse_edit ("<pnsd version=\"1\">", "<pnsd version=\"2\">", "newer pnstudio");
-  refuse_edit ("<pnsd version=\"1\">", "<pnsd version=\"999\"><future/>", "version 999");
-  refuse_edit ("<pnsd version=\"1\">", "<pnsd version=\"one\">", "not a format version");
+  refuse_edit ("<pnsd version=\"2\">", "<pnsd version=\"3\">", "newer pnstudio");
+  refuse_edit ("<pnsd version=\"2\">", "<pnsd version=\"999\"><future/>", "version 999");
+  refuse_edit ("<pnsd version=\"2\">", "<pnsd version=\"one\">", "not a format version");
+  refuse_edit ("<pnsd version=\"2\">", "<pnsd version=\"0\">", "not a format version");
 }
 
 static void
@@ -334,6 +335,236 @@ test_build_net (void)
   pn_design_clear (&e);
 }
 
+/* What an editor keeps (format version 2): the circuits' nominal component
+ * values, the seeds and hidden layers of the next run; TRAINED: with fixed
+ * circuits whose parameters are those values, else without topology and
+ * parameters. */
+static void
+make_studio_design (PnDesign *d, gboolean trained)
+{
+  static const double v[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS] = {
+    { 160, 74, 73, 67, 470, 12 },
+    { 300, 15, 100, 50, 100, 400, 30 },
+  };
+  make_design (d, PN_DESIGN_CIRCUITS_FIXED, PN_LEVEL_NET);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      d->circuits.has_value[k] = TRUE;
+      memcpy (d->circuits.value[k], v[k], sizeof v[k]);
+    }
+  d->training.first_seed = 3;
+  d->training.n_seeds = 4;
+  d->training.n_hidden = 2;
+  d->training.hidden[0] = 8;
+  d->training.hidden[1] = 4;
+  d->result.best_valid_loss = NAN; /* not known: left out */
+  d->result.seconds = NAN;
+  d->result.valid_acc_mean = NAN;
+  d->result.valid_acc_std = NAN;
+  d->result.test_measured_acc_mean = 0.5;
+  if (!trained)
+    {
+      d->n_layers = 0;
+      memset (d->size, 0, sizeof d->size);
+      g_clear_pointer (&d->params, g_free);
+      d->n_params = 0;
+      memset (&d->result, 0, sizeof d->result);
+      memset (&d->verify, 0, sizeof d->verify);
+      return;
+    }
+  /* the circuits' parameters encode the values */
+  PnCircuits c;
+  pn_circuits_init_fixed (&c);
+  c.mode = PN_CIRCUITS_PHYSICAL;
+  c.level = PN_LEVEL_NET;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      c.space[k] = d->circuits.space[k];
+      memcpy (c.init[k], v[k], sizeof v[k]);
+    }
+  PnNet net;
+  g_assert_true (pn_net_init (&net, 2, (int[]) { 3 }, 1, 2, &c, NULL));
+  g_assert_cmpuint (net.n_params, ==, d->n_params);
+  pn_circuits_init_params (&c, &net, d->params + net.n_theta);
+}
+
+static void
+assert_same_studio (const PnDesign *a, const PnDesign *b)
+{
+  assert_same_design (a, b);
+  g_assert_cmpmem (a->circuits.has_value, sizeof a->circuits.has_value, b->circuits.has_value,
+                   sizeof b->circuits.has_value);
+  g_assert_cmpmem (a->circuits.value, sizeof a->circuits.value, b->circuits.value,
+                   sizeof b->circuits.value);
+  g_assert_cmpuint (a->training.first_seed, ==, b->training.first_seed);
+  g_assert_cmpint (a->training.n_seeds, ==, b->training.n_seeds);
+  g_assert_cmpint (a->training.n_hidden, ==, b->training.n_hidden);
+  g_assert_cmpmem (a->training.hidden, sizeof (int) * MAX (a->training.n_hidden, 0),
+                   b->training.hidden, sizeof (int) * MAX (b->training.n_hidden, 0));
+}
+
+static void
+studio_round_trip (gboolean trained)
+{
+  PnDesign d, e;
+  make_studio_design (&d, trained);
+  gsize n1 = 0, n2 = 0;
+  char *x1 = pn_design_to_xml (&d, &n1);
+  GError *err = NULL;
+  g_assert_true (pn_design_parse (x1, n1, "studio.pnsd", &e, &err));
+  g_assert_no_error (err);
+  g_assert_cmpint (e.version, ==, PN_DESIGN_FORMAT_VERSION);
+  assert_same_studio (&d, &e);
+  char *x2 = pn_design_to_xml (&e, &n2);
+  g_assert_cmpstr (x1, ==, x2);
+  /* the new elements are there, the unknown figures are not */
+  g_assert_nonnull (strstr (x1, " first-seed=\"3\" seeds=\"4\" hidden=\"8 4\""));
+  g_assert_nonnull (strstr (x1, "min=\"15\" max=\"600\" value=\"160\""));
+  g_assert_null (strstr (x1, "best-valid-loss"));
+  g_assert_null (strstr (x1, "valid-acc-mean"));
+  if (trained)
+    g_assert_nonnull (strstr (x1, "test-measured-acc-mean=\"0.5\""));
+  else
+    {
+      g_assert_null (strstr (x1, "<topology"));
+      g_assert_null (strstr (x1, "<parameters"));
+      g_assert_cmpint (e.n_layers, ==, 0);
+      /* nothing to rebuild, said so */
+      PnNet net;
+      float *p = NULL;
+      g_assert_false (pn_design_build_net (&e, NULL, &net, &p, &err));
+      g_assert_error (err, PN_ERROR, PN_ERROR_INVALID);
+      g_clear_error (&err);
+    }
+  g_free (x1);
+  g_free (x2);
+  pn_design_clear (&d);
+  pn_design_clear (&e);
+}
+
+static void
+test_round_trip_studio (void)
+{
+  studio_round_trip (TRUE);
+  studio_round_trip (FALSE);
+}
+
+static char *
+studio_edited (gboolean trained, const char *from, const char *to)
+{
+  PnDesign d;
+  make_studio_design (&d, trained);
+  char *x = pn_design_to_xml (&d, NULL);
+  pn_design_clear (&d);
+  char *at = strstr (x, from);
+  if (at == NULL)
+    g_error ("'%s' not in the design:\n%s", from, x);
+  GString *s = g_string_new_len (x, at - x);
+  g_string_append (s, to);
+  g_string_append (s, at + strlen (from));
+  g_free (x);
+  return g_string_free (s, FALSE);
+}
+
+static void
+refuse_studio (gboolean trained, const char *from, const char *to, const char *needle)
+{
+  char *x = studio_edited (trained, from, to);
+  const char *needles[] = { needle, NULL };
+  expect_refused (x, -1, needles);
+  g_free (x);
+}
+
+static void
+test_refuse_studio (void)
+{
+  /* component values: in range, all or none, within the constraints */
+  refuse_studio (FALSE, "value=\"160\"", "value=\"900\"", "outside");
+  refuse_studio (FALSE, "value=\"160\"", "value=\"NaN\"", "not a finite");
+  refuse_studio (FALSE, "value=\"160\"", "", "give all or none");
+  refuse_studio (FALSE, "value=\"74\"", "value=\"200\"", "break its constraints");
+  /* fixed circuits: the values are the network's */
+  refuse_studio (TRUE, "value=\"160\"", "value=\"170\"", "the circuit's value is 170");
+  /* parameters need the topology */
+  refuse_studio (TRUE, "<topology sizes=\"2 3 2\"/>", "", "needs a <topology>");
+  /* seeds */
+  refuse_studio (FALSE, " seeds=\"4\"", "", "go together");
+  refuse_studio (FALSE, " seeds=\"4\"", " seeds=\"0\"", "schema");
+  refuse_studio (FALSE, "hidden=\"8 4\"", "hidden=\"8 x\"", "schema");
+  refuse_studio (FALSE, "hidden=\"8 4\"", "hidden=\"8 5000\"", "1..4096");
+  refuse_studio (FALSE, "hidden=\"8 4\"", "hidden=\"1 2 3 4 5 6 7 8 9\"", "hidden layers");
+}
+
+static char *
+golden_path (const char *name)
+{
+  const char *dir = g_getenv ("PN_TEST_GOLDEN_DIR");
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, name, NULL);
+}
+
+/* A version 1 file as pnc wrote it before version 2 (pnc train --circuits
+ * fixed --save) still loads, and saves as version 2 with the same content. */
+static void
+test_version_1 (void)
+{
+  char *path = golden_path ("v1-iris-fixed.pnsd");
+  PnDesign d, e;
+  GError *err = NULL;
+  g_assert_true (pn_design_load (path, &d, &err));
+  g_assert_no_error (err);
+  g_assert_cmpint (d.version, ==, 1);
+  g_assert_cmpint (d.circuits.mode, ==, PN_DESIGN_CIRCUITS_FIXED);
+  g_assert_cmpint (d.n_layers, ==, 2);
+  g_assert_false (d.circuits.has_value[0] || d.circuits.has_value[1]);
+  g_assert_cmpint (d.training.n_seeds, ==, 0);
+  g_assert_cmpint (d.training.n_hidden, ==, -1);
+  g_assert_true (d.result.valid);
+  g_assert_false (isnan (d.result.best_valid_loss));
+  PnNet net;
+  float *p = NULL;
+  g_assert_true (pn_design_build_net (&d, NULL, &net, &p, &err));
+  g_assert_no_error (err);
+  g_free (p);
+  char *x = pn_design_to_xml (&d, NULL);
+  g_assert_true (g_str_has_prefix (x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<pnsd version=\"2\">"));
+  g_assert_true (pn_design_parse (x, strlen (x), "v2", &e, &err));
+  g_assert_no_error (err);
+  assert_same_studio (&d, &e);
+  /* the only difference to the old file is the version */
+  char *old = NULL;
+  g_assert_true (g_file_get_contents (path, &old, NULL, NULL));
+  char *at = strstr (old, "<pnsd version=\"1\">");
+  g_assert_nonnull (at);
+  at[15] = '2';
+  g_assert_cmpstr (old, ==, x);
+  at[15] = '1';
+
+  /* a version 1 file has none of version 2's additions */
+  GString *s = g_string_new (old);
+  g_string_replace (s, "max=\"600\"/>", "max=\"600\" value=\"100\"/>", 1);
+  const char *nv[] = { "not part of format version 1", NULL };
+  expect_refused (s->str, -1, nv);
+  g_string_free (s, TRUE);
+  s = g_string_new (old);
+  g_string_replace (s, "<topology sizes=\"4 3 3\"/>", "", 1);
+  const char *nt[] = { "version 1 requires <topology>", NULL };
+  expect_refused (s->str, -1, nt);
+  g_string_free (s, TRUE);
+  s = g_string_new (old);
+  char *va = strstr (s->str, " valid-acc-std=\"");
+  g_assert_nonnull (va);
+  g_string_erase (s, va - s->str, strchr (va + 16, '"') + 1 - va);
+  const char *nr[] = { "version 1 requires valid-acc-std", NULL };
+  expect_refused (s->str, -1, nr);
+  g_string_free (s, TRUE);
+  g_free (old);
+  g_free (x);
+  g_free (path);
+  pn_design_clear (&d);
+  pn_design_clear (&e);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -348,5 +579,8 @@ main (int argc, char **argv)
   g_test_add_func ("/design/load-missing", test_load_missing);
   g_test_add_func ("/design/save-atomic", test_save_atomic);
   g_test_add_func ("/design/build-net", test_build_net);
+  g_test_add_func ("/design/round-trip-studio", test_round_trip_studio);
+  g_test_add_func ("/design/refuse-studio", test_refuse_studio);
+  g_test_add_func ("/design/version-1", test_version_1);
   return g_test_run ();
 }
