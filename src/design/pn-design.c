@@ -683,6 +683,9 @@ read_circuit (Reader *r, xmlNodePtr node, PnDesign *d)
       if (!attr_num (r, p, "min", 1e-9, 1e9, &sp.p[i].lo) ||
           !attr_num (r, p, "max", 1e-9, 1e9, &sp.p[i].hi))
         return FALSE;
+      if (!(sp.p[i].lo < sp.p[i].hi))
+        return fail_at (r, p, "%s %s: the minimum %g is not below the maximum %g", sp.name,
+                        sp.p[i].name, sp.p[i].lo, sp.p[i].hi);
       if (v2_attr (r, p, "value"))
         {
           if (!attr_num (r, p, "value", sp.p[i].lo, sp.p[i].hi, &value[i]))

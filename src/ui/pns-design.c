@@ -1,21 +1,18 @@
-/* pns-design.c: the studio's document and its .pnsd file (JSON).
+/* pns-design.c: the studio's document and its .pnsd file.
  *
- * The studio's own .pnsd (JSON) reader/writer lives here: it keeps what
- * the shared design file (src/design, XML) has no place for yet (component
- * values of an untrained design, the number of seeds). Files in the shared
- * format open too (pns_design_new_from_file sniffs the first byte), and a
- * trained design exports to it (pns_design_export_pnsd) for `pnc`.
+ * The file is the shared design file of src/design (XML, pn-design.h,
+ * docs/EXPORT.md), the same one `pnc` reads and writes: a PnsDesign maps to
+ * a PnDesign (fill_pn_design: trained or not, with the component values,
+ * seeds and training settings) and back (pns_design_new_from_pn_design).
+ * The studio's JSON files of before format version 2 are not read; opening
+ * one says so.
  */
 #include "pns-design.h"
 #include "pns-curves.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
-
-#define PNSD_FORMAT "pnstudio-design"
-#define PNSD_VERSION 1
 
 struct _PnsDesign {
   GObject          parent_instance;
@@ -487,165 +484,97 @@ pns_format_topology (const int *hidden, int n_hidden)
   return g_string_free (s, FALSE);
 }
 
-/* file format ------------------------------------------------------------ */
+/* the design file: the shared XML .pnsd (src/design) ------------------- */
+
+/* The technology's conductance unit is µS here and S in the file; both
+ * ways round to 15 digits so that what people type survives save -> load
+ * -> save unchanged. */
+static double
+scale15 (double v, double factor)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (buf, sizeof buf, "%.15g", v * factor);
+  return g_ascii_strtod (buf, NULL);
+}
+
+/* Everything the document holds, trained or not, as a PnDesign. */
+static void
+fill_pn_design (PnsDesign *self, PnDesign *out)
+{
+  PnTrainConfig cfg;
+  int seed = self->has_net && self->result.valid ? self->result.seed : self->train.first_seed;
+  pns_design_fill_train_config (self, seed, &cfg);
+  const char *variant = self->train.variation_aware ? "va" : "base";
+  pn_design_init (out);
+  if (self->has_net)
+    pn_design_set_network (out, &self->net, self->params, &cfg, self->train.dataset, variant);
+  else
+    {
+      /* no network yet: the circuits as training will use them, no topology */
+      g_free (out->dataset);
+      out->dataset = g_strdup (self->train.dataset);
+      out->n_layers = 0;
+      memset (out->size, 0, sizeof out->size);
+      out->circuits.mode = cfg.circuits.mode == PN_CIRCUITS_PHYSICAL ? PN_DESIGN_CIRCUITS_FIXED
+                                                                     : PN_DESIGN_CIRCUITS_PUBLISHED;
+      out->circuits.level = PN_LEVEL_NET;
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        out->circuits.space[k] = self->space[k];
+      out->training.variant = g_strdup (variant);
+      out->training.variation = cfg.variation;
+      out->training.seed = cfg.seed;
+      out->training.max_epochs = cfg.max_epochs;
+      out->training.patience = cfg.patience;
+      out->training.mc_train = cfg.mc_train;
+      out->training.lr_theta = cfg.lr_theta;
+      out->training.lr_circuit = cfg.lr_circuit;
+    }
+  g_free (out->title);
+  out->title = g_strdup (self->title);
+  out->variation = self->variation;
+  out->tech.vdd = self->tech.vdd;
+  out->tech.vss = self->tech.vss;
+  out->tech.g_unit = scale15 (self->tech.g_unit_us, 1e-6);
+  out->tech.gmin = self->tech.gmin;
+  out->tech.gmax = self->tech.gmax;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      pns_design_get_eta (self, k, out->circuits.eta[k]); /* for people: the nominal curves */
+      out->circuits.has_value[k] = TRUE;
+      memcpy (out->circuits.value[k], self->values[k], sizeof out->circuits.value[k]);
+    }
+  out->training.first_seed = (guint64) self->train.first_seed;
+  out->training.n_seeds = self->train.n_seeds;
+  out->training.n_hidden = self->train.n_hidden;
+  memcpy (out->training.hidden, self->train.hidden, sizeof out->training.hidden);
+  if (self->has_net && self->result.valid)
+    {
+      PnDesignTrainResult *r = &out->result;
+      r->valid = TRUE;
+      r->epochs = self->result.epochs;
+      r->best_epoch = self->result.best_epoch;
+      r->mc_test = self->result.n_mc;
+      r->test_acc_mean = self->result.test_acc_mean;
+      r->test_acc_std = self->result.test_acc_std;
+      /* the studio does not keep these: not known */
+      r->best_valid_loss = r->seconds = r->test_measured_acc_mean = NAN;
+      r->valid_acc_mean = r->valid_acc_std = NAN;
+    }
+}
 
 char *
 pns_design_serialize (PnsDesign *self, gsize *length)
 {
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-#define MEMBER(k) json_builder_set_member_name (b, k)
-  MEMBER ("format");
-  json_builder_add_string_value (b, PNSD_FORMAT);
-  MEMBER ("version");
-  json_builder_add_int_value (b, PNSD_VERSION);
-  MEMBER ("title");
-  json_builder_add_string_value (b, self->title);
-
-  MEMBER ("circuits");
-  json_builder_begin_object (b);
-  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    {
-      const PnDesignSpace *sp = &self->space[k];
-      MEMBER (sp->name);
-      json_builder_begin_object (b);
-      MEMBER ("parameters");
-      json_builder_begin_array (b);
-      for (int i = 0; i < sp->n_params; i++)
-        {
-          json_builder_begin_object (b);
-          MEMBER ("name");
-          json_builder_add_string_value (b, sp->p[i].name);
-          MEMBER ("unit");
-          json_builder_add_string_value (b, sp->p[i].unit);
-          MEMBER ("min");
-          json_builder_add_double_value (b, sp->p[i].lo);
-          MEMBER ("max");
-          json_builder_add_double_value (b, sp->p[i].hi);
-          MEMBER ("value");
-          json_builder_add_double_value (b, self->values[k][i]);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      MEMBER ("constraints");
-      json_builder_begin_array (b);
-      for (int c = 0; c < sp->n_constraints; c++)
-        json_builder_add_string_value (b, sp->c[c].text);
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-    }
-  json_builder_end_object (b);
-
-  MEMBER ("variation");
-  json_builder_begin_object (b);
-  MEMBER ("model");
-  json_builder_add_string_value (b, pn_variation_kind_to_string (self->variation.kind));
-  MEMBER ("epsilon");
-  json_builder_add_double_value (b, self->variation.eps);
-  json_builder_end_object (b);
-
-  MEMBER ("technology");
-  json_builder_begin_object (b);
-  MEMBER ("gmin");
-  json_builder_add_double_value (b, self->tech.gmin);
-  MEMBER ("gmax");
-  json_builder_add_double_value (b, self->tech.gmax);
-  MEMBER ("g_unit_uS");
-  json_builder_add_double_value (b, self->tech.g_unit_us);
-  MEMBER ("vdd");
-  json_builder_add_double_value (b, self->tech.vdd);
-  MEMBER ("vss");
-  json_builder_add_double_value (b, self->tech.vss);
-  json_builder_end_object (b);
-
-  MEMBER ("training");
-  json_builder_begin_object (b);
-  MEMBER ("dataset");
-  json_builder_add_string_value (b, self->train.dataset);
-  MEMBER ("hidden");
-  json_builder_begin_array (b);
-  for (int h = 0; h < self->train.n_hidden; h++)
-    json_builder_add_int_value (b, self->train.hidden[h]);
-  json_builder_end_array (b);
-  MEMBER ("variation_aware");
-  json_builder_add_boolean_value (b, self->train.variation_aware);
-  MEMBER ("first_seed");
-  json_builder_add_int_value (b, self->train.first_seed);
-  MEMBER ("n_seeds");
-  json_builder_add_int_value (b, self->train.n_seeds);
-  MEMBER ("max_epochs");
-  json_builder_add_int_value (b, self->train.max_epochs);
-  MEMBER ("patience");
-  json_builder_add_int_value (b, self->train.patience);
-  MEMBER ("mc_train");
-  json_builder_add_int_value (b, self->train.mc_train);
-  json_builder_end_object (b);
-
-  if (self->has_net)
-    {
-      const PnNet *net = &self->net;
-      MEMBER ("network");
-      json_builder_begin_object (b);
-      MEMBER ("topology");
-      json_builder_begin_array (b);
-      for (int l = 0; l <= net->n_layers; l++)
-        json_builder_add_int_value (b, net->size[l]);
-      json_builder_end_array (b);
-      MEMBER ("theta");
-      json_builder_begin_array (b);
-      for (int l = 0; l < net->n_layers; l++)
-        {
-          int ni = net->size[l], no = net->size[l + 1];
-          const float *th = self->params + net->theta_off[l];
-          json_builder_begin_array (b);
-          for (int i = 0; i < ni + 2; i++)
-            {
-              json_builder_begin_array (b);
-              for (int j = 0; j < no; j++)
-                json_builder_add_double_value (b, th[i * no + j]);
-              json_builder_end_array (b);
-            }
-          json_builder_end_array (b);
-        }
-      json_builder_end_array (b);
-      if (self->result.valid)
-        {
-          MEMBER ("result");
-          json_builder_begin_object (b);
-          MEMBER ("seed");
-          json_builder_add_int_value (b, self->result.seed);
-          MEMBER ("epochs");
-          json_builder_add_int_value (b, self->result.epochs);
-          MEMBER ("best_epoch");
-          json_builder_add_int_value (b, self->result.best_epoch);
-          MEMBER ("n_mc");
-          json_builder_add_int_value (b, self->result.n_mc);
-          MEMBER ("test_acc_mean");
-          json_builder_add_double_value (b, self->result.test_acc_mean);
-          MEMBER ("test_acc_std");
-          json_builder_add_double_value (b, self->result.test_acc_std);
-          json_builder_end_object (b);
-        }
-      json_builder_end_object (b);
-    }
-#undef MEMBER
-  json_builder_end_object (b);
-  JsonGenerator *gen = json_generator_new ();
-  JsonNode *root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  char *data = json_generator_to_data (gen, length);
-  json_node_unref (root);
-  g_object_unref (gen);
-  g_object_unref (b);
-  return data;
+  PnDesign pd;
+  fill_pn_design (self, &pd);
+  char *xml = pn_design_to_xml (&pd, length);
+  pn_design_clear (&pd);
+  return xml;
 }
 
 gboolean
 pns_design_save (PnsDesign *self, GFile *file, GError **error)
 {
-  gsize len = 0;
-  g_autofree char *data = pns_design_serialize (self, &len);
   g_autofree char *path = g_file_get_path (file);
   if (path == NULL)
     {
@@ -653,7 +582,11 @@ pns_design_save (PnsDesign *self, GFile *file, GError **error)
                    _("Designs can only be saved to local files"));
       return FALSE;
     }
-  if (!pn_write_file_atomic (path, data, (gssize) len, error))
+  PnDesign pd;
+  fill_pn_design (self, &pd);
+  gboolean ok = pn_design_save (&pd, path, error); /* atomic */
+  pn_design_clear (&pd);
+  if (!ok)
     return FALSE;
   if (self->file == NULL || !g_file_equal (self->file, file))
     g_set_object (&self->file, file);
@@ -662,264 +595,38 @@ pns_design_save (PnsDesign *self, GFile *file, GError **error)
   return TRUE;
 }
 
-/* reader helpers: every failure names what is wrong */
-
-static gboolean
-fail (GError **error, const char *what)
+/* The text of a design file (NAME for messages). */
+static PnsDesign *
+design_from_data (const char *data, gsize len, const char *name, GError **error)
 {
-  g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, _("Not a valid design file: %s"), what);
-  return FALSE;
-}
-
-static JsonObject *
-get_obj (JsonObject *o, const char *k)
-{
-  JsonNode *n = o ? json_object_get_member (o, k) : NULL;
-  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
-static JsonArray *
-get_arr (JsonObject *o, const char *k)
-{
-  JsonNode *n = o ? json_object_get_member (o, k) : NULL;
-  return n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
-}
-
-static gboolean
-get_num (JsonObject *o, const char *k, double *out)
-{
-  JsonNode *n = o ? json_object_get_member (o, k) : NULL;
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
-    return FALSE;
-  GType t = json_node_get_value_type (n);
-  if (t == G_TYPE_DOUBLE)
-    *out = json_node_get_double (n);
-  else if (t == G_TYPE_INT64)
-    *out = (double) json_node_get_int (n);
-  else
-    return FALSE;
-  return isfinite (*out);
-}
-
-static gboolean
-get_int (JsonObject *o, const char *k, int *out)
-{
-  double v;
-  if (!get_num (o, k, &v) || v != floor (v) || fabs (v) > G_MAXINT)
-    return FALSE;
-  *out = (int) v;
-  return TRUE;
-}
-
-static const char *
-get_str (JsonObject *o, const char *k)
-{
-  JsonNode *n = o ? json_object_get_member (o, k) : NULL;
-  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
-             ? json_node_get_string (n) : NULL;
-}
-
-static gboolean
-read_circuit (PnsDesign *d, PnCircuitKind kind, JsonObject *co, GError **error)
-{
-  PnDesignSpace sp;
-  pn_design_space_init_default (&sp, kind);
-  JsonArray *ps = get_arr (co, "parameters");
-  JsonArray *cs = get_arr (co, "constraints");
-  if (ps == NULL || cs == NULL)
-    return fail (error, _("a circuit lacks its parameters or constraints"));
-  if ((int) json_array_get_length (ps) != sp.n_params)
-    return fail (error, _("a circuit has the wrong number of parameters"));
-  double v[PN_MAX_CIRCUIT_PARAMS] = { 0 };
-  for (int i = 0; i < sp.n_params; i++)
+  gsize i = 0;
+  while (i < len && g_ascii_isspace (data[i]))
+    i++;
+  if (i < len && data[i] == '{')
     {
-      JsonNode *n = json_array_get_element (ps, i);
-      JsonObject *po = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-      if (g_strcmp0 (get_str (po, "name"), sp.p[i].name) != 0 ||
-          !get_num (po, "min", &sp.p[i].lo) || !get_num (po, "max", &sp.p[i].hi) ||
-          !get_num (po, "value", &v[i]))
-        return fail (error, _("a circuit parameter is malformed"));
+      /* the studio's JSON files of before format version 2: not read any more */
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT,
+                   _("%s: a studio design in the old JSON format, which this version no longer reads; the design file is XML now (docs/EXPORT.md)"),
+                   name);
+      return NULL;
     }
-  sp.n_constraints = 0;
-  for (guint c = 0; c < json_array_get_length (cs); c++)
-    {
-      JsonNode *n = json_array_get_element (cs, c);
-      const char *text = JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
-                             ? json_node_get_string (n) : NULL;
-      if (text == NULL || sp.n_constraints >= PN_MAX_CONSTRAINTS)
-        return fail (error, _("too many or malformed constraints"));
-      if (!pn_design_space_parse_constraint (&sp, text, &sp.c[sp.n_constraints], error))
-        return FALSE;
-      sp.n_constraints++;
-    }
-  if (!pn_design_space_validate (&sp, error))
-    return FALSE;
-  if (!pn_design_space_feasible (&sp, v))
-    return fail (error, _("a circuit's component values violate its design space"));
-  d->space[kind] = sp;
-  memcpy (d->values[kind], v, sizeof v);
-  return TRUE;
-}
-
-static gboolean
-read_design (PnsDesign *d, JsonNode *root, GError **error)
-{
-  JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  int version = 0;
-  if (g_strcmp0 (get_str (o, "format"), PNSD_FORMAT) != 0)
-    return fail (error, _("it is not a pnstudio design"));
-  if (!get_int (o, "version", &version) || version != PNSD_VERSION)
-    return fail (error, _("unsupported version"));
-  const char *title = get_str (o, "title");
-  if (title)
-    {
-      g_free (d->title);
-      d->title = g_strdup (title);
-    }
-  JsonObject *circuits = get_obj (o, "circuits");
-  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    {
-      JsonObject *co = get_obj (circuits, k == PN_CIRCUIT_PTANH ? "ptanh" : "inv");
-      if (co == NULL)
-        return fail (error, _("a circuit is missing"));
-      if (!read_circuit (d, k, co, error))
-        return FALSE;
-    }
-  JsonObject *vo = get_obj (o, "variation");
-  PnVariation var;
-  if (!vo || !pn_variation_kind_from_string (get_str (vo, "model") ? get_str (vo, "model") : "", &var.kind) ||
-      !get_num (vo, "epsilon", &var.eps) || !(var.eps >= 0 && var.eps < 1))
-    return fail (error, _("the variation is malformed"));
-  d->variation = var;
-  JsonObject *to = get_obj (o, "technology");
-  PnsTechnology t;
-  if (!get_num (to, "gmin", &t.gmin) || !get_num (to, "gmax", &t.gmax) ||
-      !get_num (to, "g_unit_uS", &t.g_unit_us) || !get_num (to, "vdd", &t.vdd) ||
-      !get_num (to, "vss", &t.vss))
-    return fail (error, _("the technology values are malformed"));
-  if (!pns_design_set_technology (d, &t, error))
-    return FALSE;
-  JsonObject *tr = get_obj (o, "training");
-  JsonArray *hid = get_arr (tr, "hidden");
-  PnsTrainSettings s = { 0 };
-  s.dataset = (char *) get_str (tr, "dataset");
-  JsonNode *va = tr ? json_object_get_member (tr, "variation_aware") : NULL;
-  if (!s.dataset || !hid || !va || json_node_get_value_type (va) != G_TYPE_BOOLEAN ||
-      !get_int (tr, "first_seed", &s.first_seed) || !get_int (tr, "n_seeds", &s.n_seeds) ||
-      !get_int (tr, "max_epochs", &s.max_epochs) || !get_int (tr, "patience", &s.patience) ||
-      !get_int (tr, "mc_train", &s.mc_train) || json_array_get_length (hid) >= PN_MAX_LAYERS)
-    return fail (error, _("the training settings are malformed"));
-  s.variation_aware = json_node_get_boolean (va);
-  s.n_hidden = (int) json_array_get_length (hid);
-  for (int h = 0; h < s.n_hidden; h++)
-    {
-      JsonNode *n = json_array_get_element (hid, h);
-      if (json_node_get_value_type (n) != G_TYPE_INT64)
-        return fail (error, _("the topology is malformed"));
-      s.hidden[h] = (int) json_node_get_int (n);
-    }
-  if (!pns_design_set_train_settings (d, &s, error))
-    return FALSE;
-
-  JsonObject *no = get_obj (o, "network");
-  if (no)
-    {
-      JsonArray *topo = get_arr (no, "topology"), *theta = get_arr (no, "theta");
-      guint nl = topo ? json_array_get_length (topo) : 0;
-      if (!topo || !theta || nl < 2 || nl > PN_MAX_LAYERS + 1 ||
-          json_array_get_length (theta) != nl - 1)
-        return fail (error, _("the network is malformed"));
-      int size[PN_MAX_LAYERS + 1];
-      for (guint l = 0; l < nl; l++)
-        size[l] = (int) json_array_get_int_element (topo, l);
-      PnTrainConfig cfg;
-      pns_design_fill_train_config (d, 0, &cfg);
-      PnNet net;
-      if (!pn_net_init (&net, size[0], size + 1, (int) nl - 2, size[nl - 1], &cfg.circuits, error))
-        return FALSE;
-      net.gmin = (float) d->tech.gmin;
-      net.gmax = (float) d->tech.gmax;
-      float *params = g_new0 (float, MAX (net.n_params, 1));
-      for (int l = 0; l < net.n_layers; l++)
-        {
-          JsonNode *ln = json_array_get_element (theta, l);
-          JsonArray *rows = JSON_NODE_HOLDS_ARRAY (ln) ? json_node_get_array (ln) : NULL;
-          int ni = net.size[l], nout = net.size[l + 1];
-          if (!rows || (int) json_array_get_length (rows) != ni + 2)
-            {
-              g_free (params);
-              return fail (error, _("a crossbar has the wrong number of rows"));
-            }
-          for (int i = 0; i < ni + 2; i++)
-            {
-              JsonNode *rn = json_array_get_element (rows, i);
-              JsonArray *row = JSON_NODE_HOLDS_ARRAY (rn) ? json_node_get_array (rn) : NULL;
-              if (!row || (int) json_array_get_length (row) != nout)
-                {
-                  g_free (params);
-                  return fail (error, _("a crossbar has the wrong number of columns"));
-                }
-              for (int j = 0; j < nout; j++)
-                {
-                  JsonNode *vn = json_array_get_element (row, j);
-                  GType t2 = JSON_NODE_HOLDS_VALUE (vn) ? json_node_get_value_type (vn) : G_TYPE_NONE;
-                  double v = t2 == G_TYPE_DOUBLE ? json_node_get_double (vn)
-                             : t2 == G_TYPE_INT64 ? (double) json_node_get_int (vn) : NAN;
-                  if (!isfinite (v) || fabs (v) > d->tech.gmax * 1.0001)
-                    {
-                      g_free (params);
-                      return fail (error, _("a conductance is not a printable number"));
-                    }
-                  params[net.theta_off[l] + (size_t) i * nout + j] = (float) v;
-                }
-            }
-        }
-      PnsTrainResult res = { 0 };
-      JsonObject *ro = get_obj (no, "result");
-      if (ro && get_int (ro, "seed", &res.seed) && get_int (ro, "epochs", &res.epochs) &&
-          get_int (ro, "best_epoch", &res.best_epoch) && get_int (ro, "n_mc", &res.n_mc) &&
-          get_num (ro, "test_acc_mean", &res.test_acc_mean) &&
-          get_num (ro, "test_acc_std", &res.test_acc_std))
-        res.valid = TRUE;
-      /* the circuits' parameters (after the crossbars) are the design's
-       * component values; the file stores only the crossbars */
-      pn_circuits_init_params (&net.circuits, &net, params + net.n_theta);
-      d->has_net = TRUE;
-      d->net = net;
-      d->params = params;
-      d->result = res;
-    }
-  return TRUE;
+  PnDesign pd;
+  if (!pn_design_parse (data, len, name, &pd, error)) /* names the file and the line */
+    return NULL;
+  GError *local = NULL;
+  PnsDesign *d = pns_design_new_from_pn_design (&pd, &local);
+  pn_design_clear (&pd);
+  if (d == NULL)
+    g_propagate_prefixed_error (error, local, "%s: ", name);
+  return d;
 }
 
 PnsDesign *
 pns_design_new_from_bytes (GBytes *bytes, GError **error)
 {
-  JsonParser *parser = json_parser_new ();
   gsize len = 0;
   const char *data = g_bytes_get_data (bytes, &len);
-  PnsDesign *d = NULL;
-  if (json_parser_load_from_data (parser, data, (gssize) len, error))
-    {
-      d = pns_design_new ();
-      if (!read_design (d, json_parser_get_root (parser), error))
-        g_clear_object (&d);
-      else
-        d->modified = FALSE;
-    }
-  g_object_unref (parser);
-  return d;
-}
-
-static gboolean
-looks_like_xml (GBytes *bytes)
-{
-  gsize len = 0;
-  const char *p = g_bytes_get_data (bytes, &len);
-  gsize i = 0;
-  while (i < len && g_ascii_isspace (p[i]))
-    i++;
-  return i < len && p[i] == '<';
+  return design_from_data (data, len, "design", error);
 }
 
 PnsDesign *
@@ -928,42 +635,15 @@ pns_design_new_from_file (GFile *file, GError **error)
   GBytes *bytes = g_file_load_bytes (file, NULL, NULL, error);
   if (bytes == NULL)
     return NULL;
-  if (looks_like_xml (bytes))
-    {
-      /* the shared format: its messages name the file and the line */
-      g_autofree char *name = g_file_get_parse_name (file);
-      gsize len = 0;
-      const char *data = g_bytes_get_data (bytes, &len);
-      PnDesign pd;
-      gboolean ok = pn_design_parse (data, len, name, &pd, error);
-      g_bytes_unref (bytes);
-      if (!ok)
-        return NULL;
-      GError *local = NULL;
-      PnsDesign *d = pns_design_new_from_pn_design (&pd, &local);
-      pn_design_clear (&pd);
-      if (d == NULL)
-        {
-          g_propagate_prefixed_error (error, local, "%s: ", name);
-          return NULL;
-        }
-      d->file = g_object_ref (file);
-      return d;
-    }
-  GError *local = NULL;
-  PnsDesign *d = pns_design_new_from_bytes (bytes, &local);
+  g_autofree char *name = g_file_get_parse_name (file);
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+  PnsDesign *d = design_from_data (data, len, name, error);
   g_bytes_unref (bytes);
-  if (d == NULL)
-    {
-      g_autofree char *name = g_file_get_parse_name (file);
-      g_propagate_prefixed_error (error, local, "%s: ", name);
-      return NULL;
-    }
-  d->file = g_object_ref (file);
+  if (d)
+    d->file = g_object_ref (file);
   return d;
 }
-
-/* the shared design file (src/design) ----------------------------------- */
 
 gboolean
 pns_design_to_pn_design (PnsDesign *self, PnDesign *out, GError **error)
@@ -974,31 +654,7 @@ pns_design_to_pn_design (PnsDesign *self, PnDesign *out, GError **error)
                    _("Train the design first: the design file holds a trained network"));
       return FALSE;
     }
-  PnTrainConfig cfg;
-  pns_design_fill_train_config (self, self->result.valid ? self->result.seed : self->train.first_seed,
-                                &cfg);
-  pn_design_init (out);
-  pn_design_set_network (out, &self->net, self->params, &cfg, self->train.dataset,
-                         self->train.variation_aware ? "va" : "base");
-  g_free (out->title);
-  out->title = g_strdup (self->title);
-  out->tech.vdd = self->tech.vdd;
-  out->tech.vss = self->tech.vss;
-  out->tech.g_unit = self->tech.g_unit_us * 1e-6;
-  out->tech.gmin = self->tech.gmin;
-  out->tech.gmax = self->tech.gmax;
-  out->variation = self->variation;
-  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    pns_design_get_eta (self, k, out->circuits.eta[k]); /* for people: the nominal curves */
-  if (self->result.valid)
-    {
-      out->result.valid = TRUE;
-      out->result.epochs = self->result.epochs;
-      out->result.best_epoch = self->result.best_epoch;
-      out->result.mc_test = self->result.n_mc;
-      out->result.test_acc_mean = self->result.test_acc_mean;
-      out->result.test_acc_std = self->result.test_acc_std;
-    }
+  fill_pn_design (self, out);
   return TRUE;
 }
 
@@ -1011,6 +667,18 @@ pns_design_export_pnsd (PnsDesign *self, const char *path, GError **error)
   gboolean ok = pn_design_save (&pd, path, error);
   pn_design_clear (&pd);
   return ok;
+}
+
+/* "va" and "both" train under variation, "base" and "lnc" nominal; without
+ * a variant, the training variation says. */
+static gboolean
+variation_aware (const PnDesignTraining *t)
+{
+  if (g_strcmp0 (t->variant, "va") == 0 || g_strcmp0 (t->variant, "both") == 0)
+    return TRUE;
+  if (g_strcmp0 (t->variant, "base") == 0 || g_strcmp0 (t->variant, "lnc") == 0)
+    return FALSE;
+  return t->variation.eps > 0;
 }
 
 PnsDesign *
@@ -1042,8 +710,8 @@ pns_design_new_from_pn_design (const PnDesign *pd, GError **error)
   g_autoptr (PnsDesign) d = pns_design_new ();
   if (pd->title)
     pns_design_set_title (d, pd->title);
-  /* the component values: the trained network's circuits, or the engine's
-   * start design when there is no network yet */
+  /* the component values: as stated, else the trained network's circuits,
+   * else the engine's start design */
   PnNet net;
   float *params = NULL;
   double values[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS] = { { 0 } };
@@ -1066,6 +734,8 @@ pns_design_new_from_pn_design (const PnDesign *pd, GError **error)
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
     {
       const PnDesignSpace *sp = &pd->circuits.space[k];
+      if (pd->circuits.has_value[k])
+        memcpy (values[k], pd->circuits.value[k], sizeof values[k]);
       /* a learned value may sit on its range's end within float rounding */
       for (int i = 0; i < sp->n_params; i++)
         values[k][i] = CLAMP (values[k][i], sp->p[i].lo, sp->p[i].hi);
@@ -1076,17 +746,33 @@ pns_design_new_from_pn_design (const PnDesign *pd, GError **error)
         }
     }
   PnsTechnology t = {
-    .gmin = pd->tech.gmin, .gmax = pd->tech.gmax, .g_unit_us = pd->tech.g_unit * 1e6,
+    .gmin = pd->tech.gmin, .gmax = pd->tech.gmax, .g_unit_us = scale15 (pd->tech.g_unit, 1e6),
     .vdd = pd->tech.vdd, .vss = pd->tech.vss,
   };
   PnsTrainSettings s = d->train;
   s.dataset = pd->dataset;
-  s.n_hidden = MAX (pd->n_layers - 1, 0);
-  for (int h = 0; h < s.n_hidden; h++)
-    s.hidden[h] = pd->size[h + 1];
-  s.variation_aware = pd->training.variation.eps > 0;
-  s.first_seed = (int) MIN (pd->training.seed, (guint64) G_MAXINT);
-  s.n_seeds = 1;
+  if (pd->training.n_hidden >= 0)
+    {
+      s.n_hidden = pd->training.n_hidden;
+      memcpy (s.hidden, pd->training.hidden, sizeof s.hidden);
+    }
+  else if (pd->n_layers > 0)
+    {
+      s.n_hidden = pd->n_layers - 1;
+      for (int h = 0; h < s.n_hidden; h++)
+        s.hidden[h] = pd->size[h + 1];
+    }
+  s.variation_aware = variation_aware (&pd->training);
+  if (pd->training.n_seeds > 0)
+    {
+      s.first_seed = (int) MIN (pd->training.first_seed, (guint64) G_MAXINT);
+      s.n_seeds = MIN (pd->training.n_seeds, 100);
+    }
+  else
+    {
+      s.first_seed = (int) MIN (pd->training.seed, (guint64) G_MAXINT);
+      s.n_seeds = 1;
+    }
   if (pd->training.max_epochs > 0)
     s.max_epochs = pd->training.max_epochs;
   if (pd->training.patience > 0)
@@ -1109,7 +795,7 @@ pns_design_new_from_pn_design (const PnDesign *pd, GError **error)
         .n_mc = pd->result.mc_test,
         .epochs = pd->result.epochs,
         .best_epoch = pd->result.best_epoch,
-        .seed = s.first_seed,
+        .seed = (int) MIN (pd->training.seed, (guint64) G_MAXINT),
       };
       pns_design_set_network (d, &net, params, &res); /* circuits follow the values */
       g_free (params);

@@ -65,6 +65,15 @@ test_round_trip (void)
   g_autofree char *s1 = pns_design_serialize (d, &l1);
   g_autofree char *s2 = pns_design_serialize (e, &l2);
   g_assert_cmpstr (s1, ==, s2);
+  /* the file is those bytes, in the shared format */
+  g_autofree char *disk = NULL;
+  g_assert_true (g_file_get_contents (path, &disk, NULL, NULL));
+  g_assert_cmpstr (disk, ==, s1);
+  PnDesign pd;
+  g_assert_true (pn_design_load (path, &pd, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pd.training.n_seeds, ==, pns_design_get_train_settings (d)->n_seeds);
+  pn_design_clear (&pd);
   g_object_unref (e);
   g_object_unref (file);
   g_unlink (path);
@@ -147,44 +156,210 @@ test_shared_format (void)
 }
 
 static void
-expect_bad (const char *json, const char *fragment)
+expect_bad (const char *text, const char *fragment)
 {
   GError *error = NULL;
-  GBytes *b = g_bytes_new (json, strlen (json));
+  GBytes *b = g_bytes_new (text, strlen (text));
   PnsDesign *d = pns_design_new_from_bytes (b, &error);
   g_assert_null (d);
   g_assert_nonnull (error);
   if (fragment && !strstr (error->message, fragment))
     g_error ("'%s' does not mention '%s'", error->message, fragment);
+  g_test_message ("refused: %s", error->message);
   g_error_free (error);
   g_bytes_unref (b);
+}
+
+/* The default design's text with the first FROM replaced by TO. */
+static void
+expect_bad_edit (const char *text, const char *from, const char *to, const char *fragment)
+{
+  GString *s = g_string_new (text);
+  g_assert_cmpuint (g_string_replace (s, from, to, 1), ==, 1);
+  expect_bad (s->str, fragment);
+  g_string_free (s, TRUE);
 }
 
 static void
 test_bad_files (void)
 {
-  expect_bad ("{", NULL);
-  expect_bad ("{\"format\": \"other\"}", "not a pnstudio design");
+  expect_bad ("<", "not a well-formed XML");
+  expect_bad ("<?xml version=\"1.0\"?>\n<svg/>\n", "not a pnstudio design");
+  /* the studio's JSON files of before: refused with the reason */
+  expect_bad ("{\n  \"format\": \"pnstudio-design\",\n  \"version\": 1\n}\n", "old JSON format");
   GError *error = NULL;
   GBytes *good = g_resources_lookup_data ("/org/pnstudio/Studio/default.pnsd", 0, &error);
   g_assert_no_error (error);
   g_autofree char *text = g_strndup (g_bytes_get_data (good, NULL), g_bytes_get_size (good));
+  g_assert_true (g_str_has_prefix (text, "<?xml"));
   /* a range with min above max */
-  GString *s = g_string_new (text);
-  g_string_replace (s, "\"min\": 15", "\"min\": 900", 1);
-  expect_bad (s->str, "minimum");
-  g_string_free (s, TRUE);
+  expect_bad_edit (text, "min=\"15\"", "min=\"900\"", "minimum");
   /* an impossible constraint */
-  s = g_string_new (text);
-  g_string_replace (s, "\"W1 > L1\"", "\"L1 > W2\"", 1);
-  expect_bad (s->str, "cannot hold");
-  g_string_free (s, TRUE);
+  expect_bad_edit (text, "<constraint>W1 &gt; L1</constraint>",
+                   "<constraint>L1 &gt; W2</constraint>", "cannot hold");
   /* a conductance above gmax */
-  s = g_string_new (text);
-  g_string_replace (s, "\"gmax\": 10.0", "\"gmax\": 0.5", 1);
-  expect_bad (s->str, "conductance");
-  g_string_free (s, TRUE);
+  expect_bad_edit (text, "gmax=\"10\"", "gmax=\"0.5\"", "gmax");
+  /* a component value outside its range, and one the network contradicts */
+  expect_bad_edit (text, "value=\"160\"", "value=\"700\"", "outside");
+  expect_bad_edit (text, "value=\"160\"", "value=\"170\"", "the circuit's value is 170");
+  /* a truncated file names the file's line */
+  g_autofree char *half = g_strndup (text, strlen (text) / 2);
+  expect_bad (half, "truncated");
   g_bytes_unref (good);
+}
+
+/* An untrained design (component values, seeds, topology, settings, no
+ * network) saves as the shared XML file and reopens the same. */
+static void
+test_untrained_round_trip (void)
+{
+  GError *error = NULL;
+  PnsDesign *d = pns_design_new ();
+  double v[PN_MAX_CIRCUIT_PARAMS];
+  memcpy (v, pns_design_get_values (d, PN_CIRCUIT_INV), sizeof v);
+  v[0] = 333.25;
+  g_assert_true (pns_design_set_values (d, PN_CIRCUIT_INV, v, &error));
+  PnsTrainSettings s = *pns_design_get_train_settings (d);
+  s.dataset = (char *) "seeds";
+  s.n_hidden = 2;
+  s.hidden[0] = 8;
+  s.hidden[1] = 4;
+  s.first_seed = 5;
+  s.n_seeds = 3;
+  s.variation_aware = FALSE;
+  s.max_epochs = 1234;
+  s.patience = 321;
+  s.mc_train = 7;
+  g_assert_true (pns_design_set_train_settings (d, &s, &error));
+  PnsTechnology t = *pns_design_get_technology (d);
+  t.g_unit_us = 0.03;
+  t.gmin = 0.02;
+  g_assert_true (pns_design_set_technology (d, &t, &error));
+  PnVariation var = { PN_VARIATION_GAUSSIAN, 0.05 };
+  g_assert_true (pns_design_set_variation (d, &var, &error));
+  pns_design_set_title (d, "Seeds, untrained");
+
+  g_autofree char *dir = g_dir_make_tmp ("pns-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "untrained.pnsd", NULL);
+  GFile *file = g_file_new_for_path (path);
+  g_assert_true (pns_design_save (d, file, &error));
+  g_assert_no_error (error);
+  g_autofree char *disk = NULL;
+  g_assert_true (g_file_get_contents (path, &disk, NULL, NULL));
+  g_assert_true (g_str_has_prefix (disk, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<pnsd version=\"2\">"));
+  g_assert_null (strstr (disk, "<parameters"));
+  /* what pnc reads */
+  PnDesign pd;
+  g_assert_true (pn_design_load (path, &pd, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pd.n_layers, ==, 0);
+  g_assert_cmpint (pd.training.n_seeds, ==, 3);
+  g_assert_cmpuint (pd.training.first_seed, ==, 5);
+  g_assert_cmpstr (pd.training.variant, ==, "base");
+  g_assert_true (pd.circuits.has_value[PN_CIRCUIT_INV]);
+  g_assert_cmpfloat (pd.circuits.value[PN_CIRCUIT_INV][0], ==, 333.25);
+  g_assert_cmpfloat (fabs (pd.tech.g_unit - 3e-8), <, 1e-20);
+  pn_design_clear (&pd);
+
+  PnsDesign *e = pns_design_new_from_file (file, &error);
+  g_assert_no_error (error);
+  g_assert_false (pns_design_get_modified (e));
+  g_assert_null (pns_design_get_net (e));
+  g_assert_cmpstr (pns_design_get_title (e), ==, "Seeds, untrained");
+  const PnsTrainSettings *s2 = pns_design_get_train_settings (e);
+  g_assert_cmpstr (s2->dataset, ==, "seeds");
+  g_assert_cmpint (s2->n_hidden, ==, 2);
+  g_assert_cmpint (s2->hidden[1], ==, 4);
+  g_assert_cmpint (s2->first_seed, ==, 5);
+  g_assert_cmpint (s2->n_seeds, ==, 3);
+  g_assert_false (s2->variation_aware);
+  g_assert_cmpint (s2->max_epochs, ==, 1234);
+  g_assert_cmpint (s2->patience, ==, 321);
+  g_assert_cmpint (s2->mc_train, ==, 7);
+  g_assert_cmpfloat (pns_design_get_technology (e)->g_unit_us, ==, 0.03);
+  g_assert_cmpfloat (pns_design_get_technology (e)->gmin, ==, 0.02);
+  g_assert_cmpint (pns_design_get_variation (e)->kind, ==, PN_VARIATION_GAUSSIAN);
+  g_assert_cmpfloat (pns_design_get_values (e, PN_CIRCUIT_INV)[0], ==, 333.25);
+  gsize l1, l2;
+  g_autofree char *s1 = pns_design_serialize (d, &l1);
+  g_autofree char *x2 = pns_design_serialize (e, &l2);
+  g_assert_cmpstr (s1, ==, x2);
+  g_assert_cmpstr (s1, ==, disk);
+
+  /* pnc export says what is missing */
+  const char *pnc = g_getenv ("PNC");
+  if (pnc)
+    {
+      g_autofree char *bom = g_build_filename (dir, "u.csv", NULL);
+      const char *argv[] = { pnc, "export", path, "--bom", bom, NULL };
+      g_autofree char *err = NULL;
+      int status = 0;
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                   NULL, NULL, &err, &status, NULL));
+      g_assert_false (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (err, "no trained parameters"));
+    }
+  g_object_unref (e);
+  g_object_unref (file);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_object_unref (d);
+}
+
+/* A file the studio saved goes through pnc export and pnc verify. */
+static void
+test_pnc_reads_studio_file (void)
+{
+  const char *pnc = g_getenv ("PNC");
+  if (pnc == NULL)
+    {
+      g_test_skip ("PNC is not set");
+      return;
+    }
+  GError *error = NULL;
+  PnsDesign *d = pns_design_new_default (&error);
+  g_assert_no_error (error);
+  g_autofree char *dir = g_dir_make_tmp ("pns-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "studio.pnsd", NULL);
+  GFile *file = g_file_new_for_path (path);
+  g_assert_true (pns_design_save (d, file, &error));
+  g_assert_no_error (error);
+  g_autofree char *bom = g_build_filename (dir, "bom.csv", NULL);
+  g_autofree char *cir = g_build_filename (dir, "net.cir", NULL);
+  g_autofree char *svg = g_build_filename (dir, "layout.svg", NULL);
+  const char *ex[] = { pnc, "export", path, "--bom", bom, "--netlist", cir, "--layout", svg, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) ex, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("pnc export failed: %s", err);
+  g_assert_true (g_file_test (bom, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (cir, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  const char *ve[] = { pnc, "verify", path, "--mc", "2", "--jobs", "1", "--json", NULL };
+  g_assert_true (g_spawn_sync (NULL, (char **) ve, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      /* without ngspice verify cannot run; it must say so, not misread the file */
+      g_assert_null (strstr (err, "studio.pnsd:"));
+      g_test_message ("pnc verify could not simulate: %s", err);
+    }
+  else
+    {
+      g_assert_nonnull (strstr (out, "\"spice_acc_nominal\""));
+      g_assert_nonnull (strstr (out, "\"model_acc_nominal\""));
+    }
+  g_object_unref (file);
+  g_autoptr (GDir) gd = g_dir_open (dir, 0, NULL);
+  for (const char *n; (n = g_dir_read_name (gd));)
+    {
+      g_autofree char *p = g_build_filename (dir, n, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (dir);
+  g_object_unref (d);
 }
 
 static void
@@ -278,6 +453,8 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/design/round-trip", test_round_trip);
   g_test_add_func ("/ui/design/bad-files", test_bad_files);
   g_test_add_func ("/ui/design/shared-format", test_shared_format);
+  g_test_add_func ("/ui/design/untrained-round-trip", test_untrained_round_trip);
+  g_test_add_func ("/ui/design/pnc-reads-studio-file", test_pnc_reads_studio_file);
   g_test_add_func ("/ui/design/setters-validate", test_setters_validate);
   g_test_add_func ("/ui/design/topology", test_topology);
   g_test_add_func ("/ui/series/decimation", test_series_decimation);
