@@ -1,6 +1,7 @@
 /* pnc-common.c: option parsing, JSON output and progress for pnc. */
 #include "pnc.h"
 
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -113,10 +114,137 @@ pnc_parse_options (GOptionContext *ctx, int *argc, char ***argv)
   return TRUE;
 }
 
+/* JSON text of every pnc --json output. json-glib's generator (1.6) writes
+ * a double whose shortest form has an exponent but no point as "1e-08.0"
+ * and NaN / infinity as "nan" / "inf", none of which is JSON; this writer
+ * keeps its layout (two-space indent, "key" : value) but writes doubles
+ * as valid JSON numbers that read back to the same bits ("1e-08", "0.5",
+ * "3.0") and non-finite ones as null. */
+static void
+json_append_string (GString *s, const char *v)
+{
+  g_string_append_c (s, '"');
+  for (const unsigned char *p = (const unsigned char *) (v ? v : ""); *p; p++)
+    switch (*p)
+      {
+      case '"': g_string_append (s, "\\\""); break;
+      case '\\': g_string_append (s, "\\\\"); break;
+      case '\b': g_string_append (s, "\\b"); break;
+      case '\f': g_string_append (s, "\\f"); break;
+      case '\n': g_string_append (s, "\\n"); break;
+      case '\r': g_string_append (s, "\\r"); break;
+      case '\t': g_string_append (s, "\\t"); break;
+      default:
+        if (*p < 0x20)
+          g_string_append_printf (s, "\\u%04x", *p);
+        else
+          g_string_append_c (s, (char) *p);
+      }
+  g_string_append_c (s, '"');
+}
+
+static void
+json_append_double (GString *s, double v)
+{
+  if (!isfinite (v))
+    {
+      g_string_append (s, "null");
+      return;
+    }
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_dtostr (buf, sizeof buf, v);
+  g_string_append (s, buf);
+  /* a double stays a double when read back: 3 -> 3.0 (as json-glib), but
+   * 1e-08 is already one and 1e-08.0 is not JSON */
+  if (strpbrk (buf, ".eE") == NULL)
+    g_string_append (s, ".0");
+}
+
+static void
+json_indent (GString *s, int level)
+{
+  for (int i = 0; i < level; i++)
+    g_string_append (s, "  ");
+}
+
+static void
+json_append (GString *s, JsonNode *node, int level)
+{
+  switch (node ? json_node_get_node_type (node) : JSON_NODE_NULL)
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *o = json_node_get_object (node);
+        GList *names = json_object_get_members (o); /* in insertion order */
+        g_string_append_c (s, '{');
+        for (GList *l = names; l; l = l->next)
+          {
+            g_string_append (s, l == names ? "\n" : ",\n");
+            json_indent (s, level + 1);
+            json_append_string (s, l->data);
+            g_string_append (s, " : ");
+            json_append (s, json_object_get_member (o, l->data), level + 1);
+          }
+        if (names)
+          {
+            g_string_append_c (s, '\n');
+            json_indent (s, level);
+          }
+        g_string_append_c (s, '}');
+        g_list_free (names);
+        break;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *a = json_node_get_array (node);
+        guint n = json_array_get_length (a);
+        g_string_append_c (s, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            g_string_append (s, i ? ",\n" : "\n");
+            json_indent (s, level + 1);
+            json_append (s, json_array_get_element (a, i), level + 1);
+          }
+        if (n)
+          {
+            g_string_append_c (s, '\n');
+            json_indent (s, level);
+          }
+        g_string_append_c (s, ']');
+        break;
+      }
+    case JSON_NODE_VALUE:
+      {
+        GType t = json_node_get_value_type (node);
+        if (t == G_TYPE_DOUBLE || t == G_TYPE_FLOAT)
+          json_append_double (s, json_node_get_double (node));
+        else if (t == G_TYPE_BOOLEAN)
+          g_string_append (s, json_node_get_boolean (node) ? "true" : "false");
+        else if (t == G_TYPE_STRING)
+          json_append_string (s, json_node_get_string (node));
+        else
+          g_string_append_printf (s, "%" G_GINT64_FORMAT, json_node_get_int (node));
+        break;
+      }
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (s, "null");
+      break;
+    }
+}
+
+char *
+pnc_json_to_string (JsonNode *node)
+{
+  GString *s = g_string_new (NULL);
+  json_append (s, node, 0);
+  return g_string_free (s, FALSE);
+}
+
 void
 pnc_json_print (JsonNode *node)
 {
-  char *s = json_to_string (node, TRUE);
+  char *s = pnc_json_to_string (node);
   fputs (s, stdout);
   fputc ('\n', stdout);
   fflush (stdout);
@@ -126,7 +254,7 @@ pnc_json_print (JsonNode *node)
 gboolean
 pnc_json_write (JsonNode *node, const char *path, GError **error)
 {
-  char *s = json_to_string (node, TRUE);
+  char *s = pnc_json_to_string (node);
   char *t = g_strconcat (s, "\n", NULL);
   gboolean ok = pn_write_file_atomic (path, t, -1, error);
   g_free (s);

@@ -30,22 +30,12 @@ histogram_csv (const PnVerifyResult *r)
   return g_string_free (s, FALSE);
 }
 
-/* json-glib 1.6 writes a double whose shortest form has an exponent but no
- * point as "1e-08.0", which is not JSON: such values go out one ulp up. */
-static double
-json_safe (double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_dtostr (buf, sizeof buf, v);
-  return strchr (buf, 'e') && !strchr (buf, '.') ? nextafter (v, INFINITY) : v;
-}
-
 static JsonNode *
 result_json (const PnDesign *d, const PnVerifyResult *r, const PnDesignVerifyResult *v)
 {
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
-#define SET_DBL(k, x) (json_builder_set_member_name (b, k), json_builder_add_double_value (b, json_safe (x)))
+#define SET_DBL(k, x) (json_builder_set_member_name (b, k), json_builder_add_double_value (b, (x)))
 #define SET_INT(k, x) (json_builder_set_member_name (b, k), json_builder_add_int_value (b, x))
   json_builder_set_member_name (b, "design");
   json_builder_add_string_value (b, d->title ? d->title : "");
@@ -80,12 +70,12 @@ result_json (const PnDesign *d, const PnVerifyResult *r, const PnDesignVerifyRes
   json_builder_set_member_name (b, "spice_acc_mc");
   json_builder_begin_array (b);
   for (int s = 0; s < r->n_mc; s++)
-    json_builder_add_double_value (b, json_safe (r->spice_acc[s]));
+    json_builder_add_double_value (b, r->spice_acc[s]);
   json_builder_end_array (b);
   json_builder_set_member_name (b, "model_acc_mc");
   json_builder_begin_array (b);
   for (int s = 0; s < r->n_mc; s++)
-    json_builder_add_double_value (b, json_safe (r->model_acc[s]));
+    json_builder_add_double_value (b, r->model_acc[s]);
   json_builder_end_array (b);
   SET_INT ("netlists", r->n_netlists);
   SET_DBL ("seconds", r->seconds);

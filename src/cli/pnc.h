@@ -29,6 +29,9 @@ char   **pnc_parse_datasets (const char *s);
 gboolean pnc_parse_options  (GOptionContext *ctx, int *argc, char ***argv);
 
 /* JSON out: to stdout (pretty) and/or atomically to a file. */
+/* Every --json output goes through these: valid JSON for every double
+ * (json-glib 1.6 writes 1e-8 as "1e-08.0"), NaN and infinities as null. */
+char    *pnc_json_to_string (JsonNode *node);
 void     pnc_json_print     (JsonNode *node);
 gboolean pnc_json_write     (JsonNode *node, const char *path, GError **error);
 
