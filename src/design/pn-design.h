@@ -1,7 +1,10 @@
-/* pn-design.h: the design file (.pnsd): what a trained printed network is.
+/* pn-design.h: the design file (.pnsd): what a printed network is, the one
+ * file format of pnc and the studio.
  *
- * A PnDesign is a plain C struct holding everything needed to rebuild a
- * trained network and to print it: the dataset it was trained on, the
+ * A PnDesign is a plain C struct holding a design, trained or not (an
+ * editor's design before training: component values, seeds, settings, no
+ * parameters), and everything needed to rebuild a trained network and to
+ * print it: the dataset it was trained on, the
  * topology, the technology (device model, supplies, conductance scale,
  * resistor ink and printable ranges), the circuits (how each instance gets
  * its curve, design spaces), the variation model, the training settings,
