@@ -329,6 +329,7 @@ pns_design_set_train_settings (PnsDesign *self, const PnsTrainSettings *s, GErro
                   s->n_hidden == self->train.n_hidden &&
                   memcmp (s->hidden, self->train.hidden, sizeof (int) * s->n_hidden) == 0 &&
                   s->variation_aware == self->train.variation_aware &&
+                  s->learnable_circuits == self->train.learnable_circuits &&
                   s->first_seed == self->train.first_seed &&
                   s->n_seeds == self->train.n_seeds && s->max_epochs == self->train.max_epochs &&
                   s->patience == self->train.patience && s->mc_train == self->train.mc_train;
@@ -391,9 +392,19 @@ pns_design_fill_train_config (PnsDesign *self, int seed, PnTrainConfig *cfg)
   cfg->gmax = (float) self->tech.gmax;
   cfg->seed = (uint64_t) seed;
   fill_circuits (self, &cfg->circuits);
-  /* the design's circuits are fixed: training learns the crossbars */
-  if (cfg->circuits.mode == PN_CIRCUITS_PHYSICAL)
+  /* Base/VA: the design's circuits are fixed, training learns the
+   * crossbars; LNC/Both: the circuits too (one design per network, from
+   * the component values, at the engine's lr_circuit) */
+  if (cfg->circuits.mode == PN_CIRCUITS_PHYSICAL && !self->train.learnable_circuits)
     cfg->lr_circuit = 0;
+}
+
+const char *
+pns_train_settings_variant (const PnsTrainSettings *s)
+{
+  if (s->learnable_circuits)
+    return s->variation_aware ? "both" : "lnc";
+  return s->variation_aware ? "va" : "base";
 }
 
 /* The network's circuits and their parameters follow the component values. */
@@ -504,10 +515,18 @@ fill_pn_design (PnsDesign *self, PnDesign *out)
   PnTrainConfig cfg;
   int seed = self->has_net && self->result.valid ? self->result.seed : self->train.first_seed;
   pns_design_fill_train_config (self, seed, &cfg);
-  const char *variant = self->train.variation_aware ? "va" : "base";
+  const char *variant = pns_train_settings_variant (&self->train);
   pn_design_init (out);
   if (self->has_net)
-    pn_design_set_network (out, &self->net, self->params, &cfg, self->train.dataset, variant);
+    {
+      /* the network's circuits are fixed at the component values (learned
+       * ones became the values when training ended); the training record
+       * keeps the circuits' learning rate */
+      PnTrainConfig fixed = cfg;
+      fixed.lr_circuit = 0;
+      pn_design_set_network (out, &self->net, self->params, &fixed, self->train.dataset, variant);
+      out->training.lr_circuit = cfg.lr_circuit;
+    }
   else
     {
       /* no network yet: the circuits as training will use them, no topology */
@@ -681,6 +700,16 @@ variation_aware (const PnDesignTraining *t)
   return t->variation.eps > 0;
 }
 
+/* "lnc" and "both" learn the circuits; without a variant, the mode says. */
+static gboolean
+learnable_circuits (const PnDesign *pd)
+{
+  const char *v = pd->training.variant;
+  if (v != NULL)
+    return g_strcmp0 (v, "lnc") == 0 || g_strcmp0 (v, "both") == 0;
+  return pd->circuits.mode == PN_DESIGN_CIRCUITS_LEARNABLE;
+}
+
 PnsDesign *
 pns_design_new_from_pn_design (const PnDesign *pd, GError **error)
 {
@@ -763,6 +792,7 @@ pns_design_new_from_pn_design (const PnDesign *pd, GError **error)
         s.hidden[h] = pd->size[h + 1];
     }
   s.variation_aware = variation_aware (&pd->training);
+  s.learnable_circuits = learnable_circuits (pd);
   if (pd->training.n_seeds > 0)
     {
       s.first_seed = (int) MIN (pd->training.first_seed, (guint64) G_MAXINT);

@@ -37,7 +37,9 @@ typedef struct {
   char    *dataset;            /* bundled name or CSV path */
   int      hidden[PN_MAX_LAYERS];
   int      n_hidden;
-  gboolean variation_aware;    /* VA (train at eps) or Base (nominal training) */
+  gboolean variation_aware;    /* VA/Both (train at eps) or Base/LNC (nominal training) */
+  gboolean learnable_circuits; /* LNC/Both: the component values are learned too
+                                  (net level, starting from the design's values) */
   int      first_seed, n_seeds;
   int      max_epochs, patience, mc_train;
 } PnsTrainSettings;
@@ -77,8 +79,12 @@ gboolean     pns_design_set_technology    (PnsDesign *self, const PnsTechnology 
 const PnsTrainSettings *pns_design_get_train_settings (PnsDesign *self);
 gboolean     pns_design_set_train_settings (PnsDesign *self, const PnsTrainSettings *s,
                                             GError **error);
-/* Engine configuration for a run of this design with seed SEED. */
+/* Engine configuration for a run of this design with seed SEED: physical
+ * circuits at the design's component values, learnable (lr_circuit 0.005)
+ * with LNC/Both, fixed (lr_circuit 0) otherwise. */
 void         pns_design_fill_train_config (PnsDesign *self, int seed, PnTrainConfig *cfg);
+/* "base", "lnc", "va" or "both" (the file's <training variant>). */
+const char  *pns_train_settings_variant   (const PnsTrainSettings *s);
 
 const PnNet *pns_design_get_net           (PnsDesign *self); /* NULL until trained */
 const float *pns_design_get_params        (PnsDesign *self);

@@ -5,10 +5,14 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #define POLL_MS 50   /* 20 Hz: chart updates from the engine thread */
 #define MAX_POINTS 600  /* about one point per pixel column of a chart */
 #define MC_TEST 100
+
+/* the variant drop-down's rows (the paper's order) */
+enum { VARIANT_BASE, VARIANT_LNC, VARIANT_VA, VARIANT_BOTH };
 
 typedef struct {
   PnsSeries *train_loss, *valid_loss, *train_acc, *valid_acc, *valid_band;
@@ -43,6 +47,7 @@ struct _PnsTrainingPanel {
   PnTrainProgress last;
   int            last_seed;
   gint64         started;
+  gboolean       learn_circuits; /* the running job learns the component values */
 };
 
 G_DEFINE_FINAL_TYPE (PnsTrainingPanel, pns_training_panel, GTK_TYPE_WIDGET)
@@ -210,7 +215,12 @@ push_settings (PnsTrainingPanel *self)
   PnsTrainSettings s = *pns_design_get_train_settings (self->design);
   GError *error = NULL;
   s.dataset = (char *) selected_dataset (self);
-  s.variation_aware = gtk_drop_down_get_selected (self->variant_drop) == 0;
+  guint variant = gtk_drop_down_get_selected (self->variant_drop);
+  if (variant != GTK_INVALID_LIST_POSITION)
+    {
+      s.variation_aware = variant == VARIANT_VA || variant == VARIANT_BOTH;
+      s.learnable_circuits = variant == VARIANT_LNC || variant == VARIANT_BOTH;
+    }
   s.first_seed = gtk_spin_button_get_value_as_int (self->seed_spin);
   s.n_seeds = gtk_spin_button_get_value_as_int (self->nseeds_spin);
   s.max_epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
@@ -240,7 +250,9 @@ sync_from_design (PnsTrainingPanel *self)
   const PnsTrainSettings *s = pns_design_get_train_settings (self->design);
   self->syncing = TRUE;
   select_dataset (self, s->dataset);
-  gtk_drop_down_set_selected (self->variant_drop, s->variation_aware ? 0 : 1);
+  gtk_drop_down_set_selected (self->variant_drop,
+                              s->learnable_circuits ? (s->variation_aware ? VARIANT_BOTH : VARIANT_LNC)
+                                                    : (s->variation_aware ? VARIANT_VA : VARIANT_BASE));
   gtk_spin_button_set_value (self->eps_spin, pns_design_get_variation (self->design)->eps);
   gtk_spin_button_set_value (self->seed_spin, s->first_seed);
   gtk_spin_button_set_value (self->nseeds_spin, s->n_seeds);
@@ -362,6 +374,34 @@ update_status (PnsTrainingPanel *self, const char *extra)
   g_string_free (s, TRUE);
 }
 
+/* LNC/Both: the learned designs (one per kind at net level) become the
+ * design's component values, before the network is set so that its
+ * circuits follow them. Nothing is clamped: a value the design refuses is
+ * an error, and the design keeps its old values. */
+static gboolean
+apply_learned_circuits (PnsTrainingPanel *self, const PnsTrainOutcome *out, GError **error)
+{
+  const PnNet *net = &out->net;
+  if (net->circuits.mode != PN_CIRCUITS_PHYSICAL)
+    return TRUE;
+  double values[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS] = { { 0 } };
+  double old[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS] = { { 0 } };
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      pn_circuits_group_physical (&net->circuits, net, out->params + net->n_theta, k, 0, values[k]);
+      memcpy (old[k], pns_design_get_values (self->design, k),
+              sizeof (double) * pns_design_get_space (self->design, k)->n_params);
+    }
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    if (!pns_design_set_values (self->design, k, values[k], error))
+      {
+        for (int j = 0; j < k; j++)
+          (void) pns_design_set_values (self->design, j, old[j], NULL);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 static void
 finish_job (PnsTrainingPanel *self)
 {
@@ -379,13 +419,30 @@ finish_job (PnsTrainingPanel *self)
         .best_epoch = out->best_epoch,
         .seed = out->seed,
       };
-      pns_design_set_network (self->design, &out->net, out->params, &res);
-      g_autofree char *msg = g_strdup_printf (_("%s: kept the best model (seed %d, epoch %d); test accuracy %.1f ± %.1f %% over %d Monte Carlo circuits."),
-                                              out->stopped ? _("Stopped") : _("Finished"),
-                                              out->seed, out->best_epoch,
-                                              100 * out->test.acc_mean, 100 * out->test.acc_std,
-                                              out->test.n_mc);
-      update_status (self, msg);
+      GError *error = NULL;
+      if (self->learn_circuits && !apply_learned_circuits (self, out, &error))
+        {
+          g_autofree char *msg = g_strdup_printf (_("Training ended, but the learned circuits are not a valid design, so the design is unchanged: %s"),
+                                                  error->message);
+          g_error_free (error);
+          update_status (self, msg);
+        }
+      else
+        {
+          pns_design_set_network (self->design, &out->net, out->params, &res);
+          g_autofree char *msg = g_strdup_printf (_("%s: kept the best model (seed %d, epoch %d); test accuracy %.1f ± %.1f %% over %d Monte Carlo circuits."),
+                                                  out->stopped ? _("Stopped") : _("Finished"),
+                                                  out->seed, out->best_epoch,
+                                                  100 * out->test.acc_mean, 100 * out->test.acc_std,
+                                                  out->test.n_mc);
+          if (self->learn_circuits)
+            {
+              g_autofree char *all = g_strconcat (msg, " ", _("The learned circuits are now the component values."), NULL);
+              update_status (self, all);
+            }
+          else
+            update_status (self, msg);
+        }
     }
   else if (pns_train_job_get_error (job))
     {
@@ -451,6 +508,13 @@ pns_training_panel_start (PnsTrainingPanel *self, GError **error)
   const PnsTrainSettings *s = pns_design_get_train_settings (self->design);
   PnTrainConfig cfg;
   pns_design_fill_train_config (self->design, s->first_seed, &cfg);
+  if (s->learnable_circuits && cfg.circuits.mode != PN_CIRCUITS_PHYSICAL)
+    {
+      g_set_error_literal (error, PN_ERROR, PN_ERROR_INVALID,
+                           _("Learnable circuits need the SPICE surrogates of both circuits, which are not loaded"));
+      return FALSE;
+    }
+  self->learn_circuits = s->learnable_circuits;
   pns_chart_clear (self->loss_chart);
   pns_chart_clear (self->acc_chart);
   g_ptr_array_set_size (self->seeds, 0);
@@ -532,6 +596,12 @@ pns_training_panel_get_n_deliveries (PnsTrainingPanel *self)
   return self->n_deliveries;
 }
 
+GtkDropDown *
+pns_training_panel_get_variant_drop (PnsTrainingPanel *self)
+{
+  return self->variant_drop;
+}
+
 /* GObject ----------------------------------------------------------------- */
 
 static void
@@ -606,13 +676,18 @@ pns_training_panel_init (PnsTrainingPanel *self)
 
   GtkWidget *vl = gtk_label_new_with_mnemonic (_("_Variant"));
   gtk_label_set_xalign (GTK_LABEL (vl), 0);
-  const char *variants[] = { N_("Variation-aware (VA), fixed circuits"),
-                             N_("Nominal (Base), fixed circuits"), NULL };
+  const char *variants[] = { [VARIANT_BASE] = N_("Nominal (Base), fixed circuits"),
+                             [VARIANT_LNC] = N_("Nominal, learnable circuits (LNC)"),
+                             [VARIANT_VA] = N_("Variation-aware (VA), fixed circuits"),
+                             [VARIANT_BOTH] = N_("Variation-aware, learnable circuits (Both)"),
+                             NULL };
   GtkStringList *vlist = gtk_string_list_new (NULL);
   for (int i = 0; variants[i]; i++)
     gtk_string_list_append (vlist, _(variants[i]));
   self->variant_drop = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (vlist), NULL));
   gtk_label_set_mnemonic_widget (GTK_LABEL (vl), GTK_WIDGET (self->variant_drop));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->variant_drop),
+                               _("Learnable circuits (LNC, Both) learn one ptanh and one inv design for the network, starting from the component values; when training ends the learned values become the design's component values"));
   gtk_grid_attach (self->settings_grid, vl, 0, 0, 1, 1);
   gtk_grid_attach (self->settings_grid, GTK_WIDGET (self->variant_drop), 1, 0, 1, 1);
   self->eps_spin = add_spin (self, 1, _("Variation _ε"), 0, 0.5, 0.01, 3);

@@ -28,5 +28,7 @@ PnsChart *pns_training_panel_get_loss_chart (PnsTrainingPanel *self);
 PnsChart *pns_training_panel_get_acc_chart  (PnsTrainingPanel *self);
 guint64   pns_training_panel_get_n_updates  (PnsTrainingPanel *self);
 guint     pns_training_panel_get_n_deliveries (PnsTrainingPanel *self);
+/* The variant drop-down: Base, LNC, VA, Both (rows 0 to 3). */
+GtkDropDown *pns_training_panel_get_variant_drop (PnsTrainingPanel *self);
 
 G_END_DECLS

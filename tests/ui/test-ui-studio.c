@@ -557,6 +557,97 @@ test_train_seeds (void)
   g_assert_true (pns_design_set_train_settings (d, &s, NULL));
 }
 
+static gboolean
+enough_epochs (gpointer data)
+{
+  return pns_training_panel_get_n_updates (pns_window_get_training_panel (win)) >= 150;
+}
+
+static void
+test_train_both (void)
+{
+  /* Both (variation-aware, learnable circuits), chosen in the panel's own
+   * drop-down: the learned designs become the component values */
+  PnsDesign *d = pns_window_get_design (win);
+  PnsTrainingPanel *panel = pns_window_get_training_panel (win);
+  GtkDropDown *variant = pns_training_panel_get_variant_drop (panel);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (variant)), ==, 4);
+  gtk_drop_down_set_selected (variant, 3);
+  const PnsTrainSettings *ts = pns_design_get_train_settings (d);
+  g_assert_true (ts->variation_aware);
+  g_assert_true (ts->learnable_circuits);
+  g_assert_cmpstr (pns_train_settings_variant (ts), ==, "both");
+  PnTrainConfig cfg;
+  pns_design_fill_train_config (d, 0, &cfg);
+  g_assert_cmpint (cfg.circuits.mode, ==, PN_CIRCUITS_PHYSICAL);
+  g_assert_cmpfloat (cfg.lr_circuit, ==, 0.005);
+  g_assert_cmpfloat (cfg.variation.eps, >, 0);
+
+  PnsTrainSettings s = *ts;
+  s.max_epochs = 1000000; /* runs until stopped */
+  s.patience = 1000000;
+  s.dataset = g_strdup (s.dataset);
+  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
+  g_free (s.dataset);
+  double start[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS];
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    memcpy (start[k], pns_design_get_values (d, k), sizeof start[k]);
+
+  g_action_group_activate_action (G_ACTION_GROUP (win), "train-start", NULL);
+  g_assert_true (pns_training_panel_is_running (panel));
+  g_assert_true (spin_until (charts_have_data, NULL, 30));
+  g_assert_true (spin_until (enough_epochs, NULL, 60));
+  g_action_group_activate_action (G_ACTION_GROUP (win), "train-stop", NULL);
+  g_assert_true (spin_until (not_running, NULL, 30));
+
+  PnsChart *loss = pns_training_panel_get_loss_chart (panel);
+  PnsChart *acc = pns_training_panel_get_acc_chart (panel);
+  g_assert_cmpuint (pns_chart_get_n_series (loss), ==, 2);
+  g_assert_cmpuint (pns_series_get_n (pns_chart_get_series (loss, 0)), >=, 5);
+  g_assert_cmpuint (pns_series_get_n (pns_chart_get_series (acc, 0)), >=, 5);
+  const PnsTrainResult *res = pns_design_get_result (d);
+  g_assert_true (res->valid);
+  g_assert_cmpint (res->epochs, >=, 150);
+
+  int changed = 0;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      const PnDesignSpace *sp = pns_design_get_space (d, k);
+      const double *v = pns_design_get_values (d, k);
+      for (int i = 0; i < sp->n_params; i++)
+        {
+          g_assert_cmpfloat (v[i], >=, sp->p[i].lo);
+          g_assert_cmpfloat (v[i], <=, sp->p[i].hi);
+          changed += v[i] != start[k][i];
+        }
+      g_assert_true (pn_design_space_feasible (sp, v));
+      /* the network prints the new values */
+      const PnNet *net = pns_design_get_net (d);
+      double phys[PN_MAX_CIRCUIT_PARAMS];
+      pn_circuits_group_physical (&net->circuits, net, pns_design_get_params (d) + net->n_theta,
+                                  k, 0, phys);
+      for (int i = 0; i < sp->n_params; i++)
+        g_assert_cmpfloat (fabs (phys[i] - v[i]), <=, 1e-4 * v[i]);
+    }
+  g_test_message ("Both: %d of the component values changed in %d epochs", changed, res->epochs);
+  g_assert_cmpint (changed, >, 0);
+
+  /* the saved design says what was trained; its circuits are the values */
+  PnDesign pd;
+  GError *error = NULL;
+  g_assert_true (pns_design_to_pn_design (d, &pd, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (pd.training.variant, ==, "both");
+  g_assert_cmpint (pd.circuits.mode, ==, PN_DESIGN_CIRCUITS_FIXED);
+  g_assert_cmpfloat (pd.training.lr_circuit, ==, 0.005);
+  pn_design_clear (&pd);
+
+  /* back to VA for the tests that follow */
+  gtk_drop_down_set_selected (variant, 2);
+  g_assert_false (pns_design_get_train_settings (d)->learnable_circuits);
+  g_assert_true (pns_design_get_train_settings (d)->variation_aware);
+}
+
 static void
 test_save_reopen (void)
 {
@@ -877,6 +968,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio/spice-overlay", test_spice_overlay);
   g_test_add_func ("/ui/studio/train-pause-stop", test_train);
   g_test_add_func ("/ui/studio/train-seeds", test_train_seeds);
+  g_test_add_func ("/ui/studio/train-both", test_train_both);
   g_test_add_func ("/ui/studio/save-reopen", test_save_reopen);
   g_test_add_func ("/ui/studio/export-design", test_export_design);
   g_test_add_func ("/ui/studio/layout-preview", test_layout_preview);
