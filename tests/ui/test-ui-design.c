@@ -307,6 +307,53 @@ test_untrained_round_trip (void)
 }
 
 /* A file the studio saved goes through pnc export and pnc verify. */
+/* The four variants go through the file's <training variant>: LNC and Both
+ * learn the circuits (lr_circuit 0.005), Base and VA do not. */
+static void
+test_variant_round_trip (void)
+{
+  const struct { gboolean va, lnc; const char *name; double lr; } v[] = {
+    { FALSE, FALSE, "base", 0 }, { FALSE, TRUE, "lnc", 0.005 },
+    { TRUE, FALSE, "va", 0 }, { TRUE, TRUE, "both", 0.005 },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("pns-test-XXXXXX", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+    {
+      GError *error = NULL;
+      PnsDesign *d = pns_design_new ();
+      PnsTrainSettings s = *pns_design_get_train_settings (d);
+      s.variation_aware = v[i].va;
+      s.learnable_circuits = v[i].lnc;
+      g_assert_true (pns_design_set_train_settings (d, &s, &error));
+      g_assert_cmpstr (pns_train_settings_variant (pns_design_get_train_settings (d)), ==, v[i].name);
+      g_autofree char *path = g_build_filename (dir, "variant.pnsd", NULL);
+      GFile *file = g_file_new_for_path (path);
+      g_assert_true (pns_design_save (d, file, &error));
+      g_assert_no_error (error);
+      PnDesign pd;
+      g_assert_true (pn_design_load (path, &pd, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (pd.training.variant, ==, v[i].name);
+      if (pd.circuits.mode != PN_DESIGN_CIRCUITS_PUBLISHED)
+        g_assert_cmpfloat (fabs (pd.training.lr_circuit - v[i].lr), <, 1e-12);
+      pn_design_clear (&pd);
+      PnsDesign *e = pns_design_new_from_file (file, &error);
+      g_assert_no_error (error);
+      const PnsTrainSettings *s2 = pns_design_get_train_settings (e);
+      g_assert_true (s2->variation_aware == v[i].va);
+      g_assert_true (s2->learnable_circuits == v[i].lnc);
+      gsize l1, l2;
+      g_autofree char *x1 = pns_design_serialize (d, &l1);
+      g_autofree char *x2 = pns_design_serialize (e, &l2);
+      g_assert_cmpstr (x1, ==, x2);
+      g_unlink (path);
+      g_object_unref (file);
+      g_object_unref (d);
+      g_object_unref (e);
+    }
+  g_rmdir (dir);
+}
+
 static void
 test_pnc_reads_studio_file (void)
 {
@@ -454,6 +501,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/design/bad-files", test_bad_files);
   g_test_add_func ("/ui/design/shared-format", test_shared_format);
   g_test_add_func ("/ui/design/untrained-round-trip", test_untrained_round_trip);
+  g_test_add_func ("/ui/design/variant-round-trip", test_variant_round_trip);
   g_test_add_func ("/ui/design/pnc-reads-studio-file", test_pnc_reads_studio_file);
   g_test_add_func ("/ui/design/setters-validate", test_setters_validate);
   g_test_add_func ("/ui/design/topology", test_topology);
