@@ -22,16 +22,10 @@ pnc_load_circuits (const char *model, PnCircuitLevel level, PnCircuits *fixed,
     }
   if (want_surrogate || need_learnable)
     {
-      static PnSurrogate *sur[PN_N_CIRCUIT_KINDS];
-      static GMutex lock;
-      g_mutex_lock (&lock);
+      const PnSurrogate *sur[PN_N_CIRCUIT_KINDS];
       for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-        if (sur[k] == NULL && (sur[k] = pn_surrogate_load_default (k, error)) == NULL)
-          {
-            g_mutex_unlock (&lock);
-            return FALSE;
-          }
-      g_mutex_unlock (&lock);
+        if ((sur[k] = pn_surrogate_shipped (k, error)) == NULL)
+          return FALSE;
       PnEtaModel m[PN_N_CIRCUIT_KINDS];
       for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
         pn_surrogate_eta_model (sur[k], &m[k]);

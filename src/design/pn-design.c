@@ -1232,18 +1232,13 @@ pn_design_load (const char *path, PnDesign *out, GError **error)
 static gboolean
 default_models (PnEtaModel models[PN_N_CIRCUIT_KINDS], GError **error)
 {
-  static PnSurrogate *sur[PN_N_CIRCUIT_KINDS];
-  static GMutex lock;
-  g_mutex_lock (&lock);
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    if (sur[k] == NULL && (sur[k] = pn_surrogate_load_default (k, error)) == NULL)
-      {
-        g_mutex_unlock (&lock);
+    {
+      const PnSurrogate *s = pn_surrogate_shipped (k, error);
+      if (s == NULL)
         return FALSE;
-      }
-  g_mutex_unlock (&lock);
-  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    pn_surrogate_eta_model (sur[k], &models[k]);
+      pn_surrogate_eta_model (s, &models[k]);
+    }
   return TRUE;
 }
 

@@ -65,64 +65,29 @@ struct PnSurrogateTape {
 
 
 
-/* out (n_out x n) = W^T in + b; in: n_in x n, W: (n_in, n_out). Eight
- * examples at a time in a register, the inputs summed in order i = 0, 1,
- * ... (the bits of an axpy per input, without storing the partial sums) */
-PN_HOT static void
+#define MAX_ROWS MAX (PN_SURROGATE_MAX_WIDTH, PN_SURROGATE_MAX_INPUTS)
+
+/* out (n_out x n) = W^T in + b; in: n_in x n, W: (n_in, n_out); the inputs
+ * summed in order (pn_lincomb: the bits of an axpy per input) */
+static void
 linear_forward (float *restrict out, const float *restrict in, const float *restrict W,
                 const float *restrict b, int n_in, int n_out, int n)
 {
+  const float *rows[MAX_ROWS];
+  float wj[MAX_ROWS];
+  for (int i = 0; i < n_in; i++)
+    rows[i] = in + (size_t) i * n;
   for (int j = 0; j < n_out; j++)
     {
-      float *o = out + (size_t) j * n;
-      int k = 0;
-      /* four independent sums at once: one would wait on its own adds */
-      for (; k + 4 * PN_LANES <= n; k += 4 * PN_LANES)
-        {
-          pn_v8f a0 = PN_V8F (b[j]), a1 = a0, a2 = a0, a3 = a0;
-          for (int i = 0; i < n_in; i++)
-            {
-              const float *x = in + (size_t) i * n + k;
-              const pn_v8f wv = PN_V8F (W[(size_t) i * n_out + j]);
-              pn_v8f x0, x1, x2, x3;
-              memcpy (&x0, x, sizeof x0);
-              memcpy (&x1, x + PN_LANES, sizeof x1);
-              memcpy (&x2, x + 2 * PN_LANES, sizeof x2);
-              memcpy (&x3, x + 3 * PN_LANES, sizeof x3);
-              a0 += wv * x0;
-              a1 += wv * x1;
-              a2 += wv * x2;
-              a3 += wv * x3;
-            }
-          memcpy (o + k, &a0, sizeof a0);
-          memcpy (o + k + PN_LANES, &a1, sizeof a1);
-          memcpy (o + k + 2 * PN_LANES, &a2, sizeof a2);
-          memcpy (o + k + 3 * PN_LANES, &a3, sizeof a3);
-        }
-      for (; k + PN_LANES <= n; k += PN_LANES)
-        {
-          pn_v8f acc = PN_V8F (b[j]);
-          for (int i = 0; i < n_in; i++)
-            {
-              pn_v8f x;
-              memcpy (&x, in + (size_t) i * n + k, sizeof x);
-              acc += PN_V8F (W[(size_t) i * n_out + j]) * x;
-            }
-          memcpy (o + k, &acc, sizeof acc);
-        }
-      for (; k < n; k++)
-        {
-          float acc = b[j];
-          for (int i = 0; i < n_in; i++)
-            acc += W[(size_t) i * n_out + j] * in[(size_t) i * n + k];
-          o[k] = acc;
-        }
+      for (int i = 0; i < n_in; i++)
+        wj[i] = W[(size_t) i * n_out + j];
+      pn_lincomb (b[j], wj, rows, n_in, out + (size_t) j * n, n);
     }
 }
 
-/* dW += in dout^T, db += sum dout, din += W dout (each may be NULL); din
- * is blocked like linear_forward, the outputs summed in order j */
-PN_HOT static void
+/* dW += in dout^T, db += sum dout, din += W dout (each may be NULL), the
+ * outputs summed in order */
+static void
 linear_backward (float *restrict din, float *restrict dW, float *restrict db,
                  const float *restrict dout, const float *restrict in,
                  const float *restrict W, int n_in, int n_out, int n)
@@ -135,57 +100,13 @@ linear_backward (float *restrict din, float *restrict dW, float *restrict db,
     for (int j = 0; j < n_out; j++)
       db[j] += pn_dot_lanes (dout + (size_t) j * n, NULL, n);
   if (din)
-    for (int i = 0; i < n_in; i++)
-      {
-        float *d = din + (size_t) i * n;
-        const float *wi = W + (size_t) i * n_out;
-        int k = 0;
-        for (; k + 4 * PN_LANES <= n; k += 4 * PN_LANES)
-          {
-            pn_v8f a0, a1, a2, a3;
-            memcpy (&a0, d + k, sizeof a0);
-            memcpy (&a1, d + k + PN_LANES, sizeof a1);
-            memcpy (&a2, d + k + 2 * PN_LANES, sizeof a2);
-            memcpy (&a3, d + k + 3 * PN_LANES, sizeof a3);
-            for (int j = 0; j < n_out; j++)
-              {
-                const float *g = dout + (size_t) j * n + k;
-                const pn_v8f wv = PN_V8F (wi[j]);
-                pn_v8f g0, g1, g2, g3;
-                memcpy (&g0, g, sizeof g0);
-                memcpy (&g1, g + PN_LANES, sizeof g1);
-                memcpy (&g2, g + 2 * PN_LANES, sizeof g2);
-                memcpy (&g3, g + 3 * PN_LANES, sizeof g3);
-                a0 += wv * g0;
-                a1 += wv * g1;
-                a2 += wv * g2;
-                a3 += wv * g3;
-              }
-            memcpy (d + k, &a0, sizeof a0);
-            memcpy (d + k + PN_LANES, &a1, sizeof a1);
-            memcpy (d + k + 2 * PN_LANES, &a2, sizeof a2);
-            memcpy (d + k + 3 * PN_LANES, &a3, sizeof a3);
-          }
-        for (; k + PN_LANES <= n; k += PN_LANES)
-          {
-            pn_v8f acc;
-            memcpy (&acc, d + k, sizeof acc);
-            for (int j = 0; j < n_out; j++)
-              {
-                pn_v8f g;
-                memcpy (&g, dout + (size_t) j * n + k, sizeof g);
-                acc += PN_V8F (wi[j]) * g;
-              }
-            memcpy (d + k, &acc, sizeof acc);
-          }
-        for (; k < n; k++)
-          {
-            float acc = d[k];
-            for (int j = 0; j < n_out; j++)
-              acc += wi[j] * dout[(size_t) j * n + k];
-            d[k] = acc;
-          }
-      }
+    {
+      const float *rows[MAX_ROWS];
+      for (int j = 0; j < n_out; j++)
+        rows[j] = dout + (size_t) j * n;
+      for (int i = 0; i < n_in; i++)
+        pn_lincomb_add (W + (size_t) i * n_out, rows, n_out, din + (size_t) i * n, n);
+    }
 }
 
 /* out = pre > 0 ? pre : a_j * pre (out may alias pre) */
@@ -1279,6 +1200,20 @@ pn_surrogate_load_default (PnCircuitKind kind, GError **error)
       g_clear_pointer (&s, pn_surrogate_free);
     }
   g_free (path);
+  return s;
+}
+
+const PnSurrogate *
+pn_surrogate_shipped (PnCircuitKind kind, GError **error)
+{
+  static PnSurrogate *shipped[PN_N_CIRCUIT_KINDS];
+  static GMutex lock;
+  g_return_val_if_fail (kind >= 0 && kind < PN_N_CIRCUIT_KINDS, NULL);
+  g_mutex_lock (&lock);
+  if (shipped[kind] == NULL)
+    shipped[kind] = pn_surrogate_load_default (kind, error);
+  PnSurrogate *s = shipped[kind];
+  g_mutex_unlock (&lock);
   return s;
 }
 

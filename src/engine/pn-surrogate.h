@@ -55,6 +55,9 @@ typedef struct PnSurrogateTape PnSurrogateTape;
 PnSurrogate  *pn_surrogate_load         (const char *path, GError **error);
 /* data/surrogates/<ptanh|inv>.surrogate, found with pn_data_find. */
 PnSurrogate  *pn_surrogate_load_default (PnCircuitKind kind, GError **error);
+/* The shipped model of KIND, loaded once per process (on first success)
+ * and shared read-only by every caller and thread; never free it. */
+const PnSurrogate *pn_surrogate_shipped (PnCircuitKind kind, GError **error);
 /* Atomic write (pn_write_file_atomic). */
 gboolean      pn_surrogate_save         (const PnSurrogate *s, const char *path,
                                          GError **error);

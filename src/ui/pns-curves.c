@@ -11,7 +11,7 @@
 /* eta model: the shipped surrogates ------------------------------------ */
 
 typedef struct {
-  PnSurrogate *s[PN_N_CIRCUIT_KINDS];  /* NULL where loading failed */
+  const PnSurrogate *s[PN_N_CIRCUIT_KINDS];  /* NULL where loading failed */
   char        *source;                 /* for people */
 } Models;
 
@@ -23,7 +23,7 @@ load_models (gpointer data)
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
     {
       GError *error = NULL;
-      m->s[k] = pn_surrogate_load_default (k, &error);
+      m->s[k] = pn_surrogate_shipped (k, &error);
       if (m->s[k] == NULL)
         {
           g_string_append_printf (why, "%s%s", why->len ? "; " : "", error->message);
