@@ -39,14 +39,23 @@ pn_axpy (float a, const float *restrict x, float *restrict y, int n)
     y[k] += a * x[k];
 }
 
-PN_HOT void
-pn_lincomb (float c, const float *w, const float *const *x, int m, float *restrict y, int n)
+/* y = start + sum_r w[r] x[r], start = y itself (ACC) or c; 32 examples
+ * per step, four independent sums (one alone would wait on its own adds) */
+static inline void
+lincomb (gboolean acc, float c, const float *w, const float *const *x, int m,
+         float *restrict y, int n)
 {
   int k = 0;
-  /* four independent sums at once: one alone would wait on its own adds */
   for (; k + 4 * PN_LANES <= n; k += 4 * PN_LANES)
     {
       pn_v8f a0 = PN_V8F (c), a1 = a0, a2 = a0, a3 = a0;
+      if (acc)
+        {
+          memcpy (&a0, y + k, sizeof a0);
+          memcpy (&a1, y + k + PN_LANES, sizeof a1);
+          memcpy (&a2, y + k + 2 * PN_LANES, sizeof a2);
+          memcpy (&a3, y + k + 3 * PN_LANES, sizeof a3);
+        }
       for (int r = 0; r < m; r++)
         {
           const float *xr = x[r] + k;
@@ -66,13 +75,38 @@ pn_lincomb (float c, const float *w, const float *const *x, int m, float *restri
       memcpy (y + k + 2 * PN_LANES, &a2, sizeof a2);
       memcpy (y + k + 3 * PN_LANES, &a3, sizeof a3);
     }
+  for (; k + PN_LANES <= n; k += PN_LANES)
+    {
+      pn_v8f a0 = PN_V8F (c);
+      if (acc)
+        memcpy (&a0, y + k, sizeof a0);
+      for (int r = 0; r < m; r++)
+        {
+          pn_v8f x0;
+          memcpy (&x0, x[r] + k, sizeof x0);
+          a0 += PN_V8F (w[r]) * x0;
+        }
+      memcpy (y + k, &a0, sizeof a0);
+    }
   for (; k < n; k++)
     {
-      float acc = c;
+      float a = acc ? y[k] : c;
       for (int r = 0; r < m; r++)
-        acc += w[r] * x[r][k];
-      y[k] = acc;
+        a += w[r] * x[r][k];
+      y[k] = a;
     }
+}
+
+PN_HOT void
+pn_lincomb (float c, const float *w, const float *const *x, int m, float *restrict y, int n)
+{
+  lincomb (FALSE, c, w, x, m, y, n);
+}
+
+PN_HOT void
+pn_lincomb_add (const float *w, const float *const *x, int m, float *restrict y, int n)
+{
+  lincomb (TRUE, 0.0f, w, x, m, y, n);
 }
 
 /* pn_dot_lanes of A with up to four rows, one pass over A */

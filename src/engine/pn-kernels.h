@@ -13,6 +13,9 @@ void  pn_axpy      (float a, const float *restrict x, float *restrict y, int n);
  * partial sums (32 examples per step in registers) */
 void  pn_lincomb   (float c, const float *w, const float *const *x, int m, float *restrict y,
                     int n);
+/* y[k] += sum_r w[r] * x[r][k], in the same order: the bits of one pn_axpy
+ * per r */
+void  pn_lincomb_add (const float *w, const float *const *x, int m, float *restrict y, int n);
 /* out[r] = pn_dot_lanes (a, x[r], n) for r < m (x[r] == NULL: sum of a):
  * the same bits, four rows per pass over a */
 void  pn_dot_lanes_multi (const float *restrict a, const float *const *x, int m, float *out,
