@@ -197,6 +197,73 @@ pn_circuits_init_params (const PnCircuits *c, const PnNet *net, float *cparams)
 
 /* ---- eta ---------------------------------------------------------------- */
 
+/* Physical parameters of every (sample, instance) row of KIND. */
+static int
+multi_rows (const PnCircuits *c, const PnNet *net, PnCircuitKind kind, const float *cparams,
+            const float *cvar, size_t var_stride, int n_mc, double *phys)
+{
+  const PnDesignSpace *ds = &c->space[kind];
+  const int np = ds->n_params, ni = n_instances (net, kind);
+  const float *u0 = cparams + param_off (c, net, kind);
+  int last_group = -1;
+  double pg[PN_MAX_CIRCUIT_PARAMS];
+  for (int i = 0; i < ni; i++)
+    {
+      int g = pn_circuits_group_of (c, net, kind, i);
+      if (g != last_group)
+        {
+          group_physical (ds, u0 + (size_t) g * np, pg, NULL);
+          last_group = g;
+        }
+      for (int smp = 0; smp < n_mc; smp++)
+        {
+          const float *v0 = cvar ? cvar + (size_t) smp * var_stride + var_off (c, net, kind) : NULL;
+          double *p = phys + ((size_t) smp * ni + i) * np;
+          for (int k = 0; k < np; k++)
+            p[k] = pg[k] * (v0 ? v0[(size_t) i * np + k] : 1.0f);
+        }
+    }
+  return n_mc * ni;
+}
+
+/* Adds to dcparams the gradient of KIND's learned u given d loss / d p of
+ * every (sample, instance) row (PHYS, DPHYS: n_mc x instances x n_params).
+ * p = var * exp(llo + (lhi - llo) sigmoid(u)), so dp/du = p (lhi - llo)
+ * s (1 - s). */
+static void
+rows_to_u (const PnCircuits *c, const PnNet *net, PnCircuitKind kind, const float *cparams,
+           const double *phys, const double *dphys, int n_mc, float *dcparams)
+{
+  const PnDesignSpace *ds = &c->space[kind];
+  const int np = ds->n_params, ni = n_instances (net, kind);
+  const float *u0 = cparams + param_off (c, net, kind);
+  float *du0 = dcparams + param_off (c, net, kind);
+  double pg[PN_MAX_CIRCUIT_PARAMS], sg[PN_MAX_CIRCUIT_PARAMS];
+  int last_group = -1;
+  for (int i = 0; i < ni; i++)
+    {
+      int g = pn_circuits_group_of (c, net, kind, i);
+      if (g != last_group)
+        {
+          group_physical (ds, u0 + (size_t) g * np, pg, sg);
+          last_group = g;
+        }
+      for (int k = 0; k < np; k++)
+        {
+          double llo = log (ds->p[k].lo), lhi = log (ds->p[k].hi);
+          double acc = 0;
+          for (int smp = 0; smp < n_mc; smp++)
+            {
+              size_t r = (size_t) smp * ni + i;
+              acc += dphys[r * np + k] * phys[r * np + k];
+            }
+          du0[(size_t) g * np + k] += (float) (acc * (lhi - llo) * sg[k] * (1.0 - sg[k]));
+        }
+    }
+}
+
+
+
 void
 pn_circuits_eta (const PnCircuits *c, const PnNet *net, const float *cparams,
                  const float *cvar, float *eta_act, float *eta_inv, float *tape)
@@ -214,27 +281,15 @@ pn_circuits_eta (const PnCircuits *c, const PnNet *net, const float *cparams,
     }
   for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
     {
-      const PnDesignSpace *ds = &c->space[kind];
       const PnEtaModel *m = &c->model[kind];
-      const int np = ds->n_params, ni = n_instances (net, kind);
-      const float *u0 = cparams + param_off (c, net, kind);
-      const float *v0 = cvar ? cvar + var_off (c, net, kind) : NULL;
+      const int np = c->space[kind].n_params, ni = n_instances (net, kind);
       float *t0 = tape + tape_off (c, net, kind);
       float *eta = kind == PN_CIRCUIT_PTANH ? eta_act : eta_inv;
-      int last_group = -1;
-      double pg[PN_MAX_CIRCUIT_PARAMS], p[PN_MAX_CIRCUIT_PARAMS];
+      double *phys = g_new (double, (size_t) MAX (ni, 1) * np);
+      multi_rows (c, net, kind, cparams, cvar, 0, 1, phys);
       for (int i = 0; i < ni; i++)
-        {
-          int g = pn_circuits_group_of (c, net, kind, i);
-          if (g != last_group)
-            {
-              group_physical (ds, u0 + (size_t) g * np, pg, NULL);
-              last_group = g;
-            }
-          for (int k = 0; k < np; k++)
-            p[k] = pg[k] * (v0 ? v0[(size_t) i * np + k] : 1.0f);
-          m->eta (m->self, p, eta + 4 * i, t0 + (size_t) i * m->n_tape);
-        }
+        m->eta (m->self, phys + (size_t) i * np, eta + 4 * i, t0 + (size_t) i * m->n_tape);
+      g_free (phys);
     }
 }
 
@@ -247,31 +302,19 @@ pn_circuits_eta_backward (const PnCircuits *c, const PnNet *net, const float *cp
     return; /* fixed curves have no parameters to learn */
   for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
     {
-      const PnDesignSpace *ds = &c->space[kind];
       const PnEtaModel *m = &c->model[kind];
-      const int np = ds->n_params, ni = n_instances (net, kind);
-      const float *u0 = cparams + param_off (c, net, kind);
-      float *du0 = dcparams + param_off (c, net, kind);
-      const float *v0 = cvar ? cvar + var_off (c, net, kind) : NULL;
+      const int np = c->space[kind].n_params, ni = n_instances (net, kind);
       const float *t0 = tape + tape_off (c, net, kind);
       const float *deta = kind == PN_CIRCUIT_PTANH ? deta_act : deta_inv;
-      double pg[PN_MAX_CIRCUIT_PARAMS], s[PN_MAX_CIRCUIT_PARAMS], p[PN_MAX_CIRCUIT_PARAMS];
+      double *phys = g_new (double, (size_t) MAX (ni, 1) * np);
+      double *dphys = g_new0 (double, (size_t) MAX (ni, 1) * np);
+      multi_rows (c, net, kind, cparams, cvar, 0, 1, phys);
       for (int i = 0; i < ni; i++)
-        {
-          int g = pn_circuits_group_of (c, net, kind, i);
-          group_physical (ds, u0 + (size_t) g * np, pg, s);
-          for (int k = 0; k < np; k++)
-            p[k] = pg[k] * (v0 ? v0[(size_t) i * np + k] : 1.0f);
-          double dp[PN_MAX_CIRCUIT_PARAMS] = { 0 };
-          m->eta_backward (m->self, p, t0 + (size_t) i * m->n_tape, deta + 4 * i, dp);
-          for (int k = 0; k < np; k++)
-            {
-              double llo = log (ds->p[k].lo), lhi = log (ds->p[k].hi);
-              /* p = var * exp(llo + (lhi - llo) * sigmoid(u)) */
-              double dpdu = p[k] * (lhi - llo) * s[k] * (1.0 - s[k]);
-              du0[(size_t) g * np + k] += (float) (dp[k] * dpdu);
-            }
-        }
+        m->eta_backward (m->self, phys + (size_t) i * np, t0 + (size_t) i * m->n_tape,
+                         deta + 4 * i, dphys + (size_t) i * np);
+      rows_to_u (c, net, kind, cparams, phys, dphys, 1, dcparams);
+      g_free (phys);
+      g_free (dphys);
     }
 }
 
@@ -333,35 +376,6 @@ pn_circuits_batch_free (PnCircuitsBatch *b)
   g_free (b);
 }
 
-/* Physical parameters of every (sample, instance) row of KIND. */
-static int
-multi_rows (const PnCircuits *c, const PnNet *net, PnCircuitKind kind, const float *cparams,
-            const float *cvar, size_t var_stride, int n_mc, double *phys)
-{
-  const PnDesignSpace *ds = &c->space[kind];
-  const int np = ds->n_params, ni = n_instances (net, kind);
-  const float *u0 = cparams + param_off (c, net, kind);
-  int last_group = -1;
-  double pg[PN_MAX_CIRCUIT_PARAMS];
-  for (int i = 0; i < ni; i++)
-    {
-      int g = pn_circuits_group_of (c, net, kind, i);
-      if (g != last_group)
-        {
-          group_physical (ds, u0 + (size_t) g * np, pg, NULL);
-          last_group = g;
-        }
-      for (int smp = 0; smp < n_mc; smp++)
-        {
-          const float *v0 = cvar ? cvar + (size_t) smp * var_stride + var_off (c, net, kind) : NULL;
-          double *p = phys + ((size_t) smp * ni + i) * np;
-          for (int k = 0; k < np; k++)
-            p[k] = pg[k] * (v0 ? v0[(size_t) i * np + k] : 1.0f);
-        }
-    }
-  return n_mc * ni;
-}
-
 void
 pn_circuits_eta_multi (const PnCircuits *c, const PnNet *net, const float *cparams,
                        const float *cvar, size_t var_stride, int n_mc, float *eta_act,
@@ -420,32 +434,7 @@ pn_circuits_eta_multi_backward (const PnCircuits *c, const PnNet *net, const flo
           m->eta_backward (m->self, phys + (size_t) r * np,
                            b->tapes[kind] + (size_t) r * MAX (m->n_tape, 1), deta + 4 * (size_t) r,
                            dphys + (size_t) r * np);
-      /* chain rule to u: p = var * exp(llo + (lhi - llo) * sigmoid(u)), so
-       * dp/du = p (lhi - llo) s (1 - s) */
-      const float *u0 = cparams + param_off (c, net, kind);
-      float *du0 = dcparams + param_off (c, net, kind);
-      double pg[PN_MAX_CIRCUIT_PARAMS], sg[PN_MAX_CIRCUIT_PARAMS];
-      int last_group = -1;
-      for (int i = 0; i < ni; i++)
-        {
-          int g = pn_circuits_group_of (c, net, kind, i);
-          if (g != last_group)
-            {
-              group_physical (ds, u0 + (size_t) g * np, pg, sg);
-              last_group = g;
-            }
-          for (int k = 0; k < np; k++)
-            {
-              double llo = log (ds->p[k].lo), lhi = log (ds->p[k].hi);
-              double acc = 0;
-              for (int smp = 0; smp < n_mc; smp++)
-                {
-                  size_t r = (size_t) smp * ni + i;
-                  acc += dphys[r * np + k] * phys[r * np + k];
-                }
-              du0[(size_t) g * np + k] += (float) (acc * (lhi - llo) * sg[k] * (1.0 - sg[k]));
-            }
-        }
+      rows_to_u (c, net, kind, cparams, phys, dphys, n_mc, dcparams);
     }
 }
 
