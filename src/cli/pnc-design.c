@@ -76,3 +76,26 @@ pnc_design_save_best (PncRun *runs, int n_runs, const char *path, GError **error
   g_ptr_array_free (datasets, TRUE);
   return ok;
 }
+
+gboolean
+pnc_design_load_physical (const char *command, const char *path, const char *purpose,
+                          PnDesign *out)
+{
+  GError *error = NULL;
+  if (!pn_design_load (path, out, &error))
+    {
+      g_printerr ("pnc %s: %s\n", command, error->message);
+      g_error_free (error);
+      return FALSE;
+    }
+  if (!pn_design_is_physical (out))
+    {
+      g_printerr ("pnc %s: %s: the design uses the published fixed curves (eta only), which "
+                  "have no physical component values to %s; train a physical design "
+                  "(pnc train --circuits fixed|learnable --save FILE.pnsd)\n",
+                  command, path, purpose);
+      pn_design_clear (out);
+      return FALSE;
+    }
+  return TRUE;
+}

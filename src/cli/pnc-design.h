@@ -16,4 +16,11 @@ void     pnc_design_from_run (const PncRun *run, PnDesign *out);
  * PATH with "-<dataset>" before its extension. Messages go to stderr. */
 gboolean pnc_design_save_best (PncRun *runs, int n_runs, const char *path, GError **error);
 
+/* Load PATH into OUT (uninitialised) for a command that needs physical
+ * component values (PURPOSE: "print", "simulate"): a design that cannot be
+ * read, or that uses the published curves, gets a message on stderr
+ * prefixed "pnc COMMAND: " and FALSE (OUT then holds nothing). */
+gboolean pnc_design_load_physical (const char *command, const char *path, const char *purpose,
+                                   PnDesign *out);
+
 G_END_DECLS

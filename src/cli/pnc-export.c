@@ -2,6 +2,7 @@
  * the ngspice netlist of the whole network, the bill of materials and the
  * layout (docs/EXPORT.md). */
 #include "pnc.h"
+#include "pnc-design.h"
 #include "pn-export.h"
 #include "pn-spice.h"
 
@@ -56,19 +57,9 @@ pnc_cmd_export (int argc, char **argv)
       goto out;
     }
   const char *path = argv[1];
-  if (!pn_design_load (path, &d, &error))
-    {
-      g_printerr ("pnc export: %s\n", error->message);
-      goto out;
-    }
+  if (!pnc_design_load_physical ("export", path, "print", &d))
+    goto out;
   have = TRUE;
-  if (!pn_design_is_physical (&d))
-    {
-      g_printerr ("pnc export: %s: the design uses the published fixed curves (eta only), which "
-                  "have no physical component values to print; train a physical design "
-                  "(pnc train --circuits fixed|learnable --save FILE.pnsd)\n", path);
-      goto out;
-    }
   if (g_unit > 0)
     d.tech.g_unit = g_unit;
   if (!pn_design_build_net (&d, NULL, &net, &params, &error))

@@ -149,19 +149,9 @@ pnc_cmd_verify (int argc, char **argv)
                   "0 <= --epsilon < 1, --g-unit > 0\n");
       goto out;
     }
-  if (!pn_design_load (path, &d, &error))
-    {
-      g_printerr ("pnc verify: %s\n", error->message);
-      goto out;
-    }
+  if (!pnc_design_load_physical ("verify", path, "simulate", &d))
+    goto out;
   have_design = TRUE;
-  if (!pn_design_is_physical (&d))
-    {
-      g_printerr ("pnc verify: %s: the design uses the published fixed curves (eta only), which "
-                  "have no physical component values to simulate; train a physical design "
-                  "(pnc train --circuits fixed|learnable --save FILE.pnsd)\n", path);
-      goto out;
-    }
   PnVerifyConfig cfg;
   pn_verify_config_init (&cfg);
   cfg.n_mc = mc;
