@@ -415,15 +415,7 @@ pns_retrain_default (const char *out_path, GError **error)
       pns_train_job_free (job);
       return FALSE;
     }
-  PnsTrainResult res = {
-    .valid = TRUE,
-    .test_acc_mean = out->test.acc_mean,
-    .test_acc_std = out->test.acc_std,
-    .n_mc = out->test.n_mc,
-    .epochs = out->epochs,
-    .best_epoch = out->best_epoch,
-    .seed = out->seed,
-  };
+  PnsTrainResult res = pns_train_outcome_result (out);
   pns_design_set_network (d, &out->net, out->params, &res);
   pns_train_job_free (job);
   printf ("trained: %d epochs (best %d), test accuracy %.1f +- %.1f %% over %d MC circuits\n",

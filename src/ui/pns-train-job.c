@@ -222,3 +222,17 @@ pns_train_job_free (PnsTrainJob *job)
   g_free (job->dataset_name);
   g_free (job);
 }
+
+PnsTrainResult
+pns_train_outcome_result (const PnsTrainOutcome *out)
+{
+  return (PnsTrainResult) {
+    .valid = TRUE,
+    .test_acc_mean = out->test.acc_mean,
+    .test_acc_std = out->test.acc_std,
+    .n_mc = out->test.n_mc,
+    .epochs = out->epochs,
+    .best_epoch = out->best_epoch,
+    .seed = out->seed,
+  };
+}

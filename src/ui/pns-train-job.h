@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "pn-engine.h"
+#include "pns-design.h"
 
 G_BEGIN_DECLS
 
@@ -49,6 +50,8 @@ PnsTrainJobState pns_train_job_get_state  (PnsTrainJob *job);
 void             pns_train_job_drain      (PnsTrainJob *job, GArray *out);
 /* After DONE: the result (owned by the job); after FAILED: the error. */
 const PnsTrainOutcome *pns_train_job_get_outcome (PnsTrainJob *job);
+/* The design's record of a finished run's OUT (its best model's test). */
+PnsTrainResult         pns_train_outcome_result   (const PnsTrainOutcome *out);
 const GError    *pns_train_job_get_error  (PnsTrainJob *job);
 const PnDataset *pns_train_job_get_dataset (PnsTrainJob *job); /* after the worker loaded it */
 /* Stops, joins the thread and frees everything. */

@@ -410,15 +410,7 @@ finish_job (PnsTrainingPanel *self)
   const PnsTrainOutcome *out = pns_train_job_get_outcome (job);
   if (out && out->params)
     {
-      PnsTrainResult res = {
-        .valid = TRUE,
-        .test_acc_mean = out->test.acc_mean,
-        .test_acc_std = out->test.acc_std,
-        .n_mc = out->test.n_mc,
-        .epochs = out->epochs,
-        .best_epoch = out->best_epoch,
-        .seed = out->seed,
-      };
+      PnsTrainResult res = pns_train_outcome_result (out);
       GError *error = NULL;
       if (self->learn_circuits && !apply_learned_circuits (self, out, &error))
         {
