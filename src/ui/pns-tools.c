@@ -415,8 +415,12 @@ pns_retrain_default (const char *out_path, GError **error)
       pns_train_job_free (job);
       return FALSE;
     }
-  PnsTrainResult res = pns_train_outcome_result (out);
-  pns_design_set_network (d, &out->net, out->params, &res);
+  if (!pns_train_outcome_store (out, ts->learnable_circuits, d, error))
+    {
+      pns_train_job_free (job);
+      return FALSE;
+    }
+  const PnsTrainResult res = *pns_design_get_result (d);
   pns_train_job_free (job);
   printf ("trained: %d epochs (best %d), test accuracy %.1f +- %.1f %% over %d MC circuits\n",
           res.epochs, res.best_epoch, 100 * res.test_acc_mean, 100 * res.test_acc_std, res.n_mc);

@@ -236,3 +236,34 @@ pns_train_outcome_result (const PnsTrainOutcome *out)
     .seed = out->seed,
   };
 }
+
+gboolean
+pns_train_outcome_store (const PnsTrainOutcome *out, gboolean learned_circuits, PnsDesign *d,
+                         GError **error)
+{
+  const PnNet *net = &out->net;
+  if (learned_circuits && net->circuits.mode == PN_CIRCUITS_PHYSICAL)
+    {
+      /* the learned circuits become the component values; none is
+       * clamped: one the design refuses puts the old ones back */
+      double values[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS] = { { 0 } };
+      double old[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS] = { { 0 } };
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        {
+          pn_circuits_group_physical (&net->circuits, net, out->params + net->n_theta, k, 0,
+                                      values[k]);
+          memcpy (old[k], pns_design_get_values (d, k),
+                  sizeof (double) * pns_design_get_space (d, k)->n_params);
+        }
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        if (!pns_design_set_values (d, k, values[k], error))
+          {
+            for (int j = 0; j < k; j++)
+              (void) pns_design_set_values (d, j, old[j], NULL);
+            return FALSE;
+          }
+    }
+  PnsTrainResult res = pns_train_outcome_result (out);
+  pns_design_set_network (d, net, out->params, &res);
+  return TRUE;
+}

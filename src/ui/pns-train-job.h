@@ -52,6 +52,12 @@ void             pns_train_job_drain      (PnsTrainJob *job, GArray *out);
 const PnsTrainOutcome *pns_train_job_get_outcome (PnsTrainJob *job);
 /* The design's record of a finished run's OUT (its best model's test). */
 PnsTrainResult         pns_train_outcome_result   (const PnsTrainOutcome *out);
+/* Store a finished run's network in D. LEARNED_CIRCUITS (LNC/Both): the
+ * learned circuits first become D's component values; if D refuses one,
+ * it keeps its old values and network and ERROR says why (FALSE). */
+gboolean               pns_train_outcome_store    (const PnsTrainOutcome *out,
+                                                   gboolean learned_circuits, PnsDesign *d,
+                                                   GError **error);
 const GError    *pns_train_job_get_error  (PnsTrainJob *job);
 const PnDataset *pns_train_job_get_dataset (PnsTrainJob *job); /* after the worker loaded it */
 /* Stops, joins the thread and frees everything. */

@@ -374,34 +374,6 @@ update_status (PnsTrainingPanel *self, const char *extra)
   g_string_free (s, TRUE);
 }
 
-/* LNC/Both: the learned designs (one per kind at net level) become the
- * design's component values, before the network is set so that its
- * circuits follow them. Nothing is clamped: a value the design refuses is
- * an error, and the design keeps its old values. */
-static gboolean
-apply_learned_circuits (PnsTrainingPanel *self, const PnsTrainOutcome *out, GError **error)
-{
-  const PnNet *net = &out->net;
-  if (net->circuits.mode != PN_CIRCUITS_PHYSICAL)
-    return TRUE;
-  double values[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS] = { { 0 } };
-  double old[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS] = { { 0 } };
-  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    {
-      pn_circuits_group_physical (&net->circuits, net, out->params + net->n_theta, k, 0, values[k]);
-      memcpy (old[k], pns_design_get_values (self->design, k),
-              sizeof (double) * pns_design_get_space (self->design, k)->n_params);
-    }
-  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    if (!pns_design_set_values (self->design, k, values[k], error))
-      {
-        for (int j = 0; j < k; j++)
-          (void) pns_design_set_values (self->design, j, old[j], NULL);
-        return FALSE;
-      }
-  return TRUE;
-}
-
 static void
 finish_job (PnsTrainingPanel *self)
 {
@@ -410,9 +382,8 @@ finish_job (PnsTrainingPanel *self)
   const PnsTrainOutcome *out = pns_train_job_get_outcome (job);
   if (out && out->params)
     {
-      PnsTrainResult res = pns_train_outcome_result (out);
       GError *error = NULL;
-      if (self->learn_circuits && !apply_learned_circuits (self, out, &error))
+      if (!pns_train_outcome_store (out, self->learn_circuits, self->design, &error))
         {
           g_autofree char *msg = g_strdup_printf (_("Training ended, but the learned circuits are not a valid design, so the design is unchanged: %s"),
                                                   error->message);
@@ -421,7 +392,6 @@ finish_job (PnsTrainingPanel *self)
         }
       else
         {
-          pns_design_set_network (self->design, &out->net, out->params, &res);
           g_autofree char *msg = g_strdup_printf (_("%s: kept the best model (seed %d, epoch %d); test accuracy %.1f ± %.1f %% over %d Monte Carlo circuits."),
                                                   out->stopped ? _("Stopped") : _("Finished"),
                                                   out->seed, out->best_epoch,
