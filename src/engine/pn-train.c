@@ -163,6 +163,39 @@ adam_step (PnTrainer *tr)
   pn_net_project (&tr->net, tr->params);
 }
 
+/* The epoch's Monte Carlo samples from RNG. Physical circuits: every
+ * sample's variation first (the same draws in the same order as one at a
+ * time), all their eta in one batch; curves without physical parameters
+ * draw each sample in bind_sample. */
+static void
+draw_samples (PnTrainer *tr, PnRng *rng, int mc)
+{
+  const PnNet *net = &tr->net;
+  const size_t nvar = net->n_var;
+  if (tr->cbatch == NULL)
+    return;
+  for (int s = 0; s < mc; s++)
+    pn_variation_fill (&tr->cfg.variation, rng, tr->var_all + s * nvar, nvar);
+  pn_circuits_eta_multi (&net->circuits, net, tr->params + net->n_theta,
+                         tr->var_all + net->n_theta, nvar, mc, tr->eta_act, tr->eta_inv,
+                         tr->cbatch);
+}
+
+/* Sample S's variation factors, its curves bound to the work. */
+static float *
+bind_sample (PnTrainer *tr, PnRng *rng, int s)
+{
+  const PnNet *net = &tr->net;
+  if (tr->cbatch == NULL)
+    {
+      pn_variation_fill (&tr->cfg.variation, rng, tr->var, net->n_var);
+      return tr->var;
+    }
+  pn_work_set_eta (tr->work, tr->eta_act + (size_t) s * 4 * net->n_act,
+                   tr->eta_inv + (size_t) s * 4 * net->n_inv);
+  return tr->var_all + (size_t) s * net->n_var;
+}
+
 gboolean
 pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
 {
@@ -178,29 +211,11 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
   memset (tr->grad, 0, sizeof (float) * net->n_params);
   double tloss = 0;
   long tcorrect = 0;
-  const float *cparams = tr->params + net->n_theta;
-  const size_t nvar = net->n_var;
-  if (tr->cbatch)
-    {
-      /* physical circuits: every sample's variation first (the same draws
-       * in the same order as one at a time), all their eta in one batch */
-      for (int s = 0; s < mc; s++)
-        pn_variation_fill (&tr->cfg.variation, &tr->rng_train, tr->var_all + s * nvar, nvar);
-      pn_circuits_eta_multi (&net->circuits, net, cparams, tr->var_all + net->n_theta, nvar, mc,
-                             tr->eta_act, tr->eta_inv, tr->cbatch);
-    }
+  draw_samples (tr, &tr->rng_train, mc);
   for (int s = 0; s < mc; s++)
     {
       PnBatchStats st;
-      float *var = tr->var;
-      if (tr->cbatch)
-        {
-          var = tr->var_all + s * nvar;
-          pn_work_set_eta (tr->work, tr->eta_act + (size_t) s * 4 * net->n_act,
-                           tr->eta_inv + (size_t) s * 4 * net->n_inv);
-        }
-      else
-        pn_variation_fill (&tr->cfg.variation, &tr->rng_train, var, nvar);
+      float *var = bind_sample (tr, &tr->rng_train, s);
       pn_work_set_input_index (tr->work, tr->xi_train);
       pn_net_forward (net, tr->params, var, ds->x[PN_SPLIT_TRAIN], ds->y[PN_SPLIT_TRAIN],
                       nt, tr->work, &st);
@@ -217,32 +232,18 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
       tcorrect += st.n_correct;
     }
   if (tr->cbatch && tr->cfg.lr_circuit > 0 && net->n_params > net->n_theta)
-    pn_circuits_eta_multi_backward (&net->circuits, net, cparams, tr->var_all + net->n_theta,
-                                    nvar, mc, tr->deta_act, tr->deta_inv, tr->cbatch,
-                                    tr->grad + net->n_theta);
+    pn_circuits_eta_multi_backward (&net->circuits, net, tr->params + net->n_theta,
+                                    tr->var_all + net->n_theta, net->n_var, mc, tr->deta_act,
+                                    tr->deta_inv, tr->cbatch, tr->grad + net->n_theta);
   adam_step (tr);
   double vloss = 0;
   long vcorrect = 0;
   double vmin = 1, vmax = 0;
-  if (tr->cbatch)
-    {
-      for (int s = 0; s < mc; s++)
-        pn_variation_fill (&tr->cfg.variation, &tr->rng_valid, tr->var_all + s * nvar, nvar);
-      pn_circuits_eta_multi (&net->circuits, net, cparams, tr->var_all + net->n_theta, nvar, mc,
-                             tr->eta_act, tr->eta_inv, tr->cbatch);
-    }
+  draw_samples (tr, &tr->rng_valid, mc);
   for (int s = 0; s < mc; s++)
     {
       PnBatchStats st;
-      float *var = tr->var;
-      if (tr->cbatch)
-        {
-          var = tr->var_all + s * nvar;
-          pn_work_set_eta (tr->work, tr->eta_act + (size_t) s * 4 * net->n_act,
-                           tr->eta_inv + (size_t) s * 4 * net->n_inv);
-        }
-      else
-        pn_variation_fill (&tr->cfg.variation, &tr->rng_valid, var, nvar);
+      float *var = bind_sample (tr, &tr->rng_valid, s);
       pn_work_set_input_index (tr->work, tr->xi_valid);
       pn_net_forward (net, tr->params, var, ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID],
                       nv, tr->work, &st);
