@@ -71,3 +71,31 @@ typedef int32_t pn_v8i __attribute__ ((vector_size (32)));
 #define PN_BLEND8(mask, yes, no) \
   ((pn_v8f) (((pn_v8i) (yes) & (mask)) | ((pn_v8i) (no) & ~(mask))))
 
+/* pn_tanhf on 8 lanes, in place (a pointer: returning a vector would
+ * change the ABI between the AVX2 and baseline clones): the same operations in the same order, lane by
+ * lane, so the same bits. Kernels interleave several of these: one alone
+ * is a chain of ~20 dependent operations that leaves the core waiting. */
+static inline void
+pn_tanh8 (pn_v8f *v)
+{
+  pn_v8f x = *v;
+  const pn_v8f lo = PN_V8F (-9.0f), hi = PN_V8F (9.0f);
+  x = PN_BLEND8 (x < lo, lo, x);
+  x = PN_BLEND8 (x > hi, hi, x);
+  pn_v8f t = (PN_V8F (2.0f) * x) * PN_V8F (1.44269504088896341f);
+  pn_v8i i = __builtin_convertvector (t + PN_V8F (128.5f), pn_v8i) - 128;
+  pn_v8f f = t - __builtin_convertvector (i, pn_v8f);
+  pn_v8f p = PN_V8F (1.52527338040598e-05f);
+  p = p * f + PN_V8F (0.000154035303933816f);
+  p = p * f + PN_V8F (0.00133335581464284f);
+  p = p * f + PN_V8F (0.00961812910762848f);
+  p = p * f + PN_V8F (0.0555041086648216f);
+  p = p * f + PN_V8F (0.240226506959101f);
+  p = p * f + PN_V8F (0.693147180559945f);
+  p = p * f + PN_V8F (1.0f);
+  pn_v8i e = (i + 127) << 23;
+  pn_v8f scale;
+  memcpy (&scale, &e, sizeof scale);
+  pn_v8f ex = p * scale;
+  *v = (ex - PN_V8F (1.0f)) / (ex + PN_V8F (1.0f));
+}
