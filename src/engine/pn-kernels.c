@@ -39,9 +39,50 @@ pn_axpy (float a, const float *restrict x, float *restrict y, int n)
     y[k] += a * x[k];
 }
 
+/* lincomb on NB (1-3, a constant after inlining) vectors from K */
+static inline __attribute__ ((always_inline)) void
+lincomb_tail (gboolean acc, float c, const float *w, const float *const *x, int m,
+              float *restrict y, int k, int nb)
+{
+  pn_v8f a0 = PN_V8F (c), a1 = a0, a2 = a0;
+  if (acc)
+    {
+      memcpy (&a0, y + k, sizeof a0);
+      if (nb > 1)
+        memcpy (&a1, y + k + PN_LANES, sizeof a1);
+      if (nb > 2)
+        memcpy (&a2, y + k + 2 * PN_LANES, sizeof a2);
+    }
+  for (int r = 0; r < m; r++)
+    {
+      const float *xr = x[r] + k;
+      const pn_v8f wv = PN_V8F (w[r]);
+      pn_v8f x0;
+      memcpy (&x0, xr, sizeof x0);
+      a0 += wv * x0;
+      if (nb > 1)
+        {
+          pn_v8f x1;
+          memcpy (&x1, xr + PN_LANES, sizeof x1);
+          a1 += wv * x1;
+        }
+      if (nb > 2)
+        {
+          pn_v8f x2;
+          memcpy (&x2, xr + 2 * PN_LANES, sizeof x2);
+          a2 += wv * x2;
+        }
+    }
+  memcpy (y + k, &a0, sizeof a0);
+  if (nb > 1)
+    memcpy (y + k + PN_LANES, &a1, sizeof a1);
+  if (nb > 2)
+    memcpy (y + k + 2 * PN_LANES, &a2, sizeof a2);
+}
+
 /* y = start + sum_r w[r] x[r], start = y itself (ACC) or c; 32 examples
  * per step, four independent sums (one alone would wait on its own adds) */
-static inline void
+static inline __attribute__ ((always_inline)) void
 lincomb (gboolean acc, float c, const float *w, const float *const *x, int m,
          float *restrict y, int n)
 {
@@ -75,18 +116,24 @@ lincomb (gboolean acc, float c, const float *w, const float *const *x, int m,
       memcpy (y + k + 2 * PN_LANES, &a2, sizeof a2);
       memcpy (y + k + 3 * PN_LANES, &a3, sizeof a3);
     }
-  for (; k + PN_LANES <= n; k += PN_LANES)
+  /* the last one to three whole vectors together: independent sums again
+   * (short inputs, such as a batch of 24 surrogate rows, are all tail) */
+  switch ((n - k) / PN_LANES)
     {
-      pn_v8f a0 = PN_V8F (c);
-      if (acc)
-        memcpy (&a0, y + k, sizeof a0);
-      for (int r = 0; r < m; r++)
-        {
-          pn_v8f x0;
-          memcpy (&x0, x[r] + k, sizeof x0);
-          a0 += PN_V8F (w[r]) * x0;
-        }
-      memcpy (y + k, &a0, sizeof a0);
+    case 3:
+      lincomb_tail (acc, c, w, x, m, y, k, 3);
+      k += 3 * PN_LANES;
+      break;
+    case 2:
+      lincomb_tail (acc, c, w, x, m, y, k, 2);
+      k += 2 * PN_LANES;
+      break;
+    case 1:
+      lincomb_tail (acc, c, w, x, m, y, k, 1);
+      k += PN_LANES;
+      break;
+    default:
+      break;
     }
   for (; k < n; k++)
     {

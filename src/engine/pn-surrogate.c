@@ -48,7 +48,8 @@ static const gboolean out_is_log[4] = { FALSE, FALSE, FALSE, TRUE };
 
 struct PnSurrogateTape {
   const PnSurrogate *s;
-  int     max_n, n;
+  int     max_n, n;          /* n: rows of the last forward, padding included */
+  int     n_real;            /* of which circuits asked for */
   float  *x;                 /* n_in x max_n */
   float  *pre[MAX_LINEAR];   /* size[l+1] x max_n: linear outputs (last: normalised y) */
   float  *act[MAX_LINEAR];   /* size[l+1] x max_n: PReLU outputs (hidden layers) */
@@ -447,7 +448,8 @@ tape_bind (PnSurrogateTape *t, const PnSurrogate *s, int max_n, float *f, double
 PnSurrogateTape *
 pn_surrogate_tape_new (const PnSurrogate *s, int max_n)
 {
-  max_n = MAX (max_n, 1);
+  /* room for the padding of eta_forward */
+  max_n = (MAX (max_n, 1) + PN_LANES - 1) / PN_LANES * PN_LANES;
   PnSurrogateTape *t = g_new0 (PnSurrogateTape, 1);
   t->fmem = g_new0 (float, tape_floats (s, max_n));
   t->dmem = g_new0 (double, (size_t) s->n_params * max_n);
@@ -557,14 +559,23 @@ eta_forward (const PnSurrogate *s, int n, const double *phys, float *eta,
              PnSurrogateTape *t)
 {
   const int np = s->n_params;
+  /* rows padded to whole vectors with copies of the last one: the MLP's
+   * kernels then run no scalar tails (a batch of 20 Monte Carlo samples
+   * spent most of its time in them), and every row is computed in its own
+   * lane, so the real rows keep their bits */
+  const int np8 = (n + PN_LANES - 1) / PN_LANES * PN_LANES;
+  const int n8 = np8 <= t->max_n ? np8 : n;
   memcpy (t->phys, phys, sizeof (double) * np * (size_t) n);
-  pn_surrogate_features (s, n, phys, t->x);
-  pn_surrogate_mlp_forward (s, s->w, t->x, n, t, NULL);
+  for (int k = n; k < n8; k++)
+    memcpy (t->phys + (size_t) k * np, phys + (size_t) (n - 1) * np, sizeof (double) * np);
+  pn_surrogate_features (s, n8, t->phys, t->x);
+  pn_surrogate_mlp_forward (s, s->w, t->x, n8, t, NULL);
+  t->n_real = n;
   const float *y = t->pre[s->n_linear - 1];
   for (int o = 0; o < 4; o++)
     for (int k = 0; k < n; k++)
       {
-        double v = s->out_mean[o] + s->out_std[o] * (double) y[(size_t) o * n + k];
+        double v = s->out_mean[o] + s->out_std[o] * (double) y[(size_t) o * n8 + k];
         float e = (float) (out_is_log[o] ? exp (v) : v);
         t->eta[(size_t) o * n + k] = e;
         eta[(size_t) k * 4 + o] = e;
@@ -577,26 +588,32 @@ eta_backward (const PnSurrogate *s, const PnSurrogateTape *tc, const float *deta
 {
   /* the tape's scratch is written; its recorded forward is not */
   PnSurrogateTape *t = (PnSurrogateTape *) tc;
-  const int n = t->n, np = s->n_params;
+  /* n8 rows on the tape, the first n real (eta_forward); the padding's
+   * gradient is zero */
+  const int n8 = t->n, n = t->n_real, np = s->n_params;
   for (int o = 0; o < 4; o++)
-    for (int k = 0; k < n; k++)
-      {
-        double d = deta[(size_t) k * 4 + o];
-        if (out_is_log[o])
-          d *= t->eta[(size_t) o * n + k];
-        t->dy[(size_t) o * n + k] = (float) (d * s->out_std[o]);
-      }
-  memset (t->dx, 0, sizeof (float) * s->n_in * (size_t) n);
+    {
+      for (int k = 0; k < n; k++)
+        {
+          double d = deta[(size_t) k * 4 + o];
+          if (out_is_log[o])
+            d *= t->eta[(size_t) o * n + k];
+          t->dy[(size_t) o * n8 + k] = (float) (d * s->out_std[o]);
+        }
+      for (int k = n; k < n8; k++)
+        t->dy[(size_t) o * n8 + k] = 0.0f;
+    }
+  memset (t->dx, 0, sizeof (float) * s->n_in * (size_t) n8);
   pn_surrogate_mlp_backward (s, s->w, t, t->dy, NULL, t->dx);
   for (int k = 0; k < n; k++)
     {
       const double *p = t->phys + (size_t) k * np;
       double *dp = dphys + (size_t) k * np;
       for (int i = 0; i < np; i++)
-        dp[i] += (double) t->dx[(size_t) i * n + k] / (p[i] * s->log_span[i]);
+        dp[i] += (double) t->dx[(size_t) i * n8 + k] / (p[i] * s->log_span[i]);
       for (int r = 0; r < s->n_ratios; r++)
         {
-          double g = t->dx[(size_t) (np + r) * n + k];
+          double g = t->dx[(size_t) (np + r) * n8 + k];
           int a = s->ratio_num[r], b = s->ratio_den[r];
           dp[a] += g / p[b];
           dp[b] -= g * p[a] / (p[b] * p[b]);
@@ -628,7 +645,7 @@ void
 pn_surrogate_eta_backward (const PnSurrogate *s, const PnSurrogateTape *tape,
                            const float deta[4], double *dphys)
 {
-  g_return_if_fail (tape != NULL && tape->s == s && tape->n == 1);
+  g_return_if_fail (tape != NULL && tape->s == s && tape->n_real == 1);
   eta_backward (s, tape, deta, dphys);
 }
 
