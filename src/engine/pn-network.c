@@ -34,6 +34,9 @@ struct PnWork {
   float *dscratch;                   /* n: sink for unneeded input gradients */
   float *fy, *fn;                    /* n: true-class and best wrong-class outputs */
   int   *cn;                         /* n: best wrong class */
+  float *bins4;                      /* 4 x PN_INDEX_MAX_UNIQUE: backward's sums per value */
+  const int *scanned_y;              /* fy, fn, cn are of this forward's outputs for
+                                      * these labels (NULL: not scanned) */
   const PnInputIndex *xi;            /* distinct input values, or NULL */
   float *ttab, *vtab;                /* PN_INDEX_MAX_UNIQUE: per-value curve */
   float *dwn;                        /* max (rows x cols) */
@@ -187,6 +190,7 @@ pn_work_new (const PnNet *net, int max_n)
   w->cn = g_new (int, n);
   w->ttab = g_new (float, PN_INDEX_MAX_UNIQUE);
   w->vtab = g_new (float, PN_INDEX_MAX_UNIQUE);
+  w->bins4 = g_new (float, 4 * PN_INDEX_MAX_UNIQUE);
   w->dwn = g_new (float, max_cells);
   w->srcp = g_new (const float *, max_rows);
   w->srcp2 = g_new (const float *, max_rows);
@@ -242,6 +246,7 @@ pn_work_free (PnWork *w)
   g_free (w->cn);
   g_free (w->ttab);
   g_free (w->vtab);
+  g_free (w->bins4);
   g_free (w->dwn);
   g_free (w);
 }
@@ -654,10 +659,23 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
                * the curve's gradient once per value */
               const int u = xi->n_unique[i];
               const uint16_t *idx = xi->idx[i];
-              float *bin = w->vtab, *tv = w->ttab;
-              memset (bin, 0, sizeof (float) * u);
-              for (int k = 0; k < n; k++)
-                bin[idx[k]] += dneg[k];
+              float *bin = w->vtab, *tv = w->ttab, *b4 = w->bins4;
+              /* four interleaved partial sums per value: consecutive
+               * examples often share a value, and one sum per value made
+               * each add wait for the previous one's store */
+              memset (b4, 0, sizeof (float) * 4 * u);
+              int k = 0;
+              for (; k + 4 <= n; k += 4)
+                {
+                  b4[idx[k]] += dneg[k];
+                  b4[u + idx[k + 1]] += dneg[k + 1];
+                  b4[2 * u + idx[k + 2]] += dneg[k + 2];
+                  b4[3 * u + idx[k + 3]] += dneg[k + 3];
+                }
+              for (; k < n; k++)
+                b4[idx[k]] += dneg[k];
+              for (int v = 0; v < u; v++)
+                bin[v] = (b4[v] + b4[u + v]) + (b4[2 * u + v] + b4[3 * u + v]);
               const float *e = eta_inv + 4 * i;
               for (int v = 0; v < u; v++)
                 tv[v] = pn_tanhf ((xi->values[i][v] - e[2]) * e[3]);
@@ -764,6 +782,7 @@ loss_forward (const PnNet *net, const float *out, const int *y, int n, PnWork *w
   const int nc = net->size[net->n_layers];
   const float m = net->margin, T = net->T;
   loss_scan (out, y, n, nc, w->fy, w->fn, w->cn);
+  w->scanned_y = y;
   int correct = 0, measured = 0;
   float *lk = w->dscratch;
   for (int k = 0; k < n; k++)
@@ -802,9 +821,10 @@ loss_backward (const PnNet *net, const float *out, const int *y, int n, PnWork *
                float scale, float *dout)
 {
   const int nc = net->size[net->n_layers];
-  /* the scan is redone so backward never depends on whether forward was
-   * asked for statistics */
-  loss_scan (out, y, n, nc, w->fy, w->fn, w->cn);
+  /* scanned already when forward was asked for statistics with these
+   * labels (the same function of the same outputs: the same values) */
+  if (w->scanned_y != y)
+    loss_scan (out, y, n, nc, w->fy, w->fn, w->cn);
   loss_grad (w->fy, w->fn, w->cn, y, n, nc, net->margin, net->T, scale, dout);
 }
 
@@ -814,6 +834,7 @@ pn_net_forward (const PnNet *net, const float *params, const float *var, const f
 {
   g_assert (n <= w->max_n);
   w->n = n;
+  w->scanned_y = NULL;
   w->act[0] = (float *) x;
   if (w->eta_act_ext)
     {

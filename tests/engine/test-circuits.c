@@ -155,6 +155,68 @@ check_level (PnCircuitLevel level)
   pn_work_free (w);
 }
 
+/* Learnable circuits on inputs with few distinct values: the first layer's
+ * inv eta gradient, taken per distinct value (summed in interleaved
+ * partial sums), matches the per-example path and central differences. */
+static void
+test_gradcheck_indexed_inputs (void)
+{
+  PnCircuits circ;
+  make_circuits (&circ, PN_LEVEL_NEURON);
+  PnNet net;
+  int hidden[1] = { 3 };
+  g_assert_true (pn_net_init (&net, 4, hidden, 1, 3, &circ, NULL));
+  PnRng rng;
+  pn_rng_seed (&rng, 91, 3);
+  float *params = g_new (float, net.n_params), *var = g_new (float, net.n_var);
+  pn_net_init_params (&net, params, &rng);
+  for (size_t i = 0; i < net.n_theta; i++)
+    {
+      float m = (float) (0.2 + 3.0 * pn_rng_uniform (&rng));
+      params[i] = pn_rng_uniform (&rng) < 0.5 ? -m : m;
+    }
+  for (size_t i = net.n_theta; i < net.n_params; i++)
+    params[i] += (float) (0.6 * (pn_rng_uniform (&rng) - 0.5));
+  for (size_t i = 0; i < net.n_var; i++)
+    var[i] = (float) (0.9 + 0.2 * pn_rng_uniform (&rng));
+  enum { N = 37 }; /* not a multiple of 4: the partial sums' tail */
+  float x[4 * N];
+  int y[N];
+  for (int i = 0; i < 4 * N; i++)
+    x[i] = floorf ((float) pn_rng_uniform (&rng) * 5) / 4;
+  for (int k = 0; k < N; k++)
+    y[k] = (int) pn_rng_below (&rng, 3);
+  PnWork *w = pn_work_new (&net, N);
+  float *g_direct = g_new0 (float, net.n_params), *g_index = g_new0 (float, net.n_params);
+  pn_net_forward (&net, params, var, x, y, N, w, NULL);
+  pn_net_backward (&net, params, var, x, y, N, w, 1.0f / N, g_direct);
+  PnInputIndex *xi = pn_input_index_new (x, 4, N);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpint (xi->n_unique[i], >, 0);
+  pn_work_set_input_index (w, xi);
+  pn_net_forward (&net, params, var, x, y, N, w, NULL);
+  pn_net_backward (&net, params, var, x, y, N, w, 1.0f / N, g_index);
+  LossArgs args = { &net, params, var, x, y, N, w };
+  int checked = 0;
+  for (size_t i = net.n_theta; i < net.n_params; i++)
+    {
+      g_assert_cmpfloat (fabsf (g_index[i] - g_direct[i]), <=,
+                         1e-6f + 1e-5f * fabsf (g_direct[i]));
+      double num = pn_test_numeric_grad (loss_of, &args, &params[i], 2e-3f, g_index[i]);
+      if (!pn_test_grad_close (g_index[i], num))
+        g_error ("indexed inputs, circuit parameter %zu: analytic %.6g, numeric %.6g",
+                 i - net.n_theta, g_index[i], num);
+      checked += fabs (num) > 1e-5;
+    }
+  g_assert_cmpint (checked, >, 0);
+  pn_input_index_free (xi);
+  pn_work_free (w);
+  g_free (g_direct);
+  g_free (g_index);
+  g_free (params);
+  g_free (var);
+}
+
 static void
 test_gradcheck_levels (void)
 {
@@ -558,6 +620,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/circuits/design-space", test_design_space);
   g_test_add_func ("/circuits/gradcheck-levels", test_gradcheck_levels);
+  g_test_add_func ("/circuits/gradcheck-indexed-inputs", test_gradcheck_indexed_inputs);
   g_test_add_func ("/circuits/multi-matches-single", test_multi_matches_single);
   g_test_add_func ("/circuits/gradcheck-surrogate", test_gradcheck_surrogate);
   g_test_add_func ("/circuits/gradcheck-surrogate-chain", test_gradcheck_surrogate_chain);
