@@ -8,6 +8,44 @@
 #include "pn-test-grad.h"
 
 
+/* The vector forms (pn_tanh8, pn_tanh8x8 in lockstep) give pn_tanhf's bits
+ * lane by lane, including the clamps, +-0 and huge inputs. */
+static void
+test_fastmath_vectors (void)
+{
+  enum { M = 64 * 97 };
+  float *x = g_new (float, M), *a = g_new (float, M), *b = g_new (float, M);
+  for (int k = 0; k < M; k++)
+    x[k] = (float) (-12.0 + 24.0 * k / (M - 1));
+  x[0] = 0.0f;
+  x[1] = -0.0f;
+  x[2] = 1e30f;
+  x[3] = -1e30f;
+  x[4] = 9.0f;
+  x[5] = -9.0f;
+  for (int k = 0; k < M; k++)
+    a[k] = pn_tanhf (x[k]);
+  for (int k = 0; k < M; k += 8 * PN_LANES)
+    {
+      pn_v8f v[8];
+      memcpy (v, x + k, sizeof v);
+      pn_tanh8x8 (&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+      memcpy (b + k, v, sizeof v);
+    }
+  g_assert_cmpmem (a, sizeof (float) * M, b, sizeof (float) * M);
+  for (int k = 0; k < M; k += PN_LANES)
+    {
+      pn_v8f v;
+      memcpy (&v, x + k, sizeof v);
+      pn_tanh8 (&v);
+      memcpy (b + k, &v, sizeof v);
+    }
+  g_assert_cmpmem (a, sizeof (float) * M, b, sizeof (float) * M);
+  g_free (x);
+  g_free (a);
+  g_free (b);
+}
+
 static void
 test_fastmath (void)
 {
@@ -326,6 +364,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/network/fastmath", test_fastmath);
+  g_test_add_func ("/network/fastmath-vectors", test_fastmath_vectors);
   g_test_add_func ("/network/init", test_init);
   g_test_add_func ("/network/forward-reference", test_forward_reference);
   g_test_add_func ("/network/gradcheck", test_gradcheck);
