@@ -5,6 +5,7 @@
 
 #include "pn-engine.h"
 #include "pn-fastmath.h"
+#include "pn-kernels.h"
 #include "pn-test-grad.h"
 
 
@@ -44,6 +45,75 @@ test_fastmath_vectors (void)
   g_free (x);
   g_free (a);
   g_free (b);
+}
+
+/* The crossbar kernels against their defined order of operations, scalar:
+ * every blocking (64, 32, 8 examples; 8 or 4 rows) gives these bits. */
+static void
+test_kernels_lanes (void)
+{
+  enum { MAXN = 203, MAXM = 19 };
+  PnRng rng;
+  pn_rng_seed (&rng, 12, 0);
+  float *xs = g_new (float, MAXM * MAXN), *a = g_new (float, MAXN), w[MAXM];
+  float *y = g_new (float, MAXN), *ref = g_new (float, MAXN), out[MAXM], want[MAXM];
+  const float *x[MAXM];
+  for (int i = 0; i < MAXM * MAXN; i++)
+    xs[i] = (float) (pn_rng_uniform (&rng) * 2 - 1);
+  for (int k = 0; k < MAXN; k++)
+    a[k] = (float) (pn_rng_uniform (&rng) * 2 - 1);
+  for (int r = 0; r < MAXM; r++)
+    w[r] = (float) pn_rng_uniform (&rng);
+  const int ns[] = { 0, 1, 7, 8, 9, 24, 31, 32, 33, 63, 64, 65, 100, 128, 203 };
+  for (gsize in = 0; in < G_N_ELEMENTS (ns); in++)
+    for (int m = 0; m <= MAXM; m++)
+      {
+        const int n = ns[in];
+        for (int r = 0; r < m; r++)
+          x[r] = (m % 3 == 0 && r == m - 1) || (m == 17 && r == 4) ? NULL
+                                                                   : xs + (size_t) r * MAXN;
+        /* dot products: lane q sums examples q, q + 8, ... in order, then
+         * the lanes in order; a NULL row (the bias row: last, or anywhere)
+         * is all ones */
+        for (int r = 0; r < m; r++)
+          {
+            float l[8] = { 0 };
+            for (int k = 0; k < n; k++)
+              l[k % 8] += x[r] ? a[k] * x[r][k] : a[k];
+            float sum = 0;
+            for (int q = 0; q < 8; q++)
+              sum += l[q];
+            want[r] = sum;
+          }
+        pn_dot_lanes_multi (a, x, m, out, n);
+        g_assert_cmpmem (out, sizeof (float) * m, want, sizeof (float) * m);
+        /* linear combinations: start, then the rows in order */
+        for (int r = 0; r < m; r++)
+          x[r] = xs + (size_t) r * MAXN;
+        for (int k = 0; k < n; k++)
+          {
+            float v = 0.25f;
+            for (int r = 0; r < m; r++)
+              v += w[r] * x[r][k];
+            ref[k] = v;
+          }
+        pn_lincomb (0.25f, w, x, m, y, n);
+        g_assert_cmpmem (y, sizeof (float) * n, ref, sizeof (float) * n);
+        for (int k = 0; k < n; k++)
+          {
+            float v = a[k];
+            for (int r = 0; r < m; r++)
+              v += w[r] * x[r][k];
+            ref[k] = v;
+          }
+        memcpy (y, a, sizeof (float) * n);
+        pn_lincomb_add (w, x, m, y, n);
+        g_assert_cmpmem (y, sizeof (float) * n, ref, sizeof (float) * n);
+      }
+  g_free (xs);
+  g_free (a);
+  g_free (y);
+  g_free (ref);
 }
 
 static void
@@ -365,6 +435,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/network/fastmath", test_fastmath);
   g_test_add_func ("/network/fastmath-vectors", test_fastmath_vectors);
+  g_test_add_func ("/network/kernels-lanes", test_kernels_lanes);
   g_test_add_func ("/network/init", test_init);
   g_test_add_func ("/network/forward-reference", test_forward_reference);
   g_test_add_func ("/network/gradcheck", test_gradcheck);
