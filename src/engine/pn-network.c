@@ -134,6 +134,29 @@ pn_net_init_params (const PnNet *net, float *params, PnRng *rng)
             if (i != ni)
               others += theta[i * no + j];
           float b = eta3 / (1.0f - eta3) * others;
+          if (b > net->gmax && l < net->n_layers - 1)
+            {
+              /* The rule above needs b <= gmax, i.e. a midpoint below about
+               * 0.5 V (the published ptanh's is 0.18 V); a printable ptanh's
+               * can be higher (the start design's is 0.74 V). Clamping b
+               * alone leaves a column at about 0.5 V, in the flat tail of a
+               * steep curve: a hidden neuron there passes (almost) no
+               * gradient and no information about its inputs, and without
+               * variation training ends with every output equal (loss 0.7,
+               * chance accuracy). So a hidden column takes b = gmax and a
+               * lower ground row instead: the divider sits at the midpoint,
+               * as the reference intends, with printable conductances.
+               * The output layer keeps the clamped rule: its columns start
+               * below the midpoint, on the low rail, where the margin loss's
+               * wrong-class term is already as low as a 0..1 V circuit can
+               * make it and training only has to raise the true class.
+               * Started at the midpoint too, every output sits at 0.5 V,
+               * that term pushes all columns down together, and Both/VA
+               * lost 5-15 points on iris, seeds and vertebral (5 seeds). */
+              b = net->gmax;
+              float ground = b * (1.0f - eta3) / eta3 - (others - theta[(ni + 1) * no + j]);
+              theta[(ni + 1) * no + j] = MAX (ground, net->gmin);
+            }
           theta[ni * no + j] = b;
         }
     }
