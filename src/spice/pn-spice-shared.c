@@ -243,9 +243,12 @@ curve_sampled (PnCircuitKind kind, const PnDesignSpace *space, const double *val
   PnSpiceSweep sw;
   int steps = (int) ceil ((x[n - 1] - x[0]) / max_step - 1e-9);
   sw.start = x[0];
-  sw.stop = x[n - 1];
   sw.step = (x[n - 1] - x[0]) / MAX (steps, 1);
-  int np = pn_spice_sweep_n (&sw);
+  /* half a step past the last point: ngspice ends a sweep once its
+   * accumulated value passes the stop by a hair, which long sweeps of
+   * non-round steps did at the last point */
+  sw.stop = x[n - 1] + 0.5 * sw.step;
+  int np = MAX (steps, 1) + 1;
   GString *net = g_string_new (NULL);
   if (!pn_spice_write_curve_bench (net, kind, p, &sw, model, error))
     {
