@@ -41,6 +41,8 @@ result_json (const PnDesign *d, const PnVerifyResult *r, const PnDesignVerifyRes
   json_builder_add_string_value (b, d->title ? d->title : "");
   json_builder_set_member_name (b, "dataset");
   json_builder_add_string_value (b, d->dataset);
+  json_builder_set_member_name (b, "calibrated");
+  json_builder_add_boolean_value (b, d->residuals.n_points > 0);
   SET_INT ("examples", r->n);
   SET_INT ("mc", r->n_mc);
   SET_DBL ("epsilon", v->epsilon);
@@ -266,6 +268,9 @@ pnc_cmd_verify (int argc, char **argv)
               G_GUINT64_FORMAT "), g_unit %g S\n",
               path, ds->name, r->n, split, r->n_mc, cfg.variation.eps,
               pn_variation_kind_to_string (cfg.variation.kind), cfg.seed, cfg.g_unit);
+      if (d.residuals.n_points > 0)
+        printf ("model: SPICE-calibrated curves (pnc calibrate, %d-point residuals)\n",
+                d.residuals.n_points);
       printf ("%-22s %10s %10s\n", "accuracy (%)", "model", "SPICE");
       printf ("%-22s %10.2f %10.2f\n", "nominal", 100 * r->model_acc_nominal,
               100 * r->spice_acc_nominal);

@@ -17,6 +17,7 @@ int pnc_cmd_characterize (int argc, char **argv);
 int pnc_cmd_surrogate (int argc, char **argv);
 int pnc_cmd_export (int argc, char **argv);
 int pnc_cmd_verify (int argc, char **argv);
+int pnc_cmd_calibrate (int argc, char **argv);
 
 /* "0-9", "3", "0,2,5-7" -> list of non-negative integers. */
 gboolean pnc_parse_int_list (const char *s, GArray *out, GError **error);

@@ -67,6 +67,15 @@ pn_design_clear (PnDesign *d)
   g_clear_pointer (&d->training.variant, g_free);
   g_clear_pointer (&d->params, g_free);
   d->n_params = 0;
+  pn_design_clear_residuals (d);
+}
+
+void
+pn_design_clear_residuals (PnDesign *d)
+{
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    g_clear_pointer (&d->residuals.table[k], g_free);
+  memset (&d->residuals, 0, sizeof d->residuals);
 }
 
 void
@@ -78,6 +87,12 @@ pn_design_copy (PnDesign *dst, const PnDesign *src)
   dst->tech.model = g_strdup (src->tech.model);
   dst->training.variant = g_strdup (src->training.variant);
   dst->params = src->n_params ? g_memdup2 (src->params, sizeof (float) * src->n_params) : NULL;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    dst->residuals.table[k] =
+      src->residuals.table[k]
+        ? g_memdup2 (src->residuals.table[k],
+                     sizeof (float) * src->residuals.n_groups[k] * src->residuals.n_points)
+        : NULL;
 }
 
 const char *
@@ -153,6 +168,7 @@ pn_design_set_network (PnDesign *d, const PnNet *net, const float *params,
   g_free (d->params);
   d->n_params = net->n_params;
   d->params = g_memdup2 (params, sizeof (float) * net->n_params);
+  pn_design_clear_residuals (d); /* calibrated for other parameters */
   memset (&d->result, 0, sizeof d->result);
   memset (&d->verify, 0, sizeof d->verify);
 }
@@ -281,7 +297,10 @@ char *
 pn_design_to_xml (const PnDesign *d, gsize *length)
 {
   GString *s = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  g_string_append_printf (s, "<%s version=\"%d\">\n", PN_DESIGN_ROOT, PN_DESIGN_FORMAT_VERSION);
+  gboolean has_res = d->residuals.n_points > 0 && d->n_params > 0 &&
+                     (d->residuals.table[0] || d->residuals.table[1]);
+  g_string_append_printf (s, "<%s version=\"%d\">\n", PN_DESIGN_ROOT,
+                          has_res ? 3 : PN_DESIGN_FORMAT_VERSION);
   if (d->title && *d->title)
     {
       char *t = g_markup_escape_text (d->title, -1);
@@ -409,6 +428,23 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
           off += (size_t) ng * np;
         }
       g_string_append (s, "  </parameters>\n");
+      if (has_res)
+        {
+          const PnDesignResiduals *rs = &d->residuals;
+          g_string_append_printf (s, "  <residuals points=\"%d\"", rs->n_points);
+          attr_d (s, "u-lo", rs->u_lo);
+          attr_d (s, "u-hi", rs->u_hi);
+          g_string_append (s, ">\n");
+          for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+            for (int g = 0; rs->table[k] && g < rs->n_groups[k]; g++)
+              {
+                g_string_append_printf (s, "    <residual kind=\"%s\" group=\"%d\">",
+                                        k == PN_CIRCUIT_PTANH ? "ptanh" : "inv", g);
+                floats (s, rs->table[k] + (size_t) g * rs->n_points, rs->n_points, 8, "      ");
+                g_string_append (s, "\n    </residual>\n");
+              }
+          g_string_append (s, "  </residuals>\n");
+        }
     }
 
   if (d->result.valid)
@@ -844,6 +880,76 @@ read_parameters (Reader *r, xmlNodePtr node, PnDesign *d)
   return TRUE;
 }
 
+/* <residuals>: version 3, physical circuits with parameters; per kind
+ * either none or one <residual> per design group, in order. */
+static gboolean
+read_residuals (Reader *r, xmlNodePtr node, PnDesign *d, const PnNet *net)
+{
+  if (r->version < 3)
+    return fail_at (r, node, "<residuals> is not part of format version %d (version 3 added it)",
+                    r->version);
+  if (d->params == NULL)
+    return fail_at (r, node, "<residuals> needs <parameters> (a trained design)");
+  if (!pn_design_is_physical (d))
+    return fail_at (r, node, "<residuals> needs physical circuits (mode fixed or learnable)");
+  PnDesignResiduals rs = { 0 };
+  double pts;
+  if (!attr_num (r, node, "points", PN_RESIDUAL_MIN_POINTS, PN_RESIDUAL_MAX_POINTS, &pts) ||
+      !attr_num (r, node, "u-lo", -1e3, 1e3, &rs.u_lo) ||
+      !attr_num (r, node, "u-hi", -1e3, 1e3, &rs.u_hi))
+    return FALSE;
+  rs.n_points = (int) pts;
+  if (!(rs.u_hi > rs.u_lo))
+    return fail_at (r, node, "<residuals>: u-lo %g is not below u-hi %g", rs.u_lo, rs.u_hi);
+  gboolean ok = TRUE;
+  int kind_seen = -1;
+  for (xmlNodePtr x = child (node, "residual"); x && ok; x = next_sibling (x, "residual"))
+    {
+      char *ks = attr (x, "kind");
+      int kind = strcmp (ks, "ptanh") == 0 ? PN_CIRCUIT_PTANH : PN_CIRCUIT_INV;
+      g_free (ks);
+      int ng = pn_circuits_n_groups (&net->circuits, net, kind);
+      int group = 0;
+      if (!attr_int32 (r, x, "group", 0, 1 << 24, &group))
+        ok = FALSE;
+      else if (kind < kind_seen)
+        ok = fail_at (r, x, "<residual>: ptanh's residuals come before inv's");
+      else if (kind != kind_seen && group != 0)
+        ok = fail_at (r, x, "<residual>: %s's first residual is group %d, expected 0",
+                      kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv", group);
+      else if (kind == kind_seen && group != rs.n_groups[kind])
+        ok = fail_at (r, x, "<residual>: group %d, expected %d", group, rs.n_groups[kind]);
+      else if (group >= ng)
+        ok = fail_at (r, x, "<residual>: group %d, the circuits have %d %s groups", group, ng,
+                      kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv");
+      if (!ok)
+        break;
+      if (rs.table[kind] == NULL)
+        rs.table[kind] = g_new0 (float, (size_t) ng * rs.n_points);
+      float *t = rs.table[kind] + (size_t) group * rs.n_points;
+      ok = text_floats (r, x, t, rs.n_points);
+      for (int i = 0; ok && i < rs.n_points; i++)
+        if (!(fabsf (t[i]) <= 100.0f))
+          ok = fail_at (r, x, "<residual>: value %g (entry %d) is outside [-100, 100]", t[i],
+                        i + 1);
+      rs.n_groups[kind] = group + 1;
+      kind_seen = kind;
+    }
+  for (int k = 0; ok && k < PN_N_CIRCUIT_KINDS; k++)
+    if (rs.table[k] && rs.n_groups[k] != pn_circuits_n_groups (&net->circuits, net, k))
+      ok = fail_at (r, node, "<residuals>: %d %s residuals, the circuits have %d groups",
+                    rs.n_groups[k], k == PN_CIRCUIT_PTANH ? "ptanh" : "inv",
+                    pn_circuits_n_groups (&net->circuits, net, k));
+  if (!ok)
+    {
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        g_free (rs.table[k]);
+      return FALSE;
+    }
+  d->residuals = rs;
+  return TRUE;
+}
+
 static gboolean
 read_results (Reader *r, xmlNodePtr root, PnDesign *d)
 {
@@ -1050,6 +1156,9 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
 
   if (d->n_layers == 0)
     {
+      if (child (root, "parameters") == NULL && child (root, "residuals"))
+        return fail_at (r, child (root, "residuals"),
+                        "<residuals> needs <parameters> (a trained design)");
       if (child (root, "parameters") == NULL)
         return read_results (r, root, d);
       return read_parameters (r, child (root, "parameters"), d);
@@ -1064,6 +1173,8 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
       return FALSE;
     }
   if ((n = child (root, "parameters")) && !read_parameters (r, n, d))
+    return FALSE;
+  if ((n = child (root, "residuals")) && !read_residuals (r, n, d, &net))
     return FALSE;
   return read_results (r, root, d);
 }
@@ -1188,10 +1299,10 @@ pn_design_parse (const char *data, gsize length, const char *name, PnDesign *out
       else if (v < PN_DESIGN_FORMAT_VERSION_MIN)
         fail_at (&r, root, "format version %" G_GUINT64_FORMAT " is older than this pnstudio "
                  "reads (versions %d to %d)", v, PN_DESIGN_FORMAT_VERSION_MIN,
-                 PN_DESIGN_FORMAT_VERSION);
-      else if (v > PN_DESIGN_FORMAT_VERSION)
+                 PN_DESIGN_FORMAT_VERSION_MAX);
+      else if (v > PN_DESIGN_FORMAT_VERSION_MAX)
         fail_at (&r, root, "format version %" G_GUINT64_FORMAT " was written by a newer "
-                 "pnstudio; this one reads up to version %d", v, PN_DESIGN_FORMAT_VERSION);
+                 "pnstudio; this one reads up to version %d", v, PN_DESIGN_FORMAT_VERSION_MAX);
       else if (validate_schema (&r, doc))
         {
           d.version = (int) v;
@@ -1285,6 +1396,24 @@ pn_design_build_net (const PnDesign *d, const PnEtaModel *models, PnNet *net, fl
                    "the design's %zu parameters do not fit its network (%zu)", d->n_params,
                    net->n_params);
       return FALSE;
+    }
+  const PnDesignResiduals *rs = &d->residuals;
+  if (rs->n_points > 0 && pn_design_is_physical (d))
+    {
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        if (rs->table[k] && rs->n_groups[k] != pn_circuits_n_groups (&net->circuits, net, k))
+          {
+            g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                         "the design's %d %s residuals do not fit its circuits (%d groups)",
+                         rs->n_groups[k], k == PN_CIRCUIT_PTANH ? "ptanh" : "inv",
+                         pn_circuits_n_groups (&net->circuits, net, k));
+            return FALSE;
+          }
+      net->circuits.residual.n_points = rs->n_points;
+      net->circuits.residual.u_lo = (float) rs->u_lo;
+      net->circuits.residual.u_hi = (float) rs->u_hi;
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        net->circuits.residual.table[k] = rs->table[k];
     }
   *params = g_memdup2 (d->params, sizeof (float) * d->n_params);
   return TRUE;

@@ -41,6 +41,11 @@ G_BEGIN_DECLS
  * the training result's loss, time and validation figures optional;
  * version 1 files still load (docs/EXPORT.md). */
 #define PN_DESIGN_FORMAT_VERSION 2
+/* The newest format version this build reads. Version 3 added the SPICE
+ * calibration (<residuals>, pnc calibrate); a design that has it is
+ * written as version 3, every other design as version 2 (so older builds
+ * keep reading what they can). */
+#define PN_DESIGN_FORMAT_VERSION_MAX 3
 /* The oldest format version this build reads. */
 #define PN_DESIGN_FORMAT_VERSION_MIN 1
 /* The file's root element. */
@@ -123,8 +128,19 @@ typedef struct {
   double   seconds;
 } PnDesignVerifyResult;
 
+/* The SPICE calibration of the circuits (pnc calibrate, format version 3):
+ * per kind, one residual table per design group (the circuits' groups of
+ * the design's level), n_points values on a uniform grid of u = (x - eta3)
+ * eta4 over [u_lo, u_hi] (PnCurveResidual). n_points 0: none. */
 typedef struct {
-  int                  version;            /* format version read (writes PN_DESIGN_FORMAT_VERSION) */
+  int    n_points;
+  double u_lo, u_hi;
+  int    n_groups[PN_N_CIRCUIT_KINDS];
+  float *table[PN_N_CIRCUIT_KINDS];        /* n_groups x n_points; NULL: not calibrated */
+} PnDesignResiduals;
+
+typedef struct {
+  int                  version;            /* format version read (writes 2, or 3 with residuals) */
   char                *title;
   char                *dataset;            /* bundled name or CSV path */
   /* [features, hidden..., classes]; n_layers 0: no topology yet (an
@@ -137,9 +153,13 @@ typedef struct {
   PnDesignTraining     training;
   size_t               n_params;           /* == PnNet.n_params */
   float               *params;             /* theta of all layers, then circuits' parameters */
+  PnDesignResiduals    residuals;          /* version 3, optional */
   PnDesignTrainResult  result;
   PnDesignVerifyResult verify;
 } PnDesign;
+
+/* Drop the design's residuals (e.g. when its parameters change). */
+void      pn_design_clear_residuals (PnDesign *d);
 
 /* Defaults: the EGT model, +-1 V, g_unit 1e-7 S (theta 1 = 10 MOhm),
  * 100 kOhm/sq, 10 um, 1 kOhm .. 1 GOhm (docs/EXPORT.md says why). */
@@ -173,7 +193,9 @@ gboolean  pn_design_load   (const char *path, PnDesign *out, GError **error);
 /* Rebuild the network: a PnNet with the design's circuits and a newly
  * allocated copy of the parameters (g_free). Physical circuits use MODELS
  * (two eta models, ptanh and inv) or, with NULL, the shipped surrogates
- * (loaded once per process). */
+ * (loaded once per process). A calibrated design's network uses its
+ * residuals (SPICE-corrected curves): the network points at D's tables,
+ * so D must outlive it (and keep its residuals). */
 gboolean  pn_design_build_net (const PnDesign *d, const PnEtaModel *models, PnNet *net,
                                float **params, GError **error);
 

@@ -67,6 +67,27 @@ typedef struct {
                                   double *dphys);
 } PnEtaModel;
 
+/* SPICE calibration of the physical circuits' curves (pnc calibrate,
+ * docs/EXPORT.md section 8): per design group of a kind, a residual table
+ * R on a uniform grid of u = (x - eta3) * eta4 over [u_lo, u_hi]
+ * (n_points values, linear interpolation, constant beyond the ends). With
+ * a residual the instance's curve is
+ *   ptanh(z) =   eta1 + eta2 * (tanh(u) + R(u))
+ *   inv(x)   = -(eta1 + eta2 * (tanh(u) + R(u)))
+ * i.e. R is the circuit's SPICE transfer curve minus the tanh shape, in
+ * units of eta2, relative to the eta the model predicts for the nominal
+ * component values. Under variation each instance keeps its group's R on
+ * its own varied eta. The tables are not owned (the design that loaded
+ * them, or the caller, keeps them alive while the network is used).
+ * table[kind] NULL: that kind has no residual (the plain tanh curve). */
+#define PN_RESIDUAL_MIN_POINTS 2
+#define PN_RESIDUAL_MAX_POINTS 65536
+typedef struct {
+  int          n_points;
+  float        u_lo, u_hi;
+  const float *table[PN_N_CIRCUIT_KINDS]; /* n_groups (kind) x n_points */
+} PnCurveResidual;
+
 typedef struct {
   PnCircuitsMode mode;
   float          eta[PN_N_CIRCUIT_KINDS][4];      /* FIXED_ETA: nominal curves */
@@ -76,6 +97,7 @@ typedef struct {
   PnEtaModel     model[PN_N_CIRCUIT_KINDS];
   double         init[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS]; /* start design */
   double         interior[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS]; /* feasible, log space */
+  PnCurveResidual residual;                       /* PHYSICAL only; zero: none */
 } PnCircuits;
 
 extern const float pn_eta_ptanh_published[4];  /* 0.134, 0.962, 0.183, 24.10 */
@@ -142,6 +164,59 @@ int    pn_circuits_group_of     (const PnCircuits *c, const PnNet *net, PnCircui
 void   pn_circuits_group_physical (const PnCircuits *c, const PnNet *net,
                                    const float *cparams, PnCircuitKind kind, int group,
                                    double *phys);
+
+/* Whether any kind has a residual table. */
+static inline gboolean
+pn_circuits_has_residual (const PnCircuits *c)
+{
+  return c->residual.table[PN_CIRCUIT_PTANH] != NULL || c->residual.table[PN_CIRCUIT_INV] != NULL;
+}
+
+/* Residual table of an instance (NULL: none). */
+const float *pn_circuits_residual_of (const PnCircuits *c, const PnNet *net, PnCircuitKind kind,
+                                      int instance);
+
+/* R(u) of TABLE (res's grid) by linear interpolation, constant beyond the
+ * ends; *slope (if not NULL) gets R'(u): the segment's slope, 0 beyond the
+ * ends (a point on a grid node takes the segment to its right). */
+static inline float
+pn_residual_eval (const PnCurveResidual *res, const float *table, float u, float *slope)
+{
+  const int n = res->n_points;
+  const float h = (res->u_hi - res->u_lo) / (float) (n - 1);
+  const float f = (u - res->u_lo) / h;
+  if (!(f >= 0.0f))
+    {
+      if (slope)
+        *slope = 0.0f;
+      return table[0];
+    }
+  if (f >= (float) (n - 1))
+    {
+      if (slope)
+        *slope = 0.0f;
+      return table[n - 1];
+    }
+  int a = (int) f;
+  if (a > n - 2)
+    a = n - 2;
+  const float t = f - (float) a;
+  const float d = table[a + 1] - table[a];
+  if (slope)
+    *slope = d / h;
+  return table[a] + t * d;
+}
+
+/* The curve with a residual: sign * (e1 + e2 * (tanh(u) + R(u))), used by
+ * the UI, export and tests (the network has its own vectorised paths). */
+static inline double
+pn_curve_residual (const float eta[4], double sign, const PnCurveResidual *res,
+                   const float *table, double x)
+{
+  double u = (x - eta[2]) * eta[3];
+  double r = table ? pn_residual_eval (res, table, (float) u, NULL) : 0.0;
+  return sign * (eta[0] + eta[1] * (tanh (u) + r));
+}
 
 const char *pn_circuit_level_to_string   (PnCircuitLevel level);
 gboolean    pn_circuit_level_from_string (const char *s, PnCircuitLevel *out);

@@ -25,6 +25,8 @@ struct PnWork {
   unsigned char *rowneg[PN_MAX_LAYERS]; /* size[l] + 1: row has a negative theta */
   float  bias_t[PN_MAX_LAYERS];      /* tanh inside the bias row's inv */
   float  bias_inv[PN_MAX_LAYERS];    /* inv(1 V) */
+  float  bias_r[PN_MAX_LAYERS];      /* its residual R(u) and R'(u) (0 without) */
+  float  bias_rp[PN_MAX_LAYERS];
   float *eta_act, *eta_inv;          /* n_act x 4, n_inv x 4 */
   float *tape;                       /* the circuits' eta models' tapes */
   float *deta_act, *deta_inv;
@@ -489,11 +491,65 @@ curve_backward_input (const float *restrict t, const float *restrict dout, int n
       din[k] = c * dout[k] * (1.0f - t[k] * t[k]);
 }
 
+/* The curve with a SPICE residual (pn-circuits.h): out = sign * (e1 + e2 *
+ * (tanh(u) + R(u))), u = (in - e3) e4. Only calibrated designs take this
+ * path, so it is plain scalar code; T_OUT keeps tanh(u) as the fast path's. */
+static void
+curve_forward_res (const float *restrict in, int n, const float *eta, float sign,
+                   const PnCurveResidual *res, const float *table, float *restrict t_out,
+                   float *restrict out)
+{
+  const float e1 = eta[0], e2 = eta[1], e3 = eta[2], e4 = eta[3];
+  for (int k = 0; k < n; k++)
+    {
+      float u = (in[k] - e3) * e4;
+      float t = pn_tanhf (u);
+      t_out[k] = t;
+      out[k] = sign * (e1 + e2 * (t + pn_residual_eval (res, table, u, NULL)));
+    }
+}
+
+/* Backward of curve_forward_res; DETA may be NULL (no eta gradient). */
+static void
+curve_backward_res (const float *restrict in, const float *restrict t,
+                    const float *restrict dout, int n, const float *eta, float sign,
+                    const PnCurveResidual *res, const float *table, float *restrict din,
+                    int accumulate_din, float *deta)
+{
+  const float e2 = eta[1], e3 = eta[2], e4 = eta[3];
+  double a1 = 0, a2 = 0, a3 = 0, a4 = 0;
+  for (int k = 0; k < n; k++)
+    {
+      float u = (in[k] - e3) * e4, rp;
+      float r = pn_residual_eval (res, table, u, &rp);
+      float da = sign * dout[k];
+      float g = da * e2 * ((1.0f - t[k] * t[k]) + rp);
+      a1 += da;
+      a2 += da * (t[k] + r);
+      a3 -= g * e4;
+      a4 += g * (in[k] - e3);
+      if (accumulate_din)
+        din[k] += g * e4;
+      else
+        din[k] = g * e4;
+    }
+  if (deta)
+    {
+      deta[0] += (float) a1;
+      deta[1] += (float) a2;
+      deta[2] += (float) a3;
+      deta[3] += (float) a4;
+    }
+}
+
 static void
 curve_grad (const float *in, const float *t, const float *dout, int n, const float *eta,
-            float sign, float *din, int accumulate_din, float *deta)
+            float sign, const PnCurveResidual *res, const float *table, float *din,
+            int accumulate_din, float *deta)
 {
-  if (deta)
+  if (table)
+    curve_backward_res (in, t, dout, n, eta, sign, res, table, din, accumulate_din, deta);
+  else if (deta)
     curve_backward (in, t, dout, n, eta, sign, din, accumulate_din, deta);
   else
     curve_backward_input (t, dout, n, eta, sign, din, accumulate_din);
@@ -511,6 +567,9 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
   unsigned char *rowneg = w->rowneg[l];
   const float *eta_act = w->eta_act + 4 * net->act_off[l];
   const float *eta_inv = w->eta_inv + 4 * net->inv_off[l];
+  const PnCircuits *cc = &net->circuits;
+  const PnCurveResidual *res = &cc->residual;
+  const gboolean has_res = pn_circuits_has_residual (cc);
 
   /* divider weights w_ij = |g_ij| / sum_i |g_ij| */
   memset (rowneg, 0, ni + 1);
@@ -542,24 +601,43 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
     if (rowneg[i])
       {
         float *ti = w->tinv[l] + (size_t) i * n, *vi = w->inv[l] + (size_t) i * n;
+        const float *rtab =
+          has_res ? pn_circuits_residual_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + i) : NULL;
         if (xi && xi->n_unique[i] > 0)
           {
             const int u = xi->n_unique[i];
             const uint16_t *idx = xi->idx[i];
-            curve_forward (xi->values[i], u, eta_inv + 4 * i, -1.0f, w->ttab, w->vtab);
+            if (rtab)
+              curve_forward_res (xi->values[i], u, eta_inv + 4 * i, -1.0f, res, rtab, w->ttab,
+                                 w->vtab);
+            else
+              curve_forward (xi->values[i], u, eta_inv + 4 * i, -1.0f, w->ttab, w->vtab);
             for (int k = 0; k < n; k++)
               vi[k] = w->vtab[idx[k]];
             /* (the eta gradient of an indexed feature's inv is taken per
              * distinct value in backward: no per-example tanh needed) */
           }
+        else if (rtab)
+          curve_forward_res (in + (size_t) i * n, n, eta_inv + 4 * i, -1.0f, res, rtab, ti, vi);
         else
           curve_forward (in + (size_t) i * n, n, eta_inv + 4 * i, -1.0f, ti, vi);
       }
   if (rowneg[ni])
     {
       const float *e = eta_inv + 4 * ni;
+      const float *rtab =
+        has_res ? pn_circuits_residual_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + ni) : NULL;
       w->bias_t[l] = pn_tanhf ((1.0f - e[2]) * e[3]);
-      w->bias_inv[l] = -(e[0] + e[1] * w->bias_t[l]);
+      if (rtab)
+        {
+          w->bias_r[l] = pn_residual_eval (res, rtab, (1.0f - e[2]) * e[3], &w->bias_rp[l]);
+          w->bias_inv[l] = -(e[0] + e[1] * (w->bias_t[l] + w->bias_r[l]));
+        }
+      else
+        {
+          w->bias_r[l] = w->bias_rp[l] = 0.0f;
+          w->bias_inv[l] = -(e[0] + e[1] * w->bias_t[l]);
+        }
     }
 
   /* column voltages */
@@ -580,8 +658,14 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
         }
       /* z_j = c + sum of the printed rows, in row order */
       pn_lincomb (c, w->wsel, w->srcp, m, zj, n);
-      curve_forward (zj, n, eta_act + 4 * j, 1.0f, w->tact[l] + (size_t) j * n,
-                     w->act[l + 1] + (size_t) j * n);
+      const float *rtab =
+        has_res ? pn_circuits_residual_of (cc, net, PN_CIRCUIT_PTANH, net->act_off[l] + j) : NULL;
+      if (rtab)
+        curve_forward_res (zj, n, eta_act + 4 * j, 1.0f, res, rtab, w->tact[l] + (size_t) j * n,
+                           w->act[l + 1] + (size_t) j * n);
+      else
+        curve_forward (zj, n, eta_act + 4 * j, 1.0f, w->tact[l] + (size_t) j * n,
+                       w->act[l + 1] + (size_t) j * n);
     }
 }
 
@@ -603,11 +687,16 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
   /* the first layer's inputs need no gradient: only the inv circuits'
    * eta do, when they are learned */
   const gboolean need_inv_grad = din != NULL || w->want_deta;
+  const PnCircuits *cc = &net->circuits;
+  const PnCurveResidual *res = &cc->residual;
+  const gboolean has_res = pn_circuits_has_residual (cc);
 
   /* through the activations: dz = dout * ptanh'(z) */
   for (int j = 0; j < no; j++)
     curve_grad (w->z[l] + (size_t) j * n, w->tact[l] + (size_t) j * n,
-                dout + (size_t) j * n, n, eta_act + 4 * j, 1.0f,
+                dout + (size_t) j * n, n, eta_act + 4 * j, 1.0f, res,
+                has_res ? pn_circuits_residual_of (cc, net, PN_CIRCUIT_PTANH, net->act_off[l] + j)
+                        : NULL,
                 w->dz + (size_t) j * n, FALSE, w->want_deta ? deta_act + 4 * j : NULL);
 
   /* d loss / d w_ij = sum_k dz_j[k] * src_ij[k] */
@@ -626,13 +715,16 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
       dwn[(ni + 1) * no + j] = 0.0f; /* ground row: 0 V */
       if (tb < 0 && w->want_deta)
         {
-          /* bias inv circuit: v = -(e1 + e2 t), t = tanh((1 - e3) e4) */
+          /* bias inv circuit: v = -(e1 + e2 (t + R)), t = tanh((1 - e3) e4)
+           * (R = R' = 0 without a residual) */
           const float *e = eta_inv + 4 * ni;
           float *de = deta_inv + 4 * ni;
           float dv = wn[ni * no + j] * sum_dz;
           float t = w->bias_t[l], s = 1.0f - t * t;
+          if (has_res)
+            s += w->bias_rp[l];
           de[0] -= dv;
-          de[1] -= dv * t;
+          de[1] -= dv * (has_res ? t + w->bias_r[l] : t);
           de[2] += dv * e[1] * s * e[3];
           de[3] -= dv * e[1] * s * (1.0f - e[2]);
         }
@@ -670,6 +762,9 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
             pn_lincomb (0.0f, w->wsel2, w->srcp2, mn, dneg, n);
           const PnInputIndex *xi =
             l == 0 && w->xi && w->xi->x == in && w->xi->n == n ? w->xi : NULL;
+          const float *rtab =
+            has_res ? pn_circuits_residual_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + i)
+                    : NULL;
           if (rowneg[i] && dpos == NULL && xi && xi->n_unique[i] > 0)
             {
               /* first layer, a feature with few distinct values: only the
@@ -698,7 +793,8 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
               for (int v = 0; v < u; v++)
                 tv[v] = pn_tanhf ((xi->values[i][v] - e[2]) * e[3]);
               float deta[4] = { 0, 0, 0, 0 };
-              curve_grad (xi->values[i], tv, bin, u, e, -1.0f, w->dscratch, FALSE, deta);
+              curve_grad (xi->values[i], tv, bin, u, e, -1.0f, res, rtab, w->dscratch, FALSE,
+                          deta);
               for (int q = 0; q < 4; q++)
                 deta_inv[4 * i + q] += deta[q];
             }
@@ -708,7 +804,8 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
                * only the eta gradient is wanted */
               float deta[4] = { 0, 0, 0, 0 };
               curve_grad (in + (size_t) i * n, w->tinv[l] + (size_t) i * n, dneg, n,
-                          eta_inv + 4 * i, -1.0f, dpos ? dpos : w->dscratch, dpos != NULL,
+                          eta_inv + 4 * i, -1.0f, res, rtab, dpos ? dpos : w->dscratch,
+                          dpos != NULL,
                           w->want_deta ? deta : NULL);
               for (int q = 0; q < 4; q++)
                 deta_inv[4 * i + q] += deta[q];

@@ -70,6 +70,15 @@ pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
                    "conductance range [%g, %g] is empty", cfg->gmin, cfg->gmax);
       return NULL;
     }
+  if (pn_circuits_has_residual (&cfg->circuits) && cfg->lr_circuit > 0)
+    {
+      /* the residual belongs to the calibrated component values: learning
+       * the circuits would leave it behind */
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   "SPICE-calibrated curves (residuals) need fixed circuits: set the circuits' "
+                   "learning rate to 0");
+      return NULL;
+    }
   PnTrainer *tr = g_new0 (PnTrainer, 1);
   tr->cfg = *cfg;
   tr->ds = ds;
@@ -279,6 +288,39 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
       pr->seconds = (g_get_monotonic_time () - tr->t0) / 1e6;
     }
   return !tr->done;
+}
+
+double
+pn_trainer_set_params (PnTrainer *tr, const float *params)
+{
+  const PnNet *net = &tr->net;
+  const PnDataset *ds = tr->ds;
+  const int nv = ds->n[PN_SPLIT_VALID];
+  const int mc = tr->cfg.variation.eps > 0 ? tr->cfg.mc_train : 1;
+  memcpy (tr->params, params, sizeof (float) * net->n_params);
+  pn_net_project (net, tr->params);
+  memcpy (tr->best, tr->params, sizeof (float) * net->n_params);
+  memset (tr->m, 0, sizeof (float) * net->n_params);
+  memset (tr->v, 0, sizeof (float) * net->n_params);
+  tr->b1t = tr->b2t = 1.0;
+  tr->epoch = tr->best_epoch = 0;
+  tr->done = FALSE;
+  /* the starting point's validation loss (from the validation stream, as
+   * an epoch's) is the one to beat */
+  double vloss = 0;
+  draw_samples (tr, &tr->rng_valid, mc);
+  for (int s = 0; s < mc; s++)
+    {
+      PnBatchStats st;
+      float *var = bind_sample (tr, &tr->rng_valid, s);
+      pn_work_set_input_index (tr->work, tr->xi_valid);
+      pn_net_forward (net, tr->params, var, ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID], nv,
+                      tr->work, &st);
+      vloss += st.loss_sum;
+    }
+  pn_work_set_eta (tr->work, NULL, NULL);
+  tr->best_valid_loss = vloss / ((double) nv * mc);
+  return tr->best_valid_loss;
 }
 
 void

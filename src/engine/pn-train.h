@@ -64,6 +64,12 @@ void         pn_trainer_free        (PnTrainer *tr);
  * validation forward. Returns FALSE once training is finished (patience
  * exhausted or max_epochs reached); the best model is then restored. */
 gboolean     pn_trainer_epoch       (PnTrainer *tr, PnTrainProgress *progress);
+/* Start from PARAMS (n_params of them, e.g. a trained design's) instead of
+ * the initialisation: fine-tuning. Resets Adam and the epoch count and
+ * takes the starting point's validation loss (drawn from the validation
+ * stream like an epoch's) as the best so far, so training keeps PARAMS
+ * unless an epoch beats it. Returns that loss. */
+double       pn_trainer_set_params  (PnTrainer *tr, const float *params);
 /* Restore the best-validation parameters (also done when training ends). */
 void         pn_trainer_finish      (PnTrainer *tr);
 const PnNet *pn_trainer_net         (const PnTrainer *tr);

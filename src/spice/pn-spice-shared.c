@@ -210,9 +210,12 @@ default_model (GError **error)
   return m;
 }
 
-gboolean
-pn_spice_curve (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
-                const double *x, int n, double *y, GCancellable *cancellable, GError **error)
+/* One transfer curve at the N increasing inputs X, interpolated from a
+ * sweep over [x0, x_{n-1}] in steps of at most MAX_STEP volts. */
+static gboolean
+curve_sampled (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
+               const double *x, int n, double max_step, double *y, GCancellable *cancellable,
+               GError **error)
 {
   PnDesignSpace def;
   pn_design_space_init_default (&def, kind);
@@ -238,11 +241,14 @@ pn_spice_curve (PnCircuitKind kind, const PnDesignSpace *space, const double *va
   if (model == NULL)
     return FALSE;
   PnSpiceSweep sw;
-  int steps = (int) ceil ((x[n - 1] - x[0]) / 0.01 - 1e-9);
+  int steps = (int) ceil ((x[n - 1] - x[0]) / max_step - 1e-9);
   sw.start = x[0];
-  sw.stop = x[n - 1];
   sw.step = (x[n - 1] - x[0]) / MAX (steps, 1);
-  int np = pn_spice_sweep_n (&sw);
+  /* half a step past the last point: ngspice ends a sweep once its
+   * accumulated value passes the stop by a hair, which long sweeps of
+   * non-round steps did at the last point */
+  sw.stop = x[n - 1] + 0.5 * sw.step;
+  int np = MAX (steps, 1) + 1;
   GString *net = g_string_new (NULL);
   if (!pn_spice_write_curve_bench (net, kind, p, &sw, model, error))
     {
@@ -276,4 +282,73 @@ pn_spice_curve (PnCircuitKind kind, const PnDesignSpace *space, const double *va
     }
   pn_spice_vectors_free (v);
   return TRUE;
+}
+
+gboolean
+pn_spice_curve (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
+                const double *x, int n, double *y, GCancellable *cancellable, GError **error)
+{
+  return curve_sampled (kind, space, values, x, n, 0.01, y, cancellable, error);
+}
+
+gboolean
+pn_spice_residual (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
+                   const float eta[4], int n_points, double u_lo, double u_hi, float *table,
+                   GCancellable *cancellable, GError **error)
+{
+  const char *name = kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv";
+  if (n_points < PN_RESIDUAL_MIN_POINTS || n_points > PN_RESIDUAL_MAX_POINTS ||
+      !(u_hi > u_lo) || !isfinite (u_lo) || !isfinite (u_hi))
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                   "%s residual: a grid of %d points over [%g, %g] is not usable", name,
+                   n_points, u_lo, u_hi);
+      return FALSE;
+    }
+  if (!(eta[1] > 0) || !(eta[3] > 0) || !isfinite (eta[0]) || !isfinite (eta[2]) ||
+      !isfinite (eta[1]) || !isfinite (eta[3]))
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                   "%s residual: the model's curve (eta %g, %g, %g, %g) needs a positive swing "
+                   "and steepness", name, eta[0], eta[1], eta[2], eta[3]);
+      return FALSE;
+    }
+  const double sign = kind == PN_CIRCUIT_PTANH ? 1.0 : -1.0;
+  double *u = g_new (double, n_points), *x = g_new (double, n_points),
+         *y = g_new (double, n_points);
+  for (int i = 0; i < n_points; i++)
+    {
+      u[i] = u_lo + (u_hi - u_lo) * i / (n_points - 1);
+      /* gate voltages beyond +-PN_RESIDUAL_MAX_INPUT V take the value there
+       * (the circuits are saturated long before; a network never drives
+       * them past the rails) */
+      x[i] = CLAMP (eta[2] + u[i] / eta[3], -PN_RESIDUAL_MAX_INPUT, PN_RESIDUAL_MAX_INPUT);
+    }
+  /* clamping can make the first or last inputs equal: sweep the distinct
+   * range and copy */
+  int i0 = 0, i1 = n_points - 1;
+  while (i0 < n_points - 1 && x[i0 + 1] <= x[0])
+    i0++;
+  while (i1 > 0 && x[i1 - 1] >= x[n_points - 1])
+    i1--;
+  gboolean ok = TRUE;
+  if (i1 - i0 >= 1)
+    ok = curve_sampled (kind, space, values, x + i0, i1 - i0 + 1, PN_RESIDUAL_SWEEP_STEP, y + i0,
+                        cancellable, error);
+  else
+    ok = curve_sampled (kind, space, values, (double[]) { x[0], x[0] + 0.01 }, 2,
+                        PN_RESIDUAL_SWEEP_STEP, y + i0, cancellable, error);
+  if (ok)
+    {
+      for (int i = 0; i < i0; i++)
+        y[i] = y[i0];
+      for (int i = i1 + 1; i < n_points; i++)
+        y[i] = y[i1];
+      for (int i = 0; i < n_points; i++)
+        table[i] = (float) ((sign * y[i] - eta[0]) / eta[1] - tanh (u[i]));
+    }
+  g_free (u);
+  g_free (x);
+  g_free (y);
+  return ok;
 }

@@ -179,6 +179,24 @@ gboolean pn_spice_curve (PnCircuitKind kind, const PnDesignSpace *space, const d
                          const double *x, int n, double *y, GCancellable *cancellable,
                          GError **error);
 
+/* ---- SPICE-calibrated curves (pnc calibrate) ----------------------------- */
+
+/* The residual of a circuit's SPICE transfer curve against the model's
+ * curve ETA (the eta the network uses for these nominal VALUES, i.e. the
+ * surrogate's): on the grid u_i = u_lo + (u_hi - u_lo) i / (n - 1),
+ *   TABLE[i] = (sign * y(x_i) - eta1) / eta2 - tanh(u_i),  x_i = eta3 + u_i / eta4
+ * (sign -1 for inv), y the DC sweep of the circuit (steps of at most
+ * PN_RESIDUAL_SWEEP_STEP, linear interpolation), inputs clamped to
+ * +-PN_RESIDUAL_MAX_INPUT. With TABLE as the circuit's residual
+ * (PnCurveResidual) the model's curve passes through the SPICE curve at
+ * every grid point. Uses the default device model, as pn_spice_curve. */
+#define PN_RESIDUAL_SWEEP_STEP 0.0005
+#define PN_RESIDUAL_MAX_INPUT  4.0
+gboolean pn_spice_residual (PnCircuitKind kind, const PnDesignSpace *space,
+                            const double *values, const float eta[4], int n_points,
+                            double u_lo, double u_hi, float *table,
+                            GCancellable *cancellable, GError **error);
+
 /* ---- characterisation -------------------------------------------------- */
 
 typedef struct {

@@ -748,6 +748,9 @@ pns_design_new_from_pn_design (const PnDesign *pd, GError **error)
     {
       if (!pn_design_build_net (pd, m, &net, &params, error))
         return NULL;
+      /* the studio keeps the network beyond PD and does not edit SPICE
+       * calibrations (pnc calibrate): its curves are the surrogate's */
+      memset (&net.circuits.residual, 0, sizeof net.circuits.residual);
       for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
         pn_circuits_group_physical (&net.circuits, &net, params + net.n_theta, k, 0, values[k]);
     }

@@ -86,6 +86,47 @@ assert_same_design (const PnDesign *a, const PnDesign *b)
   g_assert_cmpuint (a->training.seed, ==, b->training.seed);
   g_assert_cmpmem (&a->result, sizeof a->result, &b->result, sizeof b->result);
   g_assert_cmpmem (&a->verify, sizeof a->verify, &b->verify, sizeof b->verify);
+  g_assert_cmpint (a->residuals.n_points, ==, b->residuals.n_points);
+  g_assert_cmpfloat (a->residuals.u_lo, ==, b->residuals.u_lo);
+  g_assert_cmpfloat (a->residuals.u_hi, ==, b->residuals.u_hi);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      g_assert_true ((a->residuals.table[k] == NULL) == (b->residuals.table[k] == NULL));
+      if (a->residuals.table[k] == NULL)
+        continue;
+      g_assert_cmpint (a->residuals.n_groups[k], ==, b->residuals.n_groups[k]);
+      g_assert_cmpmem (a->residuals.table[k],
+                       sizeof (float) * a->residuals.n_groups[k] * a->residuals.n_points,
+                       b->residuals.table[k],
+                       sizeof (float) * b->residuals.n_groups[k] * b->residuals.n_points);
+    }
+}
+
+/* SPICE calibration tables (format version 3) on a physical design: KINDS
+ * bit 0 ptanh, bit 1 inv. */
+static void
+add_residuals (PnDesign *d, int kinds)
+{
+  PnCircuits c;
+  pn_circuits_init_fixed (&c);
+  c.mode = PN_CIRCUITS_PHYSICAL;
+  c.level = d->circuits.level;
+  int hidden[1] = { 3 };
+  PnNet net;
+  g_assert_true (pn_net_init (&net, 2, hidden, 1, 2, &c, NULL));
+  d->residuals.n_points = 9;
+  d->residuals.u_lo = -3.5;
+  d->residuals.u_hi = 2.75;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      if (!(kinds & (1 << k)))
+        continue;
+      int ng = pn_circuits_n_groups (&c, &net, k);
+      d->residuals.n_groups[k] = ng;
+      d->residuals.table[k] = g_new (float, ng * 9);
+      for (int i = 0; i < ng * 9; i++)
+        d->residuals.table[k][i] = (float) sin (1.7 * i + k) / 7.0f;
+    }
 }
 
 static void
@@ -119,6 +160,61 @@ round_trip (PnDesignCircuitsMode mode, PnCircuitLevel level)
   g_free (x2);
   pn_design_clear (&d);
   pn_design_clear (&e);
+}
+
+/* With residuals: version 3, bit for bit; the rebuilt network uses them. */
+static void
+round_trip_residuals (PnCircuitLevel level, int kinds)
+{
+  PnDesign d, e;
+  make_design (&d, PN_DESIGN_CIRCUITS_LEARNABLE, level);
+  add_residuals (&d, kinds);
+  gsize n1 = 0;
+  char *x1 = pn_design_to_xml (&d, &n1);
+  g_assert_nonnull (strstr (x1, "<pnsd version=\"3\">"));
+  g_assert_nonnull (strstr (x1, "<residuals points=\"9\" u-lo=\"-3.5\" u-hi=\"2.75\">"));
+  GError *err = NULL;
+  g_assert_true (pn_design_parse (x1, n1, "mem", &e, &err));
+  g_assert_no_error (err);
+  g_assert_cmpint (e.version, ==, 3);
+  assert_same_design (&d, &e);
+  char *x2 = pn_design_to_xml (&e, NULL);
+  g_assert_cmpstr (x1, ==, x2);
+  /* a copy has its own tables */
+  PnDesign f;
+  pn_design_copy (&f, &e);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    g_assert_true (f.residuals.table[k] == NULL || f.residuals.table[k] != e.residuals.table[k]);
+  assert_same_design (&e, &f);
+  pn_design_clear (&f);
+  /* the rebuilt network points at the design's tables */
+  PnNet net;
+  float *p = NULL;
+  g_assert_true (pn_design_build_net (&e, NULL, &net, &p, &err));
+  g_assert_no_error (err);
+  g_assert_cmpint (net.circuits.residual.n_points, ==, 9);
+  g_assert_cmpfloat (net.circuits.residual.u_lo, ==, -3.5f);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    g_assert_true (net.circuits.residual.table[k] == e.residuals.table[k]);
+  g_free (p);
+  /* without residuals the design is version 2 again */
+  pn_design_clear_residuals (&e);
+  char *x3 = pn_design_to_xml (&e, NULL);
+  g_assert_nonnull (strstr (x3, "<pnsd version=\"2\">"));
+  g_assert_null (strstr (x3, "<residuals"));
+  g_free (x1);
+  g_free (x2);
+  g_free (x3);
+  pn_design_clear (&d);
+  pn_design_clear (&e);
+}
+
+static void
+test_round_trip_residuals (void)
+{
+  round_trip_residuals (PN_LEVEL_NET, 3);
+  round_trip_residuals (PN_LEVEL_LAYER, 3);
+  round_trip_residuals (PN_LEVEL_NEURON, 2);
 }
 
 static void
@@ -214,10 +310,77 @@ test_refuse_corrupt (void)
   expect_refused ("<?xml version=\"1.0\"?>\n<svg version=\"1\"/>\n", -1, nr);
 }
 
+/* A calibrated file (residuals) with FROM replaced by TO must be refused
+ * with NEEDLE. */
+static void
+refuse_residual_edit (const char *from, const char *to, const char *needle)
+{
+  PnDesign d;
+  make_design (&d, PN_DESIGN_CIRCUITS_LEARNABLE, PN_LEVEL_LAYER);
+  add_residuals (&d, 3);
+  char *x = pn_design_to_xml (&d, NULL);
+  pn_design_clear (&d);
+  char *at = strstr (x, from);
+  g_assert_nonnull (at);
+  GString *s = g_string_new_len (x, at - x);
+  g_string_append (s, to);
+  g_string_append (s, at + strlen (from));
+  const char *needles[] = { needle, NULL };
+  expect_refused (s->str, -1, needles);
+  g_string_free (s, TRUE);
+  g_free (x);
+}
+
+static void
+test_refuse_residuals (void)
+{
+  refuse_residual_edit ("<pnsd version=\"3\">", "<pnsd version=\"2\">",
+                        "not part of format version 2");
+  refuse_residual_edit ("<residual kind=\"ptanh\" group=\"1\">",
+                        "<residual kind=\"ptanh\" group=\"2\">", "group 2, expected 1");
+  refuse_residual_edit ("<residual kind=\"inv\" group=\"1\">",
+                        "<residual kind=\"inv\" group=\"0\">", "group 0, expected 1");
+  refuse_residual_edit ("<residuals points=\"9\"", "<residuals points=\"10\"",
+                        "9 numbers, expected 10");
+  refuse_residual_edit ("<residuals points=\"9\"", "<residuals points=\"1\"", "points");
+  refuse_residual_edit ("u-hi=\"2.75\"", "u-hi=\"-4\"", "not below u-hi");
+  refuse_residual_edit ("u-hi=\"2.75\"", "u-hi=\"NaN\"", "u-hi");
+  refuse_residual_edit ("<residual kind=\"ptanh\" group=\"1\">",
+                        "<residual kind=\"ptanh\" group=\"1\">NaN ", "not a finite float");
+  refuse_residual_edit ("<residuals", "<oops/><residuals", "schema");
+  /* a ptanh residual missing: one group of two */
+  PnDesign d;
+  make_design (&d, PN_DESIGN_CIRCUITS_LEARNABLE, PN_LEVEL_LAYER);
+  add_residuals (&d, 1);
+  d.residuals.n_groups[0] = 1;
+  char *x = pn_design_to_xml (&d, NULL);
+  const char *n1[] = { "1 ptanh residuals, the circuits have 2 groups", NULL };
+  expect_refused (x, -1, n1);
+  g_free (x);
+  pn_design_clear (&d);
+  /* a value no calibration gives */
+  make_design (&d, PN_DESIGN_CIRCUITS_LEARNABLE, PN_LEVEL_LAYER);
+  add_residuals (&d, 3);
+  d.residuals.table[1][12] = 200.0f;
+  x = pn_design_to_xml (&d, NULL);
+  const char *n3[] = { "value 200 (entry 4) is outside [-100, 100]", NULL };
+  expect_refused (x, -1, n3);
+  g_free (x);
+  pn_design_clear (&d);
+  /* the published curves have no circuits to calibrate */
+  make_design (&d, PN_DESIGN_CIRCUITS_PUBLISHED, PN_LEVEL_NET);
+  add_residuals (&d, 3);
+  x = pn_design_to_xml (&d, NULL);
+  const char *n2[] = { "<residuals> needs physical circuits", NULL };
+  expect_refused (x, -1, n2);
+  g_free (x);
+  pn_design_clear (&d);
+}
+
 static void
 test_refuse_version (void)
 {
-  refuse_edit ("<pnsd version=\"2\">", "<pnsd version=\"3\">", "newer pnstudio");
+  refuse_edit ("<pnsd version=\"2\">", "<pnsd version=\"4\">", "newer pnstudio");
   refuse_edit ("<pnsd version=\"2\">", "<pnsd version=\"999\"><future/>", "version 999");
   refuse_edit ("<pnsd version=\"2\">", "<pnsd version=\"one\">", "not a format version");
   refuse_edit ("<pnsd version=\"2\">", "<pnsd version=\"0\">", "not a format version");
@@ -571,6 +734,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/design/round-trip-published", test_round_trip_published);
   g_test_add_func ("/design/round-trip-learnable", test_round_trip_learnable);
+  g_test_add_func ("/design/round-trip-residuals", test_round_trip_residuals);
+  g_test_add_func ("/design/refuse-residuals", test_refuse_residuals);
   g_test_add_func ("/design/refuse-corrupt", test_refuse_corrupt);
   g_test_add_func ("/design/refuse-version", test_refuse_version);
   g_test_add_func ("/design/refuse-schema", test_refuse_schema);

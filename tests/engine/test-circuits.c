@@ -614,6 +614,163 @@ test_design_space (void)
   g_clear_error (&error);
 }
 
+/* ---- SPICE residuals (pnc calibrate) ------------------------------------ */
+
+/* pn_residual_eval by hand: grid -1, 0, 1 with R = 0.1, -0.2, 0.4. */
+static void
+test_residual_eval (void)
+{
+  const float tab[3] = { 0.1f, -0.2f, 0.4f };
+  PnCurveResidual res = { 3, -1.0f, 1.0f, { tab, NULL } };
+  float sl;
+  g_assert_cmpfloat_with_epsilon (pn_residual_eval (&res, tab, -0.5f, &sl), -0.05f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (sl, -0.3f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (pn_residual_eval (&res, tab, 0.25f, &sl), -0.05f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (sl, 0.6f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (pn_residual_eval (&res, tab, 0.0f, &sl), -0.2f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (sl, 0.6f, 1e-6); /* a node takes the right segment */
+  g_assert_cmpfloat (pn_residual_eval (&res, tab, -3.0f, &sl), ==, 0.1f);
+  g_assert_cmpfloat (sl, ==, 0.0f);
+  g_assert_cmpfloat (pn_residual_eval (&res, tab, 7.0f, &sl), ==, 0.4f);
+  g_assert_cmpfloat (sl, ==, 0.0f);
+  g_assert_cmpfloat (pn_residual_eval (&res, tab, NAN, &sl), ==, 0.1f);
+  float eta[4] = { 0.5f, 0.4f, 0.3f, 2.0f };
+  /* x = 0.55: u = 0.5, R = 0.1, out = 0.5 + 0.4 (tanh 0.5 + 0.1) */
+  g_assert_cmpfloat_with_epsilon (pn_curve_residual (eta, 1.0, &res, tab, 0.55),
+                                  0.5 + 0.4 * (tanh (0.5) + 0.1), 1e-6);
+  g_assert_cmpfloat_with_epsilon (pn_curve_residual (eta, -1.0, &res, NULL, 0.55),
+                                  -(0.5 + 0.4 * tanh (0.5)), 1e-6);
+}
+
+/* The residual path: forward against the plain one (zero residual), a
+ * residual that changes the outputs, and every gradient (theta and
+ * circuit parameters, per-example and per-value inputs, negative bias
+ * rows, two layers) against central differences. */
+static void
+check_residual (gboolean discrete)
+{
+  PnCircuits circ;
+  make_circuits (&circ, PN_LEVEL_LAYER);
+  PnNet net;
+  int hidden[1] = { 3 };
+  g_assert_true (pn_net_init (&net, 4, hidden, 1, 3, &circ, NULL));
+  PnRng rng;
+  pn_rng_seed (&rng, 123, discrete);
+  float *params = g_new (float, net.n_params), *var = g_new (float, net.n_var);
+  pn_net_init_params (&net, params, &rng);
+  for (size_t i = 0; i < net.n_theta; i++)
+    {
+      float m = (float) (0.2 + 3.0 * pn_rng_uniform (&rng));
+      params[i] = pn_rng_uniform (&rng) < 0.45 ? -m : m;
+    }
+  for (size_t i = 0; i < net.n_var; i++)
+    var[i] = (float) (0.9 + 0.2 * pn_rng_uniform (&rng));
+  enum { N = 37, P = 401 };
+  float x[4 * N];
+  int y[N];
+  for (int i = 0; i < 4 * N; i++)
+    x[i] = discrete ? floorf ((float) pn_rng_uniform (&rng) * 5) / 4 : (float) pn_rng_uniform (&rng);
+  for (int k = 0; k < N; k++)
+    y[k] = (int) pn_rng_below (&rng, 3);
+  PnInputIndex *xi = pn_input_index_new (x, 4, N);
+  /* one table per layer and kind (layer level: two groups each) */
+  float *tab[2], *zero[2];
+  for (int kind = 0; kind < 2; kind++)
+    {
+      int ng = pn_circuits_n_groups (&circ, &net, kind);
+      g_assert_cmpint (ng, ==, 2);
+      tab[kind] = g_new (float, ng * P);
+      zero[kind] = g_new0 (float, ng * P);
+      /* smooth in u (grid step 0.02): the interpolation's kinks are small
+       * enough for central differences */
+      for (int g = 0; g < ng; g++)
+        for (int i = 0; i < P; i++)
+          {
+            double u = -4.0 + 8.0 * i / (P - 1);
+            tab[kind][g * P + i] = (float) (0.15 * sin (1.3 * u + kind + 2 * g) +
+                                            0.05 * cos (2.1 * u));
+          }
+    }
+  PnWork *w = pn_work_new (&net, N);
+  pn_work_set_input_index (w, discrete ? xi : NULL);
+  float out0[3 * N], out1[3 * N];
+  pn_net_forward (&net, params, var, x, y, N, w, NULL);
+  memcpy (out0, pn_work_outputs (w), sizeof out0);
+
+  /* a zero residual is the plain curve */
+  PnNet rnet = net;
+  rnet.circuits.residual.n_points = P;
+  rnet.circuits.residual.u_lo = -4.0f;
+  rnet.circuits.residual.u_hi = 4.0f;
+  rnet.circuits.residual.table[0] = zero[0];
+  rnet.circuits.residual.table[1] = zero[1];
+  pn_net_forward (&rnet, params, var, x, y, N, w, NULL);
+  memcpy (out1, pn_work_outputs (w), sizeof out1);
+  for (int i = 0; i < 3 * N; i++)
+    g_assert_cmpfloat (fabsf (out1[i] - out0[i]), <=, 1e-6f);
+
+  /* a real one changes them */
+  rnet.circuits.residual.table[0] = tab[0];
+  rnet.circuits.residual.table[1] = tab[1];
+  PnBatchStats st;
+  pn_net_forward (&rnet, params, var, x, y, N, w, &st);
+  double diff = 0;
+  for (int i = 0; i < 3 * N; i++)
+    diff = MAX (diff, fabsf (pn_work_outputs (w)[i] - out0[i]));
+  g_assert_cmpfloat (diff, >, 0.01);
+
+  float *grad = g_new0 (float, net.n_params);
+  pn_net_backward (&rnet, params, var, x, y, N, w, 1.0f / N, grad);
+  LossArgs args = { &rnet, params, var, x, y, N, w };
+  int checked = 0;
+  for (size_t i = 0; i < net.n_params; i++)
+    {
+      if (i < net.n_theta && fabsf (params[i]) < 2 * net.gmin)
+        continue;
+      double num = pn_test_numeric_grad (loss_of, &args, &params[i], 1e-3f, grad[i]);
+      if (!pn_test_grad_close (grad[i], num))
+        g_error ("residual (%s inputs), parameter %zu: analytic %.6g, numeric %.6g",
+                 discrete ? "discrete" : "continuous", i, grad[i], num);
+      checked += fabs (num) > 1e-5;
+    }
+  g_test_message ("residual, %s inputs: %d non-zero gradients checked",
+                  discrete ? "discrete" : "continuous", checked);
+  g_assert_cmpint (checked, >, (int) net.n_theta / 2);
+
+  /* the trainer refuses residuals with learnable circuits */
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  cfg.circuits = rnet.circuits;
+  GError *error = NULL;
+  PnDataset *ds = pn_dataset_open ("iris", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (pn_trainer_new (&cfg, ds, &error));
+  g_assert_error (error, PN_ERROR, PN_ERROR_INVALID);
+  g_clear_error (&error);
+  cfg.lr_circuit = 0;
+  PnTrainer *tr = pn_trainer_new (&cfg, ds, &error);
+  g_assert_no_error (error);
+  pn_trainer_free (tr);
+  pn_dataset_free (ds);
+  for (int kind = 0; kind < 2; kind++)
+    {
+      g_free (tab[kind]);
+      g_free (zero[kind]);
+    }
+  pn_input_index_free (xi);
+  pn_work_free (w);
+  g_free (grad);
+  g_free (params);
+  g_free (var);
+}
+
+static void
+test_gradcheck_residual (void)
+{
+  check_residual (FALSE);
+  check_residual (TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -625,6 +782,8 @@ main (int argc, char **argv)
   g_test_add_func ("/circuits/gradcheck-surrogate", test_gradcheck_surrogate);
   g_test_add_func ("/circuits/gradcheck-surrogate-chain", test_gradcheck_surrogate_chain);
   g_test_add_func ("/circuits/projection", test_projection);
+  g_test_add_func ("/circuits/residual-eval", test_residual_eval);
+  g_test_add_func ("/circuits/gradcheck-residual", test_gradcheck_residual);
   g_test_add_func ("/circuits/stays-feasible", test_stays_feasible);
   return g_test_run ();
 }

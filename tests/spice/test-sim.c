@@ -424,6 +424,64 @@ test_curve_shared (void)
   pn_spice_model_free (m);
 }
 
+/* ---- SPICE residuals (pnc calibrate) ------------------------------------ */
+
+/* The residual by hand: grids whose inputs x = eta3 + u / eta4 fall on the
+ * points of an independent 10 mV batch sweep, R = (sign y - eta1) / eta2 -
+ * tanh(u) computed here from that sweep. */
+static void
+check_residual (PnCircuitKind kind, const double *p, const float eta[4], double u_lo,
+                double u_hi, int n, double sign)
+{
+  PnDesignSpace ds;
+  pn_design_space_init_default (&ds, kind);
+  GError *e = NULL;
+  float table[16];
+  g_assert_cmpint (n, <=, 16);
+  g_assert_true (pn_spice_residual (kind, &ds, p, eta, n, u_lo, u_hi, table, NULL, &e));
+  g_assert_no_error (e);
+  PnSpiceModel *m = pn_spice_model_load (NULL, &e);
+  PnSpiceSweep sw;
+  pn_spice_sweep_init_default (&sw); /* -2:2:0.01 */
+  GString *net = g_string_new (NULL);
+  g_assert_true (pn_spice_write_curve_bench (net, kind, p, &sw, m, &e));
+  const char *save[] = { "v(out)", NULL };
+  PnSpiceVectors *v = pn_spice_run_batch (net->str, "residual", save, 401, 30, NULL, &e);
+  g_assert_no_error (e);
+  const double *yb = pn_spice_vectors_get (v, "out");
+  double max_r = 0;
+  for (int i = 0; i < n; i++)
+    {
+      double u = u_lo + (u_hi - u_lo) * i / (n - 1);
+      double x = eta[2] + u / eta[3];
+      int k = (int) lround ((x + 2.0) / 0.01);
+      g_assert_cmpfloat (fabs (-2.0 + 0.01 * k - x), <, 1e-6);
+      double r = (sign * yb[k] - eta[0]) / eta[1] - tanh (u);
+      g_assert_cmpfloat (fabs (table[i] - r), <, 2e-5);
+      max_r = MAX (max_r, fabs (r));
+    }
+  /* this eta is not the circuit's fit: the residual is not zero */
+  g_assert_cmpfloat (max_r, >, 0.01);
+  /* a grid that cannot be used */
+  g_assert_false (pn_spice_residual (kind, &ds, p, eta, 1, u_lo, u_hi, table, NULL, &e));
+  g_assert_error (e, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID);
+  g_clear_error (&e);
+  pn_spice_vectors_free (v);
+  g_string_free (net, TRUE);
+  pn_spice_model_free (m);
+}
+
+static void
+test_residual (void)
+{
+  const double pa[6] = { 200, 50, 100, 40, 400, 20 };
+  const float ea[4] = { 0.5f, 0.4f, 0.3f, 10.0f };
+  check_residual (PN_CIRCUIT_PTANH, pa, ea, -5, 5, 11, 1.0); /* x = -0.2 .. 0.8 */
+  const double pi[7] = { 200, 50, 100, 40, 30, 400, 20 };
+  const float ei[4] = { -0.1f, 0.3f, 0.2f, 4.0f };
+  check_residual (PN_CIRCUIT_INV, pi, ei, -2, 2, 5, -1.0); /* x = -0.3 .. 0.7 */
+}
+
 static long
 rss_kb (void)
 {
@@ -542,6 +600,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/broken-model", test_broken_model);
   g_test_add_func ("/sim/timeout", test_timeout);
   g_test_add_func ("/sim/curve-shared", test_curve_shared);
+  g_test_add_func ("/sim/residual", test_residual);
   g_test_add_func ("/sim/shared-threads", test_shared_threads);
   g_test_add_func ("/sim/shared-memory-flat", test_shared_memory_flat);
   g_test_add_func ("/sim/pnc-characterize", test_pnc_characterize);
