@@ -32,6 +32,49 @@ pnc_install_sigint (void)
   sigaction (SIGTERM, &sa, NULL);
 }
 
+/* Ctrl-C for code that stops on a GCancellable: a thread turns the flag the
+ * handler sets into a cancellation (a signal handler may not cancel). */
+struct PncInterruptWatch {
+  GCancellable *cancellable;
+  GThread      *thread;
+  volatile gint stop;
+};
+
+static gpointer
+watch_thread (gpointer data)
+{
+  PncInterruptWatch *w = data;
+  while (!g_atomic_int_get (&w->stop))
+    {
+      if (g_atomic_int_get (&pnc_interrupted))
+        {
+          g_cancellable_cancel (w->cancellable);
+          break;
+        }
+      g_usleep (50 * 1000);
+    }
+  return NULL;
+}
+
+PncInterruptWatch *
+pnc_interrupt_watch_start (GCancellable *cancellable)
+{
+  PncInterruptWatch *w = g_new0 (PncInterruptWatch, 1);
+  w->cancellable = g_object_ref (cancellable);
+  pnc_install_sigint ();
+  w->thread = g_thread_new ("pnc-sigint", watch_thread, w);
+  return w;
+}
+
+void
+pnc_interrupt_watch_stop (PncInterruptWatch *w)
+{
+  g_atomic_int_set (&w->stop, 1);
+  g_thread_join (w->thread);
+  g_object_unref (w->cancellable);
+  g_free (w);
+}
+
 gboolean
 pnc_parse_int_list (const char *s, GArray *out, GError **error)
 {

@@ -204,15 +204,20 @@ pnc_cmd_verify (int argc, char **argv)
     }
   {
     GCancellable *cancel = g_cancellable_new ();
-    pnc_install_sigint ();
+    PncInterruptWatch *watch = pnc_interrupt_watch_start (cancel);
     cfg.cancellable = cancel;
     r = pn_spice_verify (&net, params, ds->x[sp], ds->y[sp], ds->n[sp], &cfg, &error);
+    pnc_interrupt_watch_stop (watch);
     g_object_unref (cancel);
   }
   pnc_progress_clear (&progress);
   if (r == NULL)
     {
-      g_printerr ("pnc verify: %s: %s\n", path, error->message);
+      /* after Ctrl-C the simulators' deaths by SIGINT are not the reason */
+      if (g_atomic_int_get (&pnc_interrupted))
+        g_printerr ("pnc verify: %s: interrupted; the design file is unchanged\n", path);
+      else
+        g_printerr ("pnc verify: %s: %s\n", path, error->message);
       goto out;
     }
   PnDesignVerifyResult v = { 0 };

@@ -62,5 +62,10 @@ gboolean pnc_load_circuits (const char *model, PnCircuitLevel level, PnCircuits 
 /* Set when the user pressed Ctrl-C: long jobs stop cleanly. */
 extern volatile gint pnc_interrupted;
 void pnc_install_sigint  (void);
+/* Install the handler, and cancel CANCELLABLE on the first Ctrl-C (a
+ * watcher thread polls the flag every 50 ms) until stopped. */
+typedef struct PncInterruptWatch PncInterruptWatch;
+PncInterruptWatch *pnc_interrupt_watch_start (GCancellable *cancellable);
+void               pnc_interrupt_watch_stop  (PncInterruptWatch *w);
 
 G_END_DECLS

@@ -239,14 +239,17 @@ pn_spice_verify (const PnNet *net, const float *params, const float *x, const in
   g_object_unref (job.cancel);
   g_mutex_clear (&job.lock);
   r->n_netlists = job.total;
+  /* cancelled first: a Ctrl-C in a terminal also reaches the simulators,
+   * whose deaths by SIGINT are its consequence, not the reason */
+  if (cancelled)
+    {
+      g_clear_error (&job.error);
+      g_set_error (&e, PN_SPICE_ERROR, PN_SPICE_ERROR_CANCELLED, "verification cancelled");
+      goto fail;
+    }
   if (job.error)
     {
       e = job.error;
-      goto fail;
-    }
-  if (cancelled)
-    {
-      g_set_error (&e, PN_SPICE_ERROR, PN_SPICE_ERROR_CANCELLED, "verification cancelled");
       goto fail;
     }
 

@@ -1,5 +1,7 @@
 /* test-pnc.c: the pnc tool as a user runs it: exit codes, messages, JSON. */
+#include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -311,6 +313,55 @@ test_calibrate (void)
     }
 }
 
+/* Ctrl-C stops a verification within seconds with a clear message: the
+ * first SIGINT cancels the simulations (it used to be swallowed). */
+static void
+test_verify_interrupt (void)
+{
+  const char *data = g_getenv ("PN_TEST_CLI_DATA");
+  g_assert_nonnull (data);
+  g_autofree char *design = g_build_filename (data, "seeds-both.pnsd", NULL);
+  GError *error = NULL;
+  GSubprocess *p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                       G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                     &error, pnc_path, "verify", design, "--mc", "5000",
+                                     "--jobs", "1", NULL);
+  g_assert_no_error (error);
+  /* wait for the first progress line: the simulations are running */
+  GDataInputStream *in = g_data_input_stream_new (g_subprocess_get_stderr_pipe (p));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
+  GString *err = g_string_new (NULL);
+  char *line = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+  if (line == NULL)
+    {
+      g_object_unref (in);
+      g_subprocess_wait (p, NULL, NULL);
+      g_object_unref (p);
+      g_string_free (err, TRUE);
+      g_test_skip ("pnc verify printed nothing (ngspice cannot run?)");
+      return;
+    }
+  g_string_append (err, line);
+  g_free (line);
+  gint64 t0 = g_get_monotonic_time ();
+  g_subprocess_send_signal (p, SIGINT);
+  while ((line = g_data_input_stream_read_line (in, NULL, NULL, NULL)) != NULL)
+    {
+      g_string_append_printf (err, "\n%s", line);
+      g_free (line);
+    }
+  g_assert_true (g_subprocess_wait (p, NULL, NULL));
+  double secs = (g_get_monotonic_time () - t0) / 1e6;
+  g_test_message ("stopped %.2f s after SIGINT", secs);
+  g_assert_cmpfloat (secs, <, 20.0);
+  g_assert_true (g_subprocess_get_if_exited (p));
+  g_assert_cmpint (g_subprocess_get_exit_status (p), !=, 0);
+  g_assert_nonnull (strstr (err->str, "interrupted"));
+  g_string_free (err, TRUE);
+  g_object_unref (in);
+  g_object_unref (p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -324,6 +375,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pnc/bench-json", test_bench_json);
   g_test_add_func ("/pnc/json-tiny-numbers", test_json_tiny_numbers);
   g_test_add_func ("/pnc/calibrate", test_calibrate);
+  g_test_add_func ("/pnc/verify-interrupt", test_verify_interrupt);
   int rc = g_test_run ();
   const char *names[] = { "runs.json", "bad.csv" };
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
