@@ -167,36 +167,9 @@ pnc_cmd_calibrate (int argc, char **argv)
   if (!pnc_design_load_physical ("calibrate", path, "simulate", &d))
     goto out;
   have_design = TRUE;
-  if (d.tech.vdd != PN_SPICE_VDD || d.tech.vss != PN_SPICE_VSS)
-    {
-      g_printerr ("pnc calibrate: %s: supplies %g / %g V; the circuits are characterised at "
-                  "%g / %g V\n", path, d.tech.vdd, d.tech.vss, PN_SPICE_VDD, PN_SPICE_VSS);
-      goto out;
-    }
-  PnDatasetOptions dopt;
-  pn_dataset_options_init (&dopt);
-  if ((ds = pn_dataset_open (d.dataset, &dopt, &error)) == NULL)
-    {
-      g_printerr ("pnc calibrate: %s: dataset: %s\n", path, error->message);
-      goto out;
-    }
   /* the model as trained: no residuals, even if the file had some */
-  PnDesignResiduals old_res = d.residuals;
-  memset (&d.residuals, 0, sizeof d.residuals);
-  gboolean built = pn_design_build_net (&d, NULL, &net, &params, &error);
-  d.residuals = old_res;
-  if (!built)
-    {
-      g_printerr ("pnc calibrate: %s: %s\n", path, error->message);
-      goto out;
-    }
-  if (ds->n_features != net.size[0] || ds->n_classes != net.size[net.n_layers])
-    {
-      g_printerr ("pnc calibrate: %s: the network has %d inputs and %d outputs, the dataset %s "
-                  "%d features and %d classes\n", path, net.size[0], net.size[net.n_layers],
-                  ds->name, ds->n_features, ds->n_classes);
-      goto out;
-    }
+  if (!pnc_design_open_net ("calibrate", path, &d, FALSE, &ds, &net, &params))
+    goto out;
   if (ds->n[PN_SPLIT_TRAIN] < 1 || ds->n[PN_SPLIT_VALID] < 1 || ds->n[PN_SPLIT_TEST] < 1)
     {
       g_printerr ("pnc calibrate: %s: %s needs training, validation and test examples\n", path,

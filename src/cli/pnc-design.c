@@ -1,5 +1,6 @@
 /* pnc-design.c: training runs to design files. */
 #include "pnc-design.h"
+#include "pn-spice.h"
 
 #include <math.h>
 #include <string.h>
@@ -95,6 +96,48 @@ pnc_design_load_physical (const char *command, const char *path, const char *pur
                   "(pnc train --circuits fixed|learnable --save FILE.pnsd)\n",
                   command, path, purpose);
       pn_design_clear (out);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pnc_design_open_net (const char *command, const char *path, PnDesign *d,
+                     gboolean with_residuals, PnDataset **ds, PnNet *net, float **params)
+{
+  GError *error = NULL;
+  if (d->tech.vdd != PN_SPICE_VDD || d->tech.vss != PN_SPICE_VSS)
+    {
+      g_printerr ("pnc %s: %s: supplies %g / %g V; the circuits are characterised at "
+                  "%g / %g V\n", command, path, d->tech.vdd, d->tech.vss, PN_SPICE_VDD,
+                  PN_SPICE_VSS);
+      return FALSE;
+    }
+  PnDatasetOptions dopt;
+  pn_dataset_options_init (&dopt);
+  if ((*ds = pn_dataset_open (d->dataset, &dopt, &error)) == NULL)
+    {
+      g_printerr ("pnc %s: %s: dataset: %s\n", command, path, error->message);
+      g_error_free (error);
+      return FALSE;
+    }
+  PnDesignResiduals kept = d->residuals;
+  if (!with_residuals)
+    memset (&d->residuals, 0, sizeof d->residuals);
+  gboolean built = pn_design_build_net (d, NULL, net, params, &error);
+  d->residuals = kept;
+  if (!built)
+    {
+      g_printerr ("pnc %s: %s: %s\n", command, path, error->message);
+      g_error_free (error);
+      return FALSE;
+    }
+  const PnDataset *data = *ds;
+  if (data->n_features != net->size[0] || data->n_classes != net->size[net->n_layers])
+    {
+      g_printerr ("pnc %s: %s: the network has %d inputs and %d outputs, the dataset %s "
+                  "%d features and %d classes\n", command, path, net->size[0],
+                  net->size[net->n_layers], data->name, data->n_features, data->n_classes);
       return FALSE;
     }
   return TRUE;

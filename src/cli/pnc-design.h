@@ -23,4 +23,16 @@ gboolean pnc_design_save_best (PncRun *runs, int n_runs, const char *path, GErro
 gboolean pnc_design_load_physical (const char *command, const char *path, const char *purpose,
                                    PnDesign *out);
 
+/* For simulating the physical design D loaded from PATH: checks that its
+ * supplies are the ones the circuits were characterised at, opens its
+ * dataset into *DS, builds its network into NET / *PARAMS (with the
+ * design's SPICE residuals, or without them when WITH_RESIDUALS is FALSE:
+ * the model as trained) and checks the network's inputs and outputs
+ * against the dataset. A failure gets a message on stderr prefixed
+ * "pnc COMMAND: PATH: " and FALSE; *DS and *PARAMS, when set, are the
+ * caller's to free either way. */
+gboolean pnc_design_open_net (const char *command, const char *path, PnDesign *d,
+                              gboolean with_residuals, PnDataset **ds, PnNet *net,
+                              float **params);
+
 G_END_DECLS

@@ -172,31 +172,8 @@ pnc_cmd_verify (int argc, char **argv)
   cfg.g_unit = g_unit > 0 ? g_unit : d.tech.g_unit;
   cfg.progress = on_progress;
   cfg.progress_data = &progress;
-  if (d.tech.vdd != PN_SPICE_VDD || d.tech.vss != PN_SPICE_VSS)
-    {
-      g_printerr ("pnc verify: %s: supplies %g / %g V; the circuits are characterised at "
-                  "%g / %g V\n", path, d.tech.vdd, d.tech.vss, PN_SPICE_VDD, PN_SPICE_VSS);
-      goto out;
-    }
-  PnDatasetOptions dopt;
-  pn_dataset_options_init (&dopt);
-  if ((ds = pn_dataset_open (d.dataset, &dopt, &error)) == NULL)
-    {
-      g_printerr ("pnc verify: %s: dataset: %s\n", path, error->message);
-      goto out;
-    }
-  if (!pn_design_build_net (&d, NULL, &net, &params, &error))
-    {
-      g_printerr ("pnc verify: %s: %s\n", path, error->message);
-      goto out;
-    }
-  if (ds->n_features != net.size[0] || ds->n_classes != net.size[net.n_layers])
-    {
-      g_printerr ("pnc verify: %s: the network has %d inputs and %d outputs, the dataset %s "
-                  "%d features and %d classes\n", path, net.size[0], net.size[net.n_layers],
-                  ds->name, ds->n_features, ds->n_classes);
-      goto out;
-    }
+  if (!pnc_design_open_net ("verify", path, &d, TRUE, &ds, &net, &params))
+    goto out;
   if (ds->n[sp] < 1)
     {
       g_printerr ("pnc verify: %s: the %s split of %s is empty\n", path, split, ds->name);
