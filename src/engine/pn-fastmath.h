@@ -11,6 +11,16 @@
 #include <stdint.h>
 #include <string.h>
 
+/* 2^f = 1 + sum c_k f^k (degree-7 Taylor of e^(f ln 2)): one set of
+ * coefficients for the scalar and the vector forms below */
+#define PN_EXP2_C1 0.693147180559945f
+#define PN_EXP2_C2 0.240226506959101f
+#define PN_EXP2_C3 0.0555041086648216f
+#define PN_EXP2_C4 0.00961812910762848f
+#define PN_EXP2_C5 0.00133335581464284f
+#define PN_EXP2_C6 0.000154035303933816f
+#define PN_EXP2_C7 1.52527338040598e-05f
+
 /* e^x for x in [-87, 87]: 2^i * 2^f, f in [-0.5, 0.5], degree-7 Taylor.
  * Build with -fno-trapping-math so the clamps below become min/max. */
 static inline float
@@ -22,10 +32,8 @@ pn_expf (float x)
    * t + 128.5 > 0); plain SSE2 conversions, so this vectorises anywhere */
   int32_t i = (int32_t) (t + 128.5f) - 128;
   float f = t - (float) i;
-  const float c1 = 0.693147180559945f, c2 = 0.240226506959101f,
-              c3 = 0.0555041086648216f, c4 = 0.00961812910762848f,
-              c5 = 0.00133335581464284f, c6 = 0.000154035303933816f,
-              c7 = 1.52527338040598e-05f;
+  const float c1 = PN_EXP2_C1, c2 = PN_EXP2_C2, c3 = PN_EXP2_C3, c4 = PN_EXP2_C4,
+              c5 = PN_EXP2_C5, c6 = PN_EXP2_C6, c7 = PN_EXP2_C7;
   float p = c7;
   p = p * f + c6;
   p = p * f + c5;
@@ -85,13 +93,13 @@ pn_tanh8 (pn_v8f *v)
   pn_v8f t = (PN_V8F (2.0f) * x) * PN_V8F (1.44269504088896341f);
   pn_v8i i = __builtin_convertvector (t + PN_V8F (128.5f), pn_v8i) - 128;
   pn_v8f f = t - __builtin_convertvector (i, pn_v8f);
-  pn_v8f p = PN_V8F (1.52527338040598e-05f);
-  p = p * f + PN_V8F (0.000154035303933816f);
-  p = p * f + PN_V8F (0.00133335581464284f);
-  p = p * f + PN_V8F (0.00961812910762848f);
-  p = p * f + PN_V8F (0.0555041086648216f);
-  p = p * f + PN_V8F (0.240226506959101f);
-  p = p * f + PN_V8F (0.693147180559945f);
+  pn_v8f p = PN_V8F (PN_EXP2_C7);
+  p = p * f + PN_V8F (PN_EXP2_C6);
+  p = p * f + PN_V8F (PN_EXP2_C5);
+  p = p * f + PN_V8F (PN_EXP2_C4);
+  p = p * f + PN_V8F (PN_EXP2_C3);
+  p = p * f + PN_V8F (PN_EXP2_C2);
+  p = p * f + PN_V8F (PN_EXP2_C1);
   p = p * f + PN_V8F (1.0f);
   pn_v8i e = (i + 127) << 23;
   pn_v8f scale;
@@ -113,15 +121,15 @@ pn_tanh8 (pn_v8f *v)
   t##q = (PN_V8F (2.0f) * x##q) * PN_V8F (1.44269504088896341f);
 #define PN_T8_ROUND(q) i##q = __builtin_convertvector (t##q + PN_V8F (128.5f), pn_v8i) - 128;
 #define PN_T8_FRAC(q)  f##q = t##q - __builtin_convertvector (i##q, pn_v8f);
-#define PN_T8_P0(q)    p##q = PN_V8F (1.52527338040598e-05f);
+#define PN_T8_P0(q)    p##q = PN_V8F (PN_EXP2_C7);
 #define PN_T8_STEP(c)  PN_T8_ALL (PN_T8_HORNER_##c)
 #define PN_T8_HORNER(q, c) p##q = p##q * f##q + PN_V8F (c);
-#define PN_T8_HORNER_6(q) PN_T8_HORNER (q, 0.000154035303933816f)
-#define PN_T8_HORNER_5(q) PN_T8_HORNER (q, 0.00133335581464284f)
-#define PN_T8_HORNER_4(q) PN_T8_HORNER (q, 0.00961812910762848f)
-#define PN_T8_HORNER_3(q) PN_T8_HORNER (q, 0.0555041086648216f)
-#define PN_T8_HORNER_2(q) PN_T8_HORNER (q, 0.240226506959101f)
-#define PN_T8_HORNER_1(q) PN_T8_HORNER (q, 0.693147180559945f)
+#define PN_T8_HORNER_6(q) PN_T8_HORNER (q, PN_EXP2_C6)
+#define PN_T8_HORNER_5(q) PN_T8_HORNER (q, PN_EXP2_C5)
+#define PN_T8_HORNER_4(q) PN_T8_HORNER (q, PN_EXP2_C4)
+#define PN_T8_HORNER_3(q) PN_T8_HORNER (q, PN_EXP2_C3)
+#define PN_T8_HORNER_2(q) PN_T8_HORNER (q, PN_EXP2_C2)
+#define PN_T8_HORNER_1(q) PN_T8_HORNER (q, PN_EXP2_C1)
 #define PN_T8_HORNER_0(q) PN_T8_HORNER (q, 1.0f)
 #define PN_T8_SCALE(q)                                                         \
   {                                                                            \
