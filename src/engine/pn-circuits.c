@@ -99,6 +99,15 @@ pn_circuits_residual_of (const PnCircuits *c, const PnNet *net, PnCircuitKind ki
   return t + (size_t) pn_circuits_group_of (c, net, kind, instance) * c->residual.n_points;
 }
 
+const float *
+pn_circuits_rout_of (const PnCircuits *c, const PnNet *net, PnCircuitKind kind, int instance)
+{
+  const float *t = c->residual.rout[kind];
+  if (t == NULL || c->mode != PN_CIRCUITS_PHYSICAL)
+    return NULL;
+  return t + (size_t) pn_circuits_group_of (c, net, kind, instance) * c->residual.n_points;
+}
+
 /* offsets of a kind's block in cparams, cvar and tape */
 static size_t
 param_off (const PnCircuits *c, const PnNet *net, PnCircuitKind kind)

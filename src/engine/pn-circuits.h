@@ -82,10 +82,25 @@ typedef struct {
  * table[kind] NULL: that kind has no residual (the plain tanh curve). */
 #define PN_RESIDUAL_MIN_POINTS 2
 #define PN_RESIDUAL_MAX_POINTS 65536
+/* Crossbar loading (docs/EXPORT.md section 9): with ROUT a kind's
+ * circuits are not ideal sources but Thevenin sources: each group's output
+ * resistance r(u) in ohms on the same grid (the circuit's DC output
+ * resistance at input x = eta3 + u / eta4, SPICE-measured at its nominal
+ * values; under variation each instance keeps its group's r on its own
+ * varied eta, like R). The rows a circuit drives then draw current into
+ * the crossbar's columns, and the network solves each layer's node
+ * voltages per example (Kirchhoff; columns drive gates only). G_UNIT is
+ * the conductance of theta = 1 in siemens (the design's technology, or the
+ * scale pnc verify simulates); loading needs G_UNIT > 0 and at least one
+ * ROUT table. Input features are ideal sources. Only fixed circuits: the
+ * loaded path computes no eta gradient (the trainer refuses learnable
+ * circuits with a load, as with residuals). */
 typedef struct {
   int          n_points;
   float        u_lo, u_hi;
   const float *table[PN_N_CIRCUIT_KINDS]; /* n_groups (kind) x n_points */
+  const float *rout[PN_N_CIRCUIT_KINDS];  /* n_groups x n_points, ohms; NULL: ideal */
+  float        g_unit;                    /* siemens per unit of theta */
 } PnCurveResidual;
 
 typedef struct {
@@ -175,6 +190,18 @@ pn_circuits_has_residual (const PnCircuits *c)
 /* Residual table of an instance (NULL: none). */
 const float *pn_circuits_residual_of (const PnCircuits *c, const PnNet *net, PnCircuitKind kind,
                                       int instance);
+
+/* Whether the crossbars load their drivers (PnCurveResidual.rout). */
+static inline gboolean
+pn_circuits_has_load (const PnCircuits *c)
+{
+  return c->mode == PN_CIRCUITS_PHYSICAL && c->residual.g_unit > 0 &&
+         (c->residual.rout[PN_CIRCUIT_PTANH] != NULL || c->residual.rout[PN_CIRCUIT_INV] != NULL);
+}
+
+/* Output-resistance table of an instance (NULL: an ideal source). */
+const float *pn_circuits_rout_of (const PnCircuits *c, const PnNet *net, PnCircuitKind kind,
+                                  int instance);
 
 /* R(u) of TABLE (res's grid) by linear interpolation, constant beyond the
  * ends; *slope (if not NULL) gets R'(u): the segment's slope, 0 beyond the

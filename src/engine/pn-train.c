@@ -70,10 +70,11 @@ pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
                    "conductance range [%g, %g] is empty", cfg->gmin, cfg->gmax);
       return NULL;
     }
-  if (pn_circuits_has_residual (&cfg->circuits) && cfg->lr_circuit > 0)
+  if ((pn_circuits_has_residual (&cfg->circuits) || pn_circuits_has_load (&cfg->circuits)) &&
+      cfg->lr_circuit > 0)
     {
-      /* the residual belongs to the calibrated component values: learning
-       * the circuits would leave it behind */
+      /* the residual and the output resistances belong to the calibrated
+       * component values: learning the circuits would leave them behind */
       g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
                    "SPICE-calibrated curves (residuals) need fixed circuits: set the circuits' "
                    "learning rate to 0");
