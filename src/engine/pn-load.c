@@ -1,6 +1,7 @@
 /* pn-load.c: one crossbar layer with loaded drivers (pn-load.h). Plain
  * scalar double-precision code: only calibrated designs take this path. */
 #include "pn-load.h"
+#include "pn-fastmath.h"
 
 #include <math.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 struct PnLoadScratch {
   int     max_rows, max_cols;
   double *v, *q, *a, *b, *c, *d, *sp, *sn, *ap, *bn, *dqdv; /* max_rows */
+  double *E, *Ep, *sig, *sigp;  /* max_rows: the inv of a row whose input is ideal */
+  double *gp, *gn, *wp, *wn;    /* max_rows x max_cols: pn_load_prepare */
   double *zz, *r, *step, *lam;                               /* max_cols */
   double *jac;                                               /* max_cols^2 */
   int    *piv;
@@ -23,13 +26,16 @@ pn_load_scratch_new (int max_rows, int max_cols)
   s->max_rows = max_rows;
   s->max_cols = max_cols;
   double **rows[] = { &s->v, &s->q, &s->a, &s->b, &s->c, &s->d, &s->sp, &s->sn, &s->ap, &s->bn,
-                      &s->dqdv };
+                      &s->dqdv, &s->E, &s->Ep, &s->sig, &s->sigp };
   for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
     *rows[i] = g_new0 (double, MAX (max_rows, 1));
   double **cols[] = { &s->zz, &s->r, &s->step, &s->lam };
   for (gsize i = 0; i < G_N_ELEMENTS (cols); i++)
     *cols[i] = g_new0 (double, MAX (max_cols, 1));
   s->jac = g_new0 (double, (size_t) MAX (max_cols, 1) * MAX (max_cols, 1));
+  double **cells[] = { &s->gp, &s->gn, &s->wp, &s->wn };
+  for (gsize i = 0; i < G_N_ELEMENTS (cells); i++)
+    *cells[i] = g_new0 (double, (size_t) MAX (max_rows, 1) * MAX (max_cols, 1));
   s->piv = g_new0 (int, MAX (max_cols, 1));
   return s;
 }
@@ -40,7 +46,8 @@ pn_load_scratch_free (PnLoadScratch *s)
   if (s == NULL)
     return;
   double *bufs[] = { s->v, s->q, s->a, s->b, s->c, s->d, s->sp, s->sn, s->ap, s->bn, s->dqdv,
-                     s->zz, s->r, s->step, s->lam, s->jac };
+                     s->E, s->Ep, s->sig, s->sigp, s->zz, s->r, s->step, s->lam, s->jac,
+                     s->gp, s->gn, s->wp, s->wn };
   for (gsize i = 0; i < G_N_ELEMENTS (bufs); i++)
     g_free (bufs[i]);
   g_free (s->piv);
@@ -53,7 +60,8 @@ inv_at (const PnLoadLayer *L, int i, double v, double *E, double *Ep, double *si
 {
   const float *e = L->eta_inv + 4 * i;
   const double u = (v - e[2]) * e[3];
-  const double t = tanh (u);
+  /* the unloaded path's tanh (float, pn-fastmath.h): the same curve */
+  const double t = pn_tanhf ((float) u);
   float rp = 0.0f, r = 0.0f;
   if (L->inv_res[i])
     r = pn_residual_eval (L->res, L->inv_res[i], (float) u, &rp);
@@ -70,100 +78,127 @@ inv_at (const PnLoadLayer *L, int i, double v, double *E, double *Ep, double *si
     *sig = *sigp = 0.0;
 }
 
+/* The inv of every row whose direct row is an ideal source (rho 0: its
+ * input does not move with z) once per example; whether the layer is
+ * linear in z (no inv's input moves). */
+static gboolean
+prepare_rows (const PnLoadLayer *L, const double *e, const double *rho, PnLoadScratch *s)
+{
+  gboolean linear = TRUE;
+  for (int i = 0; i < L->ni; i++)
+    if (L->rowneg[i])
+      {
+        if (rho[i] == 0.0)
+          inv_at (L, i, e[i], &s->E[i], &s->Ep[i], &s->sig[i], &s->sigp[i]);
+        else
+          linear = FALSE;
+      }
+  return linear;
+}
+
+/* The layer's conductances split by the row they hang on (direct or
+ * inverted), once per layer: gp, gn ((ni + 1) x no), the same over the
+ * column's total (wp, wn) and the rows' sums (sp, sn). */
+void
+pn_load_prepare (const PnLoadLayer *L, PnLoadScratch *s)
+{
+  const int ni = L->ni, no = L->no;
+  for (int i = 0; i <= ni; i++)
+    {
+      double sp = 0, sn = 0;
+      for (int j = 0; j < no; j++)
+        {
+          const double gij = L->g[i * no + j], inv_c = L->colsum[j] > 0 ? 1.0 / L->colsum[j] : 0;
+          const gboolean pos = L->theta[i * no + j] >= 0;
+          s->gp[i * no + j] = pos ? gij : 0.0;
+          s->gn[i * no + j] = pos ? 0.0 : gij;
+          s->wp[i * no + j] = s->gp[i * no + j] * inv_c;
+          s->wn[i * no + j] = s->gn[i * no + j] * inv_c;
+          sp += s->gp[i * no + j];
+          sn += s->gn[i * no + j];
+        }
+      s->sp[i] = sp;
+      s->sn[i] = sn;
+    }
+}
+
 /* Every row at the column voltages Z (UNLOADED: the drivers' open-circuit
  * values, z ignored), the map Z(z) into ZZ and, with JAC, dZ/dz (no x no,
- * row-major). */
+ * row-major). pn_load_prepare first. */
 static void
 eval_rows (const PnLoadLayer *L, const double *e, const double *rho, const double *z,
            gboolean unloaded, PnLoadScratch *s, double *jac)
 {
   const int ni = L->ni, no = L->no;
-  const float *g = L->g, *th = L->theta;
+  for (int j = 0; j < no; j++)
+    s->zz[j] = 0.0;
+  if (jac)
+    memset (jac, 0, sizeof (double) * no * no);
   for (int i = 0; i <= ni; i++)
     {
-      double sp = 0, sn = 0, ap = 0, bn = 0;
+      const double *restrict gp = s->gp + (size_t) i * no, *restrict gn = s->gn + (size_t) i * no;
+      const double *restrict wp = s->wp + (size_t) i * no, *restrict wn = s->wn + (size_t) i * no;
+      const double sp = s->sp[i], sn = s->sn[i];
+      double ap = 0, bn = 0;
       for (int j = 0; j < no; j++)
         {
-          double gij = g[i * no + j];
-          if (th[i * no + j] >= 0)
-            {
-              sp += gij;
-              ap += gij * z[j];
-            }
-          else
-            {
-              sn += gij;
-              bn += gij * z[j];
-            }
+          ap += gp[j] * z[j];
+          bn += gn[j] * z[j];
         }
-      s->sp[i] = sp;
-      s->sn[i] = sn;
       s->ap[i] = ap;
       s->bn[i] = bn;
-      double E, Ep, sig, sigp;
+      double E = 0, Ep = 0, sig = 0, sigp = 0, a = 0, v = 1.0;
+      const gboolean neg = L->rowneg[i];
       if (i < ni)
         {
           double r = unloaded ? 0.0 : rho[i];
-          s->a[i] = r / (1.0 + r * sp);
-          s->v[i] = (e[i] + r * ap) / (1.0 + r * sp);
-          if (!L->rowneg[i])
-            continue;
-          inv_at (L, i, s->v[i], &E, &Ep, &sig, &sigp);
+          a = r / (1.0 + r * sp);
+          v = (e[i] + r * ap) / (1.0 + r * sp);
+          if (neg && rho[i] == 0.0)
+            {
+              E = s->E[i];
+              Ep = s->Ep[i];
+              sig = s->sig[i];
+              sigp = s->sigp[i];
+            }
+          else if (neg)
+            inv_at (L, i, v, &E, &Ep, &sig, &sigp);
         }
-      else
+      else if (neg)
         {
-          s->a[i] = 0.0;
-          s->v[i] = 1.0;
-          if (!L->rowneg[i])
-            continue;
           E = L->bias_e;
-          Ep = sigp = 0.0;
           sig = L->bias_sig;
         }
-      if (unloaded)
-        sig = sigp = 0.0;
-      double D = 1.0 + sig * sn;
-      s->d[i] = D;
-      s->q[i] = (E + sig * bn) / D;
-      s->dqdv[i] = (Ep + sigp * (bn - s->q[i] * sn)) / D;
-      s->c[i] = sig / D;
-      s->b[i] = s->dqdv[i] * s->a[i];
-    }
-  for (int j = 0; j < no; j++)
-    {
-      double num = 0;
-      for (int i = 0; i <= ni; i++)
+      s->a[i] = a;
+      s->v[i] = v;
+      double q = 0, b = 0, c = 0;
+      if (neg)
         {
-          double gij = g[i * no + j];
-          num += gij * (th[i * no + j] >= 0 ? s->v[i] : s->q[i]);
+          if (unloaded)
+            sig = sigp = 0.0;
+          const double D = 1.0 + sig * sn;
+          q = (E + sig * bn) / D;
+          s->dqdv[i] = (Ep + sigp * (bn - q * sn)) / D;
+          c = sig / D;
+          b = s->dqdv[i] * a;
+          s->d[i] = D;
         }
-      s->zz[j] = L->colsum[j] > 0 ? num / L->colsum[j] : 0.0;
-    }
-  if (jac == NULL)
-    return;
-  memset (jac, 0, sizeof (double) * no * no);
-  for (int i = 0; i <= ni; i++)
-    {
-      const gboolean loaded_v = s->a[i] != 0.0, neg = L->rowneg[i];
-      if (!loaded_v && !(neg && s->c[i] != 0.0))
+      s->q[i] = q;
+      s->b[i] = b;
+      s->c[i] = c;
+      for (int j = 0; j < no; j++)
+        s->zz[j] += wp[j] * v + wn[j] * q;
+      if (jac == NULL || (a == 0.0 && c == 0.0))
         continue;
+      /* dZ_j / dz_m += wp_ij a gp_im + wn_ij (b gp_im + c gn_im) */
       for (int j = 0; j < no; j++)
         {
-          double gij = g[i * no + j];
-          if (gij == 0.0 || L->colsum[j] <= 0)
+          const double fa = wp[j] * a, fb = wn[j] * b, fc = wn[j] * c;
+          if (fa == 0.0 && fb == 0.0 && fc == 0.0)
             continue;
-          double wj = gij / L->colsum[j];
-          double *row = jac + (size_t) j * no;
-          if (th[i * no + j] >= 0)
-            {
-              if (loaded_v)
-                for (int m = 0; m < no; m++)
-                  if (th[i * no + m] >= 0)
-                    row[m] += wj * s->a[i] * g[i * no + m];
-            }
-          else
-            for (int m = 0; m < no; m++)
-              row[m] += wj * g[i * no + m] * (th[i * no + m] >= 0 ? s->b[i] : s->c[i]);
+          double *restrict row = jac + (size_t) j * no;
+          for (int m = 0; m < no; m++)
+            row[m] += (fa + fb) * gp[m] + fc * gn[m];
         }
     }
 }
@@ -228,16 +263,53 @@ pn_load_solve (const PnLoadLayer *L, const double *e, const double *rho, double 
                PnLoadScratch *s)
 {
   const int no = L->no;
+  const gboolean linear = prepare_rows (L, e, rho, s);
   /* start from the unloaded circuit */
   eval_rows (L, e, rho, z, TRUE, s, NULL);
   memcpy (z, s->zz, sizeof (double) * no);
-  double res = INFINITY;
+  if (linear)
+    {
+      /* one Newton step solves a linear system (the first layer: ideal
+       * inputs, loaded inv outputs) */
+      eval_rows (L, e, rho, z, FALSE, s, s->jac);
+      for (int j = 0; j < no; j++)
+        {
+          s->step[j] = s->zz[j] - z[j];
+          for (int m = 0; m < no; m++)
+            s->jac[j * no + m] = (j == m) - s->jac[j * no + m];
+        }
+      lu_solve (s->jac, no, s->step, s->piv);
+      for (int j = 0; j < no; j++)
+        z[j] += s->step[j];
+      return 0.0;
+    }
+  double res = INFINITY, prev = INFINITY, lambda = 1.0;
   for (int it = 0; it < PN_LOAD_MAX_ITER; it++)
     {
       eval_rows (L, e, rho, z, FALSE, s, s->jac);
       res = max_abs_diff (s->zz, z, no);
       if (res < PN_LOAD_TOL)
         break;
+      if (!(res < prev))
+        {
+          /* the last step made it worse (a strongly nonlinear inv far
+           * from the solution): go back and take half of it */
+          lambda *= 0.5;
+          if (lambda < 1e-4)
+            {
+              /* at the floor the tables' float arguments leave: keep the
+               * best point */
+              for (int j = 0; j < no; j++)
+                z[j] -= 2 * lambda * s->step[j];
+              res = prev;
+              break;
+            }
+          for (int j = 0; j < no; j++)
+            z[j] -= lambda * s->step[j];
+          continue;
+        }
+      prev = res;
+      lambda = 1.0;
       /* (I - J) step = Z(z) - z */
       for (int j = 0; j < no; j++)
         {
@@ -246,21 +318,8 @@ pn_load_solve (const PnLoadLayer *L, const double *e, const double *rho, double 
             s->jac[j * no + m] = (j == m) - s->jac[j * no + m];
         }
       lu_solve (s->jac, no, s->step, s->piv);
-      /* damped if a full step makes the residual grow (a strongly
-       * nonlinear inv far from the solution) */
-      double lambda = 1.0;
-      gboolean better = FALSE;
-      for (int h = 0; h < 12 && !better; h++, lambda *= 0.5)
-        {
-          for (int j = 0; j < no; j++)
-            s->r[j] = z[j] + lambda * s->step[j];
-          eval_rows (L, e, rho, s->r, FALSE, s, NULL);
-          better = max_abs_diff (s->zz, s->r, no) < res;
-        }
-      if (!better)
-        break; /* at the floor the tables' float arguments leave: keep z */
-      memcpy (z, s->r, sizeof (double) * no);
-      res = max_abs_diff (s->zz, z, no);
+      for (int j = 0; j < no; j++)
+        z[j] += s->step[j];
     }
   return res;
 }
@@ -271,6 +330,7 @@ pn_load_backward (const PnLoadLayer *L, const double *e, const double *rho, cons
 {
   const int ni = L->ni, no = L->no;
   const float *g = L->g, *th = L->theta;
+  prepare_rows (L, e, rho, s);
   eval_rows (L, e, rho, z, FALSE, s, s->jac);
   /* (I - J)^T lambda = dz */
   double *A = s->jac;

@@ -39,6 +39,10 @@ typedef struct PnLoadScratch PnLoadScratch;
 PnLoadScratch *pn_load_scratch_new  (int max_rows, int max_cols);
 void           pn_load_scratch_free (PnLoadScratch *s);
 
+/* Once per layer (L's conductances), before solving or backward for its
+ * examples. */
+void   pn_load_prepare  (const PnLoadLayer *L, PnLoadScratch *s);
+
 /* Column voltages Z (no) of one example: E (ni) the open-circuit row
  * voltages, RHO (ni) their drivers' dimensionless output resistances.
  * Returns max |Z(z) - z| of the result (volts; about 1e-10 or below when

@@ -663,6 +663,7 @@ load_forward (const PnNet *net, int l, const float *theta, const float *in, int 
   PnLoadLayer L;
   load_alloc (w);
   load_layer (net, l, theta, w, &L);
+  pn_load_prepare (&L, w->load);
   float *z = w->z[l];
   for (int k = 0; k < n; k++)
     {
@@ -681,6 +682,7 @@ load_backward (const PnNet *net, int l, const float *theta, const float *var, co
 {
   PnLoadLayer L;
   load_layer (net, l, theta, w, &L);
+  pn_load_prepare (&L, w->load);
   const int ni = L.ni, no = L.no, rows = ni + 2;
   memset (w->lgrad, 0, sizeof (double) * rows * no);
   for (int k = 0; k < n; k++)
