@@ -3,8 +3,14 @@
  * One epoch = training forward + backward over mc samples, Adam step and
  * the validation forward (as the PyTorch reference's loop). One core: the
  * run is a single thread. Reported: median over repeated epochs.
+ *
+ * --design FILE times the epochs of pnc calibrate's fine-tuning of that
+ * design instead: its network with its SPICE residuals and output
+ * resistances (the loaded crossbar, docs/EXPORT.md section 9), circuits
+ * fixed, its training variation and Monte Carlo count.
  */
 #include "pnc.h"
+#include "pnc-design.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +32,127 @@ cmp_double (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* Median seconds of TR's epochs: at least MIN_EPOCHS and MIN_SECONDS,
+ * after three untimed ones. */
+static double
+time_epochs (PnTrainer *tr, int min_epochs, double min_seconds, int *n_timed)
+{
+  for (int w = 0; w < 3; w++)
+    pn_trainer_epoch (tr, NULL);
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (double));
+  gint64 start = g_get_monotonic_time ();
+  while ((int) times->len < min_epochs || (g_get_monotonic_time () - start) / 1e6 < min_seconds)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      pn_trainer_epoch (tr, NULL);
+      double dt = (g_get_monotonic_time () - t0) / 1e6;
+      g_array_append_val (times, dt);
+      if (times->len > 100000)
+        break;
+    }
+  qsort (times->data, times->len, sizeof (double), cmp_double);
+  double median = g_array_index (times, double, times->len / 2);
+  *n_timed = (int) times->len;
+  g_array_free (times, TRUE);
+  return median;
+}
+
+static void
+report (JsonBuilder *b, gboolean json, const PnDataset *ds, double median, int n_timed)
+{
+  double ref = 0;
+  for (gsize k = 0; k < G_N_ELEMENTS (reference); k++)
+    if (strcmp (reference[k].name, ds->name) == 0)
+      ref = reference[k].seconds;
+  if (json)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "dataset");
+      json_builder_add_string_value (b, ds->name);
+      json_builder_set_member_name (b, "seconds_per_epoch");
+      json_builder_add_double_value (b, median);
+      json_builder_set_member_name (b, "epochs_timed");
+      json_builder_add_int_value (b, n_timed);
+      json_builder_set_member_name (b, "n_train");
+      json_builder_add_int_value (b, ds->n[PN_SPLIT_TRAIN]);
+      json_builder_set_member_name (b, "n_valid");
+      json_builder_add_int_value (b, ds->n[PN_SPLIT_VALID]);
+      if (ref > 0)
+        {
+          json_builder_set_member_name (b, "reference_seconds_per_epoch");
+          json_builder_add_double_value (b, ref);
+          json_builder_set_member_name (b, "speedup");
+          json_builder_add_double_value (b, ref / median);
+        }
+      json_builder_end_object (b);
+    }
+  else
+    {
+      char refs[32] = "-", sp[32] = "-";
+      if (ref > 0)
+        {
+          g_snprintf (refs, sizeof refs, "%.3f", ref);
+          g_snprintf (sp, sizeof sp, "%.0fx", ref / median);
+        }
+      printf ("%-26s %7d %7d %14.6f %14s %9s\n", ds->name, ds->n[PN_SPLIT_TRAIN],
+              ds->n[PN_SPLIT_VALID], median, refs, sp);
+      fflush (stdout);
+    }
+}
+
+/* pnc calibrate's fine-tuning of the design at PATH, timed. */
+static gboolean
+bench_design (const char *path, JsonBuilder *b, gboolean json, int min_epochs,
+              double min_seconds)
+{
+  PnDesign d;
+  PnDataset *ds = NULL;
+  PnNet net;
+  float *params = NULL;
+  PnTrainer *tr = NULL;
+  GError *error = NULL;
+  gboolean ok = FALSE;
+  if (!pnc_design_load_physical ("bench", path, "simulate", &d))
+    return FALSE;
+  if (!pnc_design_open_net ("bench", path, &d, TRUE, &ds, &net, &params))
+    goto out;
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  cfg.n_hidden = net.n_layers - 1;
+  for (int h = 0; h < cfg.n_hidden; h++)
+    cfg.hidden[h] = net.size[h + 1];
+  cfg.variation = d.training.variation;
+  cfg.mc_train = d.training.mc_train > 0 ? d.training.mc_train : 20;
+  cfg.lr_circuit = 0;
+  cfg.gmin = net.gmin;
+  cfg.gmax = net.gmax;
+  cfg.seed = d.training.seed;
+  cfg.circuits = net.circuits;
+  cfg.patience = G_MAXINT;
+  cfg.max_epochs = G_MAXINT;
+  if ((tr = pn_trainer_new (&cfg, ds, &error)) == NULL)
+    {
+      g_printerr ("pnc bench: %s: %s\n", path, error->message);
+      goto out;
+    }
+  pn_trainer_set_params (tr, params);
+  if (!json)
+    printf ("%s: %s%s, %d Monte Carlo samples per epoch\n", path,
+            pn_circuits_has_residual (&net.circuits) ? "SPICE residuals" : "no residuals",
+            pn_circuits_has_load (&net.circuits) ? ", loaded crossbar" : "", cfg.mc_train);
+  int n_timed;
+  double median = time_epochs (tr, min_epochs, min_seconds, &n_timed);
+  report (b, json, ds, median, n_timed);
+  ok = TRUE;
+out:
+  pn_trainer_free (tr);
+  pn_dataset_free (ds);
+  g_free (params);
+  pn_design_clear (&d);
+  g_clear_error (&error);
+  return ok;
+}
+
 int
 pnc_cmd_bench (int argc, char **argv)
 {
@@ -33,7 +160,7 @@ pnc_cmd_bench (int argc, char **argv)
   double eps = 0.1, min_seconds = 1.0;
   int mc = 20, min_epochs = 21;
   gboolean json = FALSE;
-  char *hidden = g_strdup ("3"), *circuits = g_strdup ("published");
+  char *hidden = g_strdup ("3"), *circuits = g_strdup ("published"), *design = NULL;
   GOptionEntry entries[] = {
     { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits, "published (default), fixed (a physical design through the surrogates) or learnable", "KIND" },
     { "datasets", 'd', 0, G_OPTION_ARG_STRING, &datasets, "Comma list or 'all' (default: the five with a PyTorch reference)", "LIST" },
@@ -42,6 +169,7 @@ pnc_cmd_bench (int argc, char **argv)
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, "Hidden layer sizes (default 3)", "SIZES" },
     { "min-epochs", 0, 0, G_OPTION_ARG_INT, &min_epochs, "Timed epochs at least (default 21)", "N" },
     { "min-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &min_seconds, "Time each dataset at least this long (default 1)", "S" },
+    { "design", 0, 0, G_OPTION_ARG_FILENAME, &design, "Time pnc calibrate's fine-tuning epochs of this design file instead (its network, residuals, output resistances and variation)", "FILE.pnsd" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON list on stdout", NULL },
     { NULL },
   };
@@ -93,6 +221,13 @@ pnc_cmd_bench (int argc, char **argv)
   if (!json)
     printf ("%-26s %7s %7s %14s %14s %9s\n", "dataset", "n_train", "n_valid",
             "s/epoch (pnc)", "s/epoch (ref)", "speed-up");
+  if (design)
+    {
+      g_strfreev (names);
+      names = g_new0 (char *, 1); /* no datasets: the design's */
+      if (!bench_design (design, b, json, min_epochs, min_seconds))
+        goto out;
+    }
   for (int i = 0; names[i]; i++)
     {
       PnDataset *ds = pn_dataset_open (names[i], NULL, &error);
@@ -108,61 +243,9 @@ pnc_cmd_bench (int argc, char **argv)
           pn_dataset_free (ds);
           goto out;
         }
-      for (int w = 0; w < 3; w++)
-        pn_trainer_epoch (tr, NULL);
-      GArray *times = g_array_new (FALSE, FALSE, sizeof (double));
-      gint64 start = g_get_monotonic_time ();
-      while ((int) times->len < min_epochs ||
-             (g_get_monotonic_time () - start) / 1e6 < min_seconds)
-        {
-          gint64 t0 = g_get_monotonic_time ();
-          pn_trainer_epoch (tr, NULL);
-          double dt = (g_get_monotonic_time () - t0) / 1e6;
-          g_array_append_val (times, dt);
-          if (times->len > 100000)
-            break;
-        }
-      qsort (times->data, times->len, sizeof (double), cmp_double);
-      double median = g_array_index (times, double, times->len / 2);
-      double ref = 0;
-      for (gsize k = 0; k < G_N_ELEMENTS (reference); k++)
-        if (strcmp (reference[k].name, ds->name) == 0)
-          ref = reference[k].seconds;
-      if (json)
-        {
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "dataset");
-          json_builder_add_string_value (b, ds->name);
-          json_builder_set_member_name (b, "seconds_per_epoch");
-          json_builder_add_double_value (b, median);
-          json_builder_set_member_name (b, "epochs_timed");
-          json_builder_add_int_value (b, times->len);
-          json_builder_set_member_name (b, "n_train");
-          json_builder_add_int_value (b, ds->n[PN_SPLIT_TRAIN]);
-          json_builder_set_member_name (b, "n_valid");
-          json_builder_add_int_value (b, ds->n[PN_SPLIT_VALID]);
-          if (ref > 0)
-            {
-              json_builder_set_member_name (b, "reference_seconds_per_epoch");
-              json_builder_add_double_value (b, ref);
-              json_builder_set_member_name (b, "speedup");
-              json_builder_add_double_value (b, ref / median);
-            }
-          json_builder_end_object (b);
-        }
-      else
-        {
-          char refs[32] = "-", sp[32] = "-";
-          if (ref > 0)
-            {
-              g_snprintf (refs, sizeof refs, "%.3f", ref);
-              g_snprintf (sp, sizeof sp, "%.0fx", ref / median);
-            }
-          printf ("%-26s %7d %7d %14.6f %14s %9s\n", ds->name, ds->n[PN_SPLIT_TRAIN],
-                  ds->n[PN_SPLIT_VALID], median, refs, sp);
-          fflush (stdout);
-        }
-      g_array_free (times, TRUE);
+      int n_timed;
+      double median = time_epochs (tr, min_epochs, min_seconds, &n_timed);
+      report (b, json, ds, median, n_timed);
       pn_trainer_free (tr);
       pn_dataset_free (ds);
     }
@@ -182,5 +265,6 @@ out:
   g_free (datasets);
   g_free (hidden);
   g_free (circuits);
+  g_free (design);
   return rc;
 }

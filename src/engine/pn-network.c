@@ -8,6 +8,7 @@
 #include "pn-error.h"
 #include "pn-fastmath.h"
 #include "pn-kernels.h"
+#include "pn-load.h"
 
 #include <math.h>
 #include <string.h>
@@ -46,6 +47,15 @@ struct PnWork {
   float *wsel, *wsel2, *dots;        /* max_rows */
   gboolean want_deta;
   const float *eta_act_ext, *eta_inv_ext; /* pn_work_set_eta */
+  /* crossbar loading (pn-load.h), allocated at the first loaded forward */
+  int    max_rows, max_cols;
+  float *gabs[PN_MAX_LAYERS];        /* (size[l] + 2) x size[l+1]: printed |g| */
+  PnLoadScratch *load;
+  double *le, *lrho, *ldrho, *lz, *ldz, *lde, *lddr; /* max(rows, cols) */
+  double *lgrad;                     /* max rows x cols */
+  const float **lres, **lrout;       /* max_rows: the layer's inv tables */
+  float *dzx;                        /* size[l+1] x n: d loss / d z[l] from layer l+1's load */
+  int    dzx_layer;                  /* the layer dzx is for, -1: none */
 };
 
 gboolean
@@ -198,8 +208,12 @@ pn_work_new (const PnNet *net, int max_n)
       w->wn[l] = g_new (float, (size_t) (ni + 2) * no);
       w->colsum[l] = g_new (float, no);
       w->rowneg[l] = g_new0 (unsigned char, ni + 1);
+      w->gabs[l] = g_new (float, (size_t) (ni + 2) * no);
       max_cells = MAX (max_cells, (size_t) (ni + 2) * no);
+      w->max_cols = MAX (w->max_cols, no);
     }
+  w->max_rows = max_rows;
+  w->dzx_layer = -1;
   w->eta_act = g_new (float, 4 * (size_t) net->n_act);
   w->tape = g_new (float, MAX (pn_circuits_n_tape (&net->circuits, net), 1));
   w->eta_inv = g_new (float, 4 * (size_t) net->n_inv);
@@ -250,7 +264,15 @@ pn_work_free (PnWork *w)
       g_free (w->wn[l]);
       g_free (w->colsum[l]);
       g_free (w->rowneg[l]);
+      g_free (w->gabs[l]);
     }
+  pn_load_scratch_free (w->load);
+  double *lbufs[] = { w->le, w->lrho, w->ldrho, w->lz, w->ldz, w->lde, w->lddr, w->lgrad };
+  for (gsize b = 0; b < G_N_ELEMENTS (lbufs); b++)
+    g_free (lbufs[b]);
+  g_free (w->lres);
+  g_free (w->lrout);
+  g_free (w->dzx);
   g_free (w->eta_act);
   g_free (w->tape);
   g_free (w->eta_inv);
@@ -557,6 +579,141 @@ curve_grad (const float *in, const float *t, const float *dout, int n, const flo
 
 
 
+/* ---- crossbar loading (pn-load.h, docs/EXPORT.md section 9) ---------- */
+
+static void
+load_alloc (PnWork *w)
+{
+  if (w->load)
+    return;
+  size_t n = (size_t) MAX (w->max_n, 1), cells = 0;
+  w->load = pn_load_scratch_new (w->max_rows, w->max_cols);
+  double **bufs[] = { &w->le, &w->lrho, &w->ldrho, &w->lz, &w->ldz, &w->lde, &w->lddr };
+  for (gsize b = 0; b < G_N_ELEMENTS (bufs); b++)
+    *bufs[b] = g_new0 (double, MAX (w->max_rows, w->max_cols));
+  cells = (size_t) w->max_rows * w->max_cols;
+  w->lgrad = g_new0 (double, cells);
+  w->lres = g_new0 (const float *, w->max_rows);
+  w->lrout = g_new0 (const float *, w->max_rows);
+  w->dzx = g_new (float, (size_t) w->max_rows * n);
+}
+
+/* Layer l's loaded crossbar (after layer_forward's divider weights,
+ * printed conductances and bias inv). */
+static void
+load_layer (const PnNet *net, int l, const float *theta, PnWork *w, PnLoadLayer *L)
+{
+  const PnCircuits *cc = &net->circuits;
+  const int ni = net->size[l];
+  L->ni = ni;
+  L->no = net->size[l + 1];
+  L->g = w->gabs[l];
+  L->theta = theta;
+  L->colsum = w->colsum[l];
+  L->rowneg = w->rowneg[l];
+  L->eta_inv = w->eta_inv + 4 * net->inv_off[l];
+  L->res = &cc->residual;
+  L->g_unit = cc->residual.g_unit;
+  for (int i = 0; i < ni; i++)
+    {
+      w->lres[i] = pn_circuits_residual_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + i);
+      w->lrout[i] = pn_circuits_rout_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + i);
+    }
+  L->inv_res = w->lres;
+  L->inv_rout = w->lrout;
+  L->bias_e = w->bias_inv[l];
+  L->bias_sig = 0.0;
+  const float *brout = pn_circuits_rout_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + ni);
+  if (w->rowneg[l][ni] && brout)
+    {
+      const float *e = L->eta_inv + 4 * ni;
+      L->bias_sig = (double) L->g_unit * pn_residual_eval (L->res, brout, (1.0f - e[2]) * e[3], NULL);
+    }
+}
+
+/* Row drivers of example K of layer l: E (open-circuit voltages), RHO and
+ * d rho / d z[l-1] (the previous layer's ptanh output resistance at its
+ * column voltage; inputs of the first layer are ideal). */
+static void
+load_drivers (const PnNet *net, int l, const float *in, int n, int k, const PnWork *w,
+              double *e, double *rho, double *drho_dz)
+{
+  const PnCircuits *cc = &net->circuits;
+  for (int i = 0; i < net->size[l]; i++)
+    {
+      e[i] = in[(size_t) i * n + k];
+      rho[i] = drho_dz[i] = 0.0;
+      if (l == 0)
+        continue;
+      const int inst = net->act_off[l - 1] + i;
+      const float *rtab = pn_circuits_rout_of (cc, net, PN_CIRCUIT_PTANH, inst);
+      if (rtab == NULL)
+        continue;
+      const float *eta = w->eta_act + 4 * inst;
+      float rp, u = (w->z[l - 1][(size_t) i * n + k] - eta[2]) * eta[3];
+      rho[i] = (double) cc->residual.g_unit * pn_residual_eval (&cc->residual, rtab, u, &rp);
+      drho_dz[i] = (double) cc->residual.g_unit * rp * eta[3];
+    }
+}
+
+/* z[l] of every example, the loaded solve */
+static void
+load_forward (const PnNet *net, int l, const float *theta, const float *in, int n, PnWork *w)
+{
+  PnLoadLayer L;
+  load_alloc (w);
+  load_layer (net, l, theta, w, &L);
+  pn_load_prepare (&L, w->load);
+  float *z = w->z[l];
+  for (int k = 0; k < n; k++)
+    {
+      load_drivers (net, l, in, n, k, w, w->le, w->lrho, w->ldrho);
+      pn_load_solve (&L, w->le, w->lrho, w->lz, w->load);
+      for (int j = 0; j < L.no; j++)
+        z[(size_t) j * n + k] = (float) w->lz[j];
+    }
+}
+
+/* Backward of load_forward given w->dz: DIN (may be NULL), the previous
+ * layer's dzx, and DTHETA. */
+static void
+load_backward (const PnNet *net, int l, const float *theta, const float *var, const float *in,
+               int n, PnWork *w, float *din, float *dtheta)
+{
+  PnLoadLayer L;
+  load_layer (net, l, theta, w, &L);
+  pn_load_prepare (&L, w->load);
+  const int ni = L.ni, no = L.no, rows = ni + 2;
+  memset (w->lgrad, 0, sizeof (double) * rows * no);
+  for (int k = 0; k < n; k++)
+    {
+      load_drivers (net, l, in, n, k, w, w->le, w->lrho, w->ldrho);
+      for (int j = 0; j < no; j++)
+        {
+          w->lz[j] = w->z[l][(size_t) j * n + k];
+          w->ldz[j] = w->dz[(size_t) j * n + k];
+        }
+      pn_load_backward (&L, w->le, w->lrho, w->lz, w->ldz, w->lde, w->lddr, w->lgrad, w->load);
+      for (int i = 0; i < ni; i++)
+        {
+          if (din)
+            din[(size_t) i * n + k] = (float) w->lde[i];
+          if (l > 0)
+            w->dzx[(size_t) i * n + k] = (float) (w->lddr[i] * w->ldrho[i]);
+        }
+    }
+  w->dzx_layer = l > 0 ? l - 1 : -1;
+  for (int i = 0; i < rows; i++)
+    for (int j = 0; j < no; j++)
+      {
+        float t = theta[i * no + j];
+        if (fabsf (t) > net->gmax)
+          continue; /* clamped: no gradient */
+        dtheta[i * no + j] +=
+          (float) w->lgrad[i * no + j] * (t >= 0 ? 1.0f : -1.0f) * (var ? var[i * no + j] : 1.0f);
+      }
+}
+
 static void
 layer_forward (const PnNet *net, int l, const float *theta, const float *var,
                const float *in, int n, PnWork *w)
@@ -583,6 +740,7 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
           a = a > gmax ? gmax : a;
           float g = a < gmin ? 0.0f : a * (var ? var[i * no + j] : 1.0f);
           wn[i * no + j] = g;
+          w->gabs[l][i * no + j] = g;
           s += g;
           if (t < 0 && i <= ni)
             rowneg[i] = 1;
@@ -597,7 +755,9 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
    * the first layer, a feature with few distinct values is evaluated once
    * per value and gathered: the same floats in, the same bits out. */
   const PnInputIndex *xi = l == 0 && w->xi && w->xi->x == in && w->xi->n == n ? w->xi : NULL;
-  for (int i = 0; i < ni; i++)
+  /* (a loaded crossbar evaluates its inv circuits inside its solve) */
+  const gboolean loaded = pn_circuits_has_load (cc);
+  for (int i = 0; i < ni && !loaded; i++)
     if (rowneg[i])
       {
         float *ti = w->tinv[l] + (size_t) i * n, *vi = w->inv[l] + (size_t) i * n;
@@ -641,23 +801,28 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
     }
 
   /* column voltages */
+  if (loaded)
+    load_forward (net, l, theta, in, n, w);
   for (int j = 0; j < no; j++)
     {
       float *restrict zj = w->z[l] + (size_t) j * n;
-      float tb = theta[ni * no + j];
-      float c = wn[ni * no + j] * (tb >= 0 ? 1.0f : w->bias_inv[l]);
-      int m = 0;
-      for (int i = 0; i < ni; i++)
+      if (!loaded)
         {
-          float wij = wn[i * no + j];
-          if (wij == 0.0f)
-            continue;
-          w->wsel[m] = wij;
-          w->srcp[m++] = theta[i * no + j] >= 0 ? in + (size_t) i * n
-                                                : w->inv[l] + (size_t) i * n;
+          float tb = theta[ni * no + j];
+          float c = wn[ni * no + j] * (tb >= 0 ? 1.0f : w->bias_inv[l]);
+          int m = 0;
+          for (int i = 0; i < ni; i++)
+            {
+              float wij = wn[i * no + j];
+              if (wij == 0.0f)
+                continue;
+              w->wsel[m] = wij;
+              w->srcp[m++] = theta[i * no + j] >= 0 ? in + (size_t) i * n
+                                                    : w->inv[l] + (size_t) i * n;
+            }
+          /* z_j = c + sum of the printed rows, in row order */
+          pn_lincomb (c, w->wsel, w->srcp, m, zj, n);
         }
-      /* z_j = c + sum of the printed rows, in row order */
-      pn_lincomb (c, w->wsel, w->srcp, m, zj, n);
       const float *rtab =
         has_res ? pn_circuits_residual_of (cc, net, PN_CIRCUIT_PTANH, net->act_off[l] + j) : NULL;
       if (rtab)
@@ -698,6 +863,16 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
                 has_res ? pn_circuits_residual_of (cc, net, PN_CIRCUIT_PTANH, net->act_off[l] + j)
                         : NULL,
                 w->dz + (size_t) j * n, FALSE, w->want_deta ? deta_act + 4 * j : NULL);
+  /* and through the output resistance of these ptanh circuits, which the
+   * next layer's loaded solve depends on */
+  if (w->dzx_layer == l)
+    for (size_t i = 0; i < (size_t) no * n; i++)
+      w->dz[i] += w->dzx[i];
+  if (pn_circuits_has_load (cc))
+    {
+      load_backward (net, l, theta, var, in, n, w, din, dtheta);
+      return;
+    }
 
   /* d loss / d w_ij = sum_k dz_j[k] * src_ij[k] */
   for (int j = 0; j < no; j++)
@@ -978,6 +1153,7 @@ pn_net_backward (const PnNet *net, const float *params, const float *var, const 
   g_assert (n == w->n);
   const int L = net->n_layers;
   float *dout = w->dact_a, *din = w->dact_b;
+  w->dzx_layer = -1;
   loss_backward (net, w->act[L], y, n, w, scale, dout);
   memset (w->deta_act, 0, sizeof (float) * 4 * net->n_act);
   memset (w->deta_inv, 0, sizeof (float) * 4 * net->n_inv);

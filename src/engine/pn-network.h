@@ -14,6 +14,11 @@
  * the bias row included) is a separately printed circuit instance with its
  * own eta per Monte Carlo sample.
  *
+ * With output resistances (pn_circuits_has_load, a calibrated design) the
+ * drivers are not ideal: each layer's node voltages solve Kirchhoff's
+ * equations per example instead (pn-load.h); the divider above is the
+ * special case of zero output resistance.
+ *
  * All parameters live in one flat float buffer (llm.c style): the crossbars
  * of all layers, then the circuits' parameters. Gradients and the Adam
  * moments use the same layout.

@@ -771,6 +771,260 @@ test_gradcheck_residual (void)
   check_residual (TRUE);
 }
 
+/* ---- crossbar loading ---------------------------------------------------- */
+
+/* The loaded network recomputed independently: per example and layer the
+ * node equations relaxed (Gauss-Seidel) to convergence, the curves from
+ * pn_curve_residual, the output resistances looked up directly. */
+static void
+loaded_by_relaxation (const PnNet *net, const float *params, const float *var, const float *x,
+                      int n, int k, double *out)
+{
+  const PnCircuits *c = &net->circuits;
+  const PnCurveResidual *res = &c->residual;
+  float eta_act[64 * 4], eta_inv[64 * 4];
+  float *tape = g_new (float, MAX (pn_circuits_n_tape (c, net), 1));
+  pn_circuits_eta (c, net, params + net->n_theta, var ? var + net->n_theta : NULL, eta_act,
+                   eta_inv, tape);
+  g_free (tape);
+  double e[64], rho[64], v[64], q[64], z[64];
+  for (int i = 0; i < net->size[0]; i++)
+    {
+      e[i] = x[(size_t) i * n + k];
+      rho[i] = 0;
+    }
+  for (int l = 0; l < net->n_layers; l++)
+    {
+      const int ni = net->size[l], no = net->size[l + 1], rows = ni + 2;
+      const float *th = params + net->theta_off[l];
+      const float *vr = var ? var + net->theta_off[l] : NULL;
+      double g[64 * 64];
+      gboolean neg[65] = { 0 };
+      for (int i = 0; i < rows; i++)
+        for (int j = 0; j < no; j++)
+          {
+            double a = MIN (fabs (th[i * no + j]), net->gmax);
+            g[i * no + j] = a < net->gmin ? 0 : a * (vr ? vr[i * no + j] : 1.0f);
+            if (th[i * no + j] < 0 && i <= ni)
+              neg[i] = TRUE;
+          }
+      for (int j = 0; j < no; j++)
+        z[j] = 0.5;
+      for (int i = 0; i < ni; i++)
+        v[i] = e[i];
+      for (int it = 0; it < 20000; it++)
+        {
+          double change = 0;
+          for (int i = 0; i <= ni; i++)
+            {
+              double sp = 0, ap = 0, sn = 0, bn = 0;
+              for (int j = 0; j < no; j++)
+                if (th[i * no + j] >= 0)
+                  {
+                    sp += g[i * no + j];
+                    ap += g[i * no + j] * z[j];
+                  }
+                else
+                  {
+                    sn += g[i * no + j];
+                    bn += g[i * no + j] * z[j];
+                  }
+              double vin = 1.0;
+              if (i < ni)
+                {
+                  double vn = (e[i] + rho[i] * ap) / (1 + rho[i] * sp);
+                  change = MAX (change, fabs (vn - v[i]));
+                  v[i] = vin = vn;
+                }
+              if (!neg[i])
+                continue;
+              const int inst = net->inv_off[l] + i;
+              const float *et = eta_inv + 4 * inst;
+              double E = pn_curve_residual (et, -1.0, res, pn_circuits_residual_of (c, net,
+                                            PN_CIRCUIT_INV, inst), vin);
+              const float *rt = pn_circuits_rout_of (c, net, PN_CIRCUIT_INV, inst);
+              double sig = rt ? res->g_unit * pn_residual_eval (res, rt,
+                                  (float) ((vin - et[2]) * et[3]), NULL) : 0;
+              double qn = (E + sig * bn) / (1 + sig * sn);
+              change = MAX (change, fabs (qn - q[i]));
+              q[i] = qn;
+            }
+          for (int j = 0; j < no; j++)
+            {
+              double num = 0, den = 0;
+              for (int i = 0; i < rows; i++)
+                {
+                  den += g[i * no + j];
+                  if (i < ni + 1)
+                    num += g[i * no + j] * (th[i * no + j] >= 0 ? (i < ni ? v[i] : 1.0) : q[i]);
+                }
+              double zn = den > 0 ? num / den : 0;
+              change = MAX (change, fabs (zn - z[j]));
+              z[j] = zn;
+            }
+          if (it > 2 && change < 1e-13)
+            break;
+        }
+      /* this layer's ptanh: the next layer's drivers */
+      for (int j = 0; j < no; j++)
+        {
+          const int inst = net->act_off[l] + j;
+          const float *et = eta_act + 4 * inst;
+          e[j] = pn_curve_residual (et, 1.0, res, pn_circuits_residual_of (c, net,
+                                    PN_CIRCUIT_PTANH, inst), (float) z[j]);
+          const float *rt = pn_circuits_rout_of (c, net, PN_CIRCUIT_PTANH, inst);
+          rho[j] = rt ? res->g_unit * pn_residual_eval (res, rt,
+                          ((float) z[j] - et[2]) * et[3], NULL) : 0;
+        }
+    }
+  for (int j = 0; j < net->size[net->n_layers]; j++)
+    out[j] = e[j];
+}
+
+/* The loaded path: zero output resistance is the unloaded network, the
+ * outputs match an independent relaxation of the node equations, loading
+ * changes them, and every theta gradient matches central differences
+ * (two layers, negative bias rows, per-example and per-value inputs). */
+static void
+check_load (gboolean discrete)
+{
+  PnCircuits circ;
+  make_circuits (&circ, PN_LEVEL_LAYER);
+  PnNet net;
+  int hidden[1] = { 3 };
+  g_assert_true (pn_net_init (&net, 4, hidden, 1, 3, &circ, NULL));
+  PnRng rng;
+  pn_rng_seed (&rng, 321, discrete);
+  float *params = g_new (float, net.n_params), *var = g_new (float, net.n_var);
+  pn_net_init_params (&net, params, &rng);
+  for (size_t i = 0; i < net.n_theta; i++)
+    {
+      float m = (float) (0.2 + 3.0 * pn_rng_uniform (&rng));
+      params[i] = pn_rng_uniform (&rng) < 0.45 ? -m : m;
+    }
+  for (size_t i = 0; i < net.n_var; i++)
+    var[i] = (float) (0.9 + 0.2 * pn_rng_uniform (&rng));
+  enum { N = 29, P = 401 };
+  float x[4 * N];
+  int y[N];
+  for (int i = 0; i < 4 * N; i++)
+    x[i] = discrete ? floorf ((float) pn_rng_uniform (&rng) * 5) / 4 : (float) pn_rng_uniform (&rng);
+  for (int k = 0; k < N; k++)
+    y[k] = (int) pn_rng_below (&rng, 3);
+  PnInputIndex *xi = pn_input_index_new (x, 4, N);
+  float *tab[2], *rout[2], *zero[2];
+  for (int kind = 0; kind < 2; kind++)
+    {
+      int ng = pn_circuits_n_groups (&circ, &net, kind);
+      tab[kind] = g_new (float, ng * P);
+      rout[kind] = g_new (float, ng * P);
+      zero[kind] = g_new0 (float, ng * P);
+      for (int g = 0; g < ng; g++)
+        for (int i = 0; i < P; i++)
+          {
+            double u = -4.0 + 8.0 * i / (P - 1);
+            tab[kind][g * P + i] = (float) (0.1 * sin (1.3 * u + kind + 2 * g));
+            /* ohms: 50 k .. 450 k, like a ptanh's pull-up against its
+             * transistor, smooth in u */
+            rout[kind][g * P + i] = (float) (2.5e5 + 2e5 * tanh (u + 0.3 * g - 0.5 * kind));
+          }
+    }
+  PnWork *w = pn_work_new (&net, N);
+  pn_work_set_input_index (w, discrete ? xi : NULL);
+  PnNet rnet = net;
+  rnet.circuits.residual.n_points = P;
+  rnet.circuits.residual.u_lo = -4.0f;
+  rnet.circuits.residual.u_hi = 4.0f;
+  rnet.circuits.residual.table[0] = tab[0];
+  rnet.circuits.residual.table[1] = tab[1];
+  float out0[3 * N], out1[3 * N];
+  pn_net_forward (&rnet, params, var, x, y, N, w, NULL);
+  memcpy (out0, pn_work_outputs (w), sizeof out0);
+
+  /* zero output resistance: the unloaded network */
+  PnNet lnet = rnet;
+  lnet.circuits.residual.g_unit = 1e-6f; /* theta 1 = 1 MOhm: a heavy load */
+  lnet.circuits.residual.rout[0] = zero[0];
+  lnet.circuits.residual.rout[1] = zero[1];
+  g_assert_true (pn_circuits_has_load (&lnet.circuits));
+  pn_net_forward (&lnet, params, var, x, y, N, w, NULL);
+  memcpy (out1, pn_work_outputs (w), sizeof out1);
+  for (int i = 0; i < 3 * N; i++)
+    g_assert_cmpfloat (fabsf (out1[i] - out0[i]), <=, 2e-6f);
+
+  /* a real load: the outputs move, and match the relaxation */
+  lnet.circuits.residual.rout[0] = rout[0];
+  lnet.circuits.residual.rout[1] = rout[1];
+  PnBatchStats st;
+  pn_net_forward (&lnet, params, var, x, y, N, w, &st);
+  const float *out = pn_work_outputs (w);
+  double moved = 0, err = 0;
+  for (int k = 0; k < N; k++)
+    {
+      double ref[3];
+      loaded_by_relaxation (&lnet, params, var, x, N, k, ref);
+      for (int j = 0; j < 3; j++)
+        {
+          moved = MAX (moved, fabs (out[j * N + k] - out0[j * N + k]));
+          err = MAX (err, fabs (out[j * N + k] - ref[j]));
+        }
+    }
+  g_test_message ("load (%s inputs): outputs move by up to %.3g V; max |Newton - relaxation| %.3g V",
+                  discrete ? "discrete" : "continuous", moved, err);
+  g_assert_cmpfloat (moved, >, 0.02);
+  g_assert_cmpfloat (err, <, 2e-5);
+
+  float *grad = g_new0 (float, net.n_params);
+  pn_work_set_want_deta (w, FALSE);
+  pn_net_backward (&lnet, params, var, x, y, N, w, 1.0f / N, grad);
+  LossArgs args = { &lnet, params, var, x, y, N, w };
+  int checked = 0;
+  for (size_t i = 0; i < net.n_theta; i++)
+    {
+      if (fabsf (params[i]) < 2 * net.gmin)
+        continue;
+      double num = pn_test_numeric_grad (loss_of, &args, &params[i], 1e-3f, grad[i]);
+      if (!pn_test_grad_close (grad[i], num))
+        g_error ("load (%s inputs), theta %zu: analytic %.6g, numeric %.6g",
+                 discrete ? "discrete" : "continuous", i, grad[i], num);
+      checked += fabs (num) > 1e-5;
+    }
+  g_test_message ("load, %s inputs: %d non-zero theta gradients checked",
+                  discrete ? "discrete" : "continuous", checked);
+  g_assert_cmpint (checked, >, (int) net.n_theta / 2);
+
+  /* the trainer refuses a load with learnable circuits */
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  cfg.circuits = lnet.circuits;
+  cfg.circuits.residual.table[0] = cfg.circuits.residual.table[1] = NULL;
+  GError *error = NULL;
+  PnDataset *ds = pn_dataset_open ("iris", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (pn_trainer_new (&cfg, ds, &error));
+  g_assert_error (error, PN_ERROR, PN_ERROR_INVALID);
+  g_clear_error (&error);
+  pn_dataset_free (ds);
+  for (int kind = 0; kind < 2; kind++)
+    {
+      g_free (tab[kind]);
+      g_free (rout[kind]);
+      g_free (zero[kind]);
+    }
+  pn_input_index_free (xi);
+  pn_work_free (w);
+  g_free (grad);
+  g_free (params);
+  g_free (var);
+}
+
+static void
+test_gradcheck_load (void)
+{
+  check_load (FALSE);
+  check_load (TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -784,6 +1038,7 @@ main (int argc, char **argv)
   g_test_add_func ("/circuits/projection", test_projection);
   g_test_add_func ("/circuits/residual-eval", test_residual_eval);
   g_test_add_func ("/circuits/gradcheck-residual", test_gradcheck_residual);
+  g_test_add_func ("/circuits/gradcheck-load", test_gradcheck_load);
   g_test_add_func ("/circuits/stays-feasible", test_stays_feasible);
   return g_test_run ();
 }
