@@ -216,13 +216,15 @@ gboolean pn_spice_residual (PnCircuitKind kind, const PnDesignSpace *space,
  * circuit and the input, for a resistance that is not positive and
  * finite. Uses the default device model.
  *
- * The test current, 0.1 uA: across the smallest output resistances (a
- * ptanh whose T2 is on, ~1 kOhm) it still moves the output by 0.1 mV,
- * five orders above the simulator's node tolerances (vntol 1 nV, reltol
- * 1e-6 of ~1 V), so the difference is accurate to well under 0.1 %; and
- * it is small against the currents a crossbar draws from a driver
- * (~1 uA: a volt across its rows of 1 MOhm at the default 1e-7 S), so the
- * resistance is the slope at the operating point, not a chord. */
+ * The test current, 0.1 uA: the two outputs differ by 2 d r, still 0.1 mV
+ * at the smallest output resistances (a ptanh whose T2 is on, 0.5-2
+ * kOhm), two to five orders above the simulator's node tolerances (vntol
+ * 1 nV, reltol 1e-6 of the node voltage, at most 1 uV), so the difference
+ * is accurate to well under 0.1 % (measured: 1e-6 against an independent
+ * difference, /sim/output-resistance); and it is small against the
+ * currents a crossbar draws from a driver (~1 uA: a volt across its rows
+ * of 1 MOhm at the default 1e-7 S), so the resistance is the slope at the
+ * operating point, not a chord. */
 #define PN_ROUT_TEST_CURRENT 1e-7
 gboolean pn_spice_output_resistance (PnCircuitKind kind, const PnDesignSpace *space,
                                      const double *values, const float eta[4], int n_points,
