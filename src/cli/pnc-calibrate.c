@@ -5,15 +5,19 @@
  * 1. Every circuit design group is swept in ngspice at its nominal
  *    component values; its residual against the model's curve (the
  *    surrogate's eta of those values) becomes the group's table
- *    (pn_spice_residual), so the model's nominal curve is the circuit's.
- * 2. The crossbars (theta) are fine-tuned on the corrected curves under
- *    the design's training variation: the trainer's loss, Adam and
- *    validation early stopping, circuits fixed, starting from the design's
- *    parameters (kept unless an epoch beats their validation loss).
+ *    (pn_spice_residual), so the model's nominal curve is the circuit's;
+ *    and (unless --no-load) its output resistance on the same grid
+ *    (pn_spice_output_resistance), so the model loads each driver with the
+ *    crossbar rows it feeds at the design's conductance scale g_unit.
+ * 2. The crossbars (theta) are fine-tuned on the corrected (and loaded)
+ *    curves under the design's training variation: the trainer's loss,
+ *    Adam and validation early stopping, circuits fixed, starting from
+ *    the design's parameters (kept unless an epoch beats their validation
+ *    loss).
  * 3. The test accuracy is evaluated again (pn_evaluate, the design's
  *    variation and seed), and the design is saved atomically with the
- *    residuals and the new parameters and results. pnc verify then
- *    compares SPICE with the corrected model. */
+ *    residuals, the output resistances, g_unit and the new parameters and
+ *    results. pnc verify then compares SPICE with the corrected model. */
 #include "pnc.h"
 #include "pnc-design.h"
 #include "pn-spice.h"
@@ -24,13 +28,22 @@
 
 typedef struct {
   double max_mv, rms_mv; /* |R| eta2 over the grid's |u| <= 3 */
+  double rout_min, rout_median, rout_max; /* ohms over the grid (with a load) */
   float  eta[4];
 } GroupStat;
 
-/* Residuals of every design group of KIND into TABLE (n_groups x n). */
+static int
+cmp_float (const void *a, const void *b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+  return (x > y) - (x < y);
+}
+
+/* Residuals of every design group of KIND into TABLE (n_groups x n), and
+ * with ROUT (not NULL) the output resistances into ROUT (the same). */
 static gboolean
 sweep_kind (const PnNet *net, const float *params, PnCircuitKind kind, int n, double u_max,
-            float *table, GroupStat *stats, GError **error)
+            float *table, float *rout, GroupStat *stats, GError **error)
 {
   const PnCircuits *c = &net->circuits;
   const int ng = pn_circuits_n_groups (c, net, kind);
@@ -49,8 +62,11 @@ sweep_kind (const PnNet *net, const float *params, PnCircuitKind kind, int n, do
           inst = i;
       if (inst < 0)
         {
-          /* a group no instance uses keeps a zero residual */
+          /* a group no instance uses keeps a zero residual (and, never
+           * read either, a 1-ohm output resistance: a valid table) */
           memset (table + (size_t) g * n, 0, sizeof (float) * n);
+          for (int i = 0; rout && i < n; i++)
+            rout[(size_t) g * n + i] = 1.0f;
           memset (&stats[g], 0, sizeof stats[g]);
           continue;
         }
@@ -60,8 +76,21 @@ sweep_kind (const PnNet *net, const float *params, PnCircuitKind kind, int n, do
       float *t = table + (size_t) g * n;
       ok = pn_spice_residual (kind, &c->space[kind], phys, eta, n, -u_max, u_max, t, NULL,
                               error);
+      if (ok && rout)
+        ok = pn_spice_output_resistance (kind, &c->space[kind], phys, eta, n, -u_max, u_max,
+                                         rout + (size_t) g * n, NULL, error);
       if (!ok)
         break;
+      if (rout)
+        {
+          float *sorted = g_memdup2 (rout + (size_t) g * n, sizeof (float) * n);
+          qsort (sorted, n, sizeof (float), cmp_float);
+          stats[g].rout_min = sorted[0];
+          stats[g].rout_max = sorted[n - 1];
+          stats[g].rout_median = n % 2 ? sorted[n / 2]
+                                       : 0.5 * ((double) sorted[n / 2 - 1] + sorted[n / 2]);
+          g_free (sorted);
+        }
       memcpy (stats[g].eta, eta, sizeof stats[g].eta);
       double mx = 0, ss = 0;
       int m = 0;
@@ -108,9 +137,9 @@ pnc_cmd_calibrate (int argc, char **argv)
 {
   char *out_path = NULL;
   int epochs = 2000, patience = 500, mc_test = 100, points = 1025;
-  double eps = -1, u_max = 30, lr = 0.01;
+  double eps = -1, u_max = 30, lr = 0.01, g_unit = 0;
   gint64 seed = -1;
-  gboolean json = FALSE;
+  gboolean json = FALSE, no_load = FALSE;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the calibrated design here (atomically; may be the input)", "NEW.pnsd" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Fine-tuning epochs at most (default 2000; 0: calibrate only)", "N" },
@@ -121,16 +150,21 @@ pnc_cmd_calibrate (int argc, char **argv)
     { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, "Monte Carlo circuits of the test evaluation (default 100)", "N" },
     { "points", 0, 0, G_OPTION_ARG_INT, &points, "Residual grid points (default 1025)", "N" },
     { "u-range", 0, 0, G_OPTION_ARG_DOUBLE, &u_max, "Residual grid over u = (x - eta3) eta4 in [-U, U] (default 30)", "U" },
+    { "no-load", 0, 0, G_OPTION_ARG_NONE, &no_load, "Leave out the circuits' output resistances: the model's drivers stay ideal sources (no crossbar loading)", NULL },
+    { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &g_unit, "Conductance of theta = 1 in siemens to calibrate the loading at, stored as the design's (default: the design's)", "S" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON on stdout", NULL },
     { NULL },
   };
   GOptionContext *ctx = g_option_context_new ("DESIGN.pnsd --out NEW.pnsd - SPICE-calibrate a design");
   g_option_context_set_summary (ctx,
-    "Sweeps each circuit design of a physical design in ngspice, stores the SPICE\n"
-    "curve's departure from the model's tanh curve (a residual table per design),\n"
-    "fine-tunes the crossbars on the corrected curves under the design's variation\n"
-    "(circuits fixed) and saves the design with the residuals, the new parameters and\n"
-    "the new test accuracy. pnc verify then compares SPICE with the corrected model.");
+    "Sweeps each circuit design of a physical design in ngspice and stores the SPICE\n"
+    "curve's departure from the model's tanh curve (a residual table per design) and\n"
+    "the circuit's output resistance, through which the crossbar rows a circuit drives\n"
+    "load it in the model at the conductance scale g_unit (--no-load: ideal drivers).\n"
+    "Then fine-tunes the crossbars on the corrected curves under the design's variation\n"
+    "(circuits fixed) and saves the design with the residuals, the output resistances,\n"
+    "g_unit, the new parameters and the new test accuracy. pnc verify then compares\n"
+    "SPICE with the corrected model.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   int rc = 1;
   GError *error = NULL;
@@ -139,6 +173,7 @@ pnc_cmd_calibrate (int argc, char **argv)
   PnDataset *ds = NULL;
   PnNet net;
   float *params = NULL, *tables[PN_N_CIRCUIT_KINDS] = { NULL, NULL };
+  float *routs[PN_N_CIRCUIT_KINDS] = { NULL, NULL };
   GroupStat *stats[PN_N_CIRCUIT_KINDS] = { NULL, NULL };
   PnTrainer *tr = NULL;
   PnEvalResult ev_plain = { 0 }, ev_cal0 = { 0 }, ev_after = { 0 };
@@ -155,12 +190,13 @@ pnc_cmd_calibrate (int argc, char **argv)
     }
   if (epochs < 0 || patience < 1 || mc_test < 1 || mc_test > 100000 ||
       points < PN_RESIDUAL_MIN_POINTS || points > PN_RESIDUAL_MAX_POINTS || !(u_max > 0) ||
-      !(u_max <= 100) || eps >= 1 || (eps < 0 && eps != -1) || !(lr > 0))
+      !(u_max <= 100) || eps >= 1 || (eps < 0 && eps != -1) || !(lr > 0) ||
+      (g_unit != 0 && !(g_unit >= 1e-15 && g_unit <= 1)))
     {
       g_printerr ("pnc calibrate: out-of-range option: need --epochs >= 0, --patience >= 1, "
                   "1 <= --mc-test <= 100000, %d <= --points <= %d, 0 < --u-range <= 100, "
-                  "0 <= --epsilon < 1, --lr > 0\n", PN_RESIDUAL_MIN_POINTS,
-                  PN_RESIDUAL_MAX_POINTS);
+                  "0 <= --epsilon < 1, --lr > 0, 1e-15 <= --g-unit <= 1\n",
+                  PN_RESIDUAL_MIN_POINTS, PN_RESIDUAL_MAX_POINTS);
       goto out;
     }
   const char *path = argv[1];
@@ -177,6 +213,9 @@ pnc_cmd_calibrate (int argc, char **argv)
       goto out;
     }
   const guint64 run_seed = seed >= 0 ? (guint64) seed : d.training.seed;
+  const gboolean load = !no_load;
+  if (g_unit == 0)
+    g_unit = d.tech.g_unit;
   gint64 t0 = g_get_monotonic_time ();
 
   /* 1. SPICE */
@@ -184,10 +223,12 @@ pnc_cmd_calibrate (int argc, char **argv)
     {
       int ng = pn_circuits_n_groups (&net.circuits, &net, k);
       tables[k] = g_new0 (float, (size_t) MAX (ng, 1) * points);
+      if (load)
+        routs[k] = g_new0 (float, (size_t) MAX (ng, 1) * points);
       stats[k] = g_new0 (GroupStat, MAX (ng, 1));
       pnc_progress_status (&progress, "calibrate: sweeping %d %s design(s) in ngspice", ng,
                            k == PN_CIRCUIT_PTANH ? "ptanh" : "inv");
-      if (!sweep_kind (&net, params, k, points, u_max, tables[k], stats[k], &error))
+      if (!sweep_kind (&net, params, k, points, u_max, tables[k], routs[k], stats[k], &error))
         {
           pnc_progress_clear (&progress);
           g_printerr ("pnc calibrate: %s: %s\n", path, error->message);
@@ -204,7 +245,12 @@ pnc_cmd_calibrate (int argc, char **argv)
   cnet.circuits.residual.u_lo = (float) -u_max;
   cnet.circuits.residual.u_hi = (float) u_max;
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    cnet.circuits.residual.table[k] = tables[k];
+    {
+      cnet.circuits.residual.table[k] = tables[k];
+      cnet.circuits.residual.rout[k] = routs[k];
+    }
+  /* the drivers' loading by the crossbars at the scale that is printed */
+  cnet.circuits.residual.g_unit = load ? (float) g_unit : 0.0f;
   double nom_cal0 = nominal_acc (&cnet, params, ds);
   eval_test (&cnet, params, &d, ds, mc_test, run_seed, &ev_cal0);
 
@@ -263,6 +309,7 @@ pnc_cmd_calibrate (int argc, char **argv)
   PnDesign nd;
   pn_design_copy (&nd, &d);
   memcpy (nd.params, best, sizeof (float) * nd.n_params);
+  nd.tech.g_unit = g_unit;
   pn_design_clear_residuals (&nd);
   nd.residuals.n_points = points;
   nd.residuals.u_lo = -u_max;
@@ -273,6 +320,10 @@ pnc_cmd_calibrate (int argc, char **argv)
       nd.residuals.table[k] =
         nd.residuals.n_groups[k] > 0
           ? g_memdup2 (tables[k], sizeof (float) * nd.residuals.n_groups[k] * points)
+          : NULL;
+      nd.residuals.rout[k] =
+        nd.residuals.n_groups[k] > 0 && load
+          ? g_memdup2 (routs[k], sizeof (float) * nd.residuals.n_groups[k] * points)
           : NULL;
     }
   if (epochs > 0)
@@ -315,6 +366,9 @@ pnc_cmd_calibrate (int argc, char **argv)
       json_builder_add_string_value (b, out_path);
       SET_INT ("points", points);
       SET_DBL ("u_range", u_max);
+      json_builder_set_member_name (b, "loaded");
+      json_builder_add_boolean_value (b, load);
+      SET_DBL ("g_unit", g_unit);
       json_builder_set_member_name (b, "groups");
       json_builder_begin_array (b);
       for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
@@ -331,6 +385,12 @@ pnc_cmd_calibrate (int argc, char **argv)
             json_builder_end_array (b);
             SET_DBL ("residual_max_mv", stats[k][g].max_mv);
             SET_DBL ("residual_rms_mv", stats[k][g].rms_mv);
+            if (load)
+              {
+                SET_DBL ("rout_min_ohm", stats[k][g].rout_min);
+                SET_DBL ("rout_median_ohm", stats[k][g].rout_median);
+                SET_DBL ("rout_max_ohm", stats[k][g].rout_max);
+              }
             json_builder_end_object (b);
           }
       json_builder_end_array (b);
@@ -363,12 +423,23 @@ pnc_cmd_calibrate (int argc, char **argv)
     {
       printf ("design %s: %s, calibrated in SPICE (%d points over u in [-%g, %g]) -> %s\n",
               path, ds->name, points, u_max, u_max, out_path);
+      if (load)
+        printf ("model: SPICE residuals and output resistances, crossbar loading at g_unit %g S\n",
+                g_unit);
+      else
+        printf ("model: SPICE residuals, ideal drivers (--no-load), g_unit %g S\n", g_unit);
       for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
         for (int g = 0; g < pn_circuits_n_groups (&net.circuits, &net, k); g++)
-          printf ("  %-5s group %d: eta %.4g %.4g %.4g %.4g, SPICE - model over |u| <= 3: "
-                  "max %.1f mV, rms %.1f mV\n", k == PN_CIRCUIT_PTANH ? "ptanh" : "inv", g,
-                  stats[k][g].eta[0], stats[k][g].eta[1], stats[k][g].eta[2],
-                  stats[k][g].eta[3], stats[k][g].max_mv, stats[k][g].rms_mv);
+          {
+            printf ("  %-5s group %d: eta %.4g %.4g %.4g %.4g, SPICE - model over |u| <= 3: "
+                    "max %.1f mV, rms %.1f mV\n", k == PN_CIRCUIT_PTANH ? "ptanh" : "inv", g,
+                    stats[k][g].eta[0], stats[k][g].eta[1], stats[k][g].eta[2],
+                    stats[k][g].eta[3], stats[k][g].max_mv, stats[k][g].rms_mv);
+            if (load)
+              printf ("  %-5s         output resistance min / median / max: %.4g / %.4g / "
+                      "%.4g kOhm\n", "", 1e-3 * stats[k][g].rout_min,
+                      1e-3 * stats[k][g].rout_median, 1e-3 * stats[k][g].rout_max);
+          }
       printf ("%-40s %8s %16s\n", "test accuracy (%)", "nominal", "MC mean+-std");
       printf ("%-40s %8.2f %8.2f+-%-6.2f\n", "model as trained", 100 * nom_plain,
               100 * ev_plain.acc_mean, 100 * ev_plain.acc_std);
@@ -392,6 +463,7 @@ out:
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
     {
       g_free (tables[k]);
+      g_free (routs[k]);
       g_free (stats[k]);
     }
   g_free (params);

@@ -31,7 +31,8 @@ histogram_csv (const PnVerifyResult *r)
 }
 
 static JsonNode *
-result_json (const PnDesign *d, const PnVerifyResult *r, const PnDesignVerifyResult *v)
+result_json (const PnDesign *d, const PnNet *net, const PnVerifyResult *r,
+             const PnDesignVerifyResult *v)
 {
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
@@ -43,6 +44,8 @@ result_json (const PnDesign *d, const PnVerifyResult *r, const PnDesignVerifyRes
   json_builder_add_string_value (b, d->dataset);
   json_builder_set_member_name (b, "calibrated");
   json_builder_add_boolean_value (b, d->residuals.n_points > 0);
+  json_builder_set_member_name (b, "loaded");
+  json_builder_add_boolean_value (b, pn_circuits_has_load (&net->circuits));
   SET_INT ("examples", r->n);
   SET_INT ("mc", r->n_mc);
   SET_DBL ("epsilon", v->epsilon);
@@ -174,6 +177,11 @@ pnc_cmd_verify (int argc, char **argv)
   cfg.progress_data = &progress;
   if (!pnc_design_open_net ("verify", path, &d, TRUE, &ds, &net, &params))
     goto out;
+  /* a design with output resistances loads its drivers in the model at
+   * the conductance scale that is simulated, not the design's if --g-unit
+   * overrides it */
+  if (net.circuits.residual.rout[PN_CIRCUIT_PTANH] || net.circuits.residual.rout[PN_CIRCUIT_INV])
+    net.circuits.residual.g_unit = (float) cfg.g_unit;
   if (ds->n[sp] < 1)
     {
       g_printerr ("pnc verify: %s: the %s split of %s is empty\n", path, split, ds->name);
@@ -240,7 +248,7 @@ pnc_cmd_verify (int argc, char **argv)
     }
   if (json)
     {
-      JsonNode *n = result_json (&d, r, &v);
+      JsonNode *n = result_json (&d, &net, r, &v);
       pnc_json_print (n);
       json_node_unref (n);
     }
@@ -251,8 +259,10 @@ pnc_cmd_verify (int argc, char **argv)
               path, ds->name, r->n, split, r->n_mc, cfg.variation.eps,
               pn_variation_kind_to_string (cfg.variation.kind), cfg.seed, cfg.g_unit);
       if (d.residuals.n_points > 0)
-        printf ("model: SPICE-calibrated curves (pnc calibrate, %d-point residuals)\n",
-                d.residuals.n_points);
+        printf ("model: SPICE-calibrated curves (pnc calibrate, %d-point residuals)%s\n",
+                d.residuals.n_points, pn_circuits_has_load (&net.circuits)
+                                        ? ", drivers loaded by the crossbars (output resistances)"
+                                        : "");
       printf ("%-22s %10s %10s\n", "accuracy (%)", "model", "SPICE");
       printf ("%-22s %10.2f %10.2f\n", "nominal", 100 * r->model_acc_nominal,
               100 * r->spice_acc_nominal);

@@ -74,7 +74,10 @@ void
 pn_design_clear_residuals (PnDesign *d)
 {
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    g_clear_pointer (&d->residuals.table[k], g_free);
+    {
+      g_clear_pointer (&d->residuals.table[k], g_free);
+      g_clear_pointer (&d->residuals.rout[k], g_free);
+    }
   memset (&d->residuals, 0, sizeof d->residuals);
 }
 
@@ -88,11 +91,13 @@ pn_design_copy (PnDesign *dst, const PnDesign *src)
   dst->training.variant = g_strdup (src->training.variant);
   dst->params = src->n_params ? g_memdup2 (src->params, sizeof (float) * src->n_params) : NULL;
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    dst->residuals.table[k] =
-      src->residuals.table[k]
-        ? g_memdup2 (src->residuals.table[k],
-                     sizeof (float) * src->residuals.n_groups[k] * src->residuals.n_points)
-        : NULL;
+    {
+      const gsize size = sizeof (float) * src->residuals.n_groups[k] * src->residuals.n_points;
+      dst->residuals.table[k] =
+        src->residuals.table[k] ? g_memdup2 (src->residuals.table[k], size) : NULL;
+      dst->residuals.rout[k] =
+        src->residuals.rout[k] ? g_memdup2 (src->residuals.rout[k], size) : NULL;
+    }
 }
 
 const char *
@@ -298,7 +303,8 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
 {
   GString *s = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   gboolean has_res = d->residuals.n_points > 0 && d->n_params > 0 &&
-                     (d->residuals.table[0] || d->residuals.table[1]);
+                     (d->residuals.table[0] || d->residuals.table[1] ||
+                      d->residuals.rout[0] || d->residuals.rout[1]);
   g_string_append_printf (s, "<%s version=\"%d\">\n", PN_DESIGN_ROOT,
                           has_res ? 3 : PN_DESIGN_FORMAT_VERSION);
   if (d->title && *d->title)
@@ -442,6 +448,14 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
                                         k == PN_CIRCUIT_PTANH ? "ptanh" : "inv", g);
                 floats (s, rs->table[k] + (size_t) g * rs->n_points, rs->n_points, 8, "      ");
                 g_string_append (s, "\n    </residual>\n");
+              }
+          for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+            for (int g = 0; rs->rout[k] && g < rs->n_groups[k]; g++)
+              {
+                g_string_append_printf (s, "    <output-resistance kind=\"%s\" group=\"%d\">",
+                                        k == PN_CIRCUIT_PTANH ? "ptanh" : "inv", g);
+                floats (s, rs->rout[k] + (size_t) g * rs->n_points, rs->n_points, 8, "      ");
+                g_string_append (s, "\n    </output-resistance>\n");
               }
           g_string_append (s, "  </residuals>\n");
         }
@@ -880,8 +894,63 @@ read_parameters (Reader *r, xmlNodePtr node, PnDesign *d)
   return TRUE;
 }
 
-/* <residuals>: version 3, physical circuits with parameters; per kind
- * either none or one <residual> per design group, in order. */
+/* The tables of one element of <residuals>, ELEM (<residual>, or
+ * <output-resistance> with ROUT): per kind either none or one per design
+ * group, in order, ptanh before inv, N_POINTS values each (residuals within
+ * +-100, output resistances in (0, PN_DESIGN_ROUT_MAX] ohms). WHAT names
+ * them in the plural. TABLES (NULL on entry) get n_groups x n_points. */
+static gboolean
+read_group_tables (Reader *r, xmlNodePtr node, const char *elem, const char *what,
+                   gboolean rout, const PnNet *net, int n_points,
+                   float *tables[PN_N_CIRCUIT_KINDS])
+{
+  gboolean ok = TRUE;
+  int kind_seen = -1, n_groups[PN_N_CIRCUIT_KINDS] = { 0 };
+  for (xmlNodePtr x = child (node, elem); x && ok; x = next_sibling (x, elem))
+    {
+      char *ks = attr (x, "kind");
+      int kind = strcmp (ks, "ptanh") == 0 ? PN_CIRCUIT_PTANH : PN_CIRCUIT_INV;
+      g_free (ks);
+      int ng = pn_circuits_n_groups (&net->circuits, net, kind);
+      int group = 0;
+      if (!attr_int32 (r, x, "group", 0, 1 << 24, &group))
+        ok = FALSE;
+      else if (kind < kind_seen)
+        ok = fail_at (r, x, "<%s>: ptanh's %s come before inv's", elem, what);
+      else if (kind != kind_seen && group != 0)
+        ok = fail_at (r, x, "<%s>: %s's first %s is group %d, expected 0", elem,
+                      kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv", elem, group);
+      else if (kind == kind_seen && group != n_groups[kind])
+        ok = fail_at (r, x, "<%s>: group %d, expected %d", elem, group, n_groups[kind]);
+      else if (group >= ng)
+        ok = fail_at (r, x, "<%s>: group %d, the circuits have %d %s groups", elem, group, ng,
+                      kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv");
+      if (!ok)
+        break;
+      if (tables[kind] == NULL)
+        tables[kind] = g_new0 (float, (size_t) ng * n_points);
+      float *t = tables[kind] + (size_t) group * n_points;
+      ok = text_floats (r, x, t, n_points);
+      for (int i = 0; ok && i < n_points; i++)
+        if (rout && !(t[i] > 0.0f && t[i] <= PN_DESIGN_ROUT_MAX))
+          ok = fail_at (r, x, "<%s>: value %g (entry %d) is not in (0, %g] ohms", elem, t[i],
+                        i + 1, PN_DESIGN_ROUT_MAX);
+        else if (!rout && !(fabsf (t[i]) <= 100.0f))
+          ok = fail_at (r, x, "<%s>: value %g (entry %d) is outside [-100, 100]", elem, t[i],
+                        i + 1);
+      n_groups[kind] = group + 1;
+      kind_seen = kind;
+    }
+  for (int k = 0; ok && k < PN_N_CIRCUIT_KINDS; k++)
+    if (tables[k] && n_groups[k] != pn_circuits_n_groups (&net->circuits, net, k))
+      ok = fail_at (r, node, "<residuals>: %d %s %s, the circuits have %d groups", n_groups[k],
+                    k == PN_CIRCUIT_PTANH ? "ptanh" : "inv", what,
+                    pn_circuits_n_groups (&net->circuits, net, k));
+  return ok;
+}
+
+/* <residuals>: version 3, physical circuits with parameters; residual
+ * tables, then output-resistance tables, on one grid. */
 static gboolean
 read_residuals (Reader *r, xmlNodePtr node, PnDesign *d, const PnNet *net)
 {
@@ -901,51 +970,22 @@ read_residuals (Reader *r, xmlNodePtr node, PnDesign *d, const PnNet *net)
   rs.n_points = (int) pts;
   if (!(rs.u_hi > rs.u_lo))
     return fail_at (r, node, "<residuals>: u-lo %g is not below u-hi %g", rs.u_lo, rs.u_hi);
-  gboolean ok = TRUE;
-  int kind_seen = -1;
-  for (xmlNodePtr x = child (node, "residual"); x && ok; x = next_sibling (x, "residual"))
-    {
-      char *ks = attr (x, "kind");
-      int kind = strcmp (ks, "ptanh") == 0 ? PN_CIRCUIT_PTANH : PN_CIRCUIT_INV;
-      g_free (ks);
-      int ng = pn_circuits_n_groups (&net->circuits, net, kind);
-      int group = 0;
-      if (!attr_int32 (r, x, "group", 0, 1 << 24, &group))
-        ok = FALSE;
-      else if (kind < kind_seen)
-        ok = fail_at (r, x, "<residual>: ptanh's residuals come before inv's");
-      else if (kind != kind_seen && group != 0)
-        ok = fail_at (r, x, "<residual>: %s's first residual is group %d, expected 0",
-                      kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv", group);
-      else if (kind == kind_seen && group != rs.n_groups[kind])
-        ok = fail_at (r, x, "<residual>: group %d, expected %d", group, rs.n_groups[kind]);
-      else if (group >= ng)
-        ok = fail_at (r, x, "<residual>: group %d, the circuits have %d %s groups", group, ng,
-                      kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv");
-      if (!ok)
-        break;
-      if (rs.table[kind] == NULL)
-        rs.table[kind] = g_new0 (float, (size_t) ng * rs.n_points);
-      float *t = rs.table[kind] + (size_t) group * rs.n_points;
-      ok = text_floats (r, x, t, rs.n_points);
-      for (int i = 0; ok && i < rs.n_points; i++)
-        if (!(fabsf (t[i]) <= 100.0f))
-          ok = fail_at (r, x, "<residual>: value %g (entry %d) is outside [-100, 100]", t[i],
-                        i + 1);
-      rs.n_groups[kind] = group + 1;
-      kind_seen = kind;
-    }
-  for (int k = 0; ok && k < PN_N_CIRCUIT_KINDS; k++)
-    if (rs.table[k] && rs.n_groups[k] != pn_circuits_n_groups (&net->circuits, net, k))
-      ok = fail_at (r, node, "<residuals>: %d %s residuals, the circuits have %d groups",
-                    rs.n_groups[k], k == PN_CIRCUIT_PTANH ? "ptanh" : "inv",
-                    pn_circuits_n_groups (&net->circuits, net, k));
+  gboolean ok = read_group_tables (r, node, "residual", "residuals", FALSE, net, rs.n_points,
+                                   rs.table) &&
+                read_group_tables (r, node, "output-resistance", "output resistances", TRUE,
+                                   net, rs.n_points, rs.rout);
   if (!ok)
     {
       for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-        g_free (rs.table[k]);
+        {
+          g_free (rs.table[k]);
+          g_free (rs.rout[k]);
+        }
       return FALSE;
     }
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    if (rs.table[k] || rs.rout[k])
+      rs.n_groups[k] = pn_circuits_n_groups (&net->circuits, net, k);
   d->residuals = rs;
   return TRUE;
 }
@@ -1252,6 +1292,26 @@ validate_schema (Reader *r, xmlDocPtr doc)
   return ok;
 }
 
+/* <output-resistance> only inside <residuals> (checked before the schema,
+ * whose message would not say why): its tables are on the residuals'
+ * grid. */
+static gboolean
+rout_placed (Reader *r, xmlNodePtr node)
+{
+  for (xmlNodePtr c = node->children; c; c = c->next)
+    {
+      if (c->type != XML_ELEMENT_NODE)
+        continue;
+      if (strcmp ((const char *) c->name, "output-resistance") == 0 &&
+          strcmp ((const char *) node->name, "residuals") != 0)
+        return fail_at (r, c, "<output-resistance> outside <residuals>: its table needs the "
+                        "grid of <residuals points u-lo u-hi>");
+      if (!rout_placed (r, c))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 pn_design_parse (const char *data, gsize length, const char *name, PnDesign *out,
                  GError **error)
@@ -1303,7 +1363,7 @@ pn_design_parse (const char *data, gsize length, const char *name, PnDesign *out
       else if (v > PN_DESIGN_FORMAT_VERSION_MAX)
         fail_at (&r, root, "format version %" G_GUINT64_FORMAT " was written by a newer "
                  "pnstudio; this one reads up to version %d", v, PN_DESIGN_FORMAT_VERSION_MAX);
-      else if (validate_schema (&r, doc))
+      else if (rout_placed (&r, root) && validate_schema (&r, doc))
         {
           d.version = (int) v;
           r.version = (int) v;
@@ -1401,7 +1461,8 @@ pn_design_build_net (const PnDesign *d, const PnEtaModel *models, PnNet *net, fl
   if (rs->n_points > 0 && pn_design_is_physical (d))
     {
       for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-        if (rs->table[k] && rs->n_groups[k] != pn_circuits_n_groups (&net->circuits, net, k))
+        if ((rs->table[k] || rs->rout[k]) &&
+            rs->n_groups[k] != pn_circuits_n_groups (&net->circuits, net, k))
           {
             g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
                          "the design's %d %s residuals do not fit its circuits (%d groups)",
@@ -1413,7 +1474,13 @@ pn_design_build_net (const PnDesign *d, const PnEtaModel *models, PnNet *net, fl
       net->circuits.residual.u_lo = (float) rs->u_lo;
       net->circuits.residual.u_hi = (float) rs->u_hi;
       for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-        net->circuits.residual.table[k] = rs->table[k];
+        {
+          net->circuits.residual.table[k] = rs->table[k];
+          net->circuits.residual.rout[k] = rs->rout[k];
+        }
+      /* crossbar loading at the technology's conductance scale */
+      if (rs->rout[PN_CIRCUIT_PTANH] || rs->rout[PN_CIRCUIT_INV])
+        net->circuits.residual.g_unit = (float) d->tech.g_unit;
     }
   *params = g_memdup2 (d->params, sizeof (float) * d->n_params);
   return TRUE;

@@ -131,13 +131,20 @@ typedef struct {
 /* The SPICE calibration of the circuits (pnc calibrate, format version 3):
  * per kind, one residual table per design group (the circuits' groups of
  * the design's level), n_points values on a uniform grid of u = (x - eta3)
- * eta4 over [u_lo, u_hi] (PnCurveResidual). n_points 0: none. */
+ * eta4 over [u_lo, u_hi] (PnCurveResidual), and optionally on the same
+ * grid one output-resistance table per group (ohms, in (0, 1e12]; the
+ * crossbar-loading model, PnCurveResidual.rout). n_groups[k] is the
+ * kind's group count for both. n_points 0: none. */
 typedef struct {
   int    n_points;
   double u_lo, u_hi;
   int    n_groups[PN_N_CIRCUIT_KINDS];
   float *table[PN_N_CIRCUIT_KINDS];        /* n_groups x n_points; NULL: not calibrated */
+  float *rout[PN_N_CIRCUIT_KINDS];         /* n_groups x n_points, ohms; NULL: none */
 } PnDesignResiduals;
+
+/* The largest output resistance a design file holds, ohms. */
+#define PN_DESIGN_ROUT_MAX 1e12
 
 typedef struct {
   int                  version;            /* format version read (writes 2, or 3 with residuals) */
@@ -194,8 +201,11 @@ gboolean  pn_design_load   (const char *path, PnDesign *out, GError **error);
  * allocated copy of the parameters (g_free). Physical circuits use MODELS
  * (two eta models, ptanh and inv) or, with NULL, the shipped surrogates
  * (loaded once per process). A calibrated design's network uses its
- * residuals (SPICE-corrected curves): the network points at D's tables,
- * so D must outlive it (and keep its residuals). */
+ * residuals (SPICE-corrected curves) and, with output-resistance tables,
+ * the crossbar loading at the technology's g_unit
+ * (net->circuits.residual.g_unit; a caller simulating another scale sets
+ * it): the network points at D's tables, so D must outlive it (and keep
+ * its residuals). */
 gboolean  pn_design_build_net (const PnDesign *d, const PnEtaModel *models, PnNet *net,
                                float **params, GError **error);
 

@@ -460,13 +460,17 @@ write_dc (GString *out, const PnSpiceSweep *sweep)
   g_string_append_c (out, '\n');
 }
 
-gboolean
-pn_spice_write_curve_bench (GString *out, PnCircuitKind kind, const double *params,
-                            const PnSpiceSweep *sweep, const PnSpiceModel *model,
-                            GError **error)
+/* The curve bench (TEST_CURRENT 0: one instance, out) or the output-
+ * resistance bench (two instances on the same input, outputs op and om,
+ * loaded by DC sources drawing +TEST_CURRENT and -TEST_CURRENT from them
+ * to ground). */
+static gboolean
+write_bench (GString *out, PnCircuitKind kind, const double *params, const PnSpiceSweep *sweep,
+             const PnSpiceModel *model, double test_current, GError **error)
 {
   const char *kname = kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv";
-  char *title = g_strdup_printf ("pnstudio %s transfer curve", kname);
+  char *title = g_strdup_printf ("pnstudio %s %s", kname,
+                                 test_current > 0 ? "output resistance" : "transfer curve");
   pn_spice_write_header (out, title, model);
   g_free (title);
   pn_spice_write_model (out, model);
@@ -474,12 +478,48 @@ pn_spice_write_curve_bench (GString *out, PnCircuitKind kind, const double *para
   if (ok)
     {
       write_supplies (out, sweep->start);
-      g_string_append_printf (out, "X1 in out vdd vss %s\n", kname);
+      if (test_current > 0)
+        {
+          g_string_append_printf (out, "X1 in op vdd vss %s\nX2 in om vdd vss %s\n", kname,
+                                  kname);
+          /* I n+ n- value: VALUE amperes flow from n+ through the source to n- */
+          g_string_append (out, "Iop op 0 ");
+          append_num (out, test_current);
+          g_string_append (out, "\nIom om 0 ");
+          append_num (out, -test_current);
+          g_string_append_c (out, '\n');
+        }
+      else
+        g_string_append_printf (out, "X1 in out vdd vss %s\n", kname);
       pn_spice_write_options (out);
       write_dc (out, sweep);
-      g_string_append (out, ".save v(out)\n.end\n");
+      g_string_append (out, test_current > 0 ? ".save v(op) v(om)\n.end\n"
+                                             : ".save v(out)\n.end\n");
     }
   return ok;
+}
+
+gboolean
+pn_spice_write_curve_bench (GString *out, PnCircuitKind kind, const double *params,
+                            const PnSpiceSweep *sweep, const PnSpiceModel *model,
+                            GError **error)
+{
+  return write_bench (out, kind, params, sweep, model, 0, error);
+}
+
+gboolean
+pn_spice_write_rout_bench (GString *out, PnCircuitKind kind, const double *params,
+                           const PnSpiceSweep *sweep, const PnSpiceModel *model,
+                           double test_current, GError **error)
+{
+  if (!(test_current > 0) || !isfinite (test_current))
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                   "%s output-resistance bench: the test current %g A is not a positive number",
+                   kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv", test_current);
+      return FALSE;
+    }
+  return write_bench (out, kind, params, sweep, model, test_current, error);
 }
 
 gboolean

@@ -210,12 +210,15 @@ default_model (GError **error)
   return m;
 }
 
-/* One transfer curve at the N increasing inputs X, interpolated from a
- * sweep over [x0, x_{n-1}] in steps of at most MAX_STEP volts. */
+/* One sweep of circuit KIND at the N increasing inputs X, interpolated
+ * from a sweep over [x0, x_{n-1}] in steps of at most MAX_STEP volts:
+ * TEST_CURRENT 0: the transfer curve (the curve bench) into Y;
+ * TEST_CURRENT > 0: the output-resistance bench, the output drawing
+ * +TEST_CURRENT into Y and the one fed -TEST_CURRENT into Y_MINUS. */
 static gboolean
 curve_sampled (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
-               const double *x, int n, double max_step, double *y, GCancellable *cancellable,
-               GError **error)
+               const double *x, int n, double max_step, double test_current, double *y,
+               double *y_minus, GCancellable *cancellable, GError **error)
 {
   PnDesignSpace def;
   pn_design_space_init_default (&def, kind);
@@ -250,13 +253,19 @@ curve_sampled (PnCircuitKind kind, const PnDesignSpace *space, const double *val
   sw.stop = x[n - 1] + 0.5 * sw.step;
   int np = MAX (steps, 1) + 1;
   GString *net = g_string_new (NULL);
-  if (!pn_spice_write_curve_bench (net, kind, p, &sw, model, error))
+  gboolean written = test_current > 0
+                       ? pn_spice_write_rout_bench (net, kind, p, &sw, model, test_current, error)
+                       : pn_spice_write_curve_bench (net, kind, p, &sw, model, error);
+  if (!written)
     {
       g_string_free (net, TRUE);
       return FALSE;
     }
-  const char *save[] = { "v(out)", NULL };
-  char *label = g_strdup_printf ("%s curve", def.name);
+  const char *save_curve[] = { "v(out)", NULL };
+  const char *save_rout[] = { "v(op)", "v(om)", NULL };
+  const char * const *save = test_current > 0 ? save_rout : save_curve;
+  char *label = g_strdup_printf ("%s %s", def.name,
+                                 test_current > 0 ? "output resistance" : "curve");
   GError *e = NULL;
   PnSpiceVectors *v = pn_spice_run_shared (net->str, label, save, np, cancellable, &e);
   if (v == NULL && g_error_matches (e, PN_SPICE_ERROR, PN_SPICE_ERROR_UNAVAILABLE))
@@ -271,14 +280,18 @@ curve_sampled (PnCircuitKind kind, const PnDesignSpace *space, const double *val
       g_propagate_error (error, e);
       return FALSE;
     }
-  const double *out = pn_spice_vectors_get (v, "v(out)");
-  for (int i = 0; i < n; i++)
+  for (int k = 0; save[k]; k++)
     {
-      double fi = (x[i] - sw.start) / sw.step;
-      int a = (int) floor (fi);
-      a = CLAMP (a, 0, np - 2);
-      double t = CLAMP (fi - a, 0.0, 1.0);
-      y[i] = out[a] + t * (out[a + 1] - out[a]);
+      const double *out = pn_spice_vectors_get (v, save[k]);
+      double *yk = k == 0 ? y : y_minus;
+      for (int i = 0; i < n; i++)
+        {
+          double fi = (x[i] - sw.start) / sw.step;
+          int a = (int) floor (fi);
+          a = CLAMP (a, 0, np - 2);
+          double t = CLAMP (fi - a, 0.0, 1.0);
+          yk[i] = out[a] + t * (out[a + 1] - out[a]);
+        }
     }
   pn_spice_vectors_free (v);
   return TRUE;
@@ -288,20 +301,21 @@ gboolean
 pn_spice_curve (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
                 const double *x, int n, double *y, GCancellable *cancellable, GError **error)
 {
-  return curve_sampled (kind, space, values, x, n, 0.01, y, cancellable, error);
+  return curve_sampled (kind, space, values, x, n, 0.01, 0, y, NULL, cancellable, error);
 }
 
-gboolean
-pn_spice_residual (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
-                   const float eta[4], int n_points, double u_lo, double u_hi, float *table,
-                   GCancellable *cancellable, GError **error)
+/* Whether the calibration grid and the model's curve ETA can be used;
+ * WHAT names the table in errors. */
+static gboolean
+grid_check (PnCircuitKind kind, const char *what, const float eta[4], int n_points, double u_lo,
+            double u_hi, GError **error)
 {
   const char *name = kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv";
   if (n_points < PN_RESIDUAL_MIN_POINTS || n_points > PN_RESIDUAL_MAX_POINTS ||
       !(u_hi > u_lo) || !isfinite (u_lo) || !isfinite (u_hi))
     {
       g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
-                   "%s residual: a grid of %d points over [%g, %g] is not usable", name,
+                   "%s %s: a grid of %d points over [%g, %g] is not usable", name, what,
                    n_points, u_lo, u_hi);
       return FALSE;
     }
@@ -309,20 +323,36 @@ pn_spice_residual (PnCircuitKind kind, const PnDesignSpace *space, const double 
       !isfinite (eta[1]) || !isfinite (eta[3]))
     {
       g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
-                   "%s residual: the model's curve (eta %g, %g, %g, %g) needs a positive swing "
-                   "and steepness", name, eta[0], eta[1], eta[2], eta[3]);
+                   "%s %s: the model's curve (eta %g, %g, %g, %g) needs a positive swing "
+                   "and steepness", name, what, eta[0], eta[1], eta[2], eta[3]);
       return FALSE;
     }
-  const double sign = kind == PN_CIRCUIT_PTANH ? 1.0 : -1.0;
-  double *u = g_new (double, n_points), *x = g_new (double, n_points),
-         *y = g_new (double, n_points);
+  return TRUE;
+}
+
+/* The input at grid point U: x = eta3 + U / eta4, clamped. */
+static double
+grid_x (const float eta[4], double u)
+{
+  /* gate voltages beyond +-PN_RESIDUAL_MAX_INPUT V take the value there
+   * (the circuits are saturated long before; a network never drives them
+   * past the rails) */
+  return CLAMP (eta[2] + u / eta[3], -PN_RESIDUAL_MAX_INPUT, PN_RESIDUAL_MAX_INPUT);
+}
+
+/* The bench's outputs on the checked calibration grid u_i = u_lo + (u_hi -
+ * u_lo) i / (n - 1) at the inputs grid_x (eta, u_i): U, Y (and Y_MINUS
+ * with a TEST_CURRENT, as curve_sampled), N_POINTS each. */
+static gboolean
+grid_sampled (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
+              const float eta[4], int n_points, double u_lo, double u_hi, double test_current,
+              double *u, double *y, double *y_minus, GCancellable *cancellable, GError **error)
+{
+  double *x = g_new (double, n_points);
   for (int i = 0; i < n_points; i++)
     {
       u[i] = u_lo + (u_hi - u_lo) * i / (n_points - 1);
-      /* gate voltages beyond +-PN_RESIDUAL_MAX_INPUT V take the value there
-       * (the circuits are saturated long before; a network never drives
-       * them past the rails) */
-      x[i] = CLAMP (eta[2] + u[i] / eta[3], -PN_RESIDUAL_MAX_INPUT, PN_RESIDUAL_MAX_INPUT);
+      x[i] = grid_x (eta, u[i]);
     }
   /* clamping can make the first or last inputs equal: sweep the distinct
    * range and copy */
@@ -333,22 +363,80 @@ pn_spice_residual (PnCircuitKind kind, const PnDesignSpace *space, const double 
     i1--;
   gboolean ok = TRUE;
   if (i1 - i0 >= 1)
-    ok = curve_sampled (kind, space, values, x + i0, i1 - i0 + 1, PN_RESIDUAL_SWEEP_STEP, y + i0,
-                        cancellable, error);
+    ok = curve_sampled (kind, space, values, x + i0, i1 - i0 + 1, PN_RESIDUAL_SWEEP_STEP,
+                        test_current, y + i0, y_minus ? y_minus + i0 : NULL, cancellable,
+                        error);
   else
-    ok = curve_sampled (kind, space, values, (double[]) { x[0], x[0] + 0.01 }, 2,
-                        PN_RESIDUAL_SWEEP_STEP, y + i0, cancellable, error);
-  if (ok)
     {
-      for (int i = 0; i < i0; i++)
-        y[i] = y[i0];
-      for (int i = i1 + 1; i < n_points; i++)
-        y[i] = y[i1];
-      for (int i = 0; i < n_points; i++)
-        table[i] = (float) ((sign * y[i] - eta[0]) / eta[1] - tanh (u[i]));
+      /* every input clamped to the same value: a short sweep from it */
+      double y2[2], ym2[2];
+      ok = curve_sampled (kind, space, values, (double[]) { x[0], x[0] + 0.01 }, 2,
+                          PN_RESIDUAL_SWEEP_STEP, test_current, y2, ym2, cancellable, error);
+      i0 = i1 = 0;
+      y[0] = y2[0];
+      if (y_minus)
+        y_minus[0] = ym2[0];
+    }
+  double *ys[2] = { y, y_minus };
+  for (int k = 0; ok && k < 2; k++)
+    if (ys[k])
+      {
+        for (int i = 0; i < i0; i++)
+          ys[k][i] = ys[k][i0];
+        for (int i = i1 + 1; i < n_points; i++)
+          ys[k][i] = ys[k][i1];
+      }
+  g_free (x);
+  return ok;
+}
+
+gboolean
+pn_spice_residual (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
+                   const float eta[4], int n_points, double u_lo, double u_hi, float *table,
+                   GCancellable *cancellable, GError **error)
+{
+  if (!grid_check (kind, "residual", eta, n_points, u_lo, u_hi, error))
+    return FALSE;
+  const double sign = kind == PN_CIRCUIT_PTANH ? 1.0 : -1.0;
+  double *u = g_new (double, n_points), *y = g_new (double, n_points);
+  gboolean ok = grid_sampled (kind, space, values, eta, n_points, u_lo, u_hi, 0, u, y, NULL,
+                              cancellable, error);
+  for (int i = 0; ok && i < n_points; i++)
+    table[i] = (float) ((sign * y[i] - eta[0]) / eta[1] - tanh (u[i]));
+  g_free (u);
+  g_free (y);
+  return ok;
+}
+
+gboolean
+pn_spice_output_resistance (PnCircuitKind kind, const PnDesignSpace *space,
+                            const double *values, const float eta[4], int n_points, double u_lo,
+                            double u_hi, float *rout, GCancellable *cancellable, GError **error)
+{
+  if (!grid_check (kind, "output resistance", eta, n_points, u_lo, u_hi, error))
+    return FALSE;
+  const double d = PN_ROUT_TEST_CURRENT;
+  double *u = g_new (double, n_points), *vp = g_new (double, n_points),
+         *vm = g_new (double, n_points);
+  gboolean ok = grid_sampled (kind, space, values, eta, n_points, u_lo, u_hi, d, u, vp, vm,
+                              cancellable, error);
+  for (int i = 0; ok && i < n_points; i++)
+    {
+      double r = (vm[i] - vp[i]) / (2 * d);
+      if (!(r > 0) || !isfinite ((float) r))
+        {
+          g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_SIMULATION,
+                       "%s output resistance: %g ohm at input %g V (u = %g) is not a positive "
+                       "number (output %.9g V drawing %g A, %.9g V fed %g A)",
+                       kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv", r, grid_x (eta, u[i]), u[i],
+                       vp[i], d, vm[i], d);
+          ok = FALSE;
+        }
+      else
+        rout[i] = (float) r;
     }
   g_free (u);
-  g_free (x);
-  g_free (y);
+  g_free (vp);
+  g_free (vm);
   return ok;
 }

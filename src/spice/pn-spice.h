@@ -119,6 +119,13 @@ gboolean pn_spice_write_crossbar_subckt (GString *out, const char *name, int n_i
 gboolean pn_spice_write_curve_bench (GString *out, PnCircuitKind kind, const double *params,
                                      const PnSpiceSweep *sweep, const PnSpiceModel *model,
                                      GError **error);
+/* The output-resistance bench (pn_spice_output_resistance): two instances
+ * on the same swept input, outputs op and om; a DC current source draws
+ * TEST_CURRENT (> 0, amperes) from op to ground, another -TEST_CURRENT
+ * from om (it feeds om); saves v(op) and v(om). */
+gboolean pn_spice_write_rout_bench  (GString *out, PnCircuitKind kind, const double *params,
+                                     const PnSpiceSweep *sweep, const PnSpiceModel *model,
+                                     double test_current, GError **error);
 
 /* Simulator options every netlist of pnstudio uses (tight tolerances, so
  * batched and single runs agree to about 1e-6 V). */
@@ -196,6 +203,33 @@ gboolean pn_spice_residual (PnCircuitKind kind, const PnDesignSpace *space,
                             const double *values, const float eta[4], int n_points,
                             double u_lo, double u_hi, float *table,
                             GCancellable *cancellable, GError **error);
+
+/* The circuit's DC output resistance in ohms (crossbar loading,
+ * PnCurveResidual.rout) on the same grid as pn_spice_residual, with the
+ * same inputs x_i = eta3 + u_i / eta4 clamped to +-PN_RESIDUAL_MAX_INPUT:
+ *   ROUT[i] = (V(x_i; -d) - V(x_i; +d)) / (2 d),  d = PN_ROUT_TEST_CURRENT
+ * where V(x; I) is the output with a DC current I drawn from it to ground
+ * (a central difference: one sweep of pn_spice_write_rout_bench, steps of
+ * at most PN_RESIDUAL_SWEEP_STEP, linear interpolation). Fails with
+ * PN_SPICE_ERROR_INVALID for an unusable grid or eta (as
+ * pn_spice_residual) and with PN_SPICE_ERROR_SIMULATION, naming the
+ * circuit and the input, for a resistance that is not positive and
+ * finite. Uses the default device model.
+ *
+ * The test current, 0.1 uA: the two outputs differ by 2 d r, still 0.1 mV
+ * at the smallest output resistances (a ptanh whose T2 is on, 0.5-2
+ * kOhm), two to five orders above the simulator's node tolerances (vntol
+ * 1 nV, reltol 1e-6 of the node voltage, at most 1 uV), so the difference
+ * is accurate to well under 0.1 % (measured: 1e-6 against an independent
+ * difference, /sim/output-resistance); and it is small against the
+ * currents a crossbar draws from a driver (~1 uA: a volt across its rows
+ * of 1 MOhm at the default 1e-7 S), so the resistance is the slope at the
+ * operating point, not a chord. */
+#define PN_ROUT_TEST_CURRENT 1e-7
+gboolean pn_spice_output_resistance (PnCircuitKind kind, const PnDesignSpace *space,
+                                     const double *values, const float eta[4], int n_points,
+                                     double u_lo, double u_hi, float *rout,
+                                     GCancellable *cancellable, GError **error);
 
 /* ---- characterisation -------------------------------------------------- */
 

@@ -179,10 +179,11 @@ test_json_tiny_numbers (void)
 }
 
 /* pnc verify's nominal JSON of DESIGN: model and SPICE accuracy, mean
- * |dV|. FALSE when ngspice cannot run. */
+ * |dV|; LOADED (if not NULL): whether the model loads its drivers. FALSE
+ * when ngspice cannot run. */
 static gboolean
-verify_nominal (const char *design, const char *g_unit, double *model, double *spice,
-                double *mean_dv)
+verify_nominal_loaded (const char *design, const char *g_unit, double *model, double *spice,
+                       double *mean_dv, gboolean *loaded)
 {
   g_autofree char *args = g_strdup_printf ("verify %s --mc 0 --jobs 1 --g-unit %s --json",
                                            design, g_unit);
@@ -197,7 +198,19 @@ verify_nominal (const char *design, const char *g_unit, double *model, double *s
   *model = json_object_get_double_member (o, "model_acc_nominal");
   *spice = json_object_get_double_member (o, "spice_acc_nominal");
   *mean_dv = json_object_get_double_member (o, "mean_abs_dv");
+  /* only a calibrated design has output resistances */
+  if (json_object_get_boolean_member (o, "loaded"))
+    g_assert_true (json_object_get_boolean_member (o, "calibrated"));
+  if (loaded)
+    *loaded = json_object_get_boolean_member (o, "loaded");
   return TRUE;
+}
+
+static gboolean
+verify_nominal (const char *design, const char *g_unit, double *model, double *spice,
+                double *mean_dv)
+{
+  return verify_nominal_loaded (design, g_unit, model, spice, mean_dv, NULL);
 }
 
 /* A "Both" seeds design (docs/EXPORT.md section 6) whose nominal SPICE
@@ -206,9 +219,12 @@ verify_nominal (const char *design, const char *g_unit, double *model, double *s
  * tanh). Calibration alone (--epochs 0) removes the curve error: at
  * g_unit 1e-8 S, where the crossbar's loading is negligible, the outputs
  * agree within a millivolt on average (17 mV before); at the default
- * 1e-7 S what is left is the loading. It changes no printed value (the
- * exported netlist is the same). A fine-tuned calibration saves a design
- * whose stored results are the new model's and that SPICE agrees with. */
+ * 1e-7 S the output resistances it stores let the model load its drivers
+ * as the crossbar does, so model and SPICE agree there too (mean |dV|
+ * 0.04 mV; 1.7 mV with --no-load, which leaves the drivers ideal). It
+ * changes no printed value (the exported netlist is the same). A
+ * fine-tuned calibration saves a design whose stored results are the new
+ * model's and that SPICE agrees with. */
 static void
 test_calibrate (void)
 {
@@ -245,17 +261,67 @@ test_calibrate (void)
   g_assert_true (g_file_get_contents (cal, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "<pnsd version=\"3\">"));
   g_assert_nonnull (strstr (text, "<residuals points=\"1025\" u-lo=\"-30\" u-hi=\"30\">"));
+  /* the output resistances, after the residuals, and what --json says of them */
+  g_assert_nonnull (strstr (text, "<output-resistance kind=\"ptanh\" group=\"0\">"));
+  g_assert_nonnull (strstr (text, "<output-resistance kind=\"inv\" group=\"0\">"));
+  g_assert_true (strstr (text, "<residual ") < strstr (text, "<output-resistance "));
+  g_assert_true (json_object_get_boolean_member (o, "loaded"));
+  g_assert_cmpfloat (json_object_get_double_member (o, "g_unit"), ==, 1e-7);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *g = json_array_get_object_element (groups, i);
+      double lo = json_object_get_double_member (g, "rout_min_ohm");
+      double med = json_object_get_double_member (g, "rout_median_ohm");
+      double hi = json_object_get_double_member (g, "rout_max_ohm");
+      g_test_message ("%s output resistance %.0f / %.0f / %.0f ohm",
+                      json_object_get_string_member (g, "kind"), lo, med, hi);
+      /* positive, at most the circuits' pull-ups and dividers (< 1 MOhm) */
+      g_assert_cmpfloat (lo, >, 100);
+      g_assert_cmpfloat (lo, <=, med);
+      g_assert_cmpfloat (med, <=, hi);
+      g_assert_cmpfloat (hi, <, 1e6);
+    }
   double m1, s1, dv1, m1s, s1s, dv1s;
-  g_assert_true (verify_nominal (cal, "1e-7", &m1, &s1, &dv1));
+  gboolean loaded = FALSE;
+  g_assert_true (verify_nominal_loaded (cal, "1e-7", &m1, &s1, &dv1, &loaded));
+  g_assert_true (loaded);
   g_assert_true (verify_nominal (cal, "1e-8", &m1s, &s1s, &dv1s));
-  g_test_message ("calibrated: model %.4f, SPICE %.4f, mean |dV| %.2f mV (1e-8 S: %.2f mV)", m1,
+  g_test_message ("calibrated: model %.4f, SPICE %.4f, mean |dV| %.3f mV (1e-8 S: %.3f mV)", m1,
                   s1, 1e3 * dv1, 1e3 * dv1s);
-  g_assert_cmpfloat (m1, ==, m0);  /* the same parameters */
   g_assert_cmpfloat (s1, ==, s0);  /* the same circuit */
+  g_assert_cmpfloat (m1, ==, s1);  /* and the model agrees with it, loading included */
   g_assert_cmpfloat (dv1s, <, 1e-3);
   g_assert_cmpfloat (dv1s, <, dv0s / 10);
   g_assert_cmpfloat (m1s, ==, s1s);
   g_assert_cmpfloat (dv1, <, dv0 / 4);
+
+  /* --no-load: the residuals alone (ideal drivers), as before the loading
+   * model; at 1e-7 S the loaded calibration agrees better */
+  g_autofree char *cal_nl = g_build_filename (tmpdir, "seeds-cal-noload.pnsd", NULL);
+  g_autofree char *args_nl = g_strdup_printf (
+    "calibrate %s --out %s --epochs 0 --mc-test 10 --no-load --json", orig, cal_nl);
+  g_autofree char *out_nl = NULL, *err_nl = NULL;
+  if (run (args_nl, &out_nl, &err_nl) != 0)
+    g_error ("pnc calibrate --no-load failed: %s", err_nl);
+  g_autoptr (JsonNode) root_nl = parse_json (out_nl);
+  JsonObject *o_nl = json_node_get_object (root_nl);
+  g_assert_false (json_object_get_boolean_member (o_nl, "loaded"));
+  g_assert_false (json_object_has_member (
+    json_array_get_object_element (json_object_get_array_member (o_nl, "groups"), 0),
+    "rout_min_ohm"));
+  g_autofree char *text_nl = NULL;
+  g_assert_true (g_file_get_contents (cal_nl, &text_nl, NULL, NULL));
+  g_assert_nonnull (strstr (text_nl, "<residual kind=\"ptanh\" group=\"0\">"));
+  g_assert_null (strstr (text_nl, "output-resistance"));
+  double mn, sn, dvn;
+  g_assert_true (verify_nominal_loaded (cal_nl, "1e-7", &mn, &sn, &dvn, &loaded));
+  g_assert_false (loaded);
+  g_test_message ("calibrated --no-load: model %.4f, SPICE %.4f, mean |dV| %.3f mV", mn, sn,
+                  1e3 * dvn);
+  g_assert_cmpfloat (mn, ==, m0);  /* the same parameters, ideal drivers */
+  g_assert_cmpfloat (sn, ==, s0);
+  g_assert_cmpfloat (dv1, <, dvn);
+  g_assert_cmpfloat (dv1, <, dvn / 4);
 
   /* export prints the same components */
   g_autofree char *n0 = g_build_filename (tmpdir, "seeds-0.cir", NULL);
@@ -305,7 +371,26 @@ test_calibrate (void)
   g_autofree char *err4 = NULL;
   g_assert_cmpint (run ("calibrate /nonexistent.pnsd --out /tmp/x.pnsd", NULL, &err4), !=, 0);
   g_assert_nonnull (strstr (err4, "/nonexistent.pnsd"));
-  const char *names[] = { "seeds-cal.pnsd", "seeds-tuned.pnsd", "seeds-0.cir", "seeds-1.cir" };
+  g_autofree char *err5 = NULL;
+  g_autofree char *a5 = g_strdup_printf ("calibrate %s --out %s --g-unit -1e-7", orig, cal);
+  g_assert_cmpint (run (a5, NULL, &err5), !=, 0);
+  g_assert_nonnull (strstr (err5, "--g-unit"));
+
+  /* --g-unit: calibrated at another scale, which the design keeps */
+  g_autofree char *a6 = g_strdup_printf (
+    "calibrate %s --out %s --epochs 0 --mc-test 10 --g-unit 1e-8 --json", orig, cal);
+  g_autofree char *out6 = NULL, *err6 = NULL;
+  if (run (a6, &out6, &err6) != 0)
+    g_error ("pnc calibrate --g-unit failed: %s", err6);
+  g_autoptr (JsonNode) root6 = parse_json (out6);
+  g_assert_cmpfloat (json_object_get_double_member (json_node_get_object (root6), "g_unit"), ==,
+                     1e-8);
+  g_autofree char *text6 = NULL;
+  g_assert_true (g_file_get_contents (cal, &text6, NULL, NULL));
+  g_assert_nonnull (strstr (text6, " g-unit=\"1e-08\""));
+  g_assert_nonnull (strstr (text6, "<output-resistance kind=\"ptanh\" group=\"0\">"));
+  const char *names[] = { "seeds-cal.pnsd", "seeds-tuned.pnsd", "seeds-0.cir", "seeds-1.cir",
+                          "seeds-cal-noload.pnsd" };
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *p = g_build_filename (tmpdir, names[i], NULL);

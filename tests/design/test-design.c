@@ -100,6 +100,17 @@ assert_same_design (const PnDesign *a, const PnDesign *b)
                        b->residuals.table[k],
                        sizeof (float) * b->residuals.n_groups[k] * b->residuals.n_points);
     }
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      g_assert_true ((a->residuals.rout[k] == NULL) == (b->residuals.rout[k] == NULL));
+      if (a->residuals.rout[k] == NULL)
+        continue;
+      g_assert_cmpint (a->residuals.n_groups[k], ==, b->residuals.n_groups[k]);
+      g_assert_cmpmem (a->residuals.rout[k],
+                       sizeof (float) * a->residuals.n_groups[k] * a->residuals.n_points,
+                       b->residuals.rout[k],
+                       sizeof (float) * b->residuals.n_groups[k] * b->residuals.n_points);
+    }
 }
 
 /* SPICE calibration tables (format version 3) on a physical design: KINDS
@@ -126,6 +137,38 @@ add_residuals (PnDesign *d, int kinds)
       d->residuals.table[k] = g_new (float, ng * 9);
       for (int i = 0; i < ng * 9; i++)
         d->residuals.table[k][i] = (float) sin (1.7 * i + k) / 7.0f;
+    }
+}
+
+/* Output-resistance tables (ohms) on the residuals' grid: KINDS bit 0
+ * ptanh, bit 1 inv; a design without residuals gets their grid. */
+static void
+add_rout (PnDesign *d, int kinds)
+{
+  PnCircuits c;
+  pn_circuits_init_fixed (&c);
+  c.mode = PN_CIRCUITS_PHYSICAL;
+  c.level = d->circuits.level;
+  int hidden[1] = { 3 };
+  PnNet net;
+  g_assert_true (pn_net_init (&net, 2, hidden, 1, 2, &c, NULL));
+  if (d->residuals.n_points == 0)
+    {
+      d->residuals.n_points = 9;
+      d->residuals.u_lo = -3.5;
+      d->residuals.u_hi = 2.75;
+    }
+  const int n = d->residuals.n_points;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      if (!(kinds & (1 << k)))
+        continue;
+      int ng = pn_circuits_n_groups (&c, &net, k);
+      d->residuals.n_groups[k] = ng;
+      d->residuals.rout[k] = g_new (float, ng * n);
+      /* 1 kOhm .. 250 kOhm, awkward floats */
+      for (int i = 0; i < ng * n; i++)
+        d->residuals.rout[k][i] = (float) (1e3 + 2.49e5 * fabs (sin (0.9 * i + k)) / 3.0 * 2.9);
     }
 }
 
@@ -207,6 +250,114 @@ round_trip_residuals (PnCircuitLevel level, int kinds)
   g_free (x3);
   pn_design_clear (&d);
   pn_design_clear (&e);
+}
+
+/* With output-resistance tables (RES: residuals too): version 3, save ->
+ * load -> save the same bytes on disk; copies and the rebuilt network
+ * (tables and the technology's g_unit) have them. */
+static void
+round_trip_rout (PnCircuitLevel level, int res_kinds, int rout_kinds)
+{
+  PnDesign d, e;
+  make_design (&d, PN_DESIGN_CIRCUITS_LEARNABLE, level);
+  d.tech.g_unit = 3e-8;
+  if (res_kinds)
+    add_residuals (&d, res_kinds);
+  add_rout (&d, rout_kinds);
+  gsize n1 = 0;
+  char *x1 = pn_design_to_xml (&d, &n1);
+  g_assert_nonnull (strstr (x1, "<pnsd version=\"3\">"));
+  g_assert_nonnull (strstr (x1, "<residuals points=\"9\" u-lo=\"-3.5\" u-hi=\"2.75\">"));
+  g_assert_nonnull (strstr (x1, (rout_kinds & 1) ? "<output-resistance kind=\"ptanh\" group=\"0\">"
+                                                 : "<output-resistance kind=\"inv\" group=\"0\">"));
+  g_assert_true ((strstr (x1, "<residual ") != NULL) == (res_kinds != 0));
+  /* after the residuals */
+  if (res_kinds)
+    g_assert_true (strstr (x1, "<residual ") < strstr (x1, "<output-resistance"));
+  char *dir = g_dir_make_tmp ("pnsd-XXXXXX", NULL);
+  char *path = g_build_filename (dir, "rout.pnsd", NULL);
+  GError *err = NULL;
+  g_assert_true (pn_design_save (&d, path, &err));
+  g_assert_no_error (err);
+  g_assert_true (pn_design_load (path, &e, &err));
+  g_assert_no_error (err);
+  assert_same_design (&d, &e);
+  char *x2 = pn_design_to_xml (&e, NULL);
+  g_assert_cmpstr (x1, ==, x2);
+  g_assert_true (pn_design_save (&e, path, &err));
+  char *disk = NULL;
+  g_assert_true (g_file_get_contents (path, &disk, NULL, NULL));
+  g_assert_cmpstr (disk, ==, x1);
+  g_free (disk);
+  g_remove (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+  /* a copy has its own tables */
+  PnDesign f;
+  pn_design_copy (&f, &e);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    g_assert_true (f.residuals.rout[k] == NULL || f.residuals.rout[k] != e.residuals.rout[k]);
+  assert_same_design (&e, &f);
+  pn_design_clear (&f);
+  /* the rebuilt network points at the tables and loads at the design's g_unit */
+  PnNet net;
+  float *p = NULL;
+  g_assert_true (pn_design_build_net (&e, NULL, &net, &p, &err));
+  g_assert_no_error (err);
+  g_assert_cmpint (net.circuits.residual.n_points, ==, 9);
+  g_assert_cmpfloat (net.circuits.residual.u_lo, ==, -3.5f);
+  g_assert_cmpfloat (net.circuits.residual.u_hi, ==, 2.75f);
+  g_assert_cmpfloat (net.circuits.residual.g_unit, ==, 3e-8f);
+  g_assert_true (pn_circuits_has_load (&net.circuits));
+  g_assert_true (pn_circuits_has_residual (&net.circuits) == (res_kinds != 0));
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      g_assert_true (net.circuits.residual.rout[k] == e.residuals.rout[k]);
+      g_assert_true (net.circuits.residual.table[k] == e.residuals.table[k]);
+    }
+  if (rout_kinds & 1)
+    {
+      /* the last instance's group */
+      int inst = net.n_act - 1;
+      int g = pn_circuits_group_of (&net.circuits, &net, PN_CIRCUIT_PTANH, inst);
+      g_assert_true (pn_circuits_rout_of (&net.circuits, &net, PN_CIRCUIT_PTANH, inst) ==
+                     e.residuals.rout[PN_CIRCUIT_PTANH] + (size_t) g * 9);
+    }
+  g_free (p);
+  /* without the output resistances: no load, and the file of the residuals alone */
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    g_clear_pointer (&e.residuals.rout[k], g_free);
+  if (res_kinds)
+    {
+      g_assert_true (pn_design_build_net (&e, NULL, &net, &p, &err));
+      g_assert_cmpfloat (net.circuits.residual.g_unit, ==, 0);
+      g_assert_false (pn_circuits_has_load (&net.circuits));
+      g_free (p);
+      PnDesign g;
+      make_design (&g, PN_DESIGN_CIRCUITS_LEARNABLE, level);
+      g.tech.g_unit = 3e-8;
+      add_residuals (&g, res_kinds);
+      char *x3 = pn_design_to_xml (&e, NULL), *x4 = pn_design_to_xml (&g, NULL);
+      g_assert_cmpstr (x3, ==, x4);
+      g_assert_null (strstr (x3, "output-resistance"));
+      g_free (x3);
+      g_free (x4);
+      pn_design_clear (&g);
+    }
+  g_free (x1);
+  g_free (x2);
+  pn_design_clear (&d);
+  pn_design_clear (&e);
+}
+
+static void
+test_round_trip_rout (void)
+{
+  round_trip_rout (PN_LEVEL_NET, 3, 3);
+  round_trip_rout (PN_LEVEL_LAYER, 3, 1);
+  round_trip_rout (PN_LEVEL_NEURON, 2, 2);
+  round_trip_rout (PN_LEVEL_LAYER, 0, 3); /* output resistances alone */
 }
 
 static void
@@ -375,6 +526,136 @@ test_refuse_residuals (void)
   expect_refused (x, -1, n2);
   g_free (x);
   pn_design_clear (&d);
+}
+
+/* A calibrated file with output resistances (and residuals of RES_KINDS)
+ * whose FROM is replaced by TO must be refused with NEEDLE. */
+static void
+refuse_rout_edit (int res_kinds, const char *from, const char *to, const char *needle)
+{
+  PnDesign d;
+  make_design (&d, PN_DESIGN_CIRCUITS_LEARNABLE, PN_LEVEL_LAYER);
+  if (res_kinds)
+    add_residuals (&d, res_kinds);
+  add_rout (&d, 3);
+  char *x = pn_design_to_xml (&d, NULL);
+  pn_design_clear (&d);
+  char *at = strstr (x, from);
+  g_assert_nonnull (at);
+  GString *s = g_string_new_len (x, at - x);
+  g_string_append (s, to);
+  g_string_append (s, at + strlen (from));
+  const char *needles[] = { needle, NULL };
+  expect_refused (s->str, -1, needles);
+  g_string_free (s, TRUE);
+  g_free (x);
+}
+
+static void
+test_refuse_rout (void)
+{
+  const char *pt1 = "<output-resistance kind=\"ptanh\" group=\"1\">";
+  /* values: negative, zero, beyond 1e12 ohms, NaN */
+  const float bad[3] = { -5.0f, 0.0f, 2e12f };
+  const char *why[3] = { "<output-resistance>: value -5 (entry 1) is not in (0, 1e+12] ohms",
+                         "<output-resistance>: value 0 (entry 1) is not in (0, 1e+12] ohms",
+                         "<output-resistance>: value 2e+12 (entry 1) is not in (0, 1e+12] ohms" };
+  for (int i = 0; i < 3; i++)
+    {
+      PnDesign d;
+      make_design (&d, PN_DESIGN_CIRCUITS_LEARNABLE, PN_LEVEL_LAYER);
+      add_residuals (&d, 3);
+      add_rout (&d, 3);
+      d.residuals.rout[PN_CIRCUIT_PTANH][9] = bad[i]; /* group 1, entry 1 */
+      char *x = pn_design_to_xml (&d, NULL);
+      const char *needles[] = { why[i], NULL };
+      expect_refused (x, -1, needles);
+      g_free (x);
+      pn_design_clear (&d);
+    }
+  {
+    /* NaN (xsd:double allows it; the C library writes "nan") */
+    PnDesign d;
+    make_design (&d, PN_DESIGN_CIRCUITS_LEARNABLE, PN_LEVEL_LAYER);
+    add_residuals (&d, 3);
+    add_rout (&d, 3);
+    d.residuals.rout[PN_CIRCUIT_PTANH][9] = NAN;
+    char *x = pn_design_to_xml (&d, NULL);
+    char *at = strstr (x, "nan");
+    g_assert_nonnull (at);
+    memcpy (at, "NaN", 3);
+    const char *needles[] = { "<output-resistance>: number 1 ('NaN') is not a finite float",
+                              NULL };
+    expect_refused (x, -1, needles);
+    g_free (x);
+    pn_design_clear (&d);
+  }
+  /* groups and kinds out of order */
+  refuse_rout_edit (3, pt1, "<output-resistance kind=\"ptanh\" group=\"2\">",
+                    "<output-resistance>: group 2, expected 1");
+  refuse_rout_edit (3, "<output-resistance kind=\"ptanh\" group=\"0\">",
+                    "<output-resistance kind=\"ptanh\" group=\"1\">",
+                    "<output-resistance>: ptanh's first output-resistance is group 1, expected 0");
+  refuse_rout_edit (3, "<output-resistance kind=\"inv\" group=\"0\">",
+                    "<output-resistance kind=\"ptanh\" group=\"2\">",
+                    "group 2, the circuits have 2 ptanh groups");
+  /* wrong count of numbers, a grid that does not fit */
+  refuse_rout_edit (0, "<residuals points=\"9\"", "<residuals points=\"10\"",
+                    "<output-resistance>: 9 numbers, expected 10");
+  /* before the residuals, or outside <residuals> */
+  refuse_rout_edit (3, "<residual kind=\"ptanh\" group=\"0\">",
+                    "<output-resistance kind=\"ptanh\" group=\"0\">1</output-resistance>"
+                    "<residual kind=\"ptanh\" group=\"0\">", "schema");
+  refuse_rout_edit (3, "<residuals points", "<output-resistance kind=\"ptanh\" group=\"0\">"
+                    "1e5</output-resistance><residuals points",
+                    "<output-resistance> outside <residuals>");
+
+  PnDesign d;
+  /* inv before ptanh */
+  make_design (&d, PN_DESIGN_CIRCUITS_LEARNABLE, PN_LEVEL_NET);
+  add_rout (&d, 3);
+  char *x = pn_design_to_xml (&d, NULL);
+  pn_design_clear (&d);
+  char *p0 = strstr (x, "    <output-resistance kind=\"ptanh\"");
+  char *i0 = strstr (x, "    <output-resistance kind=\"inv\"");
+  char *end = strstr (x, "  </residuals>");
+  g_assert_true (p0 && i0 && end && p0 < i0 && i0 < end);
+  GString *swapped = g_string_new_len (x, p0 - x);
+  g_string_append_len (swapped, i0, end - i0);
+  g_string_append_len (swapped, p0, i0 - p0);
+  g_string_append (swapped, end);
+  const char *n1[] = { "<output-resistance>: ptanh's output resistances come before inv's",
+                       NULL };
+  expect_refused (swapped->str, -1, n1);
+  g_string_free (swapped, TRUE);
+  g_free (x);
+  /* one ptanh table of two: another number of groups than the circuits' */
+  make_design (&d, PN_DESIGN_CIRCUITS_LEARNABLE, PN_LEVEL_LAYER);
+  add_residuals (&d, 3);
+  add_rout (&d, 3);
+  x = pn_design_to_xml (&d, NULL);
+  pn_design_clear (&d);
+  char *g1 = strstr (x, "    <output-resistance kind=\"ptanh\" group=\"1\">");
+  char *inv = strstr (x, "    <output-resistance kind=\"inv\"");
+  g_assert_true (g1 && inv && g1 < inv);
+  GString *cut = g_string_new_len (x, g1 - x);
+  g_string_append (cut, inv);
+  const char *n2[] = { "<residuals>: 1 ptanh output resistances, the circuits have 2 groups",
+                       NULL };
+  expect_refused (cut->str, -1, n2);
+  g_string_free (cut, TRUE);
+  g_free (x);
+  /* the published curves have no circuits to load */
+  make_design (&d, PN_DESIGN_CIRCUITS_PUBLISHED, PN_LEVEL_NET);
+  add_rout (&d, 1);
+  x = pn_design_to_xml (&d, NULL);
+  const char *n3[] = { "<residuals> needs physical circuits", NULL };
+  expect_refused (x, -1, n3);
+  g_free (x);
+  pn_design_clear (&d);
+  /* a version 2 file */
+  refuse_rout_edit (3, "<pnsd version=\"3\">", "<pnsd version=\"2\">",
+                    "not part of format version 2");
 }
 
 static void
@@ -735,7 +1016,9 @@ main (int argc, char **argv)
   g_test_add_func ("/design/round-trip-published", test_round_trip_published);
   g_test_add_func ("/design/round-trip-learnable", test_round_trip_learnable);
   g_test_add_func ("/design/round-trip-residuals", test_round_trip_residuals);
+  g_test_add_func ("/design/round-trip-rout", test_round_trip_rout);
   g_test_add_func ("/design/refuse-residuals", test_refuse_residuals);
+  g_test_add_func ("/design/refuse-rout", test_refuse_rout);
   g_test_add_func ("/design/refuse-corrupt", test_refuse_corrupt);
   g_test_add_func ("/design/refuse-version", test_refuse_version);
   g_test_add_func ("/design/refuse-schema", test_refuse_schema);

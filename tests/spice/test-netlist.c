@@ -91,6 +91,10 @@ test_golden_benches (void)
   g_assert_true (pn_spice_write_curve_bench (s, PN_CIRCUIT_INV, inv_p, &sw, m, &e));
   check_golden ("inv-bench.cir", s->str);
   g_string_truncate (s, 0);
+  g_assert_true (pn_spice_write_rout_bench (s, PN_CIRCUIT_INV, inv_p, &sw, m,
+                                            PN_ROUT_TEST_CURRENT, &e));
+  check_golden ("inv-rout-bench.cir", s->str);
+  g_string_truncate (s, 0);
   double two[12];
   memcpy (two, ptanh_p, sizeof ptanh_p);
   memcpy (two + 6, ptanh_p, sizeof ptanh_p);

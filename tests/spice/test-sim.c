@@ -482,6 +482,153 @@ test_residual (void)
   check_residual (PN_CIRCUIT_INV, pi, ei, -2, 2, 5, -1.0); /* x = -0.3 .. 0.7 */
 }
 
+/* ---- output resistance (crossbar loading) ------------------------------ */
+
+/* The output of a curve bench of KIND with a DC current I drawn from its
+ * output to ground, swept over -2:2:0.01 in a batch process: a netlist of
+ * the test's own (the curve bench plus one current source), independent of
+ * the output-resistance bench. */
+static PnSpiceVectors *
+loaded_sweep (PnCircuitKind kind, const double *p, double current)
+{
+  GError *e = NULL;
+  PnSpiceModel *m = pn_spice_model_load (NULL, &e);
+  g_assert_no_error (e);
+  PnSpiceSweep sw;
+  pn_spice_sweep_init_default (&sw);
+  GString *net = g_string_new (NULL);
+  g_assert_true (pn_spice_write_curve_bench (net, kind, p, &sw, m, &e));
+  char *at = strstr (net->str, ".options");
+  g_assert_nonnull (at);
+  GString *load = g_string_new ("Iload out 0 ");
+  append_num (load, current);
+  g_string_append_c (load, '\n');
+  g_string_insert (net, at - net->str, load->str);
+  const char *save[] = { "v(out)", NULL };
+  PnSpiceVectors *v = pn_spice_run_batch (net->str, "loaded curve", save, 401, 30, NULL, &e);
+  g_assert_no_error (e);
+  g_string_free (load, TRUE);
+  g_string_free (net, TRUE);
+  pn_spice_model_free (m);
+  return v;
+}
+
+/* pn_spice_output_resistance of KIND on a grid whose inputs x = eta3 + u /
+ * eta4 fall on the 10 mV points of loaded_sweep, against the central
+ * difference of two such sweeps (+-PN_ROUT_TEST_CURRENT) at every point;
+ * ROUT gets the table (N values). */
+static void
+check_rout_sweeps (PnCircuitKind kind, const double *p, const float eta[4], double u_lo,
+                   double u_hi, int n, float *rout)
+{
+  PnDesignSpace ds;
+  pn_design_space_init_default (&ds, kind);
+  GError *e = NULL;
+  g_assert_true (pn_spice_output_resistance (kind, &ds, p, eta, n, u_lo, u_hi, rout, NULL, &e));
+  g_assert_no_error (e);
+  const double d = PN_ROUT_TEST_CURRENT;
+  PnSpiceVectors *vp = loaded_sweep (kind, p, d), *vm = loaded_sweep (kind, p, -d);
+  const double *yp = pn_spice_vectors_get (vp, "out"), *ym = pn_spice_vectors_get (vm, "out");
+  double worst = 0;
+  for (int i = 0; i < n; i++)
+    {
+      double u = u_lo + (u_hi - u_lo) * i / (n - 1);
+      double x = eta[2] + u / eta[3];
+      int k = (int) lround ((x + 2.0) / 0.01);
+      g_assert_cmpfloat (fabs (-2.0 + 0.01 * k - x), <, 1e-6);
+      double r = (ym[k] - yp[k]) / (2 * d);
+      g_assert_cmpfloat (rout[i], >, 0);
+      worst = MAX (worst, fabs (rout[i] / r - 1));
+    }
+  g_test_message ("%s: output resistance within %.2g of the independent difference", ds.name,
+                  worst);
+  g_assert_cmpfloat (worst, <, 1e-3);
+  pn_spice_vectors_free (vp);
+  pn_spice_vectors_free (vm);
+}
+
+/* Hand-checkable output resistances: a ptanh whose T2 is off (high input)
+ * is its pull-up R2 (T2 saturated: no output conductance); with T2 on
+ * (low input) far less. An inv whose T is off (low input) is the divider
+ * R1 || (R5 + R2) seen from its output. Plus the table against an
+ * independent central difference at every point, clamping, bad grids. */
+static void
+test_output_resistance (void)
+{
+  /* ptanh: R1 R2 (kOhm) W1 L1 W2 L2 (um); x = -1 .. 2 V in 0.1 V steps */
+  const double pa[6] = { 200, 50, 100, 40, 400, 20 };
+  const float ea[4] = { 0.5f, 0.4f, 0.3f, 10.0f };
+  float ra[31];
+  check_rout_sweeps (PN_CIRCUIT_PTANH, pa, ea, -13, 17, 31, ra);
+  const double r2 = pa[1] * 1e3;
+  g_test_message ("ptanh R2 %g ohm: r(-1 V) %g, r(0 V) %g, r(0.3 V) %g, r(0.5 V) %g, "
+                  "r(1 V) %g, r(2 V) %g ohm", r2, ra[0], ra[10], ra[13], ra[15], ra[20],
+                  ra[30]);
+  g_assert_cmpfloat (fabs (ra[30] / r2 - 1), <, 0.01); /* x = 2 V: T1 on, T2 off */
+  g_assert_cmpfloat (fabs (ra[20] / r2 - 1), <, 0.01); /* x = 1 V */
+  g_assert_cmpfloat (ra[0], <, r2 / 5);                /* x = -1 V: T2 on */
+  for (int i = 0; i < 31; i++)
+    g_assert_cmpfloat (ra[i], <=, r2 * 1.01); /* never above the pull-up alone */
+
+  /* inv: R1 .. R5 (kOhm) W L (um); x = -2 .. 2 V in 0.1 V steps */
+  const double pi[7] = { 200, 50, 100, 40, 30, 400, 20 };
+  const float ei[4] = { -0.1f, 0.3f, 0.2f, 4.0f };
+  float ri[41];
+  check_rout_sweeps (PN_CIRCUIT_INV, pi, ei, -8.8, 7.2, 41, ri);
+  const double r1 = pi[0] * 1e3, r52 = (pi[4] + pi[1]) * 1e3, div = r1 * r52 / (r1 + r52);
+  g_test_message ("inv R1 || (R5 + R2) %g ohm: r(-2 V) %g, r(-1 V) %g, r(0 V) %g, "
+                  "r(1 V) %g, r(2 V) %g ohm", div, ri[0], ri[10], ri[20], ri[30], ri[40]);
+  g_assert_cmpfloat (fabs (ri[0] / div - 1), <, 0.01);  /* x = -2 V: T off */
+  g_assert_cmpfloat (fabs (ri[10] / div - 1), <, 0.01); /* x = -1 V */
+  g_assert_cmpfloat (ri[40], <, div);                   /* T on: R5 shunted by T */
+
+  /* inputs past +-PN_RESIDUAL_MAX_INPUT take the value there */
+  PnDesignSpace ds;
+  pn_design_space_init_default (&ds, PN_CIRCUIT_PTANH);
+  float rc[13];
+  GError *e = NULL;
+  g_assert_true (pn_spice_output_resistance (PN_CIRCUIT_PTANH, &ds, pa, ea, 13, -60, 60, rc,
+                                             NULL, &e)); /* x = -5.7 .. 6.3 V */
+  g_assert_no_error (e);
+  g_assert_cmpfloat (rc[0], ==, rc[1]);
+  g_assert_cmpfloat (rc[11], ==, rc[12]);
+  g_assert_cmpfloat (fabs (rc[12] / r2 - 1), <, 0.01);
+  /* every input clamped to one value */
+  const float far[4] = { 0.5f, 0.4f, 10.0f, 10.0f };
+  g_assert_true (pn_spice_output_resistance (PN_CIRCUIT_PTANH, &ds, pa, far, 5, -3, 3, rc,
+                                             NULL, &e));
+  g_assert_no_error (e);
+  for (int i = 0; i < 5; i++)
+    g_assert_cmpfloat (rc[i], ==, rc[0]);
+  g_assert_cmpfloat (fabs (rc[0] / r2 - 1), <, 0.01);
+  /* grids and curves that cannot be used */
+  g_assert_false (pn_spice_output_resistance (PN_CIRCUIT_PTANH, &ds, pa, ea, 1, -3, 3, rc, NULL,
+                                              &e));
+  g_assert_error (e, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID);
+  g_assert_nonnull (strstr (e->message, "ptanh output resistance"));
+  g_clear_error (&e);
+  g_assert_false (pn_spice_output_resistance (PN_CIRCUIT_PTANH, &ds, pa, ea, 5, 3, -3, rc, NULL,
+                                              &e));
+  g_assert_error (e, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID);
+  g_clear_error (&e);
+  const float flat[4] = { 0.5f, 0.4f, 0.3f, 0.0f };
+  g_assert_false (pn_spice_output_resistance (PN_CIRCUIT_PTANH, &ds, pa, flat, 5, -3, 3, rc,
+                                              NULL, &e));
+  g_assert_error (e, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID);
+  g_assert_nonnull (strstr (e->message, "steepness"));
+  g_clear_error (&e);
+  /* a test current that is not one */
+  GString *net = g_string_new (NULL);
+  PnSpiceModel *m = pn_spice_model_load (NULL, &e);
+  PnSpiceSweep sw;
+  pn_spice_sweep_init_default (&sw);
+  g_assert_false (pn_spice_write_rout_bench (net, PN_CIRCUIT_PTANH, pa, &sw, m, 0, &e));
+  g_assert_error (e, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID);
+  g_clear_error (&e);
+  g_string_free (net, TRUE);
+  pn_spice_model_free (m);
+}
+
 static long
 rss_kb (void)
 {
@@ -601,6 +748,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/timeout", test_timeout);
   g_test_add_func ("/sim/curve-shared", test_curve_shared);
   g_test_add_func ("/sim/residual", test_residual);
+  g_test_add_func ("/sim/output-resistance", test_output_resistance);
   g_test_add_func ("/sim/shared-threads", test_shared_threads);
   g_test_add_func ("/sim/shared-memory-flat", test_shared_memory_flat);
   g_test_add_func ("/sim/pnc-characterize", test_pnc_characterize);
