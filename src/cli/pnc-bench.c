@@ -6,7 +6,7 @@
  *
  * --design FILE times the epochs of pnc calibrate's fine-tuning of that
  * design instead: its network with its SPICE residuals and output
- * resistances (the loaded crossbar, docs/EXPORT.md section 9), circuits
+ * resistances (the loaded crossbar, docs/EXPORT.md section 8), circuits
  * fixed, its training variation and Monte Carlo count.
  */
 #include "pnc.h"

@@ -1,6 +1,6 @@
 /* pnc-calibrate.c: `pnc calibrate`: SPICE-calibrated curves for a physical
  * design and a variation-aware fine-tuning of its crossbars on them
- * (docs/EXPORT.md section 8).
+ * (docs/EXPORT.md section 7).
  *
  * 1. Every circuit design group is swept in ngspice at its nominal
  *    component values; its residual against the model's curve (the

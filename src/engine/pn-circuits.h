@@ -68,7 +68,7 @@ typedef struct {
 } PnEtaModel;
 
 /* SPICE calibration of the physical circuits' curves (pnc calibrate,
- * docs/EXPORT.md section 8): per design group of a kind, a residual table
+ * docs/EXPORT.md section 7): per design group of a kind, a residual table
  * R on a uniform grid of u = (x - eta3) * eta4 over [u_lo, u_hi]
  * (n_points values, linear interpolation, constant beyond the ends). With
  * a residual the instance's curve is
@@ -82,7 +82,7 @@ typedef struct {
  * table[kind] NULL: that kind has no residual (the plain tanh curve). */
 #define PN_RESIDUAL_MIN_POINTS 2
 #define PN_RESIDUAL_MAX_POINTS 65536
-/* Crossbar loading (docs/EXPORT.md section 9): with ROUT a kind's
+/* Crossbar loading (docs/EXPORT.md section 8): with ROUT a kind's
  * circuits are not ideal sources but Thevenin sources: each group's output
  * resistance r(u) in ohms on the same grid (the circuit's DC output
  * resistance at input x = eta3 + u / eta4, SPICE-measured at its nominal

@@ -1,5 +1,5 @@
 /* pn-load.h: one crossbar layer with loaded drivers (private to the
- * engine; docs/EXPORT.md section 9).
+ * engine; docs/EXPORT.md section 8).
  *
  * A layer's rows are driven by Thevenin sources: row i's direct row by
  * e_i through rho_i (the previous layer's ptanh, or an ideal input with

@@ -579,7 +579,7 @@ curve_grad (const float *in, const float *t, const float *dout, int n, const flo
 
 
 
-/* ---- crossbar loading (pn-load.h, docs/EXPORT.md section 9) ---------- */
+/* ---- crossbar loading (pn-load.h, docs/EXPORT.md section 8) ---------- */
 
 static void
 load_alloc (PnWork *w)
