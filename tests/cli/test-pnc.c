@@ -462,7 +462,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pnc/calibrate", test_calibrate);
   g_test_add_func ("/pnc/verify-interrupt", test_verify_interrupt);
   int rc = g_test_run ();
-  const char *names[] = { "runs.json", "bad.csv" };
+  const char *names[] = { "runs.json", "bad.csv", "tiny.pnsd", "verify.json" };
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *p = g_build_filename (tmpdir, names[i], NULL);
