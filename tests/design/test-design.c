@@ -347,11 +347,16 @@ round_trip_rout (PnCircuitLevel level, int res_kinds, int rout_kinds)
   /* tables that do not fit the circuits' groups: refused, the net as it was */
   const int kk = (rout_kinds & 1) ? PN_CIRCUIT_PTANH : PN_CIRCUIT_INV;
   own.n_groups[kk]++;
-  PnNet before = net2;
   g_assert_false (pn_design_residuals_apply (&own, 1e-7, &net2, &err));
   g_assert_error (err, PN_ERROR, PN_ERROR_INVALID);
   g_clear_error (&err);
-  g_assert_cmpmem (&net2, sizeof net2, &before, sizeof before);
+  g_assert_cmpfloat (net2.circuits.residual.g_unit, ==, 1e-8f);
+  g_assert_cmpint (net2.circuits.residual.n_points, ==, 9);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      g_assert_true (net2.circuits.residual.rout[k] == own.rout[k]);
+      g_assert_true (net2.circuits.residual.table[k] == own.table[k]);
+    }
   pn_design_residuals_clear (&own);
   g_assert_false (pn_design_residuals_any (&own));
   g_assert_null (own.rout[kk]);
