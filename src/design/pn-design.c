@@ -1477,7 +1477,8 @@ pn_design_build_net (const PnDesign *d, const PnEtaModel *models, PnNet *net, fl
                    net->n_params);
       return FALSE;
     }
-  /* crossbar loading at the technology's conductance scale */
+  /* the SPICE calibration: corrected curves, and crossbar loading at the
+   * technology's conductance scale */
   if (pn_design_is_physical (d) &&
       !pn_design_residuals_apply (&d->residuals, d->tech.g_unit, net, error))
     return FALSE;
