@@ -73,12 +73,41 @@ pn_design_clear (PnDesign *d)
 void
 pn_design_clear_residuals (PnDesign *d)
 {
+  pn_design_residuals_clear (&d->residuals);
+}
+
+gboolean
+pn_design_residuals_any (const PnDesignResiduals *r)
+{
+  if (r->n_points <= 0)
+    return FALSE;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    if (r->table[k] || r->rout[k])
+      return TRUE;
+  return FALSE;
+}
+
+void
+pn_design_residuals_copy (PnDesignResiduals *dst, const PnDesignResiduals *src)
+{
+  *dst = *src;
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
     {
-      g_clear_pointer (&d->residuals.table[k], g_free);
-      g_clear_pointer (&d->residuals.rout[k], g_free);
+      const gsize size = sizeof (float) * src->n_groups[k] * src->n_points;
+      dst->table[k] = src->table[k] ? g_memdup2 (src->table[k], size) : NULL;
+      dst->rout[k] = src->rout[k] ? g_memdup2 (src->rout[k], size) : NULL;
     }
-  memset (&d->residuals, 0, sizeof d->residuals);
+}
+
+void
+pn_design_residuals_clear (PnDesignResiduals *r)
+{
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      g_clear_pointer (&r->table[k], g_free);
+      g_clear_pointer (&r->rout[k], g_free);
+    }
+  memset (r, 0, sizeof *r);
 }
 
 void
@@ -90,14 +119,7 @@ pn_design_copy (PnDesign *dst, const PnDesign *src)
   dst->tech.model = g_strdup (src->tech.model);
   dst->training.variant = g_strdup (src->training.variant);
   dst->params = src->n_params ? g_memdup2 (src->params, sizeof (float) * src->n_params) : NULL;
-  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    {
-      const gsize size = sizeof (float) * src->residuals.n_groups[k] * src->residuals.n_points;
-      dst->residuals.table[k] =
-        src->residuals.table[k] ? g_memdup2 (src->residuals.table[k], size) : NULL;
-      dst->residuals.rout[k] =
-        src->residuals.rout[k] ? g_memdup2 (src->residuals.rout[k], size) : NULL;
-    }
+  pn_design_residuals_copy (&dst->residuals, &src->residuals);
 }
 
 const char *
@@ -302,9 +324,7 @@ char *
 pn_design_to_xml (const PnDesign *d, gsize *length)
 {
   GString *s = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  gboolean has_res = d->residuals.n_points > 0 && d->n_params > 0 &&
-                     (d->residuals.table[0] || d->residuals.table[1] ||
-                      d->residuals.rout[0] || d->residuals.rout[1]);
+  gboolean has_res = d->n_params > 0 && pn_design_residuals_any (&d->residuals);
   g_string_append_printf (s, "<%s version=\"%d\">\n", PN_DESIGN_ROOT,
                           has_res ? 3 : PN_DESIGN_FORMAT_VERSION);
   if (d->title && *d->title)
@@ -1457,31 +1477,40 @@ pn_design_build_net (const PnDesign *d, const PnEtaModel *models, PnNet *net, fl
                    net->n_params);
       return FALSE;
     }
-  const PnDesignResiduals *rs = &d->residuals;
-  if (rs->n_points > 0 && pn_design_is_physical (d))
-    {
-      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-        if ((rs->table[k] || rs->rout[k]) &&
-            rs->n_groups[k] != pn_circuits_n_groups (&net->circuits, net, k))
-          {
-            g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
-                         "the design's %d %s residuals do not fit its circuits (%d groups)",
-                         rs->n_groups[k], k == PN_CIRCUIT_PTANH ? "ptanh" : "inv",
-                         pn_circuits_n_groups (&net->circuits, net, k));
-            return FALSE;
-          }
-      net->circuits.residual.n_points = rs->n_points;
-      net->circuits.residual.u_lo = (float) rs->u_lo;
-      net->circuits.residual.u_hi = (float) rs->u_hi;
-      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-        {
-          net->circuits.residual.table[k] = rs->table[k];
-          net->circuits.residual.rout[k] = rs->rout[k];
-        }
-      /* crossbar loading at the technology's conductance scale */
-      if (rs->rout[PN_CIRCUIT_PTANH] || rs->rout[PN_CIRCUIT_INV])
-        net->circuits.residual.g_unit = (float) d->tech.g_unit;
-    }
+  /* the SPICE calibration: corrected curves, and crossbar loading at the
+   * technology's conductance scale */
+  if (pn_design_is_physical (d) &&
+      !pn_design_residuals_apply (&d->residuals, d->tech.g_unit, net, error))
+    return FALSE;
   *params = g_memdup2 (d->params, sizeof (float) * d->n_params);
+  return TRUE;
+}
+
+gboolean
+pn_design_residuals_apply (const PnDesignResiduals *rs, double g_unit, PnNet *net,
+                           GError **error)
+{
+  if (rs->n_points <= 0)
+    return TRUE;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    if ((rs->table[k] || rs->rout[k]) &&
+        rs->n_groups[k] != pn_circuits_n_groups (&net->circuits, net, k))
+      {
+        g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                     "the design's %d %s residuals do not fit its circuits (%d groups)",
+                     rs->n_groups[k], k == PN_CIRCUIT_PTANH ? "ptanh" : "inv",
+                     pn_circuits_n_groups (&net->circuits, net, k));
+        return FALSE;
+      }
+  net->circuits.residual.n_points = rs->n_points;
+  net->circuits.residual.u_lo = (float) rs->u_lo;
+  net->circuits.residual.u_hi = (float) rs->u_hi;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      net->circuits.residual.table[k] = rs->table[k];
+      net->circuits.residual.rout[k] = rs->rout[k];
+    }
+  if (rs->rout[PN_CIRCUIT_PTANH] || rs->rout[PN_CIRCUIT_INV])
+    net->circuits.residual.g_unit = (float) g_unit;
   return TRUE;
 }

@@ -168,6 +168,21 @@ typedef struct {
 /* Drop the design's residuals (e.g. when its parameters change). */
 void      pn_design_clear_residuals (PnDesign *d);
 
+/* Whether R holds a calibration: a grid and at least one table. */
+gboolean  pn_design_residuals_any   (const PnDesignResiduals *r);
+/* A deep copy of SRC's tables in DST (whose old tables are not freed). */
+void      pn_design_residuals_copy  (PnDesignResiduals *dst, const PnDesignResiduals *src);
+/* Frees R's tables and zeroes it. */
+void      pn_design_residuals_clear (PnDesignResiduals *r);
+/* Points NET's physical circuits at R's tables (SPICE-corrected curves)
+ * and, when R has output-resistance tables, loads the crossbars at G_UNIT
+ * siemens per unit of theta (the scale simulated; docs/EXPORT.md section
+ * 8). NET does not own the tables: R must outlive its use. Fails, leaving
+ * NET as it was, when a kind's tables do not fit the circuits' groups;
+ * does nothing for an empty R. */
+gboolean  pn_design_residuals_apply (const PnDesignResiduals *r, double g_unit, PnNet *net,
+                                     GError **error);
+
 /* Defaults: the EGT model, +-1 V, g_unit 1e-7 S (theta 1 = 10 MOhm),
  * 100 kOhm/sq, 10 um, 1 kOhm .. 1 GOhm (docs/EXPORT.md says why). */
 void      pn_design_tech_init_default (PnDesignTech *tech);

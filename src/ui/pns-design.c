@@ -4,6 +4,9 @@
  * docs/EXPORT.md), the same one `pnc` reads and writes: a PnsDesign maps to
  * a PnDesign (fill_pn_design: trained or not, with the component values,
  * seeds and training settings) and back (pns_design_new_from_pn_design).
+ * A file's SPICE calibration (pnc calibrate) is kept as a copy of its
+ * tables and written back until an edit outdates it (emit_changed,
+ * calibration_outdated).
  * The studio's JSON files of before format version 2 are not read; opening
  * one says so.
  */
@@ -28,6 +31,13 @@ struct _PnsDesign {
   PnNet            net;
   float           *params;
   PnsTrainResult   result;
+  /* The opened file's SPICE calibration (n_points 0: none) and the
+   * dataset and hidden layers it was opened with; kept while what it was
+   * measured for stays (calibration_outdated). */
+  PnDesignResiduals calib;
+  char            *calib_dataset;
+  int              calib_hidden[PN_MAX_LAYERS];
+  int              calib_n_hidden;
 };
 
 G_DEFINE_FINAL_TYPE (PnsDesign, pns_design, G_TYPE_OBJECT)
@@ -43,6 +53,8 @@ pns_design_finalize (GObject *object)
   g_clear_object (&self->file);
   g_free (self->train.dataset);
   g_free (self->params);
+  pn_design_residuals_clear (&self->calib);
+  g_free (self->calib_dataset);
   G_OBJECT_CLASS (pns_design_parent_class)->finalize (object);
 }
 
@@ -96,9 +108,38 @@ pns_design_init (PnsDesign *self)
 static void fill_circuits (PnsDesign *self, PnCircuits *c);
 static void refresh_net_circuits (PnsDesign *self);
 
+/* Whether the change WHAT (already made) outdates the calibration: the
+ * crossbars were fine-tuned on its curves (the network), its residuals
+ * are relative to the surrogate curve of the component values and were
+ * simulated at the supplies (the circuits, the technology), its loading
+ * is at g_unit (the technology), and the network belongs to its dataset
+ * and hidden layers (the training settings that change the network; seeds,
+ * epochs and the variant only concern the next run). */
+static gboolean
+calibration_outdated (PnsDesign *self, guint what)
+{
+  if (what & (PNS_DESIGN_CHANGED_NETWORK | PNS_DESIGN_CHANGED_CIRCUITS |
+              PNS_DESIGN_CHANGED_TECHNOLOGY))
+    return TRUE;
+  if (what & PNS_DESIGN_CHANGED_TRAINING)
+    return g_strcmp0 (self->train.dataset, self->calib_dataset) != 0 ||
+           self->train.n_hidden != self->calib_n_hidden ||
+           memcmp (self->train.hidden, self->calib_hidden,
+                   sizeof (int) * (size_t) self->calib_n_hidden) != 0;
+  return FALSE;
+}
+
+/* The one place changes are announced, and so where the calibration goes
+ * when it no longer holds. */
 static void
 emit_changed (PnsDesign *self, guint what, gboolean modifies)
 {
+  if (pn_design_residuals_any (&self->calib) && calibration_outdated (self, what))
+    {
+      pn_design_residuals_clear (&self->calib);
+      g_clear_pointer (&self->calib_dataset, g_free);
+      what |= PNS_DESIGN_CHANGED_CALIBRATION;
+    }
   if (modifies)
     {
       if (!self->modified)
@@ -435,6 +476,34 @@ pns_design_get_result (PnsDesign *self)
   return &self->result;
 }
 
+gboolean
+pns_design_is_calibrated (PnsDesign *self)
+{
+  return pn_design_residuals_any (&self->calib);
+}
+
+gboolean
+pns_design_copy_model_net (PnsDesign *self, double g_unit, PnNet *net, PnDesignResiduals *calib)
+{
+  memset (calib, 0, sizeof *calib);
+  if (!self->has_net)
+    return FALSE;
+  *net = self->net;
+  if (!pn_design_residuals_any (&self->calib))
+    return TRUE;
+  pn_design_residuals_copy (calib, &self->calib);
+  GError *error = NULL;
+  if (!pn_design_residuals_apply (calib, g_unit, net, &error))
+    {
+      /* not expected: the tables fitted these circuits when the file was
+       * opened, and a change of the circuits drops them */
+      g_warning ("the SPICE calibration does not fit the network: %s", error->message);
+      g_error_free (error);
+      pn_design_residuals_clear (calib);
+    }
+  return TRUE;
+}
+
 void
 pns_design_set_network (PnsDesign *self, const PnNet *net, const float *params,
                         const PnsTrainResult *res)
@@ -579,6 +648,9 @@ fill_pn_design (PnsDesign *self, PnDesign *out)
       r->best_valid_loss = r->seconds = r->test_measured_acc_mean = NAN;
       r->valid_acc_mean = r->valid_acc_std = NAN;
     }
+  /* the opened file's calibration while it holds (version 3) */
+  if (self->has_net && pn_design_residuals_any (&self->calib))
+    pn_design_residuals_copy (&out->residuals, &self->calib);
 }
 
 char *
@@ -748,8 +820,8 @@ pns_design_new_from_pn_design (const PnDesign *pd, GError **error)
     {
       if (!pn_design_build_net (pd, m, &net, &params, error))
         return NULL;
-      /* the studio keeps the network beyond PD and does not edit SPICE
-       * calibrations (pnc calibrate): its curves are the surrogate's */
+      /* the document's network does not point at PD's tables: a copy of
+       * the calibration is attached below, once the document is built */
       memset (&net.circuits.residual, 0, sizeof net.circuits.residual);
       for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
         pn_circuits_group_physical (&net.circuits, &net, params + net.n_theta, k, 0, values[k]);
@@ -832,6 +904,15 @@ pns_design_new_from_pn_design (const PnDesign *pd, GError **error)
       };
       pns_design_set_network (d, &net, params, &res); /* circuits follow the values */
       g_free (params);
+      /* the SPICE calibration (pnc calibrate), after every setter above: it
+       * holds for the design as opened */
+      if (pn_design_residuals_any (&pd->residuals))
+        {
+          pn_design_residuals_copy (&d->calib, &pd->residuals);
+          d->calib_dataset = g_strdup (d->train.dataset);
+          d->calib_n_hidden = d->train.n_hidden;
+          memcpy (d->calib_hidden, d->train.hidden, sizeof d->calib_hidden);
+        }
     }
   d->modified = FALSE;
   return g_steal_pointer (&d);

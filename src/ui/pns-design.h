@@ -24,7 +24,9 @@ typedef enum {
   PNS_DESIGN_CHANGED_TRAINING   = 1 << 3, /* dataset, topology, seeds, epochs */
   PNS_DESIGN_CHANGED_NETWORK    = 1 << 4, /* trained conductances */
   PNS_DESIGN_CHANGED_META       = 1 << 5, /* title, file, modified flag */
-  PNS_DESIGN_CHANGED_ALL        = 0x3f,
+  /* the SPICE calibration was dropped by the change in the same mask */
+  PNS_DESIGN_CHANGED_CALIBRATION = 1 << 6,
+  PNS_DESIGN_CHANGED_ALL        = 0x7f,
 } PnsDesignChange;
 
 typedef struct {
@@ -91,6 +93,26 @@ const float *pns_design_get_params        (PnsDesign *self);
 const PnsTrainResult *pns_design_get_result (PnsDesign *self);
 void         pns_design_set_network       (PnsDesign *self, const PnNet *net,
                                            const float *params, const PnsTrainResult *res);
+
+/* Whether the design carries a SPICE calibration (pnc calibrate: residual
+ * and output-resistance tables, docs/EXPORT.md sections 7 and 8). An
+ * opened design keeps its file's calibration, and saving writes it back,
+ * until something it was measured for changes: the network, the circuits
+ * (design space, component values), the technology, or the dataset or
+ * hidden layers. That change's "changed" signal then also carries
+ * PNS_DESIGN_CHANGED_CALIBRATION. The variation, the title and the other
+ * training settings keep it. The document's own network
+ * (pns_design_get_net) never points at the tables. */
+gboolean     pns_design_is_calibrated     (PnsDesign *self);
+/* The trained network as the model evaluates it, for a job that may
+ * outlive later edits: NET gets a copy of the network and, when the design
+ * is calibrated, CALIB a deep copy of the calibration that NET points at
+ * (the corrected curves, and with output resistances the crossbar loading
+ * at G_UNIT siemens per unit of theta: the scale simulated, as pnc verify
+ * does); CALIB is zeroed otherwise. Free with pn_design_residuals_clear
+ * (CALIB) after NET's last use. FALSE (nothing copied) until trained. */
+gboolean     pns_design_copy_model_net    (PnsDesign *self, double g_unit, PnNet *net,
+                                           PnDesignResiduals *calib);
 
 /* The shared design file (src/design, XML .pnsd, what `pnc` reads and
  * writes). A trained studio design becomes a PnDesign with fixed physical

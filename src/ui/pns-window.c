@@ -7,7 +7,8 @@
 struct _PnsWindow {
   GtkApplicationWindow parent_instance;
   GtkStack         *view_stack;
-  GtkLabel         *title_label, *schematic_status;
+  GtkLabel         *title_label, *schematic_status, *calibration_label, *notice_label;
+  GtkRevealer      *notice_revealer;
   PnsSchematic     *schematic;
   PnsCircuitEditor *circuit_editor;
   PnsTrainingPanel *training_panel;
@@ -78,6 +79,42 @@ update_schematic_status (PnsWindow *self)
   gtk_label_set_text (self->schematic_status, s);
 }
 
+/* a message about the design under the header bar, until dismissed or
+ * another design opens ------------------------------------------------- */
+
+static void
+show_notice (PnsWindow *self, const char *text)
+{
+  gtk_label_set_text (self->notice_label, text);
+  gtk_revealer_set_reveal_child (self->notice_revealer, TRUE);
+}
+
+static void
+hide_notice (PnsWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->notice_revealer, FALSE);
+}
+
+const char *
+pns_window_get_notice (PnsWindow *self)
+{
+  return gtk_revealer_get_reveal_child (self->notice_revealer)
+           ? gtk_label_get_text (self->notice_label) : NULL;
+}
+
+/* Why the change WHAT dropped the SPICE calibration. */
+static const char *
+calibration_dropped_text (guint what)
+{
+  if (what & PNS_DESIGN_CHANGED_NETWORK)
+    return _("SPICE calibration dropped: the network changed; run pnc calibrate again.");
+  if (what & PNS_DESIGN_CHANGED_CIRCUITS)
+    return _("SPICE calibration dropped: the circuits changed; run pnc calibrate again.");
+  if (what & PNS_DESIGN_CHANGED_TECHNOLOGY)
+    return _("SPICE calibration dropped: the technology changed; run pnc calibrate again.");
+  return _("SPICE calibration dropped: the dataset or the hidden layers changed; run pnc calibrate again.");
+}
+
 static void
 on_design_changed (PnsDesign *d, guint what, PnsWindow *self)
 {
@@ -85,6 +122,12 @@ on_design_changed (PnsDesign *d, guint what, PnsWindow *self)
     update_title (self);
   if (what & PNS_DESIGN_CHANGED_NETWORK)
     update_schematic_status (self);
+  if (what & PNS_DESIGN_CHANGED_CALIBRATION)
+    {
+      /* said once: the design has no calibration left to drop */
+      gtk_widget_set_visible (GTK_WIDGET (self->calibration_label), pns_design_is_calibrated (d));
+      show_notice (self, calibration_dropped_text (what));
+    }
 }
 
 void
@@ -101,6 +144,8 @@ pns_window_set_design (PnsWindow *self, PnsDesign *design)
   pns_export_view_set_design (self->export_view, design);
   update_title (self);
   update_schematic_status (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->calibration_label), pns_design_is_calibrated (design));
+  hide_notice (self);
 }
 
 PnsDesign *
@@ -644,6 +689,12 @@ action_yield_clear (GSimpleAction *a, GVariant *p, gpointer data)
 }
 
 static void
+action_notice_close (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  hide_notice (PNS_WINDOW (data));
+}
+
+static void
 action_zoom (GSimpleAction *a, GVariant *p, gpointer data)
 {
   PnsWindow *self = data;
@@ -729,6 +780,7 @@ static const GActionEntry win_entries[] = {
   { "zoom-out", action_zoom },
   { "zoom-fit", action_zoom },
   { "view", action_view, "s" },
+  { "notice-close", action_notice_close },
 };
 
 static void
@@ -757,6 +809,9 @@ pns_window_class_init (PnsWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, PnsWindow, view_stack);
   gtk_widget_class_bind_template_child (wc, PnsWindow, title_label);
   gtk_widget_class_bind_template_child (wc, PnsWindow, schematic_status);
+  gtk_widget_class_bind_template_child (wc, PnsWindow, calibration_label);
+  gtk_widget_class_bind_template_child (wc, PnsWindow, notice_label);
+  gtk_widget_class_bind_template_child (wc, PnsWindow, notice_revealer);
   gtk_widget_class_bind_template_child (wc, PnsWindow, schematic);
   gtk_widget_class_bind_template_child (wc, PnsWindow, circuit_editor);
   gtk_widget_class_bind_template_child (wc, PnsWindow, training_panel);

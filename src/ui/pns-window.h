@@ -28,6 +28,9 @@ PnsCircuitEditor *pns_window_get_circuit_editor (PnsWindow *self);
 PnsTrainingPanel *pns_window_get_training_panel (PnsWindow *self);
 PnsYieldView     *pns_window_get_yield_view (PnsWindow *self);
 PnsExportView    *pns_window_get_export_view (PnsWindow *self);
+/* The message shown under the header bar (e.g. that an edit dropped the
+ * design's SPICE calibration), NULL when none is shown. */
+const char       *pns_window_get_notice   (PnsWindow *self);
 /* The view names, NULL-terminated, in tab order. */
 const char * const *pns_window_view_names (void);
 

@@ -6,6 +6,9 @@
  * network for every test example and Monte Carlo sample (the same variation
  * draws as pn_evaluate). If SPICE fails, its error is shown and the model's
  * histogram is the fallback. Both run in evaluate_thread() and nowhere else.
+ * A SPICE-calibrated design's model is the calibrated one in both (its
+ * corrected curves and crossbar loading, as in pnc calibrate's evaluation
+ * and pnc verify), on the job's own copy of the tables.
  */
 #include "pns-yield-view.h"
 
@@ -114,7 +117,8 @@ update_yield (PnsYieldView *self)
 /* evaluation ------------------------------------------------------------ */
 
 typedef struct {
-  PnNet       net;
+  PnNet       net;          /* with a calibrated design, pointing at calib */
+  PnDesignResiduals calib;  /* the job's own copy of the SPICE calibration */
   float      *params;
   PnVariation var;
   char       *dataset;
@@ -131,6 +135,7 @@ static void
 eval_job_free (EvalJob *j)
 {
   g_clear_pointer (&j->vr, pn_verify_result_free);
+  pn_design_residuals_clear (&j->calib);
   g_free (j->params);
   g_free (j->dataset);
   pn_eval_result_clear (&j->res);
@@ -270,6 +275,13 @@ on_eval_done (GObject *src, GAsyncResult *res, gpointer data)
           st = both;
         }
     }
+  if (pn_design_residuals_any (&j->calib))
+    {
+      char *cal = g_strdup_printf ("%s %s", st,
+                                   _("The model uses the design's SPICE calibration (pnc calibrate)."));
+      g_free (st);
+      st = cal;
+    }
   pns_series_set_label (self->current, self->acc_label);
   fill_histogram (self->current, self->acc, self->n_acc);
   gtk_label_set_text (self->status_label, st);
@@ -312,14 +324,16 @@ run_evaluation (PnsYieldView *self, gboolean spice)
       return;
     }
   EvalJob *j = g_new0 (EvalJob, 1);
-  j->net = *net;
+  j->g_unit = pns_design_get_technology (self->design)->g_unit_us * 1e-6;
+  /* the model: a calibrated design's corrected curves and crossbar loading
+   * at the simulated scale, as pnc verify's; the job owns its tables */
+  pns_design_copy_model_net (self->design, j->g_unit, &j->net, &j->calib);
   j->params = g_memdup2 (pns_design_get_params (self->design), sizeof (float) * net->n_params);
   j->var = *pns_design_get_variation (self->design);
   j->dataset = g_strdup (pns_design_get_train_settings (self->design)->dataset);
   j->n_mc = gtk_spin_button_get_value_as_int (self->mc_spin);
   j->seed = 12345;
   j->spice = spice;
-  j->g_unit = pns_design_get_technology (self->design)->g_unit_us * 1e-6;
   self->cancel = g_cancellable_new ();
   self->job = j;
   gtk_label_set_text (self->status_label, spice ? _("Simulating in ngspice…") : _("Evaluating…"));
@@ -415,9 +429,10 @@ debounced_run (gpointer data)
 static void
 on_design_changed (PnsDesign *d, guint what, PnsYieldView *self)
 {
-  /* a variation or component value being dragged re-evaluates once it rests */
+  /* a variation or component value being dragged re-evaluates once it
+   * rests; so does the model when the calibration is dropped */
   if (what & (PNS_DESIGN_CHANGED_NETWORK | PNS_DESIGN_CHANGED_VARIATION |
-              PNS_DESIGN_CHANGED_CIRCUITS))
+              PNS_DESIGN_CHANGED_CIRCUITS | PNS_DESIGN_CHANGED_CALIBRATION))
     {
       g_clear_handle_id (&self->debounce_id, g_source_remove);
       self->debounce_id = g_timeout_add (200, debounced_run, self);

@@ -324,6 +324,42 @@ round_trip_rout (PnCircuitLevel level, int res_kinds, int rout_kinds)
       g_assert_true (pn_circuits_rout_of (&net.circuits, &net, PN_CIRCUIT_PTANH, inst) ==
                      e.residuals.rout[PN_CIRCUIT_PTANH] + (size_t) g * 9);
     }
+  /* a caller's own copy of the tables (the studio's jobs), loaded at
+   * another scale */
+  PnDesignResiduals own;
+  pn_design_residuals_copy (&own, &e.residuals);
+  g_assert_true (pn_design_residuals_any (&own));
+  PnNet net2 = net;
+  memset (&net2.circuits.residual, 0, sizeof net2.circuits.residual);
+  g_assert_true (pn_design_residuals_apply (&own, 1e-8, &net2, &err));
+  g_assert_no_error (err);
+  g_assert_cmpfloat (net2.circuits.residual.g_unit, ==, 1e-8f);
+  g_assert_true (pn_circuits_has_load (&net2.circuits));
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      g_assert_true (net2.circuits.residual.rout[k] == own.rout[k]);
+      g_assert_true (net2.circuits.residual.table[k] == own.table[k]);
+      g_assert_true (own.rout[k] == NULL || own.rout[k] != e.residuals.rout[k]);
+      if (own.rout[k])
+        g_assert_cmpmem (own.rout[k], sizeof (float) * own.n_groups[k] * 9, e.residuals.rout[k],
+                         sizeof (float) * e.residuals.n_groups[k] * 9);
+    }
+  /* tables that do not fit the circuits' groups: refused, the net as it was */
+  const int kk = (rout_kinds & 1) ? PN_CIRCUIT_PTANH : PN_CIRCUIT_INV;
+  own.n_groups[kk]++;
+  g_assert_false (pn_design_residuals_apply (&own, 1e-7, &net2, &err));
+  g_assert_error (err, PN_ERROR, PN_ERROR_INVALID);
+  g_clear_error (&err);
+  g_assert_cmpfloat (net2.circuits.residual.g_unit, ==, 1e-8f);
+  g_assert_cmpint (net2.circuits.residual.n_points, ==, 9);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      g_assert_true (net2.circuits.residual.rout[k] == own.rout[k]);
+      g_assert_true (net2.circuits.residual.table[k] == own.table[k]);
+    }
+  pn_design_residuals_clear (&own);
+  g_assert_false (pn_design_residuals_any (&own));
+  g_assert_null (own.rout[kk]);
   g_free (p);
   /* without the output resistances: no load, and the file of the residuals alone */
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)

@@ -859,6 +859,148 @@ test_yield (void)
   g_assert_true (spin_until (yield_ready, NULL, 30));
 }
 
+/* "mean test accuracy M ± S %" of the engine's Monte Carlo of PATH's
+ * network (as pnc builds it: calibrated when the file is, or with
+ * PLAIN without the calibration), as the yield view formats it. */
+static char *
+expected_accuracy (const char *path, gboolean plain, int n_mc)
+{
+  GError *error = NULL;
+  PnDesign pd;
+  g_assert_true (pn_design_load (path, &pd, &error));
+  g_assert_no_error (error);
+  if (plain)
+    pn_design_clear_residuals (&pd);
+  PnNet net;
+  float *p = NULL;
+  g_assert_true (pn_design_build_net (&pd, NULL, &net, &p, &error));
+  g_assert_no_error (error);
+  g_assert_true (pn_circuits_has_load (&net.circuits) == !plain);
+  PnDatasetOptions opt;
+  pn_dataset_options_init (&opt);
+  PnDataset *ds = pn_dataset_open (pd.dataset, &opt, &error);
+  g_assert_no_error (error);
+  PnEvalResult r;
+  pn_evaluate (&net, p, &pd.variation, n_mc, 12345, ds->x[PN_SPLIT_TEST], ds->y[PN_SPLIT_TEST],
+               ds->n[PN_SPLIT_TEST], &r);
+  char *s = g_strdup_printf ("mean test accuracy %.1f ± %.1f %%", 100 * r.acc_mean, 100 * r.acc_std);
+  pn_eval_result_clear (&r);
+  pn_dataset_free (ds);
+  g_free (p);
+  pn_design_clear (&pd);
+  return s;
+}
+
+/* A design calibrated by pnc calibrate: the window says so, the yield
+ * view's model is the calibrated one, and an edit that outdates the
+ * calibration says once that it was dropped. */
+static void
+test_calibration (void)
+{
+  GError *error = NULL;
+  /* the default design with a hand-made calibration: curves raised by a
+   * fifth of eta2, 30 kOhm drivers (what pnc calibrate writes) */
+  PnsDesign *def = pns_design_new_default (&error);
+  g_assert_no_error (error);
+  PnDesign pd;
+  g_assert_true (pns_design_to_pn_design (def, &pd, &error));
+  g_object_unref (def);
+  pd.residuals.n_points = 2;
+  pd.residuals.u_lo = -5;
+  pd.residuals.u_hi = 5;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      pd.residuals.n_groups[k] = 1;
+      pd.residuals.table[k] = g_new (float, 2);
+      pd.residuals.rout[k] = g_new (float, 2);
+      for (int i = 0; i < 2; i++)
+        {
+          pd.residuals.table[k][i] = 0.2f;
+          pd.residuals.rout[k][i] = 3e4f;
+        }
+    }
+  g_autofree char *path = g_build_filename (tmpdir, "calibrated.pnsd", NULL);
+  g_assert_true (pn_design_save (&pd, path, &error));
+  g_assert_no_error (error);
+  pn_design_clear (&pd);
+
+  GFile *file = g_file_new_for_path (path);
+  g_assert_true (pns_window_open_file (win, file, &error));
+  g_assert_no_error (error);
+  g_object_unref (file);
+  PnsDesign *d = pns_window_get_design (win);
+  spin_for (0.3); /* the views take the design; none of them edits it */
+  g_assert_true (pns_design_is_calibrated (d));
+  g_assert_false (pns_design_get_modified (d));
+  GtkWidget *badge = find_label (GTK_WIDGET (win), "SPICE-calibrated");
+  g_assert_nonnull (badge);
+  g_assert_true (gtk_widget_get_visible (badge));
+  g_assert_null (pns_window_get_notice (win));
+
+  /* the yield view's engine Monte Carlo is the calibrated model's */
+  PnsYieldView *yv = pns_window_get_yield_view (win);
+  pns_window_show_view (win, "yield");
+  pns_yield_view_set_spice (yv, FALSE);
+  GtkSpinButton *mc = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (yv), GTK_TYPE_SPIN_BUTTON));
+  gtk_spin_button_set_value (mc, 100);
+  gint64 t0 = g_get_monotonic_time ();
+  pns_yield_view_run (yv);
+  g_assert_true (spin_until (yield_ready, NULL, 60));
+  GtkLabel *status = GTK_LABEL (find_label (GTK_WIDGET (yv), "over"));
+  const char *text = gtk_label_get_text (status);
+  g_test_message ("calibrated yield, 100 circuits (%.2f s): %s",
+                  (g_get_monotonic_time () - t0) / 1e6, text);
+  g_autofree char *cal = expected_accuracy (path, FALSE, 100);
+  g_autofree char *plain = expected_accuracy (path, TRUE, 100);
+  g_test_message ("pn_evaluate: calibrated %s, plain %s", cal, plain);
+  g_assert_cmpstr (cal, !=, plain); /* the check tells them apart */
+  g_assert_nonnull (strstr (text, cal));
+  g_assert_nonnull (strstr (text, "SPICE calibration"));
+
+  /* a component value: dropped, said once under the header bar */
+  double v[PN_MAX_CIRCUIT_PARAMS];
+  memcpy (v, pns_design_get_values (d, PN_CIRCUIT_INV), sizeof v);
+  v[0] *= 1.02;
+  g_assert_true (pns_design_set_values (d, PN_CIRCUIT_INV, v, &error));
+  g_assert_false (pns_design_is_calibrated (d));
+  g_assert_false (gtk_widget_get_visible (badge));
+  const char *notice = pns_window_get_notice (win);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "SPICE calibration dropped: the circuits changed"));
+  /* the model is the plain one again */
+  g_assert_true (pns_yield_view_is_running (yv));
+  g_assert_true (spin_until (yield_ready, NULL, 60));
+  g_assert_null (strstr (gtk_label_get_text (status), "SPICE calibration"));
+  g_action_group_activate_action (G_ACTION_GROUP (win), "notice-close", NULL);
+  g_assert_null (pns_window_get_notice (win));
+  PnsTechnology t = *pns_design_get_technology (d);
+  t.g_unit_us *= 2;
+  g_assert_true (pns_design_set_technology (d, &t, &error));
+  g_assert_null (pns_window_get_notice (win)); /* nothing left to drop */
+  g_assert_true (spin_until (yield_ready, NULL, 60));
+
+  /* saved without the calibration */
+  g_autofree char *saved = g_build_filename (tmpdir, "was-calibrated.pnsd", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "save-to", g_variant_new_string (saved));
+  g_autofree char *disk = NULL;
+  g_assert_true (g_file_get_contents (saved, &disk, NULL, NULL));
+  g_assert_null (strstr (disk, "<residuals"));
+  /* the technology says so too; the next design clears the notice */
+  file = g_file_new_for_path (path);
+  g_assert_true (pns_window_open_file (win, file, &error));
+  d = pns_window_get_design (win);
+  t = *pns_design_get_technology (d);
+  t.vdd = 1.1;
+  g_assert_true (pns_design_set_technology (d, &t, &error));
+  g_assert_nonnull (strstr (pns_window_get_notice (win), "the technology changed"));
+  g_assert_true (pns_window_open_file (win, file, &error));
+  g_object_unref (file);
+  g_assert_true (pns_design_is_calibrated (pns_window_get_design (win)));
+  g_assert_true (gtk_widget_get_visible (badge));
+  g_assert_null (pns_window_get_notice (win));
+  g_assert_true (spin_until (yield_ready, NULL, 60));
+}
+
 static void
 test_shortcuts (void)
 {
@@ -975,6 +1117,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio/csv-import", test_csv_import);
   g_test_add_func ("/ui/studio/screenshot", test_screenshot);
   g_test_add_func ("/ui/studio/yield", test_yield);
+  g_test_add_func ("/ui/studio/calibration", test_calibration);
   g_test_add_func ("/ui/studio/shortcuts", test_shortcuts);
   g_test_add_func ("/ui/studio/unsaved-prompt", test_unsaved_prompt);
   g_test_add_func ("/ui/chart/colours", test_chart_colours);
