@@ -117,17 +117,7 @@ bench_design (const char *path, JsonBuilder *b, gboolean json, int min_epochs,
   if (!pnc_design_open_net ("bench", path, &d, TRUE, &ds, &net, &params))
     goto out;
   PnTrainConfig cfg;
-  pn_train_config_init (&cfg);
-  cfg.n_hidden = net.n_layers - 1;
-  for (int h = 0; h < cfg.n_hidden; h++)
-    cfg.hidden[h] = net.size[h + 1];
-  cfg.variation = d.training.variation;
-  cfg.mc_train = d.training.mc_train > 0 ? d.training.mc_train : 20;
-  cfg.lr_circuit = 0;
-  cfg.gmin = net.gmin;
-  cfg.gmax = net.gmax;
-  cfg.seed = d.training.seed;
-  cfg.circuits = net.circuits;
+  pnc_design_tune_config (&d, &net, &cfg);
   cfg.patience = G_MAXINT;
   cfg.max_epochs = G_MAXINT;
   if ((tr = pn_trainer_new (&cfg, ds, &error)) == NULL)

@@ -256,22 +256,13 @@ pnc_cmd_calibrate (int argc, char **argv)
 
   /* 2. fine-tuning on the corrected curves, circuits fixed */
   PnTrainConfig cfg;
-  pn_train_config_init (&cfg);
-  cfg.n_hidden = net.n_layers - 1;
-  for (int h = 0; h < cfg.n_hidden; h++)
-    cfg.hidden[h] = net.size[h + 1];
-  cfg.variation = d.training.variation;
+  pnc_design_tune_config (&d, &cnet, &cfg);
   if (eps >= 0)
     cfg.variation.eps = eps;
-  cfg.mc_train = d.training.mc_train > 0 ? d.training.mc_train : 20;
   cfg.max_epochs = epochs;
   cfg.patience = patience;
   cfg.lr_theta = lr;
-  cfg.lr_circuit = 0;
-  cfg.gmin = net.gmin;
-  cfg.gmax = net.gmax;
   cfg.seed = run_seed;
-  cfg.circuits = cnet.circuits;
   const float *best = params;
   double start_vloss = NAN;
   PnTrainProgress pr = { 0 };

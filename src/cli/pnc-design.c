@@ -142,3 +142,19 @@ pnc_design_open_net (const char *command, const char *path, PnDesign *d,
     }
   return TRUE;
 }
+
+void
+pnc_design_tune_config (const PnDesign *d, const PnNet *net, PnTrainConfig *cfg)
+{
+  pn_train_config_init (cfg);
+  cfg->n_hidden = net->n_layers - 1;
+  for (int h = 0; h < cfg->n_hidden; h++)
+    cfg->hidden[h] = net->size[h + 1];
+  cfg->variation = d->training.variation;
+  cfg->mc_train = d->training.mc_train > 0 ? d->training.mc_train : 20;
+  cfg->lr_circuit = 0;
+  cfg->gmin = net->gmin;
+  cfg->gmax = net->gmax;
+  cfg->seed = d->training.seed;
+  cfg->circuits = net->circuits;
+}

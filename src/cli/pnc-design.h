@@ -35,4 +35,10 @@ gboolean pnc_design_open_net (const char *command, const char *path, PnDesign *d
                               gboolean with_residuals, PnDataset **ds, PnNet *net,
                               float **params);
 
+/* The trainer configuration that fine-tunes design D's network NET with
+ * NET's circuits fixed, as pnc calibrate does: NET's topology, conductance
+ * range and circuits (learning rate 0), D's training variation, Monte
+ * Carlo count (20 if unset) and seed; the rest the trainer's defaults. */
+void     pnc_design_tune_config (const PnDesign *d, const PnNet *net, PnTrainConfig *cfg);
+
 G_END_DECLS

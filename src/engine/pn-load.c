@@ -267,22 +267,6 @@ pn_load_solve (const PnLoadLayer *L, const double *e, const double *rho, double 
   /* start from the unloaded circuit */
   eval_rows (L, e, rho, z, TRUE, s, NULL);
   memcpy (z, s->zz, sizeof (double) * no);
-  if (linear)
-    {
-      /* one Newton step solves a linear system (the first layer: ideal
-       * inputs, loaded inv outputs) */
-      eval_rows (L, e, rho, z, FALSE, s, s->jac);
-      for (int j = 0; j < no; j++)
-        {
-          s->step[j] = s->zz[j] - z[j];
-          for (int m = 0; m < no; m++)
-            s->jac[j * no + m] = (j == m) - s->jac[j * no + m];
-        }
-      lu_solve (s->jac, no, s->step, s->piv);
-      for (int j = 0; j < no; j++)
-        z[j] += s->step[j];
-      return 0.0;
-    }
   double res = INFINITY, prev = INFINITY, lambda = 1.0;
   for (int it = 0; it < PN_LOAD_MAX_ITER; it++)
     {
@@ -320,6 +304,8 @@ pn_load_solve (const PnLoadLayer *L, const double *e, const double *rho, double 
       lu_solve (s->jac, no, s->step, s->piv);
       for (int j = 0; j < no; j++)
         z[j] += s->step[j];
+      if (linear)
+        return 0.0; /* one step solves a linear layer (the first: ideal inputs) */
     }
   return res;
 }

@@ -642,6 +642,79 @@ test_residual_eval (void)
                                   -(0.5 + 0.4 * tanh (0.5)), 1e-6);
 }
 
+/* Parameters 0 .. N-1 of ARGS' network against central differences
+ * (theta near the pruning threshold skipped); the number of non-zero
+ * gradients checked. */
+static int
+check_grads (LossArgs *args, float *params, const float *grad, size_t n, const char *what,
+             gboolean discrete)
+{
+  const PnNet *net = args->net;
+  int checked = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (i < net->n_theta && fabsf (params[i]) < 2 * net->gmin)
+        continue;
+      double num = pn_test_numeric_grad (loss_of, args, &params[i], 1e-3f, grad[i]);
+      if (!pn_test_grad_close (grad[i], num))
+        g_error ("%s (%s inputs), parameter %zu: analytic %.6g, numeric %.6g", what,
+                 discrete ? "discrete" : "continuous", i, grad[i], num);
+      checked += fabs (num) > 1e-5;
+    }
+  return checked;
+}
+
+/* The trainer refuses calibrated circuits C (residuals or a load) when
+ * they would be learned, and takes them fixed. */
+static void
+check_trainer_refuses_learnable (const PnCircuits *c)
+{
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  cfg.circuits = *c;
+  GError *error = NULL;
+  PnDataset *ds = pn_dataset_open ("iris", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (pn_trainer_new (&cfg, ds, &error));
+  g_assert_error (error, PN_ERROR, PN_ERROR_INVALID);
+  g_clear_error (&error);
+  cfg.lr_circuit = 0;
+  PnTrainer *tr = pn_trainer_new (&cfg, ds, &error);
+  g_assert_no_error (error);
+  pn_trainer_free (tr);
+  pn_dataset_free (ds);
+}
+
+/* The residual and load checks' network: [4, 3, 3], layer-level physical
+ * circuits, theta of both signs (|theta| 0.2-3.2), variation factors
+ * 0.9-1.1, N examples of 4 inputs (DISCRETE: five values, so the first
+ * layer's per-value path runs) and 3 classes, all from SEED. */
+static void
+signed_batch (PnCircuits *circ, PnNet *net, guint64 seed, gboolean discrete, int n,
+              float **params_out, float **var_out, float *x, int *y)
+{
+  make_circuits (circ, PN_LEVEL_LAYER);
+  int hidden[1] = { 3 };
+  g_assert_true (pn_net_init (net, 4, hidden, 1, 3, circ, NULL));
+  PnRng rng;
+  pn_rng_seed (&rng, seed, discrete);
+  float *params = g_new (float, net->n_params), *var = g_new (float, net->n_var);
+  pn_net_init_params (net, params, &rng);
+  for (size_t i = 0; i < net->n_theta; i++)
+    {
+      float m = (float) (0.2 + 3.0 * pn_rng_uniform (&rng));
+      params[i] = pn_rng_uniform (&rng) < 0.45 ? -m : m;
+    }
+  for (size_t i = 0; i < net->n_var; i++)
+    var[i] = (float) (0.9 + 0.2 * pn_rng_uniform (&rng));
+  for (int i = 0; i < 4 * n; i++)
+    x[i] = discrete ? floorf ((float) pn_rng_uniform (&rng) * 5) / 4 : (float) pn_rng_uniform (&rng);
+  for (int k = 0; k < n; k++)
+    y[k] = (int) pn_rng_below (&rng, 3);
+  *params_out = params;
+  *var_out = var;
+}
+
 /* The residual path: forward against the plain one (zero residual), a
  * residual that changes the outputs, and every gradient (theta and
  * circuit parameters, per-example and per-value inputs, negative bias
@@ -650,28 +723,12 @@ static void
 check_residual (gboolean discrete)
 {
   PnCircuits circ;
-  make_circuits (&circ, PN_LEVEL_LAYER);
   PnNet net;
-  int hidden[1] = { 3 };
-  g_assert_true (pn_net_init (&net, 4, hidden, 1, 3, &circ, NULL));
-  PnRng rng;
-  pn_rng_seed (&rng, 123, discrete);
-  float *params = g_new (float, net.n_params), *var = g_new (float, net.n_var);
-  pn_net_init_params (&net, params, &rng);
-  for (size_t i = 0; i < net.n_theta; i++)
-    {
-      float m = (float) (0.2 + 3.0 * pn_rng_uniform (&rng));
-      params[i] = pn_rng_uniform (&rng) < 0.45 ? -m : m;
-    }
-  for (size_t i = 0; i < net.n_var; i++)
-    var[i] = (float) (0.9 + 0.2 * pn_rng_uniform (&rng));
+  float *params, *var;
   enum { N = 37, P = 401 };
   float x[4 * N];
   int y[N];
-  for (int i = 0; i < 4 * N; i++)
-    x[i] = discrete ? floorf ((float) pn_rng_uniform (&rng) * 5) / 4 : (float) pn_rng_uniform (&rng);
-  for (int k = 0; k < N; k++)
-    y[k] = (int) pn_rng_below (&rng, 3);
+  signed_batch (&circ, &net, 123, discrete, N, &params, &var, x, y);
   PnInputIndex *xi = pn_input_index_new (x, 4, N);
   /* one table per layer and kind (layer level: two groups each) */
   float *tab[2], *zero[2];
@@ -722,36 +779,13 @@ check_residual (gboolean discrete)
   float *grad = g_new0 (float, net.n_params);
   pn_net_backward (&rnet, params, var, x, y, N, w, 1.0f / N, grad);
   LossArgs args = { &rnet, params, var, x, y, N, w };
-  int checked = 0;
-  for (size_t i = 0; i < net.n_params; i++)
-    {
-      if (i < net.n_theta && fabsf (params[i]) < 2 * net.gmin)
-        continue;
-      double num = pn_test_numeric_grad (loss_of, &args, &params[i], 1e-3f, grad[i]);
-      if (!pn_test_grad_close (grad[i], num))
-        g_error ("residual (%s inputs), parameter %zu: analytic %.6g, numeric %.6g",
-                 discrete ? "discrete" : "continuous", i, grad[i], num);
-      checked += fabs (num) > 1e-5;
-    }
+  int checked = check_grads (&args, params, grad, net.n_params, "residual", discrete);
   g_test_message ("residual, %s inputs: %d non-zero gradients checked",
                   discrete ? "discrete" : "continuous", checked);
   g_assert_cmpint (checked, >, (int) net.n_theta / 2);
 
   /* the trainer refuses residuals with learnable circuits */
-  PnTrainConfig cfg;
-  pn_train_config_init (&cfg);
-  cfg.circuits = rnet.circuits;
-  GError *error = NULL;
-  PnDataset *ds = pn_dataset_open ("iris", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_null (pn_trainer_new (&cfg, ds, &error));
-  g_assert_error (error, PN_ERROR, PN_ERROR_INVALID);
-  g_clear_error (&error);
-  cfg.lr_circuit = 0;
-  PnTrainer *tr = pn_trainer_new (&cfg, ds, &error);
-  g_assert_no_error (error);
-  pn_trainer_free (tr);
-  pn_dataset_free (ds);
+  check_trainer_refuses_learnable (&rnet.circuits);
   for (int kind = 0; kind < 2; kind++)
     {
       g_free (tab[kind]);
@@ -889,28 +923,12 @@ static void
 check_load (gboolean discrete)
 {
   PnCircuits circ;
-  make_circuits (&circ, PN_LEVEL_LAYER);
   PnNet net;
-  int hidden[1] = { 3 };
-  g_assert_true (pn_net_init (&net, 4, hidden, 1, 3, &circ, NULL));
-  PnRng rng;
-  pn_rng_seed (&rng, 321, discrete);
-  float *params = g_new (float, net.n_params), *var = g_new (float, net.n_var);
-  pn_net_init_params (&net, params, &rng);
-  for (size_t i = 0; i < net.n_theta; i++)
-    {
-      float m = (float) (0.2 + 3.0 * pn_rng_uniform (&rng));
-      params[i] = pn_rng_uniform (&rng) < 0.45 ? -m : m;
-    }
-  for (size_t i = 0; i < net.n_var; i++)
-    var[i] = (float) (0.9 + 0.2 * pn_rng_uniform (&rng));
+  float *params, *var;
   enum { N = 29, P = 401 };
   float x[4 * N];
   int y[N];
-  for (int i = 0; i < 4 * N; i++)
-    x[i] = discrete ? floorf ((float) pn_rng_uniform (&rng) * 5) / 4 : (float) pn_rng_uniform (&rng);
-  for (int k = 0; k < N; k++)
-    y[k] = (int) pn_rng_below (&rng, 3);
+  signed_batch (&circ, &net, 321, discrete, N, &params, &var, x, y);
   PnInputIndex *xi = pn_input_index_new (x, 4, N);
   float *tab[2], *rout[2], *zero[2];
   for (int kind = 0; kind < 2; kind++)
@@ -978,33 +996,15 @@ check_load (gboolean discrete)
   pn_work_set_want_deta (w, FALSE);
   pn_net_backward (&lnet, params, var, x, y, N, w, 1.0f / N, grad);
   LossArgs args = { &lnet, params, var, x, y, N, w };
-  int checked = 0;
-  for (size_t i = 0; i < net.n_theta; i++)
-    {
-      if (fabsf (params[i]) < 2 * net.gmin)
-        continue;
-      double num = pn_test_numeric_grad (loss_of, &args, &params[i], 1e-3f, grad[i]);
-      if (!pn_test_grad_close (grad[i], num))
-        g_error ("load (%s inputs), theta %zu: analytic %.6g, numeric %.6g",
-                 discrete ? "discrete" : "continuous", i, grad[i], num);
-      checked += fabs (num) > 1e-5;
-    }
+  int checked = check_grads (&args, params, grad, net.n_theta, "load", discrete);
   g_test_message ("load, %s inputs: %d non-zero theta gradients checked",
                   discrete ? "discrete" : "continuous", checked);
   g_assert_cmpint (checked, >, (int) net.n_theta / 2);
 
-  /* the trainer refuses a load with learnable circuits */
-  PnTrainConfig cfg;
-  pn_train_config_init (&cfg);
-  cfg.circuits = lnet.circuits;
-  cfg.circuits.residual.table[0] = cfg.circuits.residual.table[1] = NULL;
-  GError *error = NULL;
-  PnDataset *ds = pn_dataset_open ("iris", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_null (pn_trainer_new (&cfg, ds, &error));
-  g_assert_error (error, PN_ERROR, PN_ERROR_INVALID);
-  g_clear_error (&error);
-  pn_dataset_free (ds);
+  /* the trainer refuses a load (alone) with learnable circuits */
+  PnCircuits load_only = lnet.circuits;
+  load_only.residual.table[0] = load_only.residual.table[1] = NULL;
+  check_trainer_refuses_learnable (&load_only);
   for (int kind = 0; kind < 2; kind++)
     {
       g_free (tab[kind]);
