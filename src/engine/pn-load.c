@@ -17,6 +17,13 @@ struct PnLoadScratch {
   double *zz, *r, *step, *lam;                               /* max_cols */
   double *jac;                                               /* max_cols^2 */
   int    *piv;
+  /* low rank: a layer with fewer rows than columns (pn_load_prepare) */
+  gboolean lowrank;
+  double *pp, *pn, *np, *nn; /* (ni + 1)^2: gp_i . wp_k, gp_i . wn_k, gn_i . wp_k, gn_i . wn_k */
+  double *kk;                /* (2 max_cols)^2: I - V^T U */
+  double *ty;                /* 2 max_cols: V^T rhs, then y */
+  int    *fr;                /* 2 max_cols: factor p's row, times 2, + 1 for gn */
+  int    *kpiv;
 };
 
 PnLoadScratch *
@@ -37,6 +44,14 @@ pn_load_scratch_new (int max_rows, int max_cols)
   for (gsize i = 0; i < G_N_ELEMENTS (cells); i++)
     *cells[i] = g_new0 (double, (size_t) MAX (max_rows, 1) * MAX (max_cols, 1));
   s->piv = g_new0 (int, MAX (max_cols, 1));
+  const size_t c2 = (size_t) MAX (max_cols, 1) * MAX (max_cols, 1);
+  double **grams[] = { &s->pp, &s->pn, &s->np, &s->nn };
+  for (gsize i = 0; i < G_N_ELEMENTS (grams); i++)
+    *grams[i] = g_new0 (double, c2);
+  s->kk = g_new0 (double, 4 * c2);
+  s->ty = g_new0 (double, 2 * MAX (max_cols, 1));
+  s->fr = g_new0 (int, 2 * MAX (max_cols, 1));
+  s->kpiv = g_new0 (int, 2 * MAX (max_cols, 1));
   return s;
 }
 
@@ -47,10 +62,12 @@ pn_load_scratch_free (PnLoadScratch *s)
     return;
   double *bufs[] = { s->v, s->q, s->a, s->b, s->c, s->d, s->sp, s->sn, s->ap, s->bn, s->dqdv,
                      s->E, s->Ep, s->sig, s->sigp, s->zz, s->r, s->step, s->lam, s->jac,
-                     s->gp, s->gn, s->wp, s->wn };
+                     s->gp, s->gn, s->wp, s->wn, s->pp, s->pn, s->np, s->nn, s->kk, s->ty };
   for (gsize i = 0; i < G_N_ELEMENTS (bufs); i++)
     g_free (bufs[i]);
   g_free (s->piv);
+  g_free (s->fr);
+  g_free (s->kpiv);
   g_free (s);
 }
 
@@ -120,6 +137,31 @@ pn_load_prepare (const PnLoadLayer *L, PnLoadScratch *s)
       s->sp[i] = sp;
       s->sn[i] = sn;
     }
+  /* dZ/dz = U V^T has rank at most 2 (ni + 1) (lowrank_factors): with
+   * fewer rows than columns, the Newton step takes Woodbury's identity,
+   * whose small matrix I - V^T U comes from these dot products */
+  s->lowrank = ni + 1 < no;
+  if (!s->lowrank)
+    return;
+  const int R = ni + 1;
+  for (int i = 0; i < R; i++)
+    for (int k = 0; k < R; k++)
+      {
+        const double *gpi = s->gp + (size_t) i * no, *gni = s->gn + (size_t) i * no;
+        const double *wpk = s->wp + (size_t) k * no, *wnk = s->wn + (size_t) k * no;
+        double pp = 0, pn = 0, np = 0, nn = 0;
+        for (int j = 0; j < no; j++)
+          {
+            pp += gpi[j] * wpk[j];
+            pn += gpi[j] * wnk[j];
+            np += gni[j] * wpk[j];
+            nn += gni[j] * wnk[j];
+          }
+        s->pp[i * R + k] = pp;
+        s->pn[i * R + k] = pn;
+        s->np[i * R + k] = np;
+        s->nn[i * R + k] = nn;
+      }
 }
 
 /* Every row at the column voltages Z (UNLOADED: the drivers' open-circuit
@@ -249,6 +291,118 @@ lu_solve (double *A, int n, double *x, int *piv)
     }
 }
 
+/* The Jacobian of the last eval_rows as U V^T: row i gives the factor
+ * (u = a_i wp_i + b_i wn_i, v = gp_i) and (u = c_i wn_i, v = gn_i), each
+ * when nonzero; s->fr lists them (2 i, 2 i + 1). Builds K = I - V^T U
+ * (r x r, row-major; TRANSPOSED: its transpose) and returns r. */
+static int
+lowrank_factors (const PnLoadLayer *L, PnLoadScratch *s, gboolean transposed)
+{
+  const int R = L->ni + 1;
+  int r = 0;
+  for (int i = 0; i < R; i++)
+    {
+      if ((s->a[i] != 0.0 || s->b[i] != 0.0) && s->sp[i] != 0.0)
+        s->fr[r++] = 2 * i;
+      if (s->c[i] != 0.0 && s->sn[i] != 0.0)
+        s->fr[r++] = 2 * i + 1;
+    }
+  for (int p = 0; p < r; p++)
+    {
+      const int i = s->fr[p] >> 1;
+      const double *gu = (s->fr[p] & 1) ? s->np : s->pp, *gw = (s->fr[p] & 1) ? s->nn : s->pn;
+      for (int q = 0; q < r; q++)
+        {
+          const int k = s->fr[q] >> 1;
+          /* v_p . u_q */
+          const double vu = (s->fr[q] & 1) ? s->c[k] * gw[i * R + k]
+                                           : s->a[k] * gu[i * R + k] + s->b[k] * gw[i * R + k];
+          s->kk[transposed ? q * r + p : p * r + q] = (p == q) - vu;
+        }
+    }
+  return r;
+}
+
+/* t_p = v_p . x for the R factors */
+static void
+lowrank_vt (const PnLoadLayer *L, const PnLoadScratch *s, int r, const double *x, double *t)
+{
+  const int no = L->no;
+  for (int p = 0; p < r; p++)
+    {
+      const int i = s->fr[p] >> 1;
+      const double *v = ((s->fr[p] & 1) ? s->gn : s->gp) + (size_t) i * no;
+      double d = 0;
+      for (int j = 0; j < no; j++)
+        d += v[j] * x[j];
+      t[p] = d;
+    }
+}
+
+/* Newton step: (I - U V^T) x = rhs in place, x = rhs + U (I - V^T U)^-1 V^T rhs */
+static void
+lowrank_solve (const PnLoadLayer *L, PnLoadScratch *s, double *x)
+{
+  const int no = L->no, r = lowrank_factors (L, s, FALSE);
+  lowrank_vt (L, s, r, x, s->ty);
+  lu_solve (s->kk, r, s->ty, s->kpiv);
+  for (int p = 0; p < r; p++)
+    {
+      const int i = s->fr[p] >> 1;
+      const double *wp = s->wp + (size_t) i * no, *wn = s->wn + (size_t) i * no;
+      if (s->fr[p] & 1)
+        {
+          const double f = s->ty[p] * s->c[i];
+          for (int j = 0; j < no; j++)
+            x[j] += f * wn[j];
+        }
+      else
+        {
+          const double fa = s->ty[p] * s->a[i], fb = s->ty[p] * s->b[i];
+          for (int j = 0; j < no; j++)
+            x[j] += fa * wp[j] + fb * wn[j];
+        }
+    }
+}
+
+/* Adjoint: (I - V U^T) x = rhs in place, x = rhs + V (I - U^T V)^-1 U^T rhs */
+static void
+lowrank_solve_t (const PnLoadLayer *L, PnLoadScratch *s, double *x)
+{
+  const int no = L->no, r = lowrank_factors (L, s, TRUE);
+  for (int p = 0; p < r; p++)
+    {
+      const int i = s->fr[p] >> 1;
+      const double *wp = s->wp + (size_t) i * no, *wn = s->wn + (size_t) i * no;
+      double d = 0;
+      if (s->fr[p] & 1)
+        {
+          for (int j = 0; j < no; j++)
+            d += wn[j] * x[j];
+          d *= s->c[i];
+        }
+      else
+        {
+          double dp = 0;
+          for (int j = 0; j < no; j++)
+            {
+              dp += wp[j] * x[j];
+              d += wn[j] * x[j];
+            }
+          d = s->a[i] * dp + s->b[i] * d;
+        }
+      s->ty[p] = d;
+    }
+  lu_solve (s->kk, r, s->ty, s->kpiv);
+  for (int p = 0; p < r; p++)
+    {
+      const int i = s->fr[p] >> 1;
+      const double *v = ((s->fr[p] & 1) ? s->gn : s->gp) + (size_t) i * no;
+      for (int j = 0; j < no; j++)
+        x[j] += s->ty[p] * v[j];
+    }
+}
+
 static double
 max_abs_diff (const double *a, const double *b, int n)
 {
@@ -270,7 +424,7 @@ pn_load_solve (const PnLoadLayer *L, const double *e, const double *rho, double 
   double res = INFINITY, prev = INFINITY, lambda = 1.0;
   for (int it = 0; it < PN_LOAD_MAX_ITER; it++)
     {
-      eval_rows (L, e, rho, z, FALSE, s, s->jac);
+      eval_rows (L, e, rho, z, FALSE, s, s->lowrank ? NULL : s->jac);
       res = max_abs_diff (s->zz, z, no);
       if (res < PN_LOAD_TOL)
         break;
@@ -296,12 +450,17 @@ pn_load_solve (const PnLoadLayer *L, const double *e, const double *rho, double 
       lambda = 1.0;
       /* (I - J) step = Z(z) - z */
       for (int j = 0; j < no; j++)
+        s->step[j] = s->zz[j] - z[j];
+      if (s->lowrank)
+        lowrank_solve (L, s, s->step);
+      else
         {
-          s->step[j] = s->zz[j] - z[j];
-          for (int m = 0; m < no; m++)
-            s->jac[j * no + m] = (j == m) - s->jac[j * no + m];
+          for (int j = 0; j < no * no; j++)
+            s->jac[j] = -s->jac[j];
+          for (int j = 0; j < no; j++)
+            s->jac[j * no + j] += 1.0;
+          lu_solve (s->jac, no, s->step, s->piv);
         }
-      lu_solve (s->jac, no, s->step, s->piv);
       for (int j = 0; j < no; j++)
         z[j] += s->step[j];
       if (linear)
@@ -317,19 +476,24 @@ pn_load_backward (const PnLoadLayer *L, const double *e, const double *rho, cons
   const int ni = L->ni, no = L->no;
   const float *g = L->g, *th = L->theta;
   prepare_rows (L, e, rho, s);
-  eval_rows (L, e, rho, z, FALSE, s, s->jac);
+  eval_rows (L, e, rho, z, FALSE, s, s->lowrank ? NULL : s->jac);
   /* (I - J)^T lambda = dz */
-  double *A = s->jac;
-  for (int j = 0; j < no; j++)
-    for (int m = j; m < no; m++)
-      {
-        double ajm = (j == m) - A[j * no + m], amj = (j == m) - A[m * no + j];
-        A[j * no + m] = amj;
-        A[m * no + j] = ajm;
-      }
   double *lam = s->lam;
   memcpy (lam, dz, sizeof (double) * no);
-  lu_solve (A, no, lam, s->piv);
+  if (s->lowrank)
+    lowrank_solve_t (L, s, lam);
+  else
+    {
+      double *A = s->jac;
+      for (int j = 0; j < no; j++)
+        for (int m = j; m < no; m++)
+          {
+            double ajm = (j == m) - A[j * no + m], amj = (j == m) - A[m * no + j];
+            A[j * no + m] = amj;
+            A[m * no + j] = ajm;
+          }
+      lu_solve (A, no, lam, s->piv);
+    }
   for (int i = 0; i <= ni + 1; i++)
     {
       /* dL/dv_i and dL/dq_i through the columns (at fixed z) */
