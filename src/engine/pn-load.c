@@ -72,7 +72,7 @@ pn_load_scratch_free (PnLoadScratch *s)
 }
 
 /* The inv of row i at input V: output E, slope E', and sig, sig'. */
-static void
+static inline void
 inv_at (const PnLoadLayer *L, int i, double v, double *E, double *Ep, double *sig, double *sigp)
 {
   const float *e = L->eta_inv + 4 * i;
@@ -95,20 +95,34 @@ inv_at (const PnLoadLayer *L, int i, double v, double *E, double *Ep, double *si
     *sig = *sigp = 0.0;
 }
 
+void
+pn_load_inv_at (const PnLoadLayer *L, int i, double v, double *inv4)
+{
+  inv_at (L, i, v, &inv4[0], &inv4[1], &inv4[2], &inv4[3]);
+}
+
 /* The inv of every row whose direct row is an ideal source (rho 0: its
- * input does not move with z) once per example; whether the layer is
- * linear in z (no inv's input moves). */
+ * input does not move with z) once per example (or from INV4); whether
+ * the layer is linear in z (no inv's input moves). */
 static gboolean
-prepare_rows (const PnLoadLayer *L, const double *e, const double *rho, PnLoadScratch *s)
+prepare_rows (const PnLoadLayer *L, const double *e, const double *rho, const double *inv4,
+              PnLoadScratch *s)
 {
   gboolean linear = TRUE;
   for (int i = 0; i < L->ni; i++)
     if (L->rowneg[i])
       {
-        if (rho[i] == 0.0)
-          inv_at (L, i, e[i], &s->E[i], &s->Ep[i], &s->sig[i], &s->sigp[i]);
-        else
+        if (rho[i] != 0.0)
           linear = FALSE;
+        else if (inv4)
+          {
+            s->E[i] = inv4[4 * i];
+            s->Ep[i] = inv4[4 * i + 1];
+            s->sig[i] = inv4[4 * i + 2];
+            s->sigp[i] = inv4[4 * i + 3];
+          }
+        else
+          inv_at (L, i, e[i], &s->E[i], &s->Ep[i], &s->sig[i], &s->sigp[i]);
       }
   return linear;
 }
@@ -413,11 +427,11 @@ max_abs_diff (const double *a, const double *b, int n)
 }
 
 double
-pn_load_solve (const PnLoadLayer *L, const double *e, const double *rho, double *z,
-               PnLoadScratch *s)
+pn_load_solve (const PnLoadLayer *L, const double *e, const double *rho, const double *inv4,
+               double *z, PnLoadScratch *s)
 {
   const int no = L->no;
-  const gboolean linear = prepare_rows (L, e, rho, s);
+  const gboolean linear = prepare_rows (L, e, rho, inv4, s);
   /* start from the unloaded circuit */
   eval_rows (L, e, rho, z, TRUE, s, NULL);
   memcpy (z, s->zz, sizeof (double) * no);
@@ -470,12 +484,13 @@ pn_load_solve (const PnLoadLayer *L, const double *e, const double *rho, double 
 }
 
 void
-pn_load_backward (const PnLoadLayer *L, const double *e, const double *rho, const double *z,
-                  const double *dz, double *de, double *drho, double *dg, PnLoadScratch *s)
+pn_load_backward (const PnLoadLayer *L, const double *e, const double *rho, const double *inv4,
+                  const double *z, const double *dz, double *de, double *drho, double *dg,
+                  PnLoadScratch *s)
 {
   const int ni = L->ni, no = L->no;
   const float *g = L->g, *th = L->theta;
-  prepare_rows (L, e, rho, s);
+  prepare_rows (L, e, rho, inv4, s);
   eval_rows (L, e, rho, z, FALSE, s, s->lowrank ? NULL : s->jac);
   /* (I - J)^T lambda = dz */
   double *lam = s->lam;
