@@ -207,9 +207,15 @@ eval_rows (const PnLoadLayer *L, const double *e, const double *rho, const doubl
       const gboolean neg = L->rowneg[i];
       if (i < ni)
         {
-          double r = unloaded ? 0.0 : rho[i];
-          a = r / (1.0 + r * sp);
-          v = (e[i] + r * ap) / (1.0 + r * sp);
+          const double r = unloaded ? 0.0 : rho[i];
+          if (r != 0.0)
+            {
+              const double den = 1.0 / (1.0 + r * sp);
+              a = r * den;
+              v = (e[i] + r * ap) * den;
+            }
+          else
+            v = e[i];
           if (neg && rho[i] == 0.0)
             {
               E = s->E[i];
@@ -232,10 +238,10 @@ eval_rows (const PnLoadLayer *L, const double *e, const double *rho, const doubl
         {
           if (unloaded)
             sig = sigp = 0.0;
-          const double D = 1.0 + sig * sn;
-          q = (E + sig * bn) / D;
-          s->dqdv[i] = (Ep + sigp * (bn - q * sn)) / D;
-          c = sig / D;
+          const double D = 1.0 + sig * sn, iD = 1.0 / D;
+          q = (E + sig * bn) * iD;
+          s->dqdv[i] = (Ep + sigp * (bn - q * sn)) * iD;
+          c = sig * iD;
           b = s->dqdv[i] * a;
           s->d[i] = D;
         }
@@ -432,9 +438,14 @@ pn_load_solve (const PnLoadLayer *L, const double *e, const double *rho, const d
 {
   const int no = L->no;
   const gboolean linear = prepare_rows (L, e, rho, inv4, s);
-  /* start from the unloaded circuit */
-  eval_rows (L, e, rho, z, TRUE, s, NULL);
-  memcpy (z, s->zz, sizeof (double) * no);
+  if (linear)
+    memset (z, 0, sizeof (double) * no); /* one step solves it from anywhere */
+  else
+    {
+      /* start from the unloaded circuit */
+      eval_rows (L, e, rho, z, TRUE, s, NULL);
+      memcpy (z, s->zz, sizeof (double) * no);
+    }
   double res = INFINITY, prev = INFINITY, lambda = 1.0;
   for (int it = 0; it < PN_LOAD_MAX_ITER; it++)
     {

@@ -55,6 +55,7 @@ struct PnWork {
   double *lgrad;                     /* max rows x cols */
   const float **lres, **lrout;       /* max_rows: the layer's inv tables */
   double *linv4;                     /* max_rows x 4: pn_load_solve's INV4 */
+  const float **lrtab;               /* max_rows: the previous layer's ptanh rout tables */
   double *linvtab;                   /* the first layer's inv per distinct input value */
   size_t  linvtab_len;
   float *dzx;                        /* size[l+1] x n: d loss / d z[l] from layer l+1's load */
@@ -271,6 +272,7 @@ pn_work_free (PnWork *w)
     }
   pn_load_scratch_free (w->load);
   g_free (w->linv4);
+  g_free (w->lrtab);
   g_free (w->linvtab);
   double *lbufs[] = { w->le, w->lrho, w->ldrho, w->lz, w->ldz, w->lde, w->lddr, w->lgrad };
   for (gsize b = 0; b < G_N_ELEMENTS (lbufs); b++)
@@ -601,6 +603,7 @@ load_alloc (PnWork *w)
   w->lres = g_new0 (const float *, w->max_rows);
   w->lrout = g_new0 (const float *, w->max_rows);
   w->linv4 = g_new0 (double, (size_t) 4 * w->max_rows);
+  w->lrtab = g_new0 (const float *, w->max_rows);
   w->dzx = g_new (float, (size_t) w->max_rows * n);
 }
 
@@ -627,6 +630,10 @@ load_layer (const PnNet *net, int l, const float *theta, PnWork *w, PnLoadLayer 
     }
   L->inv_res = w->lres;
   L->inv_rout = w->lrout;
+  /* the drivers' output resistance tables (load_drivers) */
+  for (int i = 0; i < ni; i++)
+    w->lrtab[i] =
+      l > 0 ? pn_circuits_rout_of (cc, net, PN_CIRCUIT_PTANH, net->act_off[l - 1] + i) : NULL;
   L->bias_e = w->bias_inv[l];
   L->bias_sig = 0.0;
   const float *brout = pn_circuits_rout_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + ni);
@@ -639,7 +646,7 @@ load_layer (const PnNet *net, int l, const float *theta, PnWork *w, PnLoadLayer 
 
 /* Row drivers of example K of layer l: E (open-circuit voltages), RHO and
  * d rho / d z[l-1] (the previous layer's ptanh output resistance at its
- * column voltage; inputs of the first layer are ideal). */
+ * column voltage; inputs of the first layer are ideal). After load_layer. */
 static void
 load_drivers (const PnNet *net, int l, const float *in, int n, int k, const PnWork *w,
               double *e, double *rho, double *drho_dz)
@@ -649,12 +656,10 @@ load_drivers (const PnNet *net, int l, const float *in, int n, int k, const PnWo
     {
       e[i] = in[(size_t) i * n + k];
       rho[i] = drho_dz[i] = 0.0;
-      if (l == 0)
-        continue;
-      const int inst = net->act_off[l - 1] + i;
-      const float *rtab = pn_circuits_rout_of (cc, net, PN_CIRCUIT_PTANH, inst);
+      const float *rtab = w->lrtab[i];
       if (rtab == NULL)
         continue;
+      const int inst = net->act_off[l - 1] + i;
       const float *eta = w->eta_act + 4 * inst;
       float rp, u = (w->z[l - 1][(size_t) i * n + k] - eta[2]) * eta[3];
       rho[i] = (double) cc->residual.g_unit * pn_residual_eval (&cc->residual, rtab, u, &rp);
