@@ -14,7 +14,7 @@ struct PnLoadScratch {
   double *v, *q, *a, *b, *c, *d, *sp, *sn, *ap, *bn, *dqdv; /* max_rows */
   double *E, *Ep, *sig, *sigp;  /* max_rows: the inv of a row whose input is ideal */
   double *gp, *gn, *wp, *wn;    /* max_rows x max_cols: pn_load_prepare */
-  double *zz, *r, *step, *lam;                               /* max_cols */
+  double *zz, *r, *step, *lam, *icol;                        /* max_cols */
   double *jac;                                               /* max_cols^2 */
   int    *piv;
   /* low rank: a layer with fewer rows than columns (pn_load_prepare) */
@@ -36,7 +36,7 @@ pn_load_scratch_new (int max_rows, int max_cols)
                       &s->dqdv, &s->E, &s->Ep, &s->sig, &s->sigp };
   for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
     *rows[i] = g_new0 (double, MAX (max_rows, 1));
-  double **cols[] = { &s->zz, &s->r, &s->step, &s->lam };
+  double **cols[] = { &s->zz, &s->r, &s->step, &s->lam, &s->icol };
   for (gsize i = 0; i < G_N_ELEMENTS (cols); i++)
     *cols[i] = g_new0 (double, MAX (max_cols, 1));
   s->jac = g_new0 (double, (size_t) MAX (max_cols, 1) * MAX (max_cols, 1));
@@ -61,7 +61,7 @@ pn_load_scratch_free (PnLoadScratch *s)
   if (s == NULL)
     return;
   double *bufs[] = { s->v, s->q, s->a, s->b, s->c, s->d, s->sp, s->sn, s->ap, s->bn, s->dqdv,
-                     s->E, s->Ep, s->sig, s->sigp, s->zz, s->r, s->step, s->lam, s->jac,
+                     s->E, s->Ep, s->sig, s->sigp, s->zz, s->r, s->step, s->lam, s->icol, s->jac,
                      s->gp, s->gn, s->wp, s->wn, s->pp, s->pn, s->np, s->nn, s->kk, s->ty };
   for (gsize i = 0; i < G_N_ELEMENTS (bufs); i++)
     g_free (bufs[i]);
@@ -134,12 +134,14 @@ void
 pn_load_prepare (const PnLoadLayer *L, PnLoadScratch *s)
 {
   const int ni = L->ni, no = L->no;
+  for (int j = 0; j < no; j++)
+    s->icol[j] = L->colsum[j] > 0 ? 1.0 / L->colsum[j] : 0.0;
   for (int i = 0; i <= ni; i++)
     {
       double sp = 0, sn = 0;
       for (int j = 0; j < no; j++)
         {
-          const double gij = L->g[i * no + j], inv_c = L->colsum[j] > 0 ? 1.0 / L->colsum[j] : 0;
+          const double gij = L->g[i * no + j], inv_c = s->icol[j];
           const gboolean pos = L->theta[i * no + j] >= 0;
           s->gp[i * no + j] = pos ? gij : 0.0;
           s->gn[i * no + j] = pos ? 0.0 : gij;
@@ -292,9 +294,10 @@ lu_solve (double *A, int n, double *x, int *piv)
       double d = A[k * n + k];
       if (d == 0.0)
         continue;
+      const double id = 1.0 / d;
       for (int i = k + 1; i < n; i++)
         {
-          double f = A[i * n + k] / d;
+          double f = A[i * n + k] * id;
           if (f == 0.0)
             continue;
           for (int j = k + 1; j < n; j++)
@@ -528,7 +531,7 @@ pn_load_backward (const PnLoadLayer *L, const double *e, const double *rho, cons
         {
           if (L->colsum[j] <= 0)
             continue;
-          double lw = lam[j] * g[i * no + j] / L->colsum[j];
+          double lw = lam[j] * g[i * no + j] * s->icol[j];
           if (th[i * no + j] >= 0 || i == ni + 1)
             mu_v += lw;
           else
@@ -538,24 +541,25 @@ pn_load_backward (const PnLoadLayer *L, const double *e, const double *rho, cons
       if (i < ni && neg)
         mu_v += mu_q * s->dqdv[i];
       double r = i < ni ? rho[i] : 0.0;
-      double den = 1.0 + r * s->sp[i];
+      double iden = i <= ni ? 1.0 / (1.0 + r * s->sp[i]) : 1.0;
       if (i < ni)
         {
           if (de)
-            de[i] = mu_v / den;
+            de[i] = mu_v * iden;
           if (drho)
-            drho[i] = mu_v * (s->ap[i] - s->v[i] * s->sp[i]) / den;
+            drho[i] = mu_v * (s->ap[i] - s->v[i] * s->sp[i]) * iden;
         }
+      const double fv = mu_v * r * iden, fq = neg ? mu_q * s->c[i] : 0.0;
       for (int j = 0; j < no; j++)
         {
           if (L->colsum[j] <= 0)
             continue;
           double src = i == ni + 1 ? 0.0 : th[i * no + j] >= 0 ? s->v[i] : s->q[i];
-          double d = lam[j] * (src - z[j]) / L->colsum[j];
+          double d = lam[j] * (src - z[j]) * s->icol[j];
           if (i <= ni && th[i * no + j] >= 0)
-            d += mu_v * r * (z[j] - s->v[i]) / den;
+            d += fv * (z[j] - s->v[i]);
           else if (neg)
-            d += mu_q * s->c[i] * (z[j] - s->q[i]);
+            d += fq * (z[j] - s->q[i]);
           dg[i * no + j] += d;
         }
     }
