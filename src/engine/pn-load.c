@@ -23,6 +23,8 @@ struct PnLoadScratch {
   double *kk;                /* (2 max_cols)^2: I - V^T U */
   double *ty;                /* 2 max_cols: V^T rhs, then y */
   int    *fr;                /* 2 max_cols: factor p's row, times 2, + 1 for gn */
+  int    *qk;                /* 2 max_cols: factor q's row */
+  double *qa, *qb;           /* 2 max_cols: u_q = qa_q wp + qb_q wn */
   int    *kpiv;
 };
 
@@ -51,6 +53,9 @@ pn_load_scratch_new (int max_rows, int max_cols)
   s->kk = g_new0 (double, 4 * c2);
   s->ty = g_new0 (double, 2 * MAX (max_cols, 1));
   s->fr = g_new0 (int, 2 * MAX (max_cols, 1));
+  s->qk = g_new0 (int, 2 * MAX (max_cols, 1));
+  s->qa = g_new0 (double, 2 * MAX (max_cols, 1));
+  s->qb = g_new0 (double, 2 * MAX (max_cols, 1));
   s->kpiv = g_new0 (int, 2 * MAX (max_cols, 1));
   return s;
 }
@@ -67,6 +72,9 @@ pn_load_scratch_free (PnLoadScratch *s)
     g_free (bufs[i]);
   g_free (s->piv);
   g_free (s->fr);
+  g_free (s->qk);
+  g_free (s->qa);
+  g_free (s->qb);
   g_free (s->kpiv);
   g_free (s);
 }
@@ -275,9 +283,13 @@ lu_solve (double *A, int n, double *x, int *piv)
   for (int k = 0; k < n; k++)
     {
       int p = k;
+      double best = fabs (A[k * n + k]);
       for (int i = k + 1; i < n; i++)
-        if (fabs (A[i * n + k]) > fabs (A[p * n + k]))
-          p = i;
+        if (fabs (A[i * n + k]) > best)
+          {
+            best = fabs (A[i * n + k]);
+            p = i;
+          }
       piv[k] = p;
       if (p != k)
         {
@@ -295,13 +307,15 @@ lu_solve (double *A, int n, double *x, int *piv)
       if (d == 0.0)
         continue;
       const double id = 1.0 / d;
+      const double *restrict ak = A + (size_t) k * n;
       for (int i = k + 1; i < n; i++)
         {
-          double f = A[i * n + k] * id;
+          double *restrict ai = A + (size_t) i * n;
+          const double f = ai[k] * id;
           if (f == 0.0)
             continue;
           for (int j = k + 1; j < n; j++)
-            A[i * n + j] -= f * A[k * n + j];
+            ai[j] -= f * ak[j];
           x[i] -= f * x[k];
         }
     }
@@ -330,18 +344,27 @@ lowrank_factors (const PnLoadLayer *L, PnLoadScratch *s, gboolean transposed)
       if (s->c[i] != 0.0 && s->sn[i] != 0.0)
         s->fr[r++] = 2 * i + 1;
     }
+  /* u_q = qa_q wp_k + qb_q wn_k */
+  double *qa = s->qa, *qb = s->qb;
+  int *qk = s->qk;
+  for (int q = 0; q < r; q++)
+    {
+      const int k = s->fr[q] >> 1;
+      qk[q] = k;
+      qa[q] = (s->fr[q] & 1) ? 0.0 : s->a[k];
+      qb[q] = (s->fr[q] & 1) ? s->c[k] : s->b[k];
+    }
+  const int ks = transposed ? 1 : r, qs = transposed ? r : 1;
   for (int p = 0; p < r; p++)
     {
       const int i = s->fr[p] >> 1;
-      const double *gu = (s->fr[p] & 1) ? s->np : s->pp, *gw = (s->fr[p] & 1) ? s->nn : s->pn;
+      const double *gu = ((s->fr[p] & 1) ? s->np : s->pp) + (size_t) i * R;
+      const double *gw = ((s->fr[p] & 1) ? s->nn : s->pn) + (size_t) i * R;
+      double *kp = s->kk + (size_t) p * ks;
+      /* v_p . u_q */
       for (int q = 0; q < r; q++)
-        {
-          const int k = s->fr[q] >> 1;
-          /* v_p . u_q */
-          const double vu = (s->fr[q] & 1) ? s->c[k] * gw[i * R + k]
-                                           : s->a[k] * gu[i * R + k] + s->b[k] * gw[i * R + k];
-          s->kk[transposed ? q * r + p : p * r + q] = (p == q) - vu;
-        }
+        kp[q * qs] = -(qa[q] * gu[qk[q]] + qb[q] * gw[qk[q]]);
+      kp[p * qs] += 1.0;
     }
   return r;
 }
