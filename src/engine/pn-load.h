@@ -43,16 +43,25 @@ void           pn_load_scratch_free (PnLoadScratch *s);
  * examples. */
 void   pn_load_prepare  (const PnLoadLayer *L, PnLoadScratch *s);
 
+/* Row I's inv at input V: INV4 = { E, E', sig, sig' } (output, its
+ * slope, dimensionless output resistance, its slope). */
+void   pn_load_inv_at   (const PnLoadLayer *L, int i, double v, double *inv4);
+
 /* Column voltages Z (no) of one example: E (ni) the open-circuit row
  * voltages, RHO (ni) their drivers' dimensionless output resistances.
- * Returns max |Z(z) - z| of the result (volts; about 1e-10 or below when
- * converged; the last iterate after PN_LOAD_MAX_ITER). */
+ * INV4 (ni x 4, may be NULL): pn_load_inv_at (L, i, e[i]) of every row i
+ * with an inv and rho 0 (its input is fixed: a caller that sees few
+ * distinct inputs can tabulate them; other rows' entries are not read),
+ * NULL: evaluated here. Returns max |Z(z) - z| of the result (volts;
+ * about 1e-10 or below when converged; the last iterate after
+ * PN_LOAD_MAX_ITER). */
 #define PN_LOAD_MAX_ITER 40
-double pn_load_solve    (const PnLoadLayer *L, const double *e, const double *rho, double *z,
-                         PnLoadScratch *s);
+double pn_load_solve    (const PnLoadLayer *L, const double *e, const double *rho,
+                         const double *inv4, double *z, PnLoadScratch *s);
 
 /* Adjoint at the solution Z for DZ = dL/dz: writes DE (ni, may be NULL)
- * and DRHO (ni, may be NULL), adds dL/dg to DG ((ni + 2) x no). */
+ * and DRHO (ni, may be NULL), adds dL/dg to DG ((ni + 2) x no). INV4 as
+ * for pn_load_solve. */
 void   pn_load_backward (const PnLoadLayer *L, const double *e, const double *rho,
-                         const double *z, const double *dz, double *de, double *drho,
-                         double *dg, PnLoadScratch *s);
+                         const double *inv4, const double *z, const double *dz, double *de,
+                         double *drho, double *dg, PnLoadScratch *s);

@@ -6,6 +6,7 @@
 
 #include "pn-engine.h"
 #include "pn-test-grad.h"
+#include "pn-load.h"
 
 /* A smooth analytic stand-in for a surrogate: eta from log parameters.
  *   a = x0 - x1, b = x_{n-2} - x_{n-1}, c = sum_k x_k / n
@@ -1025,6 +1026,123 @@ test_gradcheck_load (void)
   check_load (TRUE);
 }
 
+/* A layer with fewer rows than columns (its Newton and adjoint steps take
+ * the low-rank path): the solve against a damped relaxation of z = Z(z),
+ * and backward against central differences of L = sum_j c_j z_j. */
+static double
+lowrank_loss (const PnLoadLayer *L, const double *e, const double *rho, const double *c,
+              PnLoadScratch *s, double *z)
+{
+  pn_load_prepare (L, s);
+  pn_load_solve (L, e, rho, NULL, z, s);
+  double loss = 0;
+  for (int j = 0; j < L->no; j++)
+    loss += c[j] * z[j];
+  return loss;
+}
+
+static void
+test_load_lowrank (void)
+{
+  enum { NI = 2, NO = 7, P = 201 };
+  float g[(NI + 2) * NO], theta[(NI + 2) * NO], colsum[NO], eta[(NI + 1) * 4];
+  float res_tab[P], rout_tab[P];
+  unsigned char rowneg[NI + 1] = { 0 };
+  PnRng rng;
+  pn_rng_seed (&rng, 77, 0);
+  for (int i = 0; i < (NI + 2) * NO; i++)
+    {
+      theta[i] = (float) (pn_rng_uniform (&rng) * 4.0 - 2.0);
+      g[i] = fabsf (theta[i]) < 0.1f ? 0.0f : fabsf (theta[i]);
+      if (theta[i] < 0 && i / NO <= NI)
+        rowneg[i / NO] = 1;
+    }
+  for (int j = 0; j < NO; j++)
+    {
+      colsum[j] = 0;
+      for (int i = 0; i < NI + 2; i++)
+        colsum[j] += g[i * NO + j];
+    }
+  for (int i = 0; i <= NI; i++)
+    {
+      eta[4 * i] = -0.1f;
+      eta[4 * i + 1] = 0.8f;
+      eta[4 * i + 2] = 0.05f * i;
+      eta[4 * i + 3] = 3.0f;
+    }
+  for (int k = 0; k < P; k++)
+    {
+      double u = -4.0 + 8.0 * k / (P - 1);
+      res_tab[k] = (float) (0.05 * sin (1.7 * u));
+      rout_tab[k] = (float) (2e5 + 1e5 * tanh (u));
+    }
+  PnCurveResidual res = { .n_points = P, .u_lo = -4.0f, .u_hi = 4.0f, .g_unit = 1e-6f };
+  const float *inv_res[NI] = { res_tab, res_tab }, *inv_rout[NI] = { rout_tab, NULL };
+  PnLoadLayer L = { .ni = NI, .no = NO, .g = g, .theta = theta, .colsum = colsum,
+                    .rowneg = rowneg, .eta_inv = eta, .res = &res, .inv_res = inv_res,
+                    .inv_rout = inv_rout, .g_unit = res.g_unit, .bias_e = -0.4, .bias_sig = 0.15 };
+  double e[NI] = { 0.3, -0.6 }, rho[NI] = { 0.2, 0.1 }, c[NO], z[NO], zr[NO];
+  for (int j = 0; j < NO; j++)
+    c[j] = sin (1.0 + j);
+  PnLoadScratch *s = pn_load_scratch_new (NI + 2, NO);
+  PnLoadScratch *s2 = pn_load_scratch_new (NI + 2, NO);
+  lowrank_loss (&L, e, rho, c, s, z);
+
+  /* relaxation: z <- (z + Z(z)) / 2, the rows written out again */
+  for (int j = 0; j < NO; j++)
+    zr[j] = 0;
+  for (int it = 0; it < 4000; it++)
+    {
+      double zn[NO] = { 0 };
+      for (int i = 0; i <= NI + 1; i++)
+        {
+          double ap = 0, bn = 0, sp = 0, sn = 0;
+          for (int j = 0; j < NO; j++)
+            if (i <= NI && theta[i * NO + j] < 0)
+              bn += g[i * NO + j] * zr[j], sn += g[i * NO + j];
+            else
+              ap += g[i * NO + j] * zr[j], sp += g[i * NO + j];
+          double v = i < NI ? (e[i] + rho[i] * ap) / (1 + rho[i] * sp) : i == NI ? 1.0 : 0.0, q = 0;
+          if (i < NI && rowneg[i])
+            {
+              double inv4[4];
+              pn_load_inv_at (&L, i, v, inv4);
+              q = (inv4[0] + inv4[2] * bn) / (1 + inv4[2] * sn);
+            }
+          else if (i == NI && rowneg[i])
+            q = (L.bias_e + L.bias_sig * bn) / (1 + L.bias_sig * sn);
+          for (int j = 0; j < NO; j++)
+            zn[j] += g[i * NO + j] / colsum[j] * (i <= NI && theta[i * NO + j] < 0 ? q : v);
+        }
+      for (int j = 0; j < NO; j++)
+        zr[j] = 0.5 * (zr[j] + zn[j]);
+    }
+  for (int j = 0; j < NO; j++)
+    g_assert_cmpfloat (fabs (z[j] - zr[j]), <, 1e-7);
+
+  double de[NI], drho[NI], dg[(NI + 2) * NO] = { 0 };
+  pn_load_prepare (&L, s);
+  pn_load_backward (&L, e, rho, NULL, z, c, de, drho, dg, s);
+  /* (the tables' float arguments make finer differences noisy) */
+  const double h = 1e-4;
+  double zz[NO];
+  for (int i = 0; i < NI; i++)
+    {
+      double ep[NI] = { e[0], e[1] }, em[NI] = { e[0], e[1] };
+      ep[i] += h;
+      em[i] -= h;
+      double fd = (lowrank_loss (&L, ep, rho, c, s2, zz) - lowrank_loss (&L, em, rho, c, s2, zz)) / (2 * h);
+      g_assert_cmpfloat (fabs (fd - de[i]), <, 1e-3 * (1 + fabs (fd)));
+      double rp[NI] = { rho[0], rho[1] }, rm[NI] = { rho[0], rho[1] };
+      rp[i] += h;
+      rm[i] -= h;
+      fd = (lowrank_loss (&L, e, rp, c, s2, zz) - lowrank_loss (&L, e, rm, c, s2, zz)) / (2 * h);
+      g_assert_cmpfloat (fabs (fd - drho[i]), <, 1e-3 * (1 + fabs (fd)));
+    }
+  pn_load_scratch_free (s);
+  pn_load_scratch_free (s2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1039,6 +1157,7 @@ main (int argc, char **argv)
   g_test_add_func ("/circuits/residual-eval", test_residual_eval);
   g_test_add_func ("/circuits/gradcheck-residual", test_gradcheck_residual);
   g_test_add_func ("/circuits/gradcheck-load", test_gradcheck_load);
+  g_test_add_func ("/circuits/load-lowrank", test_load_lowrank);
   g_test_add_func ("/circuits/stays-feasible", test_stays_feasible);
   return g_test_run ();
 }
