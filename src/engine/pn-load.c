@@ -10,11 +10,10 @@
 #define PN_LOAD_TOL 1e-10
 
 struct PnLoadScratch {
-  int     max_rows, max_cols;
-  double *v, *q, *a, *b, *c, *d, *sp, *sn, *ap, *bn, *dqdv; /* max_rows */
+  double *v, *q, *a, *b, *c, *sp, *sn, *ap, *dqdv; /* max_rows */
   double *E, *Ep, *sig, *sigp;  /* max_rows: the inv of a row whose input is ideal */
   double *gp, *gn, *wp, *wn;    /* max_rows x max_cols: pn_load_prepare */
-  double *zz, *r, *step, *lam, *icol;                        /* max_cols */
+  double *zz, *step, *lam, *icol;                            /* max_cols */
   double *jac;                                               /* max_cols^2 */
   int    *piv;
   /* low rank: a layer with fewer rows than columns (pn_load_prepare) */
@@ -32,13 +31,11 @@ PnLoadScratch *
 pn_load_scratch_new (int max_rows, int max_cols)
 {
   PnLoadScratch *s = g_new0 (PnLoadScratch, 1);
-  s->max_rows = max_rows;
-  s->max_cols = max_cols;
-  double **rows[] = { &s->v, &s->q, &s->a, &s->b, &s->c, &s->d, &s->sp, &s->sn, &s->ap, &s->bn,
-                      &s->dqdv, &s->E, &s->Ep, &s->sig, &s->sigp };
+  double **rows[] = { &s->v, &s->q, &s->a, &s->b, &s->c, &s->sp, &s->sn, &s->ap, &s->dqdv,
+                      &s->E, &s->Ep, &s->sig, &s->sigp };
   for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
     *rows[i] = g_new0 (double, MAX (max_rows, 1));
-  double **cols[] = { &s->zz, &s->r, &s->step, &s->lam, &s->icol };
+  double **cols[] = { &s->zz, &s->step, &s->lam, &s->icol };
   for (gsize i = 0; i < G_N_ELEMENTS (cols); i++)
     *cols[i] = g_new0 (double, MAX (max_cols, 1));
   s->jac = g_new0 (double, (size_t) MAX (max_cols, 1) * MAX (max_cols, 1));
@@ -65,17 +62,14 @@ pn_load_scratch_free (PnLoadScratch *s)
 {
   if (s == NULL)
     return;
-  double *bufs[] = { s->v, s->q, s->a, s->b, s->c, s->d, s->sp, s->sn, s->ap, s->bn, s->dqdv,
-                     s->E, s->Ep, s->sig, s->sigp, s->zz, s->r, s->step, s->lam, s->icol, s->jac,
-                     s->gp, s->gn, s->wp, s->wn, s->pp, s->pn, s->np, s->nn, s->kk, s->ty };
+  double *bufs[] = { s->v, s->q, s->a, s->b, s->c, s->sp, s->sn, s->ap, s->dqdv, s->E, s->Ep,
+                     s->sig, s->sigp, s->zz, s->step, s->lam, s->icol, s->jac, s->gp, s->gn,
+                     s->wp, s->wn, s->pp, s->pn, s->np, s->nn, s->kk, s->ty, s->qa, s->qb };
   for (gsize i = 0; i < G_N_ELEMENTS (bufs); i++)
     g_free (bufs[i]);
-  g_free (s->piv);
-  g_free (s->fr);
-  g_free (s->qk);
-  g_free (s->qa);
-  g_free (s->qb);
-  g_free (s->kpiv);
+  int *ibufs[] = { s->piv, s->fr, s->qk, s->kpiv };
+  for (gsize i = 0; i < G_N_ELEMENTS (ibufs); i++)
+    g_free (ibufs[i]);
   g_free (s);
 }
 
@@ -212,7 +206,6 @@ eval_rows (const PnLoadLayer *L, const double *e, const double *rho, const doubl
           bn += gn[j] * z[j];
         }
       s->ap[i] = ap;
-      s->bn[i] = bn;
       double E = 0, Ep = 0, sig = 0, sigp = 0, a = 0, v = 1.0;
       const gboolean neg = L->rowneg[i];
       if (i < ni)
@@ -253,7 +246,6 @@ eval_rows (const PnLoadLayer *L, const double *e, const double *rho, const doubl
           s->dqdv[i] = (Ep + sigp * (bn - q * sn)) * iD;
           c = sig * iD;
           b = s->dqdv[i] * a;
-          s->d[i] = D;
         }
       s->q[i] = q;
       s->b[i] = b;

@@ -593,13 +593,12 @@ load_alloc (PnWork *w)
 {
   if (w->load)
     return;
-  size_t n = (size_t) MAX (w->max_n, 1), cells = 0;
+  const size_t n = (size_t) MAX (w->max_n, 1);
   w->load = pn_load_scratch_new (w->max_rows, w->max_cols);
   double **bufs[] = { &w->le, &w->lrho, &w->ldrho, &w->lz, &w->ldz, &w->lde, &w->lddr };
   for (gsize b = 0; b < G_N_ELEMENTS (bufs); b++)
     *bufs[b] = g_new0 (double, MAX (w->max_rows, w->max_cols));
-  cells = (size_t) w->max_rows * w->max_cols;
-  w->lgrad = g_new0 (double, cells);
+  w->lgrad = g_new0 (double, (size_t) w->max_rows * w->max_cols);
   w->lres = g_new0 (const float *, w->max_rows);
   w->lrout = g_new0 (const float *, w->max_rows);
   w->linv4 = g_new0 (double, (size_t) 4 * w->max_rows);
