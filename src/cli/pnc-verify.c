@@ -180,7 +180,7 @@ pnc_cmd_verify (int argc, char **argv)
   /* a design with output resistances loads its drivers in the model at
    * the conductance scale that is simulated, not the design's if --g-unit
    * overrides it */
-  if (net.circuits.residual.rout[PN_CIRCUIT_PTANH] || net.circuits.residual.rout[PN_CIRCUIT_INV])
+  if (pn_circuits_has_load (&net.circuits))
     net.circuits.residual.g_unit = (float) cfg.g_unit;
   if (ds->n[sp] < 1)
     {

@@ -320,6 +320,23 @@ design_net (const PnDesign *d, PnNet *net, GError **error)
   return TRUE;
 }
 
+/* One <ELEM kind group> per design group of each kind that has TABLES
+ * (n_groups x n_points of RS's grid), ptanh first: read_group_tables'
+ * order. */
+static void
+write_group_tables (GString *s, const char *elem, const PnDesignResiduals *rs,
+                    float *const tables[PN_N_CIRCUIT_KINDS])
+{
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    for (int g = 0; tables[k] && g < rs->n_groups[k]; g++)
+      {
+        g_string_append_printf (s, "    <%s kind=\"%s\" group=\"%d\">", elem,
+                                k == PN_CIRCUIT_PTANH ? "ptanh" : "inv", g);
+        floats (s, tables[k] + (size_t) g * rs->n_points, rs->n_points, 8, "      ");
+        g_string_append_printf (s, "\n    </%s>\n", elem);
+      }
+}
+
 char *
 pn_design_to_xml (const PnDesign *d, gsize *length)
 {
@@ -461,22 +478,8 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
           attr_d (s, "u-lo", rs->u_lo);
           attr_d (s, "u-hi", rs->u_hi);
           g_string_append (s, ">\n");
-          for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-            for (int g = 0; rs->table[k] && g < rs->n_groups[k]; g++)
-              {
-                g_string_append_printf (s, "    <residual kind=\"%s\" group=\"%d\">",
-                                        k == PN_CIRCUIT_PTANH ? "ptanh" : "inv", g);
-                floats (s, rs->table[k] + (size_t) g * rs->n_points, rs->n_points, 8, "      ");
-                g_string_append (s, "\n    </residual>\n");
-              }
-          for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-            for (int g = 0; rs->rout[k] && g < rs->n_groups[k]; g++)
-              {
-                g_string_append_printf (s, "    <output-resistance kind=\"%s\" group=\"%d\">",
-                                        k == PN_CIRCUIT_PTANH ? "ptanh" : "inv", g);
-                floats (s, rs->rout[k] + (size_t) g * rs->n_points, rs->n_points, 8, "      ");
-                g_string_append (s, "\n    </output-resistance>\n");
-              }
+          write_group_tables (s, "residual", rs, rs->table);
+          write_group_tables (s, "output-resistance", rs, rs->rout);
           g_string_append (s, "  </residuals>\n");
         }
     }
