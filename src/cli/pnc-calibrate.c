@@ -294,8 +294,17 @@ pnc_cmd_calibrate (int argc, char **argv)
   pnc_progress_clear (&progress);
 
   /* 3. the calibrated model's test accuracy, and the design */
-  double nom_after = nominal_acc (&cnet, best, ds);
-  eval_test (&cnet, best, &d, ds, mc_test, run_seed, &ev_after);
+  /* the same parameters as before the fine-tuning (--epochs 0, or no
+   * epoch beat them) have the same accuracies: no second evaluation */
+  const gboolean tuned = memcmp (best, params, sizeof (float) * net.n_params) != 0;
+  double nom_after = nom_cal0;
+  const PnEvalResult *after = &ev_cal0;
+  if (tuned)
+    {
+      nom_after = nominal_acc (&cnet, best, ds);
+      eval_test (&cnet, best, &d, ds, mc_test, run_seed, &ev_after);
+      after = &ev_after;
+    }
   double seconds = (g_get_monotonic_time () - t0) / 1e6;
   PnDesign nd;
   pn_design_copy (&nd, &d);
@@ -330,10 +339,10 @@ pnc_cmd_calibrate (int argc, char **argv)
   if (nd.result.valid || epochs == 0)
     {
       nd.result.valid = TRUE;
-      nd.result.mc_test = ev_after.n_mc;
-      nd.result.test_acc_mean = ev_after.acc_mean;
-      nd.result.test_acc_std = ev_after.acc_std;
-      nd.result.test_measured_acc_mean = ev_after.measured_acc_mean;
+      nd.result.mc_test = after->n_mc;
+      nd.result.test_acc_mean = after->acc_mean;
+      nd.result.test_acc_std = after->acc_std;
+      nd.result.test_measured_acc_mean = after->measured_acc_mean;
     }
   memset (&nd.verify, 0, sizeof nd.verify); /* the old verification was of other curves */
   gboolean saved = pn_design_save (&nd, out_path, &error);
@@ -392,8 +401,8 @@ pnc_cmd_calibrate (int argc, char **argv)
       SET_DBL ("calibrated_test_acc_mean_before_tuning", ev_cal0.acc_mean);
       SET_DBL ("calibrated_test_acc_std_before_tuning", ev_cal0.acc_std);
       SET_DBL ("model_acc_nominal_after", nom_after);
-      SET_DBL ("test_acc_mean_after", ev_after.acc_mean);
-      SET_DBL ("test_acc_std_after", ev_after.acc_std);
+      SET_DBL ("test_acc_mean_after", after->acc_mean);
+      SET_DBL ("test_acc_std_after", after->acc_std);
       SET_INT ("epochs", epochs > 0 ? pn_trainer_epochs (tr) : 0);
       SET_INT ("best_epoch", epochs > 0 ? pn_trainer_best_epoch (tr) : 0);
       SET_DBL ("start_valid_loss", start_vloss);
@@ -437,7 +446,7 @@ pnc_cmd_calibrate (int argc, char **argv)
       printf ("%-40s %8.2f %8.2f+-%-6.2f\n", "calibrated curves, before fine-tuning",
               100 * nom_cal0, 100 * ev_cal0.acc_mean, 100 * ev_cal0.acc_std);
       printf ("%-40s %8.2f %8.2f+-%-6.2f\n", "calibrated curves, fine-tuned", 100 * nom_after,
-              100 * ev_after.acc_mean, 100 * ev_after.acc_std);
+              100 * after->acc_mean, 100 * after->acc_std);
       if (epochs > 0)
         printf ("fine-tuning: %d epochs, best %d (validation loss %.5f, start %.5f), eps %g\n",
                 pn_trainer_epochs (tr), pn_trainer_best_epoch (tr), pr.best_valid_loss,
