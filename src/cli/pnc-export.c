@@ -4,6 +4,7 @@
 #include "pnc.h"
 #include "pnc-design.h"
 #include "pn-export.h"
+#include "pn-gds.h"
 #include "pn-spice.h"
 
 #include <stdio.h>
@@ -12,13 +13,17 @@
 int
 pnc_cmd_export (int argc, char **argv)
 {
-  char *netlist = NULL, *bom = NULL, *layout = NULL;
+  char *netlist = NULL, *bom = NULL, *layout = NULL, *gds = NULL;
   double g_unit = 0;
   int input = 0;
+  gboolean force = FALSE, json = FALSE;
   GOptionEntry entries[] = {
     { "netlist", 0, 0, G_OPTION_ARG_FILENAME, &netlist, "Write the whole network as an ngspice netlist (runs in ngspice -b)", "F.cir" },
     { "bom", 0, 0, G_OPTION_ARG_FILENAME, &bom, "Write the bill of materials (CSV)", "F.csv" },
-    { "layout", 0, 0, G_OPTION_ARG_FILENAME, &layout, "Draw the layout (SVG or PDF by extension)", "F.svg|F.pdf" },
+    { "layout", 0, 0, G_OPTION_ARG_FILENAME, &layout, "Draw the layout to scale (SVG, PDF or PNG by extension)", "F.svg|F.pdf|F.png" },
+    { "gds", 0, 0, G_OPTION_ARG_FILENAME, &gds, "Write the layout as GDSII (the process's layers)", "F.gds" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Export even parts outside the process window", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print components, unprintable parts and areas as JSON", NULL },
     { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &g_unit, "Conductance of theta = 1 in siemens (default: the design's)", "S" },
     { "input", 0, 0, G_OPTION_ARG_INT, &input, "The netlist's input voltages: test example K of the dataset (default 0; -1: 0.5 V each)", "K" },
     { NULL },
@@ -27,7 +32,9 @@ pnc_cmd_export (int argc, char **argv)
   g_option_context_set_summary (ctx,
     "Physical values for every printed component of a trained design (crossbar\n"
     "resistances through the conductance scale, the circuits' R, W and L), as a\n"
-    "self-contained ngspice netlist, a bill of materials and a printable layout.\n"
+    "self-contained ngspice netlist, a bill of materials, a to-scale layout and\n"
+    "GDSII on the process's layers (docs/PROCESS.md). A design with parts outside\n"
+    "the process window is refused (listing them) unless --force is given.\n"
     "Files are written atomically.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   int rc = 1;
@@ -38,6 +45,9 @@ pnc_cmd_export (int argc, char **argv)
   float *params = NULL;
   PnSpiceModel *model = NULL;
   PnDataset *ds = NULL;
+  PnProcess *proc = NULL;
+  PnGeometry *geo = NULL;
+  char *csv = NULL;
 
   if (!pnc_parse_options (ctx, &argc, &argv))
     goto out;
@@ -46,9 +56,9 @@ pnc_cmd_export (int argc, char **argv)
       g_printerr ("pnc export: expected one design file (pnc export DESIGN.pnsd --netlist F.cir ...)\n");
       goto out;
     }
-  if (!netlist && !bom && !layout)
+  if (!netlist && !bom && !layout && !gds && !json)
     {
-      g_printerr ("pnc export: nothing to do: give --netlist, --bom and/or --layout\n");
+      g_printerr ("pnc export: nothing to do: give --netlist, --bom, --layout, --gds and/or --json\n");
       goto out;
     }
   if (g_unit < 0)
@@ -66,6 +76,44 @@ pnc_cmd_export (int argc, char **argv)
     {
       g_printerr ("pnc export: %s: %s\n", path, error->message);
       goto out;
+    }
+  /* the layout on the design's process: what the BOM, the drawings and
+   * the GDSII show, and what is outside the process window */
+  int n_comp = 0, n_bad = 0;
+  if ((proc = pn_export_find_process (&d, &error)) == NULL ||
+      (geo = pn_geometry_build (proc, &net, params, d.tech.g_unit, &error)) == NULL ||
+      (csv = pn_export_bom_csv_geometry (&d, geo, &net, params, &n_comp, &n_bad, &error)) == NULL)
+    {
+      g_printerr ("pnc export: %s: %s\n", path, error->message);
+      goto out;
+    }
+  if (n_bad > 0)
+    {
+      char **lines = g_strsplit (csv, "\n", -1);
+      g_printerr ("pnc export: %s: %d of %d components lie outside the window of process %s "
+                  "(resistors %g..%g ohm = %g..%g squares of %g ohm/sq, transistors W %g..%g um, "
+                  "L %g..%g um, W/L >= %g):\n", path, n_bad, n_comp, proc->name,
+                  pn_process_r_min (proc), pn_process_r_max (proc), proc->min_squares,
+                  proc->max_squares, proc->sheet_ohm, proc->w_min, proc->w_max, proc->l_min,
+                  proc->l_max, proc->w_over_l_min);
+      int shown = 0;
+      for (int i = 1; lines[i]; i++)
+        if (g_str_has_suffix (lines[i], ",no") && shown++ < 50)
+          {
+            char **f = g_strsplit (lines[i], ",", -1);
+            g_printerr ("  %s %s %s %s%s\n", f[0], f[5][0] ? f[5] : "", f[6],
+                        f[9][0] ? f[9] : "", f[9][0] ? " squares" : "");
+            g_strfreev (f);
+          }
+      if (shown > 50)
+        g_printerr ("  ... and %d more (see --bom)\n", shown - 50);
+      g_strfreev (lines);
+      if (!force)
+        {
+          g_printerr ("pnc export: refusing to export parts the process cannot print; retrain "
+                      "(pnc train keeps every resistor inside the window) or give --force\n");
+          goto out;
+        }
     }
   if (netlist)
     {
@@ -115,39 +163,70 @@ pnc_cmd_export (int argc, char **argv)
     }
   if (bom)
     {
-      int n = 0;
-      char *csv = pn_export_bom_csv (&d, &net, params, &n, &error);
-      if (csv == NULL || !pn_write_file_atomic (bom, csv, -1, &error))
+      if (!pn_write_file_atomic (bom, csv, -1, &error))
         {
           g_printerr ("pnc export: %s: %s\n", bom, error->message);
-          g_free (csv);
           goto out;
         }
-      /* what lies outside the printable range */
-      int bad = 0;
-      char **lines = g_strsplit (csv, "\n", -1);
-      for (int i = 1; lines[i]; i++)
-        bad += g_str_has_suffix (lines[i], ",no");
-      g_strfreev (lines);
-      g_free (csv);
-      printf ("bill of materials: %s (%d components)\n", bom, n);
-      if (bad)
-        g_printerr ("pnc export: warning: %d components lie outside the printable range "
-                    "(resistance %g..%g ohm, features >= %g um): see the 'printable' column\n",
-                    bad, d.tech.r_min_ohm, d.tech.r_max_ohm, d.tech.min_feature_um);
+      printf ("bill of materials: %s (%d components, %d outside the process window)\n", bom,
+              n_comp, n_bad);
+    }
+  if (gds)
+    {
+      if (!pn_gds_write (geo, proc, gds, &error))
+        {
+          g_printerr ("pnc export: %s\n", error->message);
+          goto out;
+        }
+      printf ("gds: %s (process %s, cell %s)\n", gds, proc->name, PN_GDS_CELL);
     }
   if (layout)
     {
-      if (!pn_export_layout (&d, &net, params, layout, &error))
+      if (!pn_export_layout_geometry (&d, proc, geo, layout, &error))
         {
           g_printerr ("pnc export: %s\n", error->message);
           goto out;
         }
       printf ("layout: %s\n", layout);
     }
+  if (json)
+    {
+      JsonBuilder *b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "design");
+      json_builder_add_string_value (b, path);
+      json_builder_set_member_name (b, "process");
+      json_builder_add_string_value (b, proc->name);
+      json_builder_set_member_name (b, "components");
+      json_builder_add_int_value (b, n_comp);
+      json_builder_set_member_name (b, "unprintable");
+      json_builder_add_int_value (b, n_bad);
+      json_builder_set_member_name (b, "area_mm2");
+      json_builder_add_double_value (b, pn_geometry_area_mm2 (geo));
+      json_builder_set_member_name (b, "width_mm");
+      json_builder_add_double_value (b, (geo->x1 - geo->x0) / 1000);
+      json_builder_set_member_name (b, "height_mm");
+      json_builder_add_double_value (b, (geo->y1 - geo->y0) / 1000);
+      json_builder_set_member_name (b, "resistor_area_mm2");
+      json_builder_add_double_value (b, geo->resistor_area_um2 * 1e-6);
+      json_builder_set_member_name (b, "max_squares");
+      json_builder_add_double_value (b, geo->max_squares);
+      json_builder_set_member_name (b, "resistors");
+      json_builder_add_int_value (b, geo->resistors->len);
+      json_builder_set_member_name (b, "transistors");
+      json_builder_add_int_value (b, geo->transistors->len);
+      json_builder_end_object (b);
+      JsonNode *root = json_builder_get_root (b);
+      g_object_unref (b);
+      pnc_json_print (root);
+      json_node_unref (root);
+    }
   rc = 0;
 
 out:
+  g_free (csv);
+  pn_geometry_free (geo);
+  pn_process_free (proc);
   if (ds)
     pn_dataset_free (ds);
   pn_spice_model_free (model);
@@ -159,5 +238,6 @@ out:
   g_free (netlist);
   g_free (bom);
   g_free (layout);
+  g_free (gds);
   return rc;
 }
