@@ -502,6 +502,13 @@ pnc_cmd_ablation (int argc, char **argv)
                 gboolean learn = v == V_LNC || v == V_BOTH;
                 r->cfg.circuits = learn ? learn_circ : fixed_circ;
                 r->cfg.lr_circuit = learn ? lr_circuit : 0.0;
+                if (!pnc_train_window (&r->cfg, &error))
+                  {
+                    g_printerr ("pnc ablation: %s\n", error->message);
+                    g_free (runs_dir);
+                    g_free (designs_dir);
+                    goto out;
+                  }
                 r->mc_test = mc_test;
                 if (nominal)
                   {

@@ -158,3 +158,29 @@ pnc_design_tune_config (const PnDesign *d, const PnNet *net, PnTrainConfig *cfg)
   cfg->seed = d->training.seed;
   cfg->circuits = net->circuits;
 }
+
+gboolean
+pnc_train_window (PnTrainConfig *cfg, GError **error)
+{
+  cfg->window_lo = cfg->window_hi = 0;
+  if (cfg->circuits.mode != PN_CIRCUITS_PHYSICAL)
+    return TRUE; /* the published curves print nothing */
+  PnProcess *p = pn_process_find (PN_PROCESS_DEFAULT, NULL, error);
+  if (p == NULL)
+    return FALSE;
+  PnDesignTech t;
+  pn_design_tech_init_default (&t);
+  double lo, hi;
+  pn_process_theta_window (p, t.g_unit, cfg->gmin, cfg->gmax, &lo, &hi);
+  g_free (t.model);
+  pn_process_free (p);
+  /* float: the window's ends rounded inwards */
+  float flo = (float) lo, fhi = (float) hi;
+  if ((double) flo < lo)
+    flo = nextafterf (flo, INFINITY);
+  if ((double) fhi > hi)
+    fhi = nextafterf (fhi, 0.0f);
+  cfg->window_lo = flo;
+  cfg->window_hi = fhi;
+  return TRUE;
+}

@@ -12,7 +12,7 @@ pnc_cmd_train (int argc, char **argv)
 {
   char *dataset = g_strdup ("iris"), *seeds = g_strdup ("0"), *hidden = g_strdup ("3");
   char *out = NULL, *save = NULL, *label = NULL, *variation = g_strdup ("uniform");
-  char *circuits = g_strdup ("published"), *level_opt = g_strdup ("net");
+  char *circuits = g_strdup ("learnable"), *level_opt = g_strdup ("net");
   double eps = 0.1, lr_theta = 0.1, lr_circuit = 0.005;
   int max_epochs = 100000, patience = 5000, mc_train = 20, mc_test = 100, jobs = 0;
   gboolean json = FALSE, quiet = FALSE;
@@ -28,7 +28,7 @@ pnc_cmd_train (int argc, char **argv)
     { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, "Monte Carlo samples for evaluation (default 100)", "N" },
     { "lr-theta", 0, 0, G_OPTION_ARG_DOUBLE, &lr_theta, "Adam learning rate of the conductances (default 0.1)", "LR" },
     { "lr-circuit", 0, 0, G_OPTION_ARG_DOUBLE, &lr_circuit, "Adam learning rate of circuit parameters (default 0.005)", "LR" },
-    { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits, "published (the fixed published curves, default), fixed (a fixed physical design through the SPICE surrogates) or learnable (learned physical designs)", "KIND" },
+    { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits, "learnable (learned physical designs, default), fixed (a fixed physical design through the SPICE surrogates) or published (the fixed published curves, for reproducing the paper; not printable)", "KIND" },
     { "level", 0, 0, G_OPTION_ARG_STRING, &level_opt, "Learnable circuits shared per net, layer or neuron (default net)", "LEVEL" },
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, "Label column of a CSV (default: 'label' or 'class', else the last)", "COLUMN" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs in parallel (default: number of cores)", "J" },
@@ -41,8 +41,11 @@ pnc_cmd_train (int argc, char **argv)
   GOptionContext *ctx = g_option_context_new ("- train printed neuromorphic networks");
   g_option_context_set_summary (ctx,
     "Variation-aware training of printed networks ([features, hidden..., classes]) with\n"
-    "the published fixed ptanh/inv circuits. Each (dataset, seed) is one run; runs go\n"
-    "in parallel. Progress is on stderr; results on stdout (--json) and in --out.");
+    "learnable physical ptanh/inv circuits (default) whose crossbar resistors stay\n"
+    "inside the process window (docs/PROCESS.md), so --save gives a design pnc export\n"
+    "accepts; --circuits published trains on the paper's fixed curves. Each (dataset,\n"
+    "seed) is one run; runs go in parallel. Progress is on stderr; results on stdout\n"
+    "(--json) and in --out.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   int rc = 1;
   GArray *seed_list = g_array_new (FALSE, FALSE, sizeof (int));
@@ -100,6 +103,11 @@ pnc_cmd_train (int argc, char **argv)
     cfg.circuits = learn ? learnable : fixed;
     if (!learn)
       lr_circuit = 0;
+    if (!pnc_train_window (&cfg, &error))
+      {
+        g_printerr ("pnc train: %s\n", error->message);
+        goto out;
+      }
   }
   cfg.variation.eps = eps;
   cfg.mc_train = mc_train;

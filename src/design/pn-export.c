@@ -82,24 +82,6 @@ check_printable (const PnDesign *d, const PnNet *net, GError **error)
   return TRUE;
 }
 
-void
-pn_export_resistor_geometry (const PnDesignTech *t, double ohm, double *squares, double *w_um,
-                             double *l_um)
-{
-  double sq = ohm / t->sheet_ohm;
-  *squares = sq;
-  if (sq >= 1)
-    {
-      *w_um = t->min_feature_um;
-      *l_um = t->min_feature_um * sq;
-    }
-  else
-    {
-      *l_um = t->min_feature_um;
-      *w_um = t->min_feature_um / sq;
-    }
-}
-
 /* ---- bill of materials ---------------------------------------------------- */
 
 static void

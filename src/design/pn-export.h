@@ -16,13 +16,6 @@
 
 G_BEGIN_DECLS
 
-/* A printed resistor's geometry from the ink's sheet resistance and the
- * minimum feature size: R / R_sheet squares; at least one square: width
- * the minimum feature, length squares x width; below one square: length
- * the minimum feature, width min_feature / squares. */
-void     pn_export_resistor_geometry (const PnDesignTech *tech, double ohm, double *squares,
-                                      double *w_um, double *l_um);
-
 /* The bill of materials as CSV (C locale): one row per component,
  * crossbar resistors, then each inv and ptanh instance's resistors and
  * transistors. Header:

@@ -70,6 +70,15 @@ pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
                    "conductance range [%g, %g] is empty", cfg->gmin, cfg->gmax);
       return NULL;
     }
+  if (cfg->window_lo != 0 || cfg->window_hi != 0)
+    if (!(cfg->window_lo >= cfg->gmin && cfg->window_hi >= cfg->window_lo &&
+          cfg->window_lo <= cfg->gmax && isfinite (cfg->window_hi)))
+      {
+        g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                     "the printable window [%g, %g] does not fit the conductance range "
+                     "[%g, %g]", cfg->window_lo, cfg->window_hi, cfg->gmin, cfg->gmax);
+        return NULL;
+      }
   if ((pn_circuits_has_residual (&cfg->circuits) || pn_circuits_has_load (&cfg->circuits)) &&
       cfg->lr_circuit > 0)
     {
@@ -171,6 +180,27 @@ adam_step (PnTrainer *tr)
       p[i] -= lr[i] * (m[i] * c1) / (sqrtf (v[i] * c2) + eps);
     }
   pn_net_project (&tr->net, tr->params);
+  pn_theta_project_window (&tr->net, tr->params, tr->cfg.window_lo, tr->cfg.window_hi);
+}
+
+void
+pn_theta_project_window (const PnNet *net, float *params, float lo, float hi)
+{
+  const float gmin = net->gmin;
+  if (!(lo > gmin) && !(hi > 0 && hi < net->gmax))
+    return;
+  const float pruned = nextafterf (gmin, 0.0f);
+  for (size_t i = 0; i < net->n_theta; i++)
+    {
+      float t = params[i], a = fabsf (t);
+      if (a < gmin)
+        continue;
+      if (a < lo)
+        a = a - gmin < lo - a ? pruned : lo;
+      else if (hi > 0 && a > hi)
+        a = hi;
+      params[i] = t < 0 ? -a : a;
+    }
 }
 
 /* The epoch's Monte Carlo samples from RNG. Physical circuits: every

@@ -28,6 +28,12 @@ typedef struct {
   double      lr_circuit;
   double      beta1, beta2, adam_eps;
   float       gmin, gmax;
+  /* The process window (docs/PROCESS.md): a printed crosspoint (|theta| >=
+   * gmin) must have window_lo <= |theta| <= window_hi; after every
+   * optimiser step theta is projected onto {|theta| < gmin} u [lo, hi]
+   * (pn_theta_project_window). 0 and 0: no window. The front ends compute
+   * it from the process and g_unit; the engine only gets the numbers. */
+  float       window_lo, window_hi;
   uint64_t    seed;
   PnCircuits  circuits;
 } PnTrainConfig;
@@ -35,6 +41,13 @@ typedef struct {
 /* The reference configuration: [n, 3, c], eps 0.1 uniform, 20 MC samples,
  * patience 5000, Adam lr 0.1 / 0.005, gmin 0.01, gmax 10, fixed circuits. */
 void pn_train_config_init (PnTrainConfig *cfg);
+
+/* The nearest point of {|t| < gmin} u [LO, HI] (sign kept) for every
+ * crossbar theta of NET: |t| in [gmin, LO) goes to LO or, when nearer, to
+ * the largest float below gmin (pruned, as before); |t| > HI to HI;
+ * |t| < gmin stays (pruning unchanged). LO <= gmin and HI >= gmax (or
+ * both 0) leave PARAMS as they are. */
+void pn_theta_project_window (const PnNet *net, float *params, float lo, float hi);
 
 typedef enum {
   PN_RNG_STREAM_INIT = 1,
