@@ -80,7 +80,10 @@ pnc_cmd_export (int argc, char **argv)
   /* the layout on the design's process: what the BOM, the drawings and
    * the GDSII show, and what is outside the process window */
   int n_comp = 0, n_bad = 0;
-  if ((proc = pn_export_find_process (&d, &error)) == NULL ||
+  char *design_dir = g_path_get_dirname (path);
+  proc = pn_export_find_process (&d, design_dir, &error);
+  g_free (design_dir);
+  if (proc == NULL ||
       (geo = pn_geometry_build (proc, &net, params, d.tech.g_unit, &error)) == NULL ||
       (csv = pn_export_bom_csv_geometry (&d, geo, &net, params, &n_comp, &n_bad, &error)) == NULL)
     {
@@ -101,8 +104,10 @@ pnc_cmd_export (int argc, char **argv)
         if (g_str_has_suffix (lines[i], ",no") && shown++ < 50)
           {
             char **f = g_strsplit (lines[i], ",", -1);
-            g_printerr ("  %s %s %s %s%s\n", f[0], f[5][0] ? f[5] : "", f[6],
-                        f[9][0] ? f[9] : "", f[9][0] ? " squares" : "");
+            if (f[9][0]) /* a resistor */
+              g_printerr ("  %s %s ohm %s squares\n", f[0], f[5], f[9]);
+            else
+              g_printerr ("  %s W %s um L %s um\n", f[0], f[7], f[8]);
             g_strfreev (f);
           }
       if (shown > 50)

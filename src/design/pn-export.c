@@ -240,7 +240,7 @@ pn_export_bom_csv (const PnDesign *d, const PnNet *net, const float *params, int
 {
   if (!check_printable (d, net, error))
     return NULL;
-  PnProcess *pr = pn_export_find_process (d, error);
+  PnProcess *pr = pn_export_find_process (d, NULL, error);
   if (pr == NULL)
     return NULL;
   PnGeometry *g = pn_geometry_build (pr, net, params, d->tech.g_unit, error);
@@ -405,9 +405,13 @@ pn_export_layout_geometry (const PnDesign *d, const PnProcess *pr, const PnGeome
 }
 
 PnProcess *
-pn_export_find_process (const PnDesign *d, GError **error)
+pn_export_find_process (const PnDesign *d, const char *design_dir, GError **error)
 {
-  return pn_process_find (PN_PROCESS_DEFAULT, NULL, error);
+  PnProcess *p = pn_process_find (d->tech.process, design_dir, error);
+  for (int i = 0; p && i < d->tech.n_overrides; i++)
+    if (!pn_process_override (p, d->tech.override_key[i], d->tech.override_value[i], error))
+      g_clear_pointer (&p, pn_process_free);
+  return p;
 }
 
 gboolean
@@ -416,7 +420,7 @@ pn_export_layout (const PnDesign *d, const PnNet *net, const float *params, cons
 {
   if (!check_printable (d, net, error))
     return FALSE;
-  PnProcess *pr = pn_export_find_process (d, error);
+  PnProcess *pr = pn_export_find_process (d, NULL, error);
   if (pr == NULL)
     return FALSE;
   PnGeometry *g = pn_geometry_build (pr, net, params, d->tech.g_unit, error);

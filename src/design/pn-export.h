@@ -23,9 +23,12 @@ G_BEGIN_DECLS
 char    *pn_export_bom_csv (const PnDesign *d, const PnNet *net, const float *params,
                             int *n_components, GError **error);
 
-/* The process a design is printed with (PN_PROCESS_DEFAULT: designs do not
- * name one yet). */
-PnProcess *pn_export_find_process (const PnDesign *d, GError **error);
+/* The process design D is printed with: its technology's process (a name,
+ * looked for beside the design in DESIGN_DIR (may be NULL) and in the data
+ * directories; PN_PROCESS_DEFAULT when it names none) with its overrides
+ * applied. A process that cannot be found: the error says which and where
+ * it looked. */
+PnProcess *pn_export_find_process (const PnDesign *d, const char *design_dir, GError **error);
 
 /* The bill of materials from a built geometry (pn_geometry_build with the
  * design's g_unit): w_um, l_um and squares are the layout's resistor

@@ -433,3 +433,79 @@ done:
   g_free (file);
   return p;
 }
+
+/* ---- overrides ------------------------------------------------------------ */
+
+typedef struct {
+  const char *key;
+  gsize       offset;
+} OverrideKey;
+
+#define OFF(f) G_STRUCT_OFFSET (PnProcess, f)
+static const OverrideKey override_keys[] = {
+  { "sheet-resistance", OFF (sheet_ohm) }, { "tolerance", OFF (tolerance) },
+  { "min-squares", OFF (min_squares) }, { "max-squares", OFF (max_squares) },
+  { "meander-pitch", OFF (meander_pitch) }, { "contact-overlap", OFF (contact_overlap) },
+  { "contact-enclosure", OFF (contact_enclosure) }, { "w-min", OFF (w_min) },
+  { "w-max", OFF (w_max) }, { "l-min", OFF (l_min) }, { "l-max", OFF (l_max) },
+  { "w-over-l-min", OFF (w_over_l_min) }, { "semiconductor-overlap", OFF (semi_overlap) },
+  { "electrolyte-enclosure", OFF (electrolyte_enclosure) },
+  { "gate-enclosure", OFF (gate_enclosure) },
+  { "insulator-enclosure", OFF (insulator_enclosure) }, { "pad-size", OFF (pad_size) },
+  { "pad-spacing", OFF (pad_spacing) },
+};
+#undef OFF
+
+gboolean
+pn_process_override (PnProcess *p, const char *key, double value, GError **error)
+{
+  double *slot = NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (override_keys); i++)
+    if (strcmp (key, override_keys[i].key) == 0)
+      slot = G_STRUCT_MEMBER_P (p, override_keys[i].offset);
+  const char *dot = strchr (key, '.');
+  for (int k = 0; dot && k < PN_N_LAYERS; k++)
+    if (strncmp (key, layer_names[k], (gsize) (dot - key)) == 0 &&
+        layer_names[k][dot - key] == '\0')
+      {
+        if (strcmp (dot + 1, "min-width") == 0)
+          slot = &p->layer[k].min_width;
+        else if (strcmp (dot + 1, "min-spacing") == 0)
+          slot = &p->layer[k].min_spacing;
+      }
+  if (slot == NULL)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   "process %s has no value '%s' to override (e.g. max-squares, "
+                   "sheet-resistance, resistor.min-width)", p->name, key);
+      return FALSE;
+    }
+  gboolean zero_ok = strcmp (key, "tolerance") == 0;
+  if (!isfinite (value) || value < 0 || (value == 0 && !zero_ok) ||
+      (zero_ok && value >= 1))
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID, "process override %s = %g: %s", key,
+                   value, zero_ok ? "a tolerance lies in [0, 1)" : "must be positive");
+      return FALSE;
+    }
+  double old = *slot;
+  *slot = value;
+  const PnProcessLayer *R = &p->layer[PN_LAYER_RESISTOR];
+  const char *why = p->min_squares > p->max_squares ? "min-squares above max-squares"
+                    : p->meander_pitch < R->min_width + R->min_spacing
+                      ? "meander-pitch below the resistor's min-width + min-spacing"
+                    : p->contact_enclosure >= R->min_spacing
+                      ? "contact-enclosure not below the resistor spacing"
+                    : p->w_min > p->w_max || p->l_min > p->l_max
+                      ? "a transistor minimum above its maximum"
+                    : p->pad_size < p->layer[PN_LAYER_PAD].min_width
+                      ? "pad size below the pad layer's min-width" : NULL;
+  if (why)
+    {
+      *slot = old;
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID, "process override %s = %g: %s", key,
+                   value, why);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -80,6 +80,13 @@ PnProcess *pn_process_find (const char *name, const char *design_dir, GError **e
 PnProcess *pn_process_copy (const PnProcess *p);
 void       pn_process_free (PnProcess *p);
 
+/* Change one value of P: KEY is an ink, transistor, crossover or pad
+ * attribute name (max-squares, sheet-resistance, w-min, pad-size, ...) or
+ * LAYER.min-width / LAYER.min-spacing. Refused (P unchanged) when the key
+ * is unknown, the value not positive (a tolerance: not in [0, 1)) or the
+ * rules no longer fit together. */
+gboolean   pn_process_override (PnProcess *p, const char *key, double value, GError **error);
+
 /* The printable resistance range of the ink, ohm. */
 double     pn_process_r_min (const PnProcess *p);
 double     pn_process_r_max (const PnProcess *p);

@@ -10,6 +10,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "pn-design.h"
 #include "pn-gds.h"
 #include "pn-geometry.h"
 #include "pn-process.h"
@@ -541,6 +542,62 @@ test_export_klayout (void)
   g_free (cmd);
   char *csv = g_build_filename (dir, "x.csv", NULL);
   check_with_klayout (dir, x, csv);
+  /* a design names its process and overrides values: the window follows;
+   * a process that cannot be found is named with where pnc looked */
+  char *text;
+  g_assert_true (g_file_get_contents (design, &text, NULL, NULL));
+  const char *tech_end = "r-max=\"1000000000\"/>";
+  g_assert_nonnull (strstr (text, tech_end));
+  GString *s = g_string_new (text);
+  g_string_replace (s, tech_end, "r-max=\"1000000000\" process=\"egt-inkjet\">\n"
+                    "    <override key=\"max-squares\" value=\"2000\"/>\n"
+                    "    <override key=\"meander-pitch\" value=\"50\"/>\n"
+                    "    <override key=\"resistor.min-width\" value=\"25\"/>\n"
+                    "  </technology>", 1);
+  char *o_path = g_build_filename (dir, "o.pnsd", NULL);
+  g_assert_true (g_file_set_contents (o_path, s->str, -1, NULL));
+  cmd = g_strdup_printf ("%s export %s --force --json", pnc, o_path);
+  out = run (cmd, &st);
+  g_assert_true (g_spawn_check_wait_status (st, NULL));
+  /* 1000 < 5 crossbar resistors < 2000 squares: printable now; the
+   * transistors' L below the design's 20 um min-feature stay out */
+  g_assert_nonnull (strstr (out, "\"unprintable\" : 14"));
+  g_assert_nonnull (strstr (out, "INV0_0.T W 459.28 um L 11.78 um"));
+  PnDesign od;
+  GError *e = NULL;
+  g_assert_true (pn_design_load (o_path, &od, &e));
+  g_assert_no_error (e);
+  g_assert_cmpstr (od.tech.process, ==, "egt-inkjet");
+  g_assert_cmpint (od.tech.n_overrides, ==, 3);
+  g_assert_cmpstr (od.tech.override_key[2], ==, "resistor.min-width");
+  g_assert_cmpfloat (od.tech.override_value[0], ==, 2000);
+  char *xml = pn_design_to_xml (&od, NULL);
+  g_assert_nonnull (strstr (xml, "<override key=\"max-squares\" value=\"2000\"/>"));
+  g_free (xml);
+  pn_design_clear (&od);
+  g_string_replace (s, "process=\"egt-inkjet\"", "process=\"nowhere\"", 1);
+  g_assert_true (g_file_set_contents (o_path, s->str, -1, NULL));
+  g_free (cmd);
+  cmd = g_strdup_printf ("%s export %s --force --json", pnc, o_path);
+  g_free (out);
+  out = run (cmd, &st);
+  g_assert_false (g_spawn_check_wait_status (st, NULL));
+  g_assert_nonnull (strstr (out, "process 'nowhere' not found: looked at"));
+  g_assert_nonnull (strstr (out, dir));
+  g_assert_nonnull (strstr (out, "processes/nowhere.xml"));
+  g_string_replace (s, "process=\"nowhere\"", "process=\"egt-inkjet\"", 1);
+  g_string_replace (s, "max-squares", "max-sqares", 1);
+  g_assert_true (g_file_set_contents (o_path, s->str, -1, NULL));
+  g_free (out);
+  out = run (cmd, &st);
+  g_assert_false (g_spawn_check_wait_status (st, NULL));
+  g_assert_nonnull (strstr (out, "no value 'max-sqares' to override"));
+  g_free (out);
+  g_free (cmd);
+  g_remove (o_path);
+  g_free (o_path);
+  g_string_free (s, TRUE);
+  g_free (text);
   /* the deck can fail: a planted 5 um conductor line and two pads 100 um apart */
   g_autoptr (PnProcess) p = default_process ();
   PnGeometry g = { g_array_new (FALSE, FALSE, sizeof (PnRect)),
