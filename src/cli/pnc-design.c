@@ -170,17 +170,9 @@ pnc_train_window (PnTrainConfig *cfg, GError **error)
     return FALSE;
   PnDesignTech t;
   pn_design_tech_init_default (&t);
-  double lo, hi;
-  pn_process_theta_window (p, t.g_unit, cfg->gmin, cfg->gmax, &lo, &hi);
+  pn_process_theta_window_f (p, t.g_unit, cfg->gmin, cfg->gmax, &cfg->window_lo,
+                             &cfg->window_hi);
   g_free (t.model);
   pn_process_free (p);
-  /* float: the window's ends rounded inwards */
-  float flo = (float) lo, fhi = (float) hi;
-  if ((double) flo < lo)
-    flo = nextafterf (flo, INFINITY);
-  if ((double) fhi > hi)
-    fhi = nextafterf (fhi, 0.0f);
-  cfg->window_lo = flo;
-  cfg->window_hi = fhi;
   return TRUE;
 }

@@ -67,6 +67,7 @@ pnc_cmd_export (int argc, char **argv)
       goto out;
     }
   const char *path = argv[1];
+  FILE *msg = json ? stderr : stdout; /* --json: stdout holds the document only */
   if (!pnc_design_load_physical ("export", path, "print", &d))
     goto out;
   have = TRUE;
@@ -164,7 +165,7 @@ pnc_cmd_export (int argc, char **argv)
           g_printerr ("pnc export: %s: %s\n", netlist, error->message);
           goto out;
         }
-      printf ("netlist: %s (run: ngspice -b %s)\n", netlist, netlist);
+      fprintf (msg, "netlist: %s (run: ngspice -b %s)\n", netlist, netlist);
     }
   if (bom)
     {
@@ -173,7 +174,7 @@ pnc_cmd_export (int argc, char **argv)
           g_printerr ("pnc export: %s: %s\n", bom, error->message);
           goto out;
         }
-      printf ("bill of materials: %s (%d components, %d outside the process window)\n", bom,
+      fprintf (msg, "bill of materials: %s (%d components, %d outside the process window)\n", bom,
               n_comp, n_bad);
     }
   if (gds)
@@ -183,7 +184,7 @@ pnc_cmd_export (int argc, char **argv)
           g_printerr ("pnc export: %s\n", error->message);
           goto out;
         }
-      printf ("gds: %s (process %s, cell %s)\n", gds, proc->name, PN_GDS_CELL);
+      fprintf (msg, "gds: %s (process %s, cell %s)\n", gds, proc->name, PN_GDS_CELL);
     }
   if (layout)
     {
@@ -192,7 +193,7 @@ pnc_cmd_export (int argc, char **argv)
           g_printerr ("pnc export: %s\n", error->message);
           goto out;
         }
-      printf ("layout: %s\n", layout);
+      fprintf (msg, "layout: %s\n", layout);
     }
   if (json)
     {

@@ -61,6 +61,22 @@ pn_process_theta_window (const PnProcess *p, double g_unit, double gmin, double 
   *hi = MIN (gmax, 1.0 / (pn_process_r_min (p) * g_unit));
 }
 
+void
+pn_process_theta_window_f (const PnProcess *p, double g_unit, double gmin, double gmax,
+                           float *lo, float *hi)
+{
+  double dlo, dhi;
+  pn_process_theta_window (p, g_unit, gmin, gmax, &dlo, &dhi);
+  /* rounded inwards */
+  float flo = (float) dlo, fhi = (float) dhi;
+  if ((double) flo < dlo)
+    flo = nextafterf (flo, INFINITY);
+  if ((double) fhi > dhi)
+    fhi = nextafterf (fhi, 0.0f);
+  *lo = flo;
+  *hi = MAX (fhi, flo);
+}
+
 /* ---- reading ------------------------------------------------------------- */
 
 typedef struct {

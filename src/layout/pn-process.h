@@ -97,6 +97,10 @@ double     pn_process_r_max (const PnProcess *p);
 void       pn_process_theta_window (const PnProcess *p, double g_unit, double gmin,
                                     double gmax, double *lo, double *hi);
 
+/* The same in float (the trainer's), both ends rounded inwards. */
+void       pn_process_theta_window_f (const PnProcess *p, double g_unit, double gmin,
+                                      double gmax, float *lo, float *hi);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PnProcess, pn_process_free)
 
 G_END_DECLS

@@ -11,6 +11,7 @@
  * one says so.
  */
 #include "pns-design.h"
+#include "pn-process.h"
 #include "pns-curves.h"
 
 #include <glib/gi18n.h>
@@ -438,6 +439,15 @@ pns_design_fill_train_config (PnsDesign *self, int seed, PnTrainConfig *cfg)
    * the component values, at the engine's lr_circuit) */
   if (cfg->circuits.mode == PN_CIRCUITS_PHYSICAL && !self->train.learnable_circuits)
     cfg->lr_circuit = 0;
+  /* printed resistors stay inside the process window (docs/PROCESS.md) */
+  PnProcess *proc = cfg->circuits.mode == PN_CIRCUITS_PHYSICAL
+                      ? pn_process_find (PN_PROCESS_DEFAULT, NULL, NULL) : NULL;
+  if (proc)
+    {
+      pn_process_theta_window_f (proc, self->tech.g_unit_us * 1e-6, cfg->gmin, cfg->gmax,
+                                 &cfg->window_lo, &cfg->window_hi);
+      pn_process_free (proc);
+    }
 }
 
 const char *
