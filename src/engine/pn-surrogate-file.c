@@ -3,6 +3,7 @@
  */
 #include "pn-surrogate-private.h"
 #include "pn-error.h"
+#include "pn-format.h"
 #include "pn-paths.h"
 
 #include <math.h>
@@ -13,25 +14,24 @@
 static void
 append_floats (GString *out, const float *v, int n)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
   for (int i = 0; i < n; i++)
     {
       g_string_append_c (out, ' ');
-      g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.9g", v[i]));
+      pn_fmt_append (out, "%.9g", v[i]);
     }
 }
 
 static const char *
-fmt_double (char *buf, double v)
+fmt_double (char buf[PN_FMT_BUF], double v)
 {
-  return g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.17g", v);
+  return pn_fmt (buf, "%.17g", v);
 }
 
 static char *
 surrogate_to_string (const PnSurrogate *s)
 {
   GString *o = g_string_new (NULL);
-  char b1[G_ASCII_DTOSTR_BUF_SIZE], b2[G_ASCII_DTOSTR_BUF_SIZE];
+  char b1[PN_FMT_BUF], b2[PN_FMT_BUF];
   g_string_append_printf (o, "pnstudio-surrogate %d\n", PN_SURROGATE_FORMAT_VERSION);
   g_string_append (o,
                    "# pnstudio surrogate model: the 4-parameter curve eta of a nonlinear\n"

@@ -4,6 +4,7 @@
  */
 #include "pn-surrogate-private.h"
 #include "pn-error.h"
+#include "pn-format.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -75,8 +76,8 @@ gather (float *dst, const float *src, int rows, int n, const int *idx, int m)
 static void
 info_double (PnSurrogate *s, const char *key, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  pn_surrogate_set_info (s, key, g_ascii_formatd (buf, sizeof buf, "%.6g", v));
+  char buf[PN_FMT_BUF];
+  pn_surrogate_set_info (s, key, pn_fmt (buf, "%.6g", v));
 }
 
 PnSurrogate *
@@ -268,8 +269,11 @@ pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
   g_snprintf (buf, sizeof buf, "%d %d", epoch, best_epoch);
   pn_surrogate_set_info (s, "epochs_best", buf);
   GString *cf = g_string_new (NULL);
-  g_string_append_printf (cf, "batch %d lr %g lr_final %g patience %d max_epochs %d", B, cfg->lr,
-                          cfg->lr_final, cfg->patience, cfg->max_epochs);
+  g_string_append_printf (cf, "batch %d lr ", B);
+  pn_fmt_append (cf, "%g", cfg->lr);
+  g_string_append (cf, " lr_final ");
+  pn_fmt_append (cf, "%g", cfg->lr_final);
+  g_string_append_printf (cf, " patience %d max_epochs %d", cfg->patience, cfg->max_epochs);
   pn_surrogate_set_info (s, "training", cf->str);
   g_string_free (cf, TRUE);
   for (int o = 0; o < 4; o++)
