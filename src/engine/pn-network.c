@@ -10,6 +10,7 @@
 #include "pn-error.h"
 #include "pn-fastmath.h"
 #include "pn-kernels.h"
+#include "pn-train.h"
 
 #include <math.h>
 #include <string.h>
@@ -58,8 +59,10 @@ pn_net_init (PnNet *net, int n_in, const int *hidden, int n_hidden, int n_out,
   net->n_theta = off;
   net->n_act = act;
   net->n_inv = inv;
-  net->gmin = 0.01f;
-  net->gmax = 10.0f;
+  PnTrainConfig defaults;
+  pn_train_config_init (&defaults);
+  net->gmin = defaults.gmin;
+  net->gmax = defaults.gmax;
   net->margin = 0.3f;
   net->T = 0.1f;
   if (circuits)

@@ -14,6 +14,7 @@ pn_train_config_init (PnTrainConfig *cfg)
   cfg->variation.kind = PN_VARIATION_UNIFORM;
   cfg->variation.eps = 0.1;
   cfg->mc_train = 20;
+  cfg->mc_test = 100;
   cfg->max_epochs = 100000;
   cfg->patience = 5000;
   cfg->lr_theta = 0.1;
