@@ -23,7 +23,7 @@ typedef enum { V_BASE, V_LNC, V_VA, V_BOTH, N_VARIANTS } Variant;
 static const char *variant_names[N_VARIANTS] = { "base", "lnc", "va", "both" };
 static const char *variant_titles[N_VARIANTS] = { "Base", "LNC", "VA", "Both" };
 
-/* PROTOCOL.md section 4: published best-of-10-seeds test accuracy (%),
+/* docs/METHOD.md section 1.6: published best-of-10-seeds test accuracy (%),
  * [dataset][eps 5 %, 10 %][Both, LNC, VA, Base]. */
 static const struct {
   const char *name;
@@ -238,7 +238,7 @@ write_summary (const char *out, AbRun *runs, int n_runs, char **datasets, const 
                    "Each cell: pnstudio's mean +- standard deviation over seeds of the mean "
                    "test accuracy over Monte Carlo circuits, the model chosen by validation "
                    "loss only; in brackets, the published best-of-10-seeds figure "
-                   "(PROTOCOL.md section 4). Base and LNC are trained without variation and "
+                   "(docs/METHOD.md section 1.6). Base and LNC are trained without variation and "
                    "tested at the column's eps; VA and Both are trained and tested at it.\n\n");
   if (missing)
     g_string_append_printf (md, "**Incomplete: %d of %d runs are not finished yet.**\n\n", missing,

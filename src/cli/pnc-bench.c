@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* PyTorch reference, seconds per epoch on this machine class (issue #2). */
+/* PyTorch reference, seconds per epoch on this machine class. */
 static const struct { const char *name; double seconds; } reference[] = {
   { "iris", 0.086 },
   { "seeds", 0.087 },
