@@ -161,10 +161,8 @@ set_output_norm (PnSurrogate *s, const PnSurrogateData *d, const int *idx, int n
   pn_surrogate_set_output_norm (s, mean, sd);
 }
 
-PnSurrogate *
-pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
-                    PnSurrogateProgressFunc progress, gpointer user_data,
-                    PnSurrogateReport *report, GError **error)
+static gboolean
+config_valid (const PnSurrogateTrainConfig *cfg, GError **error)
 {
   if (cfg->max_epochs < 1 || cfg->patience < 1 || cfg->batch < 1 || !(cfg->lr > 0) ||
       !(cfg->lr_final > 0) || !(cfg->valid_frac > 0) || !(cfg->test_frac >= 0) ||
@@ -173,8 +171,18 @@ pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
       g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
                    "invalid surrogate training configuration: need positive epochs, patience, "
                    "batch and learning rates, and validation + test fractions below 0.9");
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
+
+PnSurrogate *
+pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
+                    PnSurrogateProgressFunc progress, gpointer user_data,
+                    PnSurrogateReport *report, GError **error)
+{
+  if (!config_valid (cfg, error))
+    return NULL;
   const int n_all = d->n;
   const int n_test = (int) floor (cfg->test_frac * n_all + 0.5);
   const int n_valid = (int) floor (cfg->valid_frac * n_all + 0.5);
