@@ -87,9 +87,7 @@ check_printable (const PnDesign *d, const PnNet *net, GError **error)
 static void
 csv_num (GString *s, const char *fmt, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd (buf, sizeof buf, fmt, v);
-  g_string_append (s, buf);
+  pn_fmt_append (s, fmt, v);
 }
 
 /* Rows of the BOM come in the netlist's order; their geometry (width,
@@ -362,14 +360,13 @@ pn_export_layout_geometry (const PnDesign *d, const PnProcess *pr, const PnGeome
   g_snprintf (buf, sizeof buf, "pnstudio layout: %s", d->title && *d->title ? d->title : d->dataset);
   text_at (cr, margin, margin, 14, buf);
   {
-    char sc[G_ASCII_DTOSTR_BUF_SIZE], rs[G_ASCII_DTOSTR_BUF_SIZE];
-    g_ascii_formatd (sc, sizeof sc, "%.4g", scale / (72.0 / 25400.0));
-    g_ascii_formatd (rs, sizeof rs, "%g", pr->sheet_ohm);
+    char sc[PN_FMT_BUF], rs[PN_FMT_BUF], ws[PN_FMT_BUF], hs[PN_FMT_BUF];
     g_snprintf (buf, sizeof buf,
-                "process %s; %.2f x %.2f mm; drawn at %s:1; ink %s ohm/sq; conductor grey, "
+                "process %s; %s x %s mm; drawn at %s:1; ink %s ohm/sq; conductor grey, "
                 "semiconductor green, electrolyte yellow, gate blue, insulator violet, "
                 "resistor red, pad orange",
-                pr->name, gw / 1000, gh / 1000, sc, rs);
+                pr->name, pn_fmt (ws, "%.2f", gw / 1000), pn_fmt (hs, "%.2f", gh / 1000),
+                pn_fmt (sc, "%.4g", scale / (72.0 / 25400.0)), pn_fmt (rs, "%g", pr->sheet_ohm));
   }
   text_at (cr, margin, margin + 16, 8, buf);
   /* scale bar */
@@ -379,10 +376,11 @@ pn_export_layout_geometry (const PnDesign *d, const PnProcess *pr, const PnGeome
   cairo_move_to (cr, margin, by);
   cairo_line_to (cr, margin + bar * scale, by);
   cairo_stroke (cr);
-  if (bar >= 1000)
-    g_snprintf (buf, sizeof buf, "%g mm", bar / 1000);
-  else
-    g_snprintf (buf, sizeof buf, "%g um", bar);
+  {
+    char bs[PN_FMT_BUF];
+    g_snprintf (buf, sizeof buf, "%s %s", pn_fmt (bs, "%g", bar >= 1000 ? bar / 1000 : bar),
+                bar >= 1000 ? "mm" : "um");
+  }
   text_at (cr, margin + bar * scale + 6, by + 3, 9, buf);
   cairo_save (cr);
   cairo_translate (cr, margin, margin + head);
