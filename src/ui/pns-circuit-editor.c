@@ -559,13 +559,12 @@ on_tech_changed (GtkSpinButton *spin, PnsCircuitEditor *self)
 {
   if (self->syncing || self->design == NULL)
     return;
-  PnsTechnology t = {
-    .gmin = gtk_spin_button_get_value (self->tech[0]),
-    .gmax = gtk_spin_button_get_value (self->tech[1]),
-    .g_unit_us = gtk_spin_button_get_value (self->tech[2]),
-    .vdd = gtk_spin_button_get_value (self->tech[3]),
-    .vss = gtk_spin_button_get_value (self->tech[4]),
-  };
+  PnDesignTech t = *pns_design_get_technology (self->design);
+  t.gmin = gtk_spin_button_get_value (self->tech[0]);
+  t.gmax = gtk_spin_button_get_value (self->tech[1]);
+  t.g_unit = pns_si_scale (gtk_spin_button_get_value (self->tech[2]), 1e-6); /* µS -> S */
+  t.vdd = gtk_spin_button_get_value (self->tech[3]);
+  t.vss = gtk_spin_button_get_value (self->tech[4]);
   GError *error = NULL;
   gboolean ok = pns_design_set_technology (self->design, &t, &error);
   gtk_widget_set_visible (GTK_WIDGET (self->tech_error), !ok);
@@ -595,8 +594,8 @@ sync_variation_tech (PnsCircuitEditor *self)
   const PnVariation *var = pns_design_get_variation (self->design);
   gtk_drop_down_set_selected (self->variation_model, var->kind == PN_VARIATION_GAUSSIAN ? 1 : 0);
   gtk_spin_button_set_value (self->eps_spin, var->eps);
-  const PnsTechnology *t = pns_design_get_technology (self->design);
-  double v[5] = { t->gmin, t->gmax, t->g_unit_us, t->vdd, t->vss };
+  const PnDesignTech *t = pns_design_get_technology (self->design);
+  double v[5] = { t->gmin, t->gmax, pns_si_scale (t->g_unit, 1e6), t->vdd, t->vss };
   for (int i = 0; i < 5; i++)
     gtk_spin_button_set_value (self->tech[i], v[i]);
   self->syncing = FALSE;

@@ -72,7 +72,7 @@ pns_export_netlist (PnsDesign *d, GError **error)
   PnSpiceNetOptions opt = { 1, NULL, TRUE, title };
   GString *s = g_string_new (NULL);
   gboolean ok = pn_spice_write_network (s, net, pns_design_get_params (d), NULL,
-                                        pns_design_get_technology (d)->g_unit_us * 1e-6, model,
+                                        pns_design_get_technology (d)->g_unit, model,
                                         &opt, error);
   pn_spice_model_free (model);
   return g_string_free (s, !ok);
@@ -194,8 +194,8 @@ refresh (PnsExportView *self)
   g_autofree char *sum = NULL;
   if (csv)
     {
-      const PnsTechnology *t = pns_design_get_technology (self->design);
-      g_autofree char *base = g_strdup_printf (_("%d printed components (conductance unit %.3g µS per θ)."), n, t->g_unit_us);
+      const PnDesignTech *t = pns_design_get_technology (self->design);
+      g_autofree char *base = g_strdup_printf (_("%d printed components (conductance unit %.3g µS per θ)."), n, t->g_unit * 1e6);
       sum = bad ? g_strdup_printf (_("%s %d of them lie outside the printable range: see the column 'printable'."), base, bad)
                 : g_strdup (base);
     }

@@ -298,7 +298,7 @@ pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray 
 {
   const PnNet *net = pns_design_get_net (d);
   const float *params = pns_design_get_params (d);
-  const PnsTechnology *tech = pns_design_get_technology (d);
+  const PnDesignTech *tech = pns_design_get_technology (d);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 11);
   cairo_set_line_width (cr, 1.2);
@@ -366,7 +366,7 @@ pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray 
                   double t = th[i * no + j], px = cx0 + (j + 0.5) * CELL;
                   double a = fabs (t);
                   gboolean printed = a >= net->gmin;
-                  double g_us = a * tech->g_unit_us;
+                  double g_us = a * tech->g_unit * 1e6;
                   char *text;
                   cairo_new_path (cr);
                   if (!printed)
@@ -473,12 +473,12 @@ pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray 
           cairo_text_extents (cr, leg[k].t, &e);
           lx += e.x_advance + 34;
         }
-      const PnsTrainResult *res = pns_design_get_result (d);
+      const PnDesignTrainResult *res = pns_design_get_result (d);
       if (res->valid)
         {
           g_autofree char *rt = g_strdup_printf (_("Test accuracy %.1f ± %.1f %% over %d Monte Carlo circuits (seed %d, best epoch %d)"),
                                                  100 * res->test_acc_mean, 100 * res->test_acc_std,
-                                                 res->n_mc, res->seed, res->best_epoch);
+                                                 res->mc_test, pns_design_get_result_seed (d), res->best_epoch);
           text_at (cr, 20, ly + 20, rt, 0);
         }
     }

@@ -2,6 +2,7 @@
 #include "pns-train-job.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #ifdef __linux__
 #include <sys/resource.h>
@@ -223,17 +224,23 @@ pns_train_job_free (PnsTrainJob *job)
   g_free (job);
 }
 
-PnsTrainResult
+PnDesignTrainResult
 pns_train_outcome_result (const PnsTrainOutcome *out)
 {
-  return (PnsTrainResult) {
+  /* the figures the studio has always recorded; the others stay unknown,
+   * so a design trained twice the same way saves the same bytes */
+  return (PnDesignTrainResult) {
     .valid = TRUE,
     .test_acc_mean = out->test.acc_mean,
     .test_acc_std = out->test.acc_std,
-    .n_mc = out->test.n_mc,
+    .mc_test = out->test.n_mc,
     .epochs = out->epochs,
     .best_epoch = out->best_epoch,
-    .seed = out->seed,
+    .best_valid_loss = NAN,
+    .seconds = NAN,
+    .test_measured_acc_mean = NAN,
+    .valid_acc_mean = NAN,
+    .valid_acc_std = NAN,
   };
 }
 
@@ -242,7 +249,11 @@ pns_train_outcome_store (const PnsTrainOutcome *out, gboolean learned_circuits, 
                          GError **error)
 {
   const PnNet *net = &out->net;
-  if (learned_circuits && net->circuits.mode == PN_CIRCUITS_PHYSICAL)
+  /* one undo step: the learned values and the network they belong to */
+  pns_design_history_begin (d);
+  gboolean ok = TRUE;
+  if (learned_circuits && net->circuits.mode == PN_CIRCUITS_PHYSICAL &&
+      net->circuits.level == PN_LEVEL_NET)
     {
       /* the learned circuits become the component values; none is
        * clamped: one the design refuses puts the old ones back */
@@ -256,14 +267,18 @@ pns_train_outcome_store (const PnsTrainOutcome *out, gboolean learned_circuits, 
                   sizeof (double) * pns_design_get_space (d, k)->n_params);
         }
       for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-        if (!pns_design_set_values (d, k, values[k], error))
+        if (ok && !pns_design_set_values (d, k, values[k], error))
           {
             for (int j = 0; j < k; j++)
               (void) pns_design_set_values (d, j, old[j], NULL);
-            return FALSE;
+            ok = FALSE;
           }
     }
-  PnsTrainResult res = pns_train_outcome_result (out);
-  pns_design_set_network (d, net, out->params, &res);
-  return TRUE;
+  if (ok)
+    {
+      PnDesignTrainResult res = pns_train_outcome_result (out);
+      pns_design_set_network (d, net, out->params, out->seed, &res);
+    }
+  pns_design_history_end (d);
+  return ok;
 }

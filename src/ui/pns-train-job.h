@@ -51,7 +51,7 @@ void             pns_train_job_drain      (PnsTrainJob *job, GArray *out);
 /* After DONE: the result (owned by the job); after FAILED: the error. */
 const PnsTrainOutcome *pns_train_job_get_outcome (PnsTrainJob *job);
 /* The design's record of a finished run's OUT (its best model's test). */
-PnsTrainResult         pns_train_outcome_result   (const PnsTrainOutcome *out);
+PnDesignTrainResult    pns_train_outcome_result   (const PnsTrainOutcome *out);
 /* Store a finished run's network in D. LEARNED_CIRCUITS (LNC/Both): the
  * learned circuits first become D's component values; if D refuses one,
  * it keeps its old values and network and ERROR says why (FALSE). */

@@ -33,8 +33,9 @@ struct _PnsTrainingPanel {
   GtkEntry      *topology_entry;
 
   PnsDesign     *design;
-  gulong         changed_id;
-  gboolean       syncing;
+  GSignalGroup  *design_signals; /* "rejected", "notify" of the design */
+  GBindingGroup *bindings;       /* the settings' widgets <-> the design's properties */
+  char          *rejected_prop;  /* the property whose value the design refused */
   GCancellable  *preview_cancel;
   char          *dataset_error_text;
 
@@ -207,68 +208,60 @@ select_dataset (PnsTrainingPanel *self, const char *name)
   gtk_drop_down_set_selected (self->dataset_drop, n);
 }
 
+/* The settings are bound to the design's properties (set_design); what
+ * the design refuses is shown in place until that setting is accepted. */
 static void
-push_settings (PnsTrainingPanel *self)
+on_rejected (PnsDesign *d, const char *prop, const char *message, PnsTrainingPanel *self)
 {
-  if (self->syncing || self->design == NULL)
-    return;
-  PnsTrainSettings s = *pns_design_get_train_settings (self->design);
-  GError *error = NULL;
-  s.dataset = (char *) selected_dataset (self);
-  guint variant = gtk_drop_down_get_selected (self->variant_drop);
-  if (variant != GTK_INVALID_LIST_POSITION)
-    {
-      s.variation_aware = variant == VARIANT_VA || variant == VARIANT_BOTH;
-      s.learnable_circuits = variant == VARIANT_LNC || variant == VARIANT_BOTH;
-    }
-  s.first_seed = gtk_spin_button_get_value_as_int (self->seed_spin);
-  s.n_seeds = gtk_spin_button_get_value_as_int (self->nseeds_spin);
-  s.max_epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
-  s.patience = gtk_spin_button_get_value_as_int (self->patience_spin);
-  gboolean ok = pns_parse_topology (gtk_editable_get_text (GTK_EDITABLE (self->topology_entry)),
-                                    s.hidden, &s.n_hidden, &error);
-  if (ok)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->topology_entry), "error");
-  else
+  g_free (self->rejected_prop);
+  self->rejected_prop = g_strdup (prop);
+  gtk_label_set_text (self->settings_error, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->settings_error), TRUE);
+  if (g_str_equal (prop, "hidden-layers"))
     gtk_widget_add_css_class (GTK_WIDGET (self->topology_entry), "error");
-  if (ok)
-    ok = pns_design_set_train_settings (self->design, &s, &error);
-  if (ok)
+  g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
+}
+
+static void
+on_design_notify (PnsDesign *d, GParamSpec *pspec, PnsTrainingPanel *self)
+{
+  if (g_str_equal (pspec->name, "dataset"))
+    select_dataset (self, pns_design_get_dataset (d));
+  if (self->rejected_prop && g_str_equal (pspec->name, self->rejected_prop))
     {
-      PnVariation var = *pns_design_get_variation (self->design);
-      var.eps = gtk_spin_button_get_value (self->eps_spin);
-      ok = pns_design_set_variation (self->design, &var, &error);
+      g_clear_pointer (&self->rejected_prop, g_free);
+      gtk_label_set_text (self->settings_error, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->settings_error), FALSE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->topology_entry), "error");
+      g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
     }
-  gtk_label_set_text (self->settings_error, ok ? "" : error->message);
-  gtk_widget_set_visible (GTK_WIDGET (self->settings_error), !ok);
-  g_clear_error (&error);
 }
 
-static void
-sync_from_design (PnsTrainingPanel *self)
+static const char *const variant_names[] = {
+  [VARIANT_BASE] = "base", [VARIANT_LNC] = "lnc", [VARIANT_VA] = "va", [VARIANT_BOTH] = "both",
+};
+
+/* the design's "variant" <-> the drop-down's row */
+static gboolean
+variant_to_row (GBinding *b, const GValue *from, GValue *to, gpointer data)
 {
-  const PnsTrainSettings *s = pns_design_get_train_settings (self->design);
-  self->syncing = TRUE;
-  select_dataset (self, s->dataset);
-  gtk_drop_down_set_selected (self->variant_drop,
-                              s->learnable_circuits ? (s->variation_aware ? VARIANT_BOTH : VARIANT_LNC)
-                                                    : (s->variation_aware ? VARIANT_VA : VARIANT_BASE));
-  gtk_spin_button_set_value (self->eps_spin, pns_design_get_variation (self->design)->eps);
-  gtk_spin_button_set_value (self->seed_spin, s->first_seed);
-  gtk_spin_button_set_value (self->nseeds_spin, s->n_seeds);
-  gtk_spin_button_set_value (self->epochs_spin, s->max_epochs);
-  gtk_spin_button_set_value (self->patience_spin, s->patience);
-  g_autofree char *topo = pns_format_topology (s->hidden, s->n_hidden);
-  if (g_strcmp0 (topo, gtk_editable_get_text (GTK_EDITABLE (self->topology_entry))) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (self->topology_entry), topo);
-  self->syncing = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (variant_names); i++)
+    if (g_strcmp0 (g_value_get_string (from), variant_names[i]) == 0)
+      {
+        g_value_set_uint (to, i);
+        return TRUE;
+      }
+  return FALSE;
 }
 
-static void
-on_design_changed (PnsDesign *d, guint what, PnsTrainingPanel *self)
+static gboolean
+row_to_variant (GBinding *b, const GValue *from, GValue *to, gpointer data)
 {
-  if (what & (PNS_DESIGN_CHANGED_TRAINING | PNS_DESIGN_CHANGED_VARIATION))
-    sync_from_design (self);
+  guint i = g_value_get_uint (from);
+  if (i >= G_N_ELEMENTS (variant_names))
+    return FALSE;
+  g_value_set_static_string (to, variant_names[i]);
+  return TRUE;
 }
 
 static void
@@ -277,13 +270,8 @@ on_dataset_selected (GObject *o, GParamSpec *p, PnsTrainingPanel *self)
   const char *name = selected_dataset (self);
   if (name)
     load_preview (self, name);
-  push_settings (self);
-}
-
-static void
-on_setting_changed (PnsTrainingPanel *self)
-{
-  push_settings (self);
+  if (name && self->design)
+    pns_design_set_dataset (self->design, name, NULL);
 }
 
 void
@@ -467,23 +455,25 @@ pns_training_panel_start (PnsTrainingPanel *self, GError **error)
                            gtk_label_get_text (self->settings_error));
       return FALSE;
     }
-  const PnsTrainSettings *s = pns_design_get_train_settings (self->design);
+  const PnDesignTraining *s = pns_design_get_training (self->design);
+  gboolean learn = pns_design_get_learnable_circuits (self->design);
   PnTrainConfig cfg;
-  pns_design_fill_train_config (self->design, s->first_seed, &cfg);
-  if (s->learnable_circuits && cfg.circuits.mode != PN_CIRCUITS_PHYSICAL)
+  pns_design_fill_train_config (self->design, (int) s->first_seed, &cfg);
+  if (learn && cfg.circuits.mode != PN_CIRCUITS_PHYSICAL)
     {
       g_set_error_literal (error, PN_ERROR, PN_ERROR_INVALID,
                            _("Learnable circuits need the SPICE surrogates of both circuits, which are not loaded"));
       return FALSE;
     }
-  self->learn_circuits = s->learnable_circuits;
+  self->learn_circuits = learn;
   pns_chart_clear (self->loss_chart);
   pns_chart_clear (self->acc_chart);
   g_ptr_array_set_size (self->seeds, 0);
   self->n_updates = 0;
   self->n_deliveries = 0;
   self->started = g_get_monotonic_time ();
-  self->job = pns_train_job_new (&cfg, s->dataset, s->first_seed, s->n_seeds, MC_TEST);
+  self->job = pns_train_job_new (&cfg, pns_design_get_dataset (self->design), (int) s->first_seed,
+                                 s->n_seeds, MC_TEST);
   pns_train_job_start (self->job);
   self->poll_id = g_timeout_add (POLL_MS, poll_job, self);
   update_status (self, _("Training…"));
@@ -575,9 +565,10 @@ pns_training_panel_dispose (GObject *object)
   if (self->preview_cancel)
     g_cancellable_cancel (self->preview_cancel);
   g_clear_object (&self->preview_cancel);
-  if (self->design)
-    g_clear_signal_handler (&self->changed_id, self->design);
+  g_clear_object (&self->bindings);
+  g_clear_object (&self->design_signals);
   g_clear_object (&self->design);
+  g_clear_pointer (&self->rejected_prop, g_free);
   g_clear_pointer (&self->seeds, g_ptr_array_unref);
   g_clear_pointer (&self->updates, g_array_unref);
   g_clear_pointer (&self->dataset_error_text, g_free);
@@ -623,7 +614,6 @@ add_spin (PnsTrainingPanel *self, int row, const char *label, double lo, double 
   gtk_widget_set_hexpand (s, TRUE);
   gtk_grid_attach (self->settings_grid, l, 0, row, 1, 1);
   gtk_grid_attach (self->settings_grid, s, 1, row, 1, 1);
-  g_signal_connect_swapped (s, "value-changed", G_CALLBACK (on_setting_changed), self);
   return GTK_SPIN_BUTTON (s);
 }
 
@@ -652,8 +642,8 @@ pns_training_panel_init (PnsTrainingPanel *self)
                                _("Learnable circuits (LNC, Both) learn one ptanh and one inv design for the network, starting from the component values; when training ends the learned values become the design's component values"));
   gtk_grid_attach (self->settings_grid, vl, 0, 0, 1, 1);
   gtk_grid_attach (self->settings_grid, GTK_WIDGET (self->variant_drop), 1, 0, 1, 1);
-  self->eps_spin = add_spin (self, 1, _("Variation _ε"), 0, 0.5, 0.01, 3);
-  self->seed_spin = add_spin (self, 2, _("First _seed"), 0, 1e6, 1, 0);
+  self->eps_spin = add_spin (self, 1, _("Variation _ε"), 0, 0.99, 0.01, 3);
+  self->seed_spin = add_spin (self, 2, _("First _seed"), 0, G_MAXINT, 1, 0);
   self->nseeds_spin = add_spin (self, 3, _("_Number of seeds"), 1, 100, 1, 0);
   GtkWidget *tl = gtk_label_new_with_mnemonic (_("_Hidden layers"));
   gtk_label_set_xalign (GTK_LABEL (tl), 0);
@@ -664,11 +654,22 @@ pns_training_panel_init (PnsTrainingPanel *self)
   gtk_label_set_mnemonic_widget (GTK_LABEL (tl), GTK_WIDGET (self->topology_entry));
   gtk_grid_attach (self->settings_grid, tl, 0, 4, 1, 1);
   gtk_grid_attach (self->settings_grid, GTK_WIDGET (self->topology_entry), 1, 4, 1, 1);
-  self->epochs_spin = add_spin (self, 5, _("_Max epochs"), 1, 1e6, 100, 0);
-  self->patience_spin = add_spin (self, 6, _("_Patience"), 1, 1e6, 100, 0);
+  self->epochs_spin = add_spin (self, 5, _("_Max epochs"), 1, G_MAXINT, 100, 0);
+  self->patience_spin = add_spin (self, 6, _("_Patience"), 1, G_MAXINT, 100, 0);
 
-  g_signal_connect_swapped (self->variant_drop, "notify::selected", G_CALLBACK (on_setting_changed), self);
-  g_signal_connect_swapped (self->topology_entry, "changed", G_CALLBACK (on_setting_changed), self);
+  self->bindings = g_binding_group_new ();
+  const GBindingFlags flags = G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE;
+  g_binding_group_bind (self->bindings, "epsilon", self->eps_spin, "value", flags);
+  g_binding_group_bind (self->bindings, "first-seed", self->seed_spin, "value", flags);
+  g_binding_group_bind (self->bindings, "n-seeds", self->nseeds_spin, "value", flags);
+  g_binding_group_bind (self->bindings, "max-epochs", self->epochs_spin, "value", flags);
+  g_binding_group_bind (self->bindings, "patience", self->patience_spin, "value", flags);
+  g_binding_group_bind (self->bindings, "hidden-layers", self->topology_entry, "text", flags);
+  g_binding_group_bind_full (self->bindings, "variant", self->variant_drop, "selected", flags,
+                             variant_to_row, row_to_variant, NULL, NULL);
+  self->design_signals = g_signal_group_new (PNS_TYPE_DESIGN);
+  g_signal_group_connect (self->design_signals, "rejected", G_CALLBACK (on_rejected), self);
+  g_signal_group_connect (self->design_signals, "notify", G_CALLBACK (on_design_notify), self);
   g_signal_connect (self->dataset_drop, "notify::selected", G_CALLBACK (on_dataset_selected), self);
   g_signal_connect (self->import_button, "clicked", G_CALLBACK (on_import_clicked), self);
 
@@ -684,13 +685,15 @@ pns_training_panel_init (PnsTrainingPanel *self)
 void
 pns_training_panel_set_design (PnsTrainingPanel *self, PnsDesign *design)
 {
-  if (self->design)
-    g_clear_signal_handler (&self->changed_id, self->design);
   g_set_object (&self->design, design);
+  g_clear_pointer (&self->rejected_prop, g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->settings_error), FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->topology_entry), "error");
+  g_signal_group_set_target (self->design_signals, design);
+  g_binding_group_set_source (self->bindings, design);
   if (design)
     {
-      self->changed_id = g_signal_connect (design, "changed", G_CALLBACK (on_design_changed), self);
-      sync_from_design (self);
+      select_dataset (self, pns_design_get_dataset (design));
       const char *name = selected_dataset (self);
       if (name)
         load_preview (self, name);

@@ -324,13 +324,13 @@ run_evaluation (PnsYieldView *self, gboolean spice)
       return;
     }
   EvalJob *j = g_new0 (EvalJob, 1);
-  j->g_unit = pns_design_get_technology (self->design)->g_unit_us * 1e-6;
+  j->g_unit = pns_design_get_technology (self->design)->g_unit;
   /* the model: a calibrated design's corrected curves and crossbar loading
    * at the simulated scale, as pnc verify's; the job owns its tables */
   pns_design_copy_model_net (self->design, j->g_unit, &j->net, &j->calib);
   j->params = g_memdup2 (pns_design_get_params (self->design), sizeof (float) * net->n_params);
   j->var = *pns_design_get_variation (self->design);
-  j->dataset = g_strdup (pns_design_get_train_settings (self->design)->dataset);
+  j->dataset = g_strdup (pns_design_get_dataset (self->design));
   j->n_mc = gtk_spin_button_get_value_as_int (self->mc_spin);
   j->seed = 12345;
   j->spice = spice;

@@ -20,7 +20,7 @@ test_default_design (void)
   g_assert_cmpint (net->size[0], ==, 4);
   g_assert_cmpint (net->size[1], ==, 3);
   g_assert_cmpint (net->size[2], ==, 3);
-  g_assert_cmpstr (pns_design_get_train_settings (d)->dataset, ==, "iris");
+  g_assert_cmpstr (pns_design_get_dataset (d), ==, "iris");
   g_assert_true (pns_design_get_result (d)->valid);
   g_assert_false (pns_design_get_modified (d));
   /* the bundled network really classifies: evaluate it on iris' test split */
@@ -72,7 +72,7 @@ test_round_trip (void)
   PnDesign pd;
   g_assert_true (pn_design_load (path, &pd, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (pd.training.n_seeds, ==, pns_design_get_train_settings (d)->n_seeds);
+  g_assert_cmpint (pd.training.n_seeds, ==, pns_design_get_training (d)->n_seeds);
   pn_design_clear (&pd);
   g_object_unref (e);
   g_object_unref (file);
@@ -104,7 +104,7 @@ test_shared_format (void)
   g_assert_cmpint (pd.size[0], ==, 4);
   g_assert_cmpint (pd.size[2], ==, 3);
   g_assert_cmpstr (pd.dataset, ==, "iris");
-  g_assert_cmpfloat (fabs (pd.tech.g_unit - pns_design_get_technology (d)->g_unit_us * 1e-6), <, 1e-15);
+  g_assert_cmpfloat (fabs (pd.tech.g_unit - pns_design_get_technology (d)->g_unit), <, 1e-15);
   g_assert_true (pd.result.valid);
   g_assert_cmpfloat (pd.training.lr_circuit, ==, 0);
   pn_design_clear (&pd);
@@ -129,7 +129,7 @@ test_shared_format (void)
   PnDesign pub;
   g_assert_true (pn_design_load (path, &pub, &error));
   pub.circuits.mode = PN_DESIGN_CIRCUITS_PUBLISHED;
-  e = pns_design_new_from_pn_design (&pub, &error);
+  e = pns_design_new_from_model (&pub, &error);
   g_assert_null (e);
   g_assert_nonnull (strstr (error->message, "published"));
   g_clear_error (&error);
@@ -219,20 +219,20 @@ test_untrained_round_trip (void)
   memcpy (v, pns_design_get_values (d, PN_CIRCUIT_INV), sizeof v);
   v[0] = 333.25;
   g_assert_true (pns_design_set_values (d, PN_CIRCUIT_INV, v, &error));
-  PnsTrainSettings s = *pns_design_get_train_settings (d);
-  s.dataset = (char *) "seeds";
+  g_assert_true (pns_design_set_dataset (d, "seeds", &error));
+  PnDesignTraining s = *pns_design_get_training (d);
   s.n_hidden = 2;
   s.hidden[0] = 8;
   s.hidden[1] = 4;
   s.first_seed = 5;
   s.n_seeds = 3;
-  s.variation_aware = FALSE;
+  s.variant = (char *) "base";
   s.max_epochs = 1234;
   s.patience = 321;
   s.mc_train = 7;
-  g_assert_true (pns_design_set_train_settings (d, &s, &error));
-  PnsTechnology t = *pns_design_get_technology (d);
-  t.g_unit_us = 0.03;
+  g_assert_true (pns_design_set_training (d, &s, &error));
+  PnDesignTech t = *pns_design_get_technology (d);
+  t.g_unit = pns_si_scale (0.03, 1e-6);
   t.gmin = 0.02;
   g_assert_true (pns_design_set_technology (d, &t, &error));
   PnVariation var = { PN_VARIATION_GAUSSIAN, 0.05 };
@@ -266,17 +266,17 @@ test_untrained_round_trip (void)
   g_assert_false (pns_design_get_modified (e));
   g_assert_null (pns_design_get_net (e));
   g_assert_cmpstr (pns_design_get_title (e), ==, "Seeds, untrained");
-  const PnsTrainSettings *s2 = pns_design_get_train_settings (e);
-  g_assert_cmpstr (s2->dataset, ==, "seeds");
+  const PnDesignTraining *s2 = pns_design_get_training (e);
+  g_assert_cmpstr (pns_design_get_dataset (e), ==, "seeds");
   g_assert_cmpint (s2->n_hidden, ==, 2);
   g_assert_cmpint (s2->hidden[1], ==, 4);
   g_assert_cmpint (s2->first_seed, ==, 5);
   g_assert_cmpint (s2->n_seeds, ==, 3);
-  g_assert_false (s2->variation_aware);
+  g_assert_false (pns_design_get_variation_aware (e));
   g_assert_cmpint (s2->max_epochs, ==, 1234);
   g_assert_cmpint (s2->patience, ==, 321);
   g_assert_cmpint (s2->mc_train, ==, 7);
-  g_assert_cmpfloat (pns_design_get_technology (e)->g_unit_us, ==, 0.03);
+  g_assert_cmpfloat (pns_design_get_technology (e)->g_unit, ==, 3e-8);
   g_assert_cmpfloat (pns_design_get_technology (e)->gmin, ==, 0.02);
   g_assert_cmpint (pns_design_get_variation (e)->kind, ==, PN_VARIATION_GAUSSIAN);
   g_assert_cmpfloat (pns_design_get_values (e, PN_CIRCUIT_INV)[0], ==, 333.25);
@@ -321,11 +321,8 @@ test_variant_round_trip (void)
     {
       GError *error = NULL;
       PnsDesign *d = pns_design_new ();
-      PnsTrainSettings s = *pns_design_get_train_settings (d);
-      s.variation_aware = v[i].va;
-      s.learnable_circuits = v[i].lnc;
-      g_assert_true (pns_design_set_train_settings (d, &s, &error));
-      g_assert_cmpstr (pns_train_settings_variant (pns_design_get_train_settings (d)), ==, v[i].name);
+      pns_design_set_variant (d, v[i].va, v[i].lnc);
+      g_assert_cmpstr (pns_design_get_training (d)->variant, ==, v[i].name);
       g_autofree char *path = g_build_filename (dir, "variant.pnsd", NULL);
       GFile *file = g_file_new_for_path (path);
       g_assert_true (pns_design_save (d, file, &error));
@@ -339,9 +336,8 @@ test_variant_round_trip (void)
       pn_design_clear (&pd);
       PnsDesign *e = pns_design_new_from_file (file, &error);
       g_assert_no_error (error);
-      const PnsTrainSettings *s2 = pns_design_get_train_settings (e);
-      g_assert_true (s2->variation_aware == v[i].va);
-      g_assert_true (s2->learnable_circuits == v[i].lnc);
+      g_assert_true (pns_design_get_variation_aware (e) == v[i].va);
+      g_assert_true (pns_design_get_learnable_circuits (e) == v[i].lnc);
       gsize l1, l2;
       g_autofree char *x1 = pns_design_serialize (d, &l1);
       g_autofree char *x2 = pns_design_serialize (e, &l2);
@@ -561,18 +557,15 @@ test_calibration (void)
       g_assert_cmpmem (calib.table[k], sizeof (float) * 7, fd.residuals.table[k], sizeof (float) * 7);
       g_assert_cmpmem (calib.rout[k], sizeof (float) * 7, fd.residuals.rout[k], sizeof (float) * 7);
     }
-  g_assert_cmpfloat (fnet.circuits.residual.g_unit, ==, (float) (pns_design_get_technology (d)->g_unit_us * 1e-6));
+  g_assert_cmpfloat (fnet.circuits.residual.g_unit, ==, (float) pns_design_get_technology (d)->g_unit);
   g_free (fp);
 
   /* what it does not depend on keeps it: title, variation, seeds, epochs */
   pns_design_set_title (d, "Calibrated, renamed");
   PnVariation var = { PN_VARIATION_GAUSSIAN, 0.06 };
   g_assert_true (pns_design_set_variation (d, &var, &error));
-  PnsTrainSettings s = *pns_design_get_train_settings (d);
-  s.max_epochs = 777;
-  s.first_seed = 9;
-  s.variation_aware = !s.variation_aware;
-  g_assert_true (pns_design_set_train_settings (d, &s, &error));
+  g_object_set (d, "max-epochs", 777, "first-seed", 9, "variation-aware",
+                !pns_design_get_variation_aware (d), NULL);
   g_assert_true (pns_design_is_calibrated (d));
   g_assert_cmpuint (calib_changes, ==, 0);
   g_assert_true (pns_design_save (d, file, &error));
@@ -604,8 +597,8 @@ test_calibration (void)
 
   /* the technology: g_unit, and the supplies */
   d = open_calibrated (path);
-  PnsTechnology t = *pns_design_get_technology (d);
-  t.g_unit_us *= 2;
+  PnDesignTech t = *pns_design_get_technology (d);
+  t.g_unit *= 2;
   g_assert_true (pns_design_set_technology (d, &t, &error));
   expect_dropped (d, PNS_DESIGN_CHANGED_TECHNOLOGY);
   g_object_unref (d);
@@ -626,15 +619,13 @@ test_calibration (void)
 
   /* the dataset, the hidden layers */
   d = open_calibrated (path);
-  s = *pns_design_get_train_settings (d);
-  s.dataset = (char *) "seeds";
-  g_assert_true (pns_design_set_train_settings (d, &s, &error));
+  g_assert_true (pns_design_set_dataset (d, "seeds", &error));
   expect_dropped (d, PNS_DESIGN_CHANGED_TRAINING);
   g_object_unref (d);
   d = open_calibrated (path);
-  s = *pns_design_get_train_settings (d);
+  PnDesignTraining s = *pns_design_get_training (d);
   s.hidden[0]++;
-  g_assert_true (pns_design_set_train_settings (d, &s, &error));
+  g_assert_true (pns_design_set_training (d, &s, &error));
   expect_dropped (d, PNS_DESIGN_CHANGED_TRAINING);
   g_object_unref (d);
 
@@ -642,7 +633,7 @@ test_calibration (void)
   d = open_calibrated (path);
   PnNet same = *pns_design_get_net (d);
   float *p = g_memdup2 (pns_design_get_params (d), sizeof (float) * same.n_params);
-  pns_design_set_network (d, &same, p, pns_design_get_result (d));
+  pns_design_set_network (d, &same, p, pns_design_get_result_seed (d), pns_design_get_result (d));
   g_free (p);
   expect_dropped (d, PNS_DESIGN_CHANGED_NETWORK);
   g_object_unref (d);
@@ -689,7 +680,7 @@ test_setters_validate (void)
   PnVariation var = { PN_VARIATION_UNIFORM, 1.5 };
   g_assert_false (pns_design_set_variation (d, &var, &error));
   g_clear_error (&error);
-  PnsTechnology t = *pns_design_get_technology (d);
+  PnDesignTech t = *pns_design_get_technology (d);
   t.gmax = t.gmin;
   g_assert_false (pns_design_set_technology (d, &t, &error));
   g_clear_error (&error);

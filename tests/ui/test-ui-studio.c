@@ -474,12 +474,7 @@ test_train (void)
 {
   PnsDesign *d = pns_window_get_design (win);
   PnsTrainingPanel *panel = pns_window_get_training_panel (win);
-  PnsTrainSettings s = *pns_design_get_train_settings (d);
-  s.max_epochs = 1000000; /* runs until stopped */
-  s.patience = 1000000;
-  s.dataset = g_strdup (s.dataset);
-  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
-  g_free (s.dataset);
+  g_object_set (d, "max-epochs", 1000000, "patience", 1000000, NULL); /* runs until stopped */
   const float *old = pns_design_get_params (d);
   float old0 = old[0];
 
@@ -516,7 +511,7 @@ test_train (void)
   g_action_group_activate_action (G_ACTION_GROUP (win), "train-stop", NULL);
   g_assert_true (spin_until (not_running, NULL, 20));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (win), "train-start"));
-  const PnsTrainResult *res = pns_design_get_result (d);
+  const PnDesignTrainResult *res = pns_design_get_result (d);
   g_assert_true (res->valid);
   g_assert_cmpint (res->epochs, >, 100);
   g_assert_cmpint (res->best_epoch, >=, 1);
@@ -534,12 +529,8 @@ test_train_seeds (void)
   /* two seeds in a row: one colour per seed, the better one is kept */
   PnsDesign *d = pns_window_get_design (win);
   PnsTrainingPanel *panel = pns_window_get_training_panel (win);
-  PnsTrainSettings s = *pns_design_get_train_settings (d);
-  s.dataset = (char *) "iris";
-  s.max_epochs = 200;
-  s.first_seed = 3;
-  s.n_seeds = 2;
-  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
+  g_assert_true (pns_design_set_dataset (d, "iris", NULL));
+  g_object_set (d, "max-epochs", 200, "first-seed", 3, "n-seeds", 2, NULL);
   g_action_group_activate_action (G_ACTION_GROUP (win), "train-start", NULL);
   g_assert_true (spin_until (not_running, NULL, 30));
   PnsChart *loss = pns_training_panel_get_loss_chart (panel);
@@ -549,12 +540,11 @@ test_train_seeds (void)
   pns_chart_get_series_color (loss, 2, &b);
   g_assert_false (gdk_rgba_equal (&a, &b));
   g_assert_cmpuint (pns_series_get_n_appended (pns_chart_get_series (loss, 2)), ==, 200);
-  const PnsTrainResult *res = pns_design_get_result (d);
-  g_assert_true (res->seed == 3 || res->seed == 4);
+  const PnDesignTrainResult *res = pns_design_get_result (d);
+  int seed = pns_design_get_result_seed (d);
+  g_assert_true (seed == 3 || seed == 4);
   g_assert_cmpint (res->epochs, ==, 200);
-  s.first_seed = 0;
-  s.n_seeds = 1;
-  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
+  g_object_set (d, "first-seed", 0, "n-seeds", 1, NULL);
 }
 
 static gboolean
@@ -573,22 +563,16 @@ test_train_both (void)
   GtkDropDown *variant = pns_training_panel_get_variant_drop (panel);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (variant)), ==, 4);
   gtk_drop_down_set_selected (variant, 3);
-  const PnsTrainSettings *ts = pns_design_get_train_settings (d);
-  g_assert_true (ts->variation_aware);
-  g_assert_true (ts->learnable_circuits);
-  g_assert_cmpstr (pns_train_settings_variant (ts), ==, "both");
+  g_assert_true (pns_design_get_variation_aware (d));
+  g_assert_true (pns_design_get_learnable_circuits (d));
+  g_assert_cmpstr (pns_design_get_training (d)->variant, ==, "both");
   PnTrainConfig cfg;
   pns_design_fill_train_config (d, 0, &cfg);
   g_assert_cmpint (cfg.circuits.mode, ==, PN_CIRCUITS_PHYSICAL);
   g_assert_cmpfloat (cfg.lr_circuit, ==, 0.005);
   g_assert_cmpfloat (cfg.variation.eps, >, 0);
 
-  PnsTrainSettings s = *ts;
-  s.max_epochs = 1000000; /* runs until stopped */
-  s.patience = 1000000;
-  s.dataset = g_strdup (s.dataset);
-  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
-  g_free (s.dataset);
+  g_object_set (d, "max-epochs", 1000000, "patience", 1000000, NULL); /* runs until stopped */
   double start[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS];
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
     memcpy (start[k], pns_design_get_values (d, k), sizeof start[k]);
@@ -605,7 +589,7 @@ test_train_both (void)
   g_assert_cmpuint (pns_chart_get_n_series (loss), ==, 2);
   g_assert_cmpuint (pns_series_get_n (pns_chart_get_series (loss, 0)), >=, 5);
   g_assert_cmpuint (pns_series_get_n (pns_chart_get_series (acc, 0)), >=, 5);
-  const PnsTrainResult *res = pns_design_get_result (d);
+  const PnDesignTrainResult *res = pns_design_get_result (d);
   g_assert_true (res->valid);
   g_assert_cmpint (res->epochs, >=, 150);
 
@@ -644,8 +628,8 @@ test_train_both (void)
 
   /* back to VA for the tests that follow */
   gtk_drop_down_set_selected (variant, 2);
-  g_assert_false (pns_design_get_train_settings (d)->learnable_circuits);
-  g_assert_true (pns_design_get_train_settings (d)->variation_aware);
+  g_assert_false (pns_design_get_learnable_circuits (d));
+  g_assert_true (pns_design_get_variation_aware (d));
 }
 
 static void
@@ -729,7 +713,7 @@ test_csv_import (void)
   pns_training_panel_import_csv (panel, good);
   g_assert_true (spin_until (preview_done, NULL, 10));
   g_assert_null (pns_training_panel_get_dataset_error (panel));
-  g_assert_cmpstr (pns_design_get_train_settings (pns_window_get_design (win))->dataset, ==, good);
+  g_assert_cmpstr (pns_design_get_dataset (pns_window_get_design (win)), ==, good);
 }
 
 static void
@@ -799,9 +783,7 @@ test_yield (void)
   PnsDesign *d = pns_window_get_design (win);
   pns_window_show_view (win, "yield");
   /* the CSV test switched datasets: back to the one the network was trained on */
-  PnsTrainSettings s = *pns_design_get_train_settings (d);
-  s.dataset = (char *) "iris";
-  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
+  g_assert_true (pns_design_set_dataset (d, "iris", NULL));
   g_action_group_activate_action (G_ACTION_GROUP (win), "yield-run", NULL);
   g_assert_true (pns_yield_view_is_running (yv));
   g_assert_true (spin_until (yield_ready, NULL, 30));
@@ -973,8 +955,8 @@ test_calibration (void)
   g_assert_null (strstr (gtk_label_get_text (status), "SPICE calibration"));
   g_action_group_activate_action (G_ACTION_GROUP (win), "notice-close", NULL);
   g_assert_null (pns_window_get_notice (win));
-  PnsTechnology t = *pns_design_get_technology (d);
-  t.g_unit_us *= 2;
+  PnDesignTech t = *pns_design_get_technology (d);
+  t.g_unit *= 2;
   g_assert_true (pns_design_set_technology (d, &t, &error));
   g_assert_null (pns_window_get_notice (win)); /* nothing left to drop */
   g_assert_true (spin_until (yield_ready, NULL, 60));
