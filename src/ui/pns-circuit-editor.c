@@ -44,6 +44,7 @@ typedef struct {
   char          *spice_text;
   guint          n_spice_results;
   GCancellable  *validate_cancel;
+  PnDesignSpace  seen;   /* the design's space as the editor last took or gave it */
 } KindUi;
 
 struct _PnsCircuitEditor {
@@ -258,7 +259,14 @@ on_validated (GObject *src, GAsyncResult *res, gpointer data)
   KindUi *k = data;
   g_clear_object (&k->validate_cancel);
   if (ok)
-    ok = pns_design_set_space (k->owner->design, k->kind, g_task_get_task_data (G_TASK (res)), &error);
+    {
+      const PnDesignSpace *space = g_task_get_task_data (G_TASK (res));
+      PnDesignSpace was = k->seen;
+      k->seen = *space; /* its own edit: no full sync when the design announces it */
+      ok = pns_design_set_space (k->owner->design, k->kind, space, &error);
+      if (!ok)
+        k->seen = was;
+    }
   show_error (k, ok ? NULL : error->message);
   g_clear_error (&error);
 }
@@ -530,8 +538,11 @@ sync_kind (PnsCircuitEditor *self, KindUi *k, gboolean full)
   const PnDesignSpace *sp = pns_design_get_space (self->design, k->kind);
   const double *v = pns_design_get_values (self->design, k->kind);
   self->syncing = TRUE;
+  /* a space the editor did not give (undo, redo, another design): all of it */
+  full = full || memcmp (&k->seen, sp, sizeof *sp) != 0;
   if (full)
     {
+      k->seen = *sp;
       k->work = *sp;
       show_error (k, NULL);
       rebuild_constraints (self, k);

@@ -554,6 +554,25 @@ pns_training_panel_get_variant_drop (PnsTrainingPanel *self)
   return self->variant_drop;
 }
 
+GtkDropDown *
+pns_training_panel_get_dataset_drop (PnsTrainingPanel *self)
+{
+  return self->dataset_drop;
+}
+
+GtkEditable *
+pns_training_panel_get_topology_entry (PnsTrainingPanel *self)
+{
+  return GTK_EDITABLE (self->topology_entry);
+}
+
+const char *
+pns_training_panel_get_settings_error (PnsTrainingPanel *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->settings_error))
+           ? gtk_label_get_text (self->settings_error) : NULL;
+}
+
 /* GObject ----------------------------------------------------------------- */
 
 static void

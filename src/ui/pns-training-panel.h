@@ -30,5 +30,11 @@ guint64   pns_training_panel_get_n_updates  (PnsTrainingPanel *self);
 guint     pns_training_panel_get_n_deliveries (PnsTrainingPanel *self);
 /* The variant drop-down: Base, LNC, VA, Both (rows 0 to 3). */
 GtkDropDown *pns_training_panel_get_variant_drop (PnsTrainingPanel *self);
+/* The dataset drop-down (the bundled datasets, then imported files) and
+ * the hidden-layers entry. */
+GtkDropDown *pns_training_panel_get_dataset_drop (PnsTrainingPanel *self);
+GtkEditable *pns_training_panel_get_topology_entry (PnsTrainingPanel *self);
+/* The settings error shown in place (NULL if none). */
+const char *pns_training_panel_get_settings_error (PnsTrainingPanel *self);
 
 G_END_DECLS

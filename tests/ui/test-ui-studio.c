@@ -222,6 +222,134 @@ test_constraint_and_curve (void)
   g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[0].text, ==, "R1 > R2");
 }
 
+/* The button in W's tree whose action is ACTION. */
+static GtkWidget *
+find_actionable (GtkWidget *w, const char *action)
+{
+  if (GTK_IS_ACTIONABLE (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), action) == 0)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *f = find_actionable (c, action);
+      if (f)
+        return f;
+    }
+  return NULL;
+}
+
+static guint
+dataset_row (GtkDropDown *dd, const char *name)
+{
+  GListModel *m = gtk_drop_down_get_model (dd);
+  for (guint i = 0; i < g_list_model_get_n_items (m); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (m), i), name) == 0)
+      return i;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static const char *
+shown_dataset (GtkDropDown *dd)
+{
+  return gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (dd)),
+                                     gtk_drop_down_get_selected (dd));
+}
+
+/* Undo and redo over a component value (the slider), a constraint (its
+ * entry), the dataset (the training panel's drop-down) and the hidden
+ * layers (their entry): Ctrl+Z / Ctrl+Shift+Z, the header's buttons. */
+static void
+test_undo_redo (void)
+{
+  char **accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.undo");
+  g_assert_cmpstr (accels[0], ==, "<Control>z");
+  g_strfreev (accels);
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.redo");
+  g_assert_cmpstr (accels[0], ==, "<Shift><Control>z");
+  g_strfreev (accels);
+  GtkWidget *undo_button = find_actionable (gtk_window_get_titlebar (GTK_WINDOW (win)), "win.undo");
+  GtkWidget *redo_button = find_actionable (gtk_window_get_titlebar (GTK_WINDOW (win)), "win.redo");
+  g_assert_nonnull (undo_button);
+  g_assert_nonnull (redo_button);
+
+  PnsDesign *d = pns_window_get_design (win);
+  PnsCircuitEditor *ed = pns_window_get_circuit_editor (win);
+  PnsTrainingPanel *panel = pns_window_get_training_panel (win);
+  GtkDropDown *dd = pns_training_panel_get_dataset_drop (panel);
+  GtkEditable *topo = pns_training_panel_get_topology_entry (panel);
+  GActionGroup *ag = G_ACTION_GROUP (win);
+  /* (the Circuits view off screen: no SPICE overlay runs meanwhile) */
+  pns_window_show_view (win, "training");
+  pns_design_history_break (d); /* what the tests before did is one step further back */
+
+  /* a value: one drag (two positions) is one step */
+  GtkAdjustment *r1 = pns_circuit_editor_get_value_adjustment (ed, PN_CIRCUIT_PTANH, 0);
+  double v0 = pns_design_get_values (d, PN_CIRCUIT_PTANH)[0];
+  gtk_adjustment_set_value (r1, v0 + 10);
+  gtk_adjustment_set_value (r1, v0 + 20);
+  g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, v0 + 20);
+  g_assert_true (g_action_group_get_action_enabled (ag, "undo"));
+  g_assert_true (gtk_widget_get_sensitive (undo_button));
+  g_assert_false (g_action_group_get_action_enabled (ag, "redo"));
+
+  /* a constraint */
+  GtkEditable *c1 = pns_circuit_editor_get_constraint_entry (ed, PN_CIRCUIT_PTANH, 1);
+  g_assert_cmpstr (gtk_editable_get_text (c1), ==, "W1 > L1");
+  gtk_editable_set_text (c1, "W2 > L1");
+  settle (ed);
+  g_assert_null (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH));
+  g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[1].text, ==, "W2 > L1");
+
+  /* the dataset and the hidden layers */
+  g_assert_cmpstr (pns_design_get_dataset (d), ==, "iris");
+  gtk_drop_down_set_selected (dd, dataset_row (dd, "seeds"));
+  g_assert_cmpstr (pns_design_get_dataset (d), ==, "seeds");
+  gtk_editable_set_text (topo, "5,4");
+  g_assert_cmpint (pns_design_get_training (d)->n_hidden, ==, 2);
+
+  /* undo: the header's button, then the action Ctrl+Z activates */
+  g_signal_emit_by_name (undo_button, "clicked"); /* a click */
+  g_assert_cmpint (pns_design_get_training (d)->n_hidden, ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (topo), ==, "3");
+  g_assert_true (g_action_group_get_action_enabled (ag, "redo"));
+  g_action_group_activate_action (ag, "undo", NULL);
+  g_assert_cmpstr (pns_design_get_dataset (d), ==, "iris");
+  g_assert_cmpstr (shown_dataset (dd), ==, "iris");
+  g_action_group_activate_action (ag, "undo", NULL);
+  g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[1].text, ==, "W1 > L1");
+  g_assert_cmpstr (gtk_editable_get_text (c1), ==, "W1 > L1");
+  g_action_group_activate_action (ag, "undo", NULL);
+  g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, v0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (r1), ==, v0);
+
+  /* redo all four, Ctrl+Shift+Z's action and the header's button */
+  g_action_group_activate_action (ag, "redo", NULL);
+  g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, v0 + 20);
+  g_assert_cmpfloat (gtk_adjustment_get_value (r1), ==, v0 + 20);
+  g_signal_emit_by_name (redo_button, "clicked");
+  g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[1].text, ==, "W2 > L1");
+  g_action_group_activate_action (ag, "redo", NULL);
+  g_assert_cmpstr (shown_dataset (dd), ==, "seeds");
+  g_action_group_activate_action (ag, "redo", NULL);
+  g_assert_cmpstr (gtk_editable_get_text (topo), ==, "5,4");
+  g_assert_false (g_action_group_get_action_enabled (ag, "redo"));
+  g_assert_false (gtk_widget_get_sensitive (redo_button));
+
+  /* a new edit after an undo drops what could be redone */
+  g_action_group_activate_action (ag, "undo", NULL);
+  g_assert_true (g_action_group_get_action_enabled (ag, "redo"));
+  gtk_spin_button_set_value (pns_circuit_editor_get_eps_spin (ed), 0.2);
+  g_assert_false (g_action_group_get_action_enabled (ag, "redo"));
+  /* back to the design as it was */
+  for (int i = 0; i < 4; i++)
+    g_action_group_activate_action (ag, "undo", NULL);
+  g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, v0);
+  g_assert_cmpstr (pns_design_get_dataset (d), ==, "iris");
+  g_assert_cmpfloat (pns_design_get_variation (d)->eps, ==, 0.1);
+  g_assert_cmpint (pns_design_get_training (d)->n_hidden, ==, 1);
+  g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[1].text, ==, "W1 > L1");
+  g_assert_cmpstr (gtk_editable_get_text (c1), ==, "W1 > L1");
+}
+
 /* A stand-in simulator: slow enough that a newer request supersedes it. */
 static gint spice_calls, spice_cancelled;
 
@@ -1089,6 +1217,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ui/studio/start", test_start);
   g_test_add_func ("/ui/studio/constraint-and-curve", test_constraint_and_curve);
+  g_test_add_func ("/ui/studio/undo-redo", test_undo_redo);
   g_test_add_func ("/ui/studio/spice-overlay", test_spice_overlay);
   g_test_add_func ("/ui/studio/train-pause-stop", test_train);
   g_test_add_func ("/ui/studio/train-seeds", test_train_seeds);
