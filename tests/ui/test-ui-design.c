@@ -736,6 +736,146 @@ test_yield_fraction (void)
   g_assert_cmpfloat (pns_yield_fraction (acc, 0, 0.5), ==, -1);
 }
 
+/* Designs pnc writes with circuits learned per layer and per neuron open
+ * with their learned circuits (the network as pn_design_build_net builds
+ * it from the file), save back to the same bytes, train again at their
+ * level, and become one design per network when a component value is
+ * edited. */
+static void
+test_pnc_levels (void)
+{
+  const char *pnc = g_getenv ("PNC");
+  if (pnc == NULL)
+    {
+      g_test_skip ("PNC not set");
+      return;
+    }
+  g_autofree char *dir = g_dir_make_tmp ("pns-test-XXXXXX", NULL);
+  const char *levels[] = { "layer", "neuron" };
+  const PnCircuitLevel lv[] = { PN_LEVEL_LAYER, PN_LEVEL_NEURON };
+  for (int l = 0; l < 2; l++)
+    {
+      g_autofree char *path = g_build_filename (dir, "learned.pnsd", NULL);
+      const char *argv[] = { pnc, "train", "--circuits", "learnable", "--level", levels[l],
+                             "--hidden", "3", "--max-epochs", "40", "--mc-train", "4",
+                             "--mc-test", "10", "-j", "1", "-q", "--save", path, NULL };
+      int status = 0;
+      g_autofree char *err = NULL;
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                   NULL, NULL, &err, &status, NULL));
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      GError *error = NULL;
+      PnDesign pd;
+      g_assert_true (pn_design_load (path, &pd, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (pd.circuits.mode, ==, PN_DESIGN_CIRCUITS_LEARNABLE);
+      g_assert_cmpint (pd.circuits.level, ==, lv[l]);
+      PnNet fnet;
+      float *fp = NULL;
+      g_assert_true (pn_design_build_net (&pd, NULL, &fnet, &fp, &error));
+
+      /* opens, with the learned circuits of every group */
+      GFile *file = g_file_new_for_path (path);
+      PnsDesign *d = pns_design_new_from_file (file, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (d);
+      g_assert_cmpint (pns_design_get_level (d), ==, lv[l]);
+      const PnNet *net = pns_design_get_net (d);
+      g_assert_nonnull (net);
+      g_assert_cmpint (net->circuits.level, ==, lv[l]);
+      g_assert_cmpuint (net->n_params, ==, fnet.n_params);
+      g_assert_cmpmem (pns_design_get_params (d), sizeof (float) * net->n_params, fp,
+                       sizeof (float) * fnet.n_params);
+      g_assert_cmpint (pn_circuits_n_groups (&net->circuits, net, PN_CIRCUIT_PTANH), >, 1);
+      /* the values shown are the first group's */
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        {
+          double phys[PN_MAX_CIRCUIT_PARAMS];
+          pn_circuits_group_physical (&fnet.circuits, &fnet, fp + fnet.n_theta, k, 0, phys);
+          const PnDesignSpace *sp = pns_design_get_space (d, k);
+          for (int i = 0; i < sp->n_params; i++)
+            g_assert_cmpfloat (fabs (pns_design_get_values (d, k)[i] / phys[i] - 1), <, 1e-6);
+        }
+      /* the network classifies as the file's does */
+      PnDatasetOptions opt;
+      pn_dataset_options_init (&opt);
+      PnDataset *ds = pn_dataset_open ("iris", &opt, &error);
+      g_assert_no_error (error);
+      PnEvalResult r1, r2;
+      PnVariation var = { PN_VARIATION_UNIFORM, 0.1 };
+      pn_evaluate (net, pns_design_get_params (d), &var, 10, 1, ds->x[PN_SPLIT_TEST],
+                   ds->y[PN_SPLIT_TEST], ds->n[PN_SPLIT_TEST], &r1);
+      pn_evaluate (&fnet, fp, &var, 10, 1, ds->x[PN_SPLIT_TEST], ds->y[PN_SPLIT_TEST],
+                   ds->n[PN_SPLIT_TEST], &r2);
+      g_assert_cmpfloat (r1.acc_mean, ==, r2.acc_mean);
+      pn_eval_result_clear (&r1);
+      pn_eval_result_clear (&r2);
+      g_free (fp);
+      pn_design_clear (&pd);
+
+      /* save -> open -> save: the same bytes, and pnc reads it */
+      g_autofree char *path2 = g_build_filename (dir, "resaved.pnsd", NULL);
+      GFile *file2 = g_file_new_for_path (path2);
+      g_assert_true (pns_design_save (d, file2, &error));
+      g_assert_no_error (error);
+      PnsDesign *e = pns_design_new_from_file (file2, &error);
+      g_assert_no_error (error);
+      gsize l1, l2;
+      g_autofree char *x1 = pns_design_serialize (d, &l1);
+      g_autofree char *x2 = pns_design_serialize (e, &l2);
+      g_assert_cmpstr (x1, ==, x2);
+      g_assert_true (pn_design_load (path2, &pd, &error));
+      g_assert_cmpint (pd.circuits.level, ==, lv[l]);
+      pn_design_clear (&pd);
+      g_object_unref (e);
+
+      /* trains at its level (LNC / Both learn the circuits per layer or
+       * neuron, from the component values) */
+      pns_design_set_variant (d, TRUE, TRUE);
+      PnTrainConfig cfg;
+      pns_design_fill_train_config (d, 0, &cfg);
+      cfg.max_epochs = 5;
+      cfg.mc_train = 2;
+      g_assert_cmpint (cfg.circuits.mode, ==, PN_CIRCUITS_PHYSICAL);
+      g_assert_cmpint (cfg.circuits.level, ==, lv[l]);
+      PnTrainer *tr = pn_trainer_new (&cfg, ds, &error);
+      g_assert_no_error (error);
+      PnTrainProgress p;
+      while (pn_trainer_epoch (tr, &p))
+        ;
+      PnDesignTrainResult res = { .valid = FALSE };
+      pns_design_set_network (d, pn_trainer_net (tr), pn_trainer_best_params (tr), 0, &res);
+      pn_trainer_free (tr);
+      g_assert_cmpint (pns_design_get_level (d), ==, lv[l]);
+      g_assert_cmpint (pns_design_get_net (d)->circuits.level, ==, lv[l]);
+
+      /* a component value edited: one design for the network at the values */
+      size_t n_theta = pns_design_get_net (d)->n_theta;
+      float *theta = g_memdup2 (pns_design_get_params (d), sizeof (float) * n_theta);
+      double v[PN_MAX_CIRCUIT_PARAMS];
+      memcpy (v, pns_design_get_values (d, PN_CIRCUIT_INV), sizeof v);
+      g_assert_true (pns_design_set_values (d, PN_CIRCUIT_INV, v, &error));
+      g_assert_no_error (error);
+      net = pns_design_get_net (d);
+      g_assert_cmpint (pns_design_get_level (d), ==, PN_LEVEL_NET);
+      g_assert_cmpint (net->circuits.level, ==, PN_LEVEL_NET);
+      g_assert_cmpuint (net->n_theta, ==, n_theta);
+      g_assert_cmpmem (pns_design_get_params (d), sizeof (float) * n_theta, theta,
+                       sizeof (float) * n_theta);
+      g_free (theta);
+      /* and undo brings the learned groups back */
+      g_assert_true (pns_design_undo (d));
+      g_assert_cmpint (pns_design_get_net (d)->circuits.level, ==, lv[l]);
+      pn_dataset_free (ds);
+      g_object_unref (d);
+      g_object_unref (file);
+      g_object_unref (file2);
+      g_unlink (path);
+      g_unlink (path2);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -748,6 +888,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/design/variant-round-trip", test_variant_round_trip);
   g_test_add_func ("/ui/design/pnc-reads-studio-file", test_pnc_reads_studio_file);
   g_test_add_func ("/ui/design/calibration", test_calibration);
+  g_test_add_func ("/ui/design/pnc-levels", test_pnc_levels);
   g_test_add_func ("/ui/design/setters-validate", test_setters_validate);
   g_test_add_func ("/ui/design/topology", test_topology);
   g_test_add_func ("/ui/series/decimation", test_series_decimation);

@@ -1004,6 +1004,63 @@ expected_accuracy (const char *path, gboolean plain, int n_mc)
 /* A design calibrated by pnc calibrate: the window says so, the yield
  * view's model is the calibrated one, and an edit that outdates the
  * calibration says once that it was dropped. */
+/* A design pnc learned per neuron opens in the window, every view takes
+ * it, the yield view evaluates it, and it trains again from the panel at
+ * its level (Both, chosen in the panel's drop-down). */
+static void
+test_pnc_neuron_design (void)
+{
+  const char *pnc = g_getenv ("PNC");
+  if (pnc == NULL)
+    {
+      g_test_skip ("PNC not set");
+      return;
+    }
+  g_autofree char *path = g_build_filename (tmpdir, "neuron.pnsd", NULL);
+  const char *argv[] = { pnc, "train", "--circuits", "learnable", "--level", "neuron",
+                         "--max-epochs", "30", "--mc-train", "4", "--mc-test", "10", "-j", "1",
+                         "-q", "--save", path, NULL };
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                               G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  PnsDesign *old = g_object_ref (pns_window_get_design (win));
+  GFile *file = g_file_new_for_path (path);
+  GError *error = NULL;
+  g_assert_true (pns_window_open_file (win, file, &error));
+  g_assert_no_error (error);
+  g_object_unref (file);
+  PnsDesign *d = pns_window_get_design (win);
+  g_assert_cmpint (pns_design_get_level (d), ==, PN_LEVEL_NEURON);
+  /* the schematic counts its crossbars */
+  pns_window_show_view (win, "schematic");
+  spin_for (0.2);
+  int pos = 0, neg = 0, pruned = 0;
+  pns_schematic_get_counts (pns_window_get_schematic (win), &pos, &neg, &pruned);
+  g_assert_cmpint (pos + neg + pruned, ==, (int) pns_design_get_net (d)->n_theta);
+  /* the yield view evaluates the learned network */
+  PnsYieldView *yv = pns_window_get_yield_view (win);
+  pns_window_show_view (win, "yield");
+  g_action_group_activate_action (G_ACTION_GROUP (win), "yield-run", NULL);
+  g_assert_true (spin_until (yield_ready, NULL, 30));
+  pns_yield_view_set_threshold (yv, 0);
+  g_assert_cmpfloat (pns_yield_view_get_yield (yv), ==, 1);
+  /* train again at its level */
+  PnsTrainingPanel *panel = pns_window_get_training_panel (win);
+  gtk_drop_down_set_selected (pns_training_panel_get_variant_drop (panel), 3);
+  g_object_set (d, "max-epochs", 20, NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "train-start", NULL);
+  g_assert_true (spin_until (not_running, NULL, 60));
+  g_assert_true (pns_design_get_result (d)->valid);
+  g_assert_cmpint (pns_design_get_result (d)->epochs, ==, 20);
+  g_assert_cmpint (pns_design_get_net (d)->circuits.level, ==, PN_LEVEL_NEURON);
+  g_assert_cmpint (pns_design_get_level (d), ==, PN_LEVEL_NEURON);
+  /* the next tests go on with the design they had */
+  pns_window_set_design (win, old);
+  g_object_unref (old);
+}
+
 static void
 test_calibration (void)
 {
@@ -1229,6 +1286,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio/screenshot", test_screenshot);
   g_test_add_func ("/ui/studio/yield", test_yield);
   g_test_add_func ("/ui/studio/calibration", test_calibration);
+  g_test_add_func ("/ui/studio/pnc-neuron-design", test_pnc_neuron_design);
   g_test_add_func ("/ui/studio/shortcuts", test_shortcuts);
   g_test_add_func ("/ui/studio/unsaved-prompt", test_unsaved_prompt);
   g_test_add_func ("/ui/chart/colours", test_chart_colours);
