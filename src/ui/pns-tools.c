@@ -348,6 +348,12 @@ round2 (double v)
   return round (v / m) * m;
 }
 
+static void
+on_retrain_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
 gboolean
 pns_retrain_default (const char *out_path, GError **error)
 {
@@ -394,30 +400,22 @@ pns_retrain_default (const char *out_path, GError **error)
   pns_design_fill_train_config (d, (int) ts->first_seed, &cfg);
   PnsTrainJob *job = pns_train_job_new (&cfg, pns_design_get_dataset (d), (int) ts->first_seed,
                                         ts->n_seeds, 100);
-  pns_train_job_start (job);
-  GArray *updates = g_array_new (FALSE, FALSE, sizeof (PnsTrainUpdate));
-  while (pns_train_job_get_state (job) == PNS_TRAIN_JOB_RUNNING)
+  GAsyncResult *result = NULL;
+  pns_train_job_run_async (job, NULL, on_retrain_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  const PnsTrainOutcome *out = pns_train_job_run_finish (job, result, error);
+  g_object_unref (result);
+  if (out != NULL && out->params == NULL)
+    g_set_error (error, PN_ERROR, PN_ERROR_INVALID, "training ran no epoch");
+  if (out == NULL || out->params == NULL ||
+      !pns_train_outcome_store (out, pns_design_get_learnable_circuits (d), d, error))
     {
-      g_usleep (50000);
-      pns_train_job_drain (job, updates);
-      g_array_set_size (updates, 0);
-    }
-  g_array_unref (updates);
-  const PnsTrainOutcome *out = pns_train_job_get_outcome (job);
-  if (out == NULL || out->params == NULL)
-    {
-      const GError *e = pns_train_job_get_error (job);
-      g_set_error (error, PN_ERROR, PN_ERROR_INVALID, "%s", e ? e->message : "training failed");
-      pns_train_job_free (job);
+      g_object_unref (job);
       return FALSE;
     }
-  if (!pns_train_outcome_store (out, pns_design_get_learnable_circuits (d), d, error))
-    {
-      pns_train_job_free (job);
-      return FALSE;
-    }
+  g_object_unref (job);
   const PnDesignTrainResult res = *pns_design_get_result (d);
-  pns_train_job_free (job);
   printf ("trained: %d epochs (best %d), test accuracy %.1f +- %.1f %% over %d MC circuits\n",
           res.epochs, res.best_epoch, 100 * res.test_acc_mean, 100 * res.test_acc_std, res.mc_test);
   g_autoptr (GFile) file = g_file_new_for_path (out_path);

@@ -1,4 +1,5 @@
-/* pns-train-job.c */
+/* pns-train-job.c: a training run in a GTask thread; progress goes to the
+ * main context in batches (deliver), stop is the GCancellable. */
 #include "pns-train-job.h"
 
 #include <errno.h>
@@ -10,20 +11,29 @@
 #endif
 
 struct _PnsTrainJob {
+  GObject         parent_instance;
   PnTrainConfig   cfg;
   char           *dataset_name;
   int             first_seed, n_seeds, mc_test;
-  GThread        *thread;
-  gint            stop;     /* atomic */
+  gboolean        started;
+  GMainContext   *context;  /* where progress goes */
+  GCancellable   *cancellable;
+  gulong          cancelled_id;
   gint            paused;   /* atomic; the worker waits on cond while set */
   GMutex          lock;
   GCond           cond;
-  GArray         *queue;    /* PnsTrainUpdate, under lock */
-  gint            state;    /* atomic PnsTrainJobState */
-  PnDataset      *ds;       /* written by the worker before RUNNING updates */
+  GArray         *batch;    /* PnsTrainUpdate not yet delivered, under lock */
+  GSource        *pending;  /* the source that delivers the batch, under lock */
+  gint64          last_delivery; /* monotonic, under lock */
+  GArray         *delivering;    /* main thread scratch */
+  gboolean        done;
   PnsTrainOutcome outcome;
-  GError         *error;
 };
+
+G_DEFINE_FINAL_TYPE (PnsTrainJob, pns_train_job, G_TYPE_OBJECT)
+
+enum { SIGNAL_PROGRESS, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 /* Training takes every cycle it gets; the window's thread must win when
  * both want the core (docs/STUDIO.md: frame times). On Linux a thread has
@@ -40,10 +50,59 @@ lower_thread_priority (void)
 #endif
 }
 
-static gpointer
-worker (gpointer data)
+/* main thread: emit what the worker has batched */
+static void
+flush (PnsTrainJob *job)
 {
-  PnsTrainJob *job = data;
+  g_mutex_lock (&job->lock);
+  g_array_set_size (job->delivering, 0);
+  if (job->batch->len)
+    {
+      g_array_append_vals (job->delivering, job->batch->data, job->batch->len);
+      g_array_set_size (job->batch, 0);
+    }
+  if (job->pending)
+    {
+      g_source_destroy (job->pending);
+      g_source_unref (job->pending);
+      job->pending = NULL;
+    }
+  job->last_delivery = g_get_monotonic_time ();
+  g_mutex_unlock (&job->lock);
+  if (job->delivering->len)
+    g_signal_emit (job, signals[SIGNAL_PROGRESS], 0, job->delivering);
+}
+
+static gboolean
+deliver (gpointer data)
+{
+  flush (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* worker: queue one epoch's progress; the first of a batch attaches the
+ * source that delivers it, due PNS_TRAIN_JOB_BATCH_MS after the last
+ * delivery */
+static void
+send_update (PnsTrainJob *job, const PnsTrainUpdate *u)
+{
+  g_mutex_lock (&job->lock);
+  g_array_append_vals (job->batch, u, 1);
+  if (job->pending == NULL)
+    {
+      gint64 wait_us = job->last_delivery + PNS_TRAIN_JOB_BATCH_MS * 1000 - g_get_monotonic_time ();
+      job->pending = g_timeout_source_new ((guint) CLAMP (wait_us / 1000, 0, PNS_TRAIN_JOB_BATCH_MS));
+      g_source_set_callback (job->pending, deliver, g_object_ref (job), g_object_unref);
+      g_source_set_priority (job->pending, G_PRIORITY_DEFAULT);
+      g_source_attach (job->pending, job->context);
+    }
+  g_mutex_unlock (&job->lock);
+}
+
+static void
+worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  PnsTrainJob *job = source;
   lower_thread_priority ();
   PnDatasetOptions opt;
   pn_dataset_options_init (&opt);
@@ -51,26 +110,21 @@ worker (gpointer data)
   PnDataset *ds = pn_dataset_open (job->dataset_name, &opt, &error);
   if (ds == NULL)
     {
-      job->error = error;
-      g_atomic_int_set (&job->state, PNS_TRAIN_JOB_FAILED);
-      return NULL;
+      g_task_return_error (task, error);
+      return;
     }
-  g_mutex_lock (&job->lock);
-  job->ds = ds;
-  g_mutex_unlock (&job->lock);
-
   PnsTrainOutcome *out = &job->outcome;
   out->best_valid_loss = G_MAXDOUBLE;
-  for (int k = 0; k < job->n_seeds && !g_atomic_int_get (&job->stop); k++)
+  for (int k = 0; k < job->n_seeds && !g_cancellable_is_cancelled (cancellable); k++)
     {
       PnTrainConfig cfg = job->cfg;
       cfg.seed = (uint64_t) (job->first_seed + k);
       PnTrainer *tr = pn_trainer_new (&cfg, ds, &error);
       if (tr == NULL)
         {
-          job->error = error;
-          g_atomic_int_set (&job->state, PNS_TRAIN_JOB_FAILED);
-          return NULL;
+          pn_dataset_free (ds);
+          g_task_return_error (task, error);
+          return;
         }
       PnsTrainUpdate u = { .seed_index = k, .seed = (int) cfg.seed };
       gboolean more = TRUE;
@@ -79,20 +133,18 @@ worker (gpointer data)
           if (g_atomic_int_get (&job->paused))
             {
               g_mutex_lock (&job->lock);
-              while (g_atomic_int_get (&job->paused) && !g_atomic_int_get (&job->stop))
+              while (g_atomic_int_get (&job->paused) && !g_cancellable_is_cancelled (cancellable))
                 g_cond_wait (&job->cond, &job->lock);
               g_mutex_unlock (&job->lock);
             }
-          if (g_atomic_int_get (&job->stop))
+          if (g_cancellable_is_cancelled (cancellable))
             {
               pn_trainer_finish (tr); /* keeps the best model so far */
               out->stopped = TRUE;
               break;
             }
           more = pn_trainer_epoch (tr, &u.p);
-          g_mutex_lock (&job->lock);
-          g_array_append_val (job->queue, u);
-          g_mutex_unlock (&job->lock);
+          send_update (job, &u);
         }
       double best = u.p.best_valid_loss;
       if (pn_trainer_epochs (tr) > 0 && (out->params == NULL || best < out->best_valid_loss))
@@ -111,32 +163,62 @@ worker (gpointer data)
     pn_evaluate (&out->net, out->params, &job->cfg.variation, job->mc_test,
                  (uint64_t) out->seed, ds->x[PN_SPLIT_TEST], ds->y[PN_SPLIT_TEST],
                  ds->n[PN_SPLIT_TEST], &out->test);
-  g_atomic_int_set (&job->state, PNS_TRAIN_JOB_DONE);
-  return NULL;
+  pn_dataset_free (ds);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_cancelled (GCancellable *cancellable, gpointer data)
+{
+  PnsTrainJob *job = data;
+  g_mutex_lock (&job->lock);
+  g_cond_broadcast (&job->cond); /* a paused worker wakes up and stops */
+  g_mutex_unlock (&job->lock);
 }
 
 PnsTrainJob *
 pns_train_job_new (const PnTrainConfig *cfg, const char *dataset, int first_seed,
                    int n_seeds, int mc_test)
 {
-  PnsTrainJob *job = g_new0 (PnsTrainJob, 1);
+  PnsTrainJob *job = g_object_new (PNS_TYPE_TRAIN_JOB, NULL);
   job->cfg = *cfg;
   job->dataset_name = g_strdup (dataset);
   job->first_seed = first_seed;
   job->n_seeds = MAX (n_seeds, 1);
   job->mc_test = MAX (mc_test, 1);
-  g_mutex_init (&job->lock);
-  g_cond_init (&job->cond);
-  job->queue = g_array_new (FALSE, FALSE, sizeof (PnsTrainUpdate));
-  job->state = PNS_TRAIN_JOB_RUNNING;
   return job;
 }
 
 void
-pns_train_job_start (PnsTrainJob *job)
+pns_train_job_run_async (PnsTrainJob *job, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_return_if_fail (job->thread == NULL);
-  job->thread = g_thread_new ("pns-train", worker, job);
+  g_return_if_fail (!job->started);
+  job->started = TRUE;
+  job->context = g_main_context_ref_thread_default ();
+  job->last_delivery = g_get_monotonic_time ();
+  if (cancellable)
+    {
+      job->cancellable = g_object_ref (cancellable);
+      job->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), job, NULL);
+    }
+  GTask *task = g_task_new (job, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pns_train_job_run_async);
+  /* a stopped run still has a result: the best model so far */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, worker);
+  g_object_unref (task);
+}
+
+const PnsTrainOutcome *
+pns_train_job_run_finish (PnsTrainJob *job, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, job), NULL);
+  flush (job); /* the last epochs before the result */
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  job->done = TRUE;
+  return &job->outcome;
 }
 
 void
@@ -154,74 +236,56 @@ pns_train_job_get_paused (PnsTrainJob *job)
   return g_atomic_int_get (&job->paused);
 }
 
-void
-pns_train_job_stop (PnsTrainJob *job)
-{
-  g_mutex_lock (&job->lock);
-  g_atomic_int_set (&job->stop, 1);
-  g_cond_broadcast (&job->cond);
-  g_mutex_unlock (&job->lock);
-}
-
-PnsTrainJobState
-pns_train_job_get_state (PnsTrainJob *job)
-{
-  return g_atomic_int_get (&job->state);
-}
-
-void
-pns_train_job_drain (PnsTrainJob *job, GArray *out)
-{
-  g_mutex_lock (&job->lock);
-  if (job->queue->len)
-    {
-      g_array_append_vals (out, job->queue->data, job->queue->len);
-      g_array_set_size (job->queue, 0);
-    }
-  g_mutex_unlock (&job->lock);
-}
-
 const PnsTrainOutcome *
 pns_train_job_get_outcome (PnsTrainJob *job)
 {
-  return pns_train_job_get_state (job) == PNS_TRAIN_JOB_DONE ? &job->outcome : NULL;
+  return job->done ? &job->outcome : NULL;
 }
 
-const GError *
-pns_train_job_get_error (PnsTrainJob *job)
+static void
+pns_train_job_finalize (GObject *object)
 {
-  return pns_train_job_get_state (job) == PNS_TRAIN_JOB_FAILED ? job->error : NULL;
-}
-
-const PnDataset *
-pns_train_job_get_dataset (PnsTrainJob *job)
-{
-  g_mutex_lock (&job->lock);
-  const PnDataset *ds = job->ds;
-  g_mutex_unlock (&job->lock);
-  return ds;
-}
-
-void
-pns_train_job_free (PnsTrainJob *job)
-{
-  if (job == NULL)
-    return;
-  if (job->thread)
+  PnsTrainJob *job = PNS_TRAIN_JOB (object);
+  /* the GTask holds a reference until the worker has returned */
+  if (job->cancellable)
     {
-      pns_train_job_stop (job);
-      g_thread_join (job->thread);
+      g_cancellable_disconnect (job->cancellable, job->cancelled_id);
+      g_object_unref (job->cancellable);
     }
+  if (job->pending)
+    {
+      g_source_destroy (job->pending);
+      g_source_unref (job->pending);
+    }
+  if (job->context)
+    g_main_context_unref (job->context);
   g_free (job->outcome.params);
   pn_eval_result_clear (&job->outcome.test);
-  if (job->ds)
-    pn_dataset_free (job->ds);
-  g_clear_error (&job->error);
-  g_array_unref (job->queue);
+  g_array_unref (job->batch);
+  g_array_unref (job->delivering);
   g_mutex_clear (&job->lock);
   g_cond_clear (&job->cond);
   g_free (job->dataset_name);
-  g_free (job);
+  G_OBJECT_CLASS (pns_train_job_parent_class)->finalize (object);
+}
+
+static void
+pns_train_job_class_init (PnsTrainJobClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pns_train_job_finalize;
+  /* progress (GArray *updates): PnsTrainUpdate, the epochs since the last */
+  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+pns_train_job_init (PnsTrainJob *job)
+{
+  g_mutex_init (&job->lock);
+  g_cond_init (&job->cond);
+  job->batch = g_array_new (FALSE, FALSE, sizeof (PnsTrainUpdate));
+  job->delivering = g_array_new (FALSE, FALSE, sizeof (PnsTrainUpdate));
 }
 
 PnDesignTrainResult

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define POLL_MS 50   /* 20 Hz: chart updates from the engine thread */
 #define MAX_POINTS 600  /* about one point per pixel column of a chart */
 #define MC_TEST 100
 
@@ -39,9 +38,8 @@ struct _PnsTrainingPanel {
   GCancellable  *preview_cancel;
   char          *dataset_error_text;
 
-  PnsTrainJob   *job;
-  guint          poll_id;
-  GArray        *updates;   /* PnsTrainUpdate scratch */
+  PnsTrainJob   *job;       /* the run in progress */
+  GCancellable  *job_cancel; /* Stop: the run keeps its best model */
   GPtrArray     *seeds;     /* SeedSeries* */
   guint64        n_updates;
   guint          n_deliveries;
@@ -362,20 +360,55 @@ update_status (PnsTrainingPanel *self, const char *extra)
   g_string_free (s, TRUE);
 }
 
+/* The job's progress, on the main loop (PNS_TRAIN_JOB_BATCH_MS batches). */
 static void
-finish_job (PnsTrainingPanel *self)
+on_job_progress (PnsTrainJob *job, GArray *updates, PnsTrainingPanel *self)
 {
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-  PnsTrainJob *job = g_steal_pointer (&self->job);
-  const PnsTrainOutcome *out = pns_train_job_get_outcome (job);
+  if (job != self->job)
+    return;
+  for (guint i = 0; i < updates->len; i++)
+    {
+      PnsTrainUpdate *u = &g_array_index (updates, PnsTrainUpdate, i);
+      SeedSeries *s = seed_series (self, u->seed_index, u->seed);
+      double e = u->p.epoch;
+      pns_series_append (s->train_loss, e, u->p.train_loss, u->p.train_loss);
+      pns_series_append (s->valid_loss, e, u->p.valid_loss, u->p.valid_loss);
+      pns_series_append (s->train_acc, e, 100 * u->p.train_acc, 100 * u->p.train_acc);
+      pns_series_append (s->valid_acc, e, 100 * u->p.valid_acc, 100 * u->p.valid_acc);
+      pns_series_append (s->valid_band, e, 100 * u->p.valid_acc_min, 100 * u->p.valid_acc_max);
+      self->last = u->p;
+      self->last_seed = u->seed;
+      self->n_updates++;
+    }
+  if (updates->len)
+    {
+      self->n_deliveries++;
+      update_status (self, pns_train_job_get_paused (job) ? _("Paused.") : NULL);
+    }
+}
+
+static void
+on_job_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  PnsTrainingPanel *self = data; /* a reference, dropped below */
+  PnsTrainJob *job = PNS_TRAIN_JOB (source);
+  GError *error = NULL;
+  const PnsTrainOutcome *out = pns_train_job_run_finish (job, result, &error);
+  if (job != self->job)
+    {
+      /* the panel let it go (disposed): nothing to show */
+      g_clear_error (&error);
+      g_object_unref (self);
+      return;
+    }
+  g_clear_object (&self->job_cancel);
   if (out && out->params)
     {
-      GError *error = NULL;
       if (!pns_train_outcome_store (out, self->learn_circuits, self->design, &error))
         {
           g_autofree char *msg = g_strdup_printf (_("Training ended, but the learned circuits are not a valid design, so the design is unchanged: %s"),
                                                   error->message);
-          g_error_free (error);
+          g_clear_error (&error);
           update_status (self, msg);
         }
       else
@@ -394,51 +427,18 @@ finish_job (PnsTrainingPanel *self)
             update_status (self, msg);
         }
     }
-  else if (pns_train_job_get_error (job))
+  else if (error)
     {
-      g_autofree char *msg = g_strdup_printf (_("Training failed: %s"), pns_train_job_get_error (job)->message);
+      g_autofree char *msg = g_strdup_printf (_("Training failed: %s"), error->message);
+      g_clear_error (&error);
       update_status (self, msg);
     }
   else
     update_status (self, _("Stopped before the first epoch: the design is unchanged."));
-  pns_train_job_free (job);
+  g_signal_handlers_disconnect_by_data (job, self);
+  g_clear_object (&self->job);
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
-}
-
-static gboolean
-poll_job (gpointer data)
-{
-  PnsTrainingPanel *self = data;
-  /* read the state first: updates queued before DONE are drained below */
-  PnsTrainJobState state = pns_train_job_get_state (self->job);
-  g_array_set_size (self->updates, 0);
-  pns_train_job_drain (self->job, self->updates);
-  for (guint i = 0; i < self->updates->len; i++)
-    {
-      PnsTrainUpdate *u = &g_array_index (self->updates, PnsTrainUpdate, i);
-      SeedSeries *s = seed_series (self, u->seed_index, u->seed);
-      double e = u->p.epoch;
-      pns_series_append (s->train_loss, e, u->p.train_loss, u->p.train_loss);
-      pns_series_append (s->valid_loss, e, u->p.valid_loss, u->p.valid_loss);
-      pns_series_append (s->train_acc, e, 100 * u->p.train_acc, 100 * u->p.train_acc);
-      pns_series_append (s->valid_acc, e, 100 * u->p.valid_acc, 100 * u->p.valid_acc);
-      pns_series_append (s->valid_band, e, 100 * u->p.valid_acc_min, 100 * u->p.valid_acc_max);
-      self->last = u->p;
-      self->last_seed = u->seed;
-      self->n_updates++;
-    }
-  if (self->updates->len)
-    {
-      self->n_deliveries++;
-      update_status (self, pns_train_job_get_paused (self->job) ? _("Paused.") : NULL);
-    }
-  if (state != PNS_TRAIN_JOB_RUNNING)
-    {
-      self->poll_id = 0;
-      finish_job (self);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
+  g_object_unref (self);
 }
 
 gboolean
@@ -474,8 +474,9 @@ pns_training_panel_start (PnsTrainingPanel *self, GError **error)
   self->started = g_get_monotonic_time ();
   self->job = pns_train_job_new (&cfg, pns_design_get_dataset (self->design), (int) s->first_seed,
                                  s->n_seeds, MC_TEST);
-  pns_train_job_start (self->job);
-  self->poll_id = g_timeout_add (POLL_MS, poll_job, self);
+  self->job_cancel = g_cancellable_new ();
+  g_signal_connect (self->job, "progress", G_CALLBACK (on_job_progress), self);
+  pns_train_job_run_async (self->job, self->job_cancel, on_job_done, g_object_ref (self));
   update_status (self, _("Training…"));
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
   return TRUE;
@@ -502,7 +503,7 @@ pns_training_panel_stop (PnsTrainingPanel *self)
 {
   if (self->job == NULL)
     return;
-  pns_train_job_stop (self->job); /* the worker keeps the best model and ends */
+  g_cancellable_cancel (self->job_cancel); /* the worker keeps the best model and ends */
   update_status (self, _("Stopping…"));
 }
 
@@ -579,8 +580,14 @@ static void
 pns_training_panel_dispose (GObject *object)
 {
   PnsTrainingPanel *self = PNS_TRAINING_PANEL (object);
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-  g_clear_pointer (&self->job, pns_train_job_free);
+  if (self->job)
+    {
+      /* the run ends in its thread; its result is dropped (on_job_done) */
+      g_cancellable_cancel (self->job_cancel);
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      g_clear_object (&self->job);
+    }
+  g_clear_object (&self->job_cancel);
   if (self->preview_cancel)
     g_cancellable_cancel (self->preview_cancel);
   g_clear_object (&self->preview_cancel);
@@ -589,7 +596,6 @@ pns_training_panel_dispose (GObject *object)
   g_clear_object (&self->design);
   g_clear_pointer (&self->rejected_prop, g_free);
   g_clear_pointer (&self->seeds, g_ptr_array_unref);
-  g_clear_pointer (&self->updates, g_array_unref);
   g_clear_pointer (&self->dataset_error_text, g_free);
   g_clear_pointer (&self->paned, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), PNS_TYPE_TRAINING_PANEL);
@@ -641,7 +647,6 @@ pns_training_panel_init (PnsTrainingPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->seeds = g_ptr_array_new_with_free_func ((GDestroyNotify) seed_series_free);
-  self->updates = g_array_new (FALSE, FALSE, sizeof (PnsTrainUpdate));
   for (const char * const *n = pn_dataset_bundled_names (); *n; n++)
     gtk_string_list_append (self->dataset_list, *n);
 
