@@ -24,6 +24,8 @@ pns_design_new_default (GError **error)
     return NULL;
   PnsDesign *d = pns_design_new_from_bytes (bytes, error);
   g_bytes_unref (bytes);
+  if (d)
+    d->title_auto = TRUE; /* a template: its title follows the dataset */
   return d;
 }
 
@@ -138,8 +140,14 @@ complete_model (PnsDesign *d, const PnDesign *pd, PnDesign *m, const PnNet *net,
     t->patience = dt->patience;
   if (pd->training.mc_train <= 0)
     t->mc_train = dt->mc_train;
-  if (m->title == NULL)
-    m->title = g_strdup (d->m.title);
+  /* a title that is the dataset's name (or none) follows the dataset */
+  g_autofree char *auto_title = pns_design_auto_title (m->dataset);
+  d->title_auto = m->title == NULL || m->title[0] == '\0' || g_strcmp0 (m->title, auto_title) == 0;
+  if (d->title_auto)
+    {
+      g_free (m->title);
+      m->title = g_steal_pointer (&auto_title);
+    }
   return TRUE;
 }
 

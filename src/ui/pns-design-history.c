@@ -24,6 +24,7 @@ pns_design_state_new (PnsDesign *self)
   pn_design_copy (&s->m, &self->m);
   s->has_net = self->has_net;
   s->net = self->net;
+  s->title_auto = self->title_auto;
   return s;
 }
 
@@ -68,6 +69,7 @@ pns_design_apply_state (PnsDesign *self, const PnsDesignState *s)
   pn_design_copy (&self->m, &s->m);
   self->has_net = s->has_net;
   self->net = s->net;
+  self->title_auto = s->title_auto;
 }
 
 /* Move the top state of FROM to the document, the document's state to TO. */

@@ -18,6 +18,11 @@ struct _PnsDesign {
    * component values at net level; never pointing at the residuals). */
   gboolean  has_net;
   PnNet     net;
+  /* The title follows the dataset (its name) until the user gives one. */
+  gboolean  title_auto;
+  /* The dataset's column and class names (not saved: they come with the
+   * dataset; NULL until the training panel has loaded it). */
+  char    **feature_names, **class_names;
   /* history (pns-design-history.c) */
   GPtrArray *undo, *redo;     /* PnsDesignState* */
   guint      last_key;        /* what the last recorded step changed */
@@ -33,6 +38,7 @@ typedef struct {
   PnDesign m;
   gboolean has_net;
   PnNet    net;
+  gboolean title_auto;
 } PnsDesignState;
 
 /* Internal change bit: the change outdates a calibration (dataset or
@@ -49,5 +55,8 @@ void            pns_design_state_free (PnsDesignState *s);
 void pns_design_apply_state  (PnsDesign *self, const PnsDesignState *s);
 /* Bring the model's derived fields up to date (before it is saved). */
 void pns_design_sync_model   (PnsDesign *self);
+/* The title a design on DATASET gets until the user names it: the
+ * dataset's name (a CSV file's name without .csv). */
+char *pns_design_auto_title  (const char *dataset);
 
 G_END_DECLS

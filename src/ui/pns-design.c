@@ -55,6 +55,8 @@ pns_design_finalize (GObject *object)
   PnsDesign *self = PNS_DESIGN (object);
   pn_design_clear (&self->m);
   g_clear_object (&self->file);
+  g_strfreev (self->feature_names);
+  g_strfreev (self->class_names);
   g_clear_pointer (&self->undo, g_ptr_array_unref);
   g_clear_pointer (&self->redo, g_ptr_array_unref);
   G_OBJECT_CLASS (pns_design_parent_class)->finalize (object);
@@ -73,7 +75,8 @@ pns_design_init (PnsDesign *self)
   PnDesign *m = &self->m;
   pn_design_init (m);
   g_free (m->title);
-  m->title = g_strdup (_("Untitled design"));
+  m->title = pns_design_auto_title (m->dataset);
+  self->title_auto = TRUE;
   m->n_layers = 0;
   memset (m->size, 0, sizeof m->size);
   m->circuits.mode = PN_DESIGN_CIRCUITS_FIXED;
@@ -176,15 +179,68 @@ pns_design_get_title (PnsDesign *self)
   return self->m.title;
 }
 
+char *
+pns_design_auto_title (const char *dataset)
+{
+  g_autofree char *base = g_path_get_basename (dataset ? dataset : "");
+  if (g_str_has_suffix (base, ".csv") || g_str_has_suffix (base, ".CSV"))
+    base[strlen (base) - 4] = '\0';
+  return g_strdup (base);
+}
+
+/* An empty title gives the title back to the dataset. */
 void
 pns_design_set_title (PnsDesign *self, const char *title)
 {
-  if (title == NULL || g_strcmp0 (title, self->m.title) == 0)
+  g_autofree char *auto_title = NULL;
+  g_autofree char *trimmed = title ? g_strstrip (g_strdup (title)) : NULL;
+  gboolean to_auto = trimmed == NULL || trimmed[0] == '\0';
+  if (to_auto)
+    {
+      auto_title = pns_design_auto_title (self->m.dataset);
+      title = auto_title;
+    }
+  if (g_strcmp0 (title, self->m.title) == 0 && to_auto == self->title_auto)
     return;
   pns_design_record (self, PROP_TITLE << 8);
   g_free (self->m.title);
   self->m.title = g_strdup (title);
+  self->title_auto = to_auto;
   pns_design_emit_changed (self, PNS_DESIGN_CHANGED_META, TRUE);
+}
+
+gboolean
+pns_design_get_title_auto (PnsDesign *self)
+{
+  return self->title_auto;
+}
+
+const char *const *
+pns_design_get_feature_names (PnsDesign *self)
+{
+  return (const char *const *) self->feature_names;
+}
+
+const char *const *
+pns_design_get_class_names (PnsDesign *self)
+{
+  return (const char *const *) self->class_names;
+}
+
+void
+pns_design_set_dataset_names (PnsDesign *self, const char *dataset,
+                              const char *const *feature_names, const char *const *class_names)
+{
+  if (g_strcmp0 (dataset, self->m.dataset) != 0)
+    return; /* a preview of a dataset the design has left */
+  if (self->feature_names && g_strv_equal ((const char *const *) self->feature_names, feature_names) &&
+      self->class_names && g_strv_equal ((const char *const *) self->class_names, class_names))
+    return;
+  g_strfreev (self->feature_names);
+  g_strfreev (self->class_names);
+  self->feature_names = g_strdupv ((char **) feature_names);
+  self->class_names = g_strdupv ((char **) class_names);
+  pns_design_emit_changed (self, PNS_DESIGN_CHANGED_TRAINING, FALSE);
 }
 
 GFile *
@@ -442,7 +498,17 @@ pns_design_set_dataset (PnsDesign *self, const char *dataset, GError **error)
   pns_design_record (self, PROP_DATASET << 8);
   g_free (self->m.dataset);
   self->m.dataset = g_strdup (dataset);
-  pns_design_emit_changed (self, PNS_DESIGN_CHANGED_TRAINING | PNS_DESIGN_OUTDATES, TRUE);
+  /* the names belong to the old dataset */
+  g_clear_pointer (&self->feature_names, g_strfreev);
+  g_clear_pointer (&self->class_names, g_strfreev);
+  guint what = PNS_DESIGN_CHANGED_TRAINING | PNS_DESIGN_OUTDATES;
+  if (self->title_auto)
+    {
+      g_free (self->m.title);
+      self->m.title = pns_design_auto_title (dataset);
+      what |= PNS_DESIGN_CHANGED_META;
+    }
+  pns_design_emit_changed (self, what, TRUE);
   return TRUE;
 }
 

@@ -52,8 +52,12 @@ char        *pns_design_serialize         (PnsDesign *self, gsize *length);
  * change. */
 const PnDesign *pns_design_get_model      (PnsDesign *self);
 
+/* The title (schematic, legends, netlist header, file name suggestions).
+ * Until the user names the design it is the dataset's name and follows
+ * the dataset; setting an empty title gives it back to the dataset. */
 const char  *pns_design_get_title         (PnsDesign *self);
 void         pns_design_set_title         (PnsDesign *self, const char *title);
+gboolean     pns_design_get_title_auto    (PnsDesign *self);
 GFile       *pns_design_get_file          (PnsDesign *self);
 gboolean     pns_design_get_modified      (PnsDesign *self);
 
@@ -84,6 +88,16 @@ gboolean     pns_design_set_training      (PnsDesign *self, const PnDesignTraini
                                            GError **error);
 const char  *pns_design_get_dataset       (PnsDesign *self);
 gboolean     pns_design_set_dataset       (PnsDesign *self, const char *dataset, GError **error);
+/* The dataset's feature (input) and class (output) names, NULL until
+ * known: whoever loads the dataset DATASET (the training panel's
+ * preview) hands them over; they are dropped when the dataset changes.
+ * Not saved (the dataset holds them). Announced as a TRAINING change that
+ * does not modify the design. */
+const char *const *pns_design_get_feature_names (PnsDesign *self);
+const char *const *pns_design_get_class_names   (PnsDesign *self);
+void         pns_design_set_dataset_names (PnsDesign *self, const char *dataset,
+                                           const char *const *feature_names,
+                                           const char *const *class_names);
 gboolean     pns_design_get_variation_aware    (PnsDesign *self);
 gboolean     pns_design_get_learnable_circuits (PnsDesign *self);
 void         pns_design_set_variant       (PnsDesign *self, gboolean variation_aware,

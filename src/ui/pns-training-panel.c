@@ -29,7 +29,7 @@ struct _PnsTrainingPanel {
   PnsChart      *loss_chart, *acc_chart;
   GtkDropDown   *variant_drop;
   GtkSpinButton *eps_spin, *seed_spin, *nseeds_spin, *epochs_spin, *patience_spin;
-  GtkEntry      *topology_entry;
+  GtkEntry      *topology_entry, *title_entry;
 
   PnsDesign     *design;
   GSignalGroup  *design_signals; /* "rejected", "notify" of the design */
@@ -47,6 +47,7 @@ struct _PnsTrainingPanel {
   int            last_seed;
   gint64         started;
   gboolean       learn_circuits; /* the running job learns the component values */
+  gboolean       charts_cleared; /* the running job's first epochs have arrived */
 };
 
 G_DEFINE_FINAL_TYPE (PnsTrainingPanel, pns_training_panel, GTK_TYPE_WIDGET)
@@ -158,6 +159,19 @@ on_preview_done (GObject *src, GAsyncResult *res, gpointer data)
                                             p->ds->rescaled ? _(", scaled on the training rows") : "");
       gtk_label_set_text (self->dataset_summary, s);
       show_dataset_error (self, NULL);
+      /* the real column and class names, for the schematic, charts, netlist */
+      GStrvBuilder *fb = g_strv_builder_new (), *cb = g_strv_builder_new ();
+      for (int i = 0; i < p->ds->n_features; i++)
+        g_strv_builder_add (fb, p->ds->feature_names[i]);
+      for (int i = 0; i < p->ds->n_classes; i++)
+        g_strv_builder_add (cb, p->ds->class_names[i]);
+      g_auto (GStrv) fnames = g_strv_builder_end (fb);
+      g_auto (GStrv) cnames = g_strv_builder_end (cb);
+      g_strv_builder_unref (fb);
+      g_strv_builder_unref (cb);
+      if (self->design)
+        pns_design_set_dataset_names (self->design, p->name, (const char *const *) fnames,
+                                      (const char *const *) cnames);
     }
   else
     {
@@ -225,6 +239,8 @@ on_design_notify (PnsDesign *d, GParamSpec *pspec, PnsTrainingPanel *self)
 {
   if (g_str_equal (pspec->name, "dataset"))
     select_dataset (self, pns_design_get_dataset (d));
+  if (g_str_equal (pspec->name, "title"))
+    gtk_entry_set_placeholder_text (self->title_entry, pns_design_get_title (d));
   if (self->rejected_prop && g_str_equal (pspec->name, self->rejected_prop))
     {
       g_clear_pointer (&self->rejected_prop, g_free);
@@ -233,6 +249,24 @@ on_design_notify (PnsDesign *d, GParamSpec *pspec, PnsTrainingPanel *self)
       gtk_widget_remove_css_class (GTK_WIDGET (self->topology_entry), "error");
       g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
     }
+}
+
+/* The title entry shows a title the user gave; while the title follows
+ * the dataset the entry is empty and its placeholder shows it. */
+static gboolean
+title_to_entry (GBinding *b, const GValue *from, GValue *to, gpointer data)
+{
+  g_autoptr (GObject) src = g_binding_dup_source (b);
+  gboolean automatic = src && pns_design_get_title_auto (PNS_DESIGN (src));
+  g_value_set_string (to, automatic ? "" : g_value_get_string (from));
+  return TRUE;
+}
+
+static gboolean
+entry_to_title (GBinding *b, const GValue *from, GValue *to, gpointer data)
+{
+  g_value_set_string (to, g_value_get_string (from)); /* "": the dataset's name */
+  return TRUE;
 }
 
 static const char *const variant_names[] = {
@@ -366,6 +400,13 @@ on_job_progress (PnsTrainJob *job, GArray *updates, PnsTrainingPanel *self)
 {
   if (job != self->job)
     return;
+  if (!self->charts_cleared && updates->len)
+    {
+      pns_chart_clear (self->loss_chart);
+      pns_chart_clear (self->acc_chart);
+      g_ptr_array_set_size (self->seeds, 0);
+      self->charts_cleared = TRUE;
+    }
   for (guint i = 0; i < updates->len; i++)
     {
       PnsTrainUpdate *u = &g_array_index (updates, PnsTrainUpdate, i);
@@ -449,6 +490,12 @@ pns_training_panel_start (PnsTrainingPanel *self, GError **error)
       g_set_error (error, PN_ERROR, PN_ERROR_INVALID, _("A training run is in progress"));
       return FALSE;
     }
+  if (self->dataset_error_text)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID, _("The dataset cannot be used: %s"),
+                   self->dataset_error_text);
+      return FALSE;
+    }
   if (gtk_widget_get_visible (GTK_WIDGET (self->settings_error)))
     {
       g_set_error_literal (error, PN_ERROR, PN_ERROR_INVALID,
@@ -466,9 +513,8 @@ pns_training_panel_start (PnsTrainingPanel *self, GError **error)
       return FALSE;
     }
   self->learn_circuits = learn;
-  pns_chart_clear (self->loss_chart);
-  pns_chart_clear (self->acc_chart);
-  g_ptr_array_set_size (self->seeds, 0);
+  /* the previous run's charts stay until this run's first epoch */
+  self->charts_cleared = FALSE;
   self->n_updates = 0;
   self->n_deliveries = 0;
   self->started = g_get_monotonic_time ();
@@ -505,6 +551,13 @@ pns_training_panel_stop (PnsTrainingPanel *self)
     return;
   g_cancellable_cancel (self->job_cancel); /* the worker keeps the best model and ends */
   update_status (self, _("Stopping…"));
+}
+
+gboolean
+pns_training_panel_can_start (PnsTrainingPanel *self)
+{
+  return self->job == NULL && self->design != NULL && self->dataset_error_text == NULL &&
+         self->rejected_prop == NULL;
 }
 
 gboolean
@@ -567,6 +620,12 @@ pns_training_panel_get_topology_entry (PnsTrainingPanel *self)
   return GTK_EDITABLE (self->topology_entry);
 }
 
+GtkEditable *
+pns_training_panel_get_title_entry (PnsTrainingPanel *self)
+{
+  return GTK_EDITABLE (self->title_entry);
+}
+
 const char *
 pns_training_panel_get_settings_error (PnsTrainingPanel *self)
 {
@@ -622,24 +681,17 @@ pns_training_panel_class_init (PnsTrainingPanelClass *klass)
   gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, status_label);
   gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, preview_view);
   gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, settings_grid);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, eps_spin);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, seed_spin);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, nseeds_spin);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, epochs_spin);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, patience_spin);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, variant_drop);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, topology_entry);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, title_entry);
   gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, loss_chart);
   gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, acc_chart);
   gtk_widget_class_set_layout_manager_type (wc, GTK_TYPE_BIN_LAYOUT);
-}
-
-static GtkSpinButton *
-add_spin (PnsTrainingPanel *self, int row, const char *label, double lo, double hi,
-          double step, int digits)
-{
-  GtkWidget *l = gtk_label_new_with_mnemonic (label);
-  gtk_label_set_xalign (GTK_LABEL (l), 0);
-  GtkAdjustment *adj = gtk_adjustment_new (lo, lo, hi, step, step * 10, 0);
-  GtkWidget *s = gtk_spin_button_new (adj, 1, digits);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (l), s);
-  gtk_widget_set_hexpand (s, TRUE);
-  gtk_grid_attach (self->settings_grid, l, 0, row, 1, 1);
-  gtk_grid_attach (self->settings_grid, s, 1, row, 1, 1);
-  return GTK_SPIN_BUTTON (s);
 }
 
 static void
@@ -649,37 +701,6 @@ pns_training_panel_init (PnsTrainingPanel *self)
   self->seeds = g_ptr_array_new_with_free_func ((GDestroyNotify) seed_series_free);
   for (const char * const *n = pn_dataset_bundled_names (); *n; n++)
     gtk_string_list_append (self->dataset_list, *n);
-
-  GtkWidget *vl = gtk_label_new_with_mnemonic (_("_Variant"));
-  gtk_label_set_xalign (GTK_LABEL (vl), 0);
-  const char *variants[] = { [VARIANT_BASE] = N_("Nominal (Base), fixed circuits"),
-                             [VARIANT_LNC] = N_("Nominal, learnable circuits (LNC)"),
-                             [VARIANT_VA] = N_("Variation-aware (VA), fixed circuits"),
-                             [VARIANT_BOTH] = N_("Variation-aware, learnable circuits (Both)"),
-                             NULL };
-  GtkStringList *vlist = gtk_string_list_new (NULL);
-  for (int i = 0; variants[i]; i++)
-    gtk_string_list_append (vlist, _(variants[i]));
-  self->variant_drop = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (vlist), NULL));
-  gtk_label_set_mnemonic_widget (GTK_LABEL (vl), GTK_WIDGET (self->variant_drop));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->variant_drop),
-                               _("Learnable circuits (LNC, Both) learn one ptanh and one inv design for the network, starting from the component values; when training ends the learned values become the design's component values"));
-  gtk_grid_attach (self->settings_grid, vl, 0, 0, 1, 1);
-  gtk_grid_attach (self->settings_grid, GTK_WIDGET (self->variant_drop), 1, 0, 1, 1);
-  self->eps_spin = add_spin (self, 1, _("Variation _ε"), 0, 0.99, 0.01, 3);
-  self->seed_spin = add_spin (self, 2, _("First _seed"), 0, G_MAXINT, 1, 0);
-  self->nseeds_spin = add_spin (self, 3, _("_Number of seeds"), 1, 100, 1, 0);
-  GtkWidget *tl = gtk_label_new_with_mnemonic (_("_Hidden layers"));
-  gtk_label_set_xalign (GTK_LABEL (tl), 0);
-  self->topology_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->topology_entry, _("e.g. 3 or 8,4"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->topology_entry),
-                               _("Neurons per hidden layer, comma separated; inputs and outputs come from the dataset"));
-  gtk_label_set_mnemonic_widget (GTK_LABEL (tl), GTK_WIDGET (self->topology_entry));
-  gtk_grid_attach (self->settings_grid, tl, 0, 4, 1, 1);
-  gtk_grid_attach (self->settings_grid, GTK_WIDGET (self->topology_entry), 1, 4, 1, 1);
-  self->epochs_spin = add_spin (self, 5, _("_Max epochs"), 1, G_MAXINT, 100, 0);
-  self->patience_spin = add_spin (self, 6, _("_Patience"), 1, G_MAXINT, 100, 0);
 
   self->bindings = g_binding_group_new ();
   const GBindingFlags flags = G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE;
@@ -694,6 +715,8 @@ pns_training_panel_init (PnsTrainingPanel *self)
   self->design_signals = g_signal_group_new (PNS_TYPE_DESIGN);
   g_signal_group_connect (self->design_signals, "rejected", G_CALLBACK (on_rejected), self);
   g_signal_group_connect (self->design_signals, "notify", G_CALLBACK (on_design_notify), self);
+  g_binding_group_bind_full (self->bindings, "title", self->title_entry, "text", flags,
+                             title_to_entry, entry_to_title, NULL, NULL);
   g_signal_connect (self->dataset_drop, "notify::selected", G_CALLBACK (on_dataset_selected), self);
   g_signal_connect (self->import_button, "clicked", G_CALLBACK (on_import_clicked), self);
 

@@ -18,6 +18,11 @@ void      pns_training_panel_set_paused (PnsTrainingPanel *self, gboolean paused
 gboolean  pns_training_panel_get_paused (PnsTrainingPanel *self);
 void      pns_training_panel_stop       (PnsTrainingPanel *self);
 gboolean  pns_training_panel_is_running (PnsTrainingPanel *self);
+/* Whether Start can run: no run in progress, the dataset loads (its
+ * preview found no error) and every setting was accepted. A run that
+ * cannot start leaves the previous run's charts and the design as they
+ * are; so does one that fails before its first epoch. */
+gboolean  pns_training_panel_can_start  (PnsTrainingPanel *self);
 /* Select a CSV file as the dataset (as the import dialog does). */
 void      pns_training_panel_import_csv (PnsTrainingPanel *self, const char *path);
 /* For tests: the dataset error shown in place (NULL if none), the charts,
@@ -34,6 +39,7 @@ GtkDropDown *pns_training_panel_get_variant_drop (PnsTrainingPanel *self);
  * the hidden-layers entry. */
 GtkDropDown *pns_training_panel_get_dataset_drop (PnsTrainingPanel *self);
 GtkEditable *pns_training_panel_get_topology_entry (PnsTrainingPanel *self);
+GtkEditable *pns_training_panel_get_title_entry (PnsTrainingPanel *self);
 /* The settings error shown in place (NULL if none). */
 const char *pns_training_panel_get_settings_error (PnsTrainingPanel *self);
 

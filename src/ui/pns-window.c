@@ -36,7 +36,8 @@ pns_window_update_actions (PnsWindow *self)
 {
   gboolean running = pns_training_panel_is_running (self->training_panel);
   GActionMap *map = G_ACTION_MAP (self);
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "train-start")), !running);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "train-start")),
+                               pns_training_panel_can_start (self->training_panel));
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "train-pause")), running);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "train-stop")), running);
   g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "train-pause")),

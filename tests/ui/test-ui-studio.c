@@ -316,6 +316,8 @@ test_undo_redo (void)
   g_assert_cmpstr (shown_dataset (dd), ==, "iris");
   g_action_group_activate_action (ag, "undo", NULL);
   g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[1].text, ==, "W1 > L1");
+  /* (the editor rebuilt its constraint rows from the design) */
+  c1 = pns_circuit_editor_get_constraint_entry (ed, PN_CIRCUIT_PTANH, 1);
   g_assert_cmpstr (gtk_editable_get_text (c1), ==, "W1 > L1");
   g_action_group_activate_action (ag, "undo", NULL);
   g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, v0);
@@ -347,6 +349,7 @@ test_undo_redo (void)
   g_assert_cmpfloat (pns_design_get_variation (d)->eps, ==, 0.1);
   g_assert_cmpint (pns_design_get_training (d)->n_hidden, ==, 1);
   g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[1].text, ==, "W1 > L1");
+  c1 = pns_circuit_editor_get_constraint_entry (ed, PN_CIRCUIT_PTANH, 1);
   g_assert_cmpstr (gtk_editable_get_text (c1), ==, "W1 > L1");
 }
 
@@ -832,16 +835,55 @@ test_csv_import (void)
     g_string_append_printf (s, "%d,%d,%d\n", i, (i * 7) % 13, i % 2);
   g_assert_true (g_file_set_contents (good, s->str, -1, NULL));
   g_string_free (s, TRUE);
+  PnsDesign *d = pns_window_get_design (win);
+  GActionGroup *ag = G_ACTION_GROUP (win);
+  PnsChart *loss = pns_training_panel_get_loss_chart (panel);
+  guint n_series = pns_chart_get_n_series (loss);
+  g_assert_cmpuint (n_series, >, 0); /* the last run's */
+  g_assert_true (pns_design_get_title_auto (d));
   pns_training_panel_import_csv (panel, bad);
   g_assert_true (spin_until (preview_done, NULL, 10));
   const char *err = pns_training_panel_get_dataset_error (panel);
   g_assert_nonnull (err);
   g_test_message ("loader error shown: %s", err);
   g_assert_nonnull (strstr (err, "3")); /* names the line */
+  /* Start is disabled; the previous results stay */
+  g_assert_false (g_action_group_get_action_enabled (ag, "train-start"));
+  g_action_group_activate_action (ag, "train-start", NULL);
+  g_assert_false (pns_training_panel_is_running (panel));
+  g_assert_cmpuint (pns_chart_get_n_series (loss), ==, n_series);
+  g_assert_nonnull (pns_design_get_net (d));
+  /* the title follows the dataset until the user names the design */
+  g_assert_cmpstr (pns_design_get_title (d), ==, "bad");
   pns_training_panel_import_csv (panel, good);
   g_assert_true (spin_until (preview_done, NULL, 10));
   g_assert_null (pns_training_panel_get_dataset_error (panel));
-  g_assert_cmpstr (pns_design_get_dataset (pns_window_get_design (win)), ==, good);
+  g_assert_true (g_action_group_get_action_enabled (ag, "train-start"));
+  g_assert_cmpstr (pns_design_get_dataset (d), ==, good);
+  g_assert_cmpstr (pns_design_get_title (d), ==, "good");
+  /* the CSV's own column and class names */
+  const char *const *fn = pns_design_get_feature_names (d);
+  const char *const *cn = pns_design_get_class_names (d);
+  g_assert_nonnull (fn);
+  g_assert_cmpstr (fn[0], ==, "a");
+  g_assert_cmpstr (fn[1], ==, "b");
+  g_assert_null (fn[2]);
+  g_assert_nonnull (cn);
+  g_assert_cmpstr (cn[0], ==, "0");
+  g_assert_cmpstr (cn[1], ==, "1");
+  /* a title typed in the panel stays with the design; empty gives it back */
+  GtkEditable *title = pns_training_panel_get_title_entry (panel);
+  g_assert_cmpstr (gtk_editable_get_text (title), ==, "");
+  gtk_editable_set_text (title, "Parity of a");
+  g_assert_cmpstr (pns_design_get_title (d), ==, "Parity of a");
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (win)), "Parity of a"));
+  pns_training_panel_import_csv (panel, bad);
+  g_assert_cmpstr (pns_design_get_title (d), ==, "Parity of a");
+  pns_training_panel_import_csv (panel, good);
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  gtk_editable_set_text (title, "");
+  g_assert_cmpstr (pns_design_get_title (d), ==, "good");
+  g_assert_true (pns_design_get_title_auto (d));
 }
 
 static void
