@@ -345,6 +345,70 @@ pns_window_close_request (GtkWindow *window)
   return TRUE;
 }
 
+/* drag and drop: a design file opens (after the unsaved-changes prompt),
+ * a CSV file becomes the dataset ---------------------------------------- */
+
+static void
+open_dropped (PnsWindow *self, gpointer data)
+{
+  GFile *file = data;
+  GError *error = NULL;
+  if (!pns_window_open_file (self, file, &error))
+    {
+      pns_window_show_error (self, _("The design could not be opened"), error->message);
+      g_error_free (error);
+    }
+  g_object_unref (file);
+}
+
+gboolean
+pns_window_drop_file (PnsWindow *self, GFile *file, GError **error)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *lower = g_ascii_strdown (name ? name : "", -1);
+  if (path && g_str_has_suffix (lower, ".pnsd"))
+    {
+      if (pns_training_panel_is_running (self->training_panel))
+        {
+          g_set_error_literal (error, PN_ERROR, PN_ERROR_INVALID,
+                               _("Stop the training run before opening another design"));
+          return FALSE;
+        }
+      pns_window_confirm_discard (self, open_dropped, g_object_ref (file), g_object_unref);
+      return TRUE;
+    }
+  if (path && g_str_has_suffix (lower, ".csv"))
+    {
+      pns_window_show_view (self, "training");
+      pns_training_panel_import_csv (self->training_panel, path);
+      return TRUE;
+    }
+  g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+               _("%s is neither a design (.pnsd) nor a dataset (.csv)"), name ? name : "?");
+  return FALSE;
+}
+
+static gboolean
+on_drop (GtkDropTarget *target, const GValue *value, double x, double y, PnsWindow *self)
+{
+  GSList *files = G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST)
+                    ? gdk_file_list_get_files (g_value_get_boxed (value)) : NULL;
+  gboolean ok = FALSE;
+  if (files)
+    {
+      GError *error = NULL;
+      ok = pns_window_drop_file (self, files->data, &error);
+      if (!ok)
+        {
+          pns_window_show_error (self, _("The file cannot be used"), error->message);
+          g_error_free (error);
+        }
+    }
+  g_slist_free (files);
+  return ok;
+}
+
 static void
 on_panel_state (PnsTrainingPanel *panel, PnsWindow *self)
 {
@@ -401,6 +465,9 @@ pns_window_init (PnsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   pns_window_add_actions (self);
   g_signal_connect (self->training_panel, "state-changed", G_CALLBACK (on_panel_state), self);
+  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   GtkEventController *motion = gtk_event_controller_motion_new ();
   g_signal_connect (motion, "motion", G_CALLBACK (on_schematic_motion), self);
   gtk_widget_add_controller (GTK_WIDGET (self->schematic), motion);

@@ -1244,6 +1244,81 @@ weak_cleared (gpointer data)
   return *(gpointer *) data == NULL;
 }
 
+/* Drop FILE on the window's drop target (as a file manager's drag does). */
+static gboolean
+drop_on_window (GFile *file)
+{
+  GListModel *ctrls = gtk_widget_observe_controllers (GTK_WIDGET (win));
+  GtkDropTarget *target = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (ctrls) && target == NULL; i++)
+    {
+      GObject *c = g_list_model_get_item (ctrls, i);
+      if (GTK_IS_DROP_TARGET (c))
+        target = GTK_DROP_TARGET (c);
+      g_object_unref (c);
+    }
+  g_object_unref (ctrls);
+  g_assert_nonnull (target);
+  GSList *list = g_slist_prepend (NULL, file);
+  GValue v = G_VALUE_INIT;
+  g_value_init (&v, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&v, gdk_file_list_new_from_list (list));
+  g_slist_free (list);
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (target, "drop", &v, 10.0, 10.0, &ok);
+  g_value_unset (&v);
+  return ok;
+}
+
+static gboolean
+error_dialog_shown (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+/* Drag and drop: a CSV becomes the dataset, a design opens, anything else
+ * is refused with the reason. */
+static void
+test_drop_files (void)
+{
+  PnsDesign *before = pns_window_get_design (win);
+  g_autofree char *csv = g_build_filename (tmpdir, "dropped.csv", NULL);
+  GString *s = g_string_new ("u,v,kind\n");
+  for (int i = 0; i < 60; i++)
+    g_string_append_printf (s, "%d,%d,%s\n", i, (i * 5) % 11, i % 3 ? "odd" : "even");
+  g_assert_true (g_file_set_contents (csv, s->str, -1, NULL));
+  g_string_free (s, TRUE);
+  GFile *f = g_file_new_for_path (csv);
+  g_assert_true (drop_on_window (f));
+  g_object_unref (f);
+  g_assert_cmpstr (pns_window_get_view (win), ==, "training");
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  g_assert_cmpstr (pns_design_get_dataset (before), ==, csv);
+  g_assert_cmpstr (pns_design_get_class_names (before)[0], ==, "even");
+
+  /* a design: saved first (no prompt), then dropped */
+  g_autofree char *design = g_build_filename (tmpdir, "dropped.pnsd", NULL);
+  GFile *df = g_file_new_for_path (design);
+  GError *error = NULL;
+  g_assert_true (pns_window_save_to_file (win, df, &error));
+  g_assert_no_error (error);
+  g_assert_true (drop_on_window (df));
+  g_object_unref (df);
+  g_assert_true (pns_window_get_design (win) != before);
+  g_assert_cmpstr (pns_design_get_dataset (pns_window_get_design (win)), ==, csv);
+
+  /* anything else: refused, said in a dialog */
+  g_autofree char *other = g_build_filename (tmpdir, "notes.txt", NULL);
+  g_assert_true (g_file_set_contents (other, "x", -1, NULL));
+  GFile *of = g_file_new_for_path (other);
+  g_assert_false (drop_on_window (of));
+  g_object_unref (of);
+  g_assert_true (spin_until (error_dialog_shown, NULL, 5));
+  gtk_window_destroy (GTK_WINDOW (find_dialog ()));
+  /* back to iris for the tests that follow */
+  g_assert_true (pns_design_set_dataset (pns_window_get_design (win), "iris", NULL));
+}
+
 static void
 test_unsaved_prompt (void)
 {
@@ -1330,6 +1405,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio/calibration", test_calibration);
   g_test_add_func ("/ui/studio/pnc-neuron-design", test_pnc_neuron_design);
   g_test_add_func ("/ui/studio/shortcuts", test_shortcuts);
+  g_test_add_func ("/ui/studio/drop-files", test_drop_files);
   g_test_add_func ("/ui/studio/unsaved-prompt", test_unsaved_prompt);
   g_test_add_func ("/ui/chart/colours", test_chart_colours);
   int rc = g_test_run ();
