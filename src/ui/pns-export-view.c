@@ -69,7 +69,13 @@ pns_export_netlist (PnsDesign *d, GError **error)
     return NULL;
   g_autofree char *title = g_strdup_printf ("pnstudio network: %s, inputs 0.5 V",
                                             pns_design_get_title (d));
-  PnSpiceNetOptions opt = { 1, NULL, TRUE, title };
+  /* the dataset's names, when they are the network's (trained on it) */
+  const char *const *fn = pns_design_get_feature_names (d), *const *cn = pns_design_get_class_names (d);
+  if (fn && g_strv_length ((char **) fn) != (guint) net->size[0])
+    fn = NULL;
+  if (cn && g_strv_length ((char **) cn) != (guint) net->size[net->n_layers])
+    cn = NULL;
+  PnSpiceNetOptions opt = { 1, NULL, TRUE, title, fn, cn };
   GString *s = g_string_new (NULL);
   gboolean ok = pn_spice_write_network (s, net, pns_design_get_params (d), NULL,
                                         pns_design_get_technology (d)->g_unit, model,

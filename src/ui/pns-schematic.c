@@ -292,6 +292,19 @@ draw_inv_circuit (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits, do
 #define LABEL_W 86.0
 #define GAP 110.0
 
+/* The dataset's name of input or class I (shortened to fit the margin),
+ * or FALLBACK (a printf format of I + 1) while the names are not known. */
+static char *
+dataset_name (const char *const *names, int i, const char *fallback)
+{
+  if (names == NULL || (int) g_strv_length ((char **) names) <= i)
+    return g_strdup_printf (fallback, i + 1);
+  if (g_utf8_strlen (names[i], -1) <= 12)
+    return g_strdup (names[i]);
+  g_autofree char *head = g_utf8_substring (names[i], 0, 11);
+  return g_strconcat (head, "…", NULL);
+}
+
 void
 pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
                            double *width, double *height)
@@ -334,7 +347,7 @@ pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray 
               gboolean neg = FALSE;
               for (int j = 0; j < no && i <= ni; j++)
                 neg |= th[i * no + j] < 0 && fabs (th[i * no + j]) >= net->gmin;
-              g_autofree char *lab = i < ni ? (l == 0 ? g_strdup_printf ("x%d", i + 1)
+              g_autofree char *lab = i < ni ? (l == 0 ? dataset_name (pns_design_get_feature_names (d), i, "x%d")
                                                       : g_strdup_printf ("a%d.%d", l, i + 1))
                                      : g_strdup (i == ni ? "1 V" : "0 V");
               rgba (cr, fg, 0.8);
@@ -429,7 +442,7 @@ pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray 
               if (l + 1 == net->n_layers)
                 {
                   rgba (cr, fg, 0.8);
-                  g_autofree char *cl = g_strdup_printf (_("class %d"), j + 1);
+                  g_autofree char *cl = dataset_name (pns_design_get_class_names (d), j, _("class %d"));
                   cairo_save (cr);
                   cairo_move_to (cr, px + 4, wy + 4);
                   cairo_rotate (cr, G_PI / 2);
@@ -545,8 +558,10 @@ fit (PnsSchematic *self)
 static void
 on_design_changed (PnsDesign *design, guint what, PnsSchematic *self)
 {
+  /* (TRAINING: the dataset's names arrive) */
   if (what & (PNS_DESIGN_CHANGED_NETWORK | PNS_DESIGN_CHANGED_CIRCUITS |
-              PNS_DESIGN_CHANGED_TECHNOLOGY | PNS_DESIGN_CHANGED_META))
+              PNS_DESIGN_CHANGED_TECHNOLOGY | PNS_DESIGN_CHANGED_META |
+              PNS_DESIGN_CHANGED_TRAINING))
     {
       measure_content (self);
       count_entries (self);

@@ -1315,8 +1315,21 @@ test_drop_files (void)
   g_object_unref (of);
   g_assert_true (spin_until (error_dialog_shown, NULL, 5));
   gtk_window_destroy (GTK_WINDOW (find_dialog ()));
-  /* back to iris for the tests that follow */
-  g_assert_true (pns_design_set_dataset (pns_window_get_design (win), "iris", NULL));
+  /* back to iris: its names go into the exported netlist's comments */
+  PnsDesign *d = pns_window_get_design (win);
+  g_assert_true (pns_design_set_dataset (d, "iris", NULL));
+  pns_window_show_view (win, "schematic");
+  pns_training_panel_import_csv (pns_window_get_training_panel (win), "iris");
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  g_assert_nonnull (pns_design_get_class_names (d));
+  g_autofree char *cir = g_build_filename (tmpdir, "named.cir", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "export-netlist-to", g_variant_new_string (cir));
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (cir, &text, NULL, NULL));
+  g_autofree char *in0 = g_strdup_printf ("\n* in0: %s\n", pns_design_get_feature_names (d)[0]);
+  g_autofree char *out2 = g_strdup_printf ("\n* out2: class %s\n", pns_design_get_class_names (d)[2]);
+  g_assert_nonnull (strstr (text, in0));
+  g_assert_nonnull (strstr (text, out2));
 }
 
 static void
