@@ -114,7 +114,7 @@ pnc_design_open_net (const char *command, const char *path, PnDesign *d,
       return FALSE;
     }
   PnDatasetOptions dopt;
-  pn_dataset_options_init (&dopt);
+  pn_design_dataset_options (d, &dopt);
   if ((*ds = pn_dataset_open (d->dataset, &dopt, &error)) == NULL)
     {
       g_printerr ("pnc %s: %s: dataset: %s\n", command, path, error->message);

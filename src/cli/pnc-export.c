@@ -81,7 +81,7 @@ pnc_cmd_export (int argc, char **argv)
       if (input >= 0)
         {
           PnDatasetOptions opt;
-          pn_dataset_options_init (&opt);
+          pn_design_dataset_options (&d, &opt);
           ds = pn_dataset_open (d.dataset, &opt, &error);
           if (ds == NULL || ds->n_features != net.size[0] || input >= ds->n[PN_SPLIT_TEST])
             {

@@ -24,6 +24,7 @@ enum {
   PROP_0,
   PROP_TITLE,
   PROP_DATASET,
+  PROP_LABEL_COLUMN,
   PROP_HIDDEN_LAYERS,
   PROP_VARIANT,
   PROP_VARIATION_AWARE,
@@ -498,6 +499,8 @@ pns_design_set_dataset (PnsDesign *self, const char *dataset, GError **error)
   pns_design_record (self, PROP_DATASET << 8);
   g_free (self->m.dataset);
   self->m.dataset = g_strdup (dataset);
+  /* another file's columns: its default label column */
+  g_clear_pointer (&self->m.dataset_label, g_free);
   /* the names belong to the old dataset */
   g_clear_pointer (&self->feature_names, g_strfreev);
   g_clear_pointer (&self->class_names, g_strfreev);
@@ -510,6 +513,34 @@ pns_design_set_dataset (PnsDesign *self, const char *dataset, GError **error)
     }
   pns_design_emit_changed (self, what, TRUE);
   return TRUE;
+}
+
+const char *
+pns_design_get_label_column (PnsDesign *self)
+{
+  return self->m.dataset_label;
+}
+
+void
+pns_design_set_label_column (PnsDesign *self, const char *column)
+{
+  if (column && column[0] == '\0')
+    column = NULL;
+  if (g_strcmp0 (column, self->m.dataset_label) == 0)
+    return;
+  pns_design_record (self, PROP_LABEL_COLUMN << 8);
+  g_free (self->m.dataset_label);
+  self->m.dataset_label = g_strdup (column);
+  /* other classes: the names and a network trained on them are the old ones' */
+  g_clear_pointer (&self->feature_names, g_strfreev);
+  g_clear_pointer (&self->class_names, g_strfreev);
+  pns_design_emit_changed (self, PNS_DESIGN_CHANGED_TRAINING | PNS_DESIGN_OUTDATES, TRUE);
+}
+
+void
+pns_design_dataset_options (PnsDesign *self, PnDatasetOptions *opt)
+{
+  pn_design_dataset_options (&self->m, opt);
 }
 
 gboolean
@@ -858,6 +889,7 @@ pns_design_get_property (GObject *object, guint id, GValue *value, GParamSpec *p
     {
     case PROP_TITLE: g_value_set_string (value, self->m.title); break;
     case PROP_DATASET: g_value_set_string (value, self->m.dataset); break;
+    case PROP_LABEL_COLUMN: g_value_set_string (value, self->m.dataset_label); break;
     case PROP_HIDDEN_LAYERS:
       g_value_take_string (value, pns_format_topology (t->hidden, t->n_hidden));
       break;
@@ -901,6 +933,7 @@ pns_design_set_property (GObject *object, guint id, const GValue *value, GParamS
     {
     case PROP_TITLE: pns_design_set_title (self, g_value_get_string (value)); break;
     case PROP_DATASET: ok = pns_design_set_dataset (self, g_value_get_string (value), &error); break;
+    case PROP_LABEL_COLUMN: pns_design_set_label_column (self, g_value_get_string (value)); break;
     case PROP_HIDDEN_LAYERS:
       ok = pns_parse_topology (g_value_get_string (value) ? g_value_get_string (value) : "",
                                t.hidden, &t.n_hidden, &error) &&
@@ -960,6 +993,8 @@ pns_design_class_init (PnsDesignClass *klass)
    * ("rejected"), never with a GLib warning. */
   props[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, rw);
   props[PROP_DATASET] = g_param_spec_string ("dataset", NULL, NULL, NULL, rw);
+  /* NULL: the default label column */
+  props[PROP_LABEL_COLUMN] = g_param_spec_string ("label-column", NULL, NULL, NULL, rw);
   props[PROP_HIDDEN_LAYERS] = g_param_spec_string ("hidden-layers", NULL, NULL, NULL, rw);
   /* "base", "lnc", "va" or "both" */
   props[PROP_VARIANT] = g_param_spec_string ("variant", NULL, NULL, "va", rw);

@@ -88,6 +88,11 @@ gboolean     pns_design_set_training      (PnsDesign *self, const PnDesignTraini
                                            GError **error);
 const char  *pns_design_get_dataset       (PnsDesign *self);
 gboolean     pns_design_set_dataset       (PnsDesign *self, const char *dataset, GError **error);
+/* The CSV's label column (NULL: "label" or "class", else the last). */
+const char  *pns_design_get_label_column  (PnsDesign *self);
+void         pns_design_set_label_column  (PnsDesign *self, const char *column);
+/* Options to open the design's dataset with (its label column). */
+void         pns_design_dataset_options   (PnsDesign *self, PnDatasetOptions *opt);
 /* The dataset's feature (input) and class (output) names, NULL until
  * known: whoever loads the dataset DATASET (the training panel's
  * preview) hands them over; they are dropped when the dataset changes.

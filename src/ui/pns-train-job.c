@@ -14,6 +14,7 @@ struct _PnsTrainJob {
   GObject         parent_instance;
   PnTrainConfig   cfg;
   char           *dataset_name;
+  char           *label_column;  /* NULL: the loader's default */
   int             first_seed, n_seeds, mc_test;
   gboolean        started;
   GMainContext   *context;  /* where progress goes */
@@ -106,6 +107,7 @@ worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
   lower_thread_priority ();
   PnDatasetOptions opt;
   pn_dataset_options_init (&opt);
+  opt.label_column = job->label_column;
   GError *error = NULL;
   PnDataset *ds = pn_dataset_open (job->dataset_name, &opt, &error);
   if (ds == NULL)
@@ -177,12 +179,13 @@ on_cancelled (GCancellable *cancellable, gpointer data)
 }
 
 PnsTrainJob *
-pns_train_job_new (const PnTrainConfig *cfg, const char *dataset, int first_seed,
-                   int n_seeds, int mc_test)
+pns_train_job_new (const PnTrainConfig *cfg, const char *dataset, const char *label_column,
+                   int first_seed, int n_seeds, int mc_test)
 {
   PnsTrainJob *job = g_object_new (PNS_TYPE_TRAIN_JOB, NULL);
   job->cfg = *cfg;
   job->dataset_name = g_strdup (dataset);
+  job->label_column = g_strdup (label_column);
   job->first_seed = first_seed;
   job->n_seeds = MAX (n_seeds, 1);
   job->mc_test = MAX (mc_test, 1);
@@ -266,6 +269,7 @@ pns_train_job_finalize (GObject *object)
   g_mutex_clear (&job->lock);
   g_cond_clear (&job->cond);
   g_free (job->dataset_name);
+  g_free (job->label_column);
   G_OBJECT_CLASS (pns_train_job_parent_class)->finalize (object);
 }
 

@@ -43,7 +43,8 @@ G_DECLARE_FINAL_TYPE (PnsTrainJob, pns_train_job, PNS, TRAIN_JOB, GObject)
  * Signal "progress" (GArray *updates of PnsTrainUpdate, in epoch order),
  * on the main context the run was started from. */
 PnsTrainJob     *pns_train_job_new        (const PnTrainConfig *cfg, const char *dataset,
-                                           int first_seed, int n_seeds, int mc_test);
+                                           const char *label_column, int first_seed,
+                                           int n_seeds, int mc_test);
 /* Runs the job (once) in a thread; CALLBACK on the calling thread's
  * thread-default main context when it has ended. Cancelling CANCELLABLE
  * stops it, keeping the best model so far. */

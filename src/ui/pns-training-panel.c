@@ -30,6 +30,11 @@ struct _PnsTrainingPanel {
   GtkDropDown   *variant_drop;
   GtkSpinButton *eps_spin, *seed_spin, *nseeds_spin, *epochs_spin, *patience_spin;
   GtkEntry      *topology_entry, *title_entry;
+  GtkWidget     *label_box;
+  GtkDropDown   *label_drop;
+  GtkStringList *label_list;
+  gulong         label_selected_id;
+  char          *preview_label;  /* the label column the last preview asked for */
 
   PnsDesign     *design;
   GSignalGroup  *design_signals; /* "rejected", "notify" of the design */
@@ -70,7 +75,9 @@ seed_series_free (SeedSeries *s)
 
 typedef struct {
   char      *name;
+  char      *label;     /* the label column asked for (NULL: default) */
   char      *head;      /* first lines of the file */
+  char     **columns;   /* a CSV file's header (the label picker's choices) */
   PnDataset *ds;
 } Preview;
 
@@ -78,6 +85,8 @@ static void
 preview_free (Preview *p)
 {
   g_free (p->name);
+  g_free (p->label);
+  g_strfreev (p->columns);
   g_free (p->head);
   if (p->ds)
     pn_dataset_free (p->ds);
@@ -95,12 +104,33 @@ dataset_path (const char *name)
   return g_strdup (name);
 }
 
+/* The columns of a CSV header line. */
+static char **
+header_columns (const char *head)
+{
+  g_autofree char *line = g_strndup (head, strcspn (head, "\r\n"));
+  char **cols = g_strsplit (line, ",", -1);
+  for (int i = 0; cols[i]; i++)
+    {
+      g_strstrip (cols[i]);
+      gsize n = strlen (cols[i]);
+      if (n >= 2 && cols[i][0] == '"' && cols[i][n - 1] == '"')
+        {
+          memmove (cols[i], cols[i] + 1, n - 2);
+          cols[i][n - 2] = '\0';
+        }
+    }
+  return cols;
+}
+
 static void
 preview_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancellable)
 {
-  const char *name = data;
+  const Preview *req = data;
+  const char *name = req->name;
   Preview *p = g_new0 (Preview, 1);
   p->name = g_strdup (name);
+  p->label = g_strdup (req->label);
   g_autofree char *path = dataset_path (name);
   if (path)
     {
@@ -113,10 +143,13 @@ preview_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancella
             g_string_append (s, line);
           fclose (f);
           p->head = g_string_free (s, FALSE);
+          if (!pn_dataset_is_bundled (name))
+            p->columns = header_columns (p->head);
         }
     }
   PnDatasetOptions opt;
   pn_dataset_options_init (&opt);
+  opt.label_column = p->label;
   GError *error = NULL;
   p->ds = pn_dataset_open (name, &opt, &error);
   if (p->ds == NULL)
@@ -125,6 +158,38 @@ preview_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancella
       g_error_free (error);
     }
   g_task_return_pointer (task, p, (GDestroyNotify) preview_free);
+}
+
+/* The label picker: "Automatic" and a CSV file's columns; hidden for the
+ * bundled datasets. Bound by hand to the design's label-column (the
+ * choices come with the file). */
+static void
+fill_label_picker (PnsTrainingPanel *self, char **columns, const char *label)
+{
+  g_signal_handler_block (self->label_drop, self->label_selected_id);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->label_list));
+  const char *automatic[] = { _("Automatic (label, class or the last column)"), NULL };
+  gtk_string_list_splice (self->label_list, 0, n, automatic);
+  guint sel = 0;
+  for (int i = 0; columns && columns[i]; i++)
+    {
+      gtk_string_list_append (self->label_list, columns[i]);
+      if (g_strcmp0 (columns[i], label) == 0)
+        sel = (guint) i + 1;
+    }
+  gtk_drop_down_set_selected (self->label_drop, sel);
+  gtk_widget_set_visible (GTK_WIDGET (self->label_box), columns != NULL);
+  g_signal_handler_unblock (self->label_drop, self->label_selected_id);
+}
+
+static void
+on_label_selected (GtkDropDown *drop, GParamSpec *pspec, PnsTrainingPanel *self)
+{
+  guint i = gtk_drop_down_get_selected (drop);
+  if (self->design == NULL || i == GTK_INVALID_LIST_POSITION)
+    return;
+  pns_design_set_label_column (self->design,
+                               i == 0 ? NULL : gtk_string_list_get_string (self->label_list, i));
 }
 
 static void
@@ -150,6 +215,7 @@ on_preview_done (GObject *src, GAsyncResult *res, gpointer data)
     }
   g_clear_object (&self->preview_cancel);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->preview_view), p->head ? p->head : "", -1);
+  fill_label_picker (self, p->columns, p->label);
   if (p->ds)
     {
       g_autofree char *s = g_strdup_printf (_("%s: %d features, %d classes; %d / %d / %d rows (train / valid / test)%s"),
@@ -186,13 +252,18 @@ on_preview_done (GObject *src, GAsyncResult *res, gpointer data)
 static void
 load_preview (PnsTrainingPanel *self, const char *name)
 {
+  Preview *req = g_new0 (Preview, 1);
+  req->name = g_strdup (name);
+  req->label = self->design ? g_strdup (pns_design_get_label_column (self->design)) : NULL;
+  g_free (self->preview_label);
+  self->preview_label = g_strdup (req->label);
   if (self->preview_cancel)
     g_cancellable_cancel (self->preview_cancel);
   g_clear_object (&self->preview_cancel);
   self->preview_cancel = g_cancellable_new ();
   gtk_label_set_text (self->dataset_summary, _("Loading…"));
   GTask *task = g_task_new (NULL, self->preview_cancel, on_preview_done, g_object_ref (self));
-  g_task_set_task_data (task, g_strdup (name), g_free);
+  g_task_set_task_data (task, req, (GDestroyNotify) preview_free);
   g_task_run_in_thread (task, preview_thread);
   g_object_unref (task);
 }
@@ -239,6 +310,9 @@ on_design_notify (PnsDesign *d, GParamSpec *pspec, PnsTrainingPanel *self)
 {
   if (g_str_equal (pspec->name, "dataset"))
     select_dataset (self, pns_design_get_dataset (d));
+  if (g_str_equal (pspec->name, "label-column") &&
+      g_strcmp0 (pns_design_get_label_column (d), self->preview_label) != 0)
+    load_preview (self, pns_design_get_dataset (d)); /* other classes, other names */
   if (g_str_equal (pspec->name, "title"))
     gtk_entry_set_placeholder_text (self->title_entry, pns_design_get_title (d));
   if (self->rejected_prop && g_str_equal (pspec->name, self->rejected_prop))
@@ -518,7 +592,8 @@ pns_training_panel_start (PnsTrainingPanel *self, GError **error)
   self->n_updates = 0;
   self->n_deliveries = 0;
   self->started = g_get_monotonic_time ();
-  self->job = pns_train_job_new (&cfg, pns_design_get_dataset (self->design), (int) s->first_seed,
+  self->job = pns_train_job_new (&cfg, pns_design_get_dataset (self->design),
+                                 pns_design_get_label_column (self->design), (int) s->first_seed,
                                  s->n_seeds, MC_TEST);
   self->job_cancel = g_cancellable_new ();
   g_signal_connect (self->job, "progress", G_CALLBACK (on_job_progress), self);
@@ -620,6 +695,12 @@ pns_training_panel_get_topology_entry (PnsTrainingPanel *self)
   return GTK_EDITABLE (self->topology_entry);
 }
 
+GtkDropDown *
+pns_training_panel_get_label_drop (PnsTrainingPanel *self)
+{
+  return gtk_widget_get_visible (self->label_box) ? self->label_drop : NULL;
+}
+
 GtkEditable *
 pns_training_panel_get_title_entry (PnsTrainingPanel *self)
 {
@@ -654,6 +735,7 @@ pns_training_panel_dispose (GObject *object)
   g_clear_object (&self->design_signals);
   g_clear_object (&self->design);
   g_clear_pointer (&self->rejected_prop, g_free);
+  g_clear_pointer (&self->preview_label, g_free);
   g_clear_pointer (&self->seeds, g_ptr_array_unref);
   g_clear_pointer (&self->dataset_error_text, g_free);
   g_clear_pointer (&self->paned, gtk_widget_unparent);
@@ -689,6 +771,9 @@ pns_training_panel_class_init (PnsTrainingPanelClass *klass)
   gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, variant_drop);
   gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, topology_entry);
   gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, title_entry);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, label_box);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, label_drop);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, label_list);
   gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, loss_chart);
   gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, acc_chart);
   gtk_widget_class_set_layout_manager_type (wc, GTK_TYPE_BIN_LAYOUT);
@@ -718,6 +803,8 @@ pns_training_panel_init (PnsTrainingPanel *self)
   g_binding_group_bind_full (self->bindings, "title", self->title_entry, "text", flags,
                              title_to_entry, entry_to_title, NULL, NULL);
   g_signal_connect (self->dataset_drop, "notify::selected", G_CALLBACK (on_dataset_selected), self);
+  self->label_selected_id = g_signal_connect (self->label_drop, "notify::selected",
+                                              G_CALLBACK (on_label_selected), self);
   g_signal_connect (self->import_button, "clicked", G_CALLBACK (on_import_clicked), self);
 
   pns_chart_set_title (self->loss_chart, _("Loss"));

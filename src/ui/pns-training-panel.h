@@ -40,6 +40,9 @@ GtkDropDown *pns_training_panel_get_variant_drop (PnsTrainingPanel *self);
 GtkDropDown *pns_training_panel_get_dataset_drop (PnsTrainingPanel *self);
 GtkEditable *pns_training_panel_get_topology_entry (PnsTrainingPanel *self);
 GtkEditable *pns_training_panel_get_title_entry (PnsTrainingPanel *self);
+/* The label-column picker of a CSV dataset (row 0: automatic, then the
+ * file's columns); NULL while hidden (a bundled dataset). */
+GtkDropDown *pns_training_panel_get_label_drop (PnsTrainingPanel *self);
 /* The settings error shown in place (NULL if none). */
 const char *pns_training_panel_get_settings_error (PnsTrainingPanel *self);
 

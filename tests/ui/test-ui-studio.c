@@ -886,6 +886,63 @@ test_csv_import (void)
   g_assert_true (pns_design_get_title_auto (d));
 }
 
+/* The label-column picker on a CSV: the file's columns are offered, the
+ * chosen column gives the classes (and their names), it is saved in the
+ * design file (<dataset label>) and pnc reads it back. */
+static void
+test_label_column (void)
+{
+  PnsTrainingPanel *panel = pns_window_get_training_panel (win);
+  PnsDesign *d = pns_window_get_design (win);
+  g_autofree char *csv = g_build_filename (tmpdir, "species.csv", NULL);
+  GString *s = g_string_new ("species,length,width\n");
+  for (int i = 0; i < 60; i++)
+    g_string_append_printf (s, "%s,%d,%d\n", i % 2 ? "setosa" : "virginica", 10 + i % 7, i % 3);
+  g_assert_true (g_file_set_contents (csv, s->str, -1, NULL));
+  g_string_free (s, TRUE);
+  g_assert_null (pns_training_panel_get_label_drop (panel)); /* iris: bundled, no picker */
+  pns_training_panel_import_csv (panel, csv);
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  GtkDropDown *dd = pns_training_panel_get_label_drop (panel);
+  g_assert_nonnull (dd);
+  GListModel *m = gtk_drop_down_get_model (dd);
+  g_assert_cmpuint (g_list_model_get_n_items (m), ==, 4);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (m), 1), ==, "species");
+  g_assert_cmpuint (gtk_drop_down_get_selected (dd), ==, 0);
+  /* the default (the last column) makes 'species' an input: refused */
+  g_assert_nonnull (pns_training_panel_get_dataset_error (panel));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (win), "train-start"));
+  gtk_drop_down_set_selected (dd, 1);
+  g_assert_cmpstr (pns_design_get_label_column (d), ==, "species");
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  g_assert_null (pns_training_panel_get_dataset_error (panel));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (win), "train-start"));
+  const char *const *cn = pns_design_get_class_names (d);
+  g_assert_nonnull (cn);
+  g_assert_cmpuint (g_strv_length ((char **) cn), ==, 2);
+  g_assert_true (g_strv_contains (cn, "setosa"));
+  const char *const *fn = pns_design_get_feature_names (d);
+  g_assert_cmpstr (fn[0], ==, "length");
+  g_assert_cmpstr (fn[1], ==, "width");
+  /* saved and read back */
+  g_autofree char *path = g_build_filename (tmpdir, "species.pnsd", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "save-to", g_variant_new_string (path));
+  PnDesign pd;
+  GError *error = NULL;
+  g_assert_true (pn_design_load (path, &pd, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (pd.dataset_label, ==, "species");
+  pn_design_clear (&pd);
+  /* undo puts the default column back, and the picker follows */
+  g_action_group_activate_action (G_ACTION_GROUP (win), "undo", NULL);
+  g_assert_null (pns_design_get_label_column (d));
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  g_assert_cmpuint (gtk_drop_down_get_selected (pns_training_panel_get_label_drop (panel)), ==, 0);
+  g_assert_true (pns_design_set_dataset (d, "iris", NULL));
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  g_assert_null (pns_training_panel_get_label_drop (panel));
+}
+
 static void
 test_screenshot (void)
 {
@@ -1413,6 +1470,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio/export-design", test_export_design);
   g_test_add_func ("/ui/studio/layout-preview", test_layout_preview);
   g_test_add_func ("/ui/studio/csv-import", test_csv_import);
+  g_test_add_func ("/ui/studio/label-column", test_label_column);
   g_test_add_func ("/ui/studio/screenshot", test_screenshot);
   g_test_add_func ("/ui/studio/yield", test_yield);
   g_test_add_func ("/ui/studio/calibration", test_calibration);
