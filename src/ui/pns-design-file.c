@@ -312,3 +312,25 @@ pns_design_export_pnsd (PnsDesign *self, const char *path, GError **error)
     }
   return pn_design_save (pns_design_get_model (self), path, error);
 }
+
+gboolean
+pns_design_apply_model (PnsDesign *self, const PnDesign *pd, GError **error)
+{
+  g_autoptr (PnsDesign) tmp = pns_design_new_from_model (pd, error);
+  if (tmp == NULL)
+    return FALSE;
+  pns_design_record (self, PNS_DESIGN_CHANGED_NETWORK);
+  PnsDesignState *s = pns_design_state_new (tmp);
+  s->title_auto = self->title_auto;
+  gboolean was_calibrated = pns_design_is_calibrated (self);
+  pns_design_apply_state (self, s);
+  pns_design_state_free (s);
+  guint what = PNS_DESIGN_CHANGED_ALL & ~PNS_DESIGN_CHANGED_CALIBRATION;
+  if (was_calibrated && !pns_design_is_calibrated (self))
+    what |= PNS_DESIGN_CHANGED_CALIBRATION;
+  /* announced like an undo step: what the new model holds stays */
+  self->restoring = TRUE;
+  pns_design_emit_changed (self, what, TRUE);
+  self->restoring = FALSE;
+  return TRUE;
+}

@@ -46,6 +46,11 @@ PnsDesign   *pns_design_new_from_file     (GFile *file, GError **error);
  * Designs with the published curves (no component values) are refused. */
 PnsDesign   *pns_design_new_from_model    (const PnDesign *pd, GError **error);
 gboolean     pns_design_save              (PnsDesign *self, GFile *file, GError **error);
+/* Replace the document's model by PD (copied and opened as
+ * pns_design_new_from_model does: a SPICE calibration it carries is kept),
+ * as one undo step; the file, the title's automatic state and the
+ * dataset's names stay. Fails, changing nothing, when PD cannot open. */
+gboolean     pns_design_apply_model       (PnsDesign *self, const PnDesign *pd, GError **error);
 char        *pns_design_serialize         (PnsDesign *self, gsize *length);
 /* The model as it is saved (derived fields, the curves of the component
  * values, brought up to date). Owned by the design; valid until the next

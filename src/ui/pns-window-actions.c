@@ -3,6 +3,7 @@
  * accelerators (pns-application.c) name them; tests and scripts activate
  * the ones that take a path. */
 #include "pns-window-private.h"
+#include "pns-calibration.h"
 
 #include <glib/gi18n.h>
 
@@ -403,6 +404,95 @@ action_redo (GSimpleAction *a, GVariant *p, gpointer data)
   pns_design_redo (PNS_WINDOW (data)->design);
 }
 
+/* Calibrate: pn_flow_calibrate on the document's model in the background
+ * (pns-calibration.c), with its progress and Cancel under the header bar */
+
+static void
+on_calibrate_progress (const char *text, double fraction, gpointer data)
+{
+  PnsWindow *self = data;
+  gtk_label_set_text (self->calib_label, text);
+  if (fraction >= 0)
+    gtk_progress_bar_set_fraction (self->calib_progress, fraction);
+  else
+    gtk_progress_bar_pulse (self->calib_progress);
+}
+
+static void
+on_calibrate_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  PnsWindow *self = data; /* a reference, dropped below */
+  GError *error = NULL;
+  PnFlowCalibrateReport report;
+  gboolean ok = pns_calibration_run_finish (result, &report, &error);
+  g_clear_object (&self->calib_cancel);
+  if (self->calib_label == NULL)
+    {
+      /* the window is gone (disposed) */
+      if (ok)
+        pn_flow_calibrate_report_clear (&report);
+      g_clear_error (&error);
+      g_object_unref (self);
+      return;
+    }
+  gtk_revealer_set_reveal_child (self->calib_revealer, FALSE);
+  if (ok)
+    {
+      g_autofree char *text = g_strdup_printf (_("SPICE-calibrated: test accuracy (nominal / Monte Carlo mean) %.1f / %.1f %% as trained, %.1f / %.1f %% calibrated and fine-tuned."),
+                                               100 * report.nominal_before, 100 * report.mean_before,
+                                               100 * report.nominal_after, 100 * report.mean_after);
+      pns_window_show_notice (self, text);
+      pn_flow_calibrate_report_clear (&report);
+    }
+  else if (pn_flow_error_is_cancelled (error))
+    pns_window_show_notice (self, _("Calibration cancelled: the design is as it was."));
+  else
+    pns_window_show_error (self, _("The design could not be calibrated"), error->message);
+  g_clear_error (&error);
+  pns_window_update_actions (self);
+  g_object_unref (self);
+}
+
+static void
+calibrate (PnsWindow *self, int epochs)
+{
+  if (self->calib_cancel || pns_design_get_net (self->design) == NULL)
+    return;
+  PnFlowCalibrateConfig cfg;
+  pn_flow_calibrate_config_init (&cfg); /* what pnc calibrate does by default */
+  if (epochs >= 0)
+    cfg.epochs = epochs;
+  self->calib_cancel = g_cancellable_new ();
+  gtk_label_set_text (self->calib_label, _("Calibrating…"));
+  gtk_progress_bar_set_fraction (self->calib_progress, 0);
+  gtk_revealer_set_reveal_child (self->calib_revealer, TRUE);
+  pns_window_hide_notice (self);
+  pns_calibration_run_async (self->design, &cfg, self->calib_cancel, on_calibrate_progress, self,
+                             on_calibrate_done, g_object_ref (self));
+  pns_window_update_actions (self);
+}
+
+static void
+action_calibrate (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  calibrate (data, -1);
+}
+
+/* With at most the given number of fine-tuning epochs (scripting, tests). */
+static void
+action_calibrate_epochs (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  calibrate (data, MAX (g_variant_get_int32 (p), 0));
+}
+
+static void
+action_calibrate_cancel (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  PnsWindow *self = data;
+  if (self->calib_cancel)
+    g_cancellable_cancel (self->calib_cancel);
+}
+
 static const GActionEntry win_entries[] = {
   { "open", action_open },
   { "open-recent", action_open_recent, "s" },
@@ -429,6 +519,9 @@ static const GActionEntry win_entries[] = {
   { "zoom-fit", action_zoom },
   { "view", action_view, "s" },
   { "notice-close", action_notice_close },
+  { "calibrate", action_calibrate },
+  { "calibrate-epochs", action_calibrate_epochs, "i" },
+  { "calibrate-cancel", action_calibrate_cancel },
   { "undo", action_undo },
   { "redo", action_redo },
 };
@@ -445,6 +538,8 @@ pns_window_add_actions (PnsWindow *self)
                         G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->design_bindings, "can-redo",
                         g_action_map_lookup_action (G_ACTION_MAP (self), "redo"), "enabled",
+                        G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->design_bindings, "calibrated", self->calibration_label, "visible",
                         G_BINDING_SYNC_CREATE);
 }
 

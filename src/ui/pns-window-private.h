@@ -13,6 +13,10 @@ struct _PnsWindow {
   GtkStack         *view_stack;
   GtkLabel         *title_label, *schematic_status, *calibration_label, *notice_label;
   GtkRevealer      *notice_revealer;
+  GtkRevealer      *calib_revealer;   /* the Calibrate action's progress and Cancel */
+  GtkLabel         *calib_label;
+  GtkProgressBar   *calib_progress;
+  GCancellable     *calib_cancel;     /* non-NULL while calibrating */
   PnsSchematic     *schematic;
   PnsCircuitEditor *circuit_editor;
   PnsTrainingPanel *training_panel;
@@ -32,6 +36,7 @@ void pns_window_add_actions     (PnsWindow *self);
 void pns_window_update_actions  (PnsWindow *self);
 void pns_window_show_error      (PnsWindow *self, const char *primary, const char *secondary);
 void pns_window_hide_notice     (PnsWindow *self);
+void pns_window_show_notice     (PnsWindow *self, const char *text);
 /* Runs CONT (DATA) now if the design is saved, else after the user chose
  * Save or Discard; DESTROY frees DATA when it does not run. */
 void pns_window_confirm_discard (PnsWindow *self, Continuation cont, gpointer data,

@@ -34,10 +34,15 @@ update_title (PnsWindow *self)
 void
 pns_window_update_actions (PnsWindow *self)
 {
-  gboolean running = pns_training_panel_is_running (self->training_panel);
+  gboolean calibrating = self->calib_cancel != NULL;
+  gboolean running = pns_training_panel_is_running (self->training_panel) || calibrating;
   GActionMap *map = G_ACTION_MAP (self);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "train-start")),
-                               pns_training_panel_can_start (self->training_panel));
+                               !calibrating && pns_training_panel_can_start (self->training_panel));
+  gboolean can_calibrate = !running && self->design && pns_design_get_net (self->design) != NULL;
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "calibrate")), can_calibrate);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "calibrate-epochs")), can_calibrate);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "calibrate-cancel")), calibrating);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "train-pause")), running);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "train-stop")), running);
   g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "train-pause")),
@@ -69,8 +74,8 @@ update_schematic_status (PnsWindow *self)
 /* a message about the design under the header bar, until dismissed or
  * another design opens ------------------------------------------------- */
 
-static void
-show_notice (PnsWindow *self, const char *text)
+void
+pns_window_show_notice (PnsWindow *self, const char *text)
 {
   gtk_label_set_text (self->notice_label, text);
   gtk_revealer_set_reveal_child (self->notice_revealer, TRUE);
@@ -108,13 +113,13 @@ on_design_changed (PnsDesign *d, guint what, PnsWindow *self)
   if (what & PNS_DESIGN_CHANGED_META)
     update_title (self);
   if (what & PNS_DESIGN_CHANGED_NETWORK)
-    update_schematic_status (self);
-  if (what & PNS_DESIGN_CHANGED_CALIBRATION)
     {
-      /* said once: the design has no calibration left to drop */
-      gtk_widget_set_visible (GTK_WIDGET (self->calibration_label), pns_design_is_calibrated (d));
-      show_notice (self, calibration_dropped_text (what));
+      update_schematic_status (self);
+      pns_window_update_actions (self); /* Calibrate needs a network */
     }
+  /* (the SPICE-calibrated badge is bound to the design's "calibrated") */
+  if (what & PNS_DESIGN_CHANGED_CALIBRATION)
+    pns_window_show_notice (self, calibration_dropped_text (what)); /* said once */
 }
 
 void
@@ -132,7 +137,7 @@ pns_window_set_design (PnsWindow *self, PnsDesign *design)
   pns_export_view_set_design (self->export_view, design);
   update_title (self);
   update_schematic_status (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->calibration_label), pns_design_is_calibrated (design));
+  pns_window_update_actions (self);
   pns_window_hide_notice (self);
 }
 
@@ -429,6 +434,8 @@ pns_window_dispose (GObject *object)
     g_clear_signal_handler (&self->changed_id, self->design);
   g_clear_object (&self->design);
   g_clear_object (&self->design_bindings);
+  if (self->calib_cancel)
+    g_cancellable_cancel (self->calib_cancel);
   gtk_widget_dispose_template (GTK_WIDGET (self), PNS_TYPE_WINDOW);
   G_OBJECT_CLASS (pns_window_parent_class)->dispose (object);
 }
@@ -451,6 +458,9 @@ pns_window_class_init (PnsWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, PnsWindow, calibration_label);
   gtk_widget_class_bind_template_child (wc, PnsWindow, notice_label);
   gtk_widget_class_bind_template_child (wc, PnsWindow, notice_revealer);
+  gtk_widget_class_bind_template_child (wc, PnsWindow, calib_revealer);
+  gtk_widget_class_bind_template_child (wc, PnsWindow, calib_label);
+  gtk_widget_class_bind_template_child (wc, PnsWindow, calib_progress);
   gtk_widget_class_bind_template_child (wc, PnsWindow, schematic);
   gtk_widget_class_bind_template_child (wc, PnsWindow, circuit_editor);
   gtk_widget_class_bind_template_child (wc, PnsWindow, training_panel);

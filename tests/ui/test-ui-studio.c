@@ -1160,6 +1160,92 @@ test_pnc_neuron_design (void)
   g_object_unref (old);
 }
 
+static gboolean
+not_calibrating (gpointer data)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (win), "calibrate") &&
+         !g_action_group_get_action_enabled (G_ACTION_GROUP (win), "calibrate-cancel");
+}
+
+/* The text of ELEM's first element (e.g. "<residuals") to its end tag. */
+static char *
+xml_element (const char *xml, const char *open, const char *close)
+{
+  const char *a = strstr (xml, open);
+  const char *b = a ? strstr (a, close) : NULL;
+  return b ? g_strndup (a, (gsize) (b - a) + strlen (close)) : NULL;
+}
+
+/* Calibrate in the studio: in the background, with progress and Cancel;
+ * on the default design it gives the calibration pnc calibrate writes
+ * (the same residual and output-resistance tables, the same fine-tuned
+ * crossbars and results); cancelled, the design stays as it was; undo
+ * takes the calibration back. */
+static void
+test_calibrate_action (void)
+{
+  const char *pnc = g_getenv ("PNC");
+  if (pnc == NULL)
+    {
+      g_test_skip ("PNC not set");
+      return;
+    }
+  GActionGroup *ag = G_ACTION_GROUP (win);
+  GError *error = NULL;
+  PnsDesign *def = pns_design_new_default (&error);
+  g_assert_no_error (error);
+  pns_window_set_design (win, def);
+  g_object_unref (def);
+  PnsDesign *d = pns_window_get_design (win);
+  g_assert_false (pns_design_is_calibrated (d));
+  g_autofree char *src = g_build_filename (tmpdir, "default.pnsd", NULL);
+  g_autofree char *by_pnc = g_build_filename (tmpdir, "default-pnc-cal.pnsd", NULL);
+  g_autofree char *by_studio = g_build_filename (tmpdir, "default-studio-cal.pnsd", NULL);
+  g_action_group_activate_action (ag, "save-to", g_variant_new_string (src));
+  const char *argv[] = { pnc, "calibrate", src, "--out", by_pnc, "--epochs", "20", NULL };
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                               G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  /* cancelled: nothing changes */
+  g_autofree char *before = pns_design_serialize (d, NULL);
+  g_action_group_activate_action (ag, "calibrate", NULL);
+  g_assert_true (g_action_group_get_action_enabled (ag, "calibrate-cancel"));
+  g_assert_false (g_action_group_get_action_enabled (ag, "train-start"));
+  g_action_group_activate_action (ag, "calibrate-cancel", NULL);
+  g_assert_true (spin_until (not_calibrating, NULL, 60));
+  g_assert_false (pns_design_is_calibrated (d));
+  g_assert_nonnull (strstr (pns_window_get_notice (win), "cancelled"));
+  g_autofree char *after_cancel = pns_design_serialize (d, NULL);
+  g_assert_cmpstr (after_cancel, ==, before);
+
+  /* calibrated, with progress on the way */
+  g_action_group_activate_action (ag, "calibrate-epochs", g_variant_new_int32 (20));
+  g_assert_true (spin_until (not_calibrating, NULL, 120));
+  g_assert_true (pns_design_is_calibrated (d));
+  g_assert_nonnull (strstr (pns_window_get_notice (win), "SPICE-calibrated"));
+  g_action_group_activate_action (ag, "save-to", g_variant_new_string (by_studio));
+  g_autofree char *a = NULL, *b = NULL;
+  g_assert_true (g_file_get_contents (by_pnc, &a, NULL, NULL));
+  g_assert_true (g_file_get_contents (by_studio, &b, NULL, NULL));
+  /* the same file but for the wall time */
+  GRegex *seconds = g_regex_new (" seconds=\"[0-9.e+-]*\"", 0, 0, NULL);
+  g_autofree char *ta = g_regex_replace_literal (seconds, a, -1, 0, "", 0, NULL);
+  g_autofree char *tb = g_regex_replace_literal (seconds, b, -1, 0, "", 0, NULL);
+  g_regex_unref (seconds);
+  g_autofree char *res = xml_element (ta, "<residuals", "</residuals>");
+  g_assert_nonnull (res);
+  g_assert_nonnull (strstr (res, "<output-resistance"));
+  g_assert_cmpstr (tb, ==, ta);
+  /* undo: the design as trained */
+  g_action_group_activate_action (ag, "undo", NULL);
+  g_assert_false (pns_design_is_calibrated (d));
+  g_autofree char *undone = pns_design_serialize (d, NULL);
+  g_assert_cmpstr (undone, ==, before);
+}
+
 static void
 test_calibration (void)
 {
@@ -1475,6 +1561,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio/yield", test_yield);
   g_test_add_func ("/ui/studio/calibration", test_calibration);
   g_test_add_func ("/ui/studio/pnc-neuron-design", test_pnc_neuron_design);
+  g_test_add_func ("/ui/studio/calibrate-action", test_calibrate_action);
   g_test_add_func ("/ui/studio/shortcuts", test_shortcuts);
   g_test_add_func ("/ui/studio/drop-files", test_drop_files);
   g_test_add_func ("/ui/studio/unsaved-prompt", test_unsaved_prompt);
