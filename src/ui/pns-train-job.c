@@ -1,6 +1,7 @@
 /* pns-train-job.c: a training run in a GTask thread; progress goes to the
  * main context in batches (deliver), stop is the GCancellable. */
 #include "pns-train-job.h"
+#include "pn-flow.h"
 
 #include <errno.h>
 #include <math.h>
@@ -100,6 +101,40 @@ send_update (PnsTrainJob *job, const PnsTrainUpdate *u)
   g_mutex_unlock (&job->lock);
 }
 
+typedef struct {
+  PnsTrainJob  *job;
+  PnFlowRun    *runs;
+  GCancellable *cancellable;
+  GError       *failed;    /* the first run that could not start */
+} Runner;
+
+/* worker thread, after every epoch of a run: the progress, and a pause */
+static void
+on_run_epoch (PnFlowRun *run, const PnTrainProgress *p, int n_done, int n_total, gpointer data)
+{
+  Runner *rn = data;
+  PnsTrainJob *job = rn->job;
+  PnsTrainUpdate u = { .seed_index = (int) (run - rn->runs), .seed = run->seed, .p = *p };
+  send_update (job, &u);
+  if (g_atomic_int_get (&job->paused))
+    {
+      g_mutex_lock (&job->lock);
+      while (g_atomic_int_get (&job->paused) && !g_cancellable_is_cancelled (rn->cancellable))
+        g_cond_wait (&job->cond, &job->lock);
+      g_mutex_unlock (&job->lock);
+    }
+}
+
+static void
+on_run_failed (PnFlowRun *run, const GError *error, gpointer data)
+{
+  Runner *rn = data;
+  if (rn->failed == NULL)
+    rn->failed = g_error_copy (error);
+}
+
+/* The seeds one after another through the flow library's runner (the one
+ * pnc train uses); the best by validation loss is the result. */
 static void
 worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
@@ -115,58 +150,48 @@ worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
       g_task_return_error (task, error);
       return;
     }
-  PnsTrainOutcome *out = &job->outcome;
-  out->best_valid_loss = G_MAXDOUBLE;
-  for (int k = 0; k < job->n_seeds && !g_cancellable_is_cancelled (cancellable); k++)
+  Runner rn = { job, g_new0 (PnFlowRun, job->n_seeds), cancellable, NULL };
+  PnFlowRun **order = g_new (PnFlowRun *, job->n_seeds);
+  for (int k = 0; k < job->n_seeds; k++)
     {
-      PnTrainConfig cfg = job->cfg;
-      cfg.seed = (uint64_t) (job->first_seed + k);
-      PnTrainer *tr = pn_trainer_new (&cfg, ds, &error);
-      if (tr == NULL)
-        {
-          pn_dataset_free (ds);
-          g_task_return_error (task, error);
-          return;
-        }
-      PnsTrainUpdate u = { .seed_index = k, .seed = (int) cfg.seed };
-      gboolean more = TRUE;
-      while (more)
-        {
-          if (g_atomic_int_get (&job->paused))
-            {
-              g_mutex_lock (&job->lock);
-              while (g_atomic_int_get (&job->paused) && !g_cancellable_is_cancelled (cancellable))
-                g_cond_wait (&job->cond, &job->lock);
-              g_mutex_unlock (&job->lock);
-            }
-          if (g_cancellable_is_cancelled (cancellable))
-            {
-              pn_trainer_finish (tr); /* keeps the best model so far */
-              out->stopped = TRUE;
-              break;
-            }
-          more = pn_trainer_epoch (tr, &u.p);
-          send_update (job, &u);
-        }
-      double best = u.p.best_valid_loss;
-      if (pn_trainer_epochs (tr) > 0 && (out->params == NULL || best < out->best_valid_loss))
-        {
-          out->net = *pn_trainer_net (tr);
-          g_free (out->params);
-          out->params = g_memdup2 (pn_trainer_best_params (tr), sizeof (float) * out->net.n_params);
-          out->seed = (int) cfg.seed;
-          out->epochs = pn_trainer_epochs (tr);
-          out->best_epoch = pn_trainer_best_epoch (tr);
-          out->best_valid_loss = best;
-        }
-      pn_trainer_free (tr);
+      PnFlowRun *r = &rn.runs[k];
+      r->ds = ds;
+      r->seed = job->first_seed + k;
+      r->cfg = job->cfg;
+      r->n_eval = 1; /* the test accuracy at the training variation */
+      r->eval_var[0] = job->cfg.variation;
+      r->mc_test = job->mc_test;
+      order[k] = r;
     }
-  if (out->params)
-    pn_evaluate (&out->net, out->params, &job->cfg.variation, job->mc_test,
-                 (uint64_t) out->seed, ds->x[PN_SPLIT_TEST], ds->y[PN_SPLIT_TEST],
-                 ds->n[PN_SPLIT_TEST], &out->test);
+  PnFlowRunCallbacks cb = { on_run_epoch, NULL, on_run_failed, &rn };
+  /* one thread: seeds one after another, the window keeps the other core */
+  pn_flow_runs_execute (order, job->n_seeds, 1, &cb, cancellable);
+  g_free (order);
+  PnFlowRun *best = pn_flow_runs_best (rn.runs, job->n_seeds, NULL);
+  PnsTrainOutcome *out = &job->outcome;
+  out->stopped = g_cancellable_is_cancelled (cancellable);
+  if (best)
+    {
+      out->net = best->net;
+      out->params = g_steal_pointer (&best->params);
+      out->seed = best->seed;
+      out->epochs = best->epochs;
+      out->best_epoch = best->best_epoch;
+      out->best_valid_loss = best->best_valid_loss;
+      out->test = best->test[0];
+      memset (&best->test[0], 0, sizeof best->test[0]);
+    }
+  for (int k = 0; k < job->n_seeds; k++)
+    pn_flow_run_clear (&rn.runs[k]);
+  g_free (rn.runs);
   pn_dataset_free (ds);
-  g_task_return_boolean (task, TRUE);
+  if (best == NULL && rn.failed)
+    g_task_return_error (task, rn.failed);
+  else
+    {
+      g_clear_error (&rn.failed);
+      g_task_return_boolean (task, TRUE);
+    }
 }
 
 static void

@@ -1,8 +1,9 @@
 /* pns-train-job.h: a training run off the main thread, as a GObject.
  *
  * pns_train_job_run_async runs the seeds one after another in a GTask
- * thread; the run with the lowest validation loss is the result (never
- * test data), evaluated on the test split. Every epoch's progress goes to
+ * thread through the flow library's runner (pn_flow_runs_execute, as pnc
+ * train does); the run with the lowest validation loss is the result
+ * (pn_flow_runs_best: never test data), evaluated on the test split. Every epoch's progress goes to
  * the main context the job was started from: the worker batches the
  * epochs and attaches one source to that context for each batch (at most
  * every PNS_TRAIN_JOB_BATCH_MS), which emits "progress" there; nothing
