@@ -45,6 +45,17 @@ typedef struct {
  * hidden layers changed); stripped before the signal. */
 #define PNS_DESIGN_OUTDATES (1u << 16)
 
+/* History keys of changes that have no PnsDesignChange bit of their own. */
+#define PNS_DESIGN_KEY_TITLE   (1u << 20)
+#define PNS_DESIGN_KEY_DATASET (1u << 21)
+#define PNS_DESIGN_KEY_LABEL   (1u << 22)
+
+enum { PNS_DESIGN_SIGNAL_CHANGED, PNS_DESIGN_SIGNAL_REJECTED, PNS_DESIGN_N_SIGNALS };
+extern guint pns_design_signals[PNS_DESIGN_N_SIGNALS];
+
+/* Properties and signals (pns-design-props.c), from class_init. */
+void pns_design_class_install (GObjectClass *oc);
+
 void pns_design_emit_changed (PnsDesign *self, guint what, gboolean modifies);
 /* Before a change of KEY (a PnsDesignChange bit, or a finer key) is
  * applied: one history step unless it continues the last one. */
