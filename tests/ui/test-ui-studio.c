@@ -900,6 +900,8 @@ test_label_column (void)
     g_string_append_printf (s, "%s,%d,%d\n", i % 2 ? "setosa" : "virginica", 10 + i % 7, i % 3);
   g_assert_true (g_file_set_contents (csv, s->str, -1, NULL));
   g_string_free (s, TRUE);
+  g_assert_true (pns_design_set_dataset (d, "iris", NULL));
+  g_assert_true (spin_until (preview_done, NULL, 10));
   g_assert_null (pns_training_panel_get_label_drop (panel)); /* iris: bundled, no picker */
   pns_training_panel_import_csv (panel, csv);
   g_assert_true (spin_until (preview_done, NULL, 10));
