@@ -26,7 +26,7 @@ struct _PnsTrainJob {
   GCond           cond;
   GArray         *batch;    /* PnsTrainUpdate not yet delivered, under lock */
   GSource        *pending;  /* the source that delivers the batch, under lock */
-  gint64          last_delivery; /* monotonic, under lock */
+  gint64          next_due;  /* monotonic: the next delivery's slot, under lock */
   GArray         *delivering;    /* main thread scratch */
   gboolean        done;
   PnsTrainOutcome outcome;
@@ -69,7 +69,6 @@ flush (PnsTrainJob *job)
       g_source_unref (job->pending);
       job->pending = NULL;
     }
-  job->last_delivery = g_get_monotonic_time ();
   g_mutex_unlock (&job->lock);
   if (job->delivering->len)
     g_signal_emit (job, signals[SIGNAL_PROGRESS], 0, job->delivering);
@@ -83,8 +82,8 @@ deliver (gpointer data)
 }
 
 /* worker: queue one epoch's progress; the first of a batch attaches the
- * source that delivers it, due PNS_TRAIN_JOB_BATCH_MS after the last
- * delivery */
+ * source that delivers it, in the next free slot of a PNS_TRAIN_JOB_BATCH_MS
+ * grid (slots on a fixed grid: a late main loop does not slow the rate) */
 static void
 send_update (PnsTrainJob *job, const PnsTrainUpdate *u)
 {
@@ -92,8 +91,10 @@ send_update (PnsTrainJob *job, const PnsTrainUpdate *u)
   g_array_append_vals (job->batch, u, 1);
   if (job->pending == NULL)
     {
-      gint64 wait_us = job->last_delivery + PNS_TRAIN_JOB_BATCH_MS * 1000 - g_get_monotonic_time ();
-      job->pending = g_timeout_source_new ((guint) CLAMP (wait_us / 1000, 0, PNS_TRAIN_JOB_BATCH_MS));
+      gint64 now = g_get_monotonic_time ();
+      gint64 due = MAX (now, job->next_due);
+      job->next_due = due + PNS_TRAIN_JOB_BATCH_MS * 1000;
+      job->pending = g_timeout_source_new ((guint) ((due - now) / 1000));
       g_source_set_callback (job->pending, deliver, g_object_ref (job), g_object_unref);
       g_source_set_priority (job->pending, G_PRIORITY_DEFAULT);
       g_source_attach (job->pending, job->context);
@@ -224,7 +225,7 @@ pns_train_job_run_async (PnsTrainJob *job, GCancellable *cancellable,
   g_return_if_fail (!job->started);
   job->started = TRUE;
   job->context = g_main_context_ref_thread_default ();
-  job->last_delivery = g_get_monotonic_time ();
+  job->next_due = g_get_monotonic_time ();
   if (cancellable)
     {
       job->cancellable = g_object_ref (cancellable);

@@ -876,6 +876,52 @@ test_pnc_levels (void)
   g_rmdir (dir);
 }
 
+/* A design pnc trained on a CSV with --label keeps its label column: the
+ * studio opens it with that column and its dataset loads as it was trained. */
+static void
+test_pnc_label (void)
+{
+  const char *pnc = g_getenv ("PNC");
+  if (pnc == NULL)
+    {
+      g_test_skip ("PNC not set");
+      return;
+    }
+  g_autofree char *dir = g_dir_make_tmp ("pns-test-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "kinds.csv", NULL);
+  g_autofree char *path = g_build_filename (dir, "kinds.pnsd", NULL);
+  GString *t = g_string_new ("kind,u,v\n");
+  for (int i = 0; i < 60; i++)
+    g_string_append_printf (t, "%s,%d,%d\n", i % 2 ? "odd" : "even", i % 2 + (i % 5), i % 3);
+  g_assert_true (g_file_set_contents (csv, t->str, -1, NULL));
+  g_string_free (t, TRUE);
+  const char *argv[] = { pnc, "train", "-d", csv, "--label", "kind", "--circuits", "fixed",
+                         "--max-epochs", "20", "--mc-train", "4", "--mc-test", "10", "-j", "1",
+                         "-q", "--save", path, NULL };
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                               G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  GError *error = NULL;
+  GFile *file = g_file_new_for_path (path);
+  PnsDesign *d = pns_design_new_from_file (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pns_design_get_label_column (d), ==, "kind");
+  PnDatasetOptions opt;
+  pns_design_dataset_options (d, &opt);
+  PnDataset *ds = pn_dataset_open (pns_design_get_dataset (d), &opt, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ds->n_classes, ==, pns_design_get_net (d)->size[pns_design_get_net (d)->n_layers]);
+  g_assert_cmpint (ds->n_features, ==, pns_design_get_net (d)->size[0]);
+  pn_dataset_free (ds);
+  g_object_unref (d);
+  g_object_unref (file);
+  g_unlink (path);
+  g_unlink (csv);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -889,6 +935,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/design/pnc-reads-studio-file", test_pnc_reads_studio_file);
   g_test_add_func ("/ui/design/calibration", test_calibration);
   g_test_add_func ("/ui/design/pnc-levels", test_pnc_levels);
+  g_test_add_func ("/ui/design/pnc-label", test_pnc_label);
   g_test_add_func ("/ui/design/setters-validate", test_setters_validate);
   g_test_add_func ("/ui/design/topology", test_topology);
   g_test_add_func ("/ui/series/decimation", test_series_decimation);
