@@ -99,12 +99,12 @@ static const char *
 calibration_dropped_text (guint what)
 {
   if (what & PNS_DESIGN_CHANGED_NETWORK)
-    return _("SPICE calibration dropped: the network changed; run pnc calibrate again.");
+    return _("SPICE calibration dropped: the network changed; calibrate again (Calibrate with SPICE, or pnc calibrate).");
   if (what & PNS_DESIGN_CHANGED_CIRCUITS)
-    return _("SPICE calibration dropped: the circuits changed; run pnc calibrate again.");
+    return _("SPICE calibration dropped: the circuits changed; calibrate again (Calibrate with SPICE, or pnc calibrate).");
   if (what & PNS_DESIGN_CHANGED_TECHNOLOGY)
-    return _("SPICE calibration dropped: the technology changed; run pnc calibrate again.");
-  return _("SPICE calibration dropped: the dataset or the hidden layers changed; run pnc calibrate again.");
+    return _("SPICE calibration dropped: the technology changed; calibrate again (Calibrate with SPICE, or pnc calibrate).");
+  return _("SPICE calibration dropped: the dataset, its label column or the hidden layers changed; calibrate again (Calibrate with SPICE, or pnc calibrate).");
 }
 
 static void
