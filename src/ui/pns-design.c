@@ -54,20 +54,23 @@ pns_design_init (PnsDesign *self)
       m->circuits.has_value[k] = TRUE;
       memcpy (m->circuits.value[k], default_values[k], sizeof default_values[k]);
     }
-  m->variation.kind = PN_VARIATION_UNIFORM;
-  m->variation.eps = 0.1;
-  m->tech.gmin = 0.01;
-  m->tech.gmax = 10;
+  /* the training defaults are pn_train_config_init's */
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  m->variation = cfg.variation;
+  m->tech.gmin = pn_float_as_double (cfg.gmin);
+  m->tech.gmax = pn_float_as_double (cfg.gmax);
   m->tech.vdd = 1.0;
   m->tech.vss = -1.0;
   m->training.variant = g_strdup ("va");
-  m->training.hidden[0] = 3;
-  m->training.n_hidden = 1;
+  memcpy (m->training.hidden, cfg.hidden, sizeof m->training.hidden);
+  m->training.n_hidden = cfg.n_hidden;
   m->training.first_seed = 0;
   m->training.n_seeds = 1;
+  /* the studio caps a training one watches (the engine allows 100000) */
   m->training.max_epochs = 3000;
-  m->training.patience = 5000;
-  m->training.mc_train = 20;
+  m->training.patience = cfg.patience;
+  m->training.mc_train = cfg.mc_train;
   self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) pns_design_state_free);
   self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) pns_design_state_free);
 }

@@ -400,7 +400,7 @@ pns_retrain_default (const char *out_path, GError **error)
   pns_design_fill_train_config (d, (int) ts->first_seed, &cfg);
   PnsTrainJob *job = pns_train_job_new (&cfg, pns_design_get_dataset (d),
                                         pns_design_get_label_column (d), (int) ts->first_seed,
-                                        ts->n_seeds, 100);
+                                        ts->n_seeds, cfg.mc_test);
   GAsyncResult *result = NULL;
   pns_train_job_run_async (job, NULL, on_retrain_done, &result);
   while (result == NULL)

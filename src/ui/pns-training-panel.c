@@ -10,7 +10,6 @@
 #include <string.h>
 
 #define MAX_POINTS 600  /* about one point per pixel column of a chart */
-#define MC_TEST 100
 
 /* the variant drop-down's rows (the paper's order) */
 enum { VARIANT_BASE, VARIANT_LNC, VARIANT_VA, VARIANT_BOTH };
@@ -295,7 +294,7 @@ pns_training_panel_start (PnsTrainingPanel *self, GError **error)
   self->started = g_get_monotonic_time ();
   self->job = pns_train_job_new (&cfg, pns_design_get_dataset (self->design),
                                  pns_design_get_label_column (self->design), (int) s->first_seed,
-                                 s->n_seeds, MC_TEST);
+                                 s->n_seeds, cfg.mc_test);
   self->job_cancel = g_cancellable_new ();
   g_signal_connect (self->job, "progress", G_CALLBACK (on_job_progress), self);
   pns_train_job_run_async (self->job, self->job_cancel, on_job_done, g_object_ref (self));
