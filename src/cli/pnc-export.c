@@ -1,14 +1,37 @@
 /* pnc-export.c: `pnc export`: a design file to what the printer needs:
- * the ngspice netlist of the whole network, the bill of materials and the
- * layout (docs/EXPORT.md). */
+ * the ngspice netlist of the whole network (through the flow library,
+ * pn-flow.h), and from the layout's one geometry on the design's process
+ * (docs/PROCESS.md) the bill of materials, the to-scale layout and GDSII;
+ * parts outside the process window refuse the export unless --force. */
 #include "pnc.h"
 #include "pnc-design.h"
 #include "pn-export.h"
+#include "pn-flow.h"
 #include "pn-gds.h"
-#include "pn-spice.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* The refused parts, one line each (at most 50), from the BOM's rows. */
+static void
+list_unprintable (const char *csv)
+{
+  char **lines = g_strsplit (csv, "\n", -1);
+  int shown = 0;
+  for (int i = 1; lines[i]; i++)
+    if (g_str_has_suffix (lines[i], ",no") && shown++ < 50)
+      {
+        char **f = g_strsplit (lines[i], ",", -1);
+        if (f[9][0]) /* a resistor */
+          g_printerr ("  %s %s ohm %s squares\n", f[0], f[5], f[9]);
+        else
+          g_printerr ("  %s W %s um L %s um\n", f[0], f[7], f[8]);
+        g_strfreev (f);
+      }
+  if (shown > 50)
+    g_printerr ("  ... and %d more (see --bom)\n", shown - 50);
+  g_strfreev (lines);
+}
 
 int
 pnc_cmd_export (int argc, char **argv)
@@ -23,8 +46,8 @@ pnc_cmd_export (int argc, char **argv)
     { "layout", 0, 0, G_OPTION_ARG_FILENAME, &layout, "Draw the layout to scale (SVG, PDF or PNG by extension)", "F.svg|F.pdf|F.png" },
     { "gds", 0, 0, G_OPTION_ARG_FILENAME, &gds, "Write the layout as GDSII (the process's layers)", "F.gds" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Export even parts outside the process window", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print components, unprintable parts and areas as JSON", NULL },
-    { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &g_unit, "Conductance of theta = 1 in siemens (default: the design's)", "S" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print components, unprintable parts and areas as JSON (stdout: only the JSON)", NULL },
+    { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &g_unit, "Conductance of theta = 1 in siemens (1e-12..1e-2; default: the design's)", "S" },
     { "input", 0, 0, G_OPTION_ARG_INT, &input, "The netlist's input voltages: test example K of the dataset (default 0; -1: 0.5 V each)", "K" },
     { NULL },
   };
@@ -43,8 +66,6 @@ pnc_cmd_export (int argc, char **argv)
   gboolean have = FALSE;
   PnNet net;
   float *params = NULL;
-  PnSpiceModel *model = NULL;
-  PnDataset *ds = NULL;
   PnProcess *proc = NULL;
   PnGeometry *geo = NULL;
   char *csv = NULL;
@@ -61,21 +82,34 @@ pnc_cmd_export (int argc, char **argv)
       g_printerr ("pnc export: nothing to do: give --netlist, --bom, --layout, --gds and/or --json\n");
       goto out;
     }
-  if (g_unit < 0)
-    {
-      g_printerr ("pnc export: --g-unit must be positive\n");
-      goto out;
-    }
   const char *path = argv[1];
   FILE *msg = json ? stderr : stdout; /* --json: stdout holds the document only */
+  /* every output before any work: writable, none the design itself, no
+   * two the same file */
+  const char *outs[5] = { NULL, NULL, NULL, NULL, NULL }, *ins[] = { path, NULL };
+  int n_out = 0;
+  if (netlist)
+    outs[n_out++] = netlist;
+  if (bom)
+    outs[n_out++] = bom;
+  if (layout)
+    outs[n_out++] = layout;
+  if (gds)
+    outs[n_out++] = gds;
+  if (!pn_flow_check_g_unit (g_unit, TRUE, "--g-unit", &error) ||
+      !pn_flow_check_outputs (outs, ins, FALSE, &error))
+    {
+      g_printerr ("pnc export: %s\n", error->message);
+      goto out;
+    }
   if (!pnc_design_load_physical ("export", path, "print", &d))
     goto out;
   have = TRUE;
   if (g_unit > 0)
     d.tech.g_unit = g_unit;
-  if (!pn_design_build_net (&d, NULL, &net, &params, &error))
+  if (!pn_flow_export_check (&d, path, &error))
     {
-      g_printerr ("pnc export: %s: %s\n", path, error->message);
+      g_printerr ("pnc export: %s\n", error->message);
       goto out;
     }
   /* the layout on the design's process: what the BOM, the drawings and
@@ -84,7 +118,7 @@ pnc_cmd_export (int argc, char **argv)
   char *design_dir = g_path_get_dirname (path);
   proc = pn_export_find_process (&d, design_dir, &error);
   g_free (design_dir);
-  if (proc == NULL ||
+  if (proc == NULL || !pn_design_build_net (&d, NULL, &net, &params, &error) ||
       (geo = pn_geometry_build (proc, &net, params, d.tech.g_unit, &error)) == NULL ||
       (csv = pn_export_bom_csv_geometry (&d, geo, &net, params, &n_comp, &n_bad, &error)) == NULL)
     {
@@ -93,27 +127,13 @@ pnc_cmd_export (int argc, char **argv)
     }
   if (n_bad > 0)
     {
-      char **lines = g_strsplit (csv, "\n", -1);
       g_printerr ("pnc export: %s: %d of %d components lie outside the window of process %s "
                   "(resistors %g..%g ohm = %g..%g squares of %g ohm/sq, transistors W %g..%g um, "
                   "L %g..%g um, W/L >= %g):\n", path, n_bad, n_comp, proc->name,
                   pn_process_r_min (proc), pn_process_r_max (proc), proc->min_squares,
                   proc->max_squares, proc->sheet_ohm, proc->w_min, proc->w_max, proc->l_min,
                   proc->l_max, proc->w_over_l_min);
-      int shown = 0;
-      for (int i = 1; lines[i]; i++)
-        if (g_str_has_suffix (lines[i], ",no") && shown++ < 50)
-          {
-            char **f = g_strsplit (lines[i], ",", -1);
-            if (f[9][0]) /* a resistor */
-              g_printerr ("  %s %s ohm %s squares\n", f[0], f[5], f[9]);
-            else
-              g_printerr ("  %s W %s um L %s um\n", f[0], f[7], f[8]);
-            g_strfreev (f);
-          }
-      if (shown > 50)
-        g_printerr ("  ... and %d more (see --bom)\n", shown - 50);
-      g_strfreev (lines);
+      list_unprintable (csv);
       if (!force)
         {
           g_printerr ("pnc export: refusing to export parts the process cannot print; retrain "
@@ -123,48 +143,18 @@ pnc_cmd_export (int argc, char **argv)
     }
   if (netlist)
     {
-      char *mpath = pn_data_find (d.tech.model);
-      model = pn_spice_model_load (mpath ? mpath : d.tech.model, &error);
-      g_free (mpath);
-      if (model == NULL)
-        {
-          g_printerr ("pnc export: %s\n", error->message);
-          goto out;
-        }
-      float *in = NULL;
-      if (input >= 0)
-        {
-          PnDatasetOptions opt;
-          pn_dataset_options_init (&opt);
-          ds = pn_dataset_open (d.dataset, &opt, &error);
-          if (ds == NULL || ds->n_features != net.size[0] || input >= ds->n[PN_SPLIT_TEST])
-            {
-              g_printerr ("pnc export: %s: no test example %d of dataset %s (%s): inputs at 0.5 V\n",
-                          path, input, d.dataset, error ? error->message : "out of range");
-              g_clear_error (&error);
-            }
-          else
-            {
-              in = g_new (float, net.size[0]);
-              for (int i = 0; i < net.size[0]; i++)
-                in[i] = ds->x[PN_SPLIT_TEST][(size_t) i * ds->n[PN_SPLIT_TEST] + input];
-            }
-        }
-      char *title = g_strdup_printf ("pnstudio network: %s (%s)%s", d.title && *d.title ? d.title : d.dataset,
-                                     path, in ? ", inputs: a test example" : ", inputs 0.5 V");
-      PnSpiceNetOptions opt = { 1, in, TRUE, title };
-      GString *s = g_string_new (NULL);
-      gboolean ok = pn_spice_write_network (s, &net, params, NULL, d.tech.g_unit, model, &opt,
-                                            &error) &&
-                    pn_write_file_atomic (netlist, s->str, (gssize) s->len, &error);
-      g_string_free (s, TRUE);
-      g_free (title);
-      g_free (in);
-      if (!ok)
+      char *warning = NULL;
+      char *text = pn_flow_export_netlist (&d, path, input, &warning, &error);
+      if (warning)
+        g_printerr ("pnc export: %s\n", warning);
+      g_free (warning);
+      if (text == NULL || !pn_write_file_atomic (netlist, text, -1, &error))
         {
           g_printerr ("pnc export: %s: %s\n", netlist, error->message);
+          g_free (text);
           goto out;
         }
+      g_free (text);
       fprintf (msg, "netlist: %s (run: ngspice -b %s)\n", netlist, netlist);
     }
   if (bom)
@@ -174,8 +164,8 @@ pnc_cmd_export (int argc, char **argv)
           g_printerr ("pnc export: %s: %s\n", bom, error->message);
           goto out;
         }
-      fprintf (msg, "bill of materials: %s (%d components, %d outside the process window)\n", bom,
-              n_comp, n_bad);
+      fprintf (msg, "bill of materials: %s (%d components, %d outside the process window)\n",
+               bom, n_comp, n_bad);
     }
   if (gds)
     {
@@ -233,9 +223,6 @@ out:
   g_free (csv);
   pn_geometry_free (geo);
   pn_process_free (proc);
-  if (ds)
-    pn_dataset_free (ds);
-  pn_spice_model_free (model);
   g_free (params);
   if (have)
     pn_design_clear (&d);
