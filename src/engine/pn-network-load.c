@@ -1,0 +1,243 @@
+/* pn-network-load.c: the network's side of the loaded crossbar (pn-load.h,
+ * docs/EXPORT.md section 8): drivers, inv tables and the per-example
+ * solve of a layer (PN_LOAD_LANES examples at a time), forward and backward.
+ */
+#include "pn-network-private.h"
+#include "pn-error.h"
+#include "pn-fastmath.h"
+#include "pn-kernels.h"
+
+#include <math.h>
+#include <string.h>
+
+static void
+load_alloc (PnWork *w)
+{
+  if (w->load)
+    return;
+  const size_t n = (size_t) MAX (w->max_n, 1);
+  w->load = pn_load_scratch_new (w->max_rows, w->max_cols);
+  double **bufs[] = { &w->le, &w->lrho, &w->ldrho, &w->lz, &w->ldz, &w->lde, &w->lddr };
+  for (gsize b = 0; b < G_N_ELEMENTS (bufs); b++)
+    *bufs[b] = g_new0 (double, (size_t) MAX (w->max_rows, w->max_cols) * PN_LOAD_LANES);
+  w->lgrad = g_new0 (double, (size_t) w->max_rows * w->max_cols);
+  w->lres = g_new0 (const float *, w->max_rows);
+  w->lrout = g_new0 (const float *, w->max_rows);
+  w->linv4 = g_new0 (double, (size_t) 4 * w->max_rows * PN_LOAD_LANES);
+  w->lrtab = g_new0 (const float *, w->max_rows);
+  w->dzx = g_new (float, (size_t) w->max_rows * n);
+}
+
+/* Layer l's loaded crossbar (after layer_forward's divider weights,
+ * printed conductances and bias inv). */
+static void
+load_layer (const PnNet *net, int l, const float *theta, PnWork *w, PnLoadLayer *L)
+{
+  const PnCircuits *cc = &net->circuits;
+  const int ni = net->size[l];
+  L->ni = ni;
+  L->no = net->size[l + 1];
+  L->g = w->gabs[l];
+  L->theta = theta;
+  L->colsum = w->colsum[l];
+  L->rowneg = w->rowneg[l];
+  L->eta_inv = w->eta_inv + 4 * net->inv_off[l];
+  L->res = &cc->residual;
+  L->g_unit = cc->residual.g_unit;
+  for (int i = 0; i < ni; i++)
+    {
+      w->lres[i] = pn_circuits_residual_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + i);
+      w->lrout[i] = pn_circuits_rout_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + i);
+    }
+  L->inv_res = w->lres;
+  L->inv_rout = w->lrout;
+  /* the drivers' output resistance tables (load_drivers) */
+  for (int i = 0; i < ni; i++)
+    w->lrtab[i] =
+      l > 0 ? pn_circuits_rout_of (cc, net, PN_CIRCUIT_PTANH, net->act_off[l - 1] + i) : NULL;
+  L->bias_e = w->bias_inv[l];
+  L->bias_sig = 0.0;
+  const float *brout = pn_circuits_rout_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + ni);
+  if (w->rowneg[l][ni] && brout)
+    {
+      const float *e = L->eta_inv + 4 * ni;
+      L->bias_sig = (double) L->g_unit * pn_residual_eval (L->res, brout, (1.0f - e[2]) * e[3], NULL);
+    }
+}
+
+/* Row drivers of the examples KS[0..PN_LOAD_LANES) of layer l, lane-major:
+ * E (open-circuit voltages), RHO and d rho / d z[l-1] (the previous
+ * layer's ptanh output resistance at its column voltage; inputs of the
+ * first layer are ideal). After load_layer. */
+static void
+load_drivers (const PnNet *net, int l, const float *in, int n, const int *ks, const PnWork *w,
+              double *e, double *rho, double *drho_dz)
+{
+  const PnCircuits *cc = &net->circuits;
+  for (int i = 0; i < net->size[l]; i++)
+    {
+      double *ei = e + (size_t) i * PN_LOAD_LANES, *ri = rho + (size_t) i * PN_LOAD_LANES;
+      double *di = drho_dz + (size_t) i * PN_LOAD_LANES;
+      const float *x = in + (size_t) i * n;
+      for (int m = 0; m < PN_LOAD_LANES; m++)
+        {
+          ei[m] = x[ks[m]];
+          ri[m] = di[m] = 0.0;
+        }
+      const float *rtab = w->lrtab[i];
+      if (rtab == NULL)
+        continue;
+      const int inst = net->act_off[l - 1] + i;
+      const float *eta = w->eta_act + 4 * inst;
+      const float *zi = w->z[l - 1] + (size_t) i * n;
+      for (int m = 0; m < PN_LOAD_LANES; m++)
+        {
+          float rp, u = (zi[ks[m]] - eta[2]) * eta[3];
+          ri[m] = (double) cc->residual.g_unit * pn_residual_eval (&cc->residual, rtab, u, &rp);
+          di[m] = (double) cc->residual.g_unit * rp * eta[3];
+        }
+    }
+}
+
+/* The first layer's indexed input index (w->xi of IN), or NULL */
+static const PnInputIndex *
+load_index (int l, const float *in, int n, const PnWork *w)
+{
+  return l == 0 && w->xi && w->xi->x == in && w->xi->n == n ? w->xi : NULL;
+}
+
+/* The first layer's inputs are ideal, so its inv circuits' values depend
+ * on the input alone: with an input index, tabulate them per distinct
+ * value of each indexed feature (w->linvtab, 4 per value). */
+static void
+load_inv_table (const PnLoadLayer *L, const PnInputIndex *xi, PnWork *w)
+{
+  size_t len = 0;
+  for (int i = 0; i < L->ni; i++)
+    if (L->rowneg[i])
+      len += (size_t) 4 * xi->n_unique[i];
+  if (len > w->linvtab_len)
+    {
+      g_free (w->linvtab);
+      w->linvtab = g_new (double, len);
+      w->linvtab_len = len;
+    }
+  double *t = w->linvtab;
+  for (int i = 0; i < L->ni; i++)
+    if (L->rowneg[i])
+      for (int u = 0; u < xi->n_unique[i]; u++, t += 4)
+        pn_load_inv_at (L, i, xi->values[i][u], t);
+}
+
+/* INV4 of the examples KS[0..PN_LOAD_LANES) into w->linv4, lane-major
+ * (after load_inv_table), with an index */
+static void
+load_inv4 (const PnLoadLayer *L, const PnInputIndex *xi, const float *in, int n, const int *ks,
+           PnWork *w)
+{
+  const double *t = w->linvtab;
+  for (int i = 0; i < L->ni; i++)
+    if (L->rowneg[i])
+      {
+        double *o = w->linv4 + (size_t) 4 * i * PN_LOAD_LANES;
+        for (int m = 0; m < PN_LOAD_LANES; m++)
+          {
+            double v[4];
+            if (xi->n_unique[i] > 0)
+              memcpy (v, t + 4 * xi->idx[i][ks[m]], sizeof v);
+            else
+              pn_load_inv_at (L, i, in[(size_t) i * n + ks[m]], v);
+            for (int c = 0; c < 4; c++)
+              o[c * PN_LOAD_LANES + m] = v[c];
+          }
+        t += 4 * xi->n_unique[i];
+      }
+}
+
+/* The drivers (and INV4) of the block of examples from K0, in lanes; a
+ * block shorter than PN_LOAD_LANES repeats its last example. Returns the
+ * block's length. */
+static int
+load_block (const PnNet *net, int l, const PnLoadLayer *L, const PnInputIndex *xi,
+            const float *in, int n, int k0, PnWork *w)
+{
+  const int nb = MIN (PN_LOAD_LANES, n - k0);
+  int ks[PN_LOAD_LANES];
+  for (int m = 0; m < PN_LOAD_LANES; m++)
+    ks[m] = k0 + MIN (m, nb - 1);
+  load_drivers (net, l, in, n, ks, w, w->le, w->lrho, w->ldrho);
+  if (xi)
+    load_inv4 (L, xi, in, n, ks, w);
+  return nb;
+}
+
+/* z[l] of every example, the loaded solve, PN_LOAD_LANES at a time */
+void
+pn_net_load_forward (const PnNet *net, int l, const float *theta, const float *in, int n, PnWork *w)
+{
+  PnLoadLayer L;
+  load_alloc (w);
+  load_layer (net, l, theta, w, &L);
+  pn_load_prepare (&L, w->load);
+  const PnInputIndex *xi = load_index (l, in, n, w);
+  if (xi)
+    load_inv_table (&L, xi, w);
+  float *z = w->z[l];
+  for (int k0 = 0; k0 < n; k0 += PN_LOAD_LANES)
+    {
+      const int nb = load_block (net, l, &L, xi, in, n, k0, w);
+      pn_load_solve_lanes (&L, w->le, w->lrho, xi ? w->linv4 : NULL, w->lz, NULL, w->load);
+      for (int j = 0; j < L.no; j++)
+        for (int m = 0; m < nb; m++)
+          z[(size_t) j * n + k0 + m] = (float) w->lz[j * PN_LOAD_LANES + m];
+    }
+}
+
+/* Backward of pn_net_load_forward given w->dz: DIN (may be NULL), the previous
+ * layer's dzx, and DTHETA. */
+void
+pn_net_load_backward (const PnNet *net, int l, const float *theta, const float *var, const float *in,
+                      int n, PnWork *w, float *din, float *dtheta)
+{
+  PnLoadLayer L;
+  load_layer (net, l, theta, w, &L);
+  pn_load_prepare (&L, w->load);
+  const int ni = L.ni, no = L.no, rows = ni + 2;
+  const PnInputIndex *xi = load_index (l, in, n, w);
+  if (xi)
+    load_inv_table (&L, xi, w);
+  memset (w->lgrad, 0, sizeof (double) * rows * no);
+  for (int k0 = 0; k0 < n; k0 += PN_LOAD_LANES)
+    {
+      const int nb = load_block (net, l, &L, xi, in, n, k0, w);
+      for (int j = 0; j < no; j++)
+        for (int m = 0; m < PN_LOAD_LANES; m++)
+          {
+            const int k = k0 + MIN (m, nb - 1);
+            w->lz[j * PN_LOAD_LANES + m] = w->z[l][(size_t) j * n + k];
+            w->ldz[j * PN_LOAD_LANES + m] = m < nb ? w->dz[(size_t) j * n + k] : 0.0;
+          }
+      pn_load_backward_lanes (&L, w->le, w->lrho, xi ? w->linv4 : NULL, w->lz, w->ldz, w->lde,
+                              w->lddr, w->load);
+      for (int i = 0; i < ni; i++)
+        for (int m = 0; m < nb; m++)
+          {
+            const size_t o = (size_t) i * PN_LOAD_LANES + m, k = (size_t) k0 + m;
+            if (din)
+              din[(size_t) i * n + k] = (float) w->lde[o];
+            if (l > 0)
+              w->dzx[(size_t) i * n + k] = (float) (w->lddr[o] * w->ldrho[o]);
+          }
+    }
+  pn_load_grad_flush (&L, w->load, w->lgrad);
+  w->dzx_layer = l > 0 ? l - 1 : -1;
+  for (int i = 0; i < rows; i++)
+    for (int j = 0; j < no; j++)
+      {
+        float t = theta[i * no + j];
+        if (fabsf (t) > net->gmax)
+          continue; /* clamped: no gradient */
+        dtheta[i * no + j] +=
+          (float) w->lgrad[i * no + j] * (t >= 0 ? 1.0f : -1.0f) * (var ? var[i * no + j] : 1.0f);
+      }
+}
