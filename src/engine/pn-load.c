@@ -21,14 +21,20 @@
 #define W           PN_LOAD_LANES
 #define LANES(k)    for (int k = 0; k < W; k++)
 
-/* W doubles as one GCC generic vector (two AVX2 registers): the lane
- * loops below written on it compile to SIMD across lanes (GCC's own
- * vectoriser picked the other loop and shuffled). Unaligned, may alias
- * the double arrays it is read from. */
+/* W doubles as one GCC generic vector (an AVX2 register): the lane loops
+ * written on it compile to SIMD across lanes (GCC's own vectoriser picked
+ * the other loop and shuffled; a vector of eight doubles, two registers,
+ * built its broadcasts on the stack). Unaligned, may alias the double
+ * arrays it is read from. VF, VI: W floats, ints (the inv's float tanh
+ * and table lookups). */
 typedef double  vd __attribute__ ((vector_size (W * sizeof (double)), aligned (8), may_alias));
 typedef int64_t vl __attribute__ ((vector_size (W * sizeof (double)), aligned (8), may_alias));
+typedef float   vf __attribute__ ((vector_size (W * sizeof (float))));
+typedef int32_t vi __attribute__ ((vector_size (W * sizeof (float))));
 #define V(p)          (*(vd *) (p))
-#define VB(x)         ((vd) { (x), (x), (x), (x), (x), (x), (x), (x) })
+#define VB(x)         ((vd) { (x), (x), (x), (x) })
+#define FB(x)         ((vf) { (x), (x), (x), (x) })
+#define FSEL(m, a, b) ((vf) (((vi) (a) & (m)) | ((vi) (b) & ~(m))))
 #define VSEL(m, a, b) ((vd) (((vl) (a) & (m)) | ((vl) (b) & ~(m))))
 
 struct PnLoadScratch {
@@ -136,35 +142,55 @@ pn_load_inv_at (const PnLoadLayer *L, int i, double v, double *inv4)
   inv_at (L, i, v, &inv4[0], &inv4[1], &inv4[2], &inv4[3]);
 }
 
+/* pn_tanhf on W lanes: its operations in its order, so its bits */
+static inline __attribute__ ((always_inline)) vf
+tanh_lanes (vf x)
+{
+  const vf lo = FB (-9.0f), hi = FB (9.0f);
+  x = FSEL (x < lo, lo, x);
+  x = FSEL (x > hi, hi, x);
+  const vf t = (FB (2.0f) * x) * FB (1.44269504088896341f);
+  const vi i = __builtin_convertvector (t + FB (128.5f), vi) - 128;
+  const vf f = t - __builtin_convertvector (i, vf);
+  vf p = FB (PN_EXP2_C7);
+  p = p * f + FB (PN_EXP2_C6);
+  p = p * f + FB (PN_EXP2_C5);
+  p = p * f + FB (PN_EXP2_C4);
+  p = p * f + FB (PN_EXP2_C3);
+  p = p * f + FB (PN_EXP2_C2);
+  p = p * f + FB (PN_EXP2_C1);
+  p = p * f + FB (1.0f);
+  const vi e = (i + 127) << 23;
+  vf scale;
+  memcpy (&scale, &e, sizeof scale);
+  const vf ex = p * scale;
+  return (ex - FB (1.0f)) / (ex + FB (1.0f));
+}
+
 /* pn_residual_eval on W lanes: the same float operations per lane (the
  * same bits), the table entries gathered lane by lane. */
 static inline __attribute__ ((always_inline)) void
-residual_lanes (const PnCurveResidual *res, const float *table, const pn_v8f *up, pn_v8f *r,
-                pn_v8f *slope)
+residual_lanes (const PnCurveResidual *res, const float *table, vf u, vf *r, vf *slope)
 {
-  const pn_v8f u = *up;
   const int n = res->n_points;
   const float h = (res->u_hi - res->u_lo) / (float) (n - 1);
-  const pn_v8f f = (u - PN_V8F (res->u_lo)) / PN_V8F (h), zero = PN_V8F (0.0f);
-  const pn_v8i below = ~(f >= zero), above = f >= PN_V8F ((float) (n - 1));
-  const pn_v8i out = below | above;
-  const pn_v8f fc = PN_BLEND8 (out, zero, f);
-  pn_v8i a = __builtin_convertvector (fc, pn_v8i);
-  const pn_v8i last = a > (n - 2);
-  a = (a & ~last) | (((pn_v8i) { 0 } + (n - 2)) & last);
-  float t0[W], t1[W];
+  const vf f = (u - FB (res->u_lo)) / FB (h), zero = FB (0.0f);
+  const vi below = ~(f >= zero), above = f >= FB ((float) (n - 1));
+  const vi out = below | above;
+  const vf fc = FSEL (out, zero, f);
+  vi a = __builtin_convertvector (fc, vi);
+  const vi last = a > (n - 2);
+  a = (a & ~last) | (((vi) { 0 } + (n - 2)) & last);
+  vf lo, hi;
   for (int k = 0; k < W; k++)
     {
-      t0[k] = table[a[k]];
-      t1[k] = table[a[k] + 1];
+      lo[k] = table[a[k]];
+      hi[k] = table[a[k] + 1];
     }
-  pn_v8f lo, hi;
-  memcpy (&lo, t0, sizeof lo);
-  memcpy (&hi, t1, sizeof hi);
-  const pn_v8f t = fc - __builtin_convertvector (a, pn_v8f);
-  const pn_v8f d = hi - lo;
-  *slope = PN_BLEND8 (out, zero, d / PN_V8F (h));
-  *r = PN_BLEND8 (below, PN_V8F (table[0]), PN_BLEND8 (above, PN_V8F (table[n - 1]), lo + t * d));
+  const vf t = fc - __builtin_convertvector (a, vf);
+  const vf d = hi - lo;
+  *slope = FSEL (out, zero, d / FB (h));
+  *r = FSEL (below, FB (table[0]), FSEL (above, FB (table[n - 1]), lo + t * d));
 }
 
 /* inv_at on W lanes (the same operations per lane: the same bits) */
@@ -173,18 +199,18 @@ inv_lanes (const PnLoadLayer *L, int i, const double *vp, vd *E, vd *Ep, vd *sig
 {
   const float *e = L->eta_inv + 4 * i;
   const vd v = V (vp);
-  pn_v8f uf = __builtin_convertvector ((v - VB ((double) e[2])) * VB ((double) e[3]), pn_v8f);
-  pn_v8f tf = uf, r = PN_V8F (0.0f), rp = PN_V8F (0.0f);
-  pn_tanh8 (&tf);
+  const vf uf = __builtin_convertvector ((v - VB ((double) e[2])) * VB ((double) e[3]), vf);
+  const vf tf = tanh_lanes (uf);
+  vf r = FB (0.0f), rp = FB (0.0f);
   if (L->inv_res[i])
-    residual_lanes (L->res, L->inv_res[i], &uf, &r, &rp);
+    residual_lanes (L->res, L->inv_res[i], uf, &r, &rp);
   const vd t = __builtin_convertvector (tf, vd);
   *E = -(VB ((double) e[0]) + VB ((double) e[1]) * (t + __builtin_convertvector (r, vd)));
   *Ep = VB ((double) (-e[1] * e[3])) * (VB (1.0) - t * t + __builtin_convertvector (rp, vd));
   if (L->inv_rout[i])
     {
-      pn_v8f o, op;
-      residual_lanes (L->res, L->inv_rout[i], &uf, &o, &op);
+      vf o, op;
+      residual_lanes (L->res, L->inv_rout[i], uf, &o, &op);
       *sig = VB ((double) L->g_unit) * __builtin_convertvector (o, vd);
       *sigp = VB ((double) L->g_unit) * __builtin_convertvector (op, vd) * VB ((double) e[3]);
     }
@@ -313,10 +339,23 @@ eval_rows (const PnLoadLayer *L, const double *e, const double *rho, const doubl
         {
           const vd ei = V (e + i * W);
           const vd r = unloaded ? zero : V (rho + i * W);
-          const vd den = one / (one + r * VB (sp));
           const vl nz = r != zero;
-          a = VSEL (nz, r * den, zero);
-          v = VSEL (nz, (ei + r * ap) * den, ei);
+          gboolean any = FALSE;
+          LANES (k)
+          if (nz[k])
+            any = TRUE;
+          if (any)
+            {
+              const vd den = one / (one + r * VB (sp));
+              a = VSEL (nz, r * den, zero);
+              v = VSEL (nz, (ei + r * ap) * den, ei);
+            }
+          else
+            {
+              /* an ideal driver (no division to do) */
+              a = zero;
+              v = ei;
+            }
         }
       else
         {
@@ -399,27 +438,35 @@ lu_solve (double *restrict A, int n, double *restrict x)
 {
   for (int k = 0; k < n; k++)
     {
-      for (int l = 0; l < W; l++)
+      /* each lane's pivot: its first largest |A_ik|, i >= k (branch-free) */
+      const vl absmask = (vl) { 0 } + INT64_MAX;
+      vd best = (vd) ((vl) V (A + (k * n + k) * W) & absmask);
+      vl p = (vl) { 0 } + k;
+      for (int i = k + 1; i < n; i++)
         {
-          int p = k;
-          double best = fabs (A[(k * n + k) * W + l]);
-          for (int i = k + 1; i < n; i++)
-            if (fabs (A[(i * n + k) * W + l]) > best)
-              {
-                best = fabs (A[(i * n + k) * W + l]);
-                p = i;
-              }
-          if (p == k)
+          const vd a = (vd) ((vl) V (A + (i * n + k) * W) & absmask);
+          const vl m = a > best;
+          best = VSEL (m, a, best);
+          p = (p & ~m) | (((vl) { 0 } + i) & m);
+        }
+      for (int i = k + 1; i < n; i++)
+        {
+          const vl m = p == i;
+          gboolean any = FALSE;
+          LANES (l)
+          if (m[l])
+            any = TRUE;
+          if (!any)
             continue;
           for (int j = 0; j < n; j++)
             {
-              double t = A[(k * n + j) * W + l];
-              A[(k * n + j) * W + l] = A[(p * n + j) * W + l];
-              A[(p * n + j) * W + l] = t;
+              const vd t = V (A + (k * n + j) * W), u = V (A + (i * n + j) * W);
+              V (A + (k * n + j) * W) = VSEL (m, u, t);
+              V (A + (i * n + j) * W) = VSEL (m, t, u);
             }
-          double t = x[k * W + l];
-          x[k * W + l] = x[p * W + l];
-          x[p * W + l] = t;
+          const vd t = V (x + k * W), u = V (x + i * W);
+          V (x + k * W) = VSEL (m, u, t);
+          V (x + i * W) = VSEL (m, t, u);
         }
       const double *restrict ak = A + (size_t) k * n * W;
       const vd akk = V (ak + k * W);
@@ -723,7 +770,13 @@ pn_load_backward_lanes (const PnLoadLayer *L, const double *e, const double *rho
           const vd sp = VB (s->sp[i]), ri = V (rho + i * W);
           if (neg)
             mu_v += mu_q * V (s->dqdv + i * W);
-          const vd iden = one / (one + ri * sp);
+          gboolean any = FALSE;
+          LANES (l)
+          if (ri[l] != 0.0)
+            any = TRUE;
+          vd iden = one;
+          if (any)
+            iden = one / (one + ri * sp);
           if (de)
             V (de + i * W) = mu_v * iden;
           if (drho)

@@ -51,7 +51,7 @@ void   pn_load_prepare  (const PnLoadLayer *L, PnLoadScratch *s);
  * slope, dimensionless output resistance, its slope). */
 void   pn_load_inv_at   (const PnLoadLayer *L, int i, double v, double *inv4);
 
-#define PN_LOAD_LANES 8
+#define PN_LOAD_LANES 4
 
 /* Column voltages Z (no; written, not read) of one example: E (ni) the open-circuit row
  * voltages, RHO (ni) their drivers' dimensionless output resistances.
