@@ -81,9 +81,7 @@ shot_step (gpointer data)
     }
   PnsTrainingPanel *panel = pns_window_get_training_panel (s->window);
   PnsYieldView *yv = pns_window_get_yield_view (s->window);
-  /* 4 minutes: with the process window the default design trains longer
-   * (92 s against 66 s side by side at load 18), and the suite runs beside */
-  if (++s->waited > 2400)
+  if (++s->waited > 1200) /* 2 minutes */
     {
       g_printerr ("pnstudio: screenshot of %s timed out\n", view);
       s->done (-1, s->data);
