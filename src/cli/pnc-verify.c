@@ -143,7 +143,7 @@ pnc_cmd_verify (int argc, char **argv)
   if (histogram)
     outs[n_out++] = histogram;
   if (!pn_flow_verify_config_check (&vc, &error) ||
-      !pn_flow_check_outputs (outs, ins, TRUE, &error))
+      !pn_flow_check_outputs (outs, ins, update, &error))
     {
       g_printerr ("pnc verify: %s\n", error->message);
       goto out;

@@ -341,7 +341,6 @@ pn_flow_calibrate (const PnDesign *d, const char *name, const PnFlowCalibrateCon
   const PnEvalResult *after = &ev_cal0;
   if (changed)
     {
-      report (progress, progress_data, PN_FLOW_STAGE_EVALUATE, 1, 2, 0, NULL, NAN);
       nom_after = nominal_acc (&cnet, best, ds);
       eval_test (&cnet, best, d, ds, opt->mc_test, run_seed, &ev_after);
       after = &ev_after;
