@@ -321,6 +321,22 @@ test_errors_before_work (void)
       g_assert_cmpstr (after, ==, before);
       g_assert_false (g_file_test (cir, G_FILE_TEST_EXISTS));
     }
+  /* characterisation and surrogate outputs, before simulating or training */
+  g_autofree char *data_csv = pn_data_find ("characterization/ptanh.csv");
+  g_assert_nonnull (data_csv);
+  g_autofree char *c1 = g_strdup_printf ("characterize --circuit ptanh --samples 64 --out %s",
+                                         nodir);
+  g_autofree char *c2 = g_strdup_printf ("surrogate --data %s --out %s", data_csv, nodir);
+  g_autofree char *c3 = g_strdup_printf ("surrogate --data %s --out %s", data_csv, data_csv);
+  const char *chars[] = { c1, c2, c3 };
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      g_assert_cmpint (run (chars[i], &out, &err), !=, 0);
+      g_assert_nonnull (strstr (err, i < 2 ? "does not exist" : "overwrite the input"));
+      g_assert_cmpint ((int) strlen (err), ==, (int) (strchr (err, '\n') - err) + 1);
+      g_assert_cmpstr (out, ==, "");
+    }
   /* --g-unit: sane physical bounds, refused with a message */
   const char *bad[] = { "1e6", "1e-30", "-1e-7" };
   for (int i = 0; i < 3; i++)
