@@ -356,7 +356,7 @@ pnc_cmd_ablation (int argc, char **argv)
     { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits_opt, "Circuit model: surrogate, eta (published curves, base/va only) or auto", "MODEL" },
     { "patience", 0, 0, G_OPTION_ARG_INT, &patience, pnc_help_default (help, "Early-stopping patience", "%d", patience), "N" },
     { "nominal-start", 0, 0, G_OPTION_ARG_INT, &nominal_start, "VA/Both: train the nominal circuit first until N epochs bring no better validation loss (default 0: off)", "N" },
-    { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, "Try N further starting points, each trained for --restart-epochs, and go on from the best by validation loss (default 0: off)", "N" },
+    { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, "Try N further starting points, each trained for --restart-epochs, and go on from the best by validation (default 0: off)", "N" },
     { "restart-epochs", 0, 0, G_OPTION_ARG_INT, &restart_epochs, pnc_help_default (help, "Epochs per starting point with --restarts", "%d", restart_epochs), "N" },
     { "circuit-delay", 0, 0, G_OPTION_ARG_INT, &circuit_delay, "LNC/Both: keep the circuits at their start design for the first N epochs (default 0: off)", "N" },
     { "output-midpoint", 0, 0, G_OPTION_ARG_NONE, &output_mid, "Start the output columns at the activation's midpoint like the hidden ones (default: on the low rail)", NULL },

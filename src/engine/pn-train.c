@@ -353,8 +353,8 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
     {
       /* choosing a start: only max_epochs ends training. Once a start has
        * had its epochs, tr->best is the best point of all starts so far
-       * (one validation loss compares them, on the same circuits with
-       * valid_fixed). Then the next start, or after the last one that best
+       * (one validation criterion, loss or select_acc's accuracy, compares
+       * them, on the same circuits with valid_fixed). Then the next start, or after the last one that best
        * point goes on with a fresh optimiser and the full patience. */
       if (tr->epoch - tr->start_epoch >= tr->cfg.restart_epochs)
         {

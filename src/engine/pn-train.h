@@ -41,7 +41,7 @@ typedef struct {
                               * (later draws of the initialisation stream),
                               * each trained restart_epochs epochs from a
                               * fresh optimiser; the best of all by
-                              * validation loss then trains on with the full
+                              * validation (loss, or select_acc) trains on with the full
                               * patience. 0: one start (off) */
   int         restart_epochs;/* epochs per start when restarts > 0 */
   int         circuit_delay; /* > 0: learnable circuits stay at their start
