@@ -43,6 +43,23 @@ typedef struct {
                               * under the variation) until this many epochs
                               * bring no better validation loss, then go on
                               * under variation from its best point */
+  int         restarts;      /* > 0: try this many further starting points
+                              * (later draws of the initialisation stream),
+                              * each trained restart_epochs epochs from a
+                              * fresh optimiser; the best of all by
+                              * validation (loss, or select_acc) trains on with the full
+                              * patience. 0: one start (off) */
+  int         restart_epochs;/* epochs per start when restarts > 0 */
+  int         circuit_delay; /* > 0: learnable circuits stay at their start
+                              * design (learning rate 0) for the first this
+                              * many epochs of each start, the conductances
+                              * learn alone. 0: off */
+  gboolean    select_acc;    /* early stopping and model choice by validation
+                              * accuracy (mean over the MC samples; ties: the
+                              * lower loss); FALSE: by validation loss */
+  gboolean    output_mid;    /* output columns start at the ptanh midpoint
+                              * like hidden ones (PnNet.init_output_mid);
+                              * FALSE: on the low rail */
   PnCircuits  circuits;
 } PnTrainConfig;
 
