@@ -191,6 +191,8 @@ pn_power_model_parse (const char *text, gsize len, const char *name, GError **er
           g_ptr_array_add (info, g_strdup (line + 5));
           continue;
         }
+      if (line[0] == '\0')
+        continue;
       if (strcmp (line, "end") == 0)
         {
           ended = TRUE;
@@ -229,7 +231,10 @@ pn_power_model_parse (const char *text, gsize len, const char *name, GError **er
         break;
     }
   if (why == NULL && (!ended || rows != n_k))
-    why = "truncated: fewer rows than the k-grid has, or no 'end'";
+    {
+      why = "truncated: fewer rows than the k-grid has, or no 'end'";
+      ln--; /* the last line read */
+    }
   if (why)
     g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s:%d: %s", name, ln + 1, why);
   else if ((m = pn_power_model_new (n_k, klo, khi, n_x, xlo, xhi, drop, error)))
@@ -375,7 +380,7 @@ pn_power_inv (const double *phys, double out, double *dphys, double *dout)
       double gR3 = -g_iR3 * (s - VSS) / (R3 * R3);
       double g_iT = g_s / G;
       double gG = -g_s * s / G;
-      gR3 += g_s * (-VSS / (R3 * R3)) + gG * (-1 / (R3 * R3));
+      gR3 += g_iT * (-VSS / (R3 * R3)) + gG * (-1 / (R3 * R3));
       double gR4 = gG * (-1 / (R4 * R4));
       g_iR5 += g_iT;
       g_iR1 -= g_iT;
@@ -451,20 +456,35 @@ pn_power_crossbar_backward (int rows, int cols, const float *g, const double *v,
 
 /* ---- a whole network --------------------------------------------------- */
 
-/* the model's curve of an instance (the network's: tanh plus residual) */
+/* the model's curve of an instance (the network's: tanh plus residual);
+ * with DCURVE: d out / d x and d out / d eta (4) */
 static double
 curve (const PnCircuits *c, const PnNet *net, PnCircuitKind kind, int inst, const float *eta,
-       double x)
+       double x, double *dx, double *deta)
 {
   const float *e = eta + 4 * inst;
   float u = ((float) x - e[2]) * e[3];
-  double t = tanh ((double) u);
+  double t = tanh ((double) u), rp = 0;
   const float *tab = pn_circuits_has_residual (c) ? pn_circuits_residual_of (c, net, kind, inst)
                                                   : NULL;
   if (tab)
-    t += pn_residual_eval (&c->residual, tab, u, NULL);
-  double y = e[0] + e[1] * t;
-  return kind == PN_CIRCUIT_INV ? -y : y;
+    {
+      float slope = 0;
+      t += pn_residual_eval (&c->residual, tab, u, &slope);
+      rp = slope;
+    }
+  const double sg = kind == PN_CIRCUIT_INV ? -1.0 : 1.0;
+  if (dx)
+    {
+      double th = tanh ((double) u);
+      double du = e[1] * (1 - th * th + rp); /* d y / d u */
+      *dx = sg * du * e[3];
+      deta[0] = sg;
+      deta[1] = sg * t;
+      deta[2] = -sg * du * e[3];
+      deta[3] = sg * du * ((float) x - e[2]);
+    }
+  return sg * (e[0] + e[1] * t);
 }
 
 /* physical values of an instance with variation (the engine's layout) */
@@ -499,11 +519,9 @@ space_is_default (const PnDesignSpace *s, PnCircuitKind kind)
 }
 
 gboolean
-pn_net_power (const PnNet *net, const PnPowerModel *m, const float *params, const float *var,
-              const float *x, int n, double g_unit, PnPower *out, GError **error)
+pn_power_check_net (const PnNet *net, GError **error)
 {
   const PnCircuits *c = &net->circuits;
-  memset (out, 0, sizeof *out);
   if (c->mode != PN_CIRCUITS_PHYSICAL)
     {
       g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
@@ -519,132 +537,312 @@ pn_net_power (const PnNet *net, const PnPowerModel *m, const float *params, cons
                    "docs/CIRCUITS.md (R1 R2 W1 L1 W2 L2; R1..R5 W L)");
       return FALSE;
     }
+  return TRUE;
+}
+
+/* What one layer's forward keeps for backward. */
+typedef struct {
+  double *act;            /* (ni + 2) x n: the rows (inputs, bias 1 V, ground 0 V) */
+  double *inv;            /* (ni + 1) x n: inv outputs of the inverted rows */
+  double *z, *a;          /* no x n: columns and ptanh outputs */
+  float  *g;              /* (ni + 2) x no: printed conductances (theta units) */
+  double *gs;             /* no: column sums */
+  unsigned char *rowneg;  /* ni + 1 */
+} Layer;
+
+/* The forward of the power (and with GRAD its backward, adding
+ * SCALE * d total / d params). */
+static void
+power_pass (const PnNet *net, const PnPowerModel *m, const float *params, const float *var,
+            const float *x, int n, double g_unit, PnPower *out, float scale, float *grad)
+{
+  const PnCircuits *c = &net->circuits;
+  const int L = net->n_layers;
+  const int npt = c->space[PN_CIRCUIT_PTANH].n_params, niv = c->space[PN_CIRCUIT_INV].n_params;
+  float *eta_act = g_new (float, 4 * (size_t) net->n_act);
+  float *eta_inv = g_new (float, 4 * (size_t) MAX (net->n_inv, 1));
+  float *tape = g_new (float, MAX (pn_circuits_n_tape (c, net), 1));
+  const float *cvar = var ? var + net->n_theta : NULL;
+  pn_circuits_eta (c, net, params + net->n_theta, cvar, eta_act, eta_inv, tape);
+  double *phys_pt = g_new (double, (size_t) net->n_act * npt);
+  double *phys_iv = g_new (double, (size_t) MAX (net->n_inv, 1) * niv);
+  for (int i = 0; i < net->n_act; i++)
+    instance_phys (net, params, var, PN_CIRCUIT_PTANH, i, phys_pt + (size_t) i * npt);
+  for (int i = 0; i < net->n_inv; i++)
+    instance_phys (net, params, var, PN_CIRCUIT_INV, i, phys_iv + (size_t) i * niv);
+  Layer ly[PN_MAX_LAYERS];
+  double p_xbar = 0, p_pt = 0, p_inv = 0;
+  for (int l = 0; l < L; l++)
+    {
+      const int ni = net->size[l], no = net->size[l + 1], rows = ni + 2;
+      const size_t toff = net->theta_off[l];
+      Layer *y = &ly[l];
+      y->act = g_new (double, (size_t) rows * n);
+      y->inv = g_new0 (double, (size_t) (ni + 1) * n);
+      y->z = g_new0 (double, (size_t) no * n);
+      y->a = g_new (double, (size_t) no * n);
+      y->g = g_new (float, (size_t) rows * no);
+      y->gs = g_new0 (double, no);
+      y->rowneg = g_new0 (unsigned char, ni + 1);
+      for (int i = 0; i < ni; i++)
+        for (int k = 0; k < n; k++)
+          y->act[(size_t) i * n + k] = l == 0 ? x[(size_t) i * n + k] : ly[l - 1].a[(size_t) i * n + k];
+      for (int k = 0; k < n; k++)
+        {
+          y->act[(size_t) ni * n + k] = PN_POWER_VDD;
+          y->act[(size_t) (ni + 1) * n + k] = 0;
+        }
+      /* printed conductances and inverted rows, as the netlist writer */
+      for (int i = 0; i < rows; i++)
+        for (int j = 0; j < no; j++)
+          {
+            size_t idx = toff + (size_t) i * no + j;
+            float t = params[idx], aa = fabsf (t);
+            aa = aa > net->gmax ? net->gmax : aa;
+            float gg = aa < net->gmin ? 0.0f : aa * (var ? var[idx] : 1.0f);
+            y->g[(size_t) i * no + j] = gg;
+            y->gs[j] += gg;
+            if (t < 0 && gg != 0 && i <= ni)
+              y->rowneg[i] = 1;
+          }
+      for (int i = 0; i <= ni; i++)
+        if (y->rowneg[i])
+          {
+            int inst = net->inv_off[l] + i;
+            for (int k = 0; k < n; k++)
+              {
+                double o = curve (c, net, PN_CIRCUIT_INV, inst, eta_inv, y->act[(size_t) i * n + k],
+                                  NULL, NULL);
+                y->inv[(size_t) i * n + k] = o;
+                p_inv += pn_power_inv (phys_iv + (size_t) inst * niv, o, NULL, NULL);
+              }
+          }
+      for (int j = 0; j < no; j++)
+        {
+          double *zj = y->z + (size_t) j * n;
+          for (int i = 0; i < rows; i++)
+            {
+              float gg = y->g[(size_t) i * no + j];
+              if (gg == 0)
+                continue;
+              gboolean vi = params[toff + (size_t) i * no + j] < 0 && i <= ni;
+              const double *src = (vi ? y->inv : y->act) + (size_t) i * n;
+              for (int k = 0; k < n; k++)
+                zj[k] += gg * src[k];
+            }
+          for (int k = 0; k < n; k++)
+            zj[k] = y->gs[j] > 0 ? zj[k] / y->gs[j] : 0;
+          for (int i = 0; i < rows; i++)
+            {
+              float gg = y->g[(size_t) i * no + j];
+              if (gg == 0)
+                continue;
+              gboolean vi = params[toff + (size_t) i * no + j] < 0 && i <= ni;
+              const double *src = (vi ? y->inv : y->act) + (size_t) i * n;
+              double sum = 0;
+              for (int k = 0; k < n; k++)
+                sum += (src[k] - zj[k]) * (src[k] - zj[k]);
+              p_xbar += gg * sum * g_unit;
+            }
+          int inst = net->act_off[l] + j;
+          for (int k = 0; k < n; k++)
+            {
+              double aj = curve (c, net, PN_CIRCUIT_PTANH, inst, eta_act, zj[k], NULL, NULL);
+              y->a[(size_t) j * n + k] = aj;
+              p_pt += pn_power_ptanh (m, phys_pt + (size_t) inst * npt, zj[k], aj, NULL, NULL,
+                                      NULL);
+            }
+        }
+    }
+  out->crossbar = p_xbar / n;
+  out->ptanh = p_pt / n;
+  out->inv = p_inv / n;
+  out->total = out->crossbar + out->ptanh + out->inv;
+
+  if (grad)
+    {
+      const double sc = (double) scale / n; /* d (scale * mean) */
+      float *deta_act = g_new0 (float, 4 * (size_t) net->n_act);
+      float *deta_inv = g_new0 (float, 4 * (size_t) MAX (net->n_inv, 1));
+      double *dphys_pt = g_new0 (double, (size_t) net->n_act * npt);
+      double *dphys_iv = g_new0 (double, (size_t) MAX (net->n_inv, 1) * niv);
+      double *da = NULL; /* d / d a of the layer being undone (from the next layer) */
+      double de[4];
+      for (int l = L - 1; l >= 0; l--)
+        {
+          const int ni = net->size[l], no = net->size[l + 1], rows = ni + 2;
+          const size_t toff = net->theta_off[l];
+          Layer *y = &ly[l];
+          double *dz = g_new0 (double, (size_t) no * n);
+          double *dact = g_new0 (double, (size_t) rows * n);
+          double *dinv = g_new0 (double, (size_t) (ni + 1) * n);
+          double *dg = g_new0 (double, (size_t) rows * no);
+          for (int j = 0; j < no; j++)
+            {
+              int inst = net->act_off[l] + j;
+              const double *zj = y->z + (size_t) j * n, *aj = y->a + (size_t) j * n;
+              double *dzj = dz + (size_t) j * n;
+              for (int k = 0; k < n; k++)
+                {
+                  double dx = 0, dout = da ? da[(size_t) j * n + k] : 0;
+                  pn_power_ptanh (m, phys_pt + (size_t) inst * npt, zj[k], aj[k],
+                                  dphys_pt + (size_t) inst * npt, &dx, &dout);
+                  /* (the ptanh's power gradient is per unit of its sum: scale below) */
+                  double cx;
+                  curve (c, net, PN_CIRCUIT_PTANH, inst, eta_act, zj[k], &cx, de);
+                  dzj[k] += dx + dout * cx;
+                  for (int q = 0; q < 4; q++)
+                    deta_act[4 * inst + q] += (float) (sc * dout * de[q]);
+                }
+            }
+          /* crossbar dissipation and the divider */
+          for (int j = 0; j < no; j++)
+            {
+              const double *zj = y->z + (size_t) j * n;
+              double *dzj = dz + (size_t) j * n;
+              double *dzx = g_new0 (double, n); /* dissipation's own d / d z_j */
+              for (int i = 0; i < rows; i++)
+                {
+                  float gg = y->g[(size_t) i * no + j];
+                  if (gg == 0)
+                    continue;
+                  gboolean vi = params[toff + (size_t) i * no + j] < 0 && i <= ni;
+                  const double *src = (vi ? y->inv : y->act) + (size_t) i * n;
+                  double *dsrc = (vi ? dinv : dact) + (size_t) i * n;
+                  double sg = 0;
+                  for (int k = 0; k < n; k++)
+                    {
+                      double d = src[k] - zj[k];
+                      sg += g_unit * d * d;
+                      dsrc[k] += 2 * g_unit * gg * d;
+                      dzx[k] -= 2 * g_unit * gg * d;
+                    }
+                  dg[(size_t) i * no + j] += sg;
+                }
+              for (int k = 0; k < n; k++)
+                dzj[k] += dzx[k];
+              g_free (dzx);
+              /* z_j = sum_i g src / gs */
+              if (y->gs[j] > 0)
+                for (int i = 0; i < rows; i++)
+                  {
+                    float gg = y->g[(size_t) i * no + j];
+                    if (gg == 0)
+                      continue;
+                    gboolean vi = params[toff + (size_t) i * no + j] < 0 && i <= ni;
+                    const double *src = (vi ? y->inv : y->act) + (size_t) i * n;
+                    double *dsrc = (vi ? dinv : dact) + (size_t) i * n;
+                    double s2 = 0;
+                    for (int k = 0; k < n; k++)
+                      {
+                        dsrc[k] += dzj[k] * gg / y->gs[j];
+                        s2 += dzj[k] * (src[k] - zj[k]) / y->gs[j];
+                      }
+                    dg[(size_t) i * no + j] += s2;
+                  }
+            }
+          /* the inv circuits */
+          for (int i = 0; i <= ni; i++)
+            if (y->rowneg[i])
+              {
+                int inst = net->inv_off[l] + i;
+                for (int k = 0; k < n; k++)
+                  {
+                    double dout = dinv[(size_t) i * n + k];
+                    pn_power_inv (phys_iv + (size_t) inst * niv, y->inv[(size_t) i * n + k],
+                                  dphys_iv + (size_t) inst * niv, &dout);
+                    double cx;
+                    curve (c, net, PN_CIRCUIT_INV, inst, eta_inv, y->act[(size_t) i * n + k], &cx,
+                           de);
+                    dact[(size_t) i * n + k] += dout * cx;
+                    for (int q = 0; q < 4; q++)
+                      deta_inv[4 * inst + q] += (float) (sc * dout * de[q]);
+                  }
+              }
+          /* conductances to theta (zero where clamped or not printed) */
+          for (int i = 0; i < rows; i++)
+            for (int j = 0; j < no; j++)
+              {
+                size_t idx = toff + (size_t) i * no + j;
+                float t = params[idx], aa = fabsf (t);
+                if (aa < net->gmin || aa > net->gmax)
+                  continue;
+                double d = dg[(size_t) i * no + j] * (var ? var[idx] : 1.0f);
+                grad[idx] += (float) (sc * (t < 0 ? -d : d));
+              }
+          g_free (da);
+          da = NULL;
+          if (l > 0)
+            {
+              da = g_new (double, (size_t) ni * n);
+              memcpy (da, dact, sizeof (double) * (size_t) ni * n);
+            }
+          g_free (dz);
+          g_free (dact);
+          g_free (dinv);
+          g_free (dg);
+        }
+      g_free (da);
+      if (net->n_params > net->n_theta)
+        {
+          for (size_t i = 0; i < (size_t) net->n_act * npt; i++)
+            dphys_pt[i] *= sc;
+          for (size_t i = 0; i < (size_t) net->n_inv * niv; i++)
+            dphys_iv[i] *= sc;
+          float *dc = grad + net->n_theta;
+          pn_circuits_eta_backward (c, net, params + net->n_theta, cvar, deta_act, deta_inv, tape,
+                                    dc);
+          pn_circuits_phys_backward (c, net, params + net->n_theta, cvar, PN_CIRCUIT_PTANH,
+                                     dphys_pt, dc);
+          pn_circuits_phys_backward (c, net, params + net->n_theta, cvar, PN_CIRCUIT_INV,
+                                     dphys_iv, dc);
+        }
+      g_free (deta_act);
+      g_free (deta_inv);
+      g_free (dphys_pt);
+      g_free (dphys_iv);
+    }
+  for (int l = 0; l < L; l++)
+    {
+      g_free (ly[l].act);
+      g_free (ly[l].inv);
+      g_free (ly[l].z);
+      g_free (ly[l].a);
+      g_free (ly[l].g);
+      g_free (ly[l].gs);
+      g_free (ly[l].rowneg);
+    }
+  g_free (phys_pt);
+  g_free (phys_iv);
+  g_free (tape);
+  g_free (eta_act);
+  g_free (eta_inv);
+}
+
+gboolean
+pn_net_power (const PnNet *net, const PnPowerModel *m, const float *params, const float *var,
+              const float *x, int n, double g_unit, PnPower *out, GError **error)
+{
+  memset (out, 0, sizeof *out);
+  if (!pn_power_check_net (net, error))
+    return FALSE;
   if (n < 1 || !(g_unit > 0))
     {
       g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
                    "power: needs at least one example and a positive conductance scale");
       return FALSE;
     }
-  const int L = net->n_layers;
-  float *eta_act = g_new (float, 4 * (size_t) net->n_act);
-  float *eta_inv = g_new (float, 4 * (size_t) net->n_inv);
-  float *tape = g_new (float, MAX (pn_circuits_n_tape (c, net), 1));
-  pn_circuits_eta (c, net, params + net->n_theta, var ? var + net->n_theta : NULL, eta_act,
-                   eta_inv, tape);
-  g_free (tape);
-  int max_w = 0;
-  for (int l = 0; l <= L; l++)
-    max_w = MAX (max_w, net->size[l]);
-  double *act = g_new (double, (size_t) (max_w + 2) * n);   /* the layer's inputs */
-  double *next = g_new (double, (size_t) max_w * n);
-  double *inv = g_new (double, (size_t) (max_w + 1) * n);
-  float *gc = g_new (float, (size_t) (max_w + 2) * max_w);
-  for (int i = 0; i < net->size[0]; i++)
-    for (int k = 0; k < n; k++)
-      act[(size_t) i * n + k] = x[(size_t) i * n + k];
-  double p_xbar = 0, p_pt = 0, p_inv = 0;
-  double phys[PN_MAX_CIRCUIT_PARAMS];
-  for (int l = 0; l < L; l++)
-    {
-      const int ni = net->size[l], no = net->size[l + 1], rows = ni + 2;
-      const size_t toff = net->theta_off[l];
-      for (int k = 0; k < n; k++)
-        {
-          act[(size_t) ni * n + k] = PN_POWER_VDD;   /* bias row */
-          act[(size_t) (ni + 1) * n + k] = 0;        /* ground row */
-        }
-      /* printed conductances and inverted rows, as the netlist writer */
-      unsigned char *rowneg = g_new0 (unsigned char, rows);
-      for (int i = 0; i < rows; i++)
-        for (int j = 0; j < no; j++)
-          {
-            size_t idx = toff + (size_t) i * no + j;
-            float t = params[idx], a = fabsf (t);
-            a = a > net->gmax ? net->gmax : a;
-            float gg = a < net->gmin ? 0.0f : a * (var ? var[idx] : 1.0f);
-            gc[(size_t) i * no + j] = gg;
-            if (t < 0 && gg != 0 && i <= ni)
-              rowneg[i] = 1;
-          }
-      /* inv outputs and their supplies */
-      for (int i = 0; i <= ni; i++)
-        if (rowneg[i])
-          {
-            int inst = net->inv_off[l] + i;
-            instance_phys (net, params, var, PN_CIRCUIT_INV, inst, phys);
-            for (int k = 0; k < n; k++)
-              {
-                double o = curve (c, net, PN_CIRCUIT_INV, inst, eta_inv, act[(size_t) i * n + k]);
-                inv[(size_t) i * n + k] = o;
-                p_inv += pn_power_inv (phys, o, NULL, NULL);
-              }
-          }
-      /* columns: the divider of the printed conductances */
-      double *z = next; /* reuse: z first, then the ptanh outputs */
-      double *zc = g_new0 (double, (size_t) no * n);
-      for (int j = 0; j < no; j++)
-        {
-          double gs = 0;
-          for (int i = 0; i < rows; i++)
-            gs += gc[(size_t) i * no + j];
-          for (int i = 0; i < rows; i++)
-            {
-              float gg = gc[(size_t) i * no + j];
-              if (gg == 0)
-                continue;
-              gboolean viainv = params[toff + (size_t) i * no + j] < 0 && i <= ni;
-              const double *src = viainv ? inv + (size_t) i * n : act + (size_t) i * n;
-              for (int k = 0; k < n; k++)
-                zc[(size_t) j * n + k] += gg * src[k];
-            }
-          for (int k = 0; k < n; k++)
-            zc[(size_t) j * n + k] = gs > 0 ? zc[(size_t) j * n + k] / gs : 0;
-        }
-      /* the crossbar's dissipation, crosspoint by crosspoint */
-      for (int i = 0; i < rows; i++)
-        for (int j = 0; j < no; j++)
-          {
-            float gg = gc[(size_t) i * no + j];
-            if (gg == 0)
-              continue;
-            gboolean viainv = params[toff + (size_t) i * no + j] < 0 && i <= ni;
-            const double *src = viainv ? inv + (size_t) i * n : act + (size_t) i * n;
-            double s = 0;
-            for (int k = 0; k < n; k++)
-              {
-                double d = src[k] - zc[(size_t) j * n + k];
-                s += d * d;
-              }
-            p_xbar += gg * s * g_unit;
-          }
-      /* the activations and their supplies */
-      for (int j = 0; j < no; j++)
-        {
-          int inst = net->act_off[l] + j;
-          instance_phys (net, params, var, PN_CIRCUIT_PTANH, inst, phys);
-          for (int k = 0; k < n; k++)
-            {
-              double zz = zc[(size_t) j * n + k];
-              double a = curve (c, net, PN_CIRCUIT_PTANH, inst, eta_act, zz);
-              z[(size_t) j * n + k] = a;
-              p_pt += pn_power_ptanh (m, phys, zz, a, NULL, NULL, NULL);
-            }
-        }
-      g_free (zc);
-      g_free (rowneg);
-      memcpy (act, next, sizeof (double) * (size_t) no * n);
-    }
-  g_free (act);
-  g_free (next);
-  g_free (inv);
-  g_free (gc);
-  g_free (eta_act);
-  g_free (eta_inv);
-  out->crossbar = p_xbar / n;
-  out->ptanh = p_pt / n;
-  out->inv = p_inv / n;
-  out->total = out->crossbar + out->ptanh + out->inv;
+  power_pass (net, m, params, var, x, n, g_unit, out, 0, NULL);
   return TRUE;
+}
+
+void
+pn_net_power_backward (const PnNet *net, const PnPowerModel *m, const float *params,
+                       const float *var, const float *x, int n, double g_unit, float scale,
+                       float *grad, PnPower *out)
+{
+  PnPower p;
+  power_pass (net, m, params, var, x, n, g_unit, out ? out : &p, scale, grad);
 }
 
 /* ---- checking against a characterisation with power columns ------------ */

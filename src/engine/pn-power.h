@@ -106,6 +106,15 @@ typedef struct {
 gboolean pn_net_power (const PnNet *net, const PnPowerModel *m, const float *params,
                        const float *var, const float *x, int n, double g_unit, PnPower *out,
                        GError **error);
+/* Whether NET's circuits are the ptanh and inv the power model knows. */
+gboolean pn_power_check_net (const PnNet *net, GError **error);
+/* pn_net_power and its gradient: GRAD (n_params) += SCALE * d total /
+ * d params, through theta (printed, unclamped crosspoints), the circuits'
+ * eta (the surrogates) and their component values. NET as pn_net_power
+ * accepts (pn_power_check_net), N >= 1. OUT: the power (may be NULL). */
+void     pn_net_power_backward (const PnNet *net, const PnPowerModel *m, const float *params,
+                                const float *var, const float *x, int n, double g_unit,
+                                float scale, float *grad, PnPower *out);
 
 G_END_DECLS
 
