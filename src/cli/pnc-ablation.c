@@ -8,6 +8,7 @@
  */
 #include "pnc.h"
 #include "pnc-design.h"
+#include "pn-flow.h"
 #include "pnc-run.h"
 
 #include <errno.h>
@@ -116,6 +117,9 @@ load_run_file (const char *path, JsonParser **parser_out)
   return o;
 }
 
+/* set when a run's file could not be written: the ablation is not done */
+static gint write_failed = 0;
+
 static void
 on_run_done (PncRun *r, gpointer user_data)
 {
@@ -128,6 +132,7 @@ on_run_done (PncRun *r, gpointer user_data)
     {
       g_printerr ("pnc ablation: %s\n", error->message);
       g_error_free (error);
+      g_atomic_int_set (&write_failed, 1);
     }
   json_node_unref (node);
   if (ab->design)
@@ -138,6 +143,7 @@ on_run_done (PncRun *r, gpointer user_data)
         {
           g_printerr ("pnc ablation: %s\n", error->message);
           g_error_free (error);
+          g_atomic_int_set (&write_failed, 1);
         }
       pn_design_clear (&d);
     }
@@ -473,6 +479,16 @@ pnc_cmd_ablation (int argc, char **argv)
         g_free (designs_dir);
         goto out;
       }
+    /* every output directory writable before any training */
+    if (!pn_flow_check_output_dir (out, &error) ||
+        !pn_flow_check_output_dir (runs_dir, &error) ||
+        (designs_dir && !pn_flow_check_output_dir (designs_dir, &error)))
+      {
+        g_printerr ("pnc ablation: %s\n", error->message);
+        g_free (runs_dir);
+        g_free (designs_dir);
+        goto out;
+      }
     /* the grid, in a fixed order */
     int cap = (int) (loaded->len * N_VARIANTS * (n_eps + 1) * seed_list->len);
     runs = g_new0 (AbRun, MAX (cap, 1));
@@ -620,6 +636,12 @@ pnc_cmd_ablation (int argc, char **argv)
       {
         g_printerr ("pnc ablation: interrupted; finished runs are kept in %s/runs, run the same command to resume\n", out);
         rc = 130;
+        goto out;
+      }
+    if (g_atomic_int_get (&write_failed))
+      {
+        g_printerr ("pnc ablation: some runs could not be written (above); they run again "
+                    "next time\n");
         goto out;
       }
     if (rank == 0)

@@ -231,6 +231,19 @@ gboolean pn_spice_output_resistance (PnCircuitKind kind, const PnDesignSpace *sp
                                      double u_lo, double u_hi, float *rout,
                                      GCancellable *cancellable, GError **error);
 
+/* pn_spice_residual and pn_spice_output_resistance with the device model
+ * MODEL (NULL: the default): a design's own model (calibration). */
+gboolean pn_spice_residual_with_model (PnCircuitKind kind, const PnDesignSpace *space,
+                                       const double *values, const float eta[4], int n_points,
+                                       double u_lo, double u_hi, const PnSpiceModel *model,
+                                       float *table, GCancellable *cancellable,
+                                       GError **error);
+gboolean pn_spice_output_resistance_with_model (PnCircuitKind kind, const PnDesignSpace *space,
+                                                const double *values, const float eta[4],
+                                                int n_points, double u_lo, double u_hi,
+                                                const PnSpiceModel *model, float *rout,
+                                                GCancellable *cancellable, GError **error);
+
 /* ---- characterisation -------------------------------------------------- */
 
 typedef struct {
