@@ -8,6 +8,7 @@
 #include "pn-error.h"
 #include "pn-network.h"
 #include "pn-paths.h"
+#include "pn-train.h"
 
 /* ---- the ptanh's first-stage table ------------------------------------- */
 
@@ -1009,4 +1010,39 @@ pn_power_data_errors (const PnPowerData *d, const PnPowerModel *m, double **err)
   qsort (e, n, sizeof *e, cmp_double);
   *err = e;
   return n;
+}
+
+gboolean
+pn_net_power_expected (const PnNet *net, const PnPowerModel *m, const float *params,
+                       const PnVariation *var, int n_mc, guint64 seed, const float *x, int n,
+                       double g_unit, double *mean, double *nominal, double *per_sample,
+                       GError **error)
+{
+  PnPower p;
+  if (!pn_net_power (net, m, params, NULL, x, n, g_unit, &p, error))
+    return FALSE;
+  *nominal = p.total;
+  n_mc = MAX (n_mc, 1);
+  if (var == NULL || var->eps == 0)
+    {
+      *mean = p.total;
+      for (int s = 0; per_sample && s < n_mc; s++)
+        per_sample[s] = p.total;
+      return TRUE;
+    }
+  PnRng rng;
+  pn_rng_seed (&rng, seed, PN_RNG_STREAM_TEST);
+  float *f = g_new (float, MAX (net->n_var, 1));
+  double sum = 0;
+  for (int s = 0; s < n_mc; s++)
+    {
+      pn_variation_fill (var, &rng, f, net->n_var);
+      power_pass (net, m, params, f, x, n, g_unit, &p, 0, NULL);
+      sum += p.total;
+      if (per_sample)
+        per_sample[s] = p.total;
+    }
+  g_free (f);
+  *mean = sum / n_mc;
+  return TRUE;
 }

@@ -33,6 +33,7 @@
 
 #include "pn-circuit-kind.h"
 #include "pn-design-space.h"
+#include "pn-variation.h"
 
 G_BEGIN_DECLS
 
@@ -140,5 +141,19 @@ void         pn_power_data_free (PnPowerData *d);
 /* The model against the data: every row and point's relative error
  * (P_model(phys, x, v) - p) / p, sorted, into ERR (n x 41, allocated). */
 int pn_power_data_errors (const PnPowerData *d, const PnPowerModel *m, double **err);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* The expected power of PARAMS over N_MC Monte Carlo circuits whose
+ * variation is drawn exactly as pn_evaluate draws it (SEED,
+ * PN_RNG_STREAM_TEST, VAR; eps 0 or VAR NULL: the nominal circuit), on the
+ * N examples X: *MEAN over the circuits, *NOMINAL of the nominal circuit,
+ * PER_SAMPLE (n_mc, may be NULL) each circuit's. */
+gboolean pn_net_power_expected (const PnNet *net, const PnPowerModel *m, const float *params,
+                                const PnVariation *var, int n_mc, guint64 seed,
+                                const float *x, int n, double g_unit, double *mean,
+                                double *nominal, double *per_sample, GError **error);
 
 G_END_DECLS

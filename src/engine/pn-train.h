@@ -35,7 +35,9 @@ typedef struct {
    * augmented Lagrangian. Needs physical circuits and POWER_MODEL. */
   double      power_budget;
   double      power_g_unit;     /* S per theta unit (0: 1e-7) */
-  int         power_examples;   /* training examples the power is estimated on (0: 256) */
+  int         power_examples;   /* training examples the power is estimated on (0: 64) */
+  int         power_warmup;     /* epochs before the constraint applies (0: min (max_epochs / 3,
+                                 * patience / 5); -1: none, e.g. from a trained design) */
   const struct PnPowerModel *power_model;
 } PnTrainConfig;
 
