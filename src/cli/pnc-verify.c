@@ -201,6 +201,19 @@ pnc_cmd_verify (int argc, char **argv)
   if (update)
     {
       d.verify = *v;
+      /* SPICE's power next to the model's (docs/POWER.md) */
+      if (!d.power.valid && isfinite (r->model_power_mc_mean))
+        {
+          d.power.valid = TRUE;
+          d.power.model_w = r->model_power_mc_mean;
+          d.power.model_nominal_w = r->model_power_nominal;
+          d.power.budget_w = NAN;
+        }
+      if (d.power.valid)
+        {
+          d.power.spice_w = r->spice_power_nominal;
+          d.power.spice_mc_mean_w = r->n_mc > 0 ? r->spice_power_mc_mean : NAN;
+        }
       if (!pn_design_save (&d, path, &error))
         {
           g_printerr ("pnc verify: %s\n", error->message);

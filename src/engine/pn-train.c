@@ -575,7 +575,7 @@ budget_init (PnTrainer *tr, GError **error)
         tr->px[(size_t) i * tr->pn + k] = ds->x[PN_SPLIT_TRAIN][(size_t) i * nt + src];
     }
   tr->pgrad = g_new0 (float, net->n_params);
-  tr->lambda = 0;
+  tr->lambda = MAX (0.0, tr->cfg.power_lambda0);
   tr->mu = BUDGET_MU;
   /* the constraint from the start keeps the network from learning at all
    * (iris: 33 % instead of 96 %): it starts after a warm-up */
@@ -651,7 +651,8 @@ budget_update (PnTrainer *tr, double tpower)
 {
   if (tr->epoch >= tr->warmup)
     tr->lambda =
-      MAX (0.0, tr->lambda + BUDGET_STEP * tr->mu * (tpower / tr->cfg.power_budget - 1));
+      MAX (0.0, tr->lambda + (tr->cfg.power_step > 0 ? tr->cfg.power_step : BUDGET_STEP) *
+                                  tr->mu * (tpower / tr->cfg.power_budget - 1));
 }
 
 double

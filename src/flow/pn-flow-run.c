@@ -164,6 +164,16 @@ pn_flow_run_to_design (const PnFlowRun *r, PnDesign *out)
   t->test_measured_acc_mean = r->test[0].measured_acc_mean;
   t->valid_acc_mean = r->valid[0].acc_mean;
   t->valid_acc_std = r->valid[0].acc_std;
+  if (isfinite (r->power_w))
+    {
+      PnDesignPower *p = &out->power;
+      p->valid = TRUE;
+      p->model_w = r->power_w;
+      p->model_nominal_w = r->power_nominal_w;
+      p->budget_w = r->cfg.power_budget > 0 ? r->cfg.power_budget : NAN;
+      p->held = r->power_held;
+      p->spice_w = p->spice_mc_mean_w = NAN;
+    }
 }
 
 void
