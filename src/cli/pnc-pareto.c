@@ -115,7 +115,7 @@ plot (cairo_t *cr, double w, double h, const Point *pt, int n, const char *title
   amax = MIN (1, amax + 0.02);
   if (!(amax > amin))
     amax = amin + 0.01;
-  const double L = 70, R = 20, T = 40, B = 50;
+  const double L = 70, R = 40, T = 40, B = 50;
   double pw = w - L - R, ph = h - T - B;
 #define X(p) (L + ((p) - pmin) / (pmax - pmin) * pw)
 #define Y(a) (T + ph - ((a) - amin) / (amax - amin) * ph)
