@@ -97,12 +97,14 @@ result_json (const PnDesign *d, const PnFlowVerifyReport *rep)
 int
 pnc_cmd_verify (int argc, char **argv)
 {
+  /* the defaults are pn_flow_verify_config_init's (pn_verify_config_init's) */
   PnFlowVerifyConfig vc;
   pn_flow_verify_config_init (&vc);
+  GPtrArray *help = g_ptr_array_new_with_free_func (g_free);
   char *histogram = NULL, *variation = NULL, *split = g_strdup ("test");
   gboolean json = FALSE, update = FALSE;
   GOptionEntry entries[] = {
-    { "mc", 0, 0, G_OPTION_ARG_INT, &vc.mc, "Monte Carlo circuits (default 100; 0: nominal only)", "N" },
+    { "mc", 0, 0, G_OPTION_ARG_INT, &vc.mc, pnc_help_default (help, "Monte Carlo circuits", "%d; 0: nominal only", vc.mc), "N" },
     { "epsilon", 'e', 0, G_OPTION_ARG_DOUBLE, &vc.epsilon, "Printing variation (default: the design's)", "EPS" },
     { "variation", 0, 0, G_OPTION_ARG_STRING, &variation, "uniform or gaussian (default: the design's)", "MODEL" },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &vc.seed, "Seed of the Monte Carlo samples (default: the design's training seed, so the samples are those of its test evaluation)", "S" },
@@ -111,8 +113,8 @@ pnc_cmd_verify (int argc, char **argv)
     { "histogram", 0, 0, G_OPTION_ARG_FILENAME, &histogram, "Write the histogram of MC accuracies (model and SPICE) as CSV", "FILE.csv" },
     { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &vc.g_unit, "Conductance of theta = 1 in siemens (1e-12..1e-2; default: the design's)", "S" },
     { "split", 0, 0, G_OPTION_ARG_STRING, &split, "Examples to simulate: test (default), valid or train", "SPLIT" },
-    { "chunk", 0, 0, G_OPTION_ARG_INT, &vc.chunk, "Network copies per netlist (default 50)", "N" },
-    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &vc.timeout_s, "Seconds per ngspice process before it is killed (default 60)", "S" },
+    { "chunk", 0, 0, G_OPTION_ARG_INT, &vc.chunk, pnc_help_default (help, "Network copies per netlist", "%d", vc.chunk), "N" },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &vc.timeout_s, pnc_help_default (help, "Seconds per ngspice process before it is killed", "%g", vc.timeout_s), "S" },
     { "update", 0, 0, G_OPTION_ARG_NONE, &update, "Store the results in the design file (atomically)", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON on stdout", NULL },
     { NULL },
@@ -268,6 +270,7 @@ out:
     pn_design_clear (&d);
   g_clear_error (&error);
   g_option_context_free (ctx);
+  g_ptr_array_free (help, TRUE);
   g_free (histogram);
   g_free (variation);
   g_free (split);

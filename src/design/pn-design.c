@@ -17,8 +17,10 @@ pn_design_tech_init_default (PnDesignTech *t)
   t->vdd = 1.0;
   t->vss = -1.0;
   t->g_unit = 1e-7;
-  t->gmin = 0.01;
-  t->gmax = 10.0;
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  t->gmin = pn_float_as_double (cfg.gmin);
+  t->gmax = pn_float_as_double (cfg.gmax);
   t->sheet_ohm = 1e5;
   t->min_feature_um = 10.0;
   t->r_min_ohm = 1e3;
@@ -42,14 +44,15 @@ pn_design_init (PnDesign *d)
   memcpy (d->circuits.eta[PN_CIRCUIT_INV], pn_eta_inv_published, sizeof (float) * 4);
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
     pn_design_space_init_default (&d->circuits.space[k], k);
-  d->variation.kind = PN_VARIATION_UNIFORM;
-  d->variation.eps = 0.1;
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  d->variation = cfg.variation;
   d->training.variation = d->variation;
-  d->training.max_epochs = 100000;
-  d->training.patience = 5000;
-  d->training.mc_train = 20;
-  d->training.lr_theta = 0.1;
-  d->training.lr_circuit = 0.005;
+  d->training.max_epochs = cfg.max_epochs;
+  d->training.patience = cfg.patience;
+  d->training.mc_train = cfg.mc_train;
+  d->training.lr_theta = cfg.lr_theta;
+  d->training.lr_circuit = cfg.lr_circuit;
   d->training.n_hidden = -1;
 }
 
