@@ -2,6 +2,7 @@
 #include "pns-train-job.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #ifdef __linux__
 #include <sys/resource.h>
@@ -37,6 +38,31 @@ lower_thread_priority (void)
   if (errno == 0)
     (void) setpriority (PRIO_PROCESS, (id_t) tid, MIN (prio + 10, 19));
 #endif
+}
+
+/* The power shown beside the accuracy (docs/POWER.md): the trainer's with
+ * a budget, else every 16th epoch the nominal power of the current
+ * parameters on the first (up to) 64 validation examples. */
+static double
+update_power (PnTrainer *tr, const PnDataset *ds, const PnTrainProgress *p)
+{
+  if (isfinite (p->power))
+    return p->power;
+  const PnNet *net = pn_trainer_net (tr);
+  const PnPowerModel *pm = NULL;
+  if (p->epoch % 16 != 1 || !pn_power_check_net (net, NULL) ||
+      (pm = pn_power_model_shipped (NULL)) == NULL)
+    return NAN;
+  const int nv = ds->n[PN_SPLIT_VALID], n = MIN (nv, 64), nf = net->size[0];
+  if (n < 1)
+    return NAN;
+  float *x = g_new (float, (size_t) nf * n);
+  for (int i = 0; i < nf; i++)
+    memcpy (x + (size_t) i * n, ds->x[PN_SPLIT_VALID] + (size_t) i * nv, sizeof (float) * n);
+  PnPower pw;
+  gboolean ok = pn_net_power (net, pm, pn_trainer_params (tr), NULL, x, n, 1e-7, &pw, NULL);
+  g_free (x);
+  return ok ? pw.total : NAN;
 }
 
 static gpointer
@@ -89,6 +115,7 @@ worker (gpointer data)
               break;
             }
           more = pn_trainer_epoch (tr, &u.p);
+          u.power = update_power (tr, ds, &u.p);
           g_mutex_lock (&job->lock);
           g_array_append_val (job->queue, u);
           g_mutex_unlock (&job->lock);

@@ -25,6 +25,10 @@ typedef struct {
   int             seed_index;
   int             seed;
   PnTrainProgress p;
+  /* the model's power of the current parameters (W, nominal, on up to 64
+   * validation examples; with a budget the trainer's expected power); NAN
+   * without physical circuits or between the epochs it is computed on */
+  double          power;
 } PnsTrainUpdate;
 
 typedef struct {

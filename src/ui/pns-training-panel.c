@@ -45,6 +45,8 @@ struct _PnsTrainingPanel {
   guint          n_deliveries;
   PnTrainProgress last;
   int            last_seed;
+  double         last_power;    /* W, NAN: not known */
+  GtkSpinButton *budget_spin;   /* µW, 0: no budget (docs/POWER.md) */
   gint64         started;
   gboolean       learn_circuits; /* the running job learns the component values */
 };
@@ -366,6 +368,11 @@ update_status (PnsTrainingPanel *self, const char *extra)
                               100 * self->last.valid_acc, 100 * self->last.valid_acc_min,
                               100 * self->last.valid_acc_max, self->last.best_epoch,
                               self->n_updates / MAX (secs, 1e-3));
+      if (isfinite (self->last_power))
+        {
+          g_string_append (s, "; ");
+          g_string_append_printf (s, _("model power %.1f µW"), 1e6 * self->last_power);
+        }
     }
   if (extra)
     g_string_append_printf (s, "%s%s", s->len ? "\n" : "", extra);
@@ -436,6 +443,8 @@ poll_job (gpointer data)
       pns_series_append (s->valid_band, e, 100 * u->p.valid_acc_min, 100 * u->p.valid_acc_max);
       self->last = u->p;
       self->last_seed = u->seed;
+      if (isfinite (u->power))
+        self->last_power = u->power;
       self->n_updates++;
     }
   if (self->updates->len)
@@ -475,6 +484,20 @@ pns_training_panel_start (PnsTrainingPanel *self, GError **error)
                            _("Learnable circuits need the SPICE surrogates of both circuits, which are not loaded"));
       return FALSE;
     }
+  double budget = gtk_spin_button_get_value (self->budget_spin) * 1e-6;
+  if (budget > 0)
+    {
+      if (cfg.circuits.mode != PN_CIRCUITS_PHYSICAL)
+        {
+          g_set_error_literal (error, PN_ERROR, PN_ERROR_INVALID,
+                               _("A power budget needs physical circuits: choose a design with component values"));
+          return FALSE;
+        }
+      if ((cfg.power_model = pn_power_model_shipped (error)) == NULL)
+        return FALSE;
+      cfg.power_budget = budget;
+    }
+  self->last_power = NAN;
   self->learn_circuits = s->learnable_circuits;
   pns_chart_clear (self->loss_chart);
   pns_chart_clear (self->acc_chart);
@@ -665,6 +688,10 @@ pns_training_panel_init (PnsTrainingPanel *self)
   gtk_grid_attach (self->settings_grid, GTK_WIDGET (self->topology_entry), 1, 4, 1, 1);
   self->epochs_spin = add_spin (self, 5, _("_Max epochs"), 1, 1e6, 100, 0);
   self->patience_spin = add_spin (self, 6, _("_Patience"), 1, 1e6, 100, 0);
+  self->budget_spin = add_spin (self, 7, _("Power _budget (µW, 0: none)"), 0, 1e6, 10, 1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->budget_spin),
+                               _("Hold the design's expected power over the printing variation at or below this (in the model); 0 trains without a budget"));
+  self->last_power = NAN;
 
   g_signal_connect_swapped (self->variant_drop, "notify::selected", G_CALLBACK (on_setting_changed), self);
   g_signal_connect_swapped (self->topology_entry, "changed", G_CALLBACK (on_setting_changed), self);
