@@ -12,7 +12,8 @@ pnc_design_from_run (const PncRun *r, PnDesign *out)
 }
 
 gboolean
-pnc_design_save_best (PncRun *runs, int n_runs, const char *path, GError **error)
+pnc_design_save_best (PncRun *runs, int n_runs, const char *path, const char *label,
+                      GError **error)
 {
   GPtrArray *datasets = g_ptr_array_new ();
   for (int k = 0; k < n_runs; k++)
@@ -32,6 +33,8 @@ pnc_design_save_best (PncRun *runs, int n_runs, const char *path, GError **error
       char *file = pnc_design_save_path (path, datasets->len == 1 ? NULL : ds->name);
       PnDesign design;
       pn_flow_run_to_design (best, &design);
+      if (label && !pn_dataset_is_bundled (ds->name))
+        design.dataset_label = g_strdup (label); /* --label: how to read the CSV again */
       ok = pn_design_save (&design, file, error);
       if (ok)
         g_printerr ("pnc: design of %s seed %d (best validation loss %.4f) saved to %s\n",

@@ -15,7 +15,8 @@ void     pnc_design_from_run (const PncRun *run, PnDesign *out);
 /* Save the finished runs as designs: per dataset the run with the lowest
  * best validation loss (ties: the lower seed). One dataset: PATH; several:
  * PATH with "-<dataset>" before its extension. Messages go to stderr. */
-gboolean pnc_design_save_best (PncRun *runs, int n_runs, const char *path, GError **error);
+gboolean pnc_design_save_best (PncRun *runs, int n_runs, const char *path, const char *label,
+                               GError **error);
 
 /* Where pnc_design_save_best saves DATASET's design: PATH itself for one
  * dataset (DATASET NULL), else PATH with "-DATASET" before its extension. */

@@ -244,7 +244,7 @@ pnc_cmd_train (int argc, char **argv)
       g_clear_error (&error);
       rc = 1;
     }
-  if (save && !pnc_design_save_best (runs, n_runs, save, &error))
+  if (save && !pnc_design_save_best (runs, n_runs, save, label, &error))
     {
       g_printerr ("pnc train: %s\n", error->message);
       g_clear_error (&error);

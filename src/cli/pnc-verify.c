@@ -97,9 +97,8 @@ result_json (const PnDesign *d, const PnFlowVerifyReport *rep)
 int
 pnc_cmd_verify (int argc, char **argv)
 {
-  /* the defaults are pn_flow_verify_config_init's (pn_verify_config_init's) */
   PnFlowVerifyConfig vc;
-  pn_flow_verify_config_init (&vc);
+  pn_flow_verify_config_init (&vc); /* the defaults, shown in the help */
   GPtrArray *help = g_ptr_array_new_with_free_func (g_free);
   char *histogram = NULL, *variation = NULL, *split = g_strdup ("test");
   gboolean json = FALSE, update = FALSE;

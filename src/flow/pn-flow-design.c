@@ -52,7 +52,7 @@ pn_flow_design_open_net (const PnDesign *d, const char *name, gboolean with_resi
       return FALSE;
     }
   PnDatasetOptions dopt;
-  pn_dataset_options_init (&dopt);
+  pn_design_dataset_options (d, &dopt); /* its label column */
   if ((*ds = pn_dataset_open (d->dataset, &dopt, &e)) == NULL)
     {
       g_propagate_prefixed_error (error, e, "%s: dataset: ", name);

@@ -47,7 +47,7 @@ pn_flow_export_netlist (const PnDesign *d, const char *name, int input, char **w
   if (input >= 0)
     {
       PnDatasetOptions opt;
-      pn_dataset_options_init (&opt);
+      pn_design_dataset_options (d, &opt); /* its label column */
       PnDataset *ds = pn_dataset_open (d->dataset, &opt, &e);
       if (ds == NULL || ds->n_features != net.size[0] || input >= ds->n[PN_SPLIT_TEST])
         {

@@ -97,7 +97,8 @@ run_one (gpointer data, gpointer user_data)
                        : g_strdup_printf ("Monte Carlo sample %d, examples %d-%d", s - 1, k0,
                                           k1 - 1);
   GString *nl = g_string_new (NULL);
-  PnSpiceNetOptions opt = { nk, job->inputs + (size_t) k0 * nf, FALSE, label, TRUE };
+  PnSpiceNetOptions opt = { .n_copies = nk, .inputs = job->inputs + (size_t) k0 * nf,
+                            .print = FALSE, .title = label, .save_power = TRUE };
   GError *e = NULL;
   PnSpiceVectors *v = NULL;
   /* the outputs, then the currents the power needs */

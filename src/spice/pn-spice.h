@@ -371,6 +371,11 @@ typedef struct {
   gboolean     print;     /* for people: a .control block that runs op and prints
                            * the outputs; else .op and .save (pn_spice_run_batch) */
   const char  *title;     /* NULL: "pnstudio network" */
+  /* NULL, or the dataset's names of the size[0] inputs and size[L]
+   * outputs (classes), written as comments (pn_spice_write_comment: one
+   * escaped line each) after the topology line */
+  const char *const *input_names;
+  const char *const *output_names;
   gboolean     save_power; /* .save also the currents of Vdd, Vss and every input
                             * source (pn_spice_network_power) */
 } PnSpiceNetOptions;
