@@ -506,7 +506,8 @@ pn_eval_result_clear (PnEvalResult *r)
  * training examples. Augmented Lagrangian for an inequality:
  *   L = loss + (max (0, lambda + mu c)^2 - lambda^2) / (2 mu),
  * so the power's gradient enters with weight max (0, lambda + mu c) / B,
- * and after every epoch lambda <- max (0, lambda + mu c). The kept
+ * and after every epoch past the warm-up lambda <- max (0, lambda + step
+ * mu c), step power_step (default 0.05: damped). The kept
  * parameters: the lowest validation loss among epochs whose validation
  * power holds the budget; until one does, the lowest power. */
 
