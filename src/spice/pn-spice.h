@@ -262,6 +262,14 @@ typedef struct {
   int            jobs;         /* simulator processes at once (>= 1) */
   guint64        seed;
   int            chunk;        /* circuit instances per netlist (fixed: reproducible) */
+  /* Refinement: 0 fits each curve on SWEEP alone; N >= 8 sweeps each
+   * curve again with N points across the window where its coarse curve
+   * bends (one netlist per chunk, pn_spice_write_window_bench) and fits
+   * the coarse points outside and the fine ones inside, weighted by the
+   * width each stands for (pn_fit_run_weighted). Curves whose window
+   * already holds N coarse points, and curves without swing, are not
+   * refined. Default PN_CHAR_REFINE_DEFAULT. */
+  int            refine;
   double         timeout_s;    /* per ngspice process */
   PnFitLimits    limits;
   const char    *model_path;   /* NULL: the default device model */
@@ -270,6 +278,8 @@ typedef struct {
   gpointer       progress_data;
   GCancellable  *cancellable;
 } PnCharConfig;
+
+#define PN_CHAR_REFINE_DEFAULT 41
 
 void pn_char_config_init (PnCharConfig *cfg, PnCircuitKind kind);
 
@@ -301,6 +311,7 @@ typedef struct {
   guint64       n_drawn;      /* Sobol points drawn (feasible + rejected) */
   int           n_ok, n_fit_failed, n_degenerate, n_sim_failed;
   int           n_retried;    /* samples re-run singly after their batch failed */
+  int           n_refined;    /* samples fitted on a refined sweep (cfg.refine) */
   double        seconds;      /* wall time of sampling, simulation and fitting */
   double        curves_per_second;
   double        median_fit_rmse_v, p90_fit_rmse_v, max_fit_rmse_v; /* over converged fits */
@@ -328,6 +339,16 @@ gboolean pn_spice_write_batch_bench (GString *out, PnCircuitKind kind, int n,
                                      const int *index, const double *params,
                                      const PnSpiceSweep *sweep, const PnSpiceModel *model,
                                      GError **error);
+
+/* The refinement pass of a characterisation: instance k (subcircuit
+ * "<kind>_s<index[k]>", output saved as v(o<k>)) sees the input
+ * lo[k] + (hi[k] - lo[k]) u / (N_POINTS - 1) while one source `in` sweeps
+ * u over 0, 1, .., N_POINTS - 1, so every instance gets N_POINTS points across its own
+ * window [lo[k], hi[k]] (a DC source and a VCVS per instance). */
+gboolean pn_spice_write_window_bench (GString *out, PnCircuitKind kind, int n,
+                                      const int *index, const double *params,
+                                      const double *lo, const double *hi, int n_points,
+                                      const PnSpiceModel *model, GError **error);
 
 G_END_DECLS
 
