@@ -101,8 +101,8 @@ pnc_cmd_characterize (int argc, char **argv)
   GOptionEntry entries[] = {
     { "circuit", 'c', 0, G_OPTION_ARG_STRING, &circuit, "ptanh or inv", "NAME" },
     { "samples", 'n', 0, G_OPTION_ARG_INT, &samples, "Feasible design points to simulate (default 1000)", "N" },
-    { "sweep", 0, 0, G_OPTION_ARG_STRING, &sweep, "DC sweep of the input in V (default -2:2:0.01, 401 points)", "START:STOP:STEP" },
-    { "refine", 0, 0, G_OPTION_ARG_INT, &refine, "Points of a second, fine sweep across the window where each curve bends (default 41; 0: the sweep alone, uniform)", "N" },
+    { "sweep", 0, 0, G_OPTION_ARG_STRING, &sweep, "DC sweep of the input in V (default -2:2:0.02, 201 points, refined where each curve bends)", "START:STOP:STEP" },
+    { "refine", 0, 0, G_OPTION_ARG_INT, &refine, "Points of a second, fine sweep across the window where each curve bends (default 65; 0: the sweep alone, uniform)", "N" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "ngspice processes at once (default: one per core)", "J" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the Sobol scrambling (default 1)", "S" },
     { "chunk", 0, 0, G_OPTION_ARG_INT, &chunk, "Circuits per netlist (default 250; part of what makes a run reproducible)", "K" },

@@ -19,7 +19,9 @@ pn_char_config_init (PnCharConfig *cfg, PnCircuitKind kind)
   memset (cfg, 0, sizeof *cfg);
   cfg->kind = kind;
   cfg->n_samples = 1000;
+  /* coarse: the refinement resolves the transitions (PN_CHAR_SWEEP_STEP) */
   pn_spice_sweep_init_default (&cfg->sweep);
+  cfg->sweep.step = PN_CHAR_SWEEP_STEP;
   cfg->jobs = MAX (1, (int) g_get_num_processors ());
   cfg->seed = 1;
   cfg->chunk = 250;

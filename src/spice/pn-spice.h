@@ -279,7 +279,10 @@ typedef struct {
   GCancellable  *cancellable;
 } PnCharConfig;
 
-#define PN_CHAR_REFINE_DEFAULT 41
+/* The default characterisation sweep: -2..2 V in 20 mV steps (201
+ * points), each transition refined with 65 points. */
+#define PN_CHAR_SWEEP_STEP     0.02
+#define PN_CHAR_REFINE_DEFAULT 65
 
 void pn_char_config_init (PnCharConfig *cfg, PnCircuitKind kind);
 

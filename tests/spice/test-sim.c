@@ -270,9 +270,9 @@ test_window_bench (void)
 }
 
 /* The default (refined) characterisation against a fine uniform sweep
- * (1 mV, fitted alone) on the same samples: eta1..eta3 within 1 mV, eta4
- * within 3 % (measured on 1000 samples: at most 0.35 mV, 0.51 mV and
- * 2.2 %); the plain 10 mV sweep misses the steepest curves' eta4 by more.
+ * (1 mV, fitted alone) on the same samples: eta1..eta3 within 2 mV, eta4
+ * within 2 % (measured on 1000 samples: at most 0.72, 0.76 and 1.07 mV,
+ * 0.82 %); the plain sweep alone misses the steepest curves' eta4 by more.
  * The refined run is the same bytes for any number of jobs, and the
  * surrogates' reader takes its CSV. */
 static void
@@ -308,14 +308,14 @@ test_characterize_refined (void)
     {
       const double *r = fine->samples[i].fit.eta, *t = a->samples[i].fit.eta;
       for (int k = 0; k < 3; k++)
-        g_assert_cmpfloat (fabs (t[k] - r[k]), <, 1e-3);
+        g_assert_cmpfloat (fabs (t[k] - r[k]), <, 2e-3);
       worst = fmax (worst, fabs (t[3] / r[3] - 1));
       worst_coarse = fmax (worst_coarse, fabs (coarse->samples[i].fit.eta[3] / r[3] - 1));
       g_assert_cmpfloat (fabs (a->samples[i].fit.rmse - fine->samples[i].fit.rmse), <, 1e-3);
     }
-  g_test_message ("eta4 against 1 mV: refined %.2f %%, 10 mV alone %.2f %%", 100 * worst,
+  g_test_message ("eta4 against 1 mV: refined %.2f %%, 20 mV alone %.2f %%", 100 * worst,
                   100 * worst_coarse);
-  g_assert_cmpfloat (worst, <, 0.03);
+  g_assert_cmpfloat (worst, <, 0.02);
   g_assert_cmpfloat (worst_coarse, >, 2 * worst);
 
   char *ca = pn_char_result_to_csv (a), *cb = pn_char_result_to_csv (a2);
