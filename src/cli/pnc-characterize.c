@@ -97,7 +97,7 @@ pnc_cmd_characterize (int argc, char **argv)
   int samples = 1000, jobs = 0, chunk = 250, refine = PN_CHAR_REFINE_DEFAULT;
   gint64 seed = 1;
   double timeout = 120;
-  gboolean json = FALSE;
+  gboolean json = FALSE, power = FALSE;
   GOptionEntry entries[] = {
     { "circuit", 'c', 0, G_OPTION_ARG_STRING, &circuit, "ptanh or inv", "NAME" },
     { "samples", 'n', 0, G_OPTION_ARG_INT, &samples, "Feasible design points to simulate (default 1000)", "N" },
@@ -109,6 +109,7 @@ pnc_cmd_characterize (int argc, char **argv)
     { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "Seconds one ngspice process may take (default 120)", "S" },
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model, "Device model file (default data/models/pn-egt.lib)", "FILE" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "CSV to write (required)", "FILE.csv" },
+    { "power", 0, 0, G_OPTION_ARG_NONE, &power, "Also record each sample's static supply power at the same 41 inputs (columns p0..p40, W; needed by pnc power-model)", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON summary on stdout", NULL },
     { NULL },
   };
@@ -166,6 +167,7 @@ pnc_cmd_characterize (int argc, char **argv)
   cfg.refine = refine;
   cfg.timeout_s = timeout;
   cfg.model_path = model;
+  cfg.power = power;
   CharProgress prog;
   pnc_progress_init (&prog.progress);
   prog.name = circuit;
@@ -236,6 +238,8 @@ pnc_cmd_characterize (int argc, char **argv)
       add_int (b, "chunk", cfg.chunk);
       add_int (b, "refine_points", cfg.refine);
       add_int (b, "seed", (gint64) cfg.seed);
+      json_builder_set_member_name (b, "power");
+      json_builder_add_boolean_value (b, cfg.power);
       json_builder_set_member_name (b, "model");
       json_builder_add_string_value (b, r->model_name);
       json_builder_set_member_name (b, "model_sha256");

@@ -1,6 +1,7 @@
 /* pnc-run.c: training runs on a thread pool, and their JSON. */
 #include "pnc-run.h"
 
+#include <math.h>
 #include <string.h>
 
 typedef struct {
@@ -208,6 +209,18 @@ pnc_run_to_json (const PncRun *r)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  /* power (W, the model's; docs/POWER.md): only physical circuits have one */
+  if (isfinite (r->power_w))
+    {
+      SET_DBL ("power_w", r->power_w);
+      SET_DBL ("power_nominal_w", r->power_nominal_w);
+      if (r->cfg.power_budget > 0)
+        {
+          SET_DBL ("power_budget_w", r->cfg.power_budget);
+          json_builder_set_member_name (b, "power_held");
+          json_builder_add_boolean_value (b, r->power_held);
+        }
+    }
   json_builder_set_member_name (b, "interrupted");
   json_builder_add_boolean_value (b, r->interrupted);
   json_builder_set_member_name (b, "parameters");

@@ -21,6 +21,7 @@ pnc_cmd_train (int argc, char **argv)
   char *variation = g_strdup (pn_variation_kind_to_string (cfg.variation.kind));
   char *circuits = g_strdup ("published"), *level_opt = g_strdup ("net");
   double eps = cfg.variation.eps, lr_theta = cfg.lr_theta, lr_circuit = cfg.lr_circuit;
+  double power_budget = 0;
   int max_epochs = cfg.max_epochs, patience = cfg.patience, mc_train = cfg.mc_train;
   int mc_test = cfg.mc_test, jobs = 0;
   gboolean json = FALSE, quiet = FALSE;
@@ -42,6 +43,7 @@ pnc_cmd_train (int argc, char **argv)
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs in parallel (default: number of cores)", "J" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write all runs as JSON to FILE (atomically)", "FILE.json" },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, "Save the trained design (.pnsd); several seeds: the one with the best validation loss; several datasets: FILE-<dataset>.pnsd", "FILE.pnsd" },
+    { "power-budget", 0, 0, G_OPTION_ARG_DOUBLE, &power_budget, "Hold the design's expected power (over the variation, in the model) at or below W watts (augmented Lagrangian; needs --circuits fixed or learnable)", "W" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the runs as one JSON document on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary table", NULL },
     { NULL },
@@ -113,6 +115,30 @@ pnc_cmd_train (int argc, char **argv)
   cfg.patience = patience;
   cfg.lr_theta = lr_theta;
   cfg.lr_circuit = lr_circuit;
+  gboolean budget_given = FALSE;
+  budget_given = power_budget != 0;
+  if (budget_given)
+    {
+      if (!(power_budget > 0) || !isfinite (power_budget))
+        {
+          g_printerr ("pnc train: --power-budget %g: a budget must be a positive number of "
+                      "watts (e.g. 2e-4 for 200 uW)\n",
+                      power_budget);
+          goto out;
+        }
+      if (cfg.circuits.mode != PN_CIRCUITS_PHYSICAL)
+        {
+          g_printerr ("pnc train: --power-budget needs physical circuits: add --circuits fixed "
+                      "or --circuits learnable (the published curves have no power)\n");
+          goto out;
+        }
+      if ((cfg.power_model = pn_power_model_shipped (&error)) == NULL)
+        {
+          g_printerr ("pnc train: %s\n", error->message);
+          goto out;
+        }
+      cfg.power_budget = power_budget;
+    }
 
   names = pnc_parse_datasets (dataset);
   for (int i = 0; names[i]; i++)
@@ -154,6 +180,29 @@ pnc_cmd_train (int argc, char **argv)
       }
   }
 
+  /* a budget no printable design of a dataset's topology can meet: refused
+   * before any run starts */
+  for (guint d = 0; budget_given && d < datasets->len; d++)
+    {
+      const PnDataset *ds = datasets->pdata[d];
+      PnNet net;
+      if (!pn_net_init (&net, ds->n_features, cfg.hidden, cfg.n_hidden, ds->n_classes,
+                        &cfg.circuits, &error))
+        {
+          g_printerr ("pnc train: %s\n", error->message);
+          goto out;
+        }
+      double floor = pn_power_floor (&net, cfg.power_model);
+      if (power_budget < floor)
+        {
+          g_printerr ("pnc train: --power-budget %g W is below what any printable %s network "
+                      "draws: its %d ptanh circuits need at least %.4g W together (each at its "
+                      "design space's least-power corner and input); raise the budget or use "
+                      "fewer hidden neurons\n",
+                      power_budget, ds->name, net.n_act, floor);
+          goto out;
+        }
+    }
   n_runs = (int) (datasets->len * seed_list->len);
   runs = g_new0 (PncRun, n_runs);
   order = g_new (PncRun *, n_runs);
@@ -230,6 +279,18 @@ pnc_cmd_train (int argc, char **argv)
           printf ("%-26s %6d %11.1f +- %4.1f %8.0f %8.2f\n",
                   ((PnDataset *) datasets->pdata[d])->name, n, mean, sd, ep / n, sec / n);
         }
+      /* the model's power of every physical run (docs/POWER.md) */
+      for (int k = 0; k < n_runs; k++)
+        if (runs[k].done && isfinite (runs[k].power_w))
+          {
+            printf ("%s seed %d: power %.2f uW (mean over %d Monte Carlo circuits; nominal %.2f uW)",
+                    runs[k].ds->name, runs[k].seed, 1e6 * runs[k].power_w, runs[k].mc_test,
+                    1e6 * runs[k].power_nominal_w);
+            if (runs[k].cfg.power_budget > 0)
+              printf (", budget %.2f uW: %s", 1e6 * runs[k].cfg.power_budget,
+                      runs[k].power_held ? "held" : "NOT held");
+            printf ("\n");
+          }
       if (written)
         printf ("runs written to %s\n", out);
     }

@@ -49,6 +49,21 @@ result_json (const PnDesign *d, const PnFlowVerifyReport *rep)
   SET_DBL ("yield", v->yield);
   SET_DBL ("yield_threshold", v->yield_threshold);
   SET_DBL ("yield_at_threshold", v->yield_at_threshold);
+  /* power (W, mean over the examples); the model's is null if its table
+   * could not be loaded */
+#define SET_DBL_OR_NULL(k, x)                                                                  \
+  (json_builder_set_member_name (b, k),                                                        \
+   isfinite (x) ? json_builder_add_double_value (b, (x)) : json_builder_add_null_value (b))
+  SET_DBL_OR_NULL ("model_power_w", r->model_power_nominal);
+  SET_DBL ("spice_power_w", r->spice_power_nominal);
+  SET_DBL_OR_NULL ("model_power_mc_mean_w", r->model_power_mc_mean);
+  SET_DBL ("spice_power_mc_mean_w", r->spice_power_mc_mean);
+  json_builder_set_member_name (b, "spice_power_mc_w");
+  json_builder_begin_array (b);
+  for (int s = 1; s <= r->n_mc; s++)
+    json_builder_add_double_value (b, r->power_spice[s]);
+  json_builder_end_array (b);
+#undef SET_DBL_OR_NULL
   json_builder_set_member_name (b, "outputs");
   json_builder_begin_array (b);
   for (int j = 0; j < r->n_out; j++)
@@ -187,6 +202,19 @@ pnc_cmd_verify (int argc, char **argv)
   if (update)
     {
       d.verify = *v;
+      /* SPICE's power next to the model's (docs/POWER.md) */
+      if (!d.power.valid && isfinite (r->model_power_mc_mean))
+        {
+          d.power.valid = TRUE;
+          d.power.model_w = r->model_power_mc_mean;
+          d.power.model_nominal_w = r->model_power_nominal;
+          d.power.budget_w = NAN;
+        }
+      if (d.power.valid)
+        {
+          d.power.spice_w = r->spice_power_nominal;
+          d.power.spice_mc_mean_w = r->n_mc > 0 ? r->spice_power_mc_mean : NAN;
+        }
       if (!pn_design_save (&d, path, &error))
         {
           g_printerr ("pnc verify: %s\n", error->message);
@@ -223,6 +251,11 @@ pnc_cmd_verify (int argc, char **argv)
         printf ("  out%-3d %8.2f / %8.2f\n", j, 1e3 * r->out_mean_abs_dv[j],
                 1e3 * r->out_max_abs_dv[j]);
       printf ("  all    %8.2f / %8.2f\n", 1e3 * r->mean_abs_dv, 1e3 * r->max_abs_dv);
+      printf ("%-22s %10.3f %10.3f\n", "power nominal (uW)", 1e6 * r->model_power_nominal,
+              1e6 * r->spice_power_nominal);
+      if (r->n_mc > 0)
+        printf ("%-22s %10.3f %10.3f\n", "power MC mean (uW)", 1e6 * r->model_power_mc_mean,
+                1e6 * r->spice_power_mc_mean);
       if (r->n_mc > 0)
         printf ("yield: %.1f %% of the circuits within 5 points of nominal; %.1f %% at accuracy >= %.1f %%\n",
                 100 * v->yield, 100 * v->yield_at_threshold, 100 * v->yield_threshold);

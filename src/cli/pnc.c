@@ -19,6 +19,8 @@ static const PncCommand commands[] = {
   { "surrogate", pnc_cmd_surrogate, "train a circuit surrogate (physical parameters -> eta) on a characterisation" },
   { "export", pnc_cmd_export, "a design file to a netlist, bill of materials and layout for printing" },
   { "verify", pnc_cmd_verify, "simulate a design file in ngspice against the model: accuracy, |dV|, Monte Carlo yield" },
+  { "pareto", pnc_cmd_pareto, "the power/accuracy front of a dataset in one sweep of the power budget" },
+  { "power-model", pnc_cmd_power_model, "the model's power table (ptanh first stage) from SPICE, checked against power characterisations" },
   { "calibrate", pnc_cmd_calibrate, "SPICE-calibrate a design's circuit curves and fine-tune its crossbars on them" },
 };
 

@@ -15,6 +15,8 @@ int pnc_cmd_bench (int argc, char **argv);
 int pnc_cmd_ablation (int argc, char **argv);
 int pnc_cmd_characterize (int argc, char **argv);
 int pnc_cmd_surrogate (int argc, char **argv);
+int pnc_cmd_power_model (int argc, char **argv);
+int pnc_cmd_pareto (int argc, char **argv);
 int pnc_cmd_export (int argc, char **argv);
 int pnc_cmd_verify (int argc, char **argv);
 int pnc_cmd_calibrate (int argc, char **argv);

@@ -532,6 +532,27 @@ read_results (Reader *r, xmlNodePtr root, PnDesign *d)
       v->seed = (guint64) seed;
       v->valid = TRUE;
     }
+  n = child (root, "power");
+  if (n)
+    {
+      PnDesignPower *p = &d->power;
+      if (!attr_num (r, n, "model-w", 0, 1e3, &p->model_w) ||
+          !attr_opt (r, n, "model-nominal-w", 0, 1e3, &p->model_nominal_w) ||
+          !attr_opt (r, n, "budget-w", 1e-15, 1e3, &p->budget_w) ||
+          !attr_opt (r, n, "spice-w", 0, 1e3, &p->spice_w) ||
+          !attr_opt (r, n, "spice-mc-mean-w", 0, 1e3, &p->spice_mc_mean_w))
+        return FALSE;
+      gboolean has_held = has_attr (n, "held");
+      if (has_held != !isnan (p->budget_w))
+        return fail_at (r, n, "<power>: 'held' belongs with 'budget-w' (both or neither)");
+      if (has_held)
+        {
+          xmlChar *h = xmlGetProp (n, (const xmlChar *) "held");
+          p->held = g_strcmp0 ((const char *) h, "true") == 0;
+          xmlFree (h);
+        }
+      p->valid = TRUE;
+    }
   return TRUE;
 }
 

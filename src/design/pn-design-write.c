@@ -264,6 +264,19 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
       attr_d (s, "seconds", v->seconds);
       g_string_append (s, "/>\n");
     }
+  if (d->power.valid)
+    {
+      const PnDesignPower *p = &d->power;
+      g_string_append (s, "  <power");
+      attr_d (s, "model-w", p->model_w);
+      attr_d_opt (s, "model-nominal-w", p->model_nominal_w);
+      attr_d_opt (s, "budget-w", p->budget_w);
+      if (!isnan (p->budget_w))
+        g_string_append_printf (s, " held=\"%s\"", p->held ? "true" : "false");
+      attr_d_opt (s, "spice-w", p->spice_w);
+      attr_d_opt (s, "spice-mc-mean-w", p->spice_mc_mean_w);
+      g_string_append (s, "/>\n");
+    }
   g_string_append_printf (s, "</%s>\n", PN_DESIGN_ROOT);
   if (length)
     *length = s->len;

@@ -128,6 +128,19 @@ typedef struct {
   double   seconds;
 } PnDesignVerifyResult;
 
+/* The design's static power (W, docs/POWER.md), the optional <power>
+ * element: the model's expected power over the Monte Carlo test circuits
+ * and its nominal power (from training), the budget it was trained under
+ * and whether the expected power holds it (NAN / FALSE when there was
+ * none), and what `pnc verify --update` measured in SPICE (NAN if not). */
+typedef struct {
+  gboolean valid;
+  double   model_w, model_nominal_w;
+  double   budget_w;
+  gboolean held;
+  double   spice_w, spice_mc_mean_w;
+} PnDesignPower;
+
 /* The SPICE calibration of the circuits (pnc calibrate, format version 3):
  * per kind, one residual table per design group (the circuits' groups of
  * the design's level), n_points values on a uniform grid of u = (x - eta3)
@@ -166,6 +179,7 @@ typedef struct {
   PnDesignResiduals    residuals;          /* version 3, optional */
   PnDesignTrainResult  result;
   PnDesignVerifyResult verify;
+  PnDesignPower        power;              /* optional */
 } PnDesign;
 
 /* Drop the design's residuals (e.g. when its parameters change). */

@@ -280,7 +280,19 @@ rows_to_u (const PnCircuits *c, const PnNet *net, PnCircuitKind kind, const floa
     }
 }
 
-
+void
+pn_circuits_phys_backward (const PnCircuits *c, const PnNet *net, const float *cparams,
+                           const float *cvar, PnCircuitKind kind, const double *dphys,
+                           float *dcparams)
+{
+  if (c->mode != PN_CIRCUITS_PHYSICAL)
+    return;
+  const int np = c->space[kind].n_params, ni = n_instances (net, kind);
+  double *phys = g_new (double, (size_t) MAX (ni, 1) * np);
+  multi_rows (c, net, kind, cparams, cvar, 0, 1, phys);
+  rows_to_u (c, net, kind, cparams, phys, dphys, 1, dcparams);
+  g_free (phys);
+}
 
 void
 pn_circuits_eta (const PnCircuits *c, const PnNet *net, const float *cparams,

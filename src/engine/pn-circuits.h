@@ -147,6 +147,12 @@ void   pn_circuits_eta_backward (const PnCircuits *c, const PnNet *net,
                                  const float *cparams, const float *cvar,
                                  const float *deta_act, const float *deta_inv,
                                  const float *tape, float *dcparams);
+/* Adds d(loss)/d(cparams) given d(loss)/d(phys) of every instance of KIND
+ * (n_instances x n_params, the physical values pn_circuits_eta used with
+ * the same CVAR; pn-power.c's direct dependence on component values). */
+void   pn_circuits_phys_backward (const PnCircuits *c, const PnNet *net,
+                                  const float *cparams, const float *cvar, PnCircuitKind kind,
+                                  const double *dphys, float *dcparams);
 /* Many Monte Carlo samples at once (one batch through the eta models,
  * which is where learnable circuits spend their time). CVAR holds N_MC
  * samples' circuit variation factors, sample s at cvar + s * var_stride

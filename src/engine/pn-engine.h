@@ -15,3 +15,4 @@
 #include "pn-train.h"
 #include "pn-surrogate.h"
 #include "pn-fit.h"
+#include "pn-power.h"

@@ -38,6 +38,17 @@ typedef struct {
                               * bring no better validation loss, then go on
                               * under variation from its best point */
   PnCircuits  circuits;
+  /* power budget (docs/POWER.md): 0 = none; else the expected power over
+   * the variation (W, pn_net_power) is held at or below it by an
+   * augmented Lagrangian. Needs physical circuits and POWER_MODEL. */
+  double      power_budget;
+  double      power_g_unit;     /* S per theta unit (0: 1e-7) */
+  int         power_examples;   /* training examples the power is estimated on (0: 64) */
+  int         power_warmup;     /* epochs before the constraint applies (0: min (max_epochs / 3,
+                                 * patience / 5); -1: none, e.g. from a trained design) */
+  double      power_step;       /* multiplier step per epoch, times mu c (0: 0.05) */
+  double      power_lambda0;    /* the multiplier to start from (a previous budget's) */
+  const struct PnPowerModel *power_model;
 } PnTrainConfig;
 
 /* The reference configuration: [n, 3, c], eps 0.1 uniform, 20 MC samples
@@ -63,6 +74,7 @@ typedef struct {
   int    best_epoch;
   double best_valid_loss;
   double seconds;
+  double power, best_power;   /* with a power budget (W, validation variation); else NAN */
 } PnTrainProgress;
 
 typedef struct PnTrainer PnTrainer;
@@ -87,6 +99,16 @@ const float *pn_trainer_params      (const PnTrainer *tr); /* current */
 const float *pn_trainer_best_params (const PnTrainer *tr);
 int          pn_trainer_best_epoch  (const PnTrainer *tr);
 int          pn_trainer_epochs      (const PnTrainer *tr);
+
+/* With a power budget: the expected power (W) of the kept (best)
+ * parameters over the validation variation of its epoch, whether it held
+ * the budget, and the multiplier. NAN / FALSE without a budget. */
+double       pn_trainer_power       (const PnTrainer *tr, gboolean *held, double *lambda);
+/* The least power any printable network of the trainer's topology can
+ * draw in the model (W): every neuron's ptanh at the least-power corner
+ * design of its design space at its least-power input. A budget below it
+ * is refused by pn_trainer_new. */
+double       pn_power_floor         (const PnNet *net, const struct PnPowerModel *m);
 
 typedef struct {
   int     n_mc;

@@ -13,6 +13,28 @@ typedef struct {
   GMutex        lock;
 } Pool;
 
+/* The trained run's power in the model (pn_net_power_expected): the
+ * first evaluation's Monte Carlo circuits on the test split. */
+static void
+run_power (PnFlowRun *r)
+{
+  r->power_w = r->power_nominal_w = NAN;
+  r->power_held = FALSE;
+  const PnPowerModel *pm = r->cfg.power_model ? r->cfg.power_model : NULL;
+  if (r->net.circuits.mode != PN_CIRCUITS_PHYSICAL || !pn_power_check_net (&r->net, NULL))
+    return;
+  if (pm == NULL && (pm = pn_power_model_shipped (NULL)) == NULL)
+    return;
+  const PnDataset *ds = r->ds;
+  const PnVariation *v = r->n_eval > 0 ? &r->eval_var[0] : &r->cfg.variation;
+  double g_unit = r->cfg.power_g_unit > 0 ? r->cfg.power_g_unit : 1e-7;
+  if (!pn_net_power_expected (&r->net, pm, r->params, v, r->mc_test, (guint64) r->seed,
+                              ds->x[PN_SPLIT_TEST], ds->n[PN_SPLIT_TEST], g_unit, &r->power_w,
+                              &r->power_nominal_w, NULL, NULL))
+    return;
+  r->power_held = r->cfg.power_budget > 0 && r->power_w <= r->cfg.power_budget;
+}
+
 static void
 run_one (PnFlowRun *r, Pool *pool)
 {
@@ -69,6 +91,7 @@ run_one (PnFlowRun *r, Pool *pool)
                    ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID], ds->n[PN_SPLIT_VALID],
                    &r->valid[e]);
     }
+  run_power (r);
   r->done = TRUE;
   g_mutex_lock (&pool->lock);
   int nd = g_atomic_int_add (&pool->n_done, 1) + 1;
@@ -141,6 +164,16 @@ pn_flow_run_to_design (const PnFlowRun *r, PnDesign *out)
   t->test_measured_acc_mean = r->test[0].measured_acc_mean;
   t->valid_acc_mean = r->valid[0].acc_mean;
   t->valid_acc_std = r->valid[0].acc_std;
+  if (isfinite (r->power_w))
+    {
+      PnDesignPower *p = &out->power;
+      p->valid = TRUE;
+      p->model_w = r->power_w;
+      p->model_nominal_w = r->power_nominal_w;
+      p->budget_w = r->cfg.power_budget > 0 ? r->cfg.power_budget : NAN;
+      p->held = r->power_held;
+      p->spice_w = p->spice_mc_mean_w = NAN;
+    }
 }
 
 void

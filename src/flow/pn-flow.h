@@ -135,6 +135,11 @@ typedef struct {
   PnEvalResult  test[PN_FLOW_MAX_EVAL], valid[PN_FLOW_MAX_EVAL];
   PnNet         net;
   float        *params;                 /* best-validation parameters */
+  /* the model's static power (W, docs/POWER.md; NAN without physical
+   * circuits): mean over the first evaluation's Monte Carlo test circuits,
+   * and nominal, on the test examples */
+  double        power_w, power_nominal_w;
+  gboolean      power_held;             /* power_w <= cfg.power_budget (with a budget) */
 } PnFlowRun;
 
 typedef struct {

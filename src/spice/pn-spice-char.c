@@ -251,7 +251,7 @@ sim_failed (PnCharSample *s, const GError *e)
 {
   s->status = PN_CHAR_SIM_FAILED;
   for (int k = 0; k < PN_CHAR_N_POINTS; k++)
-    s->v[k] = NAN;
+    s->v[k] = s->p[k] = NAN;
   for (int k = 0; k < 4; k++)
     s->fit.eta[k] = NAN;
   s->fit.rmse = NAN;
@@ -357,6 +357,43 @@ refine_pending (Job *job, PnFit *fit, int n, PnCharSample **ss, const double **y
   g_free (hi);
 }
 
+/* With cfg->power: instance K's supply power over the sweep, on the
+ * 41-point grid of its curve (pn_spice_write_batch_bench_power). */
+static gboolean
+power_sample (Job *job, PnCharSample *s, const PnSpiceVectors *v, int k)
+{
+  char *nd = g_strdup_printf ("i(vdd%d)", k), *ns = g_strdup_printf ("i(vss%d)", k);
+  const double *id = pn_spice_vectors_get (v, nd), *is = pn_spice_vectors_get (v, ns);
+  g_free (nd);
+  g_free (ns);
+  if (id == NULL || is == NULL)
+    return FALSE;
+  double *pw = g_new (double, job->n_points);
+  for (int i = 0; i < job->n_points; i++)
+    pw[i] = -(PN_SPICE_VDD * id[i] + PN_SPICE_VSS * is[i]);
+  grid_from_sweep (job, pw, s->p);
+  g_free (pw);
+  return TRUE;
+}
+
+/* The save list of a chunk of N: v(o<k>), and with power the supplies' currents. */
+static char **
+chunk_save (const PnCharConfig *cfg, int n)
+{
+  int per = cfg->power ? 3 : 1;
+  char **save = g_new0 (char *, (size_t) n * per + 1);
+  for (int k = 0; k < n; k++)
+    {
+      save[k * per] = g_strdup_printf ("v(o%d)", k);
+      if (cfg->power)
+        {
+          save[k * per + 1] = g_strdup_printf ("i(vdd%d)", k);
+          save[k * per + 2] = g_strdup_printf ("i(vss%d)", k);
+        }
+    }
+  return save;
+}
+
 /* Run one sample alone (after its chunk failed). */
 static void
 run_single (Job *job, PnFit *fit, PnCharSample *s)
@@ -366,7 +403,17 @@ run_single (Job *job, PnFit *fit, PnCharSample *s)
   GError *e = NULL;
   char *label = g_strdup_printf ("%s sample %d", job->r->space.name, s->index);
   PnSpiceVectors *v = NULL;
-  if (pn_spice_write_curve_bench (net, cfg->kind, s->params, &cfg->sweep, job->model, &e))
+  if (cfg->power)
+    {
+      /* a batch of one: supplies of its own, as in the chunk */
+      char **save = chunk_save (cfg, 1);
+      if (pn_spice_write_batch_bench_power (net, cfg->kind, 1, &s->index, s->params,
+                                            &cfg->sweep, job->model, &e))
+        v = pn_spice_run_batch (net->str, label, (const char * const *) save, job->n_points,
+                                cfg->timeout_s, cfg->cancellable, &e);
+      g_strfreev (save);
+    }
+  else if (pn_spice_write_curve_bench (net, cfg->kind, s->params, &cfg->sweep, job->model, &e))
     {
       const char *save[] = { "v(out)", NULL };
       v = pn_spice_run_batch (net->str, label, save, job->n_points, cfg->timeout_s,
@@ -374,8 +421,10 @@ run_single (Job *job, PnFit *fit, PnCharSample *s)
     }
   if (v)
     {
-      const double *y = pn_spice_vectors_get (v, "v(out)");
+      const double *y = pn_spice_vectors_get (v, cfg->power ? "v(o0)" : "v(out)");
       fit_sample (job, fit, s, y);
+      if (cfg->power)
+        power_sample (job, s, v, 0);
       refine_pending (job, fit, 1, &s, &y);
     }
   else if (is_fatal (e))
@@ -419,25 +468,29 @@ run_chunk (Job *job, PnFit *fit, int c)
   int n = MIN (cfg->chunk, r->n - first);
   int *index = g_new (int, n);
   double *params = g_new (double, (size_t) n * np);
-  char **save = g_new0 (char *, n + 1);
+  char **save = chunk_save (cfg, n);
   for (int k = 0; k < n; k++)
     {
       index[k] = r->samples[first + k].index;
       memcpy (params + (size_t) k * np, r->samples[first + k].params, sizeof (double) * np);
-      save[k] = g_strdup_printf ("v(o%d)", k);
     }
   GString *net = g_string_new (NULL);
   GError *e = NULL;
   PnSpiceVectors *v = NULL;
   char *label = g_strdup_printf ("%s samples %d..%d", r->space.name, index[0], index[n - 1]);
-  if (pn_spice_write_batch_bench (net, cfg->kind, n, index, params, &cfg->sweep, job->model,
-                                  &e))
+  if ((cfg->power ? pn_spice_write_batch_bench_power : pn_spice_write_batch_bench) (
+        net, cfg->kind, n, index, params, &cfg->sweep, job->model, &e))
     v = pn_spice_run_batch (net->str, label, (const char * const *) save, job->n_points,
                             cfg->timeout_s, cfg->cancellable, &e);
   if (v)
     {
       for (int k = 0; k < n; k++)
-        fit_sample (job, fit, &r->samples[first + k], pn_spice_vectors_get (v, save[k]));
+        {
+          fit_sample (job, fit, &r->samples[first + k],
+                      pn_spice_vectors_get (v, save[k * (cfg->power ? 3 : 1)]));
+          if (cfg->power)
+            power_sample (job, &r->samples[first + k], v, k);
+        }
       refine_chunk (job, fit, first, n, v);
     }
   else if (is_fatal (e))
@@ -533,7 +586,7 @@ pn_characterize (const PnCharConfig *cfg, GError **error)
       memcpy (r->samples[i].params, pts + (size_t) i * np, sizeof (double) * np);
       r->samples[i].status = PN_CHAR_SIM_FAILED;
       for (int k = 0; k < PN_CHAR_N_POINTS; k++)
-        r->samples[i].v[k] = NAN;
+        r->samples[i].v[k] = r->samples[i].p[k] = NAN;
     }
   g_free (pts);
   if (!isfinite (r->samples[r->n - 1].params[0]))
@@ -660,6 +713,9 @@ pn_char_result_to_csv (const PnCharResult *r)
   g_string_append (out, ",eta1,eta2,eta3,eta4,fit_rmse_v,status");
   for (int k = 0; k < PN_CHAR_N_POINTS; k++)
     g_string_append_printf (out, ",v%d", k);
+  if (r->cfg.power)
+    for (int k = 0; k < PN_CHAR_N_POINTS; k++)
+      g_string_append_printf (out, ",p%d", k);
   g_string_append_c (out, '\n');
   for (int i = 0; i < r->n; i++)
     {
@@ -674,6 +730,9 @@ pn_char_result_to_csv (const PnCharResult *r)
       g_string_append_printf (out, ",%s", pn_char_status_to_string (s->status));
       for (int k = 0; k < PN_CHAR_N_POINTS; k++)
         cell (out, s->v[k]);
+      if (r->cfg.power)
+        for (int k = 0; k < PN_CHAR_N_POINTS; k++)
+          cell (out, s->p[k]);
       g_string_append_c (out, '\n');
     }
   return g_string_free (out, FALSE);

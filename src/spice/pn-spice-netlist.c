@@ -612,10 +612,34 @@ pn_spice_write_rout_bench (GString *out, PnCircuitKind kind, const double *param
   return write_bench (out, kind, params, sweep, model, test_current, error);
 }
 
+static gboolean write_batch (GString *out, PnCircuitKind kind, int n, const int *index,
+                             const double *params, const PnSpiceSweep *sweep,
+                             const PnSpiceModel *model, gboolean power, GError **error);
+
 gboolean
 pn_spice_write_batch_bench (GString *out, PnCircuitKind kind, int n, const int *index,
                             const double *params, const PnSpiceSweep *sweep,
                             const PnSpiceModel *model, GError **error)
+{
+  return write_batch (out, kind, n, index, params, sweep, model, FALSE, error);
+}
+
+gboolean
+pn_spice_write_batch_bench_power (GString *out, PnCircuitKind kind, int n, const int *index,
+                                  const double *params, const PnSpiceSweep *sweep,
+                                  const PnSpiceModel *model, GError **error)
+{
+  return write_batch (out, kind, n, index, params, sweep, model, TRUE, error);
+}
+
+/* POWER: every instance K gets supplies of its own (Vdd<K>, Vss<K> on
+ * nodes vdd<K>, vss<K>) whose currents are saved next to v(o<K>); the
+ * shared Vdd and Vss are then unused, kept so the netlist differs from
+ * the plain one only in the instances' supply pins and sources. */
+static gboolean
+write_batch (GString *out, PnCircuitKind kind, int n, const int *index, const double *params,
+             const PnSpiceSweep *sweep, const PnSpiceModel *model, gboolean power,
+             GError **error)
 {
   PnDesignSpace ds;
   pn_design_space_init_default (&ds, kind);
@@ -640,12 +664,28 @@ pn_spice_write_batch_bench (GString *out, PnCircuitKind kind, int n, const int *
     }
   write_supplies (out, sweep->start);
   for (int k = 0; k < n; k++)
-    g_string_append_printf (out, "X%d in o%d vdd vss %s_s%d\n", k, k, ds.name, index[k]);
+    {
+      if (power)
+        {
+          g_string_append_printf (out, "Vdd%d vdd%d 0 ", k, k);
+          append_num (out, PN_SPICE_VDD);
+          g_string_append_printf (out, "\nVss%d vss%d 0 ", k, k);
+          append_num (out, PN_SPICE_VSS);
+          g_string_append_printf (out, "\nX%d in o%d vdd%d vss%d %s_s%d\n", k, k, k, k, ds.name,
+                                  index[k]);
+        }
+      else
+        g_string_append_printf (out, "X%d in o%d vdd vss %s_s%d\n", k, k, ds.name, index[k]);
+    }
   pn_spice_write_options (out);
   write_dc (out, sweep);
   g_string_append (out, ".save");
   for (int k = 0; k < n; k++)
-    g_string_append_printf (out, " v(o%d)", k);
+    {
+      g_string_append_printf (out, " v(o%d)", k);
+      if (power)
+        g_string_append_printf (out, " i(vdd%d) i(vss%d)", k, k);
+    }
   g_string_append (out, "\n.end\n");
   return TRUE;
 }

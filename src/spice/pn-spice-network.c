@@ -55,6 +55,39 @@ pn_spice_network_output (int n_copies, int copy, int output)
                       : g_strdup_printf ("v(out%d)", output);
 }
 
+/* The saved current of copy K's input source I (Vin<i> or V<pre>in<i>). */
+static char *
+input_current (int n_copies, int copy, int input)
+{
+  return n_copies > 1 ? g_strdup_printf ("i(vc%d_in%d)", copy, input)
+                      : g_strdup_printf ("i(vin%d)", input);
+}
+
+double
+pn_spice_network_power (const PnSpiceVectors *v, int n_copies, int n_inputs,
+                        const float *inputs)
+{
+  const double *id = pn_spice_vectors_get (v, "i(vdd)");
+  const double *is = pn_spice_vectors_get (v, "i(vss)");
+  if (id == NULL || is == NULL)
+    return -1;
+  /* ngspice's source current flows from + through the source to -: a
+   * source delivers -V*I */
+  double p = -(PN_SPICE_VDD * id[0] + PN_SPICE_VSS * is[0]);
+  for (int k = 0; k < n_copies; k++)
+    for (int i = 0; i < n_inputs; i++)
+      {
+        char *name = input_current (n_copies, k, i);
+        const double *ii = pn_spice_vectors_get (v, name);
+        g_free (name);
+        if (ii == NULL)
+          return -1;
+        double vin = inputs ? inputs[(size_t) k * n_inputs + i] : 0.5;
+        p -= vin * ii[0];
+      }
+  return p;
+}
+
 static void
 append_num (GString *out, const char *fmt, double v)
 {
@@ -282,6 +315,17 @@ pn_spice_write_network (GString *out, const PnNet *net, const float *params, con
             g_string_append_printf (out, " %s", v);
             g_free (v);
           }
+      if (opt && opt->save_power)
+        {
+          g_string_append (out, " i(vdd) i(vss)");
+          for (int k = 0; k < n_copies; k++)
+            for (int i = 0; i < nf; i++)
+              {
+                char *v = input_current (n_copies, k, i);
+                g_string_append_printf (out, " %s", v);
+                g_free (v);
+              }
+        }
       g_string_append_c (out, '\n');
     }
   g_string_append (out, ".end\n");

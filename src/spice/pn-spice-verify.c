@@ -31,6 +31,8 @@ pn_verify_result_free (PnVerifyResult *r)
   g_free (r->spice_acc);
   g_free (r->out_mean_abs_dv);
   g_free (r->out_max_abs_dv);
+  g_free (r->power_spice);
+  g_free (r->power_model);
   g_free (r);
 }
 
@@ -74,6 +76,7 @@ typedef struct {
   int              total;
   gint             done;
   GMutex           lock;
+  double          *chunk_power; /* [s][c]: the power of chunk c's copies together */
   GError          *error;       /* the first failure */
   GCancellable    *cancel;      /* fires on the first failure */
 } Job;
@@ -94,13 +97,25 @@ run_one (gpointer data, gpointer user_data)
                        : g_strdup_printf ("Monte Carlo sample %d, examples %d-%d", s - 1, k0,
                                           k1 - 1);
   GString *nl = g_string_new (NULL);
-  PnSpiceNetOptions opt = { nk, job->inputs + (size_t) k0 * nf, FALSE, label };
+  PnSpiceNetOptions opt = { .n_copies = nk, .inputs = job->inputs + (size_t) k0 * nf,
+                            .print = FALSE, .title = label, .save_power = TRUE };
   GError *e = NULL;
   PnSpiceVectors *v = NULL;
-  char **save = g_new0 (char *, (size_t) nk * n_out + 1);
+  /* the outputs, then the currents the power needs */
+  const size_t n_save = (size_t) nk * n_out + 2 + (size_t) nk * nf;
+  char **save = g_new0 (char *, n_save + 1);
   for (int k = 0; k < nk; k++)
     for (int j = 0; j < n_out; j++)
       save[k * n_out + j] = pn_spice_network_output (nk, k, j);
+  {
+    size_t q = (size_t) nk * n_out;
+    save[q++] = g_strdup ("i(vdd)");
+    save[q++] = g_strdup ("i(vss)");
+    for (int k = 0; k < nk; k++)
+      for (int i = 0; i < nf; i++)
+        save[q++] = nk > 1 ? g_strdup_printf ("i(vc%d_in%d)", k, i)
+                           : g_strdup_printf ("i(vin%d)", i);
+  }
   if (pn_spice_write_network (nl, net, job->params, var, job->cfg->g_unit, job->model, &opt, &e))
     v = pn_spice_run_batch (nl->str, label, (const char * const *) save, 1, job->cfg->timeout_s,
                             job->cancel, &e);
@@ -110,6 +125,8 @@ run_one (gpointer data, gpointer user_data)
       for (int k = 0; k < nk; k++)
         for (int j = 0; j < n_out; j++)
           out[k * n_out + j] = pn_spice_vectors_get (v, save[k * n_out + j])[0];
+      job->chunk_power[(size_t) s * job->n_chunks + c] =
+        pn_spice_network_power (v, nk, nf, job->inputs + (size_t) k0 * nf);
       pn_spice_vectors_free (v);
       int d = g_atomic_int_add (&job->done, 1) + 1;
       if (job->cfg->progress)
@@ -181,10 +198,20 @@ pn_spice_verify (const PnNet *net, const float *params, const float *x, const in
   for (int s = 0; s < n_mc; s++)
     pn_variation_fill (&cfg->variation, &rng, var_all + (size_t) s * nvar, net->n_var);
 
-  /* the model's outputs */
+  /* the model's outputs and power */
+  const PnPowerModel *pm = cfg->power_model;
+  if (pm == NULL)
+    pm = pn_power_model_shipped (NULL);
+  r->power_model = g_new (double, S);
   PnWork *w = pn_work_new (net, n);
   for (int s = 0; s < S; s++)
     {
+      PnPower pw;
+      r->power_model[s] =
+        pm && pn_net_power (net, pm, params, s == 0 ? NULL : var_all + (size_t) (s - 1) * nvar,
+                            x, n, cfg->g_unit, &pw, NULL)
+          ? pw.total
+          : NAN;
       PnBatchStats st;
       pn_net_forward (net, params, s == 0 ? NULL : var_all + (size_t) (s - 1) * nvar, x, y, n, w,
                       &st);
@@ -217,6 +244,7 @@ pn_spice_verify (const PnNet *net, const float *params, const float *x, const in
   job.chunk = cfg->chunk > 0 ? cfg->chunk : 50;
   job.n_chunks = (n + job.chunk - 1) / job.chunk;
   job.total = S * job.n_chunks;
+  job.chunk_power = g_new0 (double, (size_t) job.total);
   job.cancel = g_cancellable_new ();
   g_mutex_init (&job.lock);
   gulong hid = cfg->cancellable ? g_cancellable_connect (cfg->cancellable,
@@ -241,6 +269,16 @@ pn_spice_verify (const PnNet *net, const float *params, const float *x, const in
   g_object_unref (job.cancel);
   g_mutex_clear (&job.lock);
   r->n_netlists = job.total;
+  /* the power per sample, summed in chunk order (the same bits for any --jobs) */
+  r->power_spice = g_new0 (double, S);
+  for (int s = 0; s < S; s++)
+    {
+      double p = 0;
+      for (int c = 0; c < job.n_chunks; c++)
+        p += job.chunk_power[(size_t) s * job.n_chunks + c];
+      r->power_spice[s] = p / n;
+    }
+  g_free (job.chunk_power);
   /* cancelled first: a Ctrl-C in a terminal also reaches the simulators,
    * whose deaths by SIGINT are its consequence, not the reason */
   if (cancelled)
@@ -296,6 +334,21 @@ pn_spice_verify (const PnNet *net, const float *params, const float *x, const in
   for (int j = 0; j < n_out; j++)
     r->out_mean_abs_dv[j] /= (double) S * n;
   r->mean_abs_dv = tot / ((double) S * n * n_out);
+  r->spice_power_nominal = r->power_spice[0];
+  r->model_power_nominal = r->power_model[0];
+  r->spice_power_mc_mean = r->spice_power_nominal;
+  r->model_power_mc_mean = r->model_power_nominal;
+  if (n_mc > 0)
+    {
+      double a = 0, b = 0;
+      for (int s = 1; s < S; s++)
+        {
+          a += r->power_spice[s];
+          b += r->power_model[s];
+        }
+      r->spice_power_mc_mean = a / n_mc;
+      r->model_power_mc_mean = b / n_mc;
+    }
   r->seconds = (g_get_monotonic_time () - t0) / 1e6;
   pn_spice_model_free (own_model);
   g_free (inputs);

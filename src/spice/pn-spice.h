@@ -277,6 +277,7 @@ typedef struct {
   void         (*progress) (int done, int total, int n_ok, gpointer user_data);
   gpointer       progress_data;
   GCancellable  *cancellable;
+  gboolean       power;        /* also measure each sample's supply power (p0..p40) */
 } PnCharConfig;
 
 /* The default characterisation sweep: -2..2 V in 20 mV steps (201
@@ -302,6 +303,10 @@ typedef struct {
   PnFitResult  fit;                            /* unset if SIM_FAILED */
   double       v[PN_CHAR_N_POINTS];            /* SPICE at -2.0, -1.9, .., 2.0 V; NaN if failed */
   char        *message;                        /* why it is not OK (for people), or NULL */
+  /* static supply power (W) at the same points, with cfg.power; NaN if
+   * not measured or failed: VDD times the current out of the VDD supply
+   * plus VSS times the current out of VSS (the input is a gate) */
+  double       p[PN_CHAR_N_POINTS];
 } PnCharSample;
 
 typedef struct {
@@ -342,6 +347,21 @@ gboolean pn_spice_write_batch_bench (GString *out, PnCircuitKind kind, int n,
                                      const int *index, const double *params,
                                      const PnSpiceSweep *sweep, const PnSpiceModel *model,
                                      GError **error);
+/* The same with each instance's supply power measured: instance k's
+ * supplies are its own sources Vdd<k>, Vss<k>, their currents saved as
+ * i(vdd<k>), i(vss<k>) (ngspice: positive from + through the source to -,
+ * so the power the instance draws is -(VDD i(vdd<k>) + VSS i(vss<k>))). */
+gboolean pn_spice_write_batch_bench_power (GString *out, PnCircuitKind kind, int n,
+                                           const int *index, const double *params,
+                                           const PnSpiceSweep *sweep,
+                                           const PnSpiceModel *model, GError **error);
+
+/* The ptanh first-stage table of the power model (pn-power.h): N_K values
+ * of k = R1 W1/L1 (kOhm) log-spaced over [K_LO, K_HI], the input over
+ * SWEEP, one netlist (pn-spice-power.c). MODEL: the device model. */
+PnPowerModel *pn_spice_power_model (const PnSpiceModel *model, int n_k, double k_lo,
+                                    double k_hi, const PnSpiceSweep *sweep, double timeout_s,
+                                    GCancellable *cancellable, GError **error);
 
 /* The refinement pass of a characterisation: instance k (subcircuit
  * "<kind>_s<index[k]>", output saved as v(o<k>)) sees the input
@@ -380,6 +400,8 @@ typedef struct {
    * escaped line each) after the topology line */
   const char *const *input_names;
   const char *const *output_names;
+  gboolean     save_power; /* .save also the currents of Vdd, Vss and every input
+                            * source (pn_spice_network_power) */
 } PnSpiceNetOptions;
 
 gboolean pn_spice_write_network (GString *out, const PnNet *net, const float *params,
@@ -388,6 +410,12 @@ gboolean pn_spice_write_network (GString *out, const PnNet *net, const float *pa
 /* The saved vector of output J of copy K ("v(out2)" for one copy,
  * "v(c3_out2)" for several). */
 char    *pn_spice_network_output (int n_copies, int copy, int output);
+/* The static power (W) all N_COPIES copies of a netlist written with
+ * save_power draw together: the sum of V*I delivered by Vdd, Vss and
+ * every input source (INPUTS as in PnSpiceNetOptions). -1 if a current
+ * is missing. */
+double   pn_spice_network_power (const PnSpiceVectors *v, int n_copies, int n_inputs,
+                                 const float *inputs);
 /* Whether row ROW (0..size[l]; size[l] is the bias row) of layer L has a
  * printed negative crosspoint, i.e. its inv circuit is printed. */
 gboolean pn_spice_network_row_inverted (const PnNet *net, const float *params, int layer,
@@ -422,6 +450,9 @@ typedef struct {
   double        g_unit;       /* siemens per theta unit */
   const PnSpiceModel *model;  /* NULL: the default device model */
   GCancellable *cancellable;
+  /* the model's power (pn_net_power): NULL the shipped table; if that
+   * cannot be loaded the model's power is NaN (SPICE's is still measured) */
+  const PnPowerModel *power_model;
   /* called from worker threads (serialised): netlists done of total */
   void        (*progress) (int done, int total, gpointer user_data);
   gpointer      progress_data;
@@ -438,6 +469,10 @@ typedef struct {
   double  model_acc_mean, model_acc_std, spice_acc_mean, spice_acc_std;
   double *out_mean_abs_dv, *out_max_abs_dv; /* n_out: over examples and all samples */
   double  mean_abs_dv, max_abs_dv;
+  /* static power (W), mean over the examples: [s], s = 0 nominal, 1..n_mc */
+  double *power_spice, *power_model;
+  double  spice_power_nominal, model_power_nominal;
+  double  spice_power_mc_mean, model_power_mc_mean; /* the nominal ones if n_mc = 0 */
   int     n_netlists;
   double  seconds;
 } PnVerifyResult;

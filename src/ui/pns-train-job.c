@@ -115,7 +115,8 @@ on_run_epoch (PnFlowRun *run, const PnTrainProgress *p, int n_done, int n_total,
 {
   Runner *rn = data;
   PnsTrainJob *job = rn->job;
-  PnsTrainUpdate u = { .seed_index = (int) (run - rn->runs), .seed = run->seed, .p = *p };
+  PnsTrainUpdate u = { .seed_index = (int) (run - rn->runs), .seed = run->seed, .p = *p,
+                       .power = p->power };
   send_update (job, &u);
   if (g_atomic_int_get (&job->paused))
     {
@@ -171,6 +172,7 @@ worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
   PnFlowRun *best = pn_flow_runs_best (rn.runs, job->n_seeds, NULL);
   PnsTrainOutcome *out = &job->outcome;
   out->stopped = g_cancellable_is_cancelled (cancellable);
+  out->power_w = out->power_nominal_w = NAN;
   if (best)
     {
       out->net = best->net;
@@ -180,6 +182,9 @@ worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
       out->best_epoch = best->best_epoch;
       out->best_valid_loss = best->best_valid_loss;
       out->test = best->test[0];
+      out->power_w = best->power_w;
+      out->power_nominal_w = best->power_nominal_w;
+      out->power_held = best->power_held;
       memset (&best->test[0], 0, sizeof best->test[0]);
     }
   for (int k = 0; k < job->n_seeds; k++)

@@ -26,6 +26,9 @@ typedef struct {
   int             seed_index;
   int             seed;
   PnTrainProgress p;
+  /* with a power budget the trainer's expected power of the epoch (W,
+   * docs/POWER.md); NAN without one */
+  double          power;
 } PnsTrainUpdate;
 
 typedef struct {
@@ -35,6 +38,11 @@ typedef struct {
   double       best_valid_loss;
   PnEvalResult test;         /* MC test accuracy of the result */
   gboolean     stopped;      /* by the user */
+  /* the model's power of the result (W, docs/POWER.md): mean over the MC
+   * test circuits and nominal (NAN without physical circuits), and whether
+   * it holds the budget (FALSE without one) */
+  double       power_w, power_nominal_w;
+  gboolean     power_held;
 } PnsTrainOutcome;
 
 #define PNS_TYPE_TRAIN_JOB (pns_train_job_get_type ())

@@ -45,6 +45,8 @@ struct _PnsTrainingPanel {
   guint          n_deliveries;
   PnTrainProgress last;
   int            last_seed;
+  double         last_power;    /* W, under a budget (docs/POWER.md); NAN: not known */
+  GtkSpinButton *budget_spin;   /* µW, 0: no budget */
   gint64         started;
   gboolean       learn_circuits; /* the running job learns the component values */
   gboolean       charts_cleared; /* the running job's first epochs have arrived */

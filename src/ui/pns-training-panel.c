@@ -161,6 +161,11 @@ update_status (PnsTrainingPanel *self, const char *extra)
                               100 * self->last.valid_acc, 100 * self->last.valid_acc_min,
                               100 * self->last.valid_acc_max, self->last.best_epoch,
                               self->n_updates / MAX (secs, 1e-3));
+      if (isfinite (self->last_power))
+        {
+          g_string_append (s, "; ");
+          g_string_append_printf (s, _("model power %.1f µW"), 1e6 * self->last_power);
+        }
     }
   if (extra)
     g_string_append_printf (s, "%s%s", s->len ? "\n" : "", extra);
@@ -193,6 +198,8 @@ on_job_progress (PnsTrainJob *job, GArray *updates, PnsTrainingPanel *self)
       pns_series_append (s->valid_band, e, 100 * u->p.valid_acc_min, 100 * u->p.valid_acc_max);
       self->last = u->p;
       self->last_seed = u->seed;
+      if (isfinite (u->power))
+        self->last_power = u->power;
       self->n_updates++;
     }
   if (updates->len)
@@ -233,6 +240,16 @@ on_job_done (GObject *source, GAsyncResult *result, gpointer data)
                                                   out->seed, out->best_epoch,
                                                   100 * out->test.acc_mean, 100 * out->test.acc_std,
                                                   out->test.n_mc);
+          if (isfinite (out->power_w))
+            {
+              /* the power beside the accuracy (docs/POWER.md) */
+              g_autofree char *pw =
+                g_strdup_printf (_("Model power %.1f µW over the Monte Carlo circuits (nominal %.1f µW)."),
+                                 1e6 * out->power_w, 1e6 * out->power_nominal_w);
+              g_autofree char *both = g_strconcat (msg, " ", pw, NULL);
+              g_free (msg);
+              msg = g_steal_pointer (&both);
+            }
           if (self->learn_circuits)
             {
               g_autofree char *all = g_strconcat (msg, " ", _("The learned circuits are now the component values."), NULL);
@@ -286,6 +303,20 @@ pns_training_panel_start (PnsTrainingPanel *self, GError **error)
                            _("Learnable circuits need the SPICE surrogates of both circuits, which are not loaded"));
       return FALSE;
     }
+  double budget = gtk_spin_button_get_value (self->budget_spin) * 1e-6;
+  if (budget > 0)
+    {
+      if (cfg.circuits.mode != PN_CIRCUITS_PHYSICAL)
+        {
+          g_set_error_literal (error, PN_ERROR, PN_ERROR_INVALID,
+                               _("A power budget needs physical circuits: choose a design with component values"));
+          return FALSE;
+        }
+      if ((cfg.power_model = pn_power_model_shipped (error)) == NULL)
+        return FALSE;
+      cfg.power_budget = budget;
+    }
+  self->last_power = NAN;
   self->learn_circuits = learn;
   /* the previous run's charts stay until this run's first epoch */
   self->charts_cleared = FALSE;
@@ -486,6 +517,18 @@ pns_training_panel_init (PnsTrainingPanel *self)
   self->seeds = g_ptr_array_new_with_free_func ((GDestroyNotify) seed_series_free);
   for (const char * const *n = pn_dataset_bundled_names (); *n; n++)
     gtk_string_list_append (self->dataset_list, *n);
+
+  /* the power budget (docs/POWER.md): the panel's, not the design's */
+  GtkWidget *bl = gtk_label_new_with_mnemonic (_("Power _budget (µW, 0: none)"));
+  gtk_label_set_xalign (GTK_LABEL (bl), 0);
+  self->budget_spin =
+    GTK_SPIN_BUTTON (gtk_spin_button_new (gtk_adjustment_new (0, 0, 1e6, 10, 100, 0), 1, 1));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (bl), GTK_WIDGET (self->budget_spin));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->budget_spin),
+                               _("Hold the design's expected power over the printing variation at or below this (in the model); 0 trains without a budget"));
+  gtk_grid_attach (self->settings_grid, bl, 0, 7, 1, 1);
+  gtk_grid_attach (self->settings_grid, GTK_WIDGET (self->budget_spin), 1, 7, 1, 1);
+  self->last_power = NAN;
 
   self->bindings = g_binding_group_new ();
   const GBindingFlags flags = G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE;

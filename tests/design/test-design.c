@@ -418,6 +418,67 @@ test_round_trip_learnable (void)
   round_trip (PN_DESIGN_CIRCUITS_FIXED, PN_LEVEL_NET);
 }
 
+static void expect_refused (const char *text, gssize len, const char *const *needles);
+
+/* The optional <power> element: written only when known, read back to the
+ * same bits, 'held' only with a budget. */
+static void
+test_round_trip_power (void)
+{
+  for (int with_budget = 0; with_budget < 2; with_budget++)
+    {
+      PnDesign d, e;
+      make_design (&d, PN_DESIGN_CIRCUITS_LEARNABLE, PN_LEVEL_NET);
+      char *plain = pn_design_to_xml (&d, NULL);
+      g_assert_null (strstr (plain, "<power"));
+      d.power.valid = TRUE;
+      d.power.model_w = 1.234567890123e-4;
+      d.power.model_nominal_w = 1.2e-4;
+      d.power.budget_w = with_budget ? 2.5e-4 : NAN;
+      d.power.held = with_budget;
+      d.power.spice_w = with_budget ? 1.19e-4 : NAN;
+      d.power.spice_mc_mean_w = NAN;
+      gsize n1 = 0;
+      char *x1 = pn_design_to_xml (&d, &n1);
+      g_assert_nonnull (strstr (x1, "<power model-w=\"0.0001234567890123\""));
+      g_assert_true ((strstr (x1, "held=\"true\"") != NULL) == with_budget);
+      GError *err = NULL;
+      g_assert_true (pn_design_parse (x1, n1, "mem", &e, &err));
+      g_assert_no_error (err);
+      g_assert_true (e.power.valid);
+      g_assert_cmpfloat (e.power.model_w, ==, d.power.model_w);
+      g_assert_cmpfloat (e.power.model_nominal_w, ==, d.power.model_nominal_w);
+      g_assert_true (e.power.held == d.power.held);
+      g_assert_true (isnan (e.power.spice_mc_mean_w));
+      g_assert_true (with_budget ? e.power.budget_w == 2.5e-4 : isnan (e.power.budget_w));
+      char *x2 = pn_design_to_xml (&e, NULL);
+      g_assert_cmpstr (x1, ==, x2);
+      if (with_budget)
+        {
+          /* 'held' without a budget, a negative power */
+          const char *need[] = { "bad.pnsd:", "held", NULL };
+          char *t = g_strdup (x1);
+          char **parts = g_strsplit (t, " budget-w=\"0.00025\"", 2);
+          char *nobudget = g_strjoinv ("", parts);
+          expect_refused (nobudget, -1, need);
+          g_strfreev (parts);
+          g_free (nobudget);
+          g_free (t);
+          parts = g_strsplit (x1, "model-w=\"0.0001234567890123\"", 2);
+          char *neg = g_strjoinv ("model-w=\"-1\"", parts);
+          const char *need2[] = { "bad.pnsd:", "model-w", NULL };
+          expect_refused (neg, -1, need2);
+          g_strfreev (parts);
+          g_free (neg);
+        }
+      g_free (plain);
+      g_free (x1);
+      g_free (x2);
+      pn_design_clear (&d);
+      pn_design_clear (&e);
+    }
+}
+
 /* Parse TEXT, which must fail with a message containing every NEEDLE, and
  * leave OUT as it was. */
 static void
@@ -1046,6 +1107,7 @@ main (int argc, char **argv)
   g_test_add_func ("/design/round-trip-published", test_round_trip_published);
   g_test_add_func ("/design/round-trip-learnable", test_round_trip_learnable);
   g_test_add_func ("/design/round-trip-residuals", test_round_trip_residuals);
+  g_test_add_func ("/design/round-trip-power", test_round_trip_power);
   g_test_add_func ("/design/round-trip-rout", test_round_trip_rout);
   g_test_add_func ("/design/refuse-residuals", test_refuse_residuals);
   g_test_add_func ("/design/refuse-rout", test_refuse_rout);

@@ -335,6 +335,128 @@ test_characterize_refined (void)
   pn_char_result_free (fine);
 }
 
+/* --power: each sample's supply power against what its own output voltage
+ * says by Kirchhoff's laws. At -2 V a ptanh's first transistor is off, so
+ * it draws only through R2: (VDD - v0) / R2. An inv's input is a gate, so
+ * its whole supply follows from its output (pn_power_inv, by hand in
+ * tests/engine/test-power.c). The plain CSV has no power columns and the
+ * power reader says how to make one. */
+static void
+test_characterize_power (void)
+{
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      PnCharConfig cfg;
+      pn_char_config_init (&cfg, kind);
+      cfg.n_samples = 30;
+      cfg.jobs = 2;
+      cfg.chunk = 10;
+      cfg.seed = 3;
+      cfg.timeout_s = 30;
+      cfg.power = TRUE;
+      GError *e = NULL;
+      PnCharResult *r = pn_characterize (&cfg, &e);
+      g_assert_no_error (e);
+      g_assert_cmpint (r->n_sim_failed, ==, 0);
+      int checked = 0;
+      for (int i = 0; i < r->n; i++)
+        {
+          const PnCharSample *sm = &r->samples[i];
+          for (int k = 0; k < 41; k++)
+            {
+              double want = kind == PN_CIRCUIT_INV
+                              ? pn_power_inv (sm->params, sm->v[k], NULL, NULL)
+                              : (k == 0 ? (1.0 - sm->v[0]) / (sm->params[1] * 1e3) : sm->p[k]);
+              g_assert_cmpfloat (sm->p[k], >, 0);
+              if (fabs (sm->p[k] - want) > 1e-6 * want)
+                g_error ("%s sample %d point %d: power %g W, by hand %g W",
+                         kind ? "inv" : "ptanh", i, k, sm->p[k], want);
+              checked++;
+            }
+        }
+      g_assert_cmpint (checked, ==, 30 * 41);
+      char *csv = pn_char_result_to_csv (r);
+      g_assert_true (g_strstr_len (csv, -1, ",v40,p0,p1,") != NULL);
+      char *path = tmp_path ("power.csv");
+      g_assert_true (g_file_set_contents (path, csv, -1, NULL));
+      PnPowerData *d = pn_power_data_load (path, &e);
+      g_assert_no_error (e);
+      g_assert_cmpint (d->n, ==, 30);
+      g_assert_cmpint (d->kind, ==, kind);
+      g_assert_cmpfloat (fabs (d->p[5] - r->samples[0].p[5]), <=, 1e-8 * r->samples[0].p[5]);
+      pn_power_data_free (d);
+      /* the same characterisation without --power: refused with the way out */
+      cfg.power = FALSE;
+      cfg.n_samples = 5;
+      PnCharResult *plain = pn_characterize (&cfg, &e);
+      g_assert_no_error (e);
+      char *pcsv = pn_char_result_to_csv (plain);
+      g_assert_null (g_strstr_len (pcsv, -1, ",p0"));
+      g_assert_true (g_file_set_contents (path, pcsv, -1, NULL));
+      g_assert_null (pn_power_data_load (path, &e));
+      g_assert_error (e, PN_ERROR, PN_ERROR_FORMAT);
+      g_assert_true (strstr (e->message, "no power columns") != NULL);
+      g_assert_true (strstr (e->message, "--power") != NULL);
+      g_clear_error (&e);
+      g_unlink (path);
+      g_free (path);
+      g_free (pcsv);
+      g_free (csv);
+      pn_char_result_free (plain);
+      pn_char_result_free (r);
+    }
+}
+
+/* pn_spice_network_power's sum and signs on resistors whose power is known:
+ * Vdd (1 V) into 1 kOhm, Vss (-1 V) into 2 kOhm, the inputs (0.5 V and
+ * -0.25 V) into 500 Ohm and 250 Ohm to ground, and 0.5 V into 0.25 V
+ * through 1 kOhm: sum V^2/R. One copy and two copies (c0_, c1_). */
+static void
+test_network_power_by_hand (void)
+{
+  for (int copies = 1; copies <= 2; copies++)
+    {
+      GString *nl = g_string_new ("power by hand\nVdd vdd 0 1\nVss vss 0 -1\n"
+                                  "Rdd vdd 0 1k\nRss vss 0 2k\n");
+      float in[4] = { 0.5f, -0.25f, 0.5f, -0.25f };
+      double want = 1.0 / 1e3 + 1.0 / 2e3;
+      GPtrArray *save = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (save, g_strdup ("i(vdd)"));
+      g_ptr_array_add (save, g_strdup ("i(vss)"));
+      for (int k = 0; k < copies; k++)
+        {
+          const char *pre = copies > 1 ? (k ? "c1_" : "c0_") : "";
+          g_string_append_printf (nl, "V%sin0 %sin0 0 0.5\nV%sin1 %sin1 0 -0.25\n"
+                                      "R%sa %sin0 0 500\nR%sb %sin1 0 250\nR%sc %sin0 %sm 1k\n"
+                                      "V%sm %sm 0 0.25\n",
+                                  pre, pre, pre, pre, pre, pre, pre, pre, pre, pre, pre, pre,
+                                  pre);
+          /* the 0.25 V source Vm is not an input: it absorbs 0.25 mA; the
+           * network's sources are only Vdd, Vss and the inputs, so count
+           * what Vin0 delivers into Rc: 0.5 * 0.25 mA */
+          want += 0.25 / 500 + 0.0625 / 250 + 0.5 * 0.25e-3;
+          for (int i = 0; i < 2; i++)
+            g_ptr_array_add (save, copies > 1 ? g_strdup_printf ("i(vc%d_in%d)", k, i)
+                                              : g_strdup_printf ("i(vin%d)", i));
+        }
+      g_string_append (nl, ".op\n.save");
+      for (guint i = 0; i < save->len; i++)
+        g_string_append_printf (nl, " %s", (char *) g_ptr_array_index (save, i));
+      g_string_append (nl, "\n.end\n");
+      g_ptr_array_add (save, NULL);
+      GError *e = NULL;
+      PnSpiceVectors *v = pn_spice_run_batch (nl->str, "power by hand",
+                                              (const char * const *) save->pdata, 1, 30, NULL,
+                                              &e);
+      g_assert_no_error (e);
+      double got = pn_spice_network_power (v, copies, 2, in);
+      g_assert_cmpfloat (fabs (got - want), <, 1e-12);
+      pn_spice_vectors_free (v);
+      g_ptr_array_unref (save);
+      g_string_free (nl, TRUE);
+    }
+}
+
 /* A stand-in for ngspice that fails on netlists containing $FAKE_BAD and
  * runs the real one otherwise (args: -b -r RAW CIRCUIT). */
 static char *
@@ -860,6 +982,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/characterize-reproducible", test_characterize_reproducible);
   g_test_add_func ("/sim/window-bench", test_window_bench);
   g_test_add_func ("/sim/characterize-refined", test_characterize_refined);
+  g_test_add_func ("/sim/characterize-power", test_characterize_power);
+  g_test_add_func ("/sim/network-power-by-hand", test_network_power_by_hand);
   g_test_add_func ("/sim/bad-sample-retried", test_bad_sample_retried);
   g_test_add_func ("/sim/broken-netlist", test_broken_netlist);
   g_test_add_func ("/sim/no-convergence", test_no_convergence);

@@ -295,6 +295,44 @@ test_verify_tiny (void)
   /* the model and SPICE see the same circuits: close, not equal */
   g_assert_cmpfloat (r->max_abs_dv, <, 0.3);
   g_assert_cmpfloat (pn_verify_yield (r, 0), ==, 1.0);
+
+  /* power: the model's per sample is pn_net_power's; SPICE's is within 5 %
+   * of it (docs/POWER.md); one netlist of all examples (no chunks, one job)
+   * measures the same power */
+  GError *pe = NULL;
+  const PnPowerModel *pm = pn_power_model_shipped (&pe);
+  g_assert_no_error (pe);
+  for (int s = 0; s <= 3; s++)
+    {
+      float *vs = NULL;
+      if (s > 0)
+        {
+          vs = g_new (float, net.n_var);
+          PnRng r2;
+          pn_rng_seed (&r2, 5, PN_RNG_STREAM_TEST);
+          for (int q = 0; q < s; q++)
+            pn_variation_fill (&cfg.variation, &r2, vs, net.n_var);
+        }
+      PnPower pw;
+      g_assert_true (pn_net_power (&net, pm, p, vs, x, 5, 1e-7, &pw, &pe));
+      g_assert_cmpfloat (r->power_model[s], ==, pw.total);
+      g_test_message ("sample %d: power model %.6g W, SPICE %.6g W", s, r->power_model[s],
+                      r->power_spice[s]);
+      g_assert_cmpfloat (fabs (r->power_model[s] - r->power_spice[s]), <, 0.05 * r->power_spice[s]);
+      g_free (vs);
+    }
+  g_assert_cmpfloat (r->spice_power_nominal, ==, r->power_spice[0]);
+  g_assert_cmpfloat (r->spice_power_mc_mean, ==,
+                     (r->power_spice[1] + r->power_spice[2] + r->power_spice[3]) / 3);
+  g_assert_cmpfloat (r->power_spice[1], !=, r->power_spice[2]);
+  cfg.jobs = 1;
+  cfg.chunk = 5;
+  cfg.n_mc = 0;
+  PnVerifyResult *r1 = pn_spice_verify (&net, p, x, y, 5, &cfg, &e);
+  g_assert_no_error (e);
+  g_assert_cmpfloat (fabs (r1->spice_power_nominal - r->spice_power_nominal), <,
+                     1e-9 * r->spice_power_nominal);
+  pn_verify_result_free (r1);
   g_free (var);
   pn_verify_result_free (r);
   g_free (p);
