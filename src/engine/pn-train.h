@@ -44,8 +44,8 @@ typedef struct {
   double      power_budget;
   double      power_g_unit;     /* S per theta unit (0: 1e-7) */
   int         power_examples;   /* training examples the power is estimated on (0: 64) */
-  int         power_warmup;     /* epochs before the constraint applies (0: min (max_epochs / 3,
-                                 * patience / 5); -1: none, e.g. from a trained design) */
+  int         power_warmup;     /* epochs before the constraint applies (0: min (max_epochs / 2,
+                                 * patience / 2); -1: none, e.g. from a trained design) */
   double      power_step;       /* multiplier step per epoch, times mu c (0: 0.05) */
   double      power_lambda0;    /* the multiplier to start from (a previous budget's) */
   const struct PnPowerModel *power_model;
