@@ -95,14 +95,15 @@ int
 pnc_cmd_characterize (int argc, char **argv)
 {
   char *circuit = NULL, *sweep = NULL, *out = NULL, *model = NULL;
-  int samples = 1000, jobs = 0, chunk = 250;
+  int samples = 1000, jobs = 0, chunk = 250, refine = PN_CHAR_REFINE_DEFAULT;
   gint64 seed = 1;
   double timeout = 120;
   gboolean json = FALSE, power = FALSE;
   GOptionEntry entries[] = {
     { "circuit", 'c', 0, G_OPTION_ARG_STRING, &circuit, "ptanh or inv", "NAME" },
     { "samples", 'n', 0, G_OPTION_ARG_INT, &samples, "Feasible design points to simulate (default 1000)", "N" },
-    { "sweep", 0, 0, G_OPTION_ARG_STRING, &sweep, "DC sweep of the input in V (default -2:2:0.01, 401 points)", "START:STOP:STEP" },
+    { "sweep", 0, 0, G_OPTION_ARG_STRING, &sweep, "DC sweep of the input in V (default -2:2:0.02, 201 points, refined where each curve bends)", "START:STOP:STEP" },
+    { "refine", 0, 0, G_OPTION_ARG_INT, &refine, "Points of a second, fine sweep across the window where each curve bends (default 65; 0: the sweep alone, uniform)", "N" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "ngspice processes at once (default: one per core)", "J" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the Sobol scrambling (default 1)", "S" },
     { "chunk", 0, 0, G_OPTION_ARG_INT, &chunk, "Circuits per netlist (default 250; part of what makes a run reproducible)", "K" },
@@ -152,6 +153,11 @@ pnc_cmd_characterize (int argc, char **argv)
       g_printerr ("pnc characterize: --samples and --chunk must be at least 1, --jobs and --seed not negative\n");
       goto out;
     }
+  if (refine != 0 && (refine < 8 || refine > 100001))
+    {
+      g_printerr ("pnc characterize: --refine must be 0 (off) or 8..100001 points\n");
+      goto out;
+    }
   PnCharConfig cfg;
   pn_char_config_init (&cfg, kind);
   if (sweep && !pn_spice_sweep_parse (sweep, &cfg.sweep, &error))
@@ -164,6 +170,7 @@ pnc_cmd_characterize (int argc, char **argv)
     cfg.jobs = jobs;
   cfg.seed = (guint64) seed;
   cfg.chunk = chunk;
+  cfg.refine = refine;
   cfg.timeout_s = timeout;
   cfg.model_path = model;
   cfg.power = power;
@@ -206,10 +213,10 @@ pnc_cmd_characterize (int argc, char **argv)
     }
   pnc_progress_line (&prog.progress,
                      "%s: %d samples (%" G_GUINT64_FORMAT " drawn) in %.2f s, %.0f curves/s: "
-                     "%d ok, %d degenerate, %d fit_failed, %d sim_failed (%d re-run singly); "
+                     "%d ok, %d degenerate, %d fit_failed, %d sim_failed (%d re-run singly, %d refined); "
                      "fit RMSE median %.2f mV, p90 %.2f mV -> %s",
                      circuit, r->n, r->n_drawn, r->seconds, r->curves_per_second, r->n_ok,
-                     r->n_degenerate, r->n_fit_failed, r->n_sim_failed, r->n_retried,
+                     r->n_degenerate, r->n_fit_failed, r->n_sim_failed, r->n_retried, r->n_refined,
                      r->median_fit_rmse_v * 1e3, r->p90_fit_rmse_v * 1e3, out);
   if (json)
     {
@@ -224,6 +231,7 @@ pnc_cmd_characterize (int argc, char **argv)
       add_int (b, "fit_failed", r->n_fit_failed);
       add_int (b, "degenerate", r->n_degenerate);
       add_int (b, "retried_singly", r->n_retried);
+      add_int (b, "refined", r->n_refined);
       add_int (b, "drawn", (gint64) r->n_drawn);
       add_double (b, "acceptance", (double) r->n / (double) r->n_drawn);
       add_double (b, "seconds", r->seconds);
@@ -234,6 +242,7 @@ pnc_cmd_characterize (int argc, char **argv)
       add_int (b, "sweep_points", pn_spice_sweep_n (&cfg.sweep));
       add_int (b, "jobs", cfg.jobs);
       add_int (b, "chunk", cfg.chunk);
+      add_int (b, "refine_points", cfg.refine);
       add_int (b, "seed", (gint64) cfg.seed);
       json_builder_set_member_name (b, "power");
       json_builder_add_boolean_value (b, cfg.power);

@@ -222,9 +222,9 @@ pn_fit_judge (PnCircuitKind kind, double x_lo, double x_hi, const PnFitLimits *l
     }
 }
 
-gboolean
-pn_fit_run (PnFit *fit, PnCircuitKind kind, const double *x, const double *y, int n,
-            const PnFitLimits *lim, PnFitResult *out)
+static gboolean
+fit_run (PnFit *fit, PnCircuitKind kind, const double *x, const double *y, const double *wts,
+         int n, const PnFitLimits *lim, PnFitResult *out)
 {
   g_return_val_if_fail (fit != NULL && n >= 8 && n <= fit->max_n, FALSE);
   FitData d = { x, y, n, kind == PN_CIRCUIT_INV ? -1.0 : 1.0, fit->t, { 0 }, FALSE };
@@ -249,7 +249,18 @@ pn_fit_run (PnFit *fit, PnCircuitKind kind, const double *x, const double *y, in
     }
   gsl_vector_view qv = gsl_vector_view_array (q0, 4);
   int info = 0;
-  int st = gsl_multifit_nlinear_init (&qv.vector, &fdf, w);
+  int st;
+  double wsum = n;
+  if (wts == NULL)
+    st = gsl_multifit_nlinear_init (&qv.vector, &fdf, w);
+  else
+    {
+      gsl_vector_const_view wv = gsl_vector_const_view_array (wts, (size_t) n);
+      st = gsl_multifit_nlinear_winit (&qv.vector, &wv.vector, &fdf, w);
+      wsum = 0;
+      for (int i = 0; i < n; i++)
+        wsum += wts[i];
+    }
   if (st == GSL_SUCCESS)
     st = gsl_multifit_nlinear_driver (FIT_MAX_ITER, FIT_XTOL, FIT_GTOL, FIT_FTOL, NULL, NULL,
                                       &info, w);
@@ -260,7 +271,8 @@ pn_fit_run (PnFit *fit, PnCircuitKind kind, const double *x, const double *y, in
   out->eta[1] = exp (gsl_vector_get (q, 1));
   out->eta[2] = gsl_vector_get (q, 2);
   out->eta[3] = exp (gsl_vector_get (q, 3));
-  out->rmse = chi / sqrt ((double) n);
+  /* GSL's residual is sqrt(w) r: chi^2 is the weighted sum of squares */
+  out->rmse = chi / sqrt (wsum);
   out->iterations = (int) gsl_multifit_nlinear_niter (w);
   out->reason = NULL;
   if (own)
@@ -275,6 +287,23 @@ pn_fit_run (PnFit *fit, PnCircuitKind kind, const double *x, const double *y, in
   out->status = PN_FIT_OK;
   pn_fit_judge (kind, x[0], x[n - 1], lim, out);
   return out->status == PN_FIT_OK;
+}
+
+gboolean
+pn_fit_run (PnFit *fit, PnCircuitKind kind, const double *x, const double *y, int n,
+            const PnFitLimits *lim, PnFitResult *out)
+{
+  return fit_run (fit, kind, x, y, NULL, n, lim, out);
+}
+
+gboolean
+pn_fit_run_weighted (PnFit *fit, PnCircuitKind kind, const double *x, const double *y,
+                     const double *w, int n, const PnFitLimits *lim, PnFitResult *out)
+{
+  g_return_val_if_fail (w != NULL, FALSE);
+  for (int i = 0; i < n; i++)
+    g_return_val_if_fail (w[i] > 0 && isfinite (w[i]), FALSE);
+  return fit_run (fit, kind, x, y, w, n, lim, out);
 }
 
 gboolean

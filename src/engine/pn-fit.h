@@ -62,6 +62,15 @@ void   pn_fit_free (PnFit *fit);
 gboolean pn_fit_run (PnFit *fit, PnCircuitKind kind, const double *x, const double *y,
                      int n, const PnFitLimits *lim, PnFitResult *out);
 
+/* The same with a positive weight per point: minimises sum w[i] r[i]^2,
+ * and OUT->rmse is sqrt(sum w r^2 / sum w). With w[i] the width of the
+ * interval point i stands for (trapezoid rule) a non-uniform sweep is
+ * fitted in the integral sense, as a uniform one would be
+ * (the characterisation's refined sweeps). */
+gboolean pn_fit_run_weighted (PnFit *fit, PnCircuitKind kind, const double *x,
+                              const double *y, const double *w, int n,
+                              const PnFitLimits *lim, PnFitResult *out);
+
 /* One-shot convenience (allocates a solver). */
 gboolean pn_fit_curve (PnCircuitKind kind, const double *x, const double *y, int n,
                        const PnFitLimits *lim, PnFitResult *out);

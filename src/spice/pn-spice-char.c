@@ -19,10 +19,13 @@ pn_char_config_init (PnCharConfig *cfg, PnCircuitKind kind)
   memset (cfg, 0, sizeof *cfg);
   cfg->kind = kind;
   cfg->n_samples = 1000;
+  /* coarse: the refinement resolves the transitions (PN_CHAR_SWEEP_STEP) */
   pn_spice_sweep_init_default (&cfg->sweep);
+  cfg->sweep.step = PN_CHAR_SWEEP_STEP;
   cfg->jobs = MAX (1, (int) g_get_num_processors ());
   cfg->seed = 1;
   cfg->chunk = 250;
+  cfg->refine = PN_CHAR_REFINE_DEFAULT;
   cfg->timeout_s = 120;
   pn_fit_limits_init_default (&cfg->limits);
 }
@@ -127,6 +130,10 @@ typedef struct {
   GMutex              lock;
   int                 done, n_ok;
   GError             *fatal;     /* setup errors that stop everything */
+  /* the refinement (cfg->refine > 0): per sample, whether its curve
+   * waits for a fine sweep of [lo, hi] (set from its coarse curve) */
+  gboolean           *pending;
+  double             *lo, *hi;
 } Job;
 
 static void
@@ -153,16 +160,90 @@ grid_from_sweep (const Job *job, const double *y, double *v41)
 }
 
 static void
-fit_sample (Job *job, PnFit *fit, PnCharSample *s, const double *y)
+judge_sample (Job *job, PnCharSample *s)
 {
-  grid_from_sweep (job, y, s->v);
-  pn_fit_run (fit, job->cfg->kind, job->x, y, job->n_points, &job->cfg->limits, &s->fit);
   s->status = s->fit.status == PN_FIT_OK           ? PN_CHAR_OK
               : s->fit.status == PN_FIT_DEGENERATE ? PN_CHAR_DEGENERATE
                                                    : PN_CHAR_FIT_FAILED;
+  g_clear_pointer (&s->message, g_free);
   if (s->status != PN_CHAR_OK)
     s->message = g_strdup_printf ("%s sample %d: %s", job->r->space.name, s->index,
                                   s->fit.reason ? s->fit.reason : "fit failed");
+}
+
+/* The window of the coarse curve Y where it bends: from the last point
+ * before it leaves its lowest REFINE_EDGE of the swing to the first point
+ * after it enters its highest (oriented rising). FALSE if the curve has
+ * no swing or the coarse sweep already has cfg->refine points there. */
+#define REFINE_EDGE 0.01
+static gboolean
+bend_window (const Job *job, const double *y, double *lo, double *hi)
+{
+  const int n = job->n_points;
+  const double sg = job->cfg->kind == PN_CIRCUIT_INV ? -1.0 : 1.0;
+  double ymin = INFINITY, ymax = -INFINITY;
+  for (int i = 0; i < n; i++)
+    {
+      ymin = fmin (ymin, sg * y[i]);
+      ymax = fmax (ymax, sg * y[i]);
+    }
+  if (!(ymax - ymin >= job->cfg->limits.min_swing))
+    return FALSE;
+  double z_lo = ymin + REFINE_EDGE * (ymax - ymin), z_hi = ymax - REFINE_EDGE * (ymax - ymin);
+  int ia = 0, ib = n - 1;
+  while (ia < n - 1 && sg * y[ia] <= z_lo)
+    ia++;
+  while (ib > 0 && sg * y[ib] >= z_hi)
+    ib--;
+  int a = MAX (MIN (ia, ib) - 1, 0), b = MIN (MAX (ia, ib) + 1, n - 1);
+  if (b - a + 1 >= job->cfg->refine)
+    return FALSE;
+  *lo = job->x[a];
+  *hi = job->x[b];
+  return TRUE;
+}
+
+/* The 41-point grid from the coarse curve Y, then either the fit on it or
+ * (refinement) the window that waits for its fine sweep. */
+static void
+fit_sample (Job *job, PnFit *fit, PnCharSample *s, const double *y)
+{
+  grid_from_sweep (job, y, s->v);
+  if (job->cfg->refine > 0 && bend_window (job, y, &job->lo[s->index], &job->hi[s->index]))
+    {
+      job->pending[s->index] = TRUE;
+      return;
+    }
+  pn_fit_run (fit, job->cfg->kind, job->x, y, job->n_points, &job->cfg->limits, &s->fit);
+  judge_sample (job, s);
+}
+
+/* The fit of a refined curve: the coarse points outside [lo, hi] and the
+ * fine ones inside, each weighted by the width it stands for (trapezoid
+ * rule), so the fit minimises the same integral a uniform sweep does. */
+static void
+fit_refined (Job *job, PnFit *fit, PnCharSample *s, const double *yc, const double *yf)
+{
+  const int nc = job->n_points, nf = job->cfg->refine;
+  const double lo = job->lo[s->index], hi = job->hi[s->index];
+  double *x = g_new (double, nc + nf), *y = g_new (double, nc + nf), *w = g_new (double, nc + nf);
+  int m = 0, i = 0;
+  for (; i < nc && job->x[i] < lo; i++, m++)
+    x[m] = job->x[i], y[m] = yc[i];
+  for (int j = 0; j < nf; j++, m++)
+    x[m] = lo + (hi - lo) * j / (nf - 1), y[m] = yf[j];
+  for (; i < nc; i++)
+    if (job->x[i] > hi)
+      x[m] = job->x[i], y[m] = yc[i], m++;
+  double mean = (x[m - 1] - x[0]) / (m - 1);
+  for (int k = 0; k < m; k++)
+    w[k] = 0.5 * (x[MIN (k + 1, m - 1)] - x[MAX (k - 1, 0)]) / mean;
+  pn_fit_run_weighted (fit, job->cfg->kind, x, y, w, m, &job->cfg->limits, &s->fit);
+  g_atomic_int_inc (&job->r->n_refined);
+  judge_sample (job, s);
+  g_free (x);
+  g_free (y);
+  g_free (w);
 }
 
 static void
@@ -203,6 +284,77 @@ stopping (Job *job)
   gboolean stop = job->fatal != NULL;
   g_mutex_unlock (&job->lock);
   return stop || g_cancellable_is_cancelled (job->cfg->cancellable);
+}
+
+/* The fine sweeps of the N samples SS (coarse curves YC) whose window is
+ * pending: one netlist, every instance swept over its own window
+ * (pn_spice_write_window_bench); if that fails, each alone, and only a
+ * sample that fails alone is sim_failed. */
+static void
+refine_pending (Job *job, PnFit *fit, int n, PnCharSample **ss, const double **yc)
+{
+  const PnCharConfig *cfg = job->cfg;
+  const int np = job->r->space.n_params;
+  int m = 0;
+  int *pos = g_new (int, n), *index = g_new (int, n);
+  double *params = g_new (double, (size_t) n * np), *lo = g_new (double, n),
+         *hi = g_new (double, n);
+  char **save = g_new0 (char *, n + 1);
+  for (int k = 0; k < n; k++)
+    if (job->pending[ss[k]->index])
+      {
+        pos[m] = k;
+        index[m] = ss[k]->index;
+        memcpy (params + (size_t) m * np, ss[k]->params, sizeof (double) * np);
+        lo[m] = job->lo[ss[k]->index];
+        hi[m] = job->hi[ss[k]->index];
+        save[m] = g_strdup_printf ("v(o%d)", m);
+        m++;
+      }
+  if (m > 0)
+    {
+      GString *net = g_string_new (NULL);
+      GError *e = NULL;
+      PnSpiceVectors *v = NULL;
+      char *label = g_strdup_printf ("%s samples %d..%d (fine sweeps of the transitions)",
+                                     job->r->space.name, index[0], index[m - 1]);
+      if (pn_spice_write_window_bench (net, cfg->kind, m, index, params, lo, hi, cfg->refine,
+                                       job->model, &e))
+        v = pn_spice_run_batch (net->str, label, (const char * const *) save, cfg->refine,
+                                cfg->timeout_s, cfg->cancellable, &e);
+      if (v)
+        for (int j = 0; j < m; j++)
+          {
+            PnCharSample *s = ss[pos[j]];
+            fit_refined (job, fit, s, yc[pos[j]], pn_spice_vectors_get (v, save[j]));
+            job->pending[s->index] = FALSE;
+          }
+      else if (is_fatal (e))
+        set_fatal (job, g_steal_pointer (&e));
+      else if (m == 1)
+        {
+          sim_failed (ss[pos[0]], e);
+          job->pending[ss[pos[0]]->index] = FALSE;
+        }
+      else
+        {
+          g_mutex_lock (&job->lock);
+          job->r->n_retried += m;
+          g_mutex_unlock (&job->lock);
+          for (int j = 0; j < m && !stopping (job); j++)
+            refine_pending (job, fit, 1, &ss[pos[j]], &yc[pos[j]]);
+        }
+      g_clear_error (&e);
+      pn_spice_vectors_free (v);
+      g_free (label);
+      g_string_free (net, TRUE);
+    }
+  g_strfreev (save);
+  g_free (pos);
+  g_free (index);
+  g_free (params);
+  g_free (lo);
+  g_free (hi);
 }
 
 /* With cfg->power: instance K's supply power over the sweep, on the
@@ -269,9 +421,11 @@ run_single (Job *job, PnFit *fit, PnCharSample *s)
     }
   if (v)
     {
-      fit_sample (job, fit, s, pn_spice_vectors_get (v, cfg->power ? "v(o0)" : "v(out)"));
+      const double *y = pn_spice_vectors_get (v, cfg->power ? "v(o0)" : "v(out)");
+      fit_sample (job, fit, s, y);
       if (cfg->power)
         power_sample (job, s, v, 0);
+      refine_pending (job, fit, 1, &s, &y);
     }
   else if (is_fatal (e))
     set_fatal (job, g_steal_pointer (&e));
@@ -281,6 +435,27 @@ run_single (Job *job, PnFit *fit, PnCharSample *s)
   pn_spice_vectors_free (v);
   g_free (label);
   g_string_free (net, TRUE);
+}
+
+/* The refinement of the chunk's samples FIRST..FIRST+N-1 from their
+ * coarse curves v(o<k>) in V. */
+static void
+refine_chunk (Job *job, PnFit *fit, int first, int n, const PnSpiceVectors *v)
+{
+  if (job->cfg->refine <= 0)
+    return;
+  PnCharSample **ss = g_new (PnCharSample *, n);
+  const double **yc = g_new (const double *, n);
+  for (int k = 0; k < n; k++)
+    {
+      char name[24];
+      g_snprintf (name, sizeof name, "v(o%d)", k);
+      ss[k] = &job->r->samples[first + k];
+      yc[k] = pn_spice_vectors_get (v, name);
+    }
+  refine_pending (job, fit, n, ss, yc);
+  g_free (ss);
+  g_free (yc);
 }
 
 static void
@@ -316,6 +491,7 @@ run_chunk (Job *job, PnFit *fit, int c)
           if (cfg->power)
             power_sample (job, &r->samples[first + k], v, k);
         }
+      refine_chunk (job, fit, first, n, v);
     }
   else if (is_fatal (e))
     set_fatal (job, g_steal_pointer (&e));
@@ -351,7 +527,7 @@ static gpointer
 worker (gpointer data)
 {
   Job *job = data;
-  PnFit *fit = pn_fit_new (job->n_points);
+  PnFit *fit = pn_fit_new (job->n_points + MAX (job->cfg->refine, 0));
   for (;;)
     {
       int c = g_atomic_int_add (&job->next_chunk, 1);
@@ -370,6 +546,13 @@ pn_characterize (const PnCharConfig *cfg, GError **error)
     {
       g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
                    "characterisation: samples, jobs and chunk must be at least 1");
+      return NULL;
+    }
+  if (cfg->refine != 0 && (cfg->refine < 8 || cfg->refine > 100001))
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                   "characterisation: refine must be 0 (off) or 8..100001 points, not %d",
+                   cfg->refine);
       return NULL;
     }
   int n_points = pn_spice_sweep_n (&cfg->sweep);
@@ -424,6 +607,9 @@ pn_characterize (const PnCharConfig *cfg, GError **error)
   for (int i = 0; i < n_points; i++)
     job.x[i] = pn_spice_sweep_x (&cfg->sweep, i);
   job.n_chunks = (r->n + cfg->chunk - 1) / cfg->chunk;
+  job.pending = g_new0 (gboolean, r->n);
+  job.lo = g_new0 (double, r->n);
+  job.hi = g_new0 (double, r->n);
   g_mutex_init (&job.lock);
 
   /* a probe: the first sample alone. If the device model (or ngspice)
@@ -455,6 +641,9 @@ pn_characterize (const PnCharConfig *cfg, GError **error)
   g_free (th);
   g_mutex_clear (&job.lock);
   g_free (job.x);
+  g_free (job.pending);
+  g_free (job.lo);
+  g_free (job.hi);
   pn_spice_model_free (model);
 
   if (job.fatal == NULL && g_cancellable_is_cancelled (cfg->cancellable))

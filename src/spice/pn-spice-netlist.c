@@ -689,3 +689,58 @@ write_batch (GString *out, PnCircuitKind kind, int n, const int *index, const do
   g_string_append (out, "\n.end\n");
   return TRUE;
 }
+
+gboolean
+pn_spice_write_window_bench (GString *out, PnCircuitKind kind, int n, const int *index,
+                             const double *params, const double *lo, const double *hi,
+                             int n_points, const PnSpiceModel *model, GError **error)
+{
+  PnDesignSpace ds;
+  pn_design_space_init_default (&ds, kind);
+  if (n < 1 || n_points < 2)
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                   "%s window bench: no circuits or fewer than 2 points", ds.name);
+      return FALSE;
+    }
+  char *title = g_strdup_printf ("pnstudio %s characterisation, transition windows of "
+                                 "samples %d..%d", ds.name, index[0], index[n - 1]);
+  pn_spice_write_header (out, title, model);
+  g_free (title);
+  pn_spice_write_model (out, model);
+  for (int k = 0; k < n; k++)
+    {
+      if (!(isfinite (lo[k]) && isfinite (hi[k]) && hi[k] > lo[k]))
+        {
+          g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                       "%s window bench: sample %d's window is empty", ds.name, index[k]);
+          return FALSE;
+        }
+      char name[48];
+      g_snprintf (name, sizeof name, "%s_s%d", ds.name, index[k]);
+      if (!pn_spice_write_circuit_subckt (out, kind, name, params + (size_t) k * ds.n_params,
+                                          error))
+        return FALSE;
+    }
+  write_supplies (out, 0.0);
+  /* instance k's input x_k = lo_k + (hi_k - lo_k) / (N - 1) * u, u = v(in)
+   * swept over the integers 0..N-1 (exact in any arithmetic): a VCVS on
+   * top of a DC source of lo_k */
+  for (int k = 0; k < n; k++)
+    {
+      g_string_append_printf (out, "Vlo%d m%d 0 ", k, k);
+      append_num (out, lo[k]);
+      g_string_append_printf (out, "\nEw%d x%d m%d in 0 ", k, k, k);
+      append_num (out, (hi[k] - lo[k]) / (n_points - 1));
+      g_string_append_printf (out, "\nX%d x%d o%d vdd vss %s_s%d\n", k, k, k, ds.name,
+                              index[k]);
+    }
+  pn_spice_write_options (out);
+  PnSpiceSweep unit = { 0.0, n_points - 1.0, 1.0 };
+  write_dc (out, &unit);
+  g_string_append (out, ".save");
+  for (int k = 0; k < n; k++)
+    g_string_append_printf (out, " v(o%d)", k);
+  g_string_append (out, "\n.end\n");
+  return TRUE;
+}

@@ -262,6 +262,14 @@ typedef struct {
   int            jobs;         /* simulator processes at once (>= 1) */
   guint64        seed;
   int            chunk;        /* circuit instances per netlist (fixed: reproducible) */
+  /* Refinement: 0 fits each curve on SWEEP alone; N >= 8 sweeps each
+   * curve again with N points across the window where its coarse curve
+   * bends (one netlist per chunk, pn_spice_write_window_bench) and fits
+   * the coarse points outside and the fine ones inside, weighted by the
+   * width each stands for (pn_fit_run_weighted). Curves whose window
+   * already holds N coarse points, and curves without swing, are not
+   * refined. Default PN_CHAR_REFINE_DEFAULT. */
+  int            refine;
   double         timeout_s;    /* per ngspice process */
   PnFitLimits    limits;
   const char    *model_path;   /* NULL: the default device model */
@@ -271,6 +279,11 @@ typedef struct {
   GCancellable  *cancellable;
   gboolean       power;        /* also measure each sample's supply power (p0..p40) */
 } PnCharConfig;
+
+/* The default characterisation sweep: -2..2 V in 20 mV steps (201
+ * points), each transition refined with 65 points. */
+#define PN_CHAR_SWEEP_STEP     0.02
+#define PN_CHAR_REFINE_DEFAULT 65
 
 void pn_char_config_init (PnCharConfig *cfg, PnCircuitKind kind);
 
@@ -306,6 +319,7 @@ typedef struct {
   guint64       n_drawn;      /* Sobol points drawn (feasible + rejected) */
   int           n_ok, n_fit_failed, n_degenerate, n_sim_failed;
   int           n_retried;    /* samples re-run singly after their batch failed */
+  int           n_refined;    /* samples fitted on a refined sweep (cfg.refine) */
   double        seconds;      /* wall time of sampling, simulation and fitting */
   double        curves_per_second;
   double        median_fit_rmse_v, p90_fit_rmse_v, max_fit_rmse_v; /* over converged fits */
@@ -348,6 +362,16 @@ gboolean pn_spice_write_batch_bench_power (GString *out, PnCircuitKind kind, int
 PnPowerModel *pn_spice_power_model (const PnSpiceModel *model, int n_k, double k_lo,
                                     double k_hi, const PnSpiceSweep *sweep, double timeout_s,
                                     GCancellable *cancellable, GError **error);
+
+/* The refinement pass of a characterisation: instance k (subcircuit
+ * "<kind>_s<index[k]>", output saved as v(o<k>)) sees the input
+ * lo[k] + (hi[k] - lo[k]) u / (N_POINTS - 1) while one source `in` sweeps
+ * u over 0, 1, .., N_POINTS - 1, so every instance gets N_POINTS points across its own
+ * window [lo[k], hi[k]] (a DC source and a VCVS per instance). */
+gboolean pn_spice_write_window_bench (GString *out, PnCircuitKind kind, int n,
+                                      const int *index, const double *params,
+                                      const double *lo, const double *hi, int n_points,
+                                      const PnSpiceModel *model, GError **error);
 
 G_END_DECLS
 

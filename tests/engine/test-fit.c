@@ -53,6 +53,48 @@ test_recovers_exact (void)
   pn_fit_free (fit);
 }
 
+/* The weighted fit: unit weights give the unweighted fit bit for bit; on a
+ * non-uniform sweep (coarse outside, fine inside the transition) with
+ * trapezoid weights it recovers the curve exactly too. */
+static void
+test_weighted (void)
+{
+  const double eta[4] = { 0.55, 0.44, 0.61, 180.0 };
+  double x[N], y[N], w[N];
+  sweep (x);
+  synth (PN_CIRCUIT_PTANH, eta, x, y);
+  for (int i = 0; i < N; i++)
+    y[i] += 0.003 * sin (7.0 * x[i]); /* not exactly tanh: a residual to weigh */
+  for (int i = 0; i < N; i++)
+    w[i] = 1.0;
+  PnFit *fit = pn_fit_new (N);
+  PnFitResult a, b;
+  pn_fit_run (fit, PN_CIRCUIT_PTANH, x, y, N, NULL, &a);
+  pn_fit_run_weighted (fit, PN_CIRCUIT_PTANH, x, y, w, N, NULL, &b);
+  for (int k = 0; k < 4; k++)
+    g_assert_cmpfloat (a.eta[k], ==, b.eta[k]);
+  g_assert_cmpfloat (a.rmse, ==, b.rmse);
+  /* 20 mV outside [0.58, 0.64], 1 mV inside */
+  int n = 0;
+  for (double v = -2.0; v < 0.58 - 1e-9; v += 0.02)
+    x[n++] = v;
+  for (int j = 0; j <= 60; j++)
+    x[n++] = 0.58 + 0.001 * j;
+  for (double v = 0.66; v <= 2.0 + 1e-9; v += 0.02)
+    x[n++] = v;
+  g_assert_cmpint (n, <=, N);
+  for (int i = 0; i < n; i++)
+    {
+      y[i] = pn_fit_eval (PN_CIRCUIT_PTANH, eta, x[i]);
+      w[i] = 0.5 * (x[MIN (i + 1, n - 1)] - x[MAX (i - 1, 0)]);
+    }
+  g_assert_true (pn_fit_run_weighted (fit, PN_CIRCUIT_PTANH, x, y, w, n, NULL, &b));
+  g_assert_cmpfloat (b.rmse, <, 1e-6);
+  for (int k = 0; k < 4; k++)
+    g_assert_cmpfloat_with_epsilon (b.eta[k], eta[k], 1e-5 * fmax (1.0, eta[k]));
+  pn_fit_free (fit);
+}
+
 static void
 test_recovers_noisy (void)
 {
@@ -159,6 +201,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fit/recovers-exact", test_recovers_exact);
   g_test_add_func ("/fit/recovers-noisy", test_recovers_noisy);
+  g_test_add_func ("/fit/weighted", test_weighted);
   g_test_add_func ("/fit/positive-eta2-eta4", test_positive_eta2_eta4);
   g_test_add_func ("/fit/degenerate", test_degenerate);
   g_test_add_func ("/fit/judge", test_judge);
