@@ -19,8 +19,10 @@ seed=${2:-1}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 pnc=${PNC:-$root/build/src/cli/pnc}
 export PNC_NO_TTY=1 LC_ALL=C.UTF-8
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/pnc-ablation-kill-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pnc-ablation-kill-XXXXXX") || exit 1
+# clean-up only ever removes this mktemp directory (never an empty path)
+cleanup() { [ -n "${tmp:-}" ] && [ -d "$tmp" ] && rm -rf -- "$tmp"; }
+trap cleanup EXIT
 grid=(ablation --datasets iris --variants base,lnc,va,both --seeds 0-2 --epsilons 0.05,0.1
       --mc-test 10 --patience 30 --max-epochs 150 --jobs 2 --designs)
 
@@ -81,7 +83,7 @@ for i in $(seq 1 "$n"); do
     echo "resumed: FAILED:$problems"
     failed=$(( failed + 1 ))
   fi
-  rm -rf "$out" "$out.err"
+  case "$out" in "$tmp"/k*) rm -rf -- "$out" "$out.err" ;; esac
 done
 echo "$n scenarios: $(( n - failed )) ok, $failed failed; killed mid-ablation $killed_mid," \
      "temp files left by the kill in $temps_seen, run records without their design in $orphans_seen"
