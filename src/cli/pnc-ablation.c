@@ -483,6 +483,11 @@ ablation_check_options (Ablation *a, GError **error)
       PnDataset *ds = pn_dataset_open (a->datasets[d], NULL, error);
       if (ds == NULL)
         return FALSE;
+      if (!pnc_dataset_fits (ds, error))
+        {
+          pn_dataset_free (ds);
+          return FALSE;
+        }
       g_free (a->datasets[d]);
       a->datasets[d] = g_strdup (ds->name);
       g_ptr_array_add (a->loaded, ds);

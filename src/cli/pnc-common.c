@@ -121,16 +121,31 @@ pnc_parse_hidden (const char *s, int *hidden, int *n_hidden, GError **error)
     {
       guint64 v;
       ok = *n_hidden < PN_MAX_LAYERS - 1 &&
-           g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 1, 4096, &v, NULL);
+           g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 1, PN_MAX_LAYER_SIZE, &v,
+                                       NULL);
       if (ok)
         hidden[(*n_hidden)++] = (int) v;
     }
   g_strfreev (parts);
   if (!ok)
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                 "'%s' is not a hidden topology like 3 or 8,4 (1-4096 neurons, at most %d layers)",
-                 s, PN_MAX_LAYERS - 1);
+                 "'%s' is not a hidden topology like 3 or 8,4 (1-%d neurons, at most %d layers)",
+                 s, PN_MAX_LAYER_SIZE, PN_MAX_LAYERS - 1);
   return ok;
+}
+
+gboolean
+pnc_dataset_fits (const PnDataset *ds, GError **error)
+{
+  if (ds->n_features > PN_MAX_LAYER_SIZE || ds->n_classes > PN_MAX_LAYER_SIZE)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT,
+                   "%s: %d features and %d classes; a printed network (and its design file) "
+                   "has at most %d inputs and %d outputs", ds->name, ds->n_features,
+                   ds->n_classes, PN_MAX_LAYER_SIZE, PN_MAX_LAYER_SIZE);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 char **

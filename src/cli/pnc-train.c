@@ -115,6 +115,8 @@ pnc_cmd_train (int argc, char **argv)
       pn_dataset_options_init (&opt);
       opt.label_column = label;
       PnDataset *ds = pn_dataset_open (names[i], &opt, &error);
+      if (ds && !pnc_dataset_fits (ds, &error))
+        g_clear_pointer (&ds, pn_dataset_free);
       if (ds == NULL)
         {
           g_printerr ("pnc train: %s\n", error->message);

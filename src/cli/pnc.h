@@ -25,6 +25,9 @@ gboolean pnc_parse_int_list (const char *s, GArray *out, GError **error);
 gboolean pnc_parse_hidden   (const char *s, int *hidden, int *n_hidden, GError **error);
 /* "all" or a comma-separated list of names or CSV paths. */
 char   **pnc_parse_datasets (const char *s);
+/* Whether a network for DS fits a design file (at most PN_MAX_LAYER_SIZE
+ * features and classes): checked before any training. */
+gboolean pnc_dataset_fits   (const PnDataset *ds, GError **error);
 
 /* Parse options; prints the error and usage hint. Returns FALSE on error. */
 gboolean pnc_parse_options  (GOptionContext *ctx, int *argc, char ***argv);

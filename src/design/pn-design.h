@@ -143,6 +143,12 @@ typedef struct {
   float *rout[PN_N_CIRCUIT_KINDS];         /* n_groups x n_points, ohms; NULL: none */
 } PnDesignResiduals;
 
+/* The longest title and the longest dataset name, model and variant
+ * (characters; a dataset or model may be a path) a design file holds: the
+ * reader refuses longer ones, pn_design_save does not write them. */
+#define PN_DESIGN_TITLE_MAX 256
+#define PN_DESIGN_NAME_MAX 4096
+
 /* The largest output resistance a design file holds, ohms. */
 #define PN_DESIGN_ROUT_MAX 1e12
 
@@ -201,7 +207,14 @@ void      pn_design_set_network (PnDesign *d, const PnNet *net, const float *par
                                  const PnTrainConfig *cfg, const char *dataset,
                                  const char *variant);
 
-/* The XML text (deterministic) and an atomic save. */
+/* Whether D stays within what the reader accepts: title and names no
+ * longer than their limits, valid UTF-8, at most PN_MAX_LAYERS layers of 1
+ * to PN_MAX_LAYER_SIZE neurons (a GError, PN_ERROR_FORMAT, says which). */
+gboolean  pn_design_check_limits (const PnDesign *d, GError **error);
+
+/* The XML text (deterministic) and an atomic save; the save refuses a
+ * design outside the limits (pn_design_check_limits), so what is saved
+ * reads back. */
 char     *pn_design_to_xml (const PnDesign *d, gsize *length);
 gboolean  pn_design_save   (const PnDesign *d, const char *path, GError **error);
 

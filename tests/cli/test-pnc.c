@@ -122,6 +122,24 @@ test_bad_input (void)
   g_free (err);
   err = NULL;
   g_assert_cmpint (run ("train --epochs-typo 3", NULL, &err), ==, 1);
+  g_free (err);
+  err = NULL;
+  /* more features than a design file holds: refused before any training */
+  g_autofree char *wide = g_build_filename (tmpdir, "wide.csv", NULL);
+  GString *csv = g_string_new (NULL);
+  for (int row = 0; row < 21; row++)
+    {
+      for (int c = 0; c < 4097; c++)
+        g_string_append_printf (csv, row == 0 ? "f%d," : "%d,", row == 0 ? c : (c + row) % 7);
+      g_string_append_printf (csv, row == 0 ? "label\n" : "%d\n", row % 2);
+    }
+  g_assert_true (g_file_set_contents (wide, csv->str, (gssize) csv->len, NULL));
+  g_string_free (csv, TRUE);
+  g_free (args);
+  args = g_strdup_printf ("train --dataset %s --max-epochs 100000 --patience 100000", wide);
+  g_assert_cmpint (run (args, NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "4097 features"));
+  g_assert_nonnull (strstr (err, "at most 4096"));
 }
 
 static void
@@ -516,7 +534,8 @@ main (int argc, char **argv)
   g_test_add_func ("/pnc/verify-interrupt", test_verify_interrupt);
   g_test_add_func ("/pnc/export-hostile-title", test_export_hostile_title);
   int rc = g_test_run ();
-  const char *names[] = { "runs.json", "bad.csv", "tiny.pnsd", "verify.json" };
+  const char *names[] = { "runs.json", "bad.csv", "tiny.pnsd", "verify.json", "wide.csv",
+                          "hostile.pnsd", "hostile.cir" };
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *p = g_build_filename (tmpdir, names[i], NULL);
