@@ -126,7 +126,10 @@ on_layout_done (GObject *src, GAsyncResult *res, gpointer data)
   gboolean ok = g_task_propagate_boolean (G_TASK (res), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_error_free (error); /* superseded, or the view is gone */
+      /* superseded, or the view is gone: the file may have been written */
+      LayoutJob *j = g_task_get_task_data (G_TASK (res));
+      g_unlink (j->path);
+      g_error_free (error);
       return;
     }
   PnsExportView *self = data;
