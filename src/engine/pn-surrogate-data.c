@@ -65,6 +65,7 @@ pn_surrogate_data_parse (const char *text, gsize length, const char *name, GErro
   GArray *lineno = g_array_new (FALSE, FALSE, sizeof (int));
   gboolean ok = FALSE;
   int li = 0;
+  char *bad = NULL; /* the offending cell of a message (freed at out) */
 
 #define FAIL(...)                                                                 \
   do                                                                              \
@@ -152,7 +153,7 @@ pn_surrogate_data_parse (const char *text, gsize length, const char *name, GErro
       for (int i = 0; i < np; i++)
         if (!cell_number (cells[pcol[i]], FALSE, &p[i]) || !(p[i] > 0))
           {
-            char *bad = g_strdup (cells[pcol[i]]);
+            bad = g_strdup (cells[pcol[i]]);
             g_strfreev (cells);
             FAIL ("%s = '%s' is not a positive number", d->space.p[i].name, bad);
           }
@@ -164,7 +165,7 @@ pn_surrogate_data_parse (const char *text, gsize length, const char *name, GErro
           e[k] = g_ascii_strtod (cell, &end);
           if (*cell == '\0' || end == cell || *end != '\0')
             {
-              char *bad = g_strdup (cell);
+              bad = g_strdup (cell);
               g_strfreev (cells);
               FAIL ("eta%d = '%s' is not a number", k + 1, bad);
             }
@@ -173,7 +174,7 @@ pn_surrogate_data_parse (const char *text, gsize length, const char *name, GErro
       usable &= e[3] > 0;
       if (fcol >= 0 && !cell_number (cells[fcol], TRUE, &f))
         {
-          char *bad = g_strdup (cells[fcol]);
+          bad = g_strdup (cells[fcol]);
           g_strfreev (cells);
           FAIL ("fit_rmse_v = '%s' is not a number", bad);
         }
@@ -182,7 +183,7 @@ pn_surrogate_data_parse (const char *text, gsize length, const char *name, GErro
           double x;
           if (!cell_number (cells[vcol[k]], TRUE, &x))
             {
-              char *bad = g_strdup (cells[vcol[k]]);
+              bad = g_strdup (cells[vcol[k]]);
               g_strfreev (cells);
               FAIL ("v%d = '%s' is not a voltage", k, bad);
             }
@@ -206,6 +207,7 @@ pn_surrogate_data_parse (const char *text, gsize length, const char *name, GErro
 #undef FAIL
 
 out:
+  g_free (bad);
   g_strfreev (hdr);
   g_strfreev (lines);
   d->phys = (double *) g_array_free (phys, FALSE);
