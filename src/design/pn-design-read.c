@@ -957,5 +957,23 @@ pn_design_load (const char *path, PnDesign *out, GError **error)
     }
   gboolean ok = pn_design_parse (data, len, path, out, error);
   g_free (data);
+  /* A CSV named by a relative path is relative to the design file's
+   * folder when it is there (designs written before CSV paths were stored
+   * absolute: relative to where they were trained). */
+  if (ok && out->dataset && *out->dataset && !pn_dataset_is_bundled (out->dataset) &&
+      !g_path_is_absolute (out->dataset))
+    {
+      char *dir = g_path_get_dirname (path);
+      char *abs_dir = g_canonicalize_filename (dir, NULL);
+      char *candidate = g_canonicalize_filename (out->dataset, abs_dir);
+      if (g_file_test (candidate, G_FILE_TEST_IS_REGULAR))
+        {
+          g_free (out->dataset);
+          out->dataset = g_steal_pointer (&candidate);
+        }
+      g_free (candidate);
+      g_free (abs_dir);
+      g_free (dir);
+    }
   return ok;
 }

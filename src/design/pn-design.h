@@ -223,6 +223,8 @@ gboolean  pn_design_save   (const PnDesign *d, const char *path, GError **error)
  * not touched. */
 gboolean  pn_design_parse  (const char *data, gsize length, const char *name, PnDesign *out,
                             GError **error);
+/* pn_design_load also resolves a dataset given as a relative CSV path
+ * against the design file's folder when the CSV is there (docs/EXPORT.md). */
 gboolean  pn_design_load   (const char *path, PnDesign *out, GError **error);
 
 /* Rebuild the network: a PnNet with the design's circuits and a newly

@@ -897,6 +897,41 @@ test_refuse_long_text (void)
   pn_design_clear (&d);
 }
 
+/* A relative CSV path in a design is relative to the design's folder. */
+static void
+test_relative_dataset (void)
+{
+  char *dir = g_dir_make_tmp ("pn-design-rel-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  char *sub = g_build_filename (dir, "data", NULL);
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  char *csv = g_build_filename (sub, "toy.csv", NULL);
+  g_assert_true (g_file_set_contents (csv, "a,b,label\n1,2,0\n", -1, NULL));
+  PnDesign d;
+  make_design (&d, PN_DESIGN_CIRCUITS_PUBLISHED, PN_LEVEL_NET);
+  g_free (d.dataset);
+  d.dataset = g_strdup ("data/toy.csv");
+  char *path = g_build_filename (dir, "x.pnsd", NULL);
+  g_assert_true (pn_design_save (&d, path, NULL));
+  pn_design_clear (&d);
+  PnDesign e;
+  g_assert_true (pn_design_load (path, &e, NULL)); /* the test runs elsewhere */
+  g_assert_cmpstr (e.dataset, ==, csv);
+  pn_design_clear (&e);
+  /* not there: left as written */
+  g_assert_cmpint (g_remove (csv), ==, 0);
+  g_assert_true (pn_design_load (path, &e, NULL));
+  g_assert_cmpstr (e.dataset, ==, "data/toy.csv");
+  pn_design_clear (&e);
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (sub), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_free (path);
+  g_free (csv);
+  g_free (sub);
+  g_free (dir);
+}
+
 static void
 test_load_missing (void)
 {
@@ -1212,6 +1247,7 @@ main (int argc, char **argv)
   g_test_add_func ("/design/refuse-sizes", test_refuse_sizes);
   g_test_add_func ("/design/refuse-dtd", test_refuse_dtd);
   g_test_add_func ("/design/refuse-long-text", test_refuse_long_text);
+  g_test_add_func ("/design/relative-dataset", test_relative_dataset);
   g_test_add_func ("/design/load-missing", test_load_missing);
   g_test_add_func ("/design/save-atomic", test_save_atomic);
   g_test_add_func ("/design/build-net", test_build_net);
