@@ -146,11 +146,11 @@ out:
 int
 pnc_cmd_bench (int argc, char **argv)
 {
-  char *datasets = g_strdup ("iris,seeds,breastcancerwisc,cardiotocography3clases,pendigits");
+  char *datasets = NULL; /* string defaults set after parsing (pnc_set_default) */
   double eps = 0.1, min_seconds = 1.0;
   int mc = 20, min_epochs = 21;
   gboolean json = FALSE;
-  char *hidden = g_strdup ("3"), *circuits = g_strdup ("published"), *design = NULL;
+  char *hidden = NULL, *circuits = NULL, *design = NULL;
   GOptionEntry entries[] = {
     { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits, "published (default), fixed (a physical design through the surrogates) or learnable", "KIND" },
     { "datasets", 'd', 0, G_OPTION_ARG_STRING, &datasets, "Comma list or 'all' (default: the five with a PyTorch reference)", "LIST" },
@@ -175,6 +175,9 @@ pnc_cmd_bench (int argc, char **argv)
   JsonBuilder *b = json_builder_new ();
   if (!pnc_parse_options (ctx, &argc, &argv))
     goto out;
+  pnc_set_default (&datasets, "iris,seeds,breastcancerwisc,cardiotocography3clases,pendigits");
+  pnc_set_default (&hidden, "3");
+  pnc_set_default (&circuits, "published");
   PnTrainConfig cfg;
   pn_train_config_init (&cfg);
   if (!pnc_parse_hidden (hidden, cfg.hidden, &cfg.n_hidden, &error))

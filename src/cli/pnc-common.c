@@ -148,6 +148,13 @@ pnc_dataset_fits (const PnDataset *ds, GError **error)
   return TRUE;
 }
 
+void
+pnc_set_default (char **opt, const char *value)
+{
+  if (*opt == NULL)
+    *opt = g_strdup (value);
+}
+
 char **
 pnc_parse_datasets (const char *s)
 {

@@ -10,9 +10,10 @@
 int
 pnc_cmd_train (int argc, char **argv)
 {
-  char *dataset = g_strdup ("iris"), *seeds = g_strdup ("0"), *hidden = g_strdup ("3");
-  char *out = NULL, *save = NULL, *label = NULL, *variation = g_strdup ("uniform");
-  char *circuits = g_strdup ("published"), *level_opt = g_strdup ("net");
+  /* string defaults are set after parsing (pnc_set_default) */
+  char *dataset = NULL, *seeds = NULL, *hidden = NULL;
+  char *out = NULL, *save = NULL, *label = NULL, *variation = NULL;
+  char *circuits = NULL, *level_opt = NULL;
   double eps = 0.1, lr_theta = 0.1, lr_circuit = 0.005;
   int max_epochs = 100000, patience = 5000, mc_train = 20, mc_test = 100, jobs = 0;
   gboolean json = FALSE, quiet = FALSE;
@@ -57,6 +58,12 @@ pnc_cmd_train (int argc, char **argv)
 
   if (!pnc_parse_options (ctx, &argc, &argv))
     goto out;
+  pnc_set_default (&dataset, "iris");
+  pnc_set_default (&seeds, "0");
+  pnc_set_default (&hidden, "3");
+  pnc_set_default (&variation, "uniform");
+  pnc_set_default (&circuits, "published");
+  pnc_set_default (&level_opt, "net");
   if (argc > 1)
     {
       g_printerr ("pnc train: unexpected argument '%s'\n", argv[1]);

@@ -98,7 +98,7 @@ pnc_cmd_verify (int argc, char **argv)
   int mc = 100, jobs = 0, chunk = 50;
   double eps = -1, yield_threshold = -1, g_unit = 0, timeout = 60;
   gint64 seed = -1;
-  char *histogram = NULL, *variation = NULL, *split = g_strdup ("test");
+  char *histogram = NULL, *variation = NULL, *split = NULL; /* default set after parsing */
   gboolean json = FALSE, update = FALSE;
   GOptionEntry entries[] = {
     { "mc", 0, 0, G_OPTION_ARG_INT, &mc, "Monte Carlo circuits (default 100; 0: nominal only)", "N" },
@@ -136,6 +136,7 @@ pnc_cmd_verify (int argc, char **argv)
 
   if (!pnc_parse_options (ctx, &argc, &argv))
     goto out;
+  pnc_set_default (&split, "test");
   if (argc != 2)
     {
       g_printerr ("pnc verify: expected one design file (pnc verify DESIGN.pnsd)\n");

@@ -31,6 +31,9 @@ gboolean pnc_dataset_fits   (const PnDataset *ds, GError **error);
 
 /* Parse options; prints the error and usage hint. Returns FALSE on error. */
 gboolean pnc_parse_options  (GOptionContext *ctx, int *argc, char ***argv);
+/* A string option's default, set after parsing when the option was not
+ * given (GOption does not free a default it replaces). */
+void     pnc_set_default    (char **opt, const char *value);
 
 /* JSON out: to stdout (pretty) and/or atomically to a file. */
 /* Every --json output goes through these: valid JSON for every double
