@@ -18,7 +18,8 @@
  * save -> load -> save gives the same bytes. Saving is atomic
  * (pn_write_file_atomic). Loading fails with a GError (domain PN_ERROR,
  * code PN_ERROR_FORMAT) naming the file, the line where there is one and
- * the reason for: unreadable or truncated XML, a format version newer than
+ * the reason for: a document type declaration (never parsed: no entity
+ * can expand), unreadable or truncated XML, a format version newer than
  * this build reads, schema violations, values that are not finite or out
  * of range, and sizes that do not fit the topology; on failure the output
  * design is left untouched.
