@@ -1,27 +1,22 @@
 /* pnc-ablation.c: `pnc ablation`: the paper's 4-variant ablation over
  * datasets, variation levels and seeds, resumable, optionally over MPI.
  *
- * Every run is one JSON file in OUT/runs/ (its run record), written
- * atomically when the run finishes; with --designs its design file in
- * OUT/designs/ is written first and the run record last, so a run record
- * on disk means all of the run's outputs are complete. A restarted
- * ablation counts a run as done only when its record reads back complete
- * and (--designs) its design loads; anything else runs again, and
- * temporary files left by a killed writer are removed at the start. An
- * interrupted ablation thus loses no finished run and repeats none.
- * OUT/results.csv and OUT/table.md are rebuilt from the run files at the
- * end.
+ * Every run is one JSON file in OUT/runs/, written atomically when the run
+ * finishes; a restarted ablation skips the runs whose files exist, so an
+ * interrupted one loses no finished run and repeats none. OUT/results.csv
+ * and OUT/table.md are rebuilt from the run files at the end.
  */
 #include "pnc.h"
 #include "pnc-design.h"
+#include "pn-flow.h"
 #include "pnc-run.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-#include <glib/gstdio.h>
 
 #ifdef PN_HAVE_MPI
 #include <mpi.h>
@@ -31,7 +26,7 @@ typedef enum { V_BASE, V_LNC, V_VA, V_BOTH, N_VARIANTS } Variant;
 static const char *variant_names[N_VARIANTS] = { "base", "lnc", "va", "both" };
 static const char *variant_titles[N_VARIANTS] = { "Base", "LNC", "VA", "Both" };
 
-/* PROTOCOL.md section 4: published best-of-10-seeds test accuracy (%),
+/* docs/METHOD.md section 1.6: published best-of-10-seeds test accuracy (%),
  * [dataset][eps 5 %, 10 %][Both, LNC, VA, Base]. */
 static const struct {
   const char *name;
@@ -98,8 +93,8 @@ cmp_cost (gconstpointer a, gconstpointer b)
 static char *
 fmt_eps (double eps)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", eps));
+  char buf[PN_FMT_BUF];
+  return g_strdup (pn_fmt (buf, "%g", eps));
 }
 
 /* A finished run's file: readable, complete, for this run. */
@@ -124,13 +119,17 @@ load_run_file (const char *path, JsonParser **parser_out)
   return o;
 }
 
-/* Called serialised (pnc_runs_execute's lock): the design first, the run
- * record last; a failed write leaves no record, so the run is redone. */
+/* set when a run's file could not be written: the ablation is not done */
+static gint write_failed = 0;
+
+/* Crash-consistent: the design first, the run record last. A run counts
+ * as done only when its record exists (and, with --designs, its design
+ * reads), so a kill between the two redoes the run; a failed design write
+ * leaves no record. */
 static void
 on_run_done (PncRun *r, gpointer user_data)
 {
   AbRun *ab = (AbRun *) r; /* run is the first member */
-  int *write_failures = user_data;
   if (r->interrupted)
     return; /* not finished: it runs again next time */
   GError *error = NULL;
@@ -138,13 +137,13 @@ on_run_done (PncRun *r, gpointer user_data)
     {
       PnDesign d;
       pnc_design_from_run (r, &d);
-      gboolean ok = pn_design_save (&d, ab->design, &error);
+      gboolean saved = pn_design_save (&d, ab->design, &error);
       pn_design_clear (&d);
-      if (!ok)
+      if (!saved)
         {
           g_printerr ("pnc ablation: %s\n", error->message);
           g_error_free (error);
-          (*write_failures)++;
+          g_atomic_int_set (&write_failed, 1);
           return;
         }
     }
@@ -153,9 +152,54 @@ on_run_done (PncRun *r, gpointer user_data)
     {
       g_printerr ("pnc ablation: %s\n", error->message);
       g_error_free (error);
-      (*write_failures)++;
+      g_atomic_int_set (&write_failed, 1);
     }
   json_node_unref (node);
+}
+
+/* A run is done when its record is complete and, with --designs, its design
+ * file reads. */
+static gboolean
+run_done (const AbRun *ab)
+{
+  JsonParser *parser = NULL;
+  JsonObject *o = load_run_file (ab->path, &parser);
+  if (o == NULL)
+    return FALSE;
+  g_object_unref (parser);
+  if (ab->design == NULL)
+    return TRUE;
+  PnDesign d;
+  if (!pn_design_load (ab->design, &d, NULL))
+    return FALSE;
+  pn_design_clear (&d);
+  return TRUE;
+}
+
+/* Remove the temporary files of atomic writes (pn_write_file_atomic:
+ * NAME.XXXXXX) of the ablation's own files that a killed run left in DIR:
+ * regular files only (never a link or a directory). */
+static void
+remove_stale_temps (const char *dir)
+{
+  static const char *patterns[] = { "*.json.??????", "*.pnsd.??????", "*.csv.??????",
+                                    "*.md.??????" };
+  GDir *d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return;
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    for (gsize i = 0; i < G_N_ELEMENTS (patterns); i++)
+      if (g_pattern_match_simple (patterns[i], name))
+        {
+          char *p = g_build_filename (dir, name, NULL);
+          GStatBuf st;
+          if (g_lstat (p, &st) == 0 && S_ISREG (st.st_mode))
+            g_unlink (p);
+          g_free (p);
+          break;
+        }
+  g_dir_close (d);
 }
 
 typedef struct {
@@ -228,17 +272,17 @@ write_summary (const char *out, AbRun *runs, int n_runs, char **datasets, const 
 
   GString *csv = g_string_new ("dataset,variant,eps_train,eps_test,seed,test_acc_mean,test_acc_std,"
                                "test_measured_acc_mean,valid_acc_mean,epochs,best_epoch\n");
-  char b1[G_ASCII_DTOSTR_BUF_SIZE], b2[G_ASCII_DTOSTR_BUF_SIZE];
+  char b1[PN_FMT_BUF], b2[PN_FMT_BUF];
   for (guint i = 0; i < rows->len; i++)
     {
       Row *r = &g_array_index (rows, Row, i);
       g_string_append_printf (csv, "%s,%s,%s,%s,%d,", r->dataset, variant_names[r->variant],
-                              g_ascii_formatd (b1, sizeof b1, "%g", r->eps_train),
-                              g_ascii_formatd (b2, sizeof b2, "%g", r->eps_test), r->seed);
-      g_string_append_printf (csv, "%s,", g_ascii_formatd (b1, sizeof b1, "%.6f", r->acc));
-      g_string_append_printf (csv, "%s,", g_ascii_formatd (b1, sizeof b1, "%.6f", r->std));
-      g_string_append_printf (csv, "%s,", g_ascii_formatd (b1, sizeof b1, "%.6f", r->measured));
-      g_string_append_printf (csv, "%s,%d,%d\n", g_ascii_formatd (b1, sizeof b1, "%.6f", r->valid),
+                              pn_fmt (b1, "%g", r->eps_train),
+                              pn_fmt (b2, "%g", r->eps_test), r->seed);
+      g_string_append_printf (csv, "%s,", pn_fmt (b1, "%.6f", r->acc));
+      g_string_append_printf (csv, "%s,", pn_fmt (b1, "%.6f", r->std));
+      g_string_append_printf (csv, "%s,", pn_fmt (b1, "%.6f", r->measured));
+      g_string_append_printf (csv, "%s,%d,%d\n", pn_fmt (b1, "%.6f", r->valid),
                               r->epochs, r->best_epoch);
     }
   char *csv_path = g_build_filename (out, "results.csv", NULL);
@@ -253,14 +297,14 @@ write_summary (const char *out, AbRun *runs, int n_runs, char **datasets, const 
                    "Each cell: pnstudio's mean +- standard deviation over seeds of the mean "
                    "test accuracy over Monte Carlo circuits, the model chosen by validation "
                    "loss only; in brackets, the published best-of-10-seeds figure "
-                   "(PROTOCOL.md section 4). Base and LNC are trained without variation and "
+                   "(docs/METHOD.md section 1.6). Base and LNC are trained without variation and "
                    "tested at the column's eps; VA and Both are trained and tested at it.\n\n");
   if (missing)
     g_string_append_printf (md, "**Incomplete: %d of %d runs are not finished yet.**\n\n", missing,
                             n_runs);
   for (int e = 0; e < n_eps; e++)
     {
-      g_string_append_printf (md, "## eps = %s\n\n| dataset |", g_ascii_formatd (b1, sizeof b1, "%g", eps[e]));
+      g_string_append_printf (md, "## eps = %s\n\n| dataset |", pn_fmt (b1, "%g", eps[e]));
       for (int v = N_VARIANTS - 1; v >= 0; v--)
         if (use_variant[v])
           g_string_append_printf (md, " %s |", variant_titles[v]);
@@ -336,61 +380,42 @@ write_summary (const char *out, AbRun *runs, int n_runs, char **datasets, const 
   return ok;
 }
 
-/* One ablation: its options (string options NULL until parsed: a default
- * set before parsing would be lost when the option is given), the grid
- * they describe and where it goes. */
-typedef struct {
-  char         *datasets_opt, *variants_opt, *eps_opt, *seeds, *out, *hidden, *level_opt,
-               *circuits_opt;
-  int           jobs, patience, max_epochs, mc_train, mc_test;
-  double        lr_theta, lr_circuit;
-  gboolean      json, designs;
-  /* parsed */
-  GArray       *seed_list;
-  double        eps[16];
-  int           n_eps;
-  gboolean      use_variant[N_VARIANTS];
-  PnCircuits    fixed_circ, learn_circ;
-  PnTrainConfig base_cfg;
-  char        **datasets;
-  GPtrArray    *loaded;
-  char         *runs_dir, *designs_dir;
-  AbRun        *runs;
-  int           n_runs;
-  int           rank, size;
-  gboolean      use_mpi;
-} Ablation;
-
-static void
-set_default (char **opt, const char *value)
+int
+pnc_cmd_ablation (int argc, char **argv)
 {
-  if (*opt == NULL)
-    *opt = g_strdup (value);
-}
-
-static gboolean
-ablation_parse_options (Ablation *a, int *argc, char ***argv)
-{
-  a->patience = 5000, a->max_epochs = 100000, a->mc_train = 20, a->mc_test = 100;
-  a->lr_theta = 0.1, a->lr_circuit = 0.005;
+  char *datasets_opt = g_strdup ("all"), *variants_opt = g_strdup ("base,lnc,va,both");
+  char *eps_opt = g_strdup ("0.05,0.1"), *seeds = g_strdup ("0-9"), *out = NULL;
+  /* the training defaults come from pn_train_config_init */
+  PnTrainConfig defaults;
+  pn_train_config_init (&defaults);
+  GPtrArray *help = g_ptr_array_new_with_free_func (g_free);
+  char *hidden = pnc_format_hidden (defaults.hidden, defaults.n_hidden);
+  char *level_opt = g_strdup ("net"), *circuits_opt = g_strdup ("auto");
+  int jobs = 0, patience = defaults.patience, max_epochs = defaults.max_epochs;
+  int mc_train = defaults.mc_train, mc_test = defaults.mc_test;
+  double lr_theta = defaults.lr_theta, lr_circuit = defaults.lr_circuit;
+  int nominal_start = defaults.nominal_start;
+  gboolean json = FALSE, designs = FALSE, fixed_valid = defaults.valid_fixed;
   GOptionEntry entries[] = {
-    { "datasets", 'd', 0, G_OPTION_ARG_STRING, &a->datasets_opt, "Datasets: 'all' or a comma list (default all)", "LIST" },
-    { "variants", 0, 0, G_OPTION_ARG_STRING, &a->variants_opt, "Variants from base,lnc,va,both (default all four)", "LIST" },
-    { "epsilons", 'e', 0, G_OPTION_ARG_STRING, &a->eps_opt, "Variation levels (default 0.05,0.1)", "LIST" },
-    { "seeds", 's', 0, G_OPTION_ARG_STRING, &a->seeds, "Seeds (default 0-9)", "LIST" },
-    { "hidden", 0, 0, G_OPTION_ARG_STRING, &a->hidden, "Hidden layer sizes (default 3)", "SIZES" },
-    { "level", 0, 0, G_OPTION_ARG_STRING, &a->level_opt, "Learnable circuits per net, layer or neuron (default net)", "LEVEL" },
-    { "circuits", 0, 0, G_OPTION_ARG_STRING, &a->circuits_opt, "Circuit model: surrogate, eta (published curves, base/va only) or auto", "MODEL" },
-    { "patience", 0, 0, G_OPTION_ARG_INT, &a->patience, "Early-stopping patience (default 5000)", "N" },
-    { "max-epochs", 0, 0, G_OPTION_ARG_INT, &a->max_epochs, "Upper bound on epochs (default 100000)", "N" },
-    { "mc-train", 0, 0, G_OPTION_ARG_INT, &a->mc_train, "Monte Carlo samples per epoch (default 20)", "N" },
-    { "mc-test", 0, 0, G_OPTION_ARG_INT, &a->mc_test, "Monte Carlo samples for evaluation (default 100)", "N" },
-    { "lr-theta", 0, 0, G_OPTION_ARG_DOUBLE, &a->lr_theta, "Learning rate of the conductances (default 0.1)", "LR" },
-    { "lr-circuit", 0, 0, G_OPTION_ARG_DOUBLE, &a->lr_circuit, "Learning rate of learnable circuits (default 0.005)", "LR" },
-    { "jobs", 'j', 0, G_OPTION_ARG_INT, &a->jobs, "Runs in parallel per process (default: cores)", "J" },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a->out, "Output directory (required; resumes if it exists)", "DIR" },
-    { "designs", 0, 0, G_OPTION_ARG_NONE, &a->designs, "Also write each run trained now as a design file in DIR/designs (.pnsd)", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &a->json, "Print a JSON summary on stdout", NULL },
+    { "datasets", 'd', 0, G_OPTION_ARG_STRING, &datasets_opt, "Datasets: 'all' or a comma list (default all)", "LIST" },
+    { "variants", 0, 0, G_OPTION_ARG_STRING, &variants_opt, "Variants from base,lnc,va,both (default all four)", "LIST" },
+    { "epsilons", 'e', 0, G_OPTION_ARG_STRING, &eps_opt, "Variation levels (default 0.05,0.1)", "LIST" },
+    { "seeds", 's', 0, G_OPTION_ARG_STRING, &seeds, "Seeds (default 0-9)", "LIST" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, pnc_help_default (help, "Hidden layer sizes", "%s", hidden), "SIZES" },
+    { "level", 0, 0, G_OPTION_ARG_STRING, &level_opt, "Learnable circuits per net, layer or neuron (default net)", "LEVEL" },
+    { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits_opt, "Circuit model: surrogate, eta (published curves, base/va only) or auto", "MODEL" },
+    { "patience", 0, 0, G_OPTION_ARG_INT, &patience, pnc_help_default (help, "Early-stopping patience", "%d", patience), "N" },
+    { "nominal-start", 0, 0, G_OPTION_ARG_INT, &nominal_start, "VA/Both: train the nominal circuit first until N epochs bring no better validation loss (default 0: off)", "N" },
+    { "fixed-validation", 0, 0, G_OPTION_ARG_NONE, &fixed_valid, "VA/Both: validate on the same Monte Carlo circuits every epoch (default: new ones each epoch)", NULL },
+    { "max-epochs", 0, 0, G_OPTION_ARG_INT, &max_epochs, pnc_help_default (help, "Upper bound on epochs", "%d", max_epochs), "N" },
+    { "mc-train", 0, 0, G_OPTION_ARG_INT, &mc_train, pnc_help_default (help, "Monte Carlo samples per epoch", "%d", mc_train), "N" },
+    { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, pnc_help_default (help, "Monte Carlo samples for evaluation", "%d", mc_test), "N" },
+    { "lr-theta", 0, 0, G_OPTION_ARG_DOUBLE, &lr_theta, pnc_help_default (help, "Learning rate of the conductances", "%g", lr_theta), "LR" },
+    { "lr-circuit", 0, 0, G_OPTION_ARG_DOUBLE, &lr_circuit, pnc_help_default (help, "Learning rate of learnable circuits", "%g", lr_circuit), "LR" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs in parallel per process (default: cores)", "J" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Output directory (required; resumes if it exists)", "DIR" },
+    { "designs", 0, 0, G_OPTION_ARG_NONE, &designs, "Also write each run trained now as a design file in DIR/designs (.pnsd)", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON summary on stdout", NULL },
     { NULL },
   };
   GOptionContext *ctx = g_option_context_new ("--out DIR - the 4-variant ablation");
@@ -402,39 +427,59 @@ ablation_parse_options (Ablation *a, int *argc, char ***argv)
     "writes DIR/results.csv and DIR/table.md. Under mpirun the runs are shared\n"
     "between the ranks.");
   g_option_context_add_main_entries (ctx, entries, NULL);
-  gboolean ok = pnc_parse_options (ctx, argc, argv);
-  g_option_context_free (ctx);
-  set_default (&a->datasets_opt, "all");
-  set_default (&a->variants_opt, "base,lnc,va,both");
-  set_default (&a->eps_opt, "0.05,0.1");
-  set_default (&a->seeds, "0-9");
-  set_default (&a->hidden, "3");
-  set_default (&a->level_opt, "net");
-  set_default (&a->circuits_opt, "auto");
-  if (ok && a->out == NULL)
+  int rc = 1, rank = 0, size = 1;
+  gboolean use_mpi = FALSE;
+  GError *error = NULL;
+  char **datasets = NULL, **vnames = NULL, **epsv = NULL;
+  GArray *seed_list = g_array_new (FALSE, FALSE, sizeof (int));
+  GPtrArray *loaded = g_ptr_array_new_with_free_func ((GDestroyNotify) pn_dataset_free);
+  AbRun *runs = NULL;
+  int n_runs = 0;
+  double eps[16];
+  int n_eps = 0;
+  gboolean use_variant[N_VARIANTS] = { FALSE };
+  PnCircuits fixed_circ, learn_circ;
+  PnTrainConfig base_cfg;
+
+#ifdef PN_HAVE_MPI
+  if (g_getenv ("OMPI_COMM_WORLD_SIZE") || g_getenv ("PMI_SIZE") || g_getenv ("PMIX_RANK"))
+    {
+      int provided;
+      MPI_Init_thread (NULL, NULL, MPI_THREAD_FUNNELED, &provided);
+      MPI_Comm_rank (MPI_COMM_WORLD, &rank);
+      MPI_Comm_size (MPI_COMM_WORLD, &size);
+      use_mpi = TRUE;
+    }
+#endif
+
+  /* GOption does not free a default it replaces */
+  char *const dflt[] = { datasets_opt, variants_opt, eps_opt, seeds, hidden, level_opt, circuits_opt };
+  if (!pnc_parse_options (ctx, &argc, &argv))
+    goto out;
+  {
+    char *const now[] = { datasets_opt, variants_opt, eps_opt, seeds, hidden, level_opt, circuits_opt };
+    for (gsize i = 0; i < G_N_ELEMENTS (dflt); i++)
+      pnc_free_replaced (dflt[i], now[i]);
+  }
+  if (out == NULL)
     {
       g_printerr ("pnc ablation: --out DIR is required\n");
-      ok = FALSE;
+      goto out;
     }
-  return ok;
-}
-
-/* Options to the grid's settings, circuits and datasets. */
-static gboolean
-ablation_check_options (Ablation *a, GError **error)
-{
-  pn_train_config_init (&a->base_cfg);
-  if (!pnc_parse_int_list (a->seeds, a->seed_list, error) ||
-      !pnc_parse_hidden (a->hidden, a->base_cfg.hidden, &a->base_cfg.n_hidden, error))
-    return FALSE;
-  PnCircuitLevel level;
-  if (!pn_circuit_level_from_string (a->level_opt, &level))
+  pn_train_config_init (&base_cfg);
+  if (!pnc_parse_int_list (seeds, seed_list, &error) ||
+      !pnc_parse_hidden (hidden, base_cfg.hidden, &base_cfg.n_hidden, &error))
     {
-      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
-                   "--level must be net, layer or neuron, not '%s'", a->level_opt);
-      return FALSE;
+      g_printerr ("pnc ablation: %s\n", error->message);
+      goto out;
     }
-  g_auto (GStrv) vnames = g_strsplit (a->variants_opt, ",", -1);
+  PnCircuitLevel level;
+  if (!pn_circuit_level_from_string (level_opt, &level))
+    {
+      g_printerr ("pnc ablation: --level must be net, layer or neuron, not '%s'\n", level_opt);
+      goto out;
+    }
+  vnames = g_strsplit (variants_opt, ",", -1);
   for (int i = 0; vnames[i]; i++)
     {
       int v;
@@ -443,414 +488,290 @@ ablation_check_options (Ablation *a, GError **error)
           break;
       if (v == N_VARIANTS)
         {
-          g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
-                       "unknown variant '%s' (base, lnc, va, both)", vnames[i]);
-          return FALSE;
+          g_printerr ("pnc ablation: unknown variant '%s' (base, lnc, va, both)\n", vnames[i]);
+          goto out;
         }
-      a->use_variant[v] = TRUE;
+      use_variant[v] = TRUE;
     }
-  g_auto (GStrv) epsv = g_strsplit (a->eps_opt, ",", -1);
+  epsv = g_strsplit (eps_opt, ",", -1);
   for (int i = 0; epsv[i]; i++)
     {
       char *end;
       double e = g_ascii_strtod (g_strstrip (epsv[i]), &end);
-      if (*end || !(e > 0 && e < 1) || a->n_eps >= (int) G_N_ELEMENTS (a->eps))
+      if (*end || !(e > 0 && e < 1) || n_eps >= (int) G_N_ELEMENTS (eps))
         {
-          g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
-                       "'%s' is not a variation level in (0, 1)", epsv[i]);
-          return FALSE;
+          g_printerr ("pnc ablation: '%s' is not a variation level in (0, 1)\n", epsv[i]);
+          goto out;
         }
-      a->eps[a->n_eps++] = e;
+      eps[n_eps++] = e;
     }
-  if (a->n_eps > PNC_MAX_EVAL)
+  if (n_eps > PNC_MAX_EVAL)
     {
-      g_set_error (error, PN_ERROR, PN_ERROR_INVALID, "at most %d variation levels",
-                   PNC_MAX_EVAL);
-      return FALSE;
+      g_printerr ("pnc ablation: at most %d variation levels\n", PNC_MAX_EVAL);
+      goto out;
     }
-  if (a->patience < 1 || a->max_epochs < 1 || a->mc_train < 1 || a->mc_test < 1)
+  if (patience < 1 || max_epochs < 1 || mc_train < 1 || mc_test < 1 || nominal_start < 0)
     {
-      g_set_error_literal (error, PN_ERROR, PN_ERROR_INVALID,
-                           "--patience, --max-epochs, --mc-train and --mc-test must be positive");
-      return FALSE;
+      g_printerr ("pnc ablation: --patience, --max-epochs, --mc-train and --mc-test must be positive\n");
+      goto out;
     }
-  if (!pnc_load_circuits (a->circuits_opt, level, &a->fixed_circ, &a->learn_circ,
-                          a->use_variant[V_LNC] || a->use_variant[V_BOTH], error))
-    return FALSE;
-  a->datasets = pnc_parse_datasets (a->datasets_opt);
-  for (int d = 0; a->datasets[d]; d++)
+  if (!pnc_load_circuits (circuits_opt, level, &fixed_circ, &learn_circ,
+                          use_variant[V_LNC] || use_variant[V_BOTH], &error))
     {
-      PnDataset *ds = pn_dataset_open (a->datasets[d], NULL, error);
+      g_printerr ("pnc ablation: %s\n", error->message);
+      goto out;
+    }
+
+  datasets = pnc_parse_datasets (datasets_opt);
+  for (int d = 0; datasets[d]; d++)
+    {
+      PnDataset *ds = pn_dataset_open (datasets[d], NULL, &error);
+      if (ds && !pnc_dataset_fits (ds, &error))
+        g_clear_pointer (&ds, pn_dataset_free);
       if (ds == NULL)
-        return FALSE;
-      if (!pnc_dataset_fits (ds, error))
         {
-          pn_dataset_free (ds);
-          return FALSE;
+          g_printerr ("pnc ablation: %s\n", error->message);
+          goto out;
         }
-      g_free (a->datasets[d]);
-      a->datasets[d] = g_strdup (ds->name);
-      g_ptr_array_add (a->loaded, ds);
+      g_free (datasets[d]);
+      datasets[d] = g_strdup (ds->name);
+      g_ptr_array_add (loaded, ds);
     }
-  return TRUE;
-}
 
-/* A temporary file of an atomic write (pn_write_file_atomic: NAME.XXXXXX)
- * of one of the ablation's own files. */
-static gboolean
-is_stale_temp (const char *name)
-{
-  static const char *patterns[] = { "*.json.??????", "*.pnsd.??????", "*.csv.??????",
-                                    "*.md.??????" };
-  for (gsize i = 0; i < G_N_ELEMENTS (patterns); i++)
-    if (g_pattern_match_simple (patterns[i], name))
-      return TRUE;
-  return FALSE;
-}
-
-/* DIR exists or is made, is writable (a file is created and removed), and
- * (CLEAN) holds no temporary file of a writer that was killed. */
-static gboolean
-prepare_dir (const char *dir, gboolean clean, GError **error)
-{
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      int e = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "%s: %s", dir,
-                   g_strerror (e));
-      return FALSE;
-    }
-  char *probe = g_build_filename (dir, ".pnc-probe-XXXXXX", NULL);
-  int fd = g_mkstemp (probe);
-  if (fd < 0)
-    {
-      int e = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
-                   "%s: the output directory is not writable: %s", dir, g_strerror (e));
-      g_free (probe);
-      return FALSE;
-    }
-  close (fd);
-  g_unlink (probe);
-  g_free (probe);
-  GDir *d = clean ? g_dir_open (dir, 0, NULL) : NULL;
-  const char *name;
-  while (d && (name = g_dir_read_name (d)))
-    if (is_stale_temp (name))
+  {
+    char *runs_dir = g_build_filename (out, "runs", NULL);
+    char *designs_dir = designs ? g_build_filename (out, "designs", NULL) : NULL;
+    if (g_mkdir_with_parents (runs_dir, 0755) != 0 ||
+        (designs_dir && g_mkdir_with_parents (designs_dir, 0755) != 0))
       {
-        char *p = g_build_filename (dir, name, NULL);
-        g_unlink (p);
-        g_free (p);
+        g_printerr ("pnc ablation: %s: %s\n", designs_dir ? designs_dir : runs_dir,
+                    g_strerror (errno));
+        g_free (runs_dir);
+        g_free (designs_dir);
+        goto out;
       }
-  if (d)
-    g_dir_close (d);
-  return TRUE;
-}
-
-/* OUT, OUT/runs and (--designs) OUT/designs, writable and without stale
- * temporary files (removed by rank 0 only, before any rank writes). */
-static gboolean
-ablation_prepare_dirs (Ablation *a, GError **error)
-{
-  a->runs_dir = g_build_filename (a->out, "runs", NULL);
-  a->designs_dir = a->designs ? g_build_filename (a->out, "designs", NULL) : NULL;
-  gboolean clean = a->rank == 0;
-  gboolean ok = prepare_dir (a->out, clean, error) && prepare_dir (a->runs_dir, clean, error) &&
-                (a->designs_dir == NULL || prepare_dir (a->designs_dir, clean, error));
-#ifdef PN_HAVE_MPI
-  if (ok && a->use_mpi)
-    MPI_Barrier (MPI_COMM_WORLD);
-#endif
-  return ok;
-}
-
-/* One run of the grid: variant V trained at EPS_TRAIN (0: nominal, tested
- * at every eps; else tested at EPS_TRAIN) with SEED on dataset DS. */
-static void
-add_run (Ablation *a, PnDataset *ds, Variant v, double eps_train, int seed)
-{
-  AbRun *ab = &a->runs[a->n_runs];
-  ab->index = a->n_runs++;
-  ab->variant = v;
-  ab->eps_train = eps_train;
-  PncRun *r = &ab->run;
-  r->ds = ds;
-  r->seed = seed;
-  r->variant = g_strdup (variant_names[v]);
-  r->cfg = a->base_cfg;
-  r->cfg.variation.eps = eps_train;
-  r->cfg.mc_train = a->mc_train;
-  r->cfg.patience = a->patience;
-  r->cfg.max_epochs = a->max_epochs;
-  r->cfg.lr_theta = a->lr_theta;
-  gboolean learn = v == V_LNC || v == V_BOTH;
-  r->cfg.circuits = learn ? a->learn_circ : a->fixed_circ;
-  r->cfg.lr_circuit = learn ? a->lr_circuit : 0.0;
-  r->mc_test = a->mc_test;
-  if (eps_train == 0)
-    {
-      r->n_eval = a->n_eps;
-      for (int k = 0; k < a->n_eps; k++)
-        r->eval_var[k] = (PnVariation) { PN_VARIATION_UNIFORM, a->eps[k] };
-    }
-  else
-    {
-      r->n_eval = 1;
-      r->eval_var[0] = (PnVariation) { PN_VARIATION_UNIFORM, eps_train };
-    }
-  char *e_str = fmt_eps (eps_train);
-  char *stem = g_strdup_printf ("%s_%s_eps%s_seed%d", ds->name, variant_names[v], e_str, seed);
-  char *name = g_strconcat (stem, ".json", NULL);
-  ab->path = g_build_filename (a->runs_dir, name, NULL);
-  if (a->designs_dir)
-    {
-      char *dname = g_strconcat (stem, ".pnsd", NULL);
-      ab->design = g_build_filename (a->designs_dir, dname, NULL);
-      g_free (dname);
-    }
-  g_free (e_str);
-  g_free (stem);
-  g_free (name);
-}
-
-/* The grid, in a fixed order. */
-static void
-ablation_build_grid (Ablation *a)
-{
-  int cap = (int) (a->loaded->len * N_VARIANTS * (a->n_eps + 1) * a->seed_list->len);
-  a->runs = g_new0 (AbRun, MAX (cap, 1));
-  for (guint d = 0; d < a->loaded->len; d++)
-    for (int v = 0; v < N_VARIANTS; v++)
+    /* every output directory writable before any training */
+    if (!pn_flow_check_output_dir (out, &error) ||
+        !pn_flow_check_output_dir (runs_dir, &error) ||
+        (designs_dir && !pn_flow_check_output_dir (designs_dir, &error)))
       {
-        if (!a->use_variant[v])
-          continue;
-        gboolean nominal = v == V_BASE || v == V_LNC;
-        for (int e = 0; e < (nominal ? 1 : a->n_eps); e++)
-          for (guint s = 0; s < a->seed_list->len; s++)
-            add_run (a, a->loaded->pdata[d], v, nominal ? 0.0 : a->eps[e],
-                     g_array_index (a->seed_list, int, s));
+        g_printerr ("pnc ablation: %s\n", error->message);
+        g_free (runs_dir);
+        g_free (designs_dir);
+        goto out;
       }
-}
-
-/* settings.json: a restarted ablation must have the same settings. */
-static gboolean
-ablation_check_settings (Ablation *a, GError **error)
-{
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "hidden");
-  json_builder_add_string_value (b, a->hidden);
-  json_builder_set_member_name (b, "level");
-  json_builder_add_string_value (b, a->level_opt);
-  json_builder_set_member_name (b, "circuit_model");
-  json_builder_add_string_value (b, a->learn_circ.mode == PN_CIRCUITS_PHYSICAL ||
-                                    a->fixed_circ.mode == PN_CIRCUITS_PHYSICAL ? "surrogate" : "eta");
-  json_builder_set_member_name (b, "patience");
-  json_builder_add_int_value (b, a->patience);
-  json_builder_set_member_name (b, "max_epochs");
-  json_builder_add_int_value (b, a->max_epochs);
-  json_builder_set_member_name (b, "mc_train");
-  json_builder_add_int_value (b, a->mc_train);
-  json_builder_set_member_name (b, "mc_test");
-  json_builder_add_int_value (b, a->mc_test);
-  json_builder_set_member_name (b, "lr_theta");
-  json_builder_add_double_value (b, a->lr_theta);
-  json_builder_set_member_name (b, "lr_circuit");
-  json_builder_add_double_value (b, a->lr_circuit);
-  json_builder_end_object (b);
-  JsonNode *manifest = json_builder_get_root (b);
-  g_object_unref (b);
-  char *mpath = g_build_filename (a->out, "settings.json", NULL);
-  JsonParser *parser = json_parser_new ();
-  gboolean ok = TRUE;
-  if (g_file_test (mpath, G_FILE_TEST_EXISTS))
-    {
-      if (!json_parser_load_from_file (parser, mpath, NULL) ||
-          !json_node_equal (json_parser_get_root (parser), manifest))
+    /* the grid, in a fixed order */
+    int cap = (int) (loaded->len * N_VARIANTS * (n_eps + 1) * seed_list->len);
+    runs = g_new0 (AbRun, MAX (cap, 1));
+    for (guint d = 0; d < loaded->len; d++)
+      for (int v = 0; v < N_VARIANTS; v++)
         {
-          g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
-                       "%s: this directory holds an ablation with other settings "
-                       "(or a damaged settings file); use another --out", mpath);
-          ok = FALSE;
+          if (!use_variant[v])
+            continue;
+          gboolean nominal = v == V_BASE || v == V_LNC;
+          for (int e = 0; e < (nominal ? 1 : n_eps); e++)
+            for (guint s = 0; s < seed_list->len; s++)
+              {
+                AbRun *ab = &runs[n_runs];
+                ab->index = n_runs++;
+                ab->variant = v;
+                ab->eps_train = nominal ? 0.0 : eps[e];
+                PncRun *r = &ab->run;
+                r->ds = loaded->pdata[d];
+                r->seed = g_array_index (seed_list, int, s);
+                r->variant = g_strdup (variant_names[v]);
+                r->cfg = base_cfg;
+                r->cfg.variation.eps = ab->eps_train;
+                r->cfg.mc_train = mc_train;
+                r->cfg.patience = patience;
+                r->cfg.nominal_start = nominal_start;
+                r->cfg.valid_fixed = fixed_valid;
+                r->cfg.max_epochs = max_epochs;
+                r->cfg.lr_theta = lr_theta;
+                gboolean learn = v == V_LNC || v == V_BOTH;
+                r->cfg.circuits = learn ? learn_circ : fixed_circ;
+                r->cfg.lr_circuit = learn ? lr_circuit : 0.0;
+                r->mc_test = mc_test;
+                if (nominal)
+                  {
+                    r->n_eval = n_eps;
+                    for (int k = 0; k < n_eps; k++)
+                      r->eval_var[k] = (PnVariation) { PN_VARIATION_UNIFORM, eps[k] };
+                  }
+                else
+                  {
+                    r->n_eval = 1;
+                    r->eval_var[0] = (PnVariation) { PN_VARIATION_UNIFORM, eps[e] };
+                  }
+                char *e_str = fmt_eps (ab->eps_train);
+                char *name = g_strdup_printf ("%s_%s_eps%s_seed%d.json", r->ds->name,
+                                              variant_names[v], e_str, r->seed);
+                ab->path = g_build_filename (runs_dir, name, NULL);
+                if (designs_dir)
+                  {
+                    char *dname = g_strdup_printf ("%s_%s_eps%s_seed%d.pnsd", r->ds->name,
+                                                   variant_names[v], e_str, r->seed);
+                    ab->design = g_build_filename (designs_dir, dname, NULL);
+                    g_free (dname);
+                  }
+                g_free (e_str);
+                g_free (name);
+              }
         }
-    }
-  else if (a->rank == 0)
-    ok = pnc_json_write (manifest, mpath, error);
-  g_object_unref (parser);
-  json_node_unref (manifest);
-  g_free (mpath);
-  return ok;
-}
+    g_free (runs_dir);
+    g_free (designs_dir);
+  }
 
-/* A run is done when its record reads back complete and, with --designs,
- * its design file loads. */
-static gboolean
-run_is_complete (const AbRun *ab)
-{
-  JsonParser *parser = NULL;
-  if (load_run_file (ab->path, &parser) == NULL)
-    return FALSE;
-  g_object_unref (parser);
-  if (ab->design == NULL)
-    return TRUE;
-  PnDesign d;
-  gboolean ok = pn_design_load (ab->design, &d, NULL);
-  if (ok)
-    pn_design_clear (&d);
-  return ok;
-}
-
-static void
-print_summary (const Ablation *a, int done_before, double wall)
-{
-  if (!a->json)
-    {
-      printf ("ablation of %d runs done in %.1f s; see %s/table.md and %s/results.csv\n",
-              a->n_runs, wall, a->out, a->out);
-      return;
-    }
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "runs");
-  json_builder_add_int_value (b, a->n_runs);
-  json_builder_set_member_name (b, "already_done");
-  json_builder_add_int_value (b, done_before);
-  json_builder_set_member_name (b, "seconds");
-  json_builder_add_double_value (b, wall);
-  json_builder_set_member_name (b, "results_csv");
-  char *p = g_build_filename (a->out, "results.csv", NULL);
-  json_builder_add_string_value (b, p);
-  g_free (p);
-  json_builder_end_object (b);
-  JsonNode *root = json_builder_get_root (b);
-  pnc_json_print (root);
-  json_node_unref (root);
-  g_object_unref (b);
-}
-
-/* This process's share of the runs still to do, then (rank 0) the
- * summary files. Returns the exit code. */
-static int
-ablation_execute (Ablation *a)
-{
-  GPtrArray *todo = g_ptr_array_new ();
-  int done_before = 0;
-  for (int k = 0; k < a->n_runs; k++)
-    {
-      if (run_is_complete (&a->runs[k]))
-        done_before++;
-      else if (k % a->size == a->rank)
-        g_ptr_array_add (todo, &a->runs[k]);
-    }
-  g_ptr_array_sort (todo, cmp_cost);
-  PncProgress progress;
-  pnc_progress_init (&progress);
-  if (a->rank == 0)
-    pnc_progress_line (&progress, "pnc ablation: %d runs, %d already done%s", a->n_runs,
-                       done_before, a->size > 1 ? "; shared between MPI ranks" : "");
-  pnc_install_sigint ();
-  gint64 t0 = g_get_monotonic_time ();
-  int write_failures = 0, failed = 0;
-  pnc_runs_execute ((PncRun **) todo->pdata, (int) todo->len, a->jobs, &progress, on_run_done,
-                    &write_failures);
-  double wall = (g_get_monotonic_time () - t0) / 1e6;
-  for (guint k = 0; k < todo->len; k++)
-    failed += !((PncRun *) todo->pdata[k])->done;
-  g_ptr_array_free (todo, TRUE);
-#ifdef PN_HAVE_MPI
-  if (a->use_mpi)
-    MPI_Barrier (MPI_COMM_WORLD);
-#endif
-  if (g_atomic_int_get (&pnc_interrupted))
-    {
-      g_printerr ("pnc ablation: interrupted; finished runs are kept in %s/runs, run the same "
-                  "command to resume\n", a->out);
-      return 130;
-    }
-  if (failed || write_failures)
-    {
-      g_printerr ("pnc ablation: %d run(s) failed and %d could not be written (see above); "
-                  "run the same command to retry them\n", failed, write_failures);
-      return 1;
-    }
-  if (a->rank != 0)
-    return 0;
-  GError *error = NULL;
-  if (!write_summary (a->out, a->runs, a->n_runs, a->datasets, a->eps, a->n_eps,
-                      a->use_variant, &error))
-    {
-      g_printerr ("pnc ablation: %s\n", error->message);
-      g_error_free (error);
-      return 1;
-    }
-  print_summary (a, done_before, wall);
-  return 0;
-}
-
-static void
-ablation_clear (Ablation *a)
-{
-  for (int k = 0; k < a->n_runs; k++)
-    {
-      pnc_run_clear (&a->runs[k].run);
-      g_free (a->runs[k].path);
-      g_free (a->runs[k].design);
-    }
-  g_free (a->runs);
-  g_strfreev (a->datasets);
-  g_ptr_array_free (a->loaded, TRUE);
-  g_array_free (a->seed_list, TRUE);
-  g_free (a->runs_dir);
-  g_free (a->designs_dir);
-  g_free (a->datasets_opt);
-  g_free (a->variants_opt);
-  g_free (a->eps_opt);
-  g_free (a->seeds);
-  g_free (a->out);
-  g_free (a->hidden);
-  g_free (a->level_opt);
-  g_free (a->circuits_opt);
-}
-
-int
-pnc_cmd_ablation (int argc, char **argv)
-{
-  Ablation a = { 0 };
-  a.size = 1;
-  a.seed_list = g_array_new (FALSE, FALSE, sizeof (int));
-  a.loaded = g_ptr_array_new_with_free_func ((GDestroyNotify) pn_dataset_free);
-  int rc = 1;
-  GError *error = NULL;
-
-#ifdef PN_HAVE_MPI
-  if (g_getenv ("OMPI_COMM_WORLD_SIZE") || g_getenv ("PMI_SIZE") || g_getenv ("PMIX_RANK"))
-    {
-      int provided;
-      MPI_Init_thread (NULL, NULL, MPI_THREAD_FUNNELED, &provided);
-      MPI_Comm_rank (MPI_COMM_WORLD, &a.rank);
-      MPI_Comm_size (MPI_COMM_WORLD, &a.size);
-      a.use_mpi = TRUE;
-    }
-#endif
-
-  if (!ablation_parse_options (&a, &argc, &argv))
-    goto out;
-  if (!ablation_check_options (&a, &error) || !ablation_prepare_dirs (&a, &error))
-    {
-      g_printerr ("pnc ablation: %s\n", error->message);
+  {
+    /* manifest: a restarted ablation must have the same settings */
+    JsonBuilder *b = json_builder_new ();
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "hidden");
+    json_builder_add_string_value (b, hidden);
+    json_builder_set_member_name (b, "level");
+    json_builder_add_string_value (b, level_opt);
+    json_builder_set_member_name (b, "circuit_model");
+    json_builder_add_string_value (b, learn_circ.mode == PN_CIRCUITS_PHYSICAL || fixed_circ.mode == PN_CIRCUITS_PHYSICAL ? "surrogate" : "eta");
+    json_builder_set_member_name (b, "patience");
+    json_builder_add_int_value (b, patience);
+    /* the training options that are off by default appear only when on,
+     * so an ablation without them writes the same settings as before */
+    if (nominal_start > 0)
+      {
+        json_builder_set_member_name (b, "nominal_start");
+        json_builder_add_int_value (b, nominal_start);
+      }
+    if (fixed_valid)
+      {
+        json_builder_set_member_name (b, "fixed_validation");
+        json_builder_add_boolean_value (b, TRUE);
+      }
+    json_builder_set_member_name (b, "max_epochs");
+    json_builder_add_int_value (b, max_epochs);
+    json_builder_set_member_name (b, "mc_train");
+    json_builder_add_int_value (b, mc_train);
+    json_builder_set_member_name (b, "mc_test");
+    json_builder_add_int_value (b, mc_test);
+    json_builder_set_member_name (b, "lr_theta");
+    json_builder_add_double_value (b, lr_theta);
+    json_builder_set_member_name (b, "lr_circuit");
+    json_builder_add_double_value (b, lr_circuit);
+    json_builder_end_object (b);
+    JsonNode *manifest = json_builder_get_root (b);
+    g_object_unref (b);
+    char *mpath = g_build_filename (out, "settings.json", NULL);
+    JsonParser *parser = json_parser_new ();
+    gboolean ok = TRUE;
+    if (g_file_test (mpath, G_FILE_TEST_EXISTS))
+      {
+        if (!json_parser_load_from_file (parser, mpath, &error) ||
+            !json_node_equal (json_parser_get_root (parser), manifest))
+          {
+            g_printerr ("pnc ablation: %s: this directory holds an ablation with other settings "
+                        "(or a damaged settings file); use another --out\n", mpath);
+            g_clear_error (&error);
+            ok = FALSE;
+          }
+      }
+    else if (rank == 0 && !pnc_json_write (manifest, mpath, &error))
+      {
+        g_printerr ("pnc ablation: %s\n", error->message);
+        ok = FALSE;
+      }
+    g_object_unref (parser);
+    json_node_unref (manifest);
+    g_free (mpath);
+    if (!ok)
       goto out;
-    }
-  ablation_build_grid (&a);
-  if (!ablation_check_settings (&a, &error))
-    {
-      g_printerr ("pnc ablation: %s\n", error->message);
-      goto out;
-    }
-  rc = ablation_execute (&a);
+  }
+
+  {
+    /* this process's share of the runs still to do */
+    GPtrArray *todo = g_ptr_array_new ();
+    int done_before = 0;
+    if (rank == 0)
+      {
+        char *rd = g_build_filename (out, "runs", NULL), *dd = g_build_filename (out, "designs", NULL);
+        remove_stale_temps (out);
+        remove_stale_temps (rd);
+        remove_stale_temps (dd);
+        g_free (rd);
+        g_free (dd);
+      }
+    for (int k = 0; k < n_runs; k++)
+      {
+        if (run_done (&runs[k]))
+          {
+            done_before++;
+            continue;
+          }
+        if (k % size == rank)
+          g_ptr_array_add (todo, &runs[k]);
+      }
+    g_ptr_array_sort (todo, cmp_cost);
+    PncProgress progress;
+    pnc_progress_init (&progress);
+    if (rank == 0)
+      pnc_progress_line (&progress, "pnc ablation: %d runs, %d already done%s", n_runs, done_before,
+                         size > 1 ? "; shared between MPI ranks" : "");
+    pnc_install_sigint ();
+    gint64 t0 = g_get_monotonic_time ();
+    pnc_runs_execute ((PncRun **) todo->pdata, (int) todo->len, jobs, &progress, on_run_done, NULL);
+    double wall = (g_get_monotonic_time () - t0) / 1e6;
+    g_ptr_array_free (todo, TRUE);
+#ifdef PN_HAVE_MPI
+    if (use_mpi)
+      MPI_Barrier (MPI_COMM_WORLD);
+#endif
+    if (g_atomic_int_get (&pnc_interrupted))
+      {
+        g_printerr ("pnc ablation: interrupted; finished runs are kept in %s/runs, run the same command to resume\n", out);
+        rc = 130;
+        goto out;
+      }
+    if (g_atomic_int_get (&write_failed))
+      {
+        g_printerr ("pnc ablation: some runs could not be written (above); they run again "
+                    "next time\n");
+        goto out;
+      }
+    if (rank == 0)
+      {
+        if (!write_summary (out, runs, n_runs, datasets, eps, n_eps, use_variant, &error))
+          {
+            g_printerr ("pnc ablation: %s\n", error->message);
+            goto out;
+          }
+        if (json)
+          {
+            JsonBuilder *b = json_builder_new ();
+            json_builder_begin_object (b);
+            json_builder_set_member_name (b, "runs");
+            json_builder_add_int_value (b, n_runs);
+            json_builder_set_member_name (b, "already_done");
+            json_builder_add_int_value (b, done_before);
+            json_builder_set_member_name (b, "seconds");
+            json_builder_add_double_value (b, wall);
+            json_builder_set_member_name (b, "results_csv");
+            char *p = g_build_filename (out, "results.csv", NULL);
+            json_builder_add_string_value (b, p);
+            g_free (p);
+            json_builder_end_object (b);
+            JsonNode *root = json_builder_get_root (b);
+            pnc_json_print (root);
+            json_node_unref (root);
+            g_object_unref (b);
+          }
+        else
+          printf ("ablation of %d runs done in %.1f s; see %s/table.md and %s/results.csv\n", n_runs,
+                  wall, out, out);
+      }
+  }
+  rc = 0;
 
 out:
 #ifdef PN_HAVE_MPI
-  if (a.use_mpi)
+  if (use_mpi)
     {
       if (rc == 0 || rc == 130)
         MPI_Finalize ();
@@ -858,7 +779,28 @@ out:
         MPI_Abort (MPI_COMM_WORLD, rc);
     }
 #endif
+  for (int k = 0; k < n_runs; k++)
+    {
+      pnc_run_clear (&runs[k].run);
+      g_free (runs[k].path);
+      g_free (runs[k].design);
+    }
+  g_free (runs);
   g_clear_error (&error);
-  ablation_clear (&a);
+  g_strfreev (datasets);
+  g_strfreev (vnames);
+  g_strfreev (epsv);
+  g_ptr_array_free (loaded, TRUE);
+  g_array_free (seed_list, TRUE);
+  g_option_context_free (ctx);
+  g_ptr_array_free (help, TRUE);
+  g_free (datasets_opt);
+  g_free (variants_opt);
+  g_free (eps_opt);
+  g_free (seeds);
+  g_free (out);
+  g_free (hidden);
+  g_free (level_opt);
+  g_free (circuits_opt);
   return rc;
 }

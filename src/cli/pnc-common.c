@@ -1,5 +1,6 @@
 /* pnc-common.c: option parsing, JSON output and progress for pnc. */
 #include "pnc.h"
+#include "pn-flow.h"
 
 #include <math.h>
 #include <signal.h>
@@ -112,26 +113,29 @@ pnc_parse_int_list (const char *s, GArray *out, GError **error)
 gboolean
 pnc_parse_hidden (const char *s, int *hidden, int *n_hidden, GError **error)
 {
-  *n_hidden = 0;
-  if (s == NULL || *s == '\0' || g_strcmp0 (s, "none") == 0)
-    return TRUE;
-  char **parts = g_strsplit (s, ",", -1);
-  gboolean ok = TRUE;
-  for (int i = 0; parts[i] && ok; i++)
-    {
-      guint64 v;
-      ok = *n_hidden < PN_MAX_LAYERS - 1 &&
-           g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 1, PN_MAX_LAYER_SIZE, &v,
-                                       NULL);
-      if (ok)
-        hidden[(*n_hidden)++] = (int) v;
-    }
-  g_strfreev (parts);
-  if (!ok)
-    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                 "'%s' is not a hidden topology like 3 or 8,4 (1-%d neurons, at most %d layers)",
-                 s, PN_MAX_LAYER_SIZE, PN_MAX_LAYERS - 1);
-  return ok;
+  return pn_flow_parse_hidden (s, hidden, n_hidden, NULL, error) == PN_FLOW_HIDDEN_OK;
+}
+
+char *
+pnc_format_hidden (const int *hidden, int n_hidden)
+{
+  GString *s = g_string_new (NULL);
+  for (int h = 0; h < n_hidden; h++)
+    g_string_append_printf (s, "%s%d", h ? "," : "", hidden[h]);
+  return g_string_free (s, FALSE);
+}
+
+const char *
+pnc_help_default (GPtrArray *keep, const char *text, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  char *value = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  char *help = g_strdup_printf ("%s (default %s)", text, value);
+  g_free (value);
+  g_ptr_array_add (keep, help);
+  return help;
 }
 
 gboolean
@@ -149,10 +153,10 @@ pnc_dataset_fits (const PnDataset *ds, GError **error)
 }
 
 void
-pnc_set_default (char **opt, const char *value)
+pnc_free_replaced (char *dflt, const char *now)
 {
-  if (*opt == NULL)
-    *opt = g_strdup (value);
+  if (dflt != now)
+    g_free (dflt);
 }
 
 char **
@@ -216,9 +220,8 @@ json_append_double (GString *s, double v)
       g_string_append (s, "null");
       return;
     }
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_dtostr (buf, sizeof buf, v);
-  g_string_append (s, buf);
+  char buf[PN_FMT_BUF];
+  g_string_append (s, pn_fmt_exact (buf, v));
   /* a double stays a double when read back: 3 -> 3.0 (as json-glib), but
    * 1e-08 is already one and 1e-08.0 is not JSON */
   if (strpbrk (buf, ".eE") == NULL)

@@ -21,8 +21,15 @@ int pnc_cmd_calibrate (int argc, char **argv);
 
 /* "0-9", "3", "0,2,5-7" -> list of non-negative integers. */
 gboolean pnc_parse_int_list (const char *s, GArray *out, GError **error);
-/* "3", "8,4", "" (no hidden layer) -> hidden sizes. */
+/* "3", "8,4", "" (no hidden layer) -> hidden sizes (pn_flow_parse_hidden). */
 gboolean pnc_parse_hidden   (const char *s, int *hidden, int *n_hidden, GError **error);
+/* hidden sizes as pnc_parse_hidden reads them ("8,4"; "" for none) */
+char    *pnc_format_hidden  (const int *hidden, int n_hidden);
+/* An option's help "TEXT (default VALUE)", VALUE printed with FMT from a
+ * *_config_init default, so help and behaviour cannot disagree; the
+ * string lives as long as KEEP (a GPtrArray freeing with g_free). */
+const char *pnc_help_default (GPtrArray *keep, const char *text, const char *fmt, ...)
+  G_GNUC_PRINTF (3, 4);
 /* "all" or a comma-separated list of names or CSV paths. */
 char   **pnc_parse_datasets (const char *s);
 /* Whether a network for DS fits a design file (at most PN_MAX_LAYER_SIZE
@@ -31,9 +38,9 @@ gboolean pnc_dataset_fits   (const PnDataset *ds, GError **error);
 
 /* Parse options; prints the error and usage hint. Returns FALSE on error. */
 gboolean pnc_parse_options  (GOptionContext *ctx, int *argc, char ***argv);
-/* A string option's default, set after parsing when the option was not
- * given (GOption does not free a default it replaces). */
-void     pnc_set_default    (char **opt, const char *value);
+/* After parsing: free a string option's allocated default DFLT if the
+ * option replaced it by NOW (GOption does not free what it replaces). */
+void     pnc_free_replaced  (char *dflt, const char *now);
 
 /* JSON out: to stdout (pretty) and/or atomically to a file. */
 /* Every --json output goes through these: valid JSON for every double

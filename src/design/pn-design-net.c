@@ -15,8 +15,8 @@ pn_design_set_network (PnDesign *d, const PnNet *net, const float *params,
   memset (d->size, 0, sizeof d->size);
   for (int l = 0; l <= net->n_layers; l++)
     d->size[l] = net->size[l];
-  d->tech.gmin = pn_design_priv_float_as_double (net->gmin);
-  d->tech.gmax = pn_design_priv_float_as_double (net->gmax);
+  d->tech.gmin = pn_float_as_double (net->gmin);
+  d->tech.gmax = pn_float_as_double (net->gmax);
   const PnCircuits *c = &net->circuits;
   if (c->mode == PN_CIRCUITS_PHYSICAL)
     {

@@ -1,5 +1,7 @@
 /* pn-design-read.c: the .pnsd design file reader (libxml2, RELAX NG
  * schema, then every value checked with file, line and reason).
+ * Over 800 lines on purpose: one reader of one format, whose element
+ * readers share the Reader state and its checked-attribute helpers.
  */
 #include "pn-design-private.h"
 
@@ -561,6 +563,12 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
   g_free (d->dataset);
   d->dataset = attr (n, "name");
   if (!text_fits (r, n, "<dataset name>", d->dataset, PN_DESIGN_NAME_MAX))
+    return FALSE;
+  g_clear_pointer (&d->dataset_label, g_free);
+  if (xmlHasProp (n, (const xmlChar *) "label"))
+    d->dataset_label = attr (n, "label");
+  if (d->dataset_label &&
+      !text_fits (r, n, "<dataset label>", d->dataset_label, PN_DESIGN_NAME_MAX))
     return FALSE;
 
   n = child (root, "topology");

@@ -14,58 +14,10 @@
 /* ---- numbers: the shortest text that reads back to the same bits -------- */
 
 static void
-fmt_double (char *buf, gsize size, double v)
-{
-  static const char *fmts[] = { "%.1g", "%.2g", "%.3g", "%.4g", "%.5g", "%.6g",
-                                "%.7g", "%.8g", "%.9g", "%.10g", "%.11g", "%.12g",
-                                "%.13g", "%.14g", "%.15g", "%.16g", "%.17g" };
-  gsize p = 0;
-  for (; p < G_N_ELEMENTS (fmts); p++)
-    {
-      g_ascii_formatd (buf, size, fmts[p], v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  /* "600", not "6e+02": more digits (still exact) until %g drops the
-   * exponent, for values people read as plain numbers */
-  double a = fabs (v);
-  while (strchr (buf, 'e') && a >= 1e-4 && a < 1e15 && p + 1 < G_N_ELEMENTS (fmts))
-    g_ascii_formatd (buf, size, fmts[++p], v);
-}
-
-/* A float as the double of its shortest decimal (0.01f -> 0.01): reads
- * back to the same float, and prints as people wrote it. */
-double
-pn_design_priv_float_as_double (float f)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  pn_design_priv_fmt_float (buf, sizeof buf, f);
-  return g_ascii_strtod (buf, NULL);
-}
-
-void
-pn_design_priv_fmt_float (char *buf, gsize size, float v)
-{
-  static const char *fmts[] = { "%.1g", "%.2g", "%.3g", "%.4g", "%.5g",
-                                "%.6g", "%.7g", "%.8g", "%.9g" };
-  gsize p = 0;
-  for (; p < G_N_ELEMENTS (fmts); p++)
-    {
-      g_ascii_formatd (buf, size, fmts[p], v);
-      if ((float) g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  float a = fabsf (v);
-  while (strchr (buf, 'e') && a >= 1e-4f && a < 1e9f && p + 1 < G_N_ELEMENTS (fmts))
-    g_ascii_formatd (buf, size, fmts[++p], v);
-}
-
-static void
 attr_d (GString *s, const char *name, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  fmt_double (buf, sizeof buf, v);
-  g_string_append_printf (s, " %s=\"%s\"", name, buf);
+  char buf[PN_FMT_BUF];
+  g_string_append_printf (s, " %s=\"%s\"", name, pn_fmt_shortest (buf, v));
 }
 
 /* An optional number: NAN (not known) is left out. */
@@ -93,14 +45,14 @@ attr_s (GString *s, const char *name, const char *v)
 static void
 floats (GString *s, const float *v, int n, int per_line, const char *indent)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char buf[PN_FMT_BUF];
   for (int i = 0; i < n; i++)
     {
       if (i % per_line == 0)
         g_string_append_printf (s, "\n%s", indent);
       else
         g_string_append_c (s, ' ');
-      pn_design_priv_fmt_float (buf, sizeof buf, v[i]);
+      pn_fmt_shortest_float (buf, v[i]);
       g_string_append (s, buf);
     }
 }
@@ -139,6 +91,8 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
     }
   g_string_append (s, "  <dataset");
   attr_s (s, "name", d->dataset ? d->dataset : "");
+  if (d->dataset_label)
+    attr_s (s, "label", d->dataset_label);
   g_string_append (s, "/>\n");
   if (d->n_layers > 0)
     {
@@ -172,8 +126,8 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
                               k == PN_CIRCUIT_PTANH ? "ptanh" : "inv");
       for (int q = 0; q < 4; q++)
         {
-          char buf[G_ASCII_DTOSTR_BUF_SIZE];
-          pn_design_priv_fmt_float (buf, sizeof buf, d->circuits.eta[k][q]);
+          char buf[PN_FMT_BUF];
+          pn_fmt_shortest_float (buf, d->circuits.eta[k][q]);
           g_string_append_printf (s, "%s%s", q ? " " : "", buf);
         }
       g_string_append (s, "</eta>\n");

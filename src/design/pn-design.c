@@ -17,8 +17,10 @@ pn_design_tech_init_default (PnDesignTech *t)
   t->vdd = 1.0;
   t->vss = -1.0;
   t->g_unit = 1e-7;
-  t->gmin = 0.01;
-  t->gmax = 10.0;
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  t->gmin = pn_float_as_double (cfg.gmin);
+  t->gmax = pn_float_as_double (cfg.gmax);
   t->sheet_ohm = 1e5;
   t->min_feature_um = 10.0;
   t->r_min_ohm = 1e3;
@@ -42,14 +44,15 @@ pn_design_init (PnDesign *d)
   memcpy (d->circuits.eta[PN_CIRCUIT_INV], pn_eta_inv_published, sizeof (float) * 4);
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
     pn_design_space_init_default (&d->circuits.space[k], k);
-  d->variation.kind = PN_VARIATION_UNIFORM;
-  d->variation.eps = 0.1;
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  d->variation = cfg.variation;
   d->training.variation = d->variation;
-  d->training.max_epochs = 100000;
-  d->training.patience = 5000;
-  d->training.mc_train = 20;
-  d->training.lr_theta = 0.1;
-  d->training.lr_circuit = 0.005;
+  d->training.max_epochs = cfg.max_epochs;
+  d->training.patience = cfg.patience;
+  d->training.mc_train = cfg.mc_train;
+  d->training.lr_theta = cfg.lr_theta;
+  d->training.lr_circuit = cfg.lr_circuit;
   d->training.n_hidden = -1;
 }
 
@@ -58,6 +61,7 @@ pn_design_clear (PnDesign *d)
 {
   g_clear_pointer (&d->title, g_free);
   g_clear_pointer (&d->dataset, g_free);
+  g_clear_pointer (&d->dataset_label, g_free);
   g_clear_pointer (&d->tech.model, g_free);
   g_clear_pointer (&d->training.variant, g_free);
   g_clear_pointer (&d->params, g_free);
@@ -111,6 +115,7 @@ pn_design_copy (PnDesign *dst, const PnDesign *src)
   *dst = *src;
   dst->title = g_strdup (src->title);
   dst->dataset = g_strdup (src->dataset);
+  dst->dataset_label = g_strdup (src->dataset_label);
   dst->tech.model = g_strdup (src->tech.model);
   dst->training.variant = g_strdup (src->training.variant);
   dst->params = src->n_params ? g_memdup2 (src->params, sizeof (float) * src->n_params) : NULL;
@@ -143,4 +148,11 @@ gboolean
 pn_design_is_physical (const PnDesign *d)
 {
   return d->circuits.mode != PN_DESIGN_CIRCUITS_PUBLISHED;
+}
+
+void
+pn_design_dataset_options (const PnDesign *d, PnDatasetOptions *opt)
+{
+  pn_dataset_options_init (opt);
+  opt->label_column = d->dataset_label;
 }

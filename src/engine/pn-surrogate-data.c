@@ -47,6 +47,117 @@ cell_number (const char *cell, gboolean allow_empty, double *v)
   return end != cell && *end == '\0' && isfinite (*v);
 }
 
+/* where the columns of a characterisation file are */
+typedef struct {
+  int ncols;
+  int pcol[PN_MAX_CIRCUIT_PARAMS];  /* the physical parameters */
+  int ecol[4];                      /* eta1..eta4 */
+  int vcol[PN_CHAR_N_POINTS];       /* v0..v40, the SPICE curve */
+  int fcol;                         /* fit_rmse_v, or -1 */
+  int scol;                         /* status */
+} Columns;
+
+/* The header HDR: which circuit (into D's kind and design space) and
+ * where each column is. FALSE with *WHY (newly allocated) when a column is
+ * missing. */
+static gboolean
+read_columns (char **hdr, PnSurrogateData *d, Columns *c, char **why)
+{
+  const int ncols = c->ncols = (int) g_strv_length (hdr);
+  for (int i = 0; i < ncols; i++)
+    g_strstrip (hdr[i]);
+  if (find_col (hdr, ncols, "index") < 0)
+    {
+      *why = g_strdup ("no 'index' column: not a characterisation file "
+                       "(index,<parameters>,eta1..eta4,fit_rmse_v,status,v0..v40)");
+      return FALSE;
+    }
+  d->kind = find_col (hdr, ncols, "R3") >= 0 ? PN_CIRCUIT_INV : PN_CIRCUIT_PTANH;
+  pn_design_space_init_default (&d->space, d->kind);
+  for (int i = 0; i < d->space.n_params; i++)
+    if ((c->pcol[i] = find_col (hdr, ncols, d->space.p[i].name)) < 0)
+      {
+        *why = g_strdup_printf ("no column '%s': the parameter columns match neither circuit "
+                                "(ptanh: R1,R2,W1,L1,W2,L2; inv: R1,R2,R3,R4,R5,W,L)",
+                                d->space.p[i].name);
+        return FALSE;
+      }
+  for (int k = 0; k < 4; k++)
+    {
+      char nm[8];
+      g_snprintf (nm, sizeof nm, "eta%d", k + 1);
+      if ((c->ecol[k] = find_col (hdr, ncols, nm)) < 0)
+        {
+          *why = g_strdup_printf ("no column '%s'", nm);
+          return FALSE;
+        }
+    }
+  c->fcol = find_col (hdr, ncols, "fit_rmse_v");
+  c->scol = find_col (hdr, ncols, "status");
+  if (c->scol < 0)
+    {
+      *why = g_strdup ("no column 'status'");
+      return FALSE;
+    }
+  for (int k = 0; k < PN_CHAR_N_POINTS; k++)
+    {
+      char nm[8];
+      g_snprintf (nm, sizeof nm, "v%d", k);
+      if ((c->vcol[k] = find_col (hdr, ncols, nm)) < 0)
+        {
+          *why = g_strdup_printf ("no column '%s' (the SPICE curve has v0..v40)", nm);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* One data row's CELLS (status ok) into P, E, F and V; *USABLE: finite eta
+ * with eta4 > 0. FALSE with *WHY (newly allocated) for a malformed cell. */
+static gboolean
+read_row (char **cells, const Columns *c, const PnSurrogateData *d, double *p, double *e,
+          double *f, float *v, gboolean *usable, char **why)
+{
+  for (int i = 0; i < d->space.n_params; i++)
+    if (!cell_number (cells[c->pcol[i]], FALSE, &p[i]) || !(p[i] > 0))
+      {
+        *why = g_strdup_printf ("%s = '%s' is not a positive number", d->space.p[i].name,
+                                cells[c->pcol[i]]);
+        return FALSE;
+      }
+  *usable = TRUE;
+  for (int k = 0; k < 4; k++)
+    {
+      const char *cell = cells[c->ecol[k]];
+      char *end = NULL;
+      e[k] = g_ascii_strtod (cell, &end);
+      if (*cell == '\0' || end == cell || *end != '\0')
+        {
+          *why = g_strdup_printf ("eta%d = '%s' is not a number", k + 1, cell);
+          return FALSE;
+        }
+      *usable &= isfinite (e[k]);
+    }
+  *usable &= e[3] > 0;
+  *f = NAN;
+  if (c->fcol >= 0 && !cell_number (cells[c->fcol], TRUE, f))
+    {
+      *why = g_strdup_printf ("fit_rmse_v = '%s' is not a number", cells[c->fcol]);
+      return FALSE;
+    }
+  for (int k = 0; k < PN_CHAR_N_POINTS; k++)
+    {
+      double x;
+      if (!cell_number (cells[c->vcol[k]], TRUE, &x))
+        {
+          *why = g_strdup_printf ("v%d = '%s' is not a voltage", k, cells[c->vcol[k]]);
+          return FALSE;
+        }
+      v[k] = (float) x;
+    }
+  return TRUE;
+}
+
 PnSurrogateData *
 pn_surrogate_data_parse (const char *text, gsize length, const char *name, GError **error)
 {
@@ -57,25 +168,14 @@ pn_surrogate_data_parse (const char *text, gsize length, const char *name, GErro
   char **lines = g_strsplit (copy, "\n", -1);
   g_free (copy);
   char **hdr = NULL;
-  int ncols = 0;
+  Columns cols;
   GArray *phys = g_array_new (FALSE, FALSE, sizeof (double));
   GArray *eta = g_array_new (FALSE, FALSE, sizeof (double));
   GArray *fit = g_array_new (FALSE, FALSE, sizeof (double));
   GArray *curve = g_array_new (FALSE, FALSE, sizeof (float));
   GArray *lineno = g_array_new (FALSE, FALSE, sizeof (int));
-  gboolean ok = FALSE;
+  char *why = NULL;
   int li = 0;
-  char *bad = NULL; /* the offending cell of a message (freed at out) */
-
-#define FAIL(...)                                                                 \
-  do                                                                              \
-    {                                                                             \
-      char *msg_ = g_strdup_printf (__VA_ARGS__);                                 \
-      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s:%d: %s", name, li + 1, msg_); \
-      g_free (msg_);                                                              \
-      goto out;                                                                   \
-    }                                                                             \
-  while (0)
 
   /* header: the first line that is not blank or a # comment */
   for (; lines[li]; li++)
@@ -87,40 +187,13 @@ pn_surrogate_data_parse (const char *text, gsize length, const char *name, GErro
   if (lines[li] == NULL)
     {
       li = 0;
-      FAIL ("empty file: expected the header index,<parameters>,eta1,...,v40");
+      why = g_strdup ("empty file: expected the header index,<parameters>,eta1,...,v40");
+      goto out;
     }
   hdr = g_strsplit (lines[li], ",", -1);
-  ncols = (int) g_strv_length (hdr);
-  for (int c = 0; c < ncols; c++)
-    g_strstrip (hdr[c]);
-  if (find_col (hdr, ncols, "index") < 0)
-    FAIL ("no 'index' column: not a characterisation file (index,<parameters>,eta1..eta4,fit_rmse_v,status,v0..v40)");
-  d->kind = find_col (hdr, ncols, "R3") >= 0 ? PN_CIRCUIT_INV : PN_CIRCUIT_PTANH;
-  pn_design_space_init_default (&d->space, d->kind);
+  if (!read_columns (hdr, d, &cols, &why))
+    goto out;
   const int np = d->space.n_params;
-  int pcol[PN_MAX_CIRCUIT_PARAMS], ecol[4], vcol[PN_CHAR_N_POINTS];
-  for (int i = 0; i < np; i++)
-    if ((pcol[i] = find_col (hdr, ncols, d->space.p[i].name)) < 0)
-      FAIL ("no column '%s': the parameter columns match neither circuit "
-            "(ptanh: R1,R2,W1,L1,W2,L2; inv: R1,R2,R3,R4,R5,W,L)", d->space.p[i].name);
-  for (int k = 0; k < 4; k++)
-    {
-      char nm[8];
-      g_snprintf (nm, sizeof nm, "eta%d", k + 1);
-      if ((ecol[k] = find_col (hdr, ncols, nm)) < 0)
-        FAIL ("no column '%s'", nm);
-    }
-  int fcol = find_col (hdr, ncols, "fit_rmse_v");
-  int scol = find_col (hdr, ncols, "status");
-  if (scol < 0)
-    FAIL ("no column 'status'");
-  for (int k = 0; k < PN_CHAR_N_POINTS; k++)
-    {
-      char nm[8];
-      g_snprintf (nm, sizeof nm, "v%d", k);
-      if ((vcol[k] = find_col (hdr, ncols, nm)) < 0)
-        FAIL ("no column '%s' (the SPICE curve has v0..v40)", nm);
-    }
 
   for (li++; lines[li]; li++)
     {
@@ -129,67 +202,34 @@ pn_surrogate_data_parse (const char *text, gsize length, const char *name, GErro
         continue;
       char **cells = g_strsplit (lines[li], ",", -1);
       int n = (int) g_strv_length (cells);
-      if (n != ncols)
+      if (n != cols.ncols)
         {
           g_strfreev (cells);
-          FAIL ("%d cells where the header has %d", n, ncols);
+          why = g_strdup_printf ("%d cells where the header has %d", n, cols.ncols);
+          goto out;
         }
       d->n_rows++;
       for (int c = 0; c < n; c++)
         g_strstrip (cells[c]);
-      if (strcmp (cells[scol], "ok") != 0)
+      if (strcmp (cells[cols.scol], "ok") != 0)
         {
-          if (cells[scol][0] == '\0')
+          gboolean empty = cells[cols.scol][0] == '\0';
+          g_strfreev (cells);
+          if (empty)
             {
-              g_strfreev (cells);
-              FAIL ("empty status (expected 'ok' or a reason)");
+              why = g_strdup ("empty status (expected 'ok' or a reason)");
+              goto out;
             }
           d->n_not_ok++;
-          g_strfreev (cells);
           continue;
         }
-      double p[PN_MAX_CIRCUIT_PARAMS], e[4], f = NAN;
+      double p[PN_MAX_CIRCUIT_PARAMS], e[4], f;
       float v[PN_CHAR_N_POINTS];
-      for (int i = 0; i < np; i++)
-        if (!cell_number (cells[pcol[i]], FALSE, &p[i]) || !(p[i] > 0))
-          {
-            bad = g_strdup (cells[pcol[i]]);
-            g_strfreev (cells);
-            FAIL ("%s = '%s' is not a positive number", d->space.p[i].name, bad);
-          }
-      gboolean usable = TRUE;
-      for (int k = 0; k < 4; k++)
-        {
-          const char *cell = cells[ecol[k]];
-          char *end = NULL;
-          e[k] = g_ascii_strtod (cell, &end);
-          if (*cell == '\0' || end == cell || *end != '\0')
-            {
-              bad = g_strdup (cell);
-              g_strfreev (cells);
-              FAIL ("eta%d = '%s' is not a number", k + 1, bad);
-            }
-          usable &= isfinite (e[k]);
-        }
-      usable &= e[3] > 0;
-      if (fcol >= 0 && !cell_number (cells[fcol], TRUE, &f))
-        {
-          bad = g_strdup (cells[fcol]);
-          g_strfreev (cells);
-          FAIL ("fit_rmse_v = '%s' is not a number", bad);
-        }
-      for (int k = 0; k < PN_CHAR_N_POINTS; k++)
-        {
-          double x;
-          if (!cell_number (cells[vcol[k]], TRUE, &x))
-            {
-              bad = g_strdup (cells[vcol[k]]);
-              g_strfreev (cells);
-              FAIL ("v%d = '%s' is not a voltage", k, bad);
-            }
-          v[k] = (float) x;
-        }
+      gboolean usable;
+      gboolean ok = read_row (cells, &cols, d, p, e, &f, v, &usable, &why);
       g_strfreev (cells);
+      if (!ok)
+        goto out;
       if (!usable)
         {
           d->n_unusable++;
@@ -203,11 +243,14 @@ pn_surrogate_data_parse (const char *text, gsize length, const char *name, GErro
       g_array_append_val (lineno, ln);
       d->n++;
     }
-  ok = TRUE;
-#undef FAIL
 
-out:
-  g_free (bad);
+out:;
+  const gboolean failed = why != NULL;
+  if (why)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s:%d: %s", name, li + 1, why);
+      g_free (why);
+    }
   g_strfreev (hdr);
   g_strfreev (lines);
   d->phys = (double *) g_array_free (phys, FALSE);
@@ -215,7 +258,7 @@ out:
   d->fit_rmse = (double *) g_array_free (fit, FALSE);
   d->curve = (float *) g_array_free (curve, FALSE);
   d->line = (int *) g_array_free (lineno, FALSE);
-  if (!ok)
+  if (failed)
     {
       pn_surrogate_data_free (d);
       return NULL;

@@ -3,6 +3,7 @@
  */
 #include "pn-surrogate-private.h"
 #include "pn-error.h"
+#include "pn-format.h"
 #include "pn-paths.h"
 
 #include <math.h>
@@ -13,25 +14,24 @@
 static void
 append_floats (GString *out, const float *v, int n)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
   for (int i = 0; i < n; i++)
     {
       g_string_append_c (out, ' ');
-      g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.9g", v[i]));
+      pn_fmt_append (out, "%.9g", v[i]);
     }
 }
 
 static const char *
-fmt_double (char *buf, double v)
+fmt_double (char buf[PN_FMT_BUF], double v)
 {
-  return g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.17g", v);
+  return pn_fmt (buf, "%.17g", v);
 }
 
 static char *
 surrogate_to_string (const PnSurrogate *s)
 {
   GString *o = g_string_new (NULL);
-  char b1[G_ASCII_DTOSTR_BUF_SIZE], b2[G_ASCII_DTOSTR_BUF_SIZE];
+  char b1[PN_FMT_BUF], b2[PN_FMT_BUF];
   g_string_append_printf (o, "pnstudio-surrogate %d\n", PN_SURROGATE_FORMAT_VERSION);
   g_string_append (o,
                    "# pnstudio surrogate model: the 4-parameter curve eta of a nonlinear\n"
@@ -200,6 +200,208 @@ rd_floats (Reader *r, const char *key, int layer, int row, float *out, int count
   return TRUE;
 }
 
+/* the first line: "pnstudio-surrogate VERSION", a version this reads */
+static gboolean
+rd_header (Reader *r)
+{
+  if (!rd_next (r))
+    {
+      r->li = 0;
+      return rd_fail (r, "empty file: not a pnstudio surrogate model");
+    }
+  if (strcmp (r->tok[0], "pnstudio-surrogate") != 0 || r->ntok != 2)
+    return rd_fail (r, "not a pnstudio surrogate model (the first line must be 'pnstudio-surrogate %d')",
+                    PN_SURROGATE_FORMAT_VERSION);
+  int version = 0;
+  if (!rd_int (r, r->tok[1], 0, G_MAXINT, &version))
+    return FALSE;
+  if (version > PN_SURROGATE_FORMAT_VERSION)
+    return rd_fail (r, "format version %d is newer than this pnstudio reads (%d): update pnstudio",
+                    version, PN_SURROGATE_FORMAT_VERSION);
+  if (version < 1)
+    return rd_fail (r, "unknown format version %d", version);
+  return TRUE;
+}
+
+/* "circuit", its "param" ranges and "constraint" lines: S's design space
+ * (leaves the first line after them current) */
+static gboolean
+rd_space (Reader *r, PnSurrogate *s)
+{
+  if (!rd_expect (r, "circuit"))
+    return FALSE;
+  PnCircuitKind kind;
+  if (r->ntok == 2 && strcmp (r->tok[1], "ptanh") == 0)
+    kind = PN_CIRCUIT_PTANH;
+  else if (r->ntok == 2 && strcmp (r->tok[1], "inv") == 0)
+    kind = PN_CIRCUIT_INV;
+  else
+    return rd_fail (r, "unknown circuit (expected 'circuit ptanh' or 'circuit inv')");
+  PnDesignSpace space;
+  pn_design_space_init_default (&space, kind);
+  for (int i = 0; i < space.n_params; i++)
+    {
+      double lo, hi;
+      if (!rd_expect (r, "param"))
+        return FALSE;
+      if (r->ntok != 5)
+        return rd_fail (r, "a 'param' line is: param NAME UNIT MIN MAX");
+      if (strcmp (r->tok[1], space.p[i].name) != 0 || strcmp (r->tok[2], space.p[i].unit) != 0)
+        return rd_fail (r, "expected parameter %s (%s) of %s, found %s (%s)", space.p[i].name,
+                        space.p[i].unit, space.name, r->tok[1], r->tok[2]);
+      if (!rd_number (r, r->tok[3], &lo) || !rd_number (r, r->tok[4], &hi))
+        return FALSE;
+      if (!(lo > 0 && hi > lo))
+        return rd_fail (r, "the range of %s must satisfy 0 < MIN < MAX", space.p[i].name);
+      space.p[i].lo = lo;
+      space.p[i].hi = hi;
+    }
+  space.n_constraints = 0;
+  if (!rd_next (r))
+    return rd_fail (r, "the file ends early: expected 'constraint' or 'ratio' lines (truncated?)");
+  while (strcmp (r->tok[0], "constraint") == 0)
+    {
+      const char *line = g_strstrip (r->lines[r->li]);
+      const char *c = line + strlen ("constraint");
+      GError *cerr = NULL;
+      if (space.n_constraints >= PN_MAX_CONSTRAINTS)
+        return rd_fail (r, "more than %d constraints", PN_MAX_CONSTRAINTS);
+      if (!pn_design_space_parse_constraint (&space, c, &space.c[space.n_constraints], &cerr))
+        {
+          rd_fail (r, "%s", cerr->message);
+          g_error_free (cerr);
+          return FALSE;
+        }
+      space.n_constraints++;
+      if (!rd_next (r))
+        return rd_fail (r, "the file ends early: expected 'ratio' lines (truncated?)");
+    }
+  {
+    GError *verr = NULL;
+    if (!pn_design_space_validate (&space, &verr))
+      {
+        rd_fail (r, "%s", verr->message);
+        g_error_free (verr);
+        return FALSE;
+      }
+  }
+  pn_surrogate_priv_set_space (s, &space);
+  return TRUE;
+}
+
+/* the "ratio" feature lines (the current line is the first) */
+static gboolean
+rd_ratios (Reader *r, PnSurrogate *s)
+{
+  s->n_ratios = 0;
+  while (strcmp (r->tok[0], "ratio") == 0)
+    {
+      if (r->ntok != 3)
+        return rd_fail (r, "a 'ratio' line is: ratio NUMERATOR DENOMINATOR");
+      if (s->n_ratios >= PN_SURROGATE_MAX_RATIOS)
+        return rd_fail (r, "more than %d ratio features", PN_SURROGATE_MAX_RATIOS);
+      int a = pn_design_space_find (&s->space, r->tok[1]), b = pn_design_space_find (&s->space, r->tok[2]);
+      if (a < 0 || b < 0)
+        return rd_fail (r, "unknown parameter in ratio %s/%s", r->tok[1], r->tok[2]);
+      s->ratio_num[s->n_ratios] = a;
+      s->ratio_den[s->n_ratios] = b;
+      s->n_ratios++;
+      if (!rd_next (r))
+        return rd_fail (r, "the file ends early: expected 'output' lines (truncated?)");
+    }
+  s->n_in = s->n_params + s->n_ratios;
+  return TRUE;
+}
+
+/* the four "output" lines (the current line is the first) */
+static gboolean
+rd_outputs (Reader *r, PnSurrogate *s)
+{
+  for (int k = 0; k < 4; k++)
+    {
+      if (k > 0 && !rd_expect (r, "output"))
+        return FALSE;
+      if (strcmp (r->tok[0], "output") != 0)
+        return rd_fail (r, "expected an 'output' line, found '%s'", r->tok[0]);
+      char want[8];
+      g_snprintf (want, sizeof want, "eta%d", k + 1);
+      if (r->ntok != 5 || strcmp (r->tok[1], want) != 0)
+        return rd_fail (r, "expected 'output %s %s MEAN STD'", want, pn_surrogate_out_is_log[k] ? "log" : "linear");
+      if (strcmp (r->tok[2], pn_surrogate_out_is_log[k] ? "log" : "linear") != 0)
+        return rd_fail (r, "output %s must be '%s' in format version %d", want,
+                        pn_surrogate_out_is_log[k] ? "log" : "linear", PN_SURROGATE_FORMAT_VERSION);
+      if (!rd_number (r, r->tok[3], &s->out_mean[k]) || !rd_number (r, r->tok[4], &s->out_std[k]))
+        return FALSE;
+      if (!(s->out_std[k] > 0))
+        return rd_fail (r, "the scale of %s must be positive", want);
+    }
+  return TRUE;
+}
+
+/* the "info" lines (provenance), then "layers": S's widths */
+static gboolean
+rd_layers (Reader *r, PnSurrogate *s)
+{
+  if (!rd_next (r))
+    return rd_fail (r, "the file ends early: expected a 'layers' line (truncated?)");
+  while (strcmp (r->tok[0], "info") == 0)
+    {
+      if (r->ntok < 2)
+        return rd_fail (r, "an 'info' line is: info KEY VALUE");
+      /* the value is the rest of the line, spacing as written */
+      const char *line = g_strstrip (r->lines[r->li]);
+      const char *v = strstr (line + 4, r->tok[1]) + strlen (r->tok[1]);
+      pn_surrogate_set_info (s, r->tok[1], v);
+      if (!rd_next (r))
+        return rd_fail (r, "the file ends early: expected a 'layers' line (truncated?)");
+    }
+  if (strcmp (r->tok[0], "layers") != 0)
+    return rd_fail (r, "expected a 'layers' line, found '%s'", r->tok[0]);
+  int n_sizes = r->ntok - 1;
+  if (n_sizes < 3 || n_sizes > PN_SURROGATE_MAX_LINEAR + 1)
+    return rd_fail (r, "'layers' lists the widths from the %d inputs to the 4 outputs, with 1 to %d "
+                    "hidden layers", s->n_in, PN_SURROGATE_MAX_HIDDEN);
+  int sizes[PN_SURROGATE_MAX_LINEAR + 1];
+  for (int l = 0; l < n_sizes; l++)
+    if (!rd_int (r, r->tok[1 + l], 1, PN_SURROGATE_MAX_WIDTH, &sizes[l]))
+      return FALSE;
+  if (sizes[0] != s->n_in || sizes[n_sizes - 1] != 4)
+    return rd_fail (r, "the first width must be %d (parameters and ratios) and the last 4, not %d and %d",
+                    s->n_in, sizes[0], sizes[n_sizes - 1]);
+  {
+    GError *herr = NULL;
+    if (!pn_surrogate_priv_set_hidden (s, sizes + 1, n_sizes - 2, &herr))
+      {
+        rd_fail (r, "%s", herr->message);
+        g_error_free (herr);
+        return FALSE;
+      }
+  }
+  return TRUE;
+}
+
+/* every layer's "w", "b" and "a" lines, then "end" and nothing after it */
+static gboolean
+rd_weights (Reader *r, PnSurrogate *s)
+{
+  for (int l = 0; l < s->n_linear; l++)
+    {
+      int ni = s->size[l], no = s->size[l + 1];
+      for (int i = 0; i < ni; i++)
+        if (!rd_floats (r, "w", l + 1, i, s->w + s->w_off[l] + (size_t) i * no, no))
+          return FALSE;
+      if (!rd_floats (r, "b", l + 1, -1, s->w + s->b_off[l], no))
+        return FALSE;
+      if (l < s->n_linear - 1 && !rd_floats (r, "a", l + 1, -1, s->w + s->a_off[l], no))
+        return FALSE;
+    }
+  if (!rd_expect (r, "end"))
+    return FALSE;
+  if (rd_next (r))
+    return rd_fail (r, "unexpected '%s' after 'end'", r->tok[0]);
+  return TRUE;
+}
+
 /* A model that reads can still overflow (large weights and output scales):
  * eta must be finite at the centre of the design space and at every corner
  * (up to 2^10 of them; outside the constraints a linear output may have
@@ -235,258 +437,9 @@ surrogate_parse (const char *text, const char *name, GError **error)
   Reader rd = { name, NULL, -1, NULL, 0, error };
   Reader *r = &rd;
   PnSurrogate *s = pn_surrogate_priv_alloc ();
-  gboolean ok = FALSE;
   rd.lines = g_strsplit (text, "\n", -1);
-
-  /* header */
-  if (!rd_next (r))
-    {
-      r->li = 0;
-      rd_fail (r, "empty file: not a pnstudio surrogate model");
-      goto out;
-    }
-  if (strcmp (r->tok[0], "pnstudio-surrogate") != 0 || r->ntok != 2)
-    {
-      rd_fail (r, "not a pnstudio surrogate model (the first line must be 'pnstudio-surrogate %d')",
-               PN_SURROGATE_FORMAT_VERSION);
-      goto out;
-    }
-  int version = 0;
-  if (!rd_int (r, r->tok[1], 0, G_MAXINT, &version))
-    goto out;
-  if (version > PN_SURROGATE_FORMAT_VERSION)
-    {
-      rd_fail (r, "format version %d is newer than this pnstudio reads (%d): update pnstudio",
-               version, PN_SURROGATE_FORMAT_VERSION);
-      goto out;
-    }
-  if (version < 1)
-    {
-      rd_fail (r, "unknown format version %d", version);
-      goto out;
-    }
-
-  /* circuit and design space */
-  if (!rd_expect (r, "circuit"))
-    goto out;
-  PnCircuitKind kind;
-  if (r->ntok == 2 && strcmp (r->tok[1], "ptanh") == 0)
-    kind = PN_CIRCUIT_PTANH;
-  else if (r->ntok == 2 && strcmp (r->tok[1], "inv") == 0)
-    kind = PN_CIRCUIT_INV;
-  else
-    {
-      rd_fail (r, "unknown circuit (expected 'circuit ptanh' or 'circuit inv')");
-      goto out;
-    }
-  PnDesignSpace space;
-  pn_design_space_init_default (&space, kind);
-  for (int i = 0; i < space.n_params; i++)
-    {
-      double lo, hi;
-      if (!rd_expect (r, "param"))
-        goto out;
-      if (r->ntok != 5)
-        {
-          rd_fail (r, "a 'param' line is: param NAME UNIT MIN MAX");
-          goto out;
-        }
-      if (strcmp (r->tok[1], space.p[i].name) != 0 || strcmp (r->tok[2], space.p[i].unit) != 0)
-        {
-          rd_fail (r, "expected parameter %s (%s) of %s, found %s (%s)", space.p[i].name,
-                   space.p[i].unit, space.name, r->tok[1], r->tok[2]);
-          goto out;
-        }
-      if (!rd_number (r, r->tok[3], &lo) || !rd_number (r, r->tok[4], &hi))
-        goto out;
-      if (!(lo > 0 && hi > lo))
-        {
-          rd_fail (r, "the range of %s must satisfy 0 < MIN < MAX", space.p[i].name);
-          goto out;
-        }
-      space.p[i].lo = lo;
-      space.p[i].hi = hi;
-    }
-  space.n_constraints = 0;
-  if (!rd_next (r))
-    {
-      rd_fail (r, "the file ends early: expected 'constraint' or 'ratio' lines (truncated?)");
-      goto out;
-    }
-  while (strcmp (r->tok[0], "constraint") == 0)
-    {
-      const char *line = g_strstrip (r->lines[r->li]);
-      const char *c = line + strlen ("constraint");
-      GError *cerr = NULL;
-      if (space.n_constraints >= PN_MAX_CONSTRAINTS)
-        {
-          rd_fail (r, "more than %d constraints", PN_MAX_CONSTRAINTS);
-          goto out;
-        }
-      if (!pn_design_space_parse_constraint (&space, c, &space.c[space.n_constraints], &cerr))
-        {
-          rd_fail (r, "%s", cerr->message);
-          g_error_free (cerr);
-          goto out;
-        }
-      space.n_constraints++;
-      if (!rd_next (r))
-        {
-          rd_fail (r, "the file ends early: expected 'ratio' lines (truncated?)");
-          goto out;
-        }
-    }
-  {
-    GError *verr = NULL;
-    if (!pn_design_space_validate (&space, &verr))
-      {
-        rd_fail (r, "%s", verr->message);
-        g_error_free (verr);
-        goto out;
-      }
-  }
-  pn_surrogate_priv_set_space (s, &space);
-
-  /* ratio features (the current line) */
-  s->n_ratios = 0;
-  while (strcmp (r->tok[0], "ratio") == 0)
-    {
-      if (r->ntok != 3)
-        {
-          rd_fail (r, "a 'ratio' line is: ratio NUMERATOR DENOMINATOR");
-          goto out;
-        }
-      if (s->n_ratios >= PN_SURROGATE_MAX_RATIOS)
-        {
-          rd_fail (r, "more than %d ratio features", PN_SURROGATE_MAX_RATIOS);
-          goto out;
-        }
-      int a = pn_design_space_find (&space, r->tok[1]), b = pn_design_space_find (&space, r->tok[2]);
-      if (a < 0 || b < 0)
-        {
-          rd_fail (r, "unknown parameter in ratio %s/%s", r->tok[1], r->tok[2]);
-          goto out;
-        }
-      s->ratio_num[s->n_ratios] = a;
-      s->ratio_den[s->n_ratios] = b;
-      s->n_ratios++;
-      if (!rd_next (r))
-        {
-          rd_fail (r, "the file ends early: expected 'output' lines (truncated?)");
-          goto out;
-        }
-    }
-  s->n_in = s->n_params + s->n_ratios;
-
-  /* outputs (the current line is the first) */
-  for (int k = 0; k < 4; k++)
-    {
-      if (k > 0 && !rd_expect (r, "output"))
-        goto out;
-      if (strcmp (r->tok[0], "output") != 0)
-        {
-          rd_fail (r, "expected an 'output' line, found '%s'", r->tok[0]);
-          goto out;
-        }
-      char want[8];
-      g_snprintf (want, sizeof want, "eta%d", k + 1);
-      if (r->ntok != 5 || strcmp (r->tok[1], want) != 0)
-        {
-          rd_fail (r, "expected 'output %s %s MEAN STD'", want, pn_surrogate_out_is_log[k] ? "log" : "linear");
-          goto out;
-        }
-      if (strcmp (r->tok[2], pn_surrogate_out_is_log[k] ? "log" : "linear") != 0)
-        {
-          rd_fail (r, "output %s must be '%s' in format version %d", want,
-                   pn_surrogate_out_is_log[k] ? "log" : "linear", PN_SURROGATE_FORMAT_VERSION);
-          goto out;
-        }
-      if (!rd_number (r, r->tok[3], &s->out_mean[k]) || !rd_number (r, r->tok[4], &s->out_std[k]))
-        goto out;
-      if (!(s->out_std[k] > 0))
-        {
-          rd_fail (r, "the scale of %s must be positive", want);
-          goto out;
-        }
-    }
-
-  /* provenance, then the layer sizes */
-  if (!rd_next (r))
-    {
-      rd_fail (r, "the file ends early: expected a 'layers' line (truncated?)");
-      goto out;
-    }
-  while (strcmp (r->tok[0], "info") == 0)
-    {
-      if (r->ntok < 2)
-        {
-          rd_fail (r, "an 'info' line is: info KEY VALUE");
-          goto out;
-        }
-      /* the value is the rest of the line, spacing as written */
-      const char *line = g_strstrip (r->lines[r->li]);
-      const char *v = strstr (line + 4, r->tok[1]) + strlen (r->tok[1]);
-      pn_surrogate_set_info (s, r->tok[1], v);
-      if (!rd_next (r))
-        {
-          rd_fail (r, "the file ends early: expected a 'layers' line (truncated?)");
-          goto out;
-        }
-    }
-  if (strcmp (r->tok[0], "layers") != 0)
-    {
-      rd_fail (r, "expected a 'layers' line, found '%s'", r->tok[0]);
-      goto out;
-    }
-  int n_sizes = r->ntok - 1;
-  if (n_sizes < 3 || n_sizes > PN_SURROGATE_MAX_LINEAR + 1)
-    {
-      rd_fail (r, "'layers' lists the widths from the %d inputs to the 4 outputs, with 1 to %d "
-               "hidden layers", s->n_in, PN_SURROGATE_MAX_HIDDEN);
-      goto out;
-    }
-  int sizes[PN_SURROGATE_MAX_LINEAR + 1];
-  for (int l = 0; l < n_sizes; l++)
-    if (!rd_int (r, r->tok[1 + l], 1, PN_SURROGATE_MAX_WIDTH, &sizes[l]))
-      goto out;
-  if (sizes[0] != s->n_in || sizes[n_sizes - 1] != 4)
-    {
-      rd_fail (r, "the first width must be %d (parameters and ratios) and the last 4, not %d and %d",
-               s->n_in, sizes[0], sizes[n_sizes - 1]);
-      goto out;
-    }
-  {
-    GError *herr = NULL;
-    if (!pn_surrogate_priv_set_hidden (s, sizes + 1, n_sizes - 2, &herr))
-      {
-        rd_fail (r, "%s", herr->message);
-        g_error_free (herr);
-        goto out;
-      }
-  }
-  for (int l = 0; l < s->n_linear; l++)
-    {
-      int ni = s->size[l], no = s->size[l + 1];
-      for (int i = 0; i < ni; i++)
-        if (!rd_floats (r, "w", l + 1, i, s->w + s->w_off[l] + (size_t) i * no, no))
-          goto out;
-      if (!rd_floats (r, "b", l + 1, -1, s->w + s->b_off[l], no))
-        goto out;
-      if (l < s->n_linear - 1 && !rd_floats (r, "a", l + 1, -1, s->w + s->a_off[l], no))
-        goto out;
-    }
-  if (!rd_expect (r, "end"))
-    goto out;
-  if (rd_next (r))
-    {
-      rd_fail (r, "unexpected '%s' after 'end'", r->tok[0]);
-      goto out;
-    }
-  if (!check_outputs (r, s))
-    goto out;
-  ok = TRUE;
-
-out:
+  gboolean ok = rd_header (r) && rd_space (r, s) && rd_ratios (r, s) && rd_outputs (r, s) &&
+                rd_layers (r, s) && rd_weights (r, s) && check_outputs (r, s);
   g_strfreev (rd.tok);
   g_strfreev (rd.lines);
   if (!ok)

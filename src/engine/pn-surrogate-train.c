@@ -4,6 +4,8 @@
  */
 #include "pn-surrogate-private.h"
 #include "pn-error.h"
+#include "pn-format.h"
+#include "pn-kernels.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -75,14 +77,92 @@ gather (float *dst, const float *src, int rows, int n, const int *idx, int m)
 static void
 info_double (PnSurrogate *s, const char *key, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  pn_surrogate_set_info (s, key, g_ascii_formatd (buf, sizeof buf, "%.6g", v));
+  char buf[PN_FMT_BUF];
+  pn_surrogate_set_info (s, key, pn_fmt (buf, "%.6g", v));
 }
 
-PnSurrogate *
-pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
-                    PnSurrogateProgressFunc progress, gpointer user_data,
-                    PnSurrogateReport *report, GError **error)
+/* The model file's provenance: deterministic values only (no times), so a
+ * rerun gives the same file */
+static void
+record_provenance (PnSurrogate *s, const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
+                   int batch, const PnSurrogateReport *rep)
+{
+  char *base = g_path_get_basename (d->path);
+  pn_surrogate_set_info (s, "data", base);
+  g_free (base);
+  pn_surrogate_set_info (s, "data_sha256", d->sha256);
+  char buf[128];
+  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, (guint64) cfg->seed);
+  pn_surrogate_set_info (s, "seed", buf);
+  g_snprintf (buf, sizeof buf, "%d %d %d", rep->n_train, rep->n_valid, rep->n_test);
+  pn_surrogate_set_info (s, "split_train_valid_test", buf);
+  g_snprintf (buf, sizeof buf, "%d %d", rep->epochs, rep->best_epoch);
+  pn_surrogate_set_info (s, "epochs_best", buf);
+  GString *cf = g_string_new (NULL);
+  g_string_append_printf (cf, "batch %d lr ", batch);
+  pn_fmt_append (cf, "%g", cfg->lr);
+  g_string_append (cf, " lr_final ");
+  pn_fmt_append (cf, "%g", cfg->lr_final);
+  g_string_append_printf (cf, " patience %d max_epochs %d", cfg->patience, cfg->max_epochs);
+  pn_surrogate_set_info (s, "training", cf->str);
+  g_string_free (cf, TRUE);
+  for (int o = 0; o < 4; o++)
+    {
+      char key[32];
+      g_snprintf (key, sizeof key, "test_r2_eta%d", o + 1);
+      info_double (s, key, rep->test.r2[o]);
+    }
+  info_double (s, "test_median_surrogate_vs_fit_rmse_v", rep->test.median_fit_rmse_v);
+  info_double (s, "test_median_curve_rmse_v", rep->test.median_curve_rmse_v);
+}
+
+/* 0 .. n-1 shuffled by the split stream of SEED */
+static int *
+seeded_permutation (int n, uint64_t seed)
+{
+  int *perm = g_new (int, n);
+  for (int i = 0; i < n; i++)
+    perm[i] = i;
+  PnRng rng;
+  pn_rng_seed (&rng, seed, STREAM_SPLIT);
+  for (int i = n - 1; i > 0; i--)
+    {
+      int j = (int) pn_rng_below (&rng, (uint64_t) i + 1);
+      int tmp = perm[i];
+      perm[i] = perm[j];
+      perm[j] = tmp;
+    }
+  return perm;
+}
+
+/* S's output normalisation: mean and standard deviation (of the logarithm
+ * for eta4) over the training samples IDX */
+static void
+set_output_norm (PnSurrogate *s, const PnSurrogateData *d, const int *idx, int n)
+{
+  double mean[4] = { 0 }, sd[4] = { 0 };
+  for (int k = 0; k < n; k++)
+    for (int o = 0; o < 4; o++)
+      {
+        double t = d->eta[(size_t) idx[k] * 4 + o];
+        mean[o] += pn_surrogate_out_is_log[o] ? log (t) : t;
+      }
+  for (int o = 0; o < 4; o++)
+    mean[o] /= n;
+  for (int k = 0; k < n; k++)
+    for (int o = 0; o < 4; o++)
+      {
+        double t = d->eta[(size_t) idx[k] * 4 + o];
+        t = pn_surrogate_out_is_log[o] ? log (t) : t;
+        sd[o] += (t - mean[o]) * (t - mean[o]);
+      }
+  for (int o = 0; o < 4; o++)
+    sd[o] = MAX (sqrt (sd[o] / n), 1e-9);
+  pn_surrogate_set_output_norm (s, mean, sd);
+}
+
+static gboolean
+config_valid (const PnSurrogateTrainConfig *cfg, GError **error)
 {
   if (cfg->max_epochs < 1 || cfg->patience < 1 || cfg->batch < 1 || !(cfg->lr > 0) ||
       !(cfg->lr_final > 0) || !(cfg->valid_frac > 0) || !(cfg->test_frac >= 0) ||
@@ -91,8 +171,18 @@ pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
       g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
                    "invalid surrogate training configuration: need positive epochs, patience, "
                    "batch and learning rates, and validation + test fractions below 0.9");
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
+
+PnSurrogate *
+pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
+                    PnSurrogateProgressFunc progress, gpointer user_data,
+                    PnSurrogateReport *report, GError **error)
+{
+  if (!config_valid (cfg, error))
+    return NULL;
   const int n_all = d->n;
   const int n_test = (int) floor (cfg->test_frac * n_all + 0.5);
   const int n_valid = (int) floor (cfg->valid_frac * n_all + 0.5);
@@ -110,40 +200,11 @@ pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
   gint64 t0 = g_get_monotonic_time ();
 
   /* split: a seeded permutation; test first, then validation, then training */
-  int *perm = g_new (int, n_all);
-  for (int i = 0; i < n_all; i++)
-    perm[i] = i;
-  PnRng rng;
-  pn_rng_seed (&rng, cfg->seed, STREAM_SPLIT);
-  for (int i = n_all - 1; i > 0; i--)
-    {
-      int j = (int) pn_rng_below (&rng, (uint64_t) i + 1);
-      int tmp = perm[i];
-      perm[i] = perm[j];
-      perm[j] = tmp;
-    }
+  int *perm = seeded_permutation (n_all, cfg->seed);
   const int *test_idx = perm, *valid_idx = perm + n_test, *train_idx = perm + n_test + n_valid;
 
   /* output normalisation from the training split */
-  double mean[4] = { 0 }, sd[4] = { 0 };
-  for (int k = 0; k < n_train; k++)
-    for (int o = 0; o < 4; o++)
-      {
-        double t = d->eta[(size_t) train_idx[k] * 4 + o];
-        mean[o] += pn_surrogate_out_is_log[o] ? log (t) : t;
-      }
-  for (int o = 0; o < 4; o++)
-    mean[o] /= n_train;
-  for (int k = 0; k < n_train; k++)
-    for (int o = 0; o < 4; o++)
-      {
-        double t = d->eta[(size_t) train_idx[k] * 4 + o];
-        t = pn_surrogate_out_is_log[o] ? log (t) : t;
-        sd[o] += (t - mean[o]) * (t - mean[o]);
-      }
-  for (int o = 0; o < 4; o++)
-    sd[o] = MAX (sqrt (sd[o] / n_train), 1e-9);
-  pn_surrogate_set_output_norm (s, mean, sd);
+  set_output_norm (s, d, train_idx, n_train);
 
   /* features and targets of all samples, feature-major */
   const int nin = s->n_in, np = s->n_params;
@@ -177,7 +238,6 @@ pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
   double b1t = 1, b2t = 1, best_valid = INFINITY;
   int epoch = 0, best_epoch = 0;
   gboolean stopped = FALSE;
-  const float b1 = (float) cfg->beta1, b2 = (float) cfg->beta2, aeps = (float) cfg->adam_eps;
 
   while (epoch < cfg->max_epochs)
     {
@@ -207,16 +267,8 @@ pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
             }
           memset (grad, 0, sizeof (float) * nw);
           pn_surrogate_mlp_backward (s, w, tape, dy, grad, NULL);
-          b1t *= cfg->beta1;
-          b2t *= cfg->beta2;
-          const float c1 = (float) (1.0 / (1.0 - b1t)), c2 = (float) (1.0 / (1.0 - b2t));
-          const float lrf = (float) lr;
-          for (size_t i = 0; i < nw; i++)
-            {
-              m1[i] = b1 * m1[i] + (1.0f - b1) * grad[i];
-              m2[i] = b2 * m2[i] + (1.0f - b2) * grad[i] * grad[i];
-              w[i] -= lrf * (m1[i] * c1) / (sqrtf (m2[i] * c2) + aeps);
-            }
+          PnAdamStep st = pn_adam_step_next (cfg->beta1, cfg->beta2, cfg->adam_eps, &b1t, &b2t);
+          pn_adam_update (&st, w, m1, m2, grad, NULL, (float) lr, nw);
         }
       epoch++;
       double vmse = split_mse (s, w, Xva, Yva, n_valid, etape, xb);
@@ -254,32 +306,7 @@ pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
   pn_surrogate_evaluate (s, d, test_idx, n_test, &rep.test);
   pn_surrogate_evaluate (s, d, valid_idx, n_valid, &rep.valid);
 
-  /* provenance: deterministic values only (no times), so a rerun gives
-   * the same file */
-  char *base = g_path_get_basename (d->path);
-  pn_surrogate_set_info (s, "data", base);
-  g_free (base);
-  pn_surrogate_set_info (s, "data_sha256", d->sha256);
-  char buf[128];
-  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, (guint64) cfg->seed);
-  pn_surrogate_set_info (s, "seed", buf);
-  g_snprintf (buf, sizeof buf, "%d %d %d", n_train, n_valid, n_test);
-  pn_surrogate_set_info (s, "split_train_valid_test", buf);
-  g_snprintf (buf, sizeof buf, "%d %d", epoch, best_epoch);
-  pn_surrogate_set_info (s, "epochs_best", buf);
-  GString *cf = g_string_new (NULL);
-  g_string_append_printf (cf, "batch %d lr %g lr_final %g patience %d max_epochs %d", B, cfg->lr,
-                          cfg->lr_final, cfg->patience, cfg->max_epochs);
-  pn_surrogate_set_info (s, "training", cf->str);
-  g_string_free (cf, TRUE);
-  for (int o = 0; o < 4; o++)
-    {
-      char key[32];
-      g_snprintf (key, sizeof key, "test_r2_eta%d", o + 1);
-      info_double (s, key, rep.test.r2[o]);
-    }
-  info_double (s, "test_median_surrogate_vs_fit_rmse_v", rep.test.median_fit_rmse_v);
-  info_double (s, "test_median_curve_rmse_v", rep.test.median_curve_rmse_v);
+  record_provenance (s, d, cfg, B, &rep);
   if (report)
     *report = rep;
 

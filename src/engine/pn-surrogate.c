@@ -156,7 +156,7 @@ pn_surrogate_priv_set_space (PnSurrogate *s, const PnDesignSpace *space)
     }
 }
 
-/* the ratio features of PROTOCOL.md section 3, numerator / denominator */
+/* the ratio features (docs/METHOD.md section 1.4), numerator / denominator */
 static gboolean
 default_ratios (PnSurrogate *s, GError **error)
 {

@@ -22,6 +22,8 @@ typedef struct {
   int         n_hidden;
   PnVariation variation;     /* training variation; eps = 0 is nominal training */
   int         mc_train;      /* Monte Carlo samples per epoch (training and validation) */
+  int         mc_test;       /* Monte Carlo samples of the final test evaluation (the
+                              * front ends' pn_evaluate; the trainer does not use it) */
   int         max_epochs;
   int         patience;      /* epochs without a better validation loss */
   double      lr_theta;
@@ -29,11 +31,19 @@ typedef struct {
   double      beta1, beta2, adam_eps;
   float       gmin, gmax;
   uint64_t    seed;
+  gboolean    valid_fixed;   /* validate on the same MC circuits every epoch
+                              * (common random numbers); FALSE: fresh draws */
+  int         nominal_start; /* > 0: train the nominal circuit first (validated
+                              * under the variation) until this many epochs
+                              * bring no better validation loss, then go on
+                              * under variation from its best point */
   PnCircuits  circuits;
 } PnTrainConfig;
 
-/* The reference configuration: [n, 3, c], eps 0.1 uniform, 20 MC samples,
- * patience 5000, Adam lr 0.1 / 0.005, gmin 0.01, gmax 10, fixed circuits. */
+/* The reference configuration: [n, 3, c], eps 0.1 uniform, 20 MC samples
+ * (100 for the test), at most 100000 epochs, patience 5000, Adam lr 0.1 /
+ * 0.005, gmin 0.01, gmax 10, fixed circuits. The one place these defaults
+ * are written: pnc, the studio and new designs all start from here. */
 void pn_train_config_init (PnTrainConfig *cfg);
 
 typedef enum {

@@ -259,18 +259,14 @@ pn_spice_sweep_parse (const char *text, PnSpiceSweep *sweep, GError **error)
 static void
 append_num (GString *out, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd (buf, sizeof buf, "%.10g", v);
-  g_string_append (out, buf);
+  pn_fmt_append (out, "%.10g", v);
 }
 
 /* values computed from floats (theta): the digits a float holds */
 static void
 append_num7 (GString *out, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd (buf, sizeof buf, "%.7g", v);
-  g_string_append (out, buf);
+  pn_fmt_append (out, "%.7g", v);
 }
 
 static gboolean

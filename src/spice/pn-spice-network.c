@@ -58,9 +58,7 @@ pn_spice_network_output (int n_copies, int copy, int output)
 static void
 append_num (GString *out, const char *fmt, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd (buf, sizeof buf, fmt, v);
-  g_string_append (out, buf);
+  pn_fmt_append (out, fmt, v);
 }
 
 /* Name of the subcircuit instance I of KIND uses. */
@@ -117,6 +115,16 @@ pn_spice_write_network (GString *out, const PnNet *net, const float *params, con
   g_string_append_printf (out, " S per theta unit; %s\n",
                           per_instance ? "one Monte Carlo sample (values drawn by pnstudio)"
                                        : "nominal values");
+  for (int i = 0; opt && opt->input_names && i < net->size[0] && opt->input_names[i]; i++)
+    {
+      g_autofree char *t = g_strdup_printf ("in%d: %s", i, opt->input_names[i]);
+      pn_spice_write_comment (out, t);
+    }
+  for (int j = 0; opt && opt->output_names && j < net->size[L] && opt->output_names[j]; j++)
+    {
+      g_autofree char *t = g_strdup_printf ("out%d: class %s", j, opt->output_names[j]);
+      pn_spice_write_comment (out, t);
+    }
   pn_spice_write_model (out, model);
 
   /* the circuits: one subcircuit per group (nominal) or per instance */

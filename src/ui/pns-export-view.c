@@ -69,10 +69,16 @@ pns_export_netlist (PnsDesign *d, GError **error)
     return NULL;
   g_autofree char *title = g_strdup_printf ("pnstudio network: %s, inputs 0.5 V",
                                             pns_design_get_title (d));
-  PnSpiceNetOptions opt = { 1, NULL, TRUE, title };
+  /* the dataset's names, when they are the network's (trained on it) */
+  const char *const *fn = pns_design_get_feature_names (d), *const *cn = pns_design_get_class_names (d);
+  if (fn && g_strv_length ((char **) fn) != (guint) net->size[0])
+    fn = NULL;
+  if (cn && g_strv_length ((char **) cn) != (guint) net->size[net->n_layers])
+    cn = NULL;
+  PnSpiceNetOptions opt = { 1, NULL, TRUE, title, fn, cn };
   GString *s = g_string_new (NULL);
   gboolean ok = pn_spice_write_network (s, net, pns_design_get_params (d), NULL,
-                                        pns_design_get_technology (d)->g_unit_us * 1e-6, model,
+                                        pns_design_get_technology (d)->g_unit, model,
                                         &opt, error);
   pn_spice_model_free (model);
   return g_string_free (s, !ok);
@@ -197,8 +203,8 @@ refresh (PnsExportView *self)
   g_autofree char *sum = NULL;
   if (csv)
     {
-      const PnsTechnology *t = pns_design_get_technology (self->design);
-      g_autofree char *base = g_strdup_printf (_("%d printed components (conductance unit %.3g µS per θ)."), n, t->g_unit_us);
+      const PnDesignTech *t = pns_design_get_technology (self->design);
+      g_autofree char *base = g_strdup_printf (_("%d printed components (conductance unit %.3g µS per θ)."), n, t->g_unit * 1e6);
       sum = bad ? g_strdup_printf (_("%s %d of them lie outside the printable range: see the column 'printable'."), base, bad)
                 : g_strdup (base);
     }

@@ -9,11 +9,7 @@
 
 G_BEGIN_DECLS
 
-/* the shortest C-locale text that reads back to the same float */
-void     pn_design_priv_fmt_float       (char *buf, gsize size, float v);
-/* a float as the double of its shortest decimal (0.01f -> 0.01) */
-double   pn_design_priv_float_as_double (float f);
 /* circuit groups and sizes of a design without building eta models */
-gboolean pn_design_priv_net_shape       (const PnDesign *d, PnNet *net, GError **error);
+gboolean pn_design_priv_net_shape (const PnDesign *d, PnNet *net, GError **error);
 
 G_END_DECLS
