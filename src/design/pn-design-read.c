@@ -770,10 +770,30 @@ validate_schema (Reader *r, xmlDocPtr doc)
       return FALSE;
     }
   SchemaError pe = { 0 }, ve = { 0 };
-  xmlRelaxNGParserCtxtPtr pctx = xmlRelaxNGNewParserCtxt (path);
-  xmlRelaxNGSetParserStructuredErrors (pctx, on_schema_error, &pe);
-  xmlRelaxNGPtr schema = xmlRelaxNGParse (pctx);
-  xmlRelaxNGFreeParserCtxt (pctx);
+  /* the schema is compiled once per process (per path) and kept; the lock
+   * also serialises the validations that share it */
+  static GMutex lock;
+  static char *schema_path;
+  static xmlRelaxNGPtr cached;
+  g_mutex_lock (&lock);
+  xmlRelaxNGPtr schema = NULL;
+  if (cached && g_strcmp0 (schema_path, path) == 0)
+    schema = cached;
+  else
+    {
+      xmlRelaxNGParserCtxtPtr pctx = xmlRelaxNGNewParserCtxt (path);
+      xmlRelaxNGSetParserStructuredErrors (pctx, on_schema_error, &pe);
+      schema = xmlRelaxNGParse (pctx);
+      xmlRelaxNGFreeParserCtxt (pctx);
+      if (schema)
+        {
+          if (cached)
+            xmlRelaxNGFree (cached);
+          cached = schema;
+          g_free (schema_path);
+          schema_path = g_strdup (path);
+        }
+    }
   gboolean ok = FALSE;
   if (schema == NULL)
     {
@@ -787,7 +807,6 @@ validate_schema (Reader *r, xmlDocPtr doc)
       xmlRelaxNGSetValidStructuredErrors (vctx, on_schema_error, &ve);
       int rc = xmlRelaxNGValidateDoc (vctx, doc);
       xmlRelaxNGFreeValidCtxt (vctx);
-      xmlRelaxNGFree (schema);
       if (rc == 0)
         ok = TRUE;
       else
@@ -803,6 +822,7 @@ validate_schema (Reader *r, xmlDocPtr doc)
           r->failed = TRUE;
         }
     }
+  g_mutex_unlock (&lock);
   g_free (pe.message);
   g_free (ve.message);
   g_free (path);
