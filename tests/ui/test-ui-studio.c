@@ -30,7 +30,7 @@ wake (gpointer data)
 
 /* Run the main loop until COND holds (or SECONDS pass); returns COND. */
 static gboolean
-spin_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
+spin_loop (gboolean (*cond) (gpointer), gpointer data, double seconds)
 {
   guint id = g_timeout_add (10, wake, NULL);
   gint64 end = g_get_monotonic_time () + (gint64) (seconds * 1e6);
@@ -39,6 +39,16 @@ spin_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (id);
   return ok;
+}
+
+/* Wait for COND. SECONDS is a guard against a hang, not a timing
+ * requirement: it is stretched 6-fold so that a loaded machine (the suite
+ * runs two tests at a time, CI's machine may be busy) does not fail a test
+ * whose work merely took longer; a passing condition returns at once. */
+static gboolean
+spin_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
+{
+  return spin_loop (cond, data, 6 * seconds);
 }
 
 static gboolean
@@ -50,7 +60,7 @@ never (gpointer data)
 static void
 spin_for (double seconds)
 {
-  spin_until (never, NULL, seconds);
+  spin_loop (never, NULL, seconds);
 }
 
 static gboolean
