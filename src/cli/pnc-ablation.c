@@ -428,7 +428,7 @@ pnc_cmd_ablation (int argc, char **argv)
     "between the ranks.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   int rc = 1, rank = 0, size = 1;
-  gboolean use_mpi = FALSE;
+  G_GNUC_UNUSED gboolean use_mpi = FALSE; /* only read with MPI */
   GError *error = NULL;
   char **datasets = NULL, **vnames = NULL, **epsv = NULL;
   GArray *seed_list = g_array_new (FALSE, FALSE, sizeof (int));
