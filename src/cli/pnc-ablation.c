@@ -12,6 +12,8 @@
 #include "pnc-run.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -120,14 +122,32 @@ load_run_file (const char *path, JsonParser **parser_out)
 /* set when a run's file could not be written: the ablation is not done */
 static gint write_failed = 0;
 
+/* Crash-consistent: the design first, the run record last. A run counts
+ * as done only when its record exists (and, with --designs, its design
+ * reads), so a kill between the two redoes the run; a failed design write
+ * leaves no record. */
 static void
 on_run_done (PncRun *r, gpointer user_data)
 {
   AbRun *ab = (AbRun *) r; /* run is the first member */
   if (r->interrupted)
     return; /* not finished: it runs again next time */
-  JsonNode *node = pnc_run_to_json (r);
   GError *error = NULL;
+  if (ab->design)
+    {
+      PnDesign d;
+      pnc_design_from_run (r, &d);
+      gboolean saved = pn_design_save (&d, ab->design, &error);
+      pn_design_clear (&d);
+      if (!saved)
+        {
+          g_printerr ("pnc ablation: %s\n", error->message);
+          g_error_free (error);
+          g_atomic_int_set (&write_failed, 1);
+          return;
+        }
+    }
+  JsonNode *node = pnc_run_to_json (r);
   if (!pnc_json_write (node, ab->path, &error))
     {
       g_printerr ("pnc ablation: %s\n", error->message);
@@ -135,18 +155,51 @@ on_run_done (PncRun *r, gpointer user_data)
       g_atomic_int_set (&write_failed, 1);
     }
   json_node_unref (node);
-  if (ab->design)
-    {
-      PnDesign d;
-      pnc_design_from_run (r, &d);
-      if (!pn_design_save (&d, ab->design, &error))
+}
+
+/* A run is done when its record is complete and, with --designs, its design
+ * file reads. */
+static gboolean
+run_done (const AbRun *ab)
+{
+  JsonParser *parser = NULL;
+  JsonObject *o = load_run_file (ab->path, &parser);
+  if (o == NULL)
+    return FALSE;
+  g_object_unref (parser);
+  if (ab->design == NULL)
+    return TRUE;
+  PnDesign d;
+  if (!pn_design_load (ab->design, &d, NULL))
+    return FALSE;
+  pn_design_clear (&d);
+  return TRUE;
+}
+
+/* Remove the temporary files of atomic writes (pn_write_file_atomic:
+ * NAME.XXXXXX) of the ablation's own files that a killed run left in DIR:
+ * regular files only (never a link or a directory). */
+static void
+remove_stale_temps (const char *dir)
+{
+  static const char *patterns[] = { "*.json.??????", "*.pnsd.??????", "*.csv.??????",
+                                    "*.md.??????" };
+  GDir *d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return;
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    for (gsize i = 0; i < G_N_ELEMENTS (patterns); i++)
+      if (g_pattern_match_simple (patterns[i], name))
         {
-          g_printerr ("pnc ablation: %s\n", error->message);
-          g_error_free (error);
-          g_atomic_int_set (&write_failed, 1);
+          char *p = g_build_filename (dir, name, NULL);
+          GStatBuf st;
+          if (g_lstat (p, &st) == 0 && S_ISREG (st.st_mode))
+            g_unlink (p);
+          g_free (p);
+          break;
         }
-      pn_design_clear (&d);
-    }
+  g_dir_close (d);
 }
 
 typedef struct {
@@ -383,7 +436,7 @@ pnc_cmd_ablation (int argc, char **argv)
     "between the ranks.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   int rc = 1, rank = 0, size = 1;
-  gboolean use_mpi = FALSE;
+  G_GNUC_UNUSED gboolean use_mpi = FALSE; /* only read with MPI */
   GError *error = NULL;
   char **datasets = NULL, **vnames = NULL, **epsv = NULL;
   GArray *seed_list = g_array_new (FALSE, FALSE, sizeof (int));
@@ -407,8 +460,15 @@ pnc_cmd_ablation (int argc, char **argv)
     }
 #endif
 
+  /* GOption does not free a default it replaces */
+  char *const dflt[] = { datasets_opt, variants_opt, eps_opt, seeds, hidden, level_opt, circuits_opt };
   if (!pnc_parse_options (ctx, &argc, &argv))
     goto out;
+  {
+    char *const now[] = { datasets_opt, variants_opt, eps_opt, seeds, hidden, level_opt, circuits_opt };
+    for (gsize i = 0; i < G_N_ELEMENTS (dflt); i++)
+      pnc_free_replaced (dflt[i], now[i]);
+  }
   if (out == NULL)
     {
       g_printerr ("pnc ablation: --out DIR is required\n");
@@ -481,6 +541,8 @@ pnc_cmd_ablation (int argc, char **argv)
   for (int d = 0; datasets[d]; d++)
     {
       PnDataset *ds = pn_dataset_open (datasets[d], NULL, &error);
+      if (ds && !pnc_dataset_fits (ds, &error))
+        g_clear_pointer (&ds, pn_dataset_free);
       if (ds == NULL)
         {
           g_printerr ("pnc ablation: %s\n", error->message);
@@ -676,14 +738,20 @@ pnc_cmd_ablation (int argc, char **argv)
     /* this process's share of the runs still to do */
     GPtrArray *todo = g_ptr_array_new ();
     int done_before = 0;
+    if (rank == 0)
+      {
+        char *rd = g_build_filename (out, "runs", NULL), *dd = g_build_filename (out, "designs", NULL);
+        remove_stale_temps (out);
+        remove_stale_temps (rd);
+        remove_stale_temps (dd);
+        g_free (rd);
+        g_free (dd);
+      }
     for (int k = 0; k < n_runs; k++)
       {
-        JsonParser *parser = NULL;
-        JsonObject *o = load_run_file (runs[k].path, &parser);
-        if (o)
+        if (run_done (&runs[k]))
           {
             done_before++;
-            g_object_unref (parser);
             continue;
           }
         if (k % size == rank)

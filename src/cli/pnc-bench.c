@@ -207,8 +207,15 @@ pnc_cmd_bench (int argc, char **argv)
   char **names = NULL;
   GError *error = NULL;
   JsonBuilder *b = json_builder_new ();
+  /* GOption does not free a default it replaces */
+  char *const dflt[] = { datasets, hidden, circuits };
   if (!pnc_parse_options (ctx, &argc, &argv))
     goto out;
+  {
+    char *const now[] = { datasets, hidden, circuits };
+    for (gsize i = 0; i < G_N_ELEMENTS (dflt); i++)
+      pnc_free_replaced (dflt[i], now[i]);
+  }
   PnTrainConfig cfg;
   pn_train_config_init (&cfg);
   if (!pnc_parse_hidden (hidden, cfg.hidden, &cfg.n_hidden, &error))

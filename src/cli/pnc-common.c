@@ -138,6 +138,27 @@ pnc_help_default (GPtrArray *keep, const char *text, const char *fmt, ...)
   return help;
 }
 
+gboolean
+pnc_dataset_fits (const PnDataset *ds, GError **error)
+{
+  if (ds->n_features > PN_MAX_LAYER_SIZE || ds->n_classes > PN_MAX_LAYER_SIZE)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT,
+                   "%s: %d features and %d classes; a printed network (and its design file) "
+                   "has at most %d inputs and %d outputs", ds->name, ds->n_features,
+                   ds->n_classes, PN_MAX_LAYER_SIZE, PN_MAX_LAYER_SIZE);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+pnc_free_replaced (char *dflt, const char *now)
+{
+  if (dflt != now)
+    g_free (dflt);
+}
+
 char **
 pnc_parse_datasets (const char *s)
 {

@@ -138,8 +138,15 @@ pnc_cmd_train (int argc, char **argv)
   PncProgress progress;
   GError *error = NULL;
 
+  /* GOption does not free a default it replaces */
+  char *const dflt[] = { dataset, seeds, hidden, variation, circuits, level_opt };
   if (!pnc_parse_options (ctx, &argc, &argv))
     goto out;
+  {
+    char *const now[] = { dataset, seeds, hidden, variation, circuits, level_opt };
+    for (gsize i = 0; i < G_N_ELEMENTS (dflt); i++)
+      pnc_free_replaced (dflt[i], now[i]);
+  }
   if (argc > 1)
     {
       g_printerr ("pnc train: unexpected argument '%s'\n", argv[1]);
@@ -227,6 +234,8 @@ pnc_cmd_train (int argc, char **argv)
       pn_dataset_options_init (&opt);
       opt.label_column = label;
       PnDataset *ds = pn_dataset_open (names[i], &opt, &error);
+      if (ds && !pnc_dataset_fits (ds, &error))
+        g_clear_pointer (&ds, pn_dataset_free);
       if (ds == NULL)
         {
           g_printerr ("pnc train: %s\n", error->message);

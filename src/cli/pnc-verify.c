@@ -170,8 +170,11 @@ pnc_cmd_verify (int argc, char **argv)
   PncProgress progress;
   pnc_progress_init (&progress);
 
+  /* GOption does not free a default it replaces */
+  char *const dflt[] = { split };
   if (!pnc_parse_options (ctx, &argc, &argv))
     goto out;
+  pnc_free_replaced (dflt[0], split);
   if (argc != 2)
     {
       g_printerr ("pnc verify: expected one design file (pnc verify DESIGN.pnsd)\n");

@@ -34,9 +34,15 @@ const char *pnc_help_default (GPtrArray *keep, const char *text, const char *fmt
   G_GNUC_PRINTF (3, 4);
 /* "all" or a comma-separated list of names or CSV paths. */
 char   **pnc_parse_datasets (const char *s);
+/* Whether a network for DS fits a design file (at most PN_MAX_LAYER_SIZE
+ * features and classes): checked before any training. */
+gboolean pnc_dataset_fits   (const PnDataset *ds, GError **error);
 
 /* Parse options; prints the error and usage hint. Returns FALSE on error. */
 gboolean pnc_parse_options  (GOptionContext *ctx, int *argc, char ***argv);
+/* After parsing: free a string option's allocated default DFLT if the
+ * option replaced it by NOW (GOption does not free what it replaces). */
+void     pnc_free_replaced  (char *dflt, const char *now);
 
 /* JSON out: to stdout (pretty) and/or atomically to a file. */
 /* Every --json output goes through these: valid JSON for every double

@@ -7,6 +7,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
+#include <libxml/SAX2.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <float.h>
@@ -105,6 +106,16 @@ attr_int (Reader *r, xmlNodePtr node, const char *name, gint64 lo, gint64 hi, gi
     *out = v;
   g_free (s);
   return ok;
+}
+
+/* A text of at most MAX characters (the design file's limits, pn-design.h). */
+static gboolean
+text_fits (Reader *r, xmlNodePtr node, const char *what, const char *text, glong max)
+{
+  glong n = g_utf8_strlen (text, -1);
+  if (n > max)
+    return fail_at (r, node, "%s: %ld characters, at most %ld", what, n, max);
+  return TRUE;
 }
 
 static gboolean
@@ -566,13 +577,20 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
       g_free (d->title);
       d->title = g_strdup (t ? (const char *) t : "");
       xmlFree (t);
+      if (!text_fits (r, n, "<title>", d->title, PN_DESIGN_TITLE_MAX))
+        return FALSE;
     }
   n = child (root, "dataset");
   g_free (d->dataset);
   d->dataset = attr (n, "name");
+  if (!text_fits (r, n, "<dataset name>", d->dataset, PN_DESIGN_NAME_MAX))
+    return FALSE;
   g_clear_pointer (&d->dataset_label, g_free);
   if (xmlHasProp (n, (const xmlChar *) "label"))
     d->dataset_label = attr (n, "label");
+  if (d->dataset_label &&
+      !text_fits (r, n, "<dataset label>", d->dataset_label, PN_DESIGN_NAME_MAX))
+    return FALSE;
 
   n = child (root, "topology");
   if (n == NULL && r->version < 2)
@@ -589,8 +607,9 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
       guint64 v;
       if (ns > PN_MAX_LAYERS)
         ok = fail_at (r, n, "<topology>: more than %d layers", PN_MAX_LAYERS);
-      else if (!g_ascii_string_to_unsigned (tok[i], 10, 1, 4096, &v, NULL))
-        ok = fail_at (r, n, "<topology>: layer size '%s' is not in 1..4096", tok[i]);
+      else if (!g_ascii_string_to_unsigned (tok[i], 10, 1, PN_MAX_LAYER_SIZE, &v, NULL))
+        ok = fail_at (r, n, "<topology>: layer size '%s' is not in 1..%d", tok[i],
+                      PN_MAX_LAYER_SIZE);
       else
         d->size[ns++] = (int) v;
     }
@@ -611,6 +630,8 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
   PnDesignTech *t = &d->tech;
   g_free (t->model);
   t->model = attr (n, "model");
+  if (!text_fits (r, n, "<technology model>", t->model, PN_DESIGN_NAME_MAX))
+    return FALSE;
   if (!attr_num (r, n, "vdd", 1e-3, 100, &t->vdd) || !attr_num (r, n, "vss", -100, -1e-3, &t->vss) ||
       !attr_num (r, n, "g-unit", 1e-15, 1, &t->g_unit) ||
       !attr_num (r, n, "gmin", 0, 1e6, &t->gmin) || !attr_num (r, n, "gmax", 1e-9, 1e6, &t->gmax) ||
@@ -668,6 +689,8 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
   PnDesignTraining *tr = &d->training;
   g_free (tr->variant);
   tr->variant = xmlHasProp (n, (const xmlChar *) "variant") ? attr (n, "variant") : NULL;
+  if (tr->variant && !text_fits (r, n, "<training variant>", tr->variant, PN_DESIGN_NAME_MAX))
+    return FALSE;
   gint64 seed, me, pa, mc;
   if (!read_variation (r, n, &tr->variation) ||
       !attr_int (r, n, "seed", 0, G_MAXINT64, &seed) ||
@@ -711,8 +734,9 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
           guint64 v;
           if (nh >= PN_MAX_LAYERS - 1)
             ok = fail_at (r, n, "<training hidden>: more than %d hidden layers", PN_MAX_LAYERS - 1);
-          else if (!g_ascii_string_to_unsigned (ht[i], 10, 1, 4096, &v, NULL))
-            ok = fail_at (r, n, "<training hidden>: layer size '%s' is not in 1..4096", ht[i]);
+          else if (!g_ascii_string_to_unsigned (ht[i], 10, 1, PN_MAX_LAYER_SIZE, &v, NULL))
+            ok = fail_at (r, n, "<training hidden>: layer size '%s' is not in 1..%d", ht[i],
+                          PN_MAX_LAYER_SIZE);
           else
             tr->hidden[nh++] = (int) v;
         }
@@ -783,10 +807,30 @@ validate_schema (Reader *r, xmlDocPtr doc)
       return FALSE;
     }
   SchemaError pe = { 0 }, ve = { 0 };
-  xmlRelaxNGParserCtxtPtr pctx = xmlRelaxNGNewParserCtxt (path);
-  xmlRelaxNGSetParserStructuredErrors (pctx, on_schema_error, &pe);
-  xmlRelaxNGPtr schema = xmlRelaxNGParse (pctx);
-  xmlRelaxNGFreeParserCtxt (pctx);
+  /* the schema is compiled once per process (per path) and kept; the lock
+   * also serialises the validations that share it */
+  static GMutex lock;
+  static char *schema_path;
+  static xmlRelaxNGPtr cached;
+  g_mutex_lock (&lock);
+  xmlRelaxNGPtr schema = NULL;
+  if (cached && g_strcmp0 (schema_path, path) == 0)
+    schema = cached;
+  else
+    {
+      xmlRelaxNGParserCtxtPtr pctx = xmlRelaxNGNewParserCtxt (path);
+      xmlRelaxNGSetParserStructuredErrors (pctx, on_schema_error, &pe);
+      schema = xmlRelaxNGParse (pctx);
+      xmlRelaxNGFreeParserCtxt (pctx);
+      if (schema)
+        {
+          if (cached)
+            xmlRelaxNGFree (cached);
+          cached = schema;
+          g_free (schema_path);
+          schema_path = g_strdup (path);
+        }
+    }
   gboolean ok = FALSE;
   if (schema == NULL)
     {
@@ -800,7 +844,6 @@ validate_schema (Reader *r, xmlDocPtr doc)
       xmlRelaxNGSetValidStructuredErrors (vctx, on_schema_error, &ve);
       int rc = xmlRelaxNGValidateDoc (vctx, doc);
       xmlRelaxNGFreeValidCtxt (vctx);
-      xmlRelaxNGFree (schema);
       if (rc == 0)
         ok = TRUE;
       else
@@ -816,6 +859,7 @@ validate_schema (Reader *r, xmlDocPtr doc)
           r->failed = TRUE;
         }
     }
+  g_mutex_unlock (&lock);
   g_free (pe.message);
   g_free (ve.message);
   g_free (path);
@@ -842,6 +886,37 @@ rout_placed (Reader *r, xmlNodePtr node)
   return TRUE;
 }
 
+/* A document type declaration (and with it every entity declaration) stops
+ * the parse: entity amplification needs declared entities, and a design
+ * file has no use for a DTD. */
+typedef struct {
+  int line; /* where the declaration starts; 0: none seen */
+} DtdGuard;
+
+static void
+refuse_at (void *user)
+{
+  xmlParserCtxtPtr ctx = user;
+  DtdGuard *g = ctx->_private;
+  if (g->line == 0)
+    g->line = MAX (1, xmlSAX2GetLineNumber (ctx));
+  xmlStopParser (ctx);
+}
+
+static void
+refuse_dtd (void *user, const xmlChar *name, const xmlChar *external_id,
+            const xmlChar *system_id)
+{
+  refuse_at (user);
+}
+
+static void
+refuse_entity (void *user, const xmlChar *name, int type, const xmlChar *public_id,
+               const xmlChar *system_id, xmlChar *content)
+{
+  refuse_at (user);
+}
+
 gboolean
 pn_design_parse (const char *data, gsize length, const char *name, PnDesign *out,
                  GError **error)
@@ -854,8 +929,30 @@ pn_design_parse (const char *data, gsize length, const char *name, PnDesign *out
     }
   xmlInitParser ();
   xmlParserCtxtPtr ctx = xmlNewParserCtxt ();
+  if (ctx == NULL)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s: out of memory", r.name);
+      return FALSE;
+    }
+  /* No document type declaration: the parser stops at <!DOCTYPE, before
+   * any entity is declared, so nothing can expand (docs/EXPORT.md). */
+  DtdGuard guard = { 0 };
+  ctx->_private = &guard;
+  ctx->sax->internalSubset = refuse_dtd;
+  ctx->sax->externalSubset = refuse_dtd;
+  ctx->sax->entityDecl = refuse_entity;
   xmlDocPtr doc = xmlCtxtReadMemory (ctx, data, (int) length, r.name, NULL,
                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (guard.line > 0)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s:%d: has a document type declaration "
+                   "(<!DOCTYPE>): a design file has none and may not declare entities; refused",
+                   r.name, guard.line);
+      if (doc)
+        xmlFreeDoc (doc);
+      xmlFreeParserCtxt (ctx);
+      return FALSE;
+    }
   if (doc == NULL)
     {
       const xmlError *err = xmlCtxtGetLastError (ctx);
@@ -925,5 +1022,23 @@ pn_design_load (const char *path, PnDesign *out, GError **error)
     }
   gboolean ok = pn_design_parse (data, len, path, out, error);
   g_free (data);
+  /* A CSV named by a relative path is relative to the design file's
+   * folder when it is there (designs written before CSV paths were stored
+   * absolute: relative to where they were trained). */
+  if (ok && out->dataset && *out->dataset && !pn_dataset_is_bundled (out->dataset) &&
+      !g_path_is_absolute (out->dataset))
+    {
+      char *dir = g_path_get_dirname (path);
+      char *abs_dir = g_canonicalize_filename (dir, NULL);
+      char *candidate = g_canonicalize_filename (out->dataset, abs_dir);
+      if (g_file_test (candidate, G_FILE_TEST_IS_REGULAR))
+        {
+          g_free (out->dataset);
+          out->dataset = g_steal_pointer (&candidate);
+        }
+      g_free (candidate);
+      g_free (abs_dir);
+      g_free (dir);
+    }
   return ok;
 }

@@ -298,9 +298,87 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
   return g_string_free (s, FALSE);
 }
 
+/* TEXT is valid UTF-8 with no control character XML 1.0 cannot hold, of at
+ * most MAX characters. */
+static gboolean
+text_ok (const char *what, const char *text, glong max, GError **error)
+{
+  if (text == NULL)
+    return TRUE;
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s is not valid UTF-8", what);
+      return FALSE;
+    }
+  for (const char *p = text; *p; p++)
+    if ((guchar) *p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+      {
+        g_set_error (error, PN_ERROR, PN_ERROR_FORMAT,
+                     "%s holds the control character 0x%02x, which a design file cannot",
+                     what, (guchar) *p);
+        return FALSE;
+      }
+  glong n = g_utf8_strlen (text, -1);
+  if (n > max)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s has %ld characters, at most %ld", what,
+                   n, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pn_design_check_limits (const PnDesign *d, GError **error)
+{
+  if (!text_ok ("the title", d->title, PN_DESIGN_TITLE_MAX, error) ||
+      !text_ok ("the dataset name", d->dataset, PN_DESIGN_NAME_MAX, error) ||
+      !text_ok ("the device model", d->tech.model, PN_DESIGN_NAME_MAX, error) ||
+      !text_ok ("the training variant", d->training.variant, PN_DESIGN_NAME_MAX, error))
+    return FALSE;
+  if (d->n_layers < 0 || d->n_layers > PN_MAX_LAYERS)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%d layers, at most %d", d->n_layers,
+                   PN_MAX_LAYERS);
+      return FALSE;
+    }
+  for (int l = 0; d->n_layers > 0 && l <= d->n_layers; l++)
+    if (d->size[l] < 1 || d->size[l] > PN_MAX_LAYER_SIZE)
+      {
+        g_set_error (error, PN_ERROR, PN_ERROR_FORMAT,
+                     "layer size %d (%s) is not in 1..%d", d->size[l],
+                     l == 0 ? "inputs" : l == d->n_layers ? "outputs" : "hidden",
+                     PN_MAX_LAYER_SIZE);
+        return FALSE;
+      }
+  if (d->training.n_hidden > PN_MAX_LAYERS - 1)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%d hidden layers, at most %d",
+                   d->training.n_hidden, PN_MAX_LAYERS - 1);
+      return FALSE;
+    }
+  for (int l = 0; l < d->training.n_hidden; l++)
+    if (d->training.hidden[l] < 1 || d->training.hidden[l] > PN_MAX_LAYER_SIZE)
+      {
+        g_set_error (error, PN_ERROR, PN_ERROR_FORMAT,
+                     "hidden layer size %d is not in 1..%d", d->training.hidden[l],
+                     PN_MAX_LAYER_SIZE);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 gboolean
 pn_design_save (const PnDesign *d, const char *path, GError **error)
 {
+  GError *le = NULL;
+  if (!pn_design_check_limits (d, &le))
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s: cannot save the design: %s", path,
+                   le->message);
+      g_error_free (le);
+      return FALSE;
+    }
   gsize len = 0;
   char *xml = pn_design_to_xml (d, &len);
   GError *e = NULL;

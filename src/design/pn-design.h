@@ -18,7 +18,8 @@
  * save -> load -> save gives the same bytes. Saving is atomic
  * (pn_write_file_atomic). Loading fails with a GError (domain PN_ERROR,
  * code PN_ERROR_FORMAT) naming the file, the line where there is one and
- * the reason for: unreadable or truncated XML, a format version newer than
+ * the reason for: a document type declaration (never parsed: no entity
+ * can expand), unreadable or truncated XML, a format version newer than
  * this build reads, schema violations, values that are not finite or out
  * of range, and sizes that do not fit the topology; on failure the output
  * design is left untouched.
@@ -166,6 +167,12 @@ typedef struct {
   float *rout[PN_N_CIRCUIT_KINDS];         /* n_groups x n_points, ohms; NULL: none */
 } PnDesignResiduals;
 
+/* The longest title and the longest dataset name, model and variant
+ * (characters; a dataset or model may be a path) a design file holds: the
+ * reader refuses longer ones, pn_design_save does not write them. */
+#define PN_DESIGN_TITLE_MAX 256
+#define PN_DESIGN_NAME_MAX 4096
+
 /* The largest output resistance a design file holds, ohms. */
 #define PN_DESIGN_ROUT_MAX 1e12
 
@@ -228,7 +235,14 @@ void      pn_design_set_network (PnDesign *d, const PnNet *net, const float *par
                                  const PnTrainConfig *cfg, const char *dataset,
                                  const char *variant);
 
-/* The XML text (deterministic) and an atomic save. */
+/* Whether D stays within what the reader accepts: title and names no
+ * longer than their limits, valid UTF-8, at most PN_MAX_LAYERS layers of 1
+ * to PN_MAX_LAYER_SIZE neurons (a GError, PN_ERROR_FORMAT, says which). */
+gboolean  pn_design_check_limits (const PnDesign *d, GError **error);
+
+/* The XML text (deterministic) and an atomic save; the save refuses a
+ * design outside the limits (pn_design_check_limits), so what is saved
+ * reads back. */
 char     *pn_design_to_xml (const PnDesign *d, gsize *length);
 gboolean  pn_design_save   (const PnDesign *d, const char *path, GError **error);
 
@@ -237,6 +251,8 @@ gboolean  pn_design_save   (const PnDesign *d, const char *path, GError **error)
  * not touched. */
 gboolean  pn_design_parse  (const char *data, gsize length, const char *name, PnDesign *out,
                             GError **error);
+/* pn_design_load also resolves a dataset given as a relative CSV path
+ * against the design file's folder when the CSV is there (docs/EXPORT.md). */
 gboolean  pn_design_load   (const char *path, PnDesign *out, GError **error);
 
 /* Dataset options for opening D's dataset (its label column). */

@@ -220,37 +220,26 @@ typedef struct {
   GArray                 *linenos;    /* int, the file line of each row */
 } CsvRead;
 
-/* The lines of PATH, checked to be UTF-8 text, or NULL */
+/* The lines of TEXT (LENGTH bytes, from PATH), checked to be UTF-8 text,
+ * or NULL */
 static char **
-read_lines (const char *path, GError **error)
+split_lines (const char *text, gsize length, const char *path, GError **error)
 {
-  char *contents = NULL;
-  gsize length = 0;
-  GError *ioerr = NULL;
-
-  if (!g_file_get_contents (path, &contents, &length, &ioerr))
-    {
-      g_set_error (error, PN_DATASET_ERROR, PN_DATASET_ERROR_IO, "%s: %s", path,
-                   ioerr->message);
-      g_error_free (ioerr);
-      return NULL;
-    }
-  if (memchr (contents, '\0', length) != NULL)
+  if (memchr (text, '\0', length) != NULL)
     {
       g_set_error (error, PN_DATASET_ERROR, PN_DATASET_ERROR_PARSE,
                    "%s: binary data (NUL byte); not a CSV text file", path);
-      g_free (contents);
       return NULL;
     }
-  if (!g_utf8_validate (contents, (gssize) length, NULL))
+  if (!g_utf8_validate (text, (gssize) length, NULL))
     {
       g_set_error (error, PN_DATASET_ERROR, PN_DATASET_ERROR_PARSE,
                    "%s: not valid UTF-8 text", path);
-      g_free (contents);
       return NULL;
     }
-  char **lines = g_strsplit (contents, "\n", -1);
-  g_free (contents);
+  char *copy = g_strndup (text, length);
+  char **lines = g_strsplit (copy, "\n", -1);
+  g_free (copy);
   return lines;
 }
 
@@ -311,18 +300,26 @@ read_header (CsvRead *r)
                    path, first + 1, n_cols);
       return FALSE;
     }
-  for (int c = 0; c < n_cols; c++)
+  if (!r->have_header)
+    return TRUE;
+  /* the first name seen before, in column order: a hash set, linear in the
+   * number of columns (100,000 columns took 16 s pairwise) */
+  GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean ok = TRUE;
+  for (int c = 0; c < n_cols && ok; c++)
     {
       const char *h = header->pdata[c];
-      for (int d = 0; d < c; d++)
-        if (r->have_header && strcmp (h, header->pdata[d]) == 0 && h[0] != '\0')
-          {
-            g_set_error (r->error, PN_DATASET_ERROR, PN_DATASET_ERROR_INVALID,
-                         "%s:%d: column name '%s' appears twice", path, first + 1, h);
-            return FALSE;
-          }
+      if (h[0] == '\0')
+        continue;
+      if (!g_hash_table_add (seen, (gpointer) h))
+        {
+          g_set_error (r->error, PN_DATASET_ERROR, PN_DATASET_ERROR_INVALID,
+                       "%s:%d: column name '%s' appears twice", path, first + 1, h);
+          ok = FALSE;
+        }
     }
-  return TRUE;
+  g_hash_table_destroy (seen);
+  return ok;
 }
 
 /* The label and split columns (named in the options, or found by name,
@@ -688,13 +685,32 @@ PnDataset *
 pn_dataset_load_file (const char *path, const PnDatasetOptions *opt_in,
                       GError **error)
 {
+  char *contents = NULL;
+  gsize length = 0;
+  GError *ioerr = NULL;
+  if (!g_file_get_contents (path, &contents, &length, &ioerr))
+    {
+      g_set_error (error, PN_DATASET_ERROR, PN_DATASET_ERROR_IO, "%s: %s", path,
+                   ioerr->message);
+      g_error_free (ioerr);
+      return NULL;
+    }
+  PnDataset *ds = pn_dataset_parse (contents, length, path, opt_in, error);
+  g_free (contents);
+  return ds;
+}
+
+PnDataset *
+pn_dataset_parse (const char *text, gsize length, const char *path,
+                  const PnDatasetOptions *opt_in, GError **error)
+{
   PnDatasetOptions defaults;
   if (opt_in == NULL)
     {
       pn_dataset_options_init (&defaults);
       opt_in = &defaults;
     }
-  char **lines = read_lines (path, error);
+  char **lines = split_lines (text, length, path, error);
   if (lines == NULL)
     return NULL;
 

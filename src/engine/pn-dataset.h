@@ -55,6 +55,13 @@ void        pn_dataset_options_init (PnDatasetOptions *opt);
 PnDataset  *pn_dataset_load_file    (const char              *path,
                                      const PnDatasetOptions  *opt,
                                      GError                 **error);
+/* The same from memory: TEXT (LENGTH bytes) read as the CSV file PATH
+ * (which names the dataset and the errors). */
+PnDataset  *pn_dataset_parse        (const char              *text,
+                                     gsize                    length,
+                                     const char              *path,
+                                     const PnDatasetOptions  *opt,
+                                     GError                 **error);
 /* NAME of a bundled dataset (kept exactly as published: no rescaling), or
  * a path to a CSV file (rescaled on its training rows). */
 PnDataset  *pn_dataset_open         (const char              *name_or_path,

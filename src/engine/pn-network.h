@@ -34,6 +34,9 @@
 G_BEGIN_DECLS
 
 #define PN_MAX_LAYERS 8
+/* The most neurons (inputs, outputs) a layer has: what the design file
+ * reads and writes and every command accepts. */
+#define PN_MAX_LAYER_SIZE 4096
 
 struct PnNet {
   int     n_layers;                 /* crossbar + activation stages */

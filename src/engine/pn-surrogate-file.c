@@ -192,8 +192,9 @@ rd_floats (Reader *r, const char *key, int layer, int row, float *out, int count
       double v;
       if (!rd_number (r, r->tok[head + k], &v))
         return FALSE;
-      if (fabs (v) > 3.4e38)
-        return rd_fail (r, "'%s' is out of the float range", r->tok[head + k]);
+      if (fabs (v) > PN_SURROGATE_MAX_ABS_WEIGHT)
+        return rd_fail (r, "'%s' is out of the range of a trained model's values (|v| <= %g)",
+                        r->tok[head + k], PN_SURROGATE_MAX_ABS_WEIGHT);
       out[k] = (float) v;
     }
   return TRUE;
@@ -401,6 +402,35 @@ rd_weights (Reader *r, PnSurrogate *s)
   return TRUE;
 }
 
+/* A model that reads can still overflow (large weights and output scales):
+ * eta must be finite at the centre of the design space and at every corner
+ * (up to 2^10 of them; outside the constraints a linear output may have
+ * any sign, so only finiteness is checked). */
+static gboolean
+check_outputs (Reader *r, const PnSurrogate *s)
+{
+  const PnDesignSpace *sp = &s->space;
+  const int n = sp->n_params;
+  const int n_corners = n <= 10 ? 1 << n : 0;
+  for (int c = -1; c < n_corners; c++)
+    {
+      double phys[PN_MAX_CIRCUIT_PARAMS];
+      for (int i = 0; i < n; i++)
+        phys[i] = c < 0 ? 0.5 * (sp->p[i].lo + sp->p[i].hi)
+                        : ((c >> i) & 1) ? sp->p[i].hi : sp->p[i].lo;
+      float eta[4];
+      pn_surrogate_eta (s, phys, eta, NULL);
+      gboolean ok = TRUE;
+      for (int k = 0; k < 4; k++)
+        ok = ok && isfinite (eta[k]);
+      if (!ok)
+        return rd_fail (r, "the model gives eta = (%g, %g, %g, %g) at the %s of its design space: "
+                        "not finite (corrupt weights?)", eta[0], eta[1], eta[2], eta[3],
+                        c < 0 ? "centre" : "corner");
+    }
+  return TRUE;
+}
+
 static PnSurrogate *
 surrogate_parse (const char *text, const char *name, GError **error)
 {
@@ -409,7 +439,7 @@ surrogate_parse (const char *text, const char *name, GError **error)
   PnSurrogate *s = pn_surrogate_priv_alloc ();
   rd.lines = g_strsplit (text, "\n", -1);
   gboolean ok = rd_header (r) && rd_space (r, s) && rd_ratios (r, s) && rd_outputs (r, s) &&
-                rd_layers (r, s) && rd_weights (r, s);
+                rd_layers (r, s) && rd_weights (r, s) && check_outputs (r, s);
   g_strfreev (rd.tok);
   g_strfreev (rd.lines);
   if (!ok)
@@ -417,6 +447,21 @@ surrogate_parse (const char *text, const char *name, GError **error)
       pn_surrogate_free (s);
       return NULL;
     }
+  return s;
+}
+
+PnSurrogate *
+pn_surrogate_parse (const char *text, gsize length, const char *name, GError **error)
+{
+  if (memchr (text, '\0', length) != NULL)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT,
+                   "%s:1: binary data: not a pnstudio surrogate model", name);
+      return NULL;
+    }
+  char *copy = g_strndup (text, length);
+  PnSurrogate *s = surrogate_parse (copy, name, error);
+  g_free (copy);
   return s;
 }
 
@@ -432,14 +477,7 @@ pn_surrogate_load (const char *path, GError **error)
       g_error_free (ioerr);
       return NULL;
     }
-  if (memchr (text, '\0', len) != NULL)
-    {
-      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT,
-                   "%s:1: binary data: not a pnstudio surrogate model", path);
-      g_free (text);
-      return NULL;
-    }
-  PnSurrogate *s = surrogate_parse (text, path, error);
+  PnSurrogate *s = pn_surrogate_parse (text, len, path, error);
   g_free (text);
   return s;
 }

@@ -41,6 +41,9 @@ G_BEGIN_DECLS
 #define PN_SURROGATE_MAX_HIDDEN     8     /* hidden layers */
 #define PN_SURROGATE_MAX_WIDTH      256
 #define PN_SURROGATE_MAX_RATIOS     4
+/* The largest |value| a model file's weights, biases and slopes may have
+ * (trained models stay far below; larger ones overflow in float). */
+#define PN_SURROGATE_MAX_ABS_WEIGHT 1e6
 #define PN_SURROGATE_MAX_INPUTS     (PN_MAX_CIRCUIT_PARAMS + PN_SURROGATE_MAX_RATIOS)
 /* SPICE curve of a characterisation sample: input -2.0, -1.9, ..., 2.0 V */
 #define PN_CHAR_N_POINTS            41
@@ -53,6 +56,9 @@ typedef struct PnSurrogateTape PnSurrogateTape;
 /* Load a model file. A corrupt, truncated or newer-format file gives a
  * PN_ERROR_FORMAT error "PATH:LINE: reason". */
 PnSurrogate  *pn_surrogate_load         (const char *path, GError **error);
+/* The same from memory: TEXT (LENGTH bytes) named NAME in errors. */
+PnSurrogate  *pn_surrogate_parse        (const char *text, gsize length, const char *name,
+                                         GError **error);
 /* data/surrogates/<ptanh|inv>.surrogate, found with pn_data_find. */
 PnSurrogate  *pn_surrogate_load_default (PnCircuitKind kind, GError **error);
 /* The shipped model of KIND, loaded once per process (on first success)

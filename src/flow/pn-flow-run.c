@@ -145,8 +145,11 @@ pn_flow_run_to_design (const PnFlowRun *r, PnDesign *out)
 {
   pn_design_init (out);
   const PnDataset *ds = r->ds;
-  const char *ref = pn_dataset_is_bundled (ds->name) ? ds->name : ds->path;
+  /* a CSV by its absolute path: the design then works from anywhere */
+  char *ref = pn_dataset_is_bundled (ds->name) ? g_strdup (ds->name)
+                                                : g_canonicalize_filename (ds->path, NULL);
   pn_design_set_network (out, &r->net, r->params, &r->cfg, ref, r->variant);
+  g_free (ref);
   g_free (out->title);
   out->title = g_strdup_printf ("%s%s%s seed %d", ds->name, r->variant ? " " : "",
                                 r->variant ? r->variant : "", r->seed);

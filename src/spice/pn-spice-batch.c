@@ -1,10 +1,16 @@
 /* pn-spice-batch.c: ngspice in batch subprocesses, binary raw files. */
 #include "pn-spice-private.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- results ----------------------------------------------------------- */
 
@@ -316,6 +322,115 @@ tail_of (const char *log)
   return t;
 }
 
+/* ---- temporary directories and children ----------------------------------
+ *
+ * Each batch run works in its own directory TMPDIR/pnspice-XXXXXX holding
+ * circuit.cir, result.raw, ngspice.log and OWNER_FILE ("PID HOST": the
+ * process that made it). The run removes it when it ends, however it ends;
+ * a process killed outright leaves it, so the first batch run of a process
+ * removes the directories of owners that are gone: a directory (never a
+ * link) of this user whose name is exactly the prefix and six characters,
+ * with an owner file naming this host and a pid that no longer exists.
+ * Only the four known files are unlinked, then the directory is removed
+ * (rmdir: anything else in it keeps it). The ngspice child gets
+ * PR_SET_PDEATHSIG: it is killed when pnc is, even by kill -9. */
+
+#define TMP_PREFIX "pnspice-"
+#define OWNER_FILE "owner.pid"
+static const char *const batch_files[] = { "circuit.cir", "result.raw", "ngspice.log",
+                                           OWNER_FILE };
+
+static gboolean
+is_batch_dir_name (const char *name)
+{
+  if (!g_str_has_prefix (name, TMP_PREFIX) || strlen (name) != strlen (TMP_PREFIX) + 6)
+    return FALSE;
+  for (const char *c = name + strlen (TMP_PREFIX); *c; c++)
+    if (!g_ascii_isalnum (*c))
+      return FALSE;
+  return TRUE;
+}
+
+/* The owner file of the directory DIRFD: its pid and whether it names this
+ * host. FALSE if it is missing, not a regular file or unreadable. */
+static gboolean
+read_owner (int dirfd, pid_t *pid)
+{
+  int fd = openat (dirfd, OWNER_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    return FALSE;
+  struct stat st;
+  char buf[320];
+  ssize_t n = -1;
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode))
+    n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return FALSE;
+  buf[n] = '\0';
+  char host[300];
+  long v = 0;
+  if (sscanf (buf, "%ld %299s", &v, host) != 2 || v <= 1 ||
+      g_strcmp0 (host, g_get_host_name ()) != 0)
+    return FALSE;
+  *pid = (pid_t) v;
+  return TRUE;
+}
+
+static void
+remove_stale_dirs (const char *tmp)
+{
+  DIR *d = opendir (tmp);
+  if (d == NULL)
+    return;
+  struct dirent *ent;
+  while ((ent = readdir (d)) != NULL)
+    {
+      if (!is_batch_dir_name (ent->d_name))
+        continue;
+      struct stat st;
+      if (fstatat (dirfd (d), ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+          !S_ISDIR (st.st_mode) || st.st_uid != geteuid ())
+        continue;
+      int fd = openat (dirfd (d), ent->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        continue;
+      pid_t pid;
+      if (read_owner (fd, &pid) && pid != getpid () && kill (pid, 0) != 0 && errno == ESRCH)
+        {
+          for (gsize i = 0; i < G_N_ELEMENTS (batch_files); i++)
+            unlinkat (fd, batch_files[i], 0);
+          unlinkat (dirfd (d), ent->d_name, AT_REMOVEDIR);
+        }
+      close (fd);
+    }
+  closedir (d);
+}
+
+static gpointer
+remove_stale_once (gpointer data)
+{
+  remove_stale_dirs (g_get_tmp_dir ());
+  return NULL;
+}
+
+void
+pn_spice_remove_stale_tmp (const char *tmpdir)
+{
+  remove_stale_dirs (tmpdir ? tmpdir : g_get_tmp_dir ());
+}
+
+/* In the child between fork and exec (async-signal-safe calls only): die
+ * with the parent; if it is already gone, do not start. */
+static void
+child_setup (gpointer data)
+{
+  pid_t parent = (pid_t) GPOINTER_TO_INT (data);
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != parent)
+    _exit (127);
+}
+
 PnSpiceVectors *
 pn_spice_run_batch (const char *netlist, const char *label, const char * const *save,
                     int expect_points, double timeout_s, GCancellable *cancellable,
@@ -328,8 +443,10 @@ pn_spice_run_batch (const char *netlist, const char *label, const char * const *
     }
   if (timeout_s <= 0)
     timeout_s = 60;
+  static GOnce stale_once = G_ONCE_INIT;
+  g_once (&stale_once, remove_stale_once, NULL);
   GError *e = NULL;
-  char *dir = g_dir_make_tmp ("pnspice-XXXXXX", &e);
+  char *dir = g_dir_make_tmp (TMP_PREFIX "XXXXXX", &e);
   if (dir == NULL)
     {
       g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_IO, "%s: no temporary directory: %s",
@@ -337,15 +454,18 @@ pn_spice_run_batch (const char *netlist, const char *label, const char * const *
       g_error_free (e);
       return NULL;
     }
-  char *cir = g_build_filename (dir, "circuit.cir", NULL);
-  char *raw = g_build_filename (dir, "result.raw", NULL);
-  char *logp = g_build_filename (dir, "ngspice.log", NULL);
+  char *cir = g_build_filename (dir, batch_files[0], NULL);
+  char *raw = g_build_filename (dir, batch_files[1], NULL);
+  char *logp = g_build_filename (dir, batch_files[2], NULL);
+  char *owner = g_build_filename (dir, OWNER_FILE, NULL);
+  char *owner_text = g_strdup_printf ("%ld %s\n", (long) getpid (), g_get_host_name ());
   PnSpiceVectors *v = NULL;
   char *log = NULL;
   GSubprocess *proc = NULL;
   GMainContext *ctx = NULL;
 
-  if (!g_file_set_contents (cir, netlist, -1, &e))
+  if (!g_file_set_contents (owner, owner_text, -1, &e) ||
+      !g_file_set_contents (cir, netlist, -1, &e))
     {
       g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_IO, "%s: %s", label, e->message);
       g_error_free (e);
@@ -358,6 +478,7 @@ pn_spice_run_batch (const char *netlist, const char *label, const char * const *
   g_subprocess_launcher_set_cwd (l, dir);
   g_subprocess_launcher_setenv (l, "LC_ALL", "C", TRUE);
   g_subprocess_launcher_unsetenv (l, "SPICE_ASCIIRAWFILE");
+  g_subprocess_launcher_set_child_setup (l, child_setup, GINT_TO_POINTER ((int) getpid ()), NULL);
   proc = g_subprocess_launcher_spawn (l, &e, pn_spice_program (), "-b", "-r", raw, cir, NULL);
   g_object_unref (l);
   if (proc == NULL)
@@ -441,10 +562,13 @@ out:
   g_unlink (cir);
   g_unlink (raw);
   g_unlink (logp);
+  g_unlink (owner);
   g_rmdir (dir);
   g_free (cir);
   g_free (raw);
   g_free (logp);
+  g_free (owner);
+  g_free (owner_text);
   g_free (dir);
   return v;
 }

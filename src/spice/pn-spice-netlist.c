@@ -364,7 +364,15 @@ pn_spice_comment_text (const char *text)
   while (s->len > 0 && s->str[s->len - 1] == ' ')
     g_string_truncate (s, s->len - 1);
   if (cut)
-    g_string_append (s, "...");
+    {
+      /* room for the ellipsis, cut at a character boundary */
+      while (s->len > PN_SPICE_COMMENT_MAX - 3)
+        {
+          const char *last = g_utf8_find_prev_char (s->str, s->str + s->len);
+          g_string_truncate (s, last ? (gsize) (last - s->str) : 0);
+        }
+      g_string_append (s, "...");
+    }
   return g_string_free (s, FALSE);
 }
 

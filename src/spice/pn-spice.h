@@ -162,11 +162,21 @@ const double *pn_spice_vectors_get  (const PnSpiceVectors *v, const char *name);
  * did not converge). LABEL names the job in errors ("ptanh sample 17").
  * The process is killed after TIMEOUT_S seconds (<= 0: 60 s) or when
  * CANCELLABLE fires. Thread-safe: run as many at once as there are cores.
- * Errors quote ngspice's first error line. */
+ * Errors quote ngspice's first error line. The run works in its own
+ * temporary directory (TMPDIR/pnspice-XXXXXX with an owner file), removed
+ * when it ends; ngspice dies with its parent (PR_SET_PDEATHSIG, even on
+ * kill -9), and the first run of a process removes the directories that
+ * killed processes left (pn_spice_remove_stale_tmp). */
 PnSpiceVectors *pn_spice_run_batch (const char *netlist, const char *label,
                                     const char * const *save, int expect_points,
                                     double timeout_s, GCancellable *cancellable,
                                     GError **error);
+
+/* Remove the batch directories in TMPDIR (NULL: g_get_tmp_dir ()) whose
+ * owner, on this host, no longer runs. Never follows a link, never removes
+ * anything but a batch run's own four files and then the (empty)
+ * directory. */
+void            pn_spice_remove_stale_tmp (const char *tmpdir);
 
 /* The ngspice program: $PNSTUDIO_NGSPICE or "ngspice" on PATH. */
 const char *pn_spice_program (void);

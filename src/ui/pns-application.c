@@ -200,6 +200,18 @@ pns_application_handle_local_options (GApplication *app, GVariantDict *opts)
   return -1;
 }
 
+/* Quitting (Ctrl+Q, the screenshot and measuring tools) destroys the
+ * windows, so their views remove their temporary files (the layout
+ * preview). */
+static void
+pns_application_shutdown (GApplication *app)
+{
+  GList *windows;
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
+    gtk_window_destroy (GTK_WINDOW (windows->data));
+  G_APPLICATION_CLASS (pns_application_parent_class)->shutdown (app);
+}
+
 static void
 pns_application_finalize (GObject *object)
 {
@@ -215,6 +227,7 @@ pns_application_class_init (PnsApplicationClass *klass)
   GApplicationClass *ac = G_APPLICATION_CLASS (klass);
   G_OBJECT_CLASS (klass)->finalize = pns_application_finalize;
   ac->activate = pns_application_activate;
+  ac->shutdown = pns_application_shutdown;
   ac->open = pns_application_open;
   ac->startup = pns_application_startup;
   ac->handle_local_options = pns_application_handle_local_options;

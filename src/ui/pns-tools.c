@@ -85,6 +85,9 @@ shot_step (gpointer data)
     {
       g_printerr ("pnstudio: screenshot of %s timed out\n", view);
       s->done (-1, s->data);
+      g_free (s->dir);
+      g_object_unref (s->window);
+      g_free (s);
       return G_SOURCE_REMOVE;
     }
   switch (s->phase)

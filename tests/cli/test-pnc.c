@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *pnc_path;
@@ -122,6 +123,24 @@ test_bad_input (void)
   g_free (err);
   err = NULL;
   g_assert_cmpint (run ("train --epochs-typo 3", NULL, &err), ==, 1);
+  g_free (err);
+  err = NULL;
+  /* more features than a design file holds: refused before any training */
+  g_autofree char *wide = g_build_filename (tmpdir, "wide.csv", NULL);
+  GString *csv = g_string_new (NULL);
+  for (int row = 0; row < 21; row++)
+    {
+      for (int c = 0; c < 4097; c++)
+        g_string_append_printf (csv, row == 0 ? "f%d," : "%d,", row == 0 ? c : (c + row) % 7);
+      g_string_append_printf (csv, row == 0 ? "label\n" : "%d\n", row % 2);
+    }
+  g_assert_true (g_file_set_contents (wide, csv->str, (gssize) csv->len, NULL));
+  g_string_free (csv, TRUE);
+  g_free (args);
+  args = g_strdup_printf ("train --dataset %s --max-epochs 100000 --patience 100000", wide);
+  g_assert_cmpint (run (args, NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "4097 features"));
+  g_assert_nonnull (strstr (err, "at most 4096"));
 }
 
 static void
@@ -448,6 +467,116 @@ test_verify_interrupt (void)
   g_object_unref (p);
 }
 
+/* Whether process PID is gone (or a zombie waiting for its new parent). */
+static gboolean
+process_gone (int pid)
+{
+  g_autofree char *stat = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (stat, &text, NULL, NULL))
+    return TRUE;
+  const char *close_paren = strrchr (text, ')');
+  return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
+}
+
+static int
+count_batch_dirs (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (d);
+  int n = 0;
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    if (g_str_has_prefix (name, "pnspice-"))
+      n++;
+  g_dir_close (d);
+  return n;
+}
+
+/* kill -9 of pnc verify takes its ngspice children with it, and the
+ * temporary directory it leaves is removed by the next run. ngspice is a
+ * stand-in script here (it records its pid and sleeps, or fails at once). */
+static void
+test_verify_kill_cleanup (void)
+{
+  const char *data = g_getenv ("PN_TEST_CLI_DATA");
+  g_assert_nonnull (data);
+  g_autofree char *design = g_build_filename (data, "seeds-both.pnsd", NULL);
+  g_autofree char *tdir = g_build_filename (tmpdir, "spicetmp", NULL);
+  g_assert_cmpint (g_mkdir (tdir, 0700), ==, 0);
+  g_autofree char *fake = g_build_filename (tmpdir, "fake-ngspice.sh", NULL);
+  g_autofree char *pids = g_build_filename (tmpdir, "fake-ngspice.pids", NULL);
+  g_assert_true (g_file_set_contents (fake,
+                                      "#!/bin/sh\n"
+                                      "[ \"$PN_FAKE_MODE\" = fail ] && { echo 'Error: fake'; exit 1; }\n"
+                                      "echo $$ >> \"$PN_FAKE_PIDS\"\n"
+                                      "exec sleep 60\n", -1, NULL));
+  g_assert_cmpint (g_chmod (fake, 0700), ==, 0);
+
+  GError *error = NULL;
+  GSubprocessLauncher *l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_setenv (l, "TMPDIR", tdir, TRUE);
+  g_subprocess_launcher_setenv (l, "PNSTUDIO_NGSPICE", fake, TRUE);
+  g_subprocess_launcher_setenv (l, "PN_FAKE_PIDS", pids, TRUE);
+  GSubprocess *p = g_subprocess_launcher_spawn (l, &error, pnc_path, "verify", design, "--mc",
+                                                "20", "--jobs", "2", NULL);
+  g_assert_no_error (error);
+  /* wait for the children to start */
+  g_autofree char *list = NULL;
+  for (int i = 0; i < 600 && list == NULL; i++)
+    {
+      g_usleep (50 * 1000);
+      if (g_file_get_contents (pids, &list, NULL, NULL) && strchr (list, '\n') == NULL)
+        g_clear_pointer (&list, g_free);
+    }
+  g_assert_nonnull (list);
+  g_assert_cmpint (count_batch_dirs (tdir), >=, 1);
+  g_subprocess_force_exit (p);
+  g_assert_true (g_subprocess_wait (p, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_signaled (p));
+  g_object_unref (p);
+  /* every child the killed pnc had started dies with it */
+  g_autofree char *all = NULL;
+  g_usleep (200 * 1000); /* a child started as pnc died */
+  g_assert_true (g_file_get_contents (pids, &all, NULL, NULL));
+  char **lines = g_strsplit (all, "\n", -1);
+  int n_children = 0;
+  for (int i = 0; lines[i]; i++)
+    {
+      if (*lines[i] == '\0')
+        continue;
+      int pid = atoi (lines[i]);
+      g_assert_cmpint (pid, >, 1);
+      gboolean gone = FALSE;
+      for (int t = 0; t < 100 && !(gone = process_gone (pid)); t++)
+        g_usleep (50 * 1000);
+      if (!gone)
+        kill (pid, SIGKILL); /* do not leave it behind even when failing */
+      g_assert_true (gone);
+      n_children++;
+    }
+  g_strfreev (lines);
+  g_test_message ("%d ngspice children gone after kill -9", n_children);
+  int left = count_batch_dirs (tdir);
+  g_test_message ("%d temporary directories left by the kill", left);
+  g_assert_cmpint (left, >=, 1);
+
+  /* the next run (here failing at its first simulation) removes them */
+  g_subprocess_launcher_setenv (l, "PN_FAKE_MODE", "fail", TRUE);
+  p = g_subprocess_launcher_spawn (l, &error, pnc_path, "verify", design, "--mc", "2", "--jobs",
+                                   "1", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (p, NULL, NULL));
+  g_assert_cmpint (g_subprocess_get_exit_status (p), !=, 0);
+  g_object_unref (p);
+  g_object_unref (l);
+  g_assert_cmpint (count_batch_dirs (tdir), ==, 0);
+  g_assert_cmpint (g_rmdir (tdir), ==, 0);
+  g_unlink (fake);
+  g_unlink (pids);
+}
+
 /* A design file cannot run commands: a title (or dataset name) holding
  * newlines and a .control block, as a shared design could, either is
  * refused on reading or becomes one inert comment line, and `ngspice -b`
@@ -517,8 +646,10 @@ main (int argc, char **argv)
   g_test_add_func ("/pnc/calibrate", test_calibrate);
   g_test_add_func ("/pnc/verify-interrupt", test_verify_interrupt);
   g_test_add_func ("/pnc/export-hostile-title", test_export_hostile_title);
+  g_test_add_func ("/pnc/verify-kill-cleanup", test_verify_kill_cleanup);
   int rc = g_test_run ();
-  const char *names[] = { "runs.json", "bad.csv", "tiny.pnsd", "verify.json" };
+  const char *names[] = { "runs.json", "bad.csv", "tiny.pnsd", "verify.json", "wide.csv",
+                          "hostile.pnsd", "hostile.cir" };
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *p = g_build_filename (tmpdir, names[i], NULL);

@@ -3,6 +3,7 @@
  * the file (and line) while the output stays untouched. */
 #include <math.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <glib/gstdio.h>
 
 #include "pn-design.h"
@@ -525,6 +526,20 @@ edited (const char *from, const char *to)
   return g_string_free (s, FALSE);
 }
 
+/* The good file with its <title> element replaced by TITLE_ELEMENT. */
+static char *
+with_title (const char *title_element)
+{
+  char *x = good_xml ();
+  char *a = strstr (x, "<title>"), *b = strstr (x, "</title>");
+  g_assert_true (a && b);
+  GString *s = g_string_new_len (x, a - x);
+  g_string_append (s, title_element);
+  g_string_append (s, b + strlen ("</title>"));
+  g_free (x);
+  return g_string_free (s, FALSE);
+}
+
 static void
 refuse_edit (const char *from, const char *to, const char *needle)
 {
@@ -800,6 +815,182 @@ test_refuse_sizes (void)
   refuse_edit ("mode=\"learnable\" level=\"net\"", "mode=\"learnable\" level=\"neuron\"", "need");
   refuse_edit ("mode=\"learnable\"", "mode=\"published\"", "need");
   refuse_edit ("<topology sizes=\"2 3 2\"/>", "<topology sizes=\"2\"/>", "at least");
+}
+
+/* Process CPU seconds and peak resident set (kB). */
+static void
+usage_now (double *cpu, long *maxrss_kb)
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  *cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         1e-6 * (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+  *maxrss_kb = ru.ru_maxrss;
+}
+
+/* A good design behind a DOCTYPE with one 100 kB entity referenced 8,000
+ * times in the title (about 127 KB; expanded, 800 MB of title): refused at
+ * the DOCTYPE, in well under 0.1 s of CPU time and 50 MB. The same for any
+ * document type declaration, internal or external. */
+static void
+test_refuse_dtd (void)
+{
+  GString *title = g_string_new ("<title>");
+  for (int i = 0; i < 8000; i++)
+    g_string_append (title, "&a;");
+  g_string_append (title, "</title>");
+  char *x = with_title (title->str);
+  g_string_free (title, TRUE);
+  char *root = strstr (x, "<pnsd");
+  g_assert_nonnull (root);
+  GString *s = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                             "<!DOCTYPE pnsd [\n<!ENTITY a \"");
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (s, 'A');
+  g_string_append (s, "\">\n]>\n");
+  g_string_append (s, root);
+  g_assert_cmpuint (s->len, >, 120000);
+  g_assert_cmpuint (s->len, <, 140000);
+  double cpu0, cpu1;
+  long rss0, rss1;
+  usage_now (&cpu0, &rss0);
+  const char *nd[] = { "bad.pnsd:2:", "document type declaration", NULL };
+  expect_refused (s->str, (gssize) s->len, nd);
+  usage_now (&cpu1, &rss1);
+  g_test_message ("amplification file (%zu bytes): %.4f s CPU, peak RSS %ld -> %ld kB", s->len,
+                  cpu1 - cpu0, rss0, rss1);
+  g_assert_cmpfloat (cpu1 - cpu0, <, 0.1);
+  g_assert_cmpint (rss1 - rss0, <, 50 * 1024);
+  g_string_free (s, TRUE);
+
+  /* any DOCTYPE: external, empty, or with a parameter entity */
+  const char *decls[] = {
+    "<!DOCTYPE pnsd SYSTEM \"pnsd.dtd\">\n",
+    "<!DOCTYPE pnsd>\n",
+    "<!DOCTYPE pnsd [ <!ENTITY % p SYSTEM \"file:///etc/passwd\"> %p; ]>\n",
+    "<!DOCTYPE pnsd PUBLIC \"-//x//y\" \"http://example.invalid/x.dtd\">\n",
+  };
+  char *good = good_xml ();
+  char *groot = strstr (good, "<pnsd");
+  for (guint i = 0; i < G_N_ELEMENTS (decls); i++)
+    {
+      GString *t = g_string_new ("<?xml version=\"1.0\"?>\n");
+      g_string_append (t, decls[i]);
+      g_string_append (t, groot);
+      expect_refused (t->str, -1, nd);
+      g_string_free (t, TRUE);
+    }
+  g_free (good);
+  /* an entity that is not declared is not well-formed */
+  const char *nw[] = { "not a well-formed", NULL };
+  char *y = with_title ("<title>&a;</title>");
+  expect_refused (y, -1, nw);
+  g_free (y);
+  g_free (x);
+}
+
+/* Titles and names have a length limit (read and write), layer sizes a
+ * range the writer respects too. */
+static void
+test_refuse_long_text (void)
+{
+  GString *t = g_string_new ("<title>");
+  for (int i = 0; i < PN_DESIGN_TITLE_MAX; i++)
+    g_string_append (t, "\xc3\xa4"); /* two bytes, one character */
+  g_string_append (t, "</title>");
+  char *x = with_title (t->str);
+  PnDesign d;
+  GError *err = NULL;
+  g_assert_true (pn_design_parse (x, strlen (x), "ok.pnsd", &d, &err)); /* exactly the limit */
+  g_assert_no_error (err);
+  g_assert_cmpint (g_utf8_strlen (d.title, -1), ==, PN_DESIGN_TITLE_MAX);
+  g_assert_true (pn_design_check_limits (&d, NULL));
+  g_free (x);
+  g_string_insert (t, 7, "x");
+  x = with_title (t->str);
+  const char *nt[] = { "<title>", "257 characters, at most 256", NULL };
+  expect_refused (x, -1, nt);
+  g_free (x);
+  g_string_free (t, TRUE);
+
+  GString *name = g_string_new ("<dataset name=\"");
+  for (int i = 0; i <= PN_DESIGN_NAME_MAX; i++)
+    g_string_append_c (name, 'n');
+  g_string_append (name, "\"");
+  refuse_edit ("<dataset name=\"iris\"", name->str, "4097 characters, at most 4096");
+  g_string_free (name, TRUE);
+
+  refuse_edit ("<topology sizes=\"2 3 2\"/>", "<topology sizes=\"2 4097 2\"/>", "1..4096");
+
+  /* the writer refuses what the reader would */
+  PnDesign w;
+  make_design (&w, PN_DESIGN_CIRCUITS_PUBLISHED, PN_LEVEL_NET);
+  char *old_title = w.title;
+  w.title = g_strnfill (PN_DESIGN_TITLE_MAX + 1, 't');
+  char *dir = g_dir_make_tmp ("pn-design-limits-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  char *path = g_build_filename (dir, "x.pnsd", NULL);
+  g_assert_false (pn_design_save (&w, path, &err));
+  g_assert_error (err, PN_ERROR, PN_ERROR_FORMAT);
+  g_assert_nonnull (strstr (err->message, "at most 256"));
+  g_clear_error (&err);
+  g_free (w.title);
+  w.title = g_strdup ("line\001break");
+  g_assert_false (pn_design_save (&w, path, &err));
+  g_assert_nonnull (strstr (err->message, "control character"));
+  g_clear_error (&err);
+  g_free (w.title);
+  w.title = old_title;
+  int old_size = w.size[1];
+  w.size[1] = PN_MAX_LAYER_SIZE + 1;
+  g_assert_false (pn_design_save (&w, path, &err));
+  g_assert_nonnull (strstr (err->message, "1..4096"));
+  g_clear_error (&err);
+  w.size[1] = old_size;
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_true (pn_design_save (&w, path, &err));
+  g_assert_no_error (err);
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_free (path);
+  g_free (dir);
+  pn_design_clear (&w);
+  pn_design_clear (&d);
+}
+
+/* A relative CSV path in a design is relative to the design's folder. */
+static void
+test_relative_dataset (void)
+{
+  char *dir = g_dir_make_tmp ("pn-design-rel-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  char *sub = g_build_filename (dir, "data", NULL);
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  char *csv = g_build_filename (sub, "toy.csv", NULL);
+  g_assert_true (g_file_set_contents (csv, "a,b,label\n1,2,0\n", -1, NULL));
+  PnDesign d;
+  make_design (&d, PN_DESIGN_CIRCUITS_PUBLISHED, PN_LEVEL_NET);
+  g_free (d.dataset);
+  d.dataset = g_strdup ("data/toy.csv");
+  char *path = g_build_filename (dir, "x.pnsd", NULL);
+  g_assert_true (pn_design_save (&d, path, NULL));
+  pn_design_clear (&d);
+  PnDesign e;
+  g_assert_true (pn_design_load (path, &e, NULL)); /* the test runs elsewhere */
+  g_assert_cmpstr (e.dataset, ==, csv);
+  pn_design_clear (&e);
+  /* not there: left as written */
+  g_assert_cmpint (g_remove (csv), ==, 0);
+  g_assert_true (pn_design_load (path, &e, NULL));
+  g_assert_cmpstr (e.dataset, ==, "data/toy.csv");
+  pn_design_clear (&e);
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (sub), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_free (path);
+  g_free (csv);
+  g_free (sub);
+  g_free (dir);
 }
 
 static void
@@ -1116,6 +1307,9 @@ main (int argc, char **argv)
   g_test_add_func ("/design/refuse-schema", test_refuse_schema);
   g_test_add_func ("/design/refuse-values", test_refuse_values);
   g_test_add_func ("/design/refuse-sizes", test_refuse_sizes);
+  g_test_add_func ("/design/refuse-dtd", test_refuse_dtd);
+  g_test_add_func ("/design/refuse-long-text", test_refuse_long_text);
+  g_test_add_func ("/design/relative-dataset", test_relative_dataset);
   g_test_add_func ("/design/load-missing", test_load_missing);
   g_test_add_func ("/design/save-atomic", test_save_atomic);
   g_test_add_func ("/design/build-net", test_build_net);

@@ -519,8 +519,32 @@ test_corrupt_files (void)
   g_string_replace (g, "circuit ptanh", "circuit relu", 1);
   expect_corrupt (g->str, -1, line_of (good, "\ncircuit ") + 1, "unknown circuit");
   g_string_free (g, TRUE);
-  /* a missing file: an I/O error */
+  /* a weight no trained model has */
+  g = g_string_new (good);
+  gssize wo = strstr (g->str, "\nw 2 3 ") + 7 - g->str;
+  g_string_erase (g, wo, (gssize) strcspn (g->str + wo, " \n"));
+  g_string_insert (g, wo, "1e30");
+  expect_corrupt (g->str, -1, wl, "range of a trained model");
+  g_string_free (g, TRUE);
+  /* finite values that overflow: a huge output scale gives eta = inf (the
+   * model used to load and train to NaN) */
+  g = g_string_new (good);
+  char *ol = strstr (g->str, "\noutput eta1 ") + 1;
+  char *ol_end = strchr (ol, '\n');
+  g_string_erase (g, ol - g->str, ol_end - ol);
+  g_string_insert (g, ol - g->str, "output eta1 linear 0 1e300");
+  char *pc = tmp_path ("overflow.surrogate");
+  g_assert_true (g_file_set_contents (pc, g->str, -1, NULL));
   GError *error = NULL;
+  g_assert_null (pn_surrogate_load (pc, &error));
+  g_assert_error (error, PN_ERROR, PN_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "not finite"));
+  g_test_message ("refused: %s", error->message);
+  g_clear_error (&error);
+  g_unlink (pc);
+  g_free (pc);
+  g_string_free (g, TRUE);
+  /* a missing file: an I/O error */
   g_assert_null (pn_surrogate_load ("/nonexistent/x.surrogate", &error));
   g_assert_error (error, PN_ERROR, PN_ERROR_IO);
   g_clear_error (&error);

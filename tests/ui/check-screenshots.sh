@@ -3,9 +3,11 @@
 # a design that cannot be opened makes it fail.
 set -eu
 bin="$1"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-"$bin" --screenshot "$tmp/shots"
+tmp=$(mktemp -d) || exit 1
+cleanup() { [ -n "${tmp:-}" ] && [ -d "$tmp" ] && rm -rf -- "$tmp"; }
+trap cleanup EXIT
+# the studio's temporary files go to this test's own directory
+TMPDIR="$tmp" "$bin" --screenshot "$tmp/shots"
 for v in 1-schematic 2-circuits 3-training 4-yield 5-export; do
   f="$tmp/shots/$v.png"
   [ -s "$f" ] || { echo "missing $f"; exit 1; }
@@ -16,4 +18,6 @@ echo '{' > "$tmp/bad.pnsd"
 if "$bin" --screenshot "$tmp/bad" "$tmp/bad.pnsd" 2>/dev/null; then
   echo "a malformed design was screenshot without an error"; exit 1
 fi
+left=$(find "$tmp" -maxdepth 1 -name 'pnstudio-layout-*' | wc -l)
+[ "$left" -eq 0 ] || { echo "the studio left $left layout previews in its temporary directory"; exit 1; }
 echo "5 views rendered"

@@ -1582,8 +1582,14 @@ test_chart_colours (void)
 int
 main (int argc, char **argv)
 {
+  /* everything the studio writes to the temporary directory goes to this
+   * test's own (TMPDIR, set before GLib reads it) */
+  const char *sys_tmp = g_getenv ("TMPDIR");
+  tmpdir = g_build_filename (sys_tmp && *sys_tmp ? sys_tmp : "/tmp", "pns-ui-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp (tmpdir));
+  g_setenv ("TMPDIR", tmpdir, TRUE);
   gtk_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("pns-ui-XXXXXX", NULL);
+  g_assert_cmpstr (g_get_tmp_dir (), ==, tmpdir);
   app = pns_application_new (G_APPLICATION_NON_UNIQUE);
   GError *error = NULL;
   if (!g_application_register (G_APPLICATION (app), NULL, &error))
@@ -1615,11 +1621,22 @@ main (int argc, char **argv)
   int rc = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (win));
   g_object_unref (app);
-  g_autofree char *cmd = NULL;
+  /* let cancelled layout previews finish and remove their files */
+  for (int i = 0; i < 40; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (25 * 1000);
+    }
   GDir *dir = g_dir_open (tmpdir, 0, NULL);
   const char *name;
   while (dir && (name = g_dir_read_name (dir)))
     {
+      if (g_str_has_prefix (name, "pnstudio-layout-"))
+        {
+          g_printerr ("the studio left its layout preview %s behind\n", name);
+          rc = 1;
+        }
       g_autofree char *p = g_build_filename (tmpdir, name, NULL);
       g_unlink (p);
     }

@@ -29,8 +29,15 @@ pn_expf (float x)
   const float log2e = 1.44269504088896341f;
   float t = x * log2e;
   /* round to nearest by truncating a positive value (x >= -87 keeps
-   * t + 128.5 > 0); plain SSE2 conversions, so this vectorises anywhere */
-  int32_t i = (int32_t) (t + 128.5f) - 128;
+   * t + 128.5 > 0); plain SSE2 conversions, so this vectorises anywhere.
+   * The clamp to [1, 255] changes nothing for x in [-87, 87] and keeps the
+   * conversion and the exponent arithmetic defined for any other x: NaN
+   * (which fails both comparisons) becomes 1, i = -127, scale 0, and the
+   * result stays NaN through f. */
+  float r = t + 128.5f;
+  r = r > 1.0f ? r : 1.0f;
+  r = r < 255.0f ? r : 255.0f;
+  int32_t i = (int32_t) r - 128;
   float f = t - (float) i;
   const float c1 = PN_EXP2_C1, c2 = PN_EXP2_C2, c3 = PN_EXP2_C3, c4 = PN_EXP2_C4,
               c5 = PN_EXP2_C5, c6 = PN_EXP2_C6, c7 = PN_EXP2_C7;
