@@ -14,3 +14,4 @@
 #include "pn-train.h"
 #include "pn-surrogate.h"
 #include "pn-fit.h"
+#include "pn-si.h"
