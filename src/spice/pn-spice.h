@@ -22,6 +22,7 @@
 #include <gio/gio.h>
 
 #include "pn-engine.h"
+#include "pn-spice-topology.h"
 
 G_BEGIN_DECLS
 

@@ -1,6 +1,8 @@
 /* pns-circuit-editor.c */
 #include "pns-circuit-editor.h"
 #include "pns-curves.h"
+#include "pns-circuit-drawing.h"
+#include "pns-value-entry.h"
 
 #include "pn-spice.h"
 
@@ -18,7 +20,7 @@ typedef struct {
   PnsCircuitEditor *self;
   PnCircuitKind     kind;
   int               index;
-  GtkSpinButton    *min, *max, *value;
+  PnsValueEntry    *min, *max, *value;
   GtkScale         *scale;
 } ParamRow;
 
@@ -28,6 +30,7 @@ typedef struct {
   PnDesignSpace  work;
   ParamRow       rows[PN_MAX_CIRCUIT_PARAMS];
   GtkBox        *box;
+  PnsCircuitDiagram *diagram;
   GtkBox        *constraint_box;
   GPtrArray     *constraint_entries; /* GtkEntry */
   GtkLabel      *error;
@@ -58,7 +61,7 @@ struct _PnsCircuitEditor {
   PnsChart      *ptanh_chart, *inv_chart;
   GtkLabel      *source_label;
   GtkLabel      *ptanh_status, *inv_status;
-  GtkSpinButton *tech[5];
+  PnsValueEntry *tech[5];
   KindUi         k[PN_N_CIRCUIT_KINDS];
   PnsDesign     *design;
   gulong         changed_id;
@@ -310,15 +313,36 @@ push_space (PnsCircuitEditor *self, KindUi *k)
 }
 
 static void
-on_range_changed (GtkSpinButton *spin, ParamRow *row)
+on_range_changed (PnsValueEntry *entry, ParamRow *row)
 {
   PnsCircuitEditor *self = row->self;
   if (self->syncing)
     return;
   KindUi *k = &self->k[row->kind];
-  k->work.p[row->index].lo = gtk_spin_button_get_value (row->min);
-  k->work.p[row->index].hi = gtk_spin_button_get_value (row->max);
+  k->work.p[row->index].lo = pns_value_entry_get_value (row->min);
+  k->work.p[row->index].hi = pns_value_entry_get_value (row->max);
   push_space (self, k);
+}
+
+/* a refused entry: its reason is the circuit's message too */
+static void
+on_entry_error (PnsValueEntry *entry, GParamSpec *pspec, ParamRow *row)
+{
+  const char *error = pns_value_entry_get_error (entry);
+  if (error)
+    show_error (&row->self->k[row->kind], error);
+}
+
+/* a typed value, in range (the entry checked it): the slider takes it and
+ * through it the design */
+static void
+on_value_typed (PnsValueEntry *entry, ParamRow *row)
+{
+  GtkAdjustment *adj = gtk_range_get_adjustment (GTK_RANGE (row->scale));
+  double v = pns_value_entry_get_value (entry);
+  if (v == gtk_adjustment_get_value (adj))
+    show_error (&row->self->k[row->kind], NULL);
+  gtk_adjustment_set_value (adj, v);
 }
 
 static void
@@ -331,6 +355,7 @@ on_value_changed (GtkAdjustment *adj, ParamRow *row)
   double v[PN_MAX_CIRCUIT_PARAMS];
   memcpy (v, pns_design_get_values (self->design, row->kind), sizeof v);
   v[row->index] = gtk_adjustment_get_value (adj);
+  pns_value_entry_set_value (row->value, v[row->index]);
   GError *error = NULL;
   for (int i = 0; i < k->work.n_params; i++)
     set_flag (GTK_WIDGET (k->rows[i].value), FALSE);
@@ -359,6 +384,13 @@ reparse_constraints (PnsCircuitEditor *self, KindUi *k)
       const char *text = gtk_editable_get_text (e);
       PnConstraint con;
       GError *local = NULL;
+      g_autofree char *stripped = g_strstrip (g_strdup (text));
+      if (*stripped == '\0')
+        {
+          /* a new row not written yet: neither wrong nor a constraint */
+          set_flag (GTK_WIDGET (e), FALSE);
+          continue;
+        }
       if (pn_design_space_parse_constraint (&k->work, text, &con, &local))
         {
           set_flag (GTK_WIDGET (e), FALSE);
@@ -443,13 +475,13 @@ rebuild_constraints (PnsCircuitEditor *self, KindUi *k)
     add_constraint_row (self, k, k->work.c[c].text);
 }
 
-static GtkSpinButton *
-range_spin (double upper)
+static PnsValueEntry *
+param_entry (const PnParamSpec *p, const char *what)
 {
-  GtkAdjustment *adj = gtk_adjustment_new (1, -1e6, 1e6, 1, 10, 0);
-  GtkWidget *s = gtk_spin_button_new (adj, 1, 1);
-  gtk_editable_set_width_chars (GTK_EDITABLE (s), 6);
-  return GTK_SPIN_BUTTON (s);
+  g_autofree char *name = g_strdup_printf ("%s %s", p->name, what);
+  GtkWidget *e = pns_value_entry_new (name, pn_si_unit_for_param (p->unit));
+  gtk_editable_set_width_chars (GTK_EDITABLE (e), 8);
+  return PNS_VALUE_ENTRY (e);
 }
 
 static void
@@ -457,11 +489,15 @@ build_kind (PnsCircuitEditor *self, KindUi *k, GtkBox *box)
 {
   k->box = box;
   pn_design_space_init_default (&k->work, k->kind);
+  /* the circuit these values build, drawn from the netlist's topology */
+  k->diagram = PNS_CIRCUIT_DIAGRAM (pns_circuit_diagram_new (k->kind));
+  gtk_widget_set_size_request (GTK_WIDGET (k->diagram), -1, k->kind == PN_CIRCUIT_PTANH ? 170 : 210);
+  gtk_box_append (box, GTK_WIDGET (k->diagram));
   GtkWidget *grid = gtk_grid_new ();
   gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
-  const char *heads[] = { N_("Parameter"), N_("Min"), N_("Value"), "", N_("Max"), N_("Unit") };
-  for (int c = 0; c < 6; c++)
+  const char *heads[] = { N_("Parameter"), N_("Min"), N_("Value"), "", N_("Max") };
+  for (int c = 0; c < 5; c++)
     {
       GtkWidget *l = gtk_label_new (heads[c][0] ? _(heads[c]) : "");
       gtk_widget_add_css_class (l, "dim-label");
@@ -476,26 +512,29 @@ build_kind (PnsCircuitEditor *self, KindUi *k, GtkBox *box)
       row->index = i;
       GtkWidget *name = gtk_label_new (k->work.p[i].name);
       gtk_label_set_xalign (GTK_LABEL (name), 0);
-      row->min = range_spin (1e6);
-      row->max = range_spin (1e6);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row->min), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      k->work.p[i].name, -1);
+      row->min = param_entry (&k->work.p[i], _("minimum"));
+      row->max = param_entry (&k->work.p[i], _("maximum"));
+      row->value = param_entry (&k->work.p[i], _("value"));
       GtkAdjustment *adj = gtk_adjustment_new (1, 0, 2, 1, 10, 0);
       row->scale = GTK_SCALE (gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, adj));
       gtk_widget_set_hexpand (GTK_WIDGET (row->scale), TRUE);
-      gtk_widget_set_size_request (GTK_WIDGET (row->scale), 140, -1);
-      row->value = GTK_SPIN_BUTTON (gtk_spin_button_new (adj, 1, 1));
-      gtk_editable_set_width_chars (GTK_EDITABLE (row->value), 6);
-      GtkWidget *unit = gtk_label_new (g_strcmp0 (k->work.p[i].unit, "kOhm") == 0 ? "kΩ" : "µm");
-      gtk_label_set_xalign (GTK_LABEL (unit), 0);
+      gtk_widget_set_size_request (GTK_WIDGET (row->scale), 80, -1);
+      g_autofree char *tip = g_strdup_printf (_("Drag to set %s; the curves follow at once"),
+                                              k->work.p[i].name);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row->scale), tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row->scale), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      k->work.p[i].name, -1);
       gtk_grid_attach (GTK_GRID (grid), name, 0, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->min), 1, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->scale), 2, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->value), 3, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->max), 4, i + 1, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), unit, 5, i + 1, 1, 1);
-      g_signal_connect (row->min, "value-changed", G_CALLBACK (on_range_changed), row);
-      g_signal_connect (row->max, "value-changed", G_CALLBACK (on_range_changed), row);
+      g_signal_connect (row->min, "value-committed", G_CALLBACK (on_range_changed), row);
+      g_signal_connect (row->max, "value-committed", G_CALLBACK (on_range_changed), row);
+      g_signal_connect (row->value, "value-committed", G_CALLBACK (on_value_typed), row);
+      PnsValueEntry *entries[3] = { row->min, row->max, row->value };
+      for (int e = 0; e < 3; e++)
+        g_signal_connect (entries[e], "notify::error", G_CALLBACK (on_entry_error), row);
       g_signal_connect (adj, "value-changed", G_CALLBACK (on_value_changed), row);
     }
   gtk_box_append (box, grid);
@@ -541,8 +580,8 @@ sync_kind (PnsCircuitEditor *self, KindUi *k, gboolean full)
       ParamRow *row = &k->rows[i];
       if (full)
         {
-          gtk_spin_button_set_value (row->min, sp->p[i].lo);
-          gtk_spin_button_set_value (row->max, sp->p[i].hi);
+          pns_value_entry_set_value (row->min, sp->p[i].lo);
+          pns_value_entry_set_value (row->max, sp->p[i].hi);
           set_flag (GTK_WIDGET (row->min), FALSE);
           set_flag (GTK_WIDGET (row->max), FALSE);
         }
@@ -550,29 +589,44 @@ sync_kind (PnsCircuitEditor *self, KindUi *k, gboolean full)
       gtk_adjustment_configure (adj, v[i], sp->p[i].lo, sp->p[i].hi,
                                 (sp->p[i].hi - sp->p[i].lo) / 200,
                                 (sp->p[i].hi - sp->p[i].lo) / 20, 0);
+      pns_value_entry_set_range (row->value, sp->p[i].lo, sp->p[i].hi);
+      pns_value_entry_set_value (row->value, v[i]);
     }
+  float eta[4];
+  pns_design_get_eta (self->design, k->kind, eta);
+  pns_circuit_diagram_set (k->diagram, sp, v, eta);
   self->syncing = FALSE;
 }
 
 static void
-on_tech_changed (GtkSpinButton *spin, PnsCircuitEditor *self)
+on_tech_changed (PnsValueEntry *entry, PnsCircuitEditor *self)
 {
   if (self->syncing || self->design == NULL)
     return;
-  PnsTechnology t = {
-    .gmin = gtk_spin_button_get_value (self->tech[0]),
-    .gmax = gtk_spin_button_get_value (self->tech[1]),
-    .g_unit_us = gtk_spin_button_get_value (self->tech[2]),
-    .vdd = gtk_spin_button_get_value (self->tech[3]),
-    .vss = gtk_spin_button_get_value (self->tech[4]),
-  };
+  PnsTechnology t = *pns_design_get_technology (self->design);
+  t.gmin = pns_value_entry_get_value (self->tech[0]);
+  t.gmax = pns_value_entry_get_value (self->tech[1]);
+  t.g_unit_us = pns_value_entry_get_value (self->tech[2]);
+  t.vdd = pns_value_entry_get_value (self->tech[3]);
+  t.vss = pns_value_entry_get_value (self->tech[4]);
   GError *error = NULL;
   gboolean ok = pns_design_set_technology (self->design, &t, &error);
   gtk_widget_set_visible (GTK_WIDGET (self->tech_error), !ok);
   gtk_label_set_text (self->tech_error, ok ? "" : error->message);
   for (int i = 0; i < 5; i++)
-    set_flag (GTK_WIDGET (self->tech[i]), !ok);
+    pns_value_entry_set_external_error (self->tech[i], ok ? NULL : error->message);
   g_clear_error (&error);
+}
+
+static void
+on_tech_error (PnsValueEntry *entry, GParamSpec *pspec, PnsCircuitEditor *self)
+{
+  const char *error = pns_value_entry_get_error (entry);
+  if (error)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->tech_error), TRUE);
+      gtk_label_set_text (self->tech_error, error);
+    }
 }
 
 static void
@@ -598,7 +652,8 @@ sync_variation_tech (PnsCircuitEditor *self)
   const PnsTechnology *t = pns_design_get_technology (self->design);
   double v[5] = { t->gmin, t->gmax, t->g_unit_us, t->vdd, t->vss };
   for (int i = 0; i < 5; i++)
-    gtk_spin_button_set_value (self->tech[i], v[i]);
+    pns_value_entry_set_value (self->tech[i], v[i]);
+  gtk_widget_set_visible (GTK_WIDGET (self->tech_error), FALSE);
   self->syncing = FALSE;
 }
 
@@ -725,18 +780,19 @@ pns_circuit_editor_init (PnsCircuitEditor *self)
     }
   /* technology */
   const char *names[5] = { N_("g min (θ)"), N_("g max (θ)"), N_("Conductance unit (µS per θ)"),
-                           N_("VDD (V)"), N_("VSS (V)") };
+                           N_("VDD"), N_("VSS") };
+  const PnSiUnit *units[5] = { &PN_SI_NONE, &PN_SI_NONE, &PN_SI_US, &PN_SI_VOLT, &PN_SI_VOLT };
   double lo[5] = { 0, 0.001, 0.001, 0.1, -5 }, hi[5] = { 10, 1000, 1e4, 5, -0.1 };
-  double step[5] = { 0.005, 0.5, 1, 0.1, 0.1 };
   for (int i = 0; i < 5; i++)
     {
       GtkWidget *l = gtk_label_new (_(names[i]));
       gtk_label_set_xalign (GTK_LABEL (l), 0);
-      GtkAdjustment *adj = gtk_adjustment_new (lo[i], lo[i], hi[i], step[i], step[i] * 10, 0);
-      self->tech[i] = GTK_SPIN_BUTTON (gtk_spin_button_new (adj, 1, i == 0 ? 3 : 2));
+      self->tech[i] = PNS_VALUE_ENTRY (pns_value_entry_new (_(names[i]), units[i]));
+      pns_value_entry_set_range (self->tech[i], lo[i], hi[i]);
       gtk_grid_attach (self->tech_grid, l, 0, i, 1, 1);
       gtk_grid_attach (self->tech_grid, GTK_WIDGET (self->tech[i]), 1, i, 1, 1);
-      g_signal_connect (self->tech[i], "value-changed", G_CALLBACK (on_tech_changed), self);
+      g_signal_connect (self->tech[i], "value-committed", G_CALLBACK (on_tech_changed), self);
+      g_signal_connect (self->tech[i], "notify::error", G_CALLBACK (on_tech_error), self);
     }
   g_signal_connect (self->variation_model, "notify::selected", G_CALLBACK (on_variation_notify), self);
   g_signal_connect (self->eps_spin, "value-changed", G_CALLBACK (on_eps_changed), self);
@@ -772,11 +828,36 @@ pns_circuit_editor_show_kind (PnsCircuitEditor *self, PnCircuitKind kind)
   gtk_stack_set_visible_child_name (self->circuit_stack, kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv");
 }
 
-GtkSpinButton *
-pns_circuit_editor_get_range_spin (PnsCircuitEditor *self, PnCircuitKind kind, int index,
-                                   gboolean max)
+PnsValueEntry *
+pns_circuit_editor_get_range_entry (PnsCircuitEditor *self, PnCircuitKind kind, int index,
+                                    gboolean max)
 {
   return max ? self->k[kind].rows[index].max : self->k[kind].rows[index].min;
+}
+
+PnsValueEntry *
+pns_circuit_editor_get_value_entry (PnsCircuitEditor *self, PnCircuitKind kind, int index)
+{
+  return self->k[kind].rows[index].value;
+}
+
+PnsValueEntry *
+pns_circuit_editor_get_tech_entry (PnsCircuitEditor *self, int index)
+{
+  return self->tech[index];
+}
+
+const char *
+pns_circuit_editor_get_tech_error (PnsCircuitEditor *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->tech_error))
+           ? gtk_label_get_text (self->tech_error) : NULL;
+}
+
+PnsCircuitDiagram *
+pns_circuit_editor_get_diagram (PnsCircuitEditor *self, PnCircuitKind kind)
+{
+  return self->k[kind].diagram;
 }
 
 GtkAdjustment *
