@@ -494,7 +494,8 @@ pns_yield_view_init (PnsYieldView *self)
   pns_chart_add_series (self->histogram, self->current);
   pns_chart_set_title (self->histogram, _("Accuracy over Monte Carlo circuits"));
   pns_chart_set_axis_labels (self->histogram, _("test accuracy (%)"), _("circuits (%)"));
-  pns_chart_set_x_range (self->histogram, -1, 101);
+  /* the range fits the data (and the threshold); empty bins do not count */
+  pns_chart_set_x_range (self->histogram, NAN, NAN);
   pns_chart_set_y_range (self->histogram, 0, NAN);
   pns_chart_set_empty_text (self->histogram, _("Evaluate a trained design to see its yield"));
   g_signal_connect (self->threshold_scale, "value-changed", G_CALLBACK (on_threshold_changed), self);

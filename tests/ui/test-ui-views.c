@@ -6,11 +6,15 @@
 #include "pns-curves.h"
 #include "pns-schematic.h"
 #include "pns-window.h"
+#include "pns-yield-view.h"
 
 #include "pn-spice.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+
+static char *tmpdir;
 
 static PnsApplication *app;
 static PnsWindow *win;
@@ -293,10 +297,211 @@ test_new_constraint_row (void)
   g_assert_null (pns_circuit_editor_get_error (ed, PN_CIRCUIT_INV));
 }
 
+
+static void
+collect_charts (GtkWidget *w, GPtrArray *out)
+{
+  if (PNS_IS_CHART (w))
+    g_ptr_array_add (out, w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    collect_charts (c, out);
+}
+
+/* The CSV's rows are exactly the plotted points of every series. */
+static void
+check_csv (PnsChart *chart, const char *path)
+{
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  char **lines = g_strsplit (text, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[0], "series,style,"));
+  guint row = 1, points = 0;
+  for (guint i = 0; i < pns_chart_get_n_series (chart); i++)
+    {
+      PnsSeries *s = pns_chart_get_series (chart, i);
+      const double *x = pns_series_get_x (s), *y = pns_series_get_y (s), *y2 = pns_series_get_y2 (s);
+      for (guint k = 0; k < pns_series_get_n (s); k++, row++, points++)
+        {
+          g_assert_nonnull (lines[row]);
+          /* the label is quoted; the numbers are the last four fields */
+          char *q = strrchr (lines[row], '"');
+          g_assert_nonnull (q);
+          char **f = g_strsplit (q + 2, ",", -1);
+          g_assert_cmpuint (g_strv_length (f), ==, 4);
+          g_assert_cmpfloat (g_ascii_strtod (f[1], NULL), ==, x[k]);
+          if (isfinite (y[k]))
+            g_assert_cmpfloat (g_ascii_strtod (f[2], NULL), ==, y[k]);
+          if (pns_series_get_style (s) == PNS_SERIES_BAND)
+            g_assert_cmpfloat (g_ascii_strtod (f[3], NULL), ==, y2[k]);
+          g_strfreev (f);
+        }
+    }
+  g_assert_true (lines[row] == NULL || *lines[row] == '\0');
+  g_test_message ("%s: %u points", path, points);
+  g_strfreev (lines);
+}
+
+static gboolean
+yield_ready (gpointer data)
+{
+  PnsYieldView *yv = pns_window_get_yield_view (win);
+  return !pns_yield_view_is_running (yv) && pns_yield_view_get_yield (yv) >= 0;
+}
+
+static void
+test_chart_export (void)
+{
+  /* a histogram to export too */
+  PnsYieldView *yv = pns_window_get_yield_view (win);
+  pns_window_show_view (win, "yield");
+  pns_yield_view_run (yv);
+  g_assert_true (spin_until (yield_ready, NULL, 60));
+  GPtrArray *charts = g_ptr_array_new ();
+  collect_charts (GTK_WIDGET (win), charts);
+  g_assert_cmpuint (charts->len, >=, 5); /* 2 curves, loss, accuracy, histogram (+ sweep) */
+  guint with_data = 0;
+  for (guint c = 0; c < charts->len; c++)
+    {
+      PnsChart *chart = charts->pdata[c];
+      guint n = 0;
+      for (guint i = 0; i < pns_chart_get_n_series (chart); i++)
+        n += pns_series_get_n (pns_chart_get_series (chart, i));
+      with_data += n > 0;
+      const char *ext[] = { "png", "svg", "csv" };
+      for (int e = 0; e < 3; e++)
+        {
+          g_autofree char *path = g_strdup_printf ("%s/chart%u.%s", tmpdir, c, ext[e]);
+          /* through the widget's own action, as its menu does */
+          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (chart), "chart.export-to", "s", path));
+          g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+          if (e == 0)
+            {
+              cairo_surface_t *png = cairo_image_surface_create_from_png (path);
+              g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
+              g_assert_cmpint (cairo_image_surface_get_width (png), ==, 900);
+              g_assert_cmpint (cairo_image_surface_get_height (png), ==, 560);
+              /* not blank: both dark (text, axes) and white pixels */
+              cairo_surface_flush (png);
+              const guint32 *p = (const guint32 *) cairo_image_surface_get_data (png);
+              int dark = 0, white = 0;
+              for (int i = 0; i < 900 * 560; i++)
+                {
+                  int g = (p[i] >> 8) & 0xff;
+                  dark += g < 100;
+                  white += (p[i] & 0xffffff) == 0xffffff;
+                }
+              g_assert_cmpint (dark, >, 50);
+              g_assert_cmpint (white, >, 900 * 560 / 4);
+              cairo_surface_destroy (png);
+            }
+          else if (e == 1)
+            {
+              g_autofree char *svg = NULL;
+              g_assert_true (g_file_get_contents (path, &svg, NULL, NULL));
+              g_assert_nonnull (strstr (svg, "<svg"));
+              g_assert_nonnull (strstr (svg, "</svg>"));
+            }
+          else
+            check_csv (chart, path);
+          g_unlink (path);
+        }
+    }
+  g_assert_cmpuint (with_data, >=, 3);
+  /* an unknown extension is refused with the reason */
+  GError *error = NULL;
+  g_assert_false (pns_chart_export (charts->pdata[0], "/tmp/x.bmp", &error));
+  g_assert_nonnull (strstr (error->message, ".png, .svg or .csv"));
+  g_clear_error (&error);
+  g_ptr_array_unref (charts);
+}
+
+static guint draws_before;
+
+static gboolean
+drawn_again (gpointer chart)
+{
+  return pns_chart_get_n_draws (chart) > draws_before;
+}
+
+static void
+test_chart_hover_zoom (void)
+{
+  PnsCircuitEditor *ed = pns_window_get_circuit_editor (win);
+  pns_window_show_view (win, "circuits");
+  PnsChart *chart = pns_circuit_editor_get_chart (ed, PN_CIRCUIT_PTANH);
+  g_assert_true (spin_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, chart, 10));
+  /* draw once so the chart knows its frame */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  gtk_widget_queue_draw (GTK_WIDGET (chart));
+  draws_before = pns_chart_get_n_draws (chart);
+  g_assert_true (spin_until (drawn_again, chart, 10));
+  PnsSeries *nominal = pns_circuit_editor_get_series (ed, PN_CIRCUIT_PTANH, PNS_CURVE_NOMINAL);
+  guint k = pns_series_get_n (nominal) / 2;
+  double x = pns_series_get_x (nominal)[k], y = pns_series_get_y (nominal)[k], px, py;
+  g_assert_true (pns_chart_data_to_widget (chart, x, y, &px, &py));
+  const char *text = pns_chart_hover_at (chart, px + 1, py);
+  g_assert_nonnull (text);
+  char want[32];
+  g_snprintf (want, sizeof want, "%.4g", y);
+  g_test_message ("hover: %s", text);
+  g_assert_nonnull (strstr (text, want));
+  g_assert_null (pns_chart_hover_at (chart, 2, 2)); /* outside the plot */
+  /* zoom in around the point: the range halves and still holds it */
+  double x0, x1, y0, y1, a0, a1, b0, b1;
+  g_assert_true (pns_chart_get_view (chart, &x0, &x1, &y0, &y1));
+  pns_chart_zoom (chart, 2, px, py);
+  g_assert_true (pns_chart_get_view (chart, &a0, &a1, &b0, &b1));
+  g_assert_cmpfloat (fabs ((a1 - a0) - (x1 - x0) / 2), <, 1e-9);
+  g_assert_true (a0 <= x && x <= a1 && b0 <= y && y <= b1);
+  /* pan right by 100 px: the data moves left */
+  pns_chart_pan (chart, -100, 0);
+  double c0, c1;
+  g_assert_true (pns_chart_get_view (chart, &c0, &c1, &b0, &b1));
+  g_assert_cmpfloat (c0, >, a0);
+  g_assert_cmpfloat (fabs ((c1 - c0) - (a1 - a0)), <, 1e-9);
+  /* reset through the widget's action */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (chart), "chart.zoom-reset", NULL));
+  g_assert_true (pns_chart_get_view (chart, &a0, &a1, &b0, &b1));
+  g_assert_cmpfloat (a0, ==, x0);
+  g_assert_cmpfloat (a1, ==, x1);
+}
+
+static void
+test_histogram_range (void)
+{
+  PnsYieldView *yv = pns_window_get_yield_view (win);
+  pns_window_show_view (win, "yield");
+  if (!yield_ready (NULL))
+    {
+      pns_yield_view_run (yv);
+      g_assert_true (spin_until (yield_ready, NULL, 60));
+    }
+  PnsChart *chart = pns_yield_view_get_chart (yv);
+  pns_yield_view_set_threshold (yv, 90);
+  PnsSeries *cur = pns_chart_get_series (chart, 0);
+  double lo = INFINITY, hi = -INFINITY;
+  for (guint k = 0; k < pns_series_get_n (cur); k++)
+    if (pns_series_get_y (cur)[k] > 0)
+      {
+        lo = MIN (lo, pns_series_get_x (cur)[k]);
+        hi = MAX (hi, pns_series_get_x (cur)[k]);
+      }
+  g_assert_true (isfinite (lo));
+  double x0, x1, y0, y1;
+  g_assert_true (pns_chart_get_view (chart, &x0, &x1, &y0, &y1));
+  g_test_message ("accuracies %g..%g %%, axis %g..%g", lo, hi, x0, x1);
+  /* the axis spans the occupied bins and the threshold, not 0..100 % */
+  g_assert_cmpfloat (x0, <=, MIN (lo, 90));
+  g_assert_cmpfloat (x1, >=, MAX (hi, 90));
+  g_assert_cmpfloat (x1 - x0, <, 0.5 * 100);
+}
+
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  tmpdir = g_dir_make_tmp ("pns-views-XXXXXX", NULL);
   /* these tests are about the views: no SPICE overlay runs */
   pns_curves_set_spice_func (NULL);
   app = pns_application_new (G_APPLICATION_NON_UNIQUE);
@@ -308,8 +513,13 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/views/schematic-topology", test_schematic_topology);
   g_test_add_func ("/ui/views/value-entry", test_value_entry);
   g_test_add_func ("/ui/views/new-constraint-row", test_new_constraint_row);
+  g_test_add_func ("/ui/views/chart-export", test_chart_export);
+  g_test_add_func ("/ui/views/chart-hover-zoom", test_chart_hover_zoom);
+  g_test_add_func ("/ui/views/histogram-range", test_histogram_range);
   int rc = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (win));
   g_object_unref (app);
+  g_rmdir (tmpdir);
+  g_free (tmpdir);
   return rc;
 }
