@@ -8,6 +8,7 @@
  */
 #include "pns-export-view.h"
 #include "pns-layout-preview.h"
+#include "pns-bom-table.h"
 
 #include "pn-export.h"
 #include "pn-spice.h"
@@ -21,7 +22,7 @@ struct _PnsExportView {
   GtkWidget    parent_instance;
   GtkWidget   *box;
   GtkLabel    *summary_label, *pending_label;
-  GtkTextView *bom_view;
+  PnsBomTable *bom_table;
   PnsLayoutPreview *layout_preview;
   PnsDesign   *design;
   gulong       changed_id;
@@ -190,13 +191,13 @@ refresh (PnsExportView *self)
 {
   int n = 0, bad = 0;
   g_autofree char *csv = self->design ? pns_export_bom_csv (self->design, &n, &bad) : NULL;
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->bom_view), csv ? csv : "", -1);
+  pns_bom_table_set_csv (self->bom_table, csv);
   g_autofree char *sum = NULL;
   if (csv)
     {
       const PnsTechnology *t = pns_design_get_technology (self->design);
       g_autofree char *base = g_strdup_printf (_("%d printed components (conductance unit %.3g µS per θ)."), n, t->g_unit_us);
-      sum = bad ? g_strdup_printf (_("%s %d of them lie outside the printable range: see the column 'printable'."), base, bad)
+      sum = bad ? g_strdup_printf (_("%s %d of them lie outside the printable range: highlighted in the table (column 'printable')."), base, bad)
                 : g_strdup (base);
     }
   else
@@ -259,7 +260,8 @@ pns_export_view_class_init (PnsExportViewClass *klass)
   gtk_widget_class_bind_template_child (wc, PnsExportView, box);
   gtk_widget_class_bind_template_child (wc, PnsExportView, summary_label);
   gtk_widget_class_bind_template_child (wc, PnsExportView, pending_label);
-  gtk_widget_class_bind_template_child (wc, PnsExportView, bom_view);
+  g_type_ensure (PNS_TYPE_BOM_TABLE);
+  gtk_widget_class_bind_template_child (wc, PnsExportView, bom_table);
   gtk_widget_class_bind_template_child (wc, PnsExportView, layout_preview);
   gtk_widget_class_set_layout_manager_type (wc, GTK_TYPE_BIN_LAYOUT);
 }
@@ -292,4 +294,10 @@ pns_export_view_is_busy (PnsExportView *self)
 {
   return self->layout_id != 0 || self->layout_cancel != NULL ||
          pns_layout_preview_is_loading (self->layout_preview);
+}
+
+PnsBomTable *
+pns_export_view_get_bom_table (PnsExportView *self)
+{
+  return self->bom_table;
 }

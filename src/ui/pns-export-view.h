@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "pns-design.h"
+#include "pns-bom-table.h"
 #include "pns-layout-preview.h"
 
 G_BEGIN_DECLS
@@ -25,5 +26,8 @@ gboolean  pns_export_layout     (PnsDesign *design, const char *path, GError **e
 PnsLayoutPreview *pns_export_view_get_layout_preview (PnsExportView *self);
 /* TRUE while the layout preview is drawn or loaded. */
 gboolean  pns_export_view_is_busy (PnsExportView *self);
+
+/* The BOM table (for tests and the screenshot mode). */
+PnsBomTable *pns_export_view_get_bom_table (PnsExportView *self);
 
 G_END_DECLS

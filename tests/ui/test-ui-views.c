@@ -7,6 +7,7 @@
 #include "pns-schematic.h"
 #include "pns-window.h"
 #include "pns-yield-view.h"
+#include "pns-export-view.h"
 
 #include "pn-spice.h"
 
@@ -497,6 +498,87 @@ test_histogram_range (void)
   g_assert_cmpfloat (x1 - x0, <, 0.5 * 100);
 }
 
+static gboolean
+table_filled (gpointer t)
+{
+  return pns_bom_table_get_n_rows (t) > 0;
+}
+
+static void
+test_bom_table (void)
+{
+  PnsDesign *d = pns_window_get_design (win);
+  PnsExportView *ev = pns_window_get_export_view (win);
+  pns_window_show_view (win, "export");
+  PnsBomTable *t = pns_export_view_get_bom_table (ev);
+  g_assert_true (spin_until (table_filled, t, 10));
+  int n = 0, bad = 0;
+  g_autofree char *csv = pns_export_bom_csv (d, &n, &bad);
+  g_assert_cmpuint (pns_bom_table_get_n_rows (t), ==, (guint) n);
+  /* the designator is the pinned view's only column; the others scroll */
+  GListModel *pc = gtk_column_view_get_columns (pns_bom_table_get_view (t, TRUE));
+  g_assert_cmpuint (g_list_model_get_n_items (pc), ==, 1);
+  GtkColumnViewColumn *c0 = g_list_model_get_item (pc, 0);
+  g_assert_cmpstr (gtk_column_view_column_get_title (c0), ==, "designator");
+  g_object_unref (c0);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (pns_bom_table_get_view (t, FALSE))), ==, 11);
+  /* sorted by value, largest first: numerically */
+  pns_bom_table_sort_by (t, "value", GTK_SORT_DESCENDING);
+  double prev = INFINITY;
+  for (guint r = 0; r < pns_bom_table_get_n_rows (t); r++)
+    {
+      const char *v = pns_bom_table_get_cell (t, r, "value");
+      double x = g_ascii_strtod (v, NULL);
+      g_assert_cmpfloat (x, <=, prev);
+      prev = x;
+    }
+  /* by designator, naturally (XB0.R2_0 before XB0.R10_0) */
+  pns_bom_table_sort_by (t, "designator", GTK_SORT_ASCENDING);
+  for (guint r = 1; r < pns_bom_table_get_n_rows (t); r++)
+    {
+      g_autofree char *a = g_utf8_collate_key_for_filename (pns_bom_table_get_cell (t, r - 1, "designator"), -1);
+      g_autofree char *b = g_utf8_collate_key_for_filename (pns_bom_table_get_cell (t, r, "designator"), -1);
+      g_assert_cmpint (strcmp (a, b), <=, 0);
+    }
+  /* scrolled fully sideways, the designator stays in view */
+  GtkWidget *rest = GTK_WIDGET (pns_bom_table_get_view (t, FALSE));
+  GtkScrolledWindow *sw = GTK_SCROLLED_WINDOW (gtk_widget_get_parent (rest));
+  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (sw);
+  gtk_adjustment_set_value (h, gtk_adjustment_get_upper (h));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  GtkWidget *pinned = GTK_WIDGET (pns_bom_table_get_view (t, TRUE));
+  graphene_rect_t b;
+  g_assert_true (gtk_widget_get_mapped (pinned));
+  g_assert_true (gtk_widget_compute_bounds (pinned, GTK_WIDGET (t), &b));
+  g_assert_cmpfloat (b.origin.x, >=, 0);
+  g_assert_cmpfloat (b.size.width, >, 20);
+  /* scrolled down, both halves of a row stay side by side */
+  GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (sw);
+  GtkAdjustment *pv = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_parent (pinned)));
+  gtk_adjustment_set_value (v, (gtk_adjustment_get_upper (v) - gtk_adjustment_get_page_size (v)) / 2);
+  g_assert_cmpfloat (gtk_adjustment_get_value (pv), ==, gtk_adjustment_get_value (v));
+  /* rows outside the process window: a thin conductance unit makes the
+   * crossbar's resistors too large to print */
+  PnsTechnology tech = *pns_design_get_technology (d), thin = tech;
+  thin.g_unit_us = tech.g_unit_us / 1000;
+  g_assert_true (pns_design_set_technology (d, &thin, NULL));
+  g_autofree char *csv2 = pns_export_bom_csv (d, &n, &bad);
+  g_assert_cmpint (bad, >, 0);
+  int highlighted = 0, flagged = 0;
+  for (guint r = 0; r < pns_bom_table_get_n_rows (t); r++)
+    {
+      gboolean out = pns_bom_table_row_is_outside (t, r);
+      highlighted += out;
+      flagged += g_strcmp0 (pns_bom_table_get_cell (t, r, "printable"), "no") == 0;
+      g_assert_true (out == (g_strcmp0 (pns_bom_table_get_cell (t, r, "printable"), "no") == 0));
+    }
+  g_assert_cmpint (highlighted, ==, bad);
+  g_assert_cmpint (flagged, ==, bad);
+  g_assert_true (pns_design_set_technology (d, &tech, NULL));
+  g_assert_cmpuint (pns_bom_table_get_n_rows (t), >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -516,6 +598,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/views/chart-export", test_chart_export);
   g_test_add_func ("/ui/views/chart-hover-zoom", test_chart_hover_zoom);
   g_test_add_func ("/ui/views/histogram-range", test_histogram_range);
+  g_test_add_func ("/ui/views/bom-table", test_bom_table);
   int rc = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (win));
   g_object_unref (app);
