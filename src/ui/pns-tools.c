@@ -168,6 +168,9 @@ typedef struct {
   gulong            before_id, after_id;
   GdkFrameClock    *clock;
   gboolean          stopping;
+  GArray           *sweep_s;  /* worker seconds of each finished sweep */
+  guint             sweep_id;
+  gboolean          sweep_started;
   void            (*done) (int, gpointer);
   gpointer          data;
 } Measure;
@@ -234,12 +237,50 @@ pct (GArray *a, double q)
   return g_array_index (a, gint64, MIN (i, a->len - 1)) / 1000.0;
 }
 
+/* sweeps one after another while measuring */
+static gboolean
+sweep_step (gpointer data)
+{
+  Measure *m = data;
+  PnsSweepPanel *sp = pns_yield_view_get_sweep (pns_window_get_yield_view (PNS_WINDOW (m->window)));
+  if (pns_sweep_panel_is_running (sp) || pns_yield_view_is_running (pns_window_get_yield_view (PNS_WINDOW (m->window))))
+    return G_SOURCE_CONTINUE;
+  if (m->sweep_started)
+    {
+      double s = pns_sweep_panel_get_seconds (sp);
+      g_array_append_val (m->sweep_s, s);
+    }
+  m->sweep_started = TRUE;
+  PnsSweepSpec spec = { .what = PNS_SWEEP_EPS, .from = 0, .to = 0.3, .n_points = 11, .n_mc = 200,
+                        .seed = 12345 };
+  pns_sweep_panel_run (sp, &spec);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
 static gboolean
 measure_finish (gpointer data)
 {
   Measure *m = data;
   PnsWindow *pw = PNS_IS_WINDOW (m->window) ? PNS_WINDOW (m->window) : NULL;
-  if (pw && !m->stopping)
+  if (pw && m->opt.sweep)
+    {
+      g_clear_handle_id (&m->sweep_id, g_source_remove);
+      PnsSweepPanel *sp = pns_yield_view_get_sweep (pns_window_get_yield_view (pw));
+      pns_sweep_panel_cancel (sp);
+      if (pns_sweep_panel_is_running (sp))
+        {
+          m->end_id = g_timeout_add (20, measure_finish, m);
+          return G_SOURCE_REMOVE;
+        }
+    }
+  else if (pw && !m->stopping)
     {
       m->stopping = TRUE;
       g_action_group_activate_action (G_ACTION_GROUP (pw), "train-stop", NULL);
@@ -257,9 +298,22 @@ measure_finish (gpointer data)
   if (m->tick_id)
     gtk_widget_remove_tick_callback (GTK_WIDGET (m->window), m->tick_id);
   double secs = (g_get_monotonic_time () - m->t_start) / 1e6;
-  g_print ("mode: %s%s\n", pw ? "studio, training" : "empty GTK 4 window (baseline)",
+  g_print ("mode: %s%s\n", pw ? (m->opt.sweep ? "studio, yield-vs-eps sweeps (11 points x 200 MC)" : "studio, training") : "empty GTK 4 window (baseline)",
            m->opt.redraw_all ? ", whole window redrawn every frame" : ", frames as the studio draws them");
-  if (pw)
+  if (pw && m->opt.sweep)
+    {
+      GArray *a = m->sweep_s;
+      if (a->len)
+        {
+          qsort (a->data, a->len, sizeof (double), cmp_double);
+          g_print ("sweeps finished: %u; worker time min %.3f s, median %.3f s, max %.3f s\n", a->len,
+                   g_array_index (a, double, 0), g_array_index (a, double, a->len / 2),
+                   g_array_index (a, double, a->len - 1));
+        }
+      else
+        g_print ("sweeps finished: 0\n");
+    }
+  else if (pw)
     {
       PnsTrainingPanel *panel = pns_window_get_training_panel (pw);
       PnsDesign *d = pns_window_get_design (pw);
@@ -290,6 +344,7 @@ measure_finish (gpointer data)
     }
   g_array_unref (m->paint_us);
   g_array_unref (m->interval_us);
+  g_array_unref (m->sweep_s);
   g_free (m->opt.dataset);
   m->done (status, m->data);
   g_free (m);
@@ -309,7 +364,12 @@ measure_begin (gpointer data)
     m->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (m->window), on_tick, NULL, NULL);
   m->gap_id = g_timeout_add (5, on_gap, m);
   m->t_start = g_get_monotonic_time ();
-  if (PNS_IS_WINDOW (m->window))
+  if (PNS_IS_WINDOW (m->window) && m->opt.sweep)
+    {
+      pns_window_show_view (PNS_WINDOW (m->window), "yield");
+      m->sweep_id = g_timeout_add (50, sweep_step, m);
+    }
+  else if (PNS_IS_WINDOW (m->window))
     {
       PnsWindow *pw = PNS_WINDOW (m->window);
       PnsDesign *d = pns_window_get_design (pw);
@@ -338,6 +398,7 @@ pns_measure_frames (GtkWindow *window, const PnsMeasureOptions *opt,
   m->opt.dataset = g_strdup (opt->dataset);
   m->paint_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   m->interval_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  m->sweep_s = g_array_new (FALSE, FALSE, sizeof (double));
   m->done = done;
   m->data = data;
   /* start once the window is mapped and has drawn */

@@ -189,3 +189,10 @@ pns_value_entry_set_external_error (PnsValueEntry *self, const char *error)
 {
   set_error (self, error);
 }
+
+void
+pns_value_entry_set_unit (PnsValueEntry *self, const PnSiUnit *unit)
+{
+  self->unit = unit;
+  show_value (self, self->value);
+}

@@ -20,6 +20,8 @@ G_DECLARE_FINAL_TYPE (PnsValueEntry, pns_value_entry, PNS, VALUE_ENTRY, GtkEntry
 GtkWidget  *pns_value_entry_new       (const char *name, const PnSiUnit *unit);
 /* The allowed range (inclusive); lo > hi: any finite value. */
 void        pns_value_entry_set_range (PnsValueEntry *self, double lo, double hi);
+/* Another unit (static); the value is shown in it. */
+void        pns_value_entry_set_unit  (PnsValueEntry *self, const PnSiUnit *unit);
 /* Shows VALUE (no signal) and clears an error. */
 void        pns_value_entry_set_value (PnsValueEntry *self, double value);
 double      pns_value_entry_get_value (PnsValueEntry *self);

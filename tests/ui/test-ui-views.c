@@ -10,6 +10,7 @@
 #include "pns-export-view.h"
 
 #include "pn-spice.h"
+#include "pn-design.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -579,6 +580,116 @@ test_bom_table (void)
   g_assert_cmpuint (pns_bom_table_get_n_rows (t), >, 0);
 }
 
+static gboolean
+sweep_idle (gpointer sp)
+{
+  return !pns_sweep_panel_is_running (sp);
+}
+
+/* the design's Monte Carlo accuracy at variation VAR, computed here */
+static double
+reference_mean (PnsDesign *d, const PnVariation *var, int n_mc)
+{
+  PnNet net;
+  PnDesignResiduals calib;
+  memset (&calib, 0, sizeof calib);
+  pns_design_copy_model_net (d, pns_design_get_technology (d)->g_unit_us * 1e-6, &net, &calib);
+  PnDatasetOptions opt;
+  pn_dataset_options_init (&opt);
+  PnDataset *ds = pn_dataset_open (pns_design_get_train_settings (d)->dataset, &opt, NULL);
+  g_assert_nonnull (ds);
+  PnEvalResult r;
+  pn_evaluate (&net, pns_design_get_params (d), var, n_mc, 12345, ds->x[PN_SPLIT_TEST],
+               ds->y[PN_SPLIT_TEST], ds->n[PN_SPLIT_TEST], &r);
+  double m = r.acc_mean;
+  pn_eval_result_clear (&r);
+  pn_dataset_free (ds);
+  pn_design_residuals_clear (&calib);
+  return m;
+}
+
+static void
+test_sweep (void)
+{
+  PnsDesign *d = pns_window_get_design (win);
+  PnsYieldView *yv = pns_window_get_yield_view (win);
+  pns_window_show_view (win, "yield");
+  PnsSweepPanel *sp = pns_yield_view_get_sweep (yv);
+  /* yield against ε: 11 points x 200 circuits, through the panel's controls */
+  gtk_drop_down_set_selected (pns_sweep_panel_get_quantity (sp), 0);
+  gint64 t0 = g_get_monotonic_time ();
+  g_signal_emit_by_name (pns_sweep_panel_get_run_button (sp), "clicked");
+  g_assert_true (pns_sweep_panel_is_running (sp));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (pns_sweep_panel_get_cancel_button (sp))));
+  g_assert_true (spin_until (sweep_idle, sp, 60));
+  double wall = (g_get_monotonic_time () - t0) / 1e6;
+  double secs = pns_sweep_panel_get_seconds (sp);
+  g_test_message ("yield-vs-eps sweep, 11 x 200 MC: %.3f s in the worker, %.3f s wall", secs, wall);
+  g_assert_cmpfloat (secs, <, 10); /* the target is 2 s; this machine is shared */
+  const double *x, *yield, *mean;
+  int n = pns_sweep_panel_get_result (sp, &x, &yield, &mean);
+  g_assert_cmpint (n, ==, 11);
+  g_assert_cmpfloat (x[0], ==, 0);
+  g_assert_cmpfloat (fabs (x[10] - 0.3), <, 1e-12);
+  for (int p = 0; p < n; p++)
+    {
+      g_assert_cmpfloat (yield[p], >=, 0);
+      g_assert_cmpfloat (yield[p], <=, 100);
+    }
+  /* more variation, lower accuracy (ends of the sweep) */
+  g_assert_cmpfloat (mean[10], <, mean[0]);
+  /* a point is exactly the engine's Monte Carlo at that ε and seed */
+  PnVariation var = *pns_design_get_variation (d);
+  var.eps = x[6];
+  g_assert_cmpfloat (mean[6], ==, 100 * reference_mean (d, &var, 200));
+  /* the plot holds these numbers, and its CSV export too */
+  PnsChart *chart = pns_sweep_panel_get_chart (sp);
+  g_assert_cmpuint (pns_series_get_n (pns_chart_get_series (chart, 0)), ==, 11);
+  g_autofree char *csv_path = g_build_filename (tmpdir, "sweep.csv", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (chart), "chart.export-to", "s", csv_path));
+  check_csv (chart, csv_path);
+  g_unlink (csv_path);
+
+  /* cancel: a long sweep stops, the previous results stay */
+  GtkSpinButton *mc = NULL;
+  g_signal_emit_by_name (pns_sweep_panel_get_run_button (sp), "clicked");
+  g_signal_emit_by_name (pns_sweep_panel_get_cancel_button (sp), "clicked");
+  g_assert_true (spin_until (sweep_idle, sp, 30));
+  g_assert_cmpint (pns_sweep_panel_get_result (sp, &x, &yield, &mean), ==, 11);
+  (void) mc;
+
+  /* a component value: inv R5 over its range, geometric points */
+  const PnDesignSpace *inv = pns_design_get_space (d, PN_CIRCUIT_INV);
+  int r5 = pn_design_space_find (inv, "R5");
+  PnsSweepSpec spec = { .what = PNS_SWEEP_COMPONENT, .kind = PN_CIRCUIT_INV, .param = r5,
+                        .from = inv->p[r5].lo, .to = inv->p[r5].hi, .n_points = 5, .n_mc = 50,
+                        .seed = 12345 };
+  pns_sweep_panel_run (sp, &spec);
+  g_assert_true (spin_until (sweep_idle, sp, 60));
+  n = pns_sweep_panel_get_result (sp, &x, &yield, &mean);
+  g_assert_cmpint (n, ==, 5);
+  g_assert_cmpfloat (fabs (x[2] - sqrt (inv->p[r5].lo * inv->p[r5].hi)), <, 1e-9 * x[2]);
+  /* the design itself is untouched */
+  g_assert_cmpfloat (pns_design_get_space (d, PN_CIRCUIT_INV)->p[r5].lo, ==, inv->p[r5].lo);
+
+  /* corners: nominal accuracy with one component at each extreme */
+  g_signal_emit_by_name (pns_sweep_panel_get_run_button (sp), "clicked"); /* superseded at once */
+  pns_sweep_panel_run_corners (sp);
+  g_assert_true (spin_until (sweep_idle, sp, 60));
+  double minus, plus, nominal;
+  PnVariation none = *pns_design_get_variation (d);
+  none.eps = 0;
+  double ref = reference_mean (d, &none, 1);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    for (int i = 0; i < pns_design_get_space (d, k)->n_params; i++)
+      {
+        g_assert_true (pns_sweep_panel_get_corner (sp, k, i, &minus, &plus, &nominal));
+        g_assert_cmpfloat (nominal, ==, ref);
+        g_assert_cmpfloat (minus, >=, 0);
+        g_assert_cmpfloat (plus, <=, 1);
+      }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -599,6 +710,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/views/chart-hover-zoom", test_chart_hover_zoom);
   g_test_add_func ("/ui/views/histogram-range", test_histogram_range);
   g_test_add_func ("/ui/views/bom-table", test_bom_table);
+  g_test_add_func ("/ui/views/sweep", test_sweep);
   int rc = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (win));
   g_object_unref (app);
