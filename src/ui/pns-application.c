@@ -28,7 +28,7 @@ tool_done (int status, gpointer data)
 static void
 screenshots_done (int n, gpointer data)
 {
-  tool_done (n >= 5 ? 0 : 1, data);
+  tool_done (n >= 7 ? 0 : 1, data); /* five views, the sweep plot, the BOM table */
 }
 
 static PnsWindow *

@@ -1,6 +1,8 @@
 /* pns-bom-table.c: the BOM as a sortable table with a pinned designator. */
 #include "pns-bom-table.h"
 
+#include "pn-engine.h"
+
 #include <glib/gi18n.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +94,19 @@ bind_cell (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
   int col = GPOINTER_TO_INT (data);
   PnsBomRow *row = gtk_list_item_get_item (item);
   GtkWidget *label = gtk_list_item_get_child (item);
-  gtk_label_set_text (GTK_LABEL (label), row->fields[col]);
+  PnsBomTable *self = g_object_get_data (G_OBJECT (f), "table");
+  const char *h = self->header[col];
+  int unit = column_index (self, "unit");
+  char *end = NULL;
+  double v = g_ascii_strtod (row->fields[col], &end);
+  g_autofree char *shown = NULL;
+  /* resistances in the one spelling of units (the file keeps ohms) */
+  if (unit >= 0 && strcmp (row->fields[unit], "ohm") == 0 && strcmp (h, "value") == 0 &&
+      end && *end == '\0' && *row->fields[col])
+    shown = pn_si_format (v / 1e3, &PN_SI_KOHM);
+  else if (strcmp (h, "unit") == 0 && strcmp (row->fields[col], "ohm") == 0)
+    shown = g_strdup ("Ω");
+  gtk_label_set_text (GTK_LABEL (label), shown ? shown : row->fields[col]);
   if (row->outside)
     gtk_widget_add_css_class (label, "bom-outside");
   else
@@ -142,6 +156,7 @@ add_column (PnsBomTable *self, GtkColumnView *view, int col)
   GtkListItemFactory *f = gtk_signal_list_item_factory_new ();
   g_signal_connect (f, "setup", G_CALLBACK (setup_cell), NULL);
   g_signal_connect (f, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (col));
+  g_object_set_data (G_OBJECT (f), "table", self);
   GtkColumnViewColumn *c = gtk_column_view_column_new (self->header[col], f);
   GtkSorter *sorter = GTK_SORTER (gtk_custom_sorter_new (compare_fields, GINT_TO_POINTER (col), NULL));
   gtk_column_view_column_set_sorter (c, sorter);

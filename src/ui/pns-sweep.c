@@ -709,7 +709,7 @@ pns_sweep_panel_init (PnsSweepPanel *self)
   g_signal_connect (self->cancel_button, "clicked", G_CALLBACK (on_cancel), self);
   g_signal_connect (self->corners_button, "clicked", G_CALLBACK (on_corners), self);
   GtkWidget *q = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-  gtk_box_append (GTK_BOX (q), labelled (_("S_weep"), GTK_WIDGET (self->quantity)));
+  gtk_box_append (GTK_BOX (q), labelled (_("_Quantity"), GTK_WIDGET (self->quantity)));
   gtk_box_append (GTK_BOX (q), GTK_WIDGET (self->quantity));
   gtk_flow_box_append (GTK_FLOW_BOX (flow), q);
   GtkWidget *r = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);

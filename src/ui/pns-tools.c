@@ -58,6 +58,7 @@ typedef struct {
   PnsWindow *window;
   char      *dir;
   int        view;      /* index in pns_window_view_names () */
+  int        extra;     /* after the views: 0 the sweep plot, 1 the BOM table */
   int        phase;
   int        n_files;
   int        waited;
@@ -65,12 +66,74 @@ typedef struct {
   gpointer   data;
 } Shot;
 
+/* after the main views: the sweep plot (a yield-vs-ε sweep of the
+ * design) and the BOM table, each rendered on its own */
+static gboolean
+extra_step (Shot *s)
+{
+  PnsYieldView *yv = pns_window_get_yield_view (s->window);
+  PnsSweepPanel *sp = pns_yield_view_get_sweep (yv);
+  if (++s->waited > 1200)
+    {
+      g_printerr ("pnstudio: screenshot of the %s timed out\n", s->extra ? "BOM table" : "sweep");
+      s->done (-1, s->data);
+      return G_SOURCE_REMOVE;
+    }
+  if (s->phase == 0)
+    {
+      pns_window_show_view (s->window, s->extra == 0 ? "yield" : "export");
+      if (s->extra == 0)
+        {
+          if (pns_yield_view_is_running (yv))
+            return G_SOURCE_CONTINUE;
+          PnsSweepSpec spec = { .what = PNS_SWEEP_EPS, .from = 0, .to = 0.3, .n_points = 11,
+                                .n_mc = 200, .seed = 12345 };
+          pns_sweep_panel_run (sp, &spec);
+        }
+      s->phase = 1;
+      return G_SOURCE_CONTINUE;
+    }
+  if (s->phase == 1)
+    {
+      if (pns_sweep_panel_is_running (sp) || pns_yield_view_is_running (yv) ||
+          pns_export_view_is_busy (pns_window_get_export_view (s->window)))
+        return G_SOURCE_CONTINUE;
+      s->phase = 2;
+      s->waited = 0;
+      return G_SOURCE_CONTINUE;
+    }
+  if (s->waited < 4)
+    return G_SOURCE_CONTINUE;
+  GtkWidget *w = s->extra == 0 ? GTK_WIDGET (sp)
+                               : GTK_WIDGET (pns_export_view_get_bom_table (pns_window_get_export_view (s->window)));
+  int first = (int) g_strv_length ((char **) pns_window_view_names ()) + 1;
+  g_autofree char *file = g_strdup_printf ("%d-%s.png", first + s->extra, s->extra == 0 ? "sweep" : "bom");
+  g_autofree char *path = g_build_filename (s->dir, file, NULL);
+  GError *error = NULL;
+  if (pns_render_widget_png (w, path, &error))
+    {
+      g_print ("%s\n", path);
+      s->n_files++;
+    }
+  else
+    {
+      g_printerr ("pnstudio: %s: %s\n", path, error->message);
+      g_error_free (error);
+    }
+  s->extra++;
+  s->phase = 0;
+  s->waited = 0;
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 shot_step (gpointer data)
 {
   Shot *s = data;
   const char * const *names = pns_window_view_names ();
   const char *view = names[s->view];
+  if (view == NULL && s->extra < 2)
+    return extra_step (s);
   if (view == NULL)
     {
       s->done (s->n_files, s->data);

