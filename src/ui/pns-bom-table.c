@@ -50,6 +50,7 @@ struct _PnsBomTable {
   char          **header;
   int             n_cols, printable_col;
   gboolean        syncing;
+  char           *pending; /* CSV not shown yet (the table is hidden) */
 };
 
 G_DEFINE_FINAL_TYPE (PnsBomTable, pns_bom_table, GTK_TYPE_WIDGET)
@@ -166,13 +167,43 @@ add_column (PnsBomTable *self, GtkColumnView *view, int col)
   g_object_unref (c);
 }
 
+static void apply_csv (PnsBomTable *self, const char *csv);
+
+/* Filling the views costs tens of milliseconds: a hidden table takes the
+ * rows when it is shown (a slider dragged elsewhere stays smooth). */
 void
 pns_bom_table_set_csv (PnsBomTable *self, const char *csv)
 {
-  g_list_store_remove_all (self->store);
+  g_free (self->pending);
+  self->pending = g_strdup (csv ? csv : "");
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      char *c = g_steal_pointer (&self->pending);
+      apply_csv (self, c);
+      g_free (c);
+    }
+}
+
+static void
+pns_bom_table_map (GtkWidget *widget)
+{
+  PnsBomTable *self = PNS_BOM_TABLE (widget);
+  GTK_WIDGET_CLASS (pns_bom_table_parent_class)->map (widget);
+  if (self->pending)
+    {
+      char *c = g_steal_pointer (&self->pending);
+      apply_csv (self, c);
+      g_free (c);
+    }
+}
+
+static void
+apply_csv (PnsBomTable *self, const char *csv)
+{
   char **lines = g_strsplit (csv ? csv : "", "\n", -1);
   if (lines[0] == NULL || *lines[0] == '\0')
     {
+      g_list_store_remove_all (self->store);
       g_strfreev (lines);
       return;
     }
@@ -194,6 +225,8 @@ pns_bom_table_set_csv (PnsBomTable *self, const char *csv)
     }
   else
     g_strfreev (header);
+  /* all rows in one change: the views update once */
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
   for (int i = 1; lines[i]; i++)
     {
       if (*lines[i] == '\0')
@@ -206,9 +239,11 @@ pns_bom_table_set_csv (PnsBomTable *self, const char *csv)
         row->fields[c] = g_strdup (c < (int) g_strv_length (f) ? f[c] : "");
       g_strfreev (f);
       row->outside = self->printable_col >= 0 && strcmp (row->fields[self->printable_col], "no") == 0;
-      g_list_store_append (self->store, row);
-      g_object_unref (row);
+      g_ptr_array_add (rows, row);
     }
+  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                       rows->pdata, rows->len);
+  g_ptr_array_unref (rows);
   g_strfreev (lines);
 }
 
@@ -278,6 +313,7 @@ static void
 pns_bom_table_finalize (GObject *o)
 {
   g_strfreev (PNS_BOM_TABLE (o)->header);
+  g_free (PNS_BOM_TABLE (o)->pending);
   G_OBJECT_CLASS (pns_bom_table_parent_class)->finalize (o);
 }
 
@@ -287,6 +323,7 @@ pns_bom_table_class_init (PnsBomTableClass *k)
   G_OBJECT_CLASS (k)->dispose = pns_bom_table_dispose;
   G_OBJECT_CLASS (k)->finalize = pns_bom_table_finalize;
   gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (k), GTK_TYPE_BIN_LAYOUT);
+  GTK_WIDGET_CLASS (k)->map = pns_bom_table_map;
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (k), "pnsbomtable");
 }
 

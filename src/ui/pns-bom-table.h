@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PnsBomTable, pns_bom_table, PNS, BOM_TABLE, GtkWidget)
 
 GtkWidget *pns_bom_table_new      (void);
-/* Shows CSV (header line first); NULL or "" empties the table. */
+/* Shows CSV (header line first); NULL or "" empties the table. A hidden
+ * table takes it when it is shown. */
 void       pns_bom_table_set_csv  (PnsBomTable *self, const char *csv);
 guint      pns_bom_table_get_n_rows (PnsBomTable *self);
 /* The text of column COLUMN (by header name) in displayed row ROW (after
