@@ -411,7 +411,14 @@ reparse_constraints (PnsCircuitEditor *self, KindUi *k)
     }
   g_clear_error (&error);
   if (!ok)
-    return;
+    {
+      /* a check in flight is of an older edit: its verdict must not
+       * replace this message */
+      if (k->validate_cancel)
+        g_cancellable_cancel (k->validate_cancel);
+      g_clear_object (&k->validate_cancel);
+      return;
+    }
   k->work.n_constraints = n;
   push_space (self, k);
 }
