@@ -3,6 +3,8 @@
 #include "pns-tools.h"
 #include "pns-window.h"
 
+#include "pn-engine.h"
+
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
@@ -175,6 +177,16 @@ pns_application_startup (GApplication *app)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_object_unref (css);
+  /* the app icon from the data directory too, so About and the windows
+   * find it when run from the build tree (installed, the theme has it) */
+  char *icons = pn_data_find ("icons/hicolor");
+  if (icons)
+    {
+      char *dir = g_path_get_dirname (icons);
+      gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()), dir);
+      g_free (dir);
+      g_free (icons);
+    }
   gtk_window_set_default_icon_name (PNS_APP_ID);
 }
 

@@ -690,6 +690,22 @@ test_sweep (void)
       }
 }
 
+static void
+test_about_icon (void)
+{
+  /* run from the build tree, the app icon is found for About */
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  g_assert_true (gtk_icon_theme_has_icon (theme, "org.pnstudio.Studio"));
+  GtkIconPaintable *icon = gtk_icon_theme_lookup_icon (theme, "org.pnstudio.Studio", NULL, 128, 1,
+                                                       GTK_TEXT_DIR_NONE, 0);
+  GFile *file = gtk_icon_paintable_get_file (icon);
+  g_assert_nonnull (file);
+  g_autofree char *path = g_file_get_path (file);
+  g_assert_true (g_str_has_suffix (path, "org.pnstudio.Studio.svg"));
+  g_object_unref (file);
+  g_object_unref (icon);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -711,6 +727,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/views/histogram-range", test_histogram_range);
   g_test_add_func ("/ui/views/bom-table", test_bom_table);
   g_test_add_func ("/ui/views/sweep", test_sweep);
+  g_test_add_func ("/ui/views/about-icon", test_about_icon);
   int rc = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (win));
   g_object_unref (app);
