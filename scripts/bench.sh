@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks of the training engine (issue #2), on an otherwise idle machine:
+# Benchmarks of the training engine, on an otherwise idle machine:
 #  1. pnc bench: seconds per epoch (reference configuration, one thread)
 #     next to the PyTorch reference;
 #  2. a complete iris training at eps 0.1, seed 0, patience 5000.

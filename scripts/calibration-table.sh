@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The model-vs-SPICE table of docs/EXPORT.md section 8 (issue #5): every
+# The model-vs-SPICE table of docs/BENCHMARKS.md ("Exported designs in SPICE", crossbar loading): every
 # dataset's "Both" design at eps 0.1, seed 0, calibrated (pnc calibrate,
 # output resistances included) and verified in ngspice with 100 Monte Carlo
 # circuits over the whole test set.

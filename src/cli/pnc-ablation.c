@@ -23,7 +23,7 @@ typedef enum { V_BASE, V_LNC, V_VA, V_BOTH, N_VARIANTS } Variant;
 static const char *variant_names[N_VARIANTS] = { "base", "lnc", "va", "both" };
 static const char *variant_titles[N_VARIANTS] = { "Base", "LNC", "VA", "Both" };
 
-/* PROTOCOL.md section 4: published best-of-10-seeds test accuracy (%),
+/* docs/METHOD.md section 1.6: published best-of-10-seeds test accuracy (%),
  * [dataset][eps 5 %, 10 %][Both, LNC, VA, Base]. */
 static const struct {
   const char *name;
@@ -90,8 +90,8 @@ cmp_cost (gconstpointer a, gconstpointer b)
 static char *
 fmt_eps (double eps)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", eps));
+  char buf[PN_FMT_BUF];
+  return g_strdup (pn_fmt (buf, "%g", eps));
 }
 
 /* A finished run's file: readable, complete, for this run. */
@@ -213,17 +213,17 @@ write_summary (const char *out, AbRun *runs, int n_runs, char **datasets, const 
 
   GString *csv = g_string_new ("dataset,variant,eps_train,eps_test,seed,test_acc_mean,test_acc_std,"
                                "test_measured_acc_mean,valid_acc_mean,epochs,best_epoch\n");
-  char b1[G_ASCII_DTOSTR_BUF_SIZE], b2[G_ASCII_DTOSTR_BUF_SIZE];
+  char b1[PN_FMT_BUF], b2[PN_FMT_BUF];
   for (guint i = 0; i < rows->len; i++)
     {
       Row *r = &g_array_index (rows, Row, i);
       g_string_append_printf (csv, "%s,%s,%s,%s,%d,", r->dataset, variant_names[r->variant],
-                              g_ascii_formatd (b1, sizeof b1, "%g", r->eps_train),
-                              g_ascii_formatd (b2, sizeof b2, "%g", r->eps_test), r->seed);
-      g_string_append_printf (csv, "%s,", g_ascii_formatd (b1, sizeof b1, "%.6f", r->acc));
-      g_string_append_printf (csv, "%s,", g_ascii_formatd (b1, sizeof b1, "%.6f", r->std));
-      g_string_append_printf (csv, "%s,", g_ascii_formatd (b1, sizeof b1, "%.6f", r->measured));
-      g_string_append_printf (csv, "%s,%d,%d\n", g_ascii_formatd (b1, sizeof b1, "%.6f", r->valid),
+                              pn_fmt (b1, "%g", r->eps_train),
+                              pn_fmt (b2, "%g", r->eps_test), r->seed);
+      g_string_append_printf (csv, "%s,", pn_fmt (b1, "%.6f", r->acc));
+      g_string_append_printf (csv, "%s,", pn_fmt (b1, "%.6f", r->std));
+      g_string_append_printf (csv, "%s,", pn_fmt (b1, "%.6f", r->measured));
+      g_string_append_printf (csv, "%s,%d,%d\n", pn_fmt (b1, "%.6f", r->valid),
                               r->epochs, r->best_epoch);
     }
   char *csv_path = g_build_filename (out, "results.csv", NULL);
@@ -238,14 +238,14 @@ write_summary (const char *out, AbRun *runs, int n_runs, char **datasets, const 
                    "Each cell: pnstudio's mean +- standard deviation over seeds of the mean "
                    "test accuracy over Monte Carlo circuits, the model chosen by validation "
                    "loss only; in brackets, the published best-of-10-seeds figure "
-                   "(PROTOCOL.md section 4). Base and LNC are trained without variation and "
+                   "(docs/METHOD.md section 1.6). Base and LNC are trained without variation and "
                    "tested at the column's eps; VA and Both are trained and tested at it.\n\n");
   if (missing)
     g_string_append_printf (md, "**Incomplete: %d of %d runs are not finished yet.**\n\n", missing,
                             n_runs);
   for (int e = 0; e < n_eps; e++)
     {
-      g_string_append_printf (md, "## eps = %s\n\n| dataset |", g_ascii_formatd (b1, sizeof b1, "%g", eps[e]));
+      g_string_append_printf (md, "## eps = %s\n\n| dataset |", pn_fmt (b1, "%g", eps[e]));
       for (int v = N_VARIANTS - 1; v >= 0; v--)
         if (use_variant[v])
           g_string_append_printf (md, " %s |", variant_titles[v]);
@@ -326,24 +326,30 @@ pnc_cmd_ablation (int argc, char **argv)
 {
   char *datasets_opt = g_strdup ("all"), *variants_opt = g_strdup ("base,lnc,va,both");
   char *eps_opt = g_strdup ("0.05,0.1"), *seeds = g_strdup ("0-9"), *out = NULL;
-  char *hidden = g_strdup ("3"), *level_opt = g_strdup ("net"), *circuits_opt = g_strdup ("auto");
-  int jobs = 0, patience = 5000, max_epochs = 100000, mc_train = 20, mc_test = 100;
-  double lr_theta = 0.1, lr_circuit = 0.005;
+  /* the training defaults come from pn_train_config_init */
+  PnTrainConfig defaults;
+  pn_train_config_init (&defaults);
+  GPtrArray *help = g_ptr_array_new_with_free_func (g_free);
+  char *hidden = pnc_format_hidden (defaults.hidden, defaults.n_hidden);
+  char *level_opt = g_strdup ("net"), *circuits_opt = g_strdup ("auto");
+  int jobs = 0, patience = defaults.patience, max_epochs = defaults.max_epochs;
+  int mc_train = defaults.mc_train, mc_test = defaults.mc_test;
+  double lr_theta = defaults.lr_theta, lr_circuit = defaults.lr_circuit;
   gboolean json = FALSE, designs = FALSE;
   GOptionEntry entries[] = {
     { "datasets", 'd', 0, G_OPTION_ARG_STRING, &datasets_opt, "Datasets: 'all' or a comma list (default all)", "LIST" },
     { "variants", 0, 0, G_OPTION_ARG_STRING, &variants_opt, "Variants from base,lnc,va,both (default all four)", "LIST" },
     { "epsilons", 'e', 0, G_OPTION_ARG_STRING, &eps_opt, "Variation levels (default 0.05,0.1)", "LIST" },
     { "seeds", 's', 0, G_OPTION_ARG_STRING, &seeds, "Seeds (default 0-9)", "LIST" },
-    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, "Hidden layer sizes (default 3)", "SIZES" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, pnc_help_default (help, "Hidden layer sizes", "%s", hidden), "SIZES" },
     { "level", 0, 0, G_OPTION_ARG_STRING, &level_opt, "Learnable circuits per net, layer or neuron (default net)", "LEVEL" },
     { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits_opt, "Circuit model: surrogate, eta (published curves, base/va only) or auto", "MODEL" },
-    { "patience", 0, 0, G_OPTION_ARG_INT, &patience, "Early-stopping patience (default 5000)", "N" },
-    { "max-epochs", 0, 0, G_OPTION_ARG_INT, &max_epochs, "Upper bound on epochs (default 100000)", "N" },
-    { "mc-train", 0, 0, G_OPTION_ARG_INT, &mc_train, "Monte Carlo samples per epoch (default 20)", "N" },
-    { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, "Monte Carlo samples for evaluation (default 100)", "N" },
-    { "lr-theta", 0, 0, G_OPTION_ARG_DOUBLE, &lr_theta, "Learning rate of the conductances (default 0.1)", "LR" },
-    { "lr-circuit", 0, 0, G_OPTION_ARG_DOUBLE, &lr_circuit, "Learning rate of learnable circuits (default 0.005)", "LR" },
+    { "patience", 0, 0, G_OPTION_ARG_INT, &patience, pnc_help_default (help, "Early-stopping patience", "%d", patience), "N" },
+    { "max-epochs", 0, 0, G_OPTION_ARG_INT, &max_epochs, pnc_help_default (help, "Upper bound on epochs", "%d", max_epochs), "N" },
+    { "mc-train", 0, 0, G_OPTION_ARG_INT, &mc_train, pnc_help_default (help, "Monte Carlo samples per epoch", "%d", mc_train), "N" },
+    { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, pnc_help_default (help, "Monte Carlo samples for evaluation", "%d", mc_test), "N" },
+    { "lr-theta", 0, 0, G_OPTION_ARG_DOUBLE, &lr_theta, pnc_help_default (help, "Learning rate of the conductances", "%g", lr_theta), "LR" },
+    { "lr-circuit", 0, 0, G_OPTION_ARG_DOUBLE, &lr_circuit, pnc_help_default (help, "Learning rate of learnable circuits", "%g", lr_circuit), "LR" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs in parallel per process (default: cores)", "J" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Output directory (required; resumes if it exists)", "DIR" },
     { "designs", 0, 0, G_OPTION_ARG_NONE, &designs, "Also write each run trained now as a design file in DIR/designs (.pnsd)", NULL },
@@ -680,6 +686,7 @@ out:
   g_ptr_array_free (loaded, TRUE);
   g_array_free (seed_list, TRUE);
   g_option_context_free (ctx);
+  g_ptr_array_free (help, TRUE);
   g_free (datasets_opt);
   g_free (variants_opt);
   g_free (eps_opt);

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* PyTorch reference, seconds per epoch on this machine class (issue #2). */
+/* PyTorch reference, seconds per epoch on this machine class. */
 static const struct { const char *name; double seconds; } reference[] = {
   { "iris", 0.086 },
   { "seeds", 0.087 },
@@ -147,16 +147,21 @@ int
 pnc_cmd_bench (int argc, char **argv)
 {
   char *datasets = g_strdup ("iris,seeds,breastcancerwisc,cardiotocography3clases,pendigits");
-  double eps = 0.1, min_seconds = 1.0;
-  int mc = 20, min_epochs = 21;
+  /* the reference configuration: pn_train_config_init's */
+  PnTrainConfig defaults;
+  pn_train_config_init (&defaults);
+  GPtrArray *help = g_ptr_array_new_with_free_func (g_free);
+  double eps = defaults.variation.eps, min_seconds = 1.0;
+  int mc = defaults.mc_train, min_epochs = 21;
   gboolean json = FALSE;
-  char *hidden = g_strdup ("3"), *circuits = g_strdup ("published"), *design = NULL;
+  char *hidden = pnc_format_hidden (defaults.hidden, defaults.n_hidden);
+  char *circuits = g_strdup ("published"), *design = NULL;
   GOptionEntry entries[] = {
     { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits, "published (default), fixed (a physical design through the surrogates) or learnable", "KIND" },
     { "datasets", 'd', 0, G_OPTION_ARG_STRING, &datasets, "Comma list or 'all' (default: the five with a PyTorch reference)", "LIST" },
-    { "epsilon", 'e', 0, G_OPTION_ARG_DOUBLE, &eps, "Variation (default 0.1)", "EPS" },
-    { "mc-train", 0, 0, G_OPTION_ARG_INT, &mc, "Monte Carlo samples per epoch (default 20)", "N" },
-    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, "Hidden layer sizes (default 3)", "SIZES" },
+    { "epsilon", 'e', 0, G_OPTION_ARG_DOUBLE, &eps, pnc_help_default (help, "Variation", "%g", eps), "EPS" },
+    { "mc-train", 0, 0, G_OPTION_ARG_INT, &mc, pnc_help_default (help, "Monte Carlo samples per epoch", "%d", mc), "N" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, pnc_help_default (help, "Hidden layer sizes", "%s", hidden), "SIZES" },
     { "min-epochs", 0, 0, G_OPTION_ARG_INT, &min_epochs, "Timed epochs at least (default 21)", "N" },
     { "min-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &min_seconds, "Time each dataset at least this long (default 1)", "S" },
     { "design", 0, 0, G_OPTION_ARG_FILENAME, &design, "Time pnc calibrate's fine-tuning epochs of this design file instead (its network, residuals, output resistances and variation)", "FILE.pnsd" },
@@ -252,6 +257,7 @@ out:
   g_clear_error (&error);
   g_strfreev (names);
   g_option_context_free (ctx);
+  g_ptr_array_free (help, TRUE);
   g_free (datasets);
   g_free (hidden);
   g_free (circuits);

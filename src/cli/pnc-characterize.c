@@ -1,5 +1,5 @@
 /* pnc-characterize.c: `pnc characterize`: SPICE characterisation of a
- * nonlinear circuit's design space (issue #3), the CSV surrogates train on. */
+ * nonlinear circuit's design space, the CSV surrogates train on. */
 #include "pnc.h"
 #include "pn-spice.h"
 

@@ -133,6 +133,28 @@ pnc_parse_hidden (const char *s, int *hidden, int *n_hidden, GError **error)
   return ok;
 }
 
+char *
+pnc_format_hidden (const int *hidden, int n_hidden)
+{
+  GString *s = g_string_new (NULL);
+  for (int h = 0; h < n_hidden; h++)
+    g_string_append_printf (s, "%s%d", h ? "," : "", hidden[h]);
+  return g_string_free (s, FALSE);
+}
+
+const char *
+pnc_help_default (GPtrArray *keep, const char *text, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  char *value = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  char *help = g_strdup_printf ("%s (default %s)", text, value);
+  g_free (value);
+  g_ptr_array_add (keep, help);
+  return help;
+}
+
 char **
 pnc_parse_datasets (const char *s)
 {
@@ -194,9 +216,8 @@ json_append_double (GString *s, double v)
       g_string_append (s, "null");
       return;
     }
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_dtostr (buf, sizeof buf, v);
-  g_string_append (s, buf);
+  char buf[PN_FMT_BUF];
+  g_string_append (s, pn_fmt_exact (buf, v));
   /* a double stays a double when read back: 3 -> 3.0 (as json-glib), but
    * 1e-08 is already one and 1e-08.0 is not JSON */
   if (strpbrk (buf, ".eE") == NULL)

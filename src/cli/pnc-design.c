@@ -151,7 +151,8 @@ pnc_design_tune_config (const PnDesign *d, const PnNet *net, PnTrainConfig *cfg)
   for (int h = 0; h < cfg->n_hidden; h++)
     cfg->hidden[h] = net->size[h + 1];
   cfg->variation = d->training.variation;
-  cfg->mc_train = d->training.mc_train > 0 ? d->training.mc_train : 20;
+  if (d->training.mc_train > 0) /* else pn_train_config_init's */
+    cfg->mc_train = d->training.mc_train;
   cfg->lr_circuit = 0;
   cfg->gmin = net->gmin;
   cfg->gmax = net->gmax;

@@ -17,16 +17,21 @@ int
 pnc_cmd_surrogate (int argc, char **argv)
 {
   char *data = NULL, *out = NULL;
-  int seed = 1, epochs = 0, patience = 0;
+  /* the defaults are pn_surrogate_train_config_init's */
+  PnSurrogateTrainConfig cfg;
+  pn_surrogate_train_config_init (&cfg);
+  GPtrArray *help = g_ptr_array_new_with_free_func (g_free);
+  int seed = (int) cfg.seed, epochs = 0, patience = 0;
   char *hidden = NULL;
+  g_autofree char *hidden_default = pnc_format_hidden (cfg.hidden, cfg.n_hidden);
   gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, "Characterisation CSV from pnc characterize", "FILE.csv" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Model file to write (atomically)", "FILE" },
-    { "seed", 's', 0, G_OPTION_ARG_INT, &seed, "Seed of the split, initialisation and shuffles (default 1)", "S" },
-    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Upper bound on epochs (default 1500)", "N" },
-    { "patience", 0, 0, G_OPTION_ARG_INT, &patience, "Early-stopping patience in epochs (default 200)", "N" },
-    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, "Hidden layer widths (default 32,32,16,16)", "SIZES" },
+    { "seed", 's', 0, G_OPTION_ARG_INT, &seed, pnc_help_default (help, "Seed of the split, initialisation and shuffles", "%d", seed), "S" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, pnc_help_default (help, "Upper bound on epochs", "%d", cfg.max_epochs), "N" },
+    { "patience", 0, 0, G_OPTION_ARG_INT, &patience, pnc_help_default (help, "Early-stopping patience in epochs", "%d", cfg.patience), "N" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, pnc_help_default (help, "Hidden layer widths", "%s", hidden_default), "SIZES" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the held-out metrics as JSON", NULL },
     { NULL },
   };
@@ -54,8 +59,6 @@ pnc_cmd_surrogate (int argc, char **argv)
       g_printerr ("pnc surrogate: %s\n", error->message);
       goto out;
     }
-  PnSurrogateTrainConfig cfg;
-  pn_surrogate_train_config_init (&cfg);
   cfg.seed = (uint64_t) seed;
   if (epochs > 0)
     cfg.max_epochs = epochs;
@@ -144,6 +147,7 @@ out:
     pn_surrogate_data_free (d);
   g_clear_error (&error);
   g_option_context_free (ctx);
+  g_ptr_array_free (help, TRUE);
   g_free (data);
   g_free (out);
   g_free (hidden);

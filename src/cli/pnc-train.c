@@ -10,24 +10,31 @@
 int
 pnc_cmd_train (int argc, char **argv)
 {
-  char *dataset = g_strdup ("iris"), *seeds = g_strdup ("0"), *hidden = g_strdup ("3");
-  char *out = NULL, *save = NULL, *label = NULL, *variation = g_strdup ("uniform");
+  /* every training default comes from pn_train_config_init */
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  GPtrArray *help = g_ptr_array_new_with_free_func (g_free);
+  char *dataset = g_strdup ("iris"), *seeds = g_strdup ("0");
+  char *hidden = pnc_format_hidden (cfg.hidden, cfg.n_hidden);
+  char *out = NULL, *save = NULL, *label = NULL;
+  char *variation = g_strdup (pn_variation_kind_to_string (cfg.variation.kind));
   char *circuits = g_strdup ("published"), *level_opt = g_strdup ("net");
-  double eps = 0.1, lr_theta = 0.1, lr_circuit = 0.005;
-  int max_epochs = 100000, patience = 5000, mc_train = 20, mc_test = 100, jobs = 0;
+  double eps = cfg.variation.eps, lr_theta = cfg.lr_theta, lr_circuit = cfg.lr_circuit;
+  int max_epochs = cfg.max_epochs, patience = cfg.patience, mc_train = cfg.mc_train;
+  int mc_test = cfg.mc_test, jobs = 0;
   gboolean json = FALSE, quiet = FALSE;
   GOptionEntry entries[] = {
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, "Bundled dataset, CSV file, comma list, or 'all' (default iris)", "NAME|FILE.csv" },
-    { "epsilon", 'e', 0, G_OPTION_ARG_DOUBLE, &eps, "Printing variation for training and test (default 0.1)", "EPS" },
+    { "epsilon", 'e', 0, G_OPTION_ARG_DOUBLE, &eps, pnc_help_default (help, "Printing variation for training and test", "%g", eps), "EPS" },
     { "variation", 0, 0, G_OPTION_ARG_STRING, &variation, "Variation model: uniform (U[1-eps,1+eps]) or gaussian (sigma eps)", "MODEL" },
     { "seeds", 's', 0, G_OPTION_ARG_STRING, &seeds, "Seeds, e.g. 0-9 or 1,3 (default 0)", "LIST" },
-    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, "Hidden layer sizes, e.g. 3 or 8,4 (default 3)", "SIZES" },
-    { "max-epochs", 0, 0, G_OPTION_ARG_INT, &max_epochs, "Upper bound on epochs (default 100000)", "N" },
-    { "patience", 0, 0, G_OPTION_ARG_INT, &patience, "Early-stopping patience in epochs (default 5000)", "N" },
-    { "mc-train", 0, 0, G_OPTION_ARG_INT, &mc_train, "Monte Carlo samples per epoch (default 20)", "N" },
-    { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, "Monte Carlo samples for evaluation (default 100)", "N" },
-    { "lr-theta", 0, 0, G_OPTION_ARG_DOUBLE, &lr_theta, "Adam learning rate of the conductances (default 0.1)", "LR" },
-    { "lr-circuit", 0, 0, G_OPTION_ARG_DOUBLE, &lr_circuit, "Adam learning rate of circuit parameters (default 0.005)", "LR" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, pnc_help_default (help, "Hidden layer sizes, e.g. 3 or 8,4", "%s", hidden), "SIZES" },
+    { "max-epochs", 0, 0, G_OPTION_ARG_INT, &max_epochs, pnc_help_default (help, "Upper bound on epochs", "%d", max_epochs), "N" },
+    { "patience", 0, 0, G_OPTION_ARG_INT, &patience, pnc_help_default (help, "Early-stopping patience in epochs", "%d", patience), "N" },
+    { "mc-train", 0, 0, G_OPTION_ARG_INT, &mc_train, pnc_help_default (help, "Monte Carlo samples per epoch", "%d", mc_train), "N" },
+    { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, pnc_help_default (help, "Monte Carlo samples for evaluation", "%d", mc_test), "N" },
+    { "lr-theta", 0, 0, G_OPTION_ARG_DOUBLE, &lr_theta, pnc_help_default (help, "Adam learning rate of the conductances", "%g", lr_theta), "LR" },
+    { "lr-circuit", 0, 0, G_OPTION_ARG_DOUBLE, &lr_circuit, pnc_help_default (help, "Adam learning rate of circuit parameters", "%g", lr_circuit), "LR" },
     { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits, "published (the fixed published curves, default), fixed (a fixed physical design through the SPICE surrogates) or learnable (learned physical designs)", "KIND" },
     { "level", 0, 0, G_OPTION_ARG_STRING, &level_opt, "Learnable circuits shared per net, layer or neuron (default net)", "LEVEL" },
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, "Label column of a CSV (default: 'label' or 'class', else the last)", "COLUMN" },
@@ -52,8 +59,6 @@ pnc_cmd_train (int argc, char **argv)
   int n_runs = 0;
   PncProgress progress;
   GError *error = NULL;
-  PnTrainConfig cfg;
-  pn_train_config_init (&cfg);
 
   if (!pnc_parse_options (ctx, &argc, &argv))
     goto out;
@@ -217,6 +222,7 @@ out:
   g_ptr_array_free (datasets, TRUE);
   g_array_free (seed_list, TRUE);
   g_option_context_free (ctx);
+  g_ptr_array_free (help, TRUE);
   g_free (dataset);
   g_free (seeds);
   g_free (hidden);

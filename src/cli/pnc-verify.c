@@ -95,13 +95,17 @@ result_json (const PnDesign *d, const PnNet *net, const PnVerifyResult *r,
 int
 pnc_cmd_verify (int argc, char **argv)
 {
-  int mc = 100, jobs = 0, chunk = 50;
-  double eps = -1, yield_threshold = -1, g_unit = 0, timeout = 60;
+  /* the defaults are pn_verify_config_init's */
+  PnVerifyConfig defaults;
+  pn_verify_config_init (&defaults);
+  GPtrArray *help = g_ptr_array_new_with_free_func (g_free);
+  int mc = defaults.n_mc, jobs = 0, chunk = defaults.chunk;
+  double eps = -1, yield_threshold = -1, g_unit = 0, timeout = defaults.timeout_s;
   gint64 seed = -1;
   char *histogram = NULL, *variation = NULL, *split = g_strdup ("test");
   gboolean json = FALSE, update = FALSE;
   GOptionEntry entries[] = {
-    { "mc", 0, 0, G_OPTION_ARG_INT, &mc, "Monte Carlo circuits (default 100; 0: nominal only)", "N" },
+    { "mc", 0, 0, G_OPTION_ARG_INT, &mc, pnc_help_default (help, "Monte Carlo circuits", "%d; 0: nominal only", mc), "N" },
     { "epsilon", 'e', 0, G_OPTION_ARG_DOUBLE, &eps, "Printing variation (default: the design's)", "EPS" },
     { "variation", 0, 0, G_OPTION_ARG_STRING, &variation, "uniform or gaussian (default: the design's)", "MODEL" },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of the Monte Carlo samples (default: the design's training seed, so the samples are those of its test evaluation)", "S" },
@@ -110,8 +114,8 @@ pnc_cmd_verify (int argc, char **argv)
     { "histogram", 0, 0, G_OPTION_ARG_FILENAME, &histogram, "Write the histogram of MC accuracies (model and SPICE) as CSV", "FILE.csv" },
     { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &g_unit, "Conductance of theta = 1 in siemens (default: the design's)", "S" },
     { "split", 0, 0, G_OPTION_ARG_STRING, &split, "Examples to simulate: test (default), valid or train", "SPLIT" },
-    { "chunk", 0, 0, G_OPTION_ARG_INT, &chunk, "Network copies per netlist (default 50)", "N" },
-    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "Seconds per ngspice process before it is killed (default 60)", "S" },
+    { "chunk", 0, 0, G_OPTION_ARG_INT, &chunk, pnc_help_default (help, "Network copies per netlist", "%d", chunk), "N" },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, pnc_help_default (help, "Seconds per ngspice process before it is killed", "%g", timeout), "S" },
     { "update", 0, 0, G_OPTION_ARG_NONE, &update, "Store the results in the design file (atomically)", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON on stdout", NULL },
     { NULL },
@@ -291,6 +295,7 @@ out:
     pn_design_clear (&d);
   g_clear_error (&error);
   g_option_context_free (ctx);
+  g_ptr_array_free (help, TRUE);
   g_free (histogram);
   g_free (variation);
   g_free (split);

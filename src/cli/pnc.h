@@ -23,6 +23,13 @@ int pnc_cmd_calibrate (int argc, char **argv);
 gboolean pnc_parse_int_list (const char *s, GArray *out, GError **error);
 /* "3", "8,4", "" (no hidden layer) -> hidden sizes. */
 gboolean pnc_parse_hidden   (const char *s, int *hidden, int *n_hidden, GError **error);
+/* hidden sizes as pnc_parse_hidden reads them ("8,4"; "" for none) */
+char    *pnc_format_hidden  (const int *hidden, int n_hidden);
+/* An option's help "TEXT (default VALUE)", VALUE printed with FMT from a
+ * *_config_init default, so help and behaviour cannot disagree; the
+ * string lives as long as KEEP (a GPtrArray freeing with g_free). */
+const char *pnc_help_default (GPtrArray *keep, const char *text, const char *fmt, ...)
+  G_GNUC_PRINTF (3, 4);
 /* "all" or a comma-separated list of names or CSV paths. */
 char   **pnc_parse_datasets (const char *s);
 

@@ -103,9 +103,7 @@ pn_export_resistor_geometry (const PnDesignTech *t, double ohm, double *squares,
 static void
 csv_num (GString *s, const char *fmt, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd (buf, sizeof buf, fmt, v);
-  g_string_append (s, buf);
+  pn_fmt_append (s, fmt, v);
 }
 
 static void
@@ -251,14 +249,15 @@ text_at (cairo_t *cr, double x, double y, double size, const char *s)
 static void
 fmt_ohm (char *buf, gsize size, double ohm)
 {
+  char v[PN_FMT_BUF];
   if (ohm >= 1e9)
-    g_snprintf (buf, size, "%.3gG", ohm / 1e9);
+    g_snprintf (buf, size, "%sG", pn_fmt (v, "%.3g", ohm / 1e9));
   else if (ohm >= 1e6)
-    g_snprintf (buf, size, "%.3gM", ohm / 1e6);
+    g_snprintf (buf, size, "%sM", pn_fmt (v, "%.3g", ohm / 1e6));
   else if (ohm >= 1e3)
-    g_snprintf (buf, size, "%.3gk", ohm / 1e3);
+    g_snprintf (buf, size, "%sk", pn_fmt (v, "%.3g", ohm / 1e3));
   else
-    g_snprintf (buf, size, "%.3g", ohm);
+    g_snprintf (buf, size, "%s", pn_fmt (v, "%.3g", ohm));
 }
 
 /* a resistor: a zigzag between (x0, y0) and (x1, y1), horizontal or vertical */
@@ -289,8 +288,9 @@ draw_transistor (cairo_t *cr, double x, double y, double w_um, double l_um, cons
   cairo_rectangle (cr, x, y, w, l);
   cairo_fill (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
-  char buf[64];
-  g_snprintf (buf, sizeof buf, "%s W%.0f/L%.0f um", label, w_um, l_um);
+  char buf[64], ws[PN_FMT_BUF], ls[PN_FMT_BUF];
+  g_snprintf (buf, sizeof buf, "%s W%s/L%s um", label, pn_fmt (ws, "%.0f", w_um),
+              pn_fmt (ls, "%.0f", l_um));
   text_at (cr, x, y + l + 8, 6, buf);
 }
 
@@ -312,9 +312,9 @@ draw_block (cairo_t *cr, double x, double y, double w, double h, const char *tit
     {
       double sq, rw, rl;
       pn_export_resistor_geometry (t, p[k] * 1e3, &sq, &rw, &rl);
-      char v[32], buf[96];
+      char v[32], buf[96], sqs[PN_FMT_BUF];
       fmt_ohm (v, sizeof v, p[k] * 1e3);
-      g_snprintf (buf, sizeof buf, "%s %s (%.3g sq)", rn[k], v, sq);
+      g_snprintf (buf, sizeof buf, "%s %s (%s sq)", rn[k], v, pn_fmt (sqs, "%.3g", sq));
       cairo_set_line_width (cr, 0.6);
       draw_resistor (cr, x + 6, y + 18 + 12 * k, x + 30, y + 18 + 12 * k);
       text_at (cr, x + 34, y + 20 + 12 * k, 6, buf);
@@ -388,13 +388,13 @@ pn_export_layout (const PnDesign *d, const PnNet *net, const float *params, cons
   g_snprintf (buf, sizeof buf, "pnstudio layout: %s", d->title && *d->title ? d->title : d->dataset);
   text_at (cr, MARGIN, MARGIN, 14, buf);
   {
-    char gs[G_ASCII_DTOSTR_BUF_SIZE], rs[G_ASCII_DTOSTR_BUF_SIZE];
-    g_ascii_formatd (gs, sizeof gs, "%g", t->g_unit);
-    g_ascii_formatd (rs, sizeof rs, "%g", t->sheet_ohm);
+    char gs[PN_FMT_BUF], rs[PN_FMT_BUF], fs[PN_FMT_BUF], vd[PN_FMT_BUF], vs[PN_FMT_BUF];
     g_snprintf (buf, sizeof buf,
-                "theta 1 = %s S; ink %s ohm/sq; min feature %g um; supplies vdd %+g V, vss %+g V; "
+                "theta 1 = %s S; ink %s ohm/sq; min feature %s um; supplies vdd %s V, vss %s V; "
                 "transistors to scale (0.1 pt/um); resistors labelled with value and squares",
-                gs, rs, t->min_feature_um, t->vdd, t->vss);
+                pn_fmt (gs, "%g", t->g_unit), pn_fmt (rs, "%g", t->sheet_ohm),
+                pn_fmt (fs, "%g", t->min_feature_um), pn_fmt (vd, "%+g", t->vdd),
+                pn_fmt (vs, "%+g", t->vss));
   }
   text_at (cr, MARGIN, MARGIN + 16, 8, buf);
 
@@ -476,9 +476,9 @@ pn_export_layout (const PnDesign *d, const PnNet *net, const float *params, cons
               cairo_set_source_rgb (cr, 0.1, 0.1, 0.6);
               cairo_set_line_width (cr, 0.8);
               draw_resistor (cr, cx - 12, y, cx + 12, y);
-              char v[24];
+              char v[24], sqs[PN_FMT_BUF];
               fmt_ohm (v, sizeof v, ohm);
-              g_snprintf (buf, sizeof buf, "%s %.3gsq", v, sq);
+              g_snprintf (buf, sizeof buf, "%s %ssq", v, pn_fmt (sqs, "%.3g", sq));
               cairo_set_source_rgb (cr, 0, 0, 0);
               text_at (cr, cx - 26, y + 9, 5.5, buf);
             }

@@ -6,7 +6,7 @@
 #include "pn-error.h"
 #include "pn-network.h"
 
-/* The fixed circuits of the same group (PROTOCOL.md section 1):
+/* The fixed circuits of the same group (docs/METHOD.md section 1.1):
  * inv(x) = 0.104 - 0.899 tanh((x + 0.056) 3.858)
  *        = -(-0.104 + 0.899 tanh((x - (-0.056)) 3.858)). */
 const float pn_eta_ptanh_published[4] = { 0.134f, 0.962f, 0.183f, 24.10f };

@@ -41,7 +41,7 @@ typedef struct {
   PnConstraint  c[PN_MAX_CONSTRAINTS];
 } PnDesignSpace;
 
-/* The published design space (PROTOCOL.md section 3). */
+/* The published design space (docs/METHOD.md section 1.3). */
 void     pn_design_space_init_default (PnDesignSpace *ds, PnCircuitKind kind);
 /* Index of a parameter by name, or -1. */
 int      pn_design_space_find   (const PnDesignSpace *ds, const char *name);

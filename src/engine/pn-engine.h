@@ -6,6 +6,7 @@
 #include "pn-error.h"
 #include "pn-stats.h"
 #include "pn-paths.h"
+#include "pn-format.h"
 #include "pn-dataset.h"
 #include "pn-variation.h"
 #include "pn-circuits.h"

@@ -3,6 +3,7 @@
 #include "pn-fastmath.h"
 
 #include <glib.h>
+#include <math.h>
 #include <string.h>
 
 PN_HOT float
@@ -274,4 +275,39 @@ pn_dot_lanes_multi (const float *restrict a, const float *const *x, int m, float
     }
   for (; r < m; r += 4)
     dot_lanes_4 (a, x + r, MIN (4, m - r), out + r, n);
+}
+
+PnAdamStep
+pn_adam_step_next (double beta1, double beta2, double eps, double *b1t, double *b2t)
+{
+  *b1t *= beta1;
+  *b2t *= beta2;
+  return (PnAdamStep) {
+    .b1 = (float) beta1,
+    .b2 = (float) beta2,
+    .c1 = (float) (1.0 / (1.0 - *b1t)),
+    .c2 = (float) (1.0 / (1.0 - *b2t)),
+    .eps = (float) eps,
+  };
+}
+
+void
+pn_adam_update (const PnAdamStep *s, float *restrict p, float *restrict m, float *restrict v,
+                const float *restrict g, const float *restrict lr, float lr_all, size_t n)
+{
+  const float b1 = s->b1, b2 = s->b2, c1 = s->c1, c2 = s->c2, eps = s->eps;
+  if (lr)
+    for (size_t i = 0; i < n; i++)
+      {
+        m[i] = b1 * m[i] + (1.0f - b1) * g[i];
+        v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+        p[i] -= lr[i] * (m[i] * c1) / (sqrtf (v[i] * c2) + eps);
+      }
+  else
+    for (size_t i = 0; i < n; i++)
+      {
+        m[i] = b1 * m[i] + (1.0f - b1) * g[i];
+        v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+        p[i] -= lr_all * (m[i] * c1) / (sqrtf (v[i] * c2) + eps);
+      }
 }

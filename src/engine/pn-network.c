@@ -1,66 +1,20 @@
-/* pn-network.c: printed-network forward/backward kernels.
+/* pn-network.c: printed-network forward/backward kernels (the layers and
+ * the loss; circuit curves in pn-network-curves.c, the loaded crossbar in
+ * pn-network-load.c, the work memory and the input index in
+ * pn-network-work.c, its struct in private/pn-network-private.h).
  *
  * Activations are feature-major (row r of a layer is n contiguous floats,
  * one per example), so every inner loop runs over examples and vectorises.
  * Each _forward has its _backward; backward accumulates into GRAD with +=.
  */
-#include "pn-network.h"
+#include "pn-network-private.h"
 #include "pn-error.h"
 #include "pn-fastmath.h"
 #include "pn-kernels.h"
-#include "pn-load.h"
+#include "pn-train.h"
 
 #include <math.h>
 #include <string.h>
-
-struct PnWork {
-  int    max_n;
-  int    n;                          /* examples in the last forward */
-  float *act[PN_MAX_LAYERS + 1];     /* act[l]: size[l] x n; act[0] is the input */
-  float *z[PN_MAX_LAYERS];           /* size[l+1] x n: column voltages */
-  float *tact[PN_MAX_LAYERS];        /* size[l+1] x n: tanh inside ptanh */
-  float *inv[PN_MAX_LAYERS];         /* size[l] x n: inverted inputs */
-  float *tinv[PN_MAX_LAYERS];        /* size[l] x n: tanh inside inv */
-  float *wn[PN_MAX_LAYERS];          /* (size[l] + 2) x size[l+1]: divider weights */
-  float *colsum[PN_MAX_LAYERS];      /* size[l+1]: sum of |g| */
-  unsigned char *rowneg[PN_MAX_LAYERS]; /* size[l] + 1: row has a negative theta */
-  float  bias_t[PN_MAX_LAYERS];      /* tanh inside the bias row's inv */
-  float  bias_inv[PN_MAX_LAYERS];    /* inv(1 V) */
-  float  bias_r[PN_MAX_LAYERS];      /* its residual R(u) and R'(u) (0 without) */
-  float  bias_rp[PN_MAX_LAYERS];
-  float *eta_act, *eta_inv;          /* n_act x 4, n_inv x 4 */
-  float *tape;                       /* the circuits' eta models' tapes */
-  float *deta_act, *deta_inv;
-  float *dact_a, *dact_b;            /* max_rows x n */
-  float *dz;                         /* max_rows x n */
-  float *dinv;                       /* max_rows x n */
-  float *dscratch;                   /* n: sink for unneeded input gradients */
-  float *fy, *fn;                    /* n: true-class and best wrong-class outputs */
-  int   *cn;                         /* n: best wrong class */
-  float *bins4;                      /* 4 x PN_INDEX_MAX_UNIQUE: backward's sums per value */
-  const int *scanned_y;              /* fy, fn, cn are of this forward's outputs for
-                                      * these labels (NULL: not scanned) */
-  const PnInputIndex *xi;            /* distinct input values, or NULL */
-  float *ttab, *vtab;                /* PN_INDEX_MAX_UNIQUE: per-value curve */
-  float *dwn;                        /* max (rows x cols) */
-  const float **srcp, **srcp2;       /* max_rows: rows of one crossbar column */
-  float *wsel, *wsel2, *dots;        /* max_rows */
-  gboolean want_deta;
-  const float *eta_act_ext, *eta_inv_ext; /* pn_work_set_eta */
-  /* crossbar loading (pn-load.h), allocated at the first loaded forward */
-  int    max_rows, max_cols;
-  float *gabs[PN_MAX_LAYERS];        /* (size[l] + 2) x size[l+1]: printed |g| */
-  PnLoadScratch *load;
-  double *le, *lrho, *ldrho, *lz, *ldz, *lde, *lddr; /* max(rows, cols) */
-  double *lgrad;                     /* max rows x cols */
-  const float **lres, **lrout;       /* max_rows: the layer's inv tables */
-  double *linv4;                     /* max_rows x 4: pn_load_solve's INV4 */
-  const float **lrtab;               /* max_rows: the previous layer's ptanh rout tables */
-  double *linvtab;                   /* the first layer's inv per distinct input value */
-  size_t  linvtab_len;
-  float *dzx;                        /* size[l+1] x n: d loss / d z[l] from layer l+1's load */
-  int    dzx_layer;                  /* the layer dzx is for, -1: none */
-};
 
 gboolean
 pn_net_init (PnNet *net, int n_in, const int *hidden, int n_hidden, int n_out,
@@ -106,8 +60,10 @@ pn_net_init (PnNet *net, int n_in, const int *hidden, int n_hidden, int n_out,
   net->n_theta = off;
   net->n_act = act;
   net->n_inv = inv;
-  net->gmin = 0.01f;
-  net->gmax = 10.0f;
+  PnTrainConfig defaults;
+  pn_train_config_init (&defaults);
+  net->gmin = defaults.gmin;
+  net->gmax = defaults.gmax;
   net->margin = 0.3f;
   net->T = 0.1f;
   if (circuits)
@@ -191,600 +147,6 @@ pn_net_project (const PnNet *net, float *params)
   pn_circuits_project (&net->circuits, net, params + net->n_theta);
 }
 
-PnWork *
-pn_work_new (const PnNet *net, int max_n)
-{
-  PnWork *w = g_new0 (PnWork, 1);
-  w->max_n = max_n;
-  size_t n = (size_t) MAX (max_n, 1);
-  int max_rows = 0;
-  size_t max_cells = 0;
-  for (int l = 0; l <= net->n_layers; l++)
-    max_rows = MAX (max_rows, net->size[l] + 2);
-  for (int l = 0; l < net->n_layers; l++)
-    {
-      int ni = net->size[l], no = net->size[l + 1];
-      w->act[l + 1] = g_new (float, no * n);
-      w->z[l] = g_new (float, no * n);
-      w->tact[l] = g_new (float, no * n);
-      w->inv[l] = g_new (float, ni * n);
-      w->tinv[l] = g_new (float, ni * n);
-      w->wn[l] = g_new (float, (size_t) (ni + 2) * no);
-      w->colsum[l] = g_new (float, no);
-      w->rowneg[l] = g_new0 (unsigned char, ni + 1);
-      w->gabs[l] = g_new (float, (size_t) (ni + 2) * no);
-      max_cells = MAX (max_cells, (size_t) (ni + 2) * no);
-      w->max_cols = MAX (w->max_cols, no);
-    }
-  w->max_rows = max_rows;
-  w->dzx_layer = -1;
-  w->eta_act = g_new (float, 4 * (size_t) net->n_act);
-  w->tape = g_new (float, MAX (pn_circuits_n_tape (&net->circuits, net), 1));
-  w->eta_inv = g_new (float, 4 * (size_t) net->n_inv);
-  w->deta_act = g_new (float, 4 * (size_t) net->n_act);
-  w->deta_inv = g_new (float, 4 * (size_t) net->n_inv);
-  w->dact_a = g_new (float, max_rows * n);
-  w->dact_b = g_new (float, max_rows * n);
-  w->dz = g_new (float, max_rows * n);
-  w->dinv = g_new (float, max_rows * n);
-  w->dscratch = g_new (float, n);
-  w->fy = g_new (float, n);
-  w->fn = g_new (float, n);
-  w->cn = g_new (int, n);
-  w->ttab = g_new (float, PN_INDEX_MAX_UNIQUE);
-  w->vtab = g_new (float, PN_INDEX_MAX_UNIQUE);
-  w->bins4 = g_new (float, 4 * PN_INDEX_MAX_UNIQUE);
-  w->dwn = g_new (float, max_cells);
-  w->srcp = g_new (const float *, max_rows);
-  w->srcp2 = g_new (const float *, max_rows);
-  w->wsel = g_new (float, max_rows);
-  w->wsel2 = g_new (float, max_rows);
-  w->dots = g_new (float, max_rows);
-  w->want_deta = pn_circuits_n_params (&net->circuits, net) > 0;
-  /* scratch starts as NaN, so a kernel that reads before it writes
-   * poisons its results and the gradient tests fail */
-  float *bufs[] = { w->dact_a, w->dact_b, w->dz, w->dinv, w->dscratch };
-  for (gsize b = 0; b < G_N_ELEMENTS (bufs); b++)
-    for (size_t i = 0; i < max_rows * n && (b < 4 || i < n); i++)
-      bufs[b][i] = NAN;
-  for (int l = 0; l < net->n_layers; l++)
-    for (size_t i = 0; i < (size_t) net->size[l + 1] * n; i++)
-      w->z[l][i] = w->tact[l][i] = NAN;
-  return w;
-}
-
-void
-pn_work_free (PnWork *w)
-{
-  if (w == NULL)
-    return;
-  for (int l = 0; l < PN_MAX_LAYERS; l++)
-    {
-      g_free (w->act[l + 1]);
-      g_free (w->z[l]);
-      g_free (w->tact[l]);
-      g_free (w->inv[l]);
-      g_free (w->tinv[l]);
-      g_free (w->wn[l]);
-      g_free (w->colsum[l]);
-      g_free (w->rowneg[l]);
-      g_free (w->gabs[l]);
-    }
-  pn_load_scratch_free (w->load);
-  g_free (w->linv4);
-  g_free (w->lrtab);
-  g_free (w->linvtab);
-  double *lbufs[] = { w->le, w->lrho, w->ldrho, w->lz, w->ldz, w->lde, w->lddr, w->lgrad };
-  for (gsize b = 0; b < G_N_ELEMENTS (lbufs); b++)
-    g_free (lbufs[b]);
-  g_free (w->lres);
-  g_free (w->lrout);
-  g_free (w->dzx);
-  g_free (w->eta_act);
-  g_free (w->tape);
-  g_free (w->eta_inv);
-  g_free (w->deta_act);
-  g_free (w->deta_inv);
-  g_free (w->dact_a);
-  g_free (w->dact_b);
-  g_free (w->dz);
-  g_free (w->dinv);
-  g_free (w->dscratch);
-  g_free (w->srcp);
-  g_free (w->srcp2);
-  g_free (w->wsel);
-  g_free (w->wsel2);
-  g_free (w->dots);
-  g_free (w->fy);
-  g_free (w->fn);
-  g_free (w->cn);
-  g_free (w->ttab);
-  g_free (w->vtab);
-  g_free (w->bins4);
-  g_free (w->dwn);
-  g_free (w);
-}
-
-void
-pn_work_set_input_index (PnWork *w, const PnInputIndex *xi)
-{
-  w->xi = xi;
-}
-
-static int
-cmp_float (const void *a, const void *b)
-{
-  float x = *(const float *) a, y = *(const float *) b;
-  return (x > y) - (x < y);
-}
-
-PnInputIndex *
-pn_input_index_new (const float *x, int n_features, int n)
-{
-  PnInputIndex *xi = g_new0 (PnInputIndex, 1);
-  xi->x = x;
-  xi->n = n;
-  xi->n_features = n_features;
-  xi->n_unique = g_new0 (int, n_features);
-  xi->values = g_new0 (float *, n_features);
-  xi->idx = g_new0 (uint16_t *, n_features);
-  float *sorted = g_new (float, MAX (n, 1));
-  for (int i = 0; i < n_features; i++)
-    {
-      const float *xf = x + (size_t) i * n;
-      memcpy (sorted, xf, sizeof (float) * n);
-      qsort (sorted, n, sizeof (float), cmp_float);
-      int u = 0;
-      for (int k = 0; k < n; k++)
-        if (u == 0 || sorted[k] != sorted[u - 1])
-          sorted[u++] = sorted[k];
-      /* worth it only when far fewer values than examples */
-      if (u > PN_INDEX_MAX_UNIQUE || 4 * u > n)
-        continue;
-      xi->n_unique[i] = u;
-      xi->values[i] = g_memdup2 (sorted, sizeof (float) * u);
-      xi->idx[i] = g_new (uint16_t, MAX (n, 1));
-      for (int k = 0; k < n; k++)
-        {
-          const float *hit = bsearch (&xf[k], xi->values[i], u, sizeof (float), cmp_float);
-          xi->idx[i][k] = (uint16_t) (hit - xi->values[i]);
-        }
-    }
-  g_free (sorted);
-  return xi;
-}
-
-void
-pn_input_index_free (PnInputIndex *xi)
-{
-  if (xi == NULL)
-    return;
-  for (int i = 0; i < xi->n_features; i++)
-    {
-      g_free (xi->values[i]);
-      g_free (xi->idx[i]);
-    }
-  g_free (xi->values);
-  g_free (xi->idx);
-  g_free (xi->n_unique);
-  g_free (xi);
-}
-
-const float *
-pn_work_outputs (const PnWork *w)
-{
-  for (int l = PN_MAX_LAYERS; l > 0; l--)
-    if (w->act[l])
-      return w->act[l];
-  return NULL;
-}
-
-
-void
-pn_work_set_eta (PnWork *w, const float *eta_act, const float *eta_inv)
-{
-  g_assert ((eta_act == NULL) == (eta_inv == NULL));
-  w->eta_act_ext = eta_act;
-  w->eta_inv_ext = eta_inv;
-}
-
-void
-pn_work_set_want_deta (PnWork *w, gboolean want)
-{
-  w->want_deta = want;
-}
-
-const float *
-pn_work_deta (const PnWork *w, PnCircuitKind kind)
-{
-  return kind == PN_CIRCUIT_PTANH ? w->deta_act : w->deta_inv;
-}
-
-/* ---- kernels ----------------------------------------------------------- */
-
-/* out = sign * (e1 + e2 * t), t = tanh((in - e3) * e4), over n examples */
-/* Hot loops use the generic vectors of pn-fastmath.h: explicit, so they
- * compile to clean SIMD in both clones (the same elementwise IEEE
- * operations as scalar code, hence the same bits). */
-PN_HOT static void
-curve_forward (const float *restrict in, int n, const float *eta, float sign,
-               float *restrict t_out, float *restrict out)
-{
-  const float e1 = eta[0], e2 = eta[1], e3 = eta[2], e4 = eta[3];
-  const pn_v8f v1 = PN_V8F (e1), v2 = PN_V8F (e2), v3 = PN_V8F (e3), v4 = PN_V8F (e4),
-               vs = PN_V8F (sign);
-  /* eight vectors per step, in lockstep (pn_tanh8x8): tanh is a long
-   * dependent chain, and GCC's own vectorisation of this loop ran one at a
-   * time (latency bound, 37 % of a pendigits epoch) */
-  int k = 0;
-#define CF_LOAD(q)                                                             \
-  memcpy (&x##q, in + k + (q) * PN_LANES, sizeof x##q);                        \
-  x##q = (x##q - v3) * v4;
-#define CF_STORE(q)                                                            \
-  memcpy (t_out + k + (q) * PN_LANES, &x##q, sizeof x##q);                     \
-  x##q = vs * (v1 + v2 * x##q);                                                \
-  memcpy (out + k + (q) * PN_LANES, &x##q, sizeof x##q);
-  for (; k + 8 * PN_LANES <= n; k += 8 * PN_LANES)
-    {
-      pn_v8f x0, x1, x2, x3, x4, x5, x6, x7;
-      PN_T8_ALL (CF_LOAD)
-      pn_tanh8x8 (&x0, &x1, &x2, &x3, &x4, &x5, &x6, &x7);
-      PN_T8_ALL (CF_STORE)
-    }
-  for (; k + PN_LANES <= n; k += PN_LANES)
-    {
-      pn_v8f x0;
-      CF_LOAD (0)
-      pn_tanh8 (&x0);
-      CF_STORE (0)
-    }
-#undef CF_LOAD
-#undef CF_STORE
-  for (; k < n; k++)
-    {
-      float t = pn_tanhf ((in[k] - e3) * e4);
-      t_out[k] = t;
-      out[k] = sign * (e1 + e2 * t);
-    }
-}
-
-/* Backward of curve_forward: din (+)= d(out)/d(in) * dout; deta += ... */
-PN_HOT static void
-curve_backward (const float *restrict in, const float *restrict t, const float *restrict dout,
-                int n, const float *eta, float sign, float *restrict din,
-                int accumulate_din, float deta[4])
-{
-  const float e2 = eta[1], e3 = eta[2], e4 = eta[3];
-  G_STATIC_ASSERT (PN_LANES == 8);
-  pn_v8f v1 = { 0 }, v2 = { 0 }, v3 = { 0 }, v4 = { 0 };
-  const pn_v8f vs = PN_V8F (sign), ve2 = PN_V8F (e2), ve3 = PN_V8F (e3), ve4 = PN_V8F (e4),
-               one = PN_V8F (1.0f);
-  if (!accumulate_din)
-    memset (din, 0, sizeof (float) * n); /* never 0 * garbage */
-  int k = 0;
-  for (; k + PN_LANES <= n; k += PN_LANES)
-    {
-      pn_v8f d, tk, x, di;
-      memcpy (&d, dout + k, sizeof d);
-      memcpy (&tk, t + k, sizeof tk);
-      memcpy (&x, in + k, sizeof x);
-      memcpy (&di, din + k, sizeof di);
-      pn_v8f da = vs * d;
-      pn_v8f g = da * ve2 * (one - tk * tk);
-      v1 += da;
-      v2 += da * tk;
-      v3 -= g * ve4;
-      v4 += g * (x - ve3);
-      di += g * ve4;
-      memcpy (din + k, &di, sizeof di);
-    }
-  float a1[PN_LANES], a2[PN_LANES], a3[PN_LANES], a4[PN_LANES];
-  memcpy (a1, &v1, sizeof a1);
-  memcpy (a2, &v2, sizeof a2);
-  memcpy (a3, &v3, sizeof a3);
-  memcpy (a4, &v4, sizeof a4);
-  for (; k < n; k++)
-    {
-      int q = k % PN_LANES;
-      float da = sign * dout[k];
-      float tk = t[k];
-      float g = da * e2 * (1.0f - tk * tk);
-      a1[q] += da;
-      a2[q] += da * tk;
-      a3[q] -= g * e4;
-      a4[q] += g * (in[k] - e3);
-      din[k] += g * e4;
-    }
-  for (int q = 0; q < PN_LANES; q++)
-    {
-      deta[0] += a1[q];
-      deta[1] += a2[q];
-      deta[2] += a3[q];
-      deta[3] += a4[q];
-    }
-}
-
-/* curve_backward without the eta gradient (fixed circuits) */
-PN_HOT static void
-curve_backward_input (const float *restrict t, const float *restrict dout, int n,
-                      const float *eta, float sign, float *restrict din, int accumulate_din)
-{
-  const float c = sign * eta[1] * eta[3];
-  /* two loops, not 0 * din: din may hold garbage (even NaN) when not
-   * accumulating */
-  if (accumulate_din)
-    for (int k = 0; k < n; k++)
-      din[k] += c * dout[k] * (1.0f - t[k] * t[k]);
-  else
-    for (int k = 0; k < n; k++)
-      din[k] = c * dout[k] * (1.0f - t[k] * t[k]);
-}
-
-/* The curve with a SPICE residual (pn-circuits.h): out = sign * (e1 + e2 *
- * (tanh(u) + R(u))), u = (in - e3) e4. Only calibrated designs take this
- * path, so it is plain scalar code; T_OUT keeps tanh(u) as the fast path's. */
-static void
-curve_forward_res (const float *restrict in, int n, const float *eta, float sign,
-                   const PnCurveResidual *res, const float *table, float *restrict t_out,
-                   float *restrict out)
-{
-  const float e1 = eta[0], e2 = eta[1], e3 = eta[2], e4 = eta[3];
-  for (int k = 0; k < n; k++)
-    {
-      float u = (in[k] - e3) * e4;
-      float t = pn_tanhf (u);
-      t_out[k] = t;
-      out[k] = sign * (e1 + e2 * (t + pn_residual_eval (res, table, u, NULL)));
-    }
-}
-
-/* Backward of curve_forward_res; DETA may be NULL (no eta gradient). */
-static void
-curve_backward_res (const float *restrict in, const float *restrict t,
-                    const float *restrict dout, int n, const float *eta, float sign,
-                    const PnCurveResidual *res, const float *table, float *restrict din,
-                    int accumulate_din, float *deta)
-{
-  const float e2 = eta[1], e3 = eta[2], e4 = eta[3];
-  double a1 = 0, a2 = 0, a3 = 0, a4 = 0;
-  for (int k = 0; k < n; k++)
-    {
-      float u = (in[k] - e3) * e4, rp;
-      float r = pn_residual_eval (res, table, u, &rp);
-      float da = sign * dout[k];
-      float g = da * e2 * ((1.0f - t[k] * t[k]) + rp);
-      a1 += da;
-      a2 += da * (t[k] + r);
-      a3 -= g * e4;
-      a4 += g * (in[k] - e3);
-      if (accumulate_din)
-        din[k] += g * e4;
-      else
-        din[k] = g * e4;
-    }
-  if (deta)
-    {
-      deta[0] += (float) a1;
-      deta[1] += (float) a2;
-      deta[2] += (float) a3;
-      deta[3] += (float) a4;
-    }
-}
-
-static void
-curve_grad (const float *in, const float *t, const float *dout, int n, const float *eta,
-            float sign, const PnCurveResidual *res, const float *table, float *din,
-            int accumulate_din, float *deta)
-{
-  if (table)
-    curve_backward_res (in, t, dout, n, eta, sign, res, table, din, accumulate_din, deta);
-  else if (deta)
-    curve_backward (in, t, dout, n, eta, sign, din, accumulate_din, deta);
-  else
-    curve_backward_input (t, dout, n, eta, sign, din, accumulate_din);
-}
-
-
-
-/* ---- crossbar loading (pn-load.h, docs/EXPORT.md section 8) ---------- */
-
-static void
-load_alloc (PnWork *w)
-{
-  if (w->load)
-    return;
-  const size_t n = (size_t) MAX (w->max_n, 1);
-  w->load = pn_load_scratch_new (w->max_rows, w->max_cols);
-  double **bufs[] = { &w->le, &w->lrho, &w->ldrho, &w->lz, &w->ldz, &w->lde, &w->lddr };
-  for (gsize b = 0; b < G_N_ELEMENTS (bufs); b++)
-    *bufs[b] = g_new0 (double, MAX (w->max_rows, w->max_cols));
-  w->lgrad = g_new0 (double, (size_t) w->max_rows * w->max_cols);
-  w->lres = g_new0 (const float *, w->max_rows);
-  w->lrout = g_new0 (const float *, w->max_rows);
-  w->linv4 = g_new0 (double, (size_t) 4 * w->max_rows);
-  w->lrtab = g_new0 (const float *, w->max_rows);
-  w->dzx = g_new (float, (size_t) w->max_rows * n);
-}
-
-/* Layer l's loaded crossbar (after layer_forward's divider weights,
- * printed conductances and bias inv). */
-static void
-load_layer (const PnNet *net, int l, const float *theta, PnWork *w, PnLoadLayer *L)
-{
-  const PnCircuits *cc = &net->circuits;
-  const int ni = net->size[l];
-  L->ni = ni;
-  L->no = net->size[l + 1];
-  L->g = w->gabs[l];
-  L->theta = theta;
-  L->colsum = w->colsum[l];
-  L->rowneg = w->rowneg[l];
-  L->eta_inv = w->eta_inv + 4 * net->inv_off[l];
-  L->res = &cc->residual;
-  L->g_unit = cc->residual.g_unit;
-  for (int i = 0; i < ni; i++)
-    {
-      w->lres[i] = pn_circuits_residual_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + i);
-      w->lrout[i] = pn_circuits_rout_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + i);
-    }
-  L->inv_res = w->lres;
-  L->inv_rout = w->lrout;
-  /* the drivers' output resistance tables (load_drivers) */
-  for (int i = 0; i < ni; i++)
-    w->lrtab[i] =
-      l > 0 ? pn_circuits_rout_of (cc, net, PN_CIRCUIT_PTANH, net->act_off[l - 1] + i) : NULL;
-  L->bias_e = w->bias_inv[l];
-  L->bias_sig = 0.0;
-  const float *brout = pn_circuits_rout_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + ni);
-  if (w->rowneg[l][ni] && brout)
-    {
-      const float *e = L->eta_inv + 4 * ni;
-      L->bias_sig = (double) L->g_unit * pn_residual_eval (L->res, brout, (1.0f - e[2]) * e[3], NULL);
-    }
-}
-
-/* Row drivers of example K of layer l: E (open-circuit voltages), RHO and
- * d rho / d z[l-1] (the previous layer's ptanh output resistance at its
- * column voltage; inputs of the first layer are ideal). After load_layer. */
-static void
-load_drivers (const PnNet *net, int l, const float *in, int n, int k, const PnWork *w,
-              double *e, double *rho, double *drho_dz)
-{
-  const PnCircuits *cc = &net->circuits;
-  for (int i = 0; i < net->size[l]; i++)
-    {
-      e[i] = in[(size_t) i * n + k];
-      rho[i] = drho_dz[i] = 0.0;
-      const float *rtab = w->lrtab[i];
-      if (rtab == NULL)
-        continue;
-      const int inst = net->act_off[l - 1] + i;
-      const float *eta = w->eta_act + 4 * inst;
-      float rp, u = (w->z[l - 1][(size_t) i * n + k] - eta[2]) * eta[3];
-      rho[i] = (double) cc->residual.g_unit * pn_residual_eval (&cc->residual, rtab, u, &rp);
-      drho_dz[i] = (double) cc->residual.g_unit * rp * eta[3];
-    }
-}
-
-/* The first layer's indexed input index (w->xi of IN), or NULL */
-static const PnInputIndex *
-load_index (int l, const float *in, int n, const PnWork *w)
-{
-  return l == 0 && w->xi && w->xi->x == in && w->xi->n == n ? w->xi : NULL;
-}
-
-/* The first layer's inputs are ideal, so its inv circuits' values depend
- * on the input alone: with an input index, tabulate them per distinct
- * value of each indexed feature (w->linvtab, 4 per value). */
-static void
-load_inv_table (const PnLoadLayer *L, const PnInputIndex *xi, PnWork *w)
-{
-  size_t len = 0;
-  for (int i = 0; i < L->ni; i++)
-    if (L->rowneg[i])
-      len += (size_t) 4 * xi->n_unique[i];
-  if (len > w->linvtab_len)
-    {
-      g_free (w->linvtab);
-      w->linvtab = g_new (double, len);
-      w->linvtab_len = len;
-    }
-  double *t = w->linvtab;
-  for (int i = 0; i < L->ni; i++)
-    if (L->rowneg[i])
-      for (int u = 0; u < xi->n_unique[i]; u++, t += 4)
-        pn_load_inv_at (L, i, xi->values[i][u], t);
-}
-
-/* INV4 of example K for pn_load_solve (after load_inv_table), or NULL
- * without an index */
-static const double *
-load_inv4 (const PnLoadLayer *L, const PnInputIndex *xi, const float *in, int n, int k,
-           PnWork *w)
-{
-  if (xi == NULL)
-    return NULL;
-  const double *t = w->linvtab;
-  for (int i = 0; i < L->ni; i++)
-    if (L->rowneg[i])
-      {
-        double *o = w->linv4 + 4 * i;
-        if (xi->n_unique[i] > 0)
-          {
-            memcpy (o, t + 4 * xi->idx[i][k], sizeof (double) * 4);
-            t += 4 * xi->n_unique[i];
-          }
-        else
-          pn_load_inv_at (L, i, in[(size_t) i * n + k], o);
-      }
-  return w->linv4;
-}
-
-/* z[l] of every example, the loaded solve */
-static void
-load_forward (const PnNet *net, int l, const float *theta, const float *in, int n, PnWork *w)
-{
-  PnLoadLayer L;
-  load_alloc (w);
-  load_layer (net, l, theta, w, &L);
-  pn_load_prepare (&L, w->load);
-  const PnInputIndex *xi = load_index (l, in, n, w);
-  if (xi)
-    load_inv_table (&L, xi, w);
-  float *z = w->z[l];
-  for (int k = 0; k < n; k++)
-    {
-      load_drivers (net, l, in, n, k, w, w->le, w->lrho, w->ldrho);
-      pn_load_solve (&L, w->le, w->lrho, load_inv4 (&L, xi, in, n, k, w), w->lz, w->load);
-      for (int j = 0; j < L.no; j++)
-        z[(size_t) j * n + k] = (float) w->lz[j];
-    }
-}
-
-/* Backward of load_forward given w->dz: DIN (may be NULL), the previous
- * layer's dzx, and DTHETA. */
-static void
-load_backward (const PnNet *net, int l, const float *theta, const float *var, const float *in,
-               int n, PnWork *w, float *din, float *dtheta)
-{
-  PnLoadLayer L;
-  load_layer (net, l, theta, w, &L);
-  pn_load_prepare (&L, w->load);
-  const int ni = L.ni, no = L.no, rows = ni + 2;
-  const PnInputIndex *xi = load_index (l, in, n, w);
-  if (xi)
-    load_inv_table (&L, xi, w);
-  memset (w->lgrad, 0, sizeof (double) * rows * no);
-  for (int k = 0; k < n; k++)
-    {
-      load_drivers (net, l, in, n, k, w, w->le, w->lrho, w->ldrho);
-      for (int j = 0; j < no; j++)
-        {
-          w->lz[j] = w->z[l][(size_t) j * n + k];
-          w->ldz[j] = w->dz[(size_t) j * n + k];
-        }
-      pn_load_backward (&L, w->le, w->lrho, load_inv4 (&L, xi, in, n, k, w), w->lz, w->ldz,
-                        w->lde, w->lddr, w->lgrad, w->load);
-      for (int i = 0; i < ni; i++)
-        {
-          if (din)
-            din[(size_t) i * n + k] = (float) w->lde[i];
-          if (l > 0)
-            w->dzx[(size_t) i * n + k] = (float) (w->lddr[i] * w->ldrho[i]);
-        }
-    }
-  w->dzx_layer = l > 0 ? l - 1 : -1;
-  for (int i = 0; i < rows; i++)
-    for (int j = 0; j < no; j++)
-      {
-        float t = theta[i * no + j];
-        if (fabsf (t) > net->gmax)
-          continue; /* clamped: no gradient */
-        dtheta[i * no + j] +=
-          (float) w->lgrad[i * no + j] * (t >= 0 ? 1.0f : -1.0f) * (var ? var[i * no + j] : 1.0f);
-      }
-}
-
 static void
 layer_forward (const PnNet *net, int l, const float *theta, const float *var,
                const float *in, int n, PnWork *w)
@@ -839,19 +201,19 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
             const int u = xi->n_unique[i];
             const uint16_t *idx = xi->idx[i];
             if (rtab)
-              curve_forward_res (xi->values[i], u, eta_inv + 4 * i, -1.0f, res, rtab, w->ttab,
+              pn_curve_forward_res (xi->values[i], u, eta_inv + 4 * i, -1.0f, res, rtab, w->ttab,
                                  w->vtab);
             else
-              curve_forward (xi->values[i], u, eta_inv + 4 * i, -1.0f, w->ttab, w->vtab);
+              pn_curve_forward (xi->values[i], u, eta_inv + 4 * i, -1.0f, w->ttab, w->vtab);
             for (int k = 0; k < n; k++)
               vi[k] = w->vtab[idx[k]];
             /* (the eta gradient of an indexed feature's inv is taken per
              * distinct value in backward: no per-example tanh needed) */
           }
         else if (rtab)
-          curve_forward_res (in + (size_t) i * n, n, eta_inv + 4 * i, -1.0f, res, rtab, ti, vi);
+          pn_curve_forward_res (in + (size_t) i * n, n, eta_inv + 4 * i, -1.0f, res, rtab, ti, vi);
         else
-          curve_forward (in + (size_t) i * n, n, eta_inv + 4 * i, -1.0f, ti, vi);
+          pn_curve_forward (in + (size_t) i * n, n, eta_inv + 4 * i, -1.0f, ti, vi);
       }
   if (rowneg[ni])
     {
@@ -873,7 +235,7 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
 
   /* column voltages */
   if (loaded)
-    load_forward (net, l, theta, in, n, w);
+    pn_net_load_forward (net, l, theta, in, n, w);
   for (int j = 0; j < no; j++)
     {
       float *restrict zj = w->z[l] + (size_t) j * n;
@@ -897,53 +259,26 @@ layer_forward (const PnNet *net, int l, const float *theta, const float *var,
       const float *rtab =
         has_res ? pn_circuits_residual_of (cc, net, PN_CIRCUIT_PTANH, net->act_off[l] + j) : NULL;
       if (rtab)
-        curve_forward_res (zj, n, eta_act + 4 * j, 1.0f, res, rtab, w->tact[l] + (size_t) j * n,
+        pn_curve_forward_res (zj, n, eta_act + 4 * j, 1.0f, res, rtab, w->tact[l] + (size_t) j * n,
                            w->act[l + 1] + (size_t) j * n);
       else
-        curve_forward (zj, n, eta_act + 4 * j, 1.0f, w->tact[l] + (size_t) j * n,
+        pn_curve_forward (zj, n, eta_act + 4 * j, 1.0f, w->tact[l] + (size_t) j * n,
                        w->act[l + 1] + (size_t) j * n);
     }
 }
 
-/* dout: d loss / d a (no x n). Writes din (ni x n) when din != NULL. */
+/* d loss / d w (the divider weights, into w->dwn) of layer l from w->dz,
+ * and the eta gradient of the bias row's inv circuit */
 static void
-layer_backward (const PnNet *net, int l, const float *theta, const float *var,
-                const float *in, int n, PnWork *w, const float *dout, float *din,
-                float *dtheta)
+backward_weights (const PnNet *net, int l, const float *theta, const float *in, int n,
+                  PnWork *w)
 {
-  const int ni = net->size[l], no = net->size[l + 1], rows = ni + 2;
+  const int ni = net->size[l], no = net->size[l + 1];
   const float *wn = w->wn[l];
-  const unsigned char *rowneg = w->rowneg[l];
-  const float *eta_act = w->eta_act + 4 * net->act_off[l];
   const float *eta_inv = w->eta_inv + 4 * net->inv_off[l];
-  float *deta_act = w->deta_act + 4 * net->act_off[l];
   float *deta_inv = w->deta_inv + 4 * net->inv_off[l];
   float *dwn = w->dwn;
-  float *dinv = w->dinv;
-  /* the first layer's inputs need no gradient: only the inv circuits'
-   * eta do, when they are learned */
-  const gboolean need_inv_grad = din != NULL || w->want_deta;
-  const PnCircuits *cc = &net->circuits;
-  const PnCurveResidual *res = &cc->residual;
-  const gboolean has_res = pn_circuits_has_residual (cc);
-
-  /* through the activations: dz = dout * ptanh'(z) */
-  for (int j = 0; j < no; j++)
-    curve_grad (w->z[l] + (size_t) j * n, w->tact[l] + (size_t) j * n,
-                dout + (size_t) j * n, n, eta_act + 4 * j, 1.0f, res,
-                has_res ? pn_circuits_residual_of (cc, net, PN_CIRCUIT_PTANH, net->act_off[l] + j)
-                        : NULL,
-                w->dz + (size_t) j * n, FALSE, w->want_deta ? deta_act + 4 * j : NULL);
-  /* and through the output resistance of these ptanh circuits, which the
-   * next layer's loaded solve depends on */
-  if (w->dzx_layer == l)
-    for (size_t i = 0; i < (size_t) no * n; i++)
-      w->dz[i] += w->dzx[i];
-  if (pn_circuits_has_load (cc))
-    {
-      load_backward (net, l, theta, var, in, n, w, din, dtheta);
-      return;
-    }
+  const gboolean has_res = pn_circuits_has_residual (&net->circuits);
 
   /* d loss / d w_ij = sum_k dz_j[k] * src_ij[k] */
   for (int j = 0; j < no; j++)
@@ -975,91 +310,119 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
           de[3] -= dv * e[1] * s * (1.0f - e[2]);
         }
     }
+}
 
-  /* to the inputs: through the direct and the inverted path */
-  if (need_inv_grad)
+/* The eta gradient of row i's inv circuit on the first layer, for a
+ * feature with few distinct values (XI): only that gradient is wanted, so
+ * DNEG is summed per value and the curve's gradient taken once per value;
+ * added to DETA_INV (4 floats). */
+static void
+backward_indexed_inv (const PnInputIndex *xi, int i, const float *dneg, int n,
+                      const float *e, const PnCurveResidual *res, const float *rtab,
+                      PnWork *w, float *deta_inv)
+{
+  const int u = xi->n_unique[i];
+  const uint16_t *idx = xi->idx[i];
+  float *bin = w->vtab, *tv = w->ttab, *b4 = w->bins4;
+  /* four interleaved partial sums per value: consecutive
+   * examples often share a value, and one sum per value made
+   * each add wait for the previous one's store */
+  memset (b4, 0, sizeof (float) * 4 * u);
+  int k = 0;
+  for (; k + 4 <= n; k += 4)
     {
-      for (int i = 0; i < ni; i++)
+      b4[idx[k]] += dneg[k];
+      b4[u + idx[k + 1]] += dneg[k + 1];
+      b4[2 * u + idx[k + 2]] += dneg[k + 2];
+      b4[3 * u + idx[k + 3]] += dneg[k + 3];
+    }
+  for (; k < n; k++)
+    b4[idx[k]] += dneg[k];
+  for (int v = 0; v < u; v++)
+    bin[v] = (b4[v] + b4[u + v]) + (b4[2 * u + v] + b4[3 * u + v]);
+  for (int v = 0; v < u; v++)
+    tv[v] = pn_tanhf ((xi->values[i][v] - e[2]) * e[3]);
+  float deta[4] = { 0, 0, 0, 0 };
+  pn_curve_grad (xi->values[i], tv, bin, u, e, -1.0f, res, rtab, w->dscratch, FALSE, deta);
+  for (int q = 0; q < 4; q++)
+    deta_inv[q] += deta[q];
+}
+
+/* From w->dz to the inputs of layer l, through the direct and the inverted
+ * path: DIN (ni x n, when not NULL) and the inv circuits' eta gradient */
+static void
+backward_inputs (const PnNet *net, int l, const float *theta, const float *in, int n,
+                 PnWork *w, float *din)
+{
+  const int ni = net->size[l], no = net->size[l + 1];
+  const float *wn = w->wn[l];
+  const unsigned char *rowneg = w->rowneg[l];
+  const float *eta_inv = w->eta_inv + 4 * net->inv_off[l];
+  float *deta_inv = w->deta_inv + 4 * net->inv_off[l];
+  float *dinv = w->dinv;
+  const PnCircuits *cc = &net->circuits;
+  const PnCurveResidual *res = &cc->residual;
+  const gboolean has_res = pn_circuits_has_residual (cc);
+
+  for (int i = 0; i < ni; i++)
+    {
+      float *dpos = din ? din + (size_t) i * n : NULL;
+      float *dneg = dinv + (size_t) i * n;
+      /* the columns this row reaches directly and through its inv */
+      int mp = 0, mn = 0;
+      for (int j = 0; j < no; j++)
         {
-          float *dpos = din ? din + (size_t) i * n : NULL;
-          float *dneg = dinv + (size_t) i * n;
-          /* the columns this row reaches directly and through its inv */
-          int mp = 0, mn = 0;
-          for (int j = 0; j < no; j++)
+          float wij = wn[i * no + j];
+          if (wij == 0.0f)
+            continue;
+          const float *dzj = w->dz + (size_t) j * n;
+          if (theta[i * no + j] >= 0)
             {
-              float wij = wn[i * no + j];
-              if (wij == 0.0f)
-                continue;
-              const float *dzj = w->dz + (size_t) j * n;
-              if (theta[i * no + j] >= 0)
-                {
-                  w->wsel[mp] = wij;
-                  w->srcp[mp++] = dzj;
-                }
-              else
-                {
-                  w->wsel2[mn] = wij;
-                  w->srcp2[mn++] = dzj;
-                }
+              w->wsel[mp] = wij;
+              w->srcp[mp++] = dzj;
             }
-          if (dpos)
-            pn_lincomb (0.0f, w->wsel, w->srcp, mp, dpos, n);
-          if (rowneg[i])
-            pn_lincomb (0.0f, w->wsel2, w->srcp2, mn, dneg, n);
-          const PnInputIndex *xi =
-            l == 0 && w->xi && w->xi->x == in && w->xi->n == n ? w->xi : NULL;
-          const float *rtab =
-            has_res ? pn_circuits_residual_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + i)
-                    : NULL;
-          if (rowneg[i] && dpos == NULL && xi && xi->n_unique[i] > 0)
+          else
             {
-              /* first layer, a feature with few distinct values: only the
-               * inv's eta gradient is wanted, sum dneg per value and take
-               * the curve's gradient once per value */
-              const int u = xi->n_unique[i];
-              const uint16_t *idx = xi->idx[i];
-              float *bin = w->vtab, *tv = w->ttab, *b4 = w->bins4;
-              /* four interleaved partial sums per value: consecutive
-               * examples often share a value, and one sum per value made
-               * each add wait for the previous one's store */
-              memset (b4, 0, sizeof (float) * 4 * u);
-              int k = 0;
-              for (; k + 4 <= n; k += 4)
-                {
-                  b4[idx[k]] += dneg[k];
-                  b4[u + idx[k + 1]] += dneg[k + 1];
-                  b4[2 * u + idx[k + 2]] += dneg[k + 2];
-                  b4[3 * u + idx[k + 3]] += dneg[k + 3];
-                }
-              for (; k < n; k++)
-                b4[idx[k]] += dneg[k];
-              for (int v = 0; v < u; v++)
-                bin[v] = (b4[v] + b4[u + v]) + (b4[2 * u + v] + b4[3 * u + v]);
-              const float *e = eta_inv + 4 * i;
-              for (int v = 0; v < u; v++)
-                tv[v] = pn_tanhf ((xi->values[i][v] - e[2]) * e[3]);
-              float deta[4] = { 0, 0, 0, 0 };
-              curve_grad (xi->values[i], tv, bin, u, e, -1.0f, res, rtab, w->dscratch, FALSE,
-                          deta);
-              for (int q = 0; q < 4; q++)
-                deta_inv[4 * i + q] += deta[q];
-            }
-          else if (rowneg[i])
-            {
-              /* inv backward adds into dpos; with no dpos (first layer),
-               * only the eta gradient is wanted */
-              float deta[4] = { 0, 0, 0, 0 };
-              curve_grad (in + (size_t) i * n, w->tinv[l] + (size_t) i * n, dneg, n,
-                          eta_inv + 4 * i, -1.0f, res, rtab, dpos ? dpos : w->dscratch,
-                          dpos != NULL,
-                          w->want_deta ? deta : NULL);
-              for (int q = 0; q < 4; q++)
-                deta_inv[4 * i + q] += deta[q];
+              w->wsel2[mn] = wij;
+              w->srcp2[mn++] = dzj;
             }
         }
+      if (dpos)
+        pn_lincomb (0.0f, w->wsel, w->srcp, mp, dpos, n);
+      if (rowneg[i])
+        pn_lincomb (0.0f, w->wsel2, w->srcp2, mn, dneg, n);
+      const PnInputIndex *xi =
+        l == 0 && w->xi && w->xi->x == in && w->xi->n == n ? w->xi : NULL;
+      const float *rtab =
+        has_res ? pn_circuits_residual_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + i)
+                : NULL;
+      if (rowneg[i] && dpos == NULL && xi && xi->n_unique[i] > 0)
+        backward_indexed_inv (xi, i, dneg, n, eta_inv + 4 * i, res, rtab, w,
+                              deta_inv + 4 * i);
+      else if (rowneg[i])
+        {
+          /* inv backward adds into dpos; with no dpos (first layer),
+           * only the eta gradient is wanted */
+          float deta[4] = { 0, 0, 0, 0 };
+          pn_curve_grad (in + (size_t) i * n, w->tinv[l] + (size_t) i * n, dneg, n,
+                         eta_inv + 4 * i, -1.0f, res, rtab, dpos ? dpos : w->dscratch,
+                         dpos != NULL,
+                         w->want_deta ? deta : NULL);
+          for (int q = 0; q < 4; q++)
+            deta_inv[4 * i + q] += deta[q];
+        }
     }
+}
 
-  /* d loss / d theta through w = |g| / sum |g|, g = theta * var (STE prune) */
+/* d loss / d theta of layer l from w->dwn, through w = |g| / sum |g|,
+ * g = theta * var (STE prune) */
+static void
+backward_theta (const PnNet *net, int l, const float *theta, const float *var, PnWork *w,
+                float *dtheta)
+{
+  const int ni = net->size[l], no = net->size[l + 1], rows = ni + 2;
+  const float *wn = w->wn[l];
+  const float *dwn = w->dwn;
   for (int j = 0; j < no; j++)
     {
       float s = w->colsum[l][j];
@@ -1080,11 +443,49 @@ layer_backward (const PnNet *net, int l, const float *theta, const float *var,
     }
 }
 
+/* dout: d loss / d a (no x n). Writes din (ni x n) when din != NULL. */
+static void
+layer_backward (const PnNet *net, int l, const float *theta, const float *var,
+                const float *in, int n, PnWork *w, const float *dout, float *din,
+                float *dtheta)
+{
+  const int no = net->size[l + 1];
+  const float *eta_act = w->eta_act + 4 * net->act_off[l];
+  float *deta_act = w->deta_act + 4 * net->act_off[l];
+  /* the first layer's inputs need no gradient: only the inv circuits'
+   * eta do, when they are learned */
+  const gboolean need_inv_grad = din != NULL || w->want_deta;
+  const PnCircuits *cc = &net->circuits;
+  const PnCurveResidual *res = &cc->residual;
+  const gboolean has_res = pn_circuits_has_residual (cc);
+
+  /* through the activations: dz = dout * ptanh'(z) */
+  for (int j = 0; j < no; j++)
+    pn_curve_grad (w->z[l] + (size_t) j * n, w->tact[l] + (size_t) j * n,
+                   dout + (size_t) j * n, n, eta_act + 4 * j, 1.0f, res,
+                   has_res ? pn_circuits_residual_of (cc, net, PN_CIRCUIT_PTANH, net->act_off[l] + j)
+                           : NULL,
+                   w->dz + (size_t) j * n, FALSE, w->want_deta ? deta_act + 4 * j : NULL);
+  /* and through the output resistance of these ptanh circuits, which the
+   * next layer's loaded solve depends on */
+  if (w->dzx_layer == l)
+    for (size_t i = 0; i < (size_t) no * n; i++)
+      w->dz[i] += w->dzx[i];
+  if (pn_circuits_has_load (cc))
+    {
+      pn_net_load_backward (net, l, theta, var, in, n, w, din, dtheta);
+      return;
+    }
+  backward_weights (net, l, theta, in, n, w);
+  if (need_inv_grad)
+    backward_inputs (net, l, theta, in, n, w, din);
+  backward_theta (net, l, theta, var, w, dtheta);
+}
+
 /* Margin loss l = max(m + T - f_y, 0) + max(m + f_n, 0), f_n the largest
  * wrong-class output. Loops run class by class over all examples so they
  * vectorise; per-example f_y, f_n and the arg-max wrong class are kept for
  * the backward pass. */
-
 
 PN_HOT static void
 loss_scan (const float *restrict out, const int *restrict y, int n, int nc,

@@ -1,7 +1,7 @@
 /* pn-network.h: the printed neuromorphic network, forward and backward.
  *
- * Semantics follow docs/PROTOCOL.md sections 1-2 (intended reference
- * semantics; see docs/METHOD.md for where pnstudio differs on purpose):
+ * Semantics: the method of docs/METHOD.md section 1 (its intended
+ * semantics; section 2 says where pnstudio differs on purpose):
  *
  *   layer l: inputs v (n_in rows) + bias row (1 V) + ground row (0 V)
  *   theta   : (n_in + 2) x n_out surrogate conductances, row-major
@@ -16,7 +16,7 @@
  *
  * With output resistances (pn_circuits_has_load, a calibrated design) the
  * drivers are not ideal: each layer's node voltages solve Kirchhoff's
- * equations per example instead (pn-load.h); the divider above is the
+ * equations per example instead (private/pn-load.h); the divider above is the
  * special case of zero output resistance.
  *
  * All parameters live in one flat float buffer (llm.c style): the crossbars
@@ -54,7 +54,7 @@ struct PnNet {
 gboolean pn_net_init (PnNet *net, int n_in, const int *hidden, int n_hidden, int n_out,
                       const PnCircuits *circuits, GError **error);
 
-/* The reference initialisation (PROTOCOL 3b), deterministic from RNG. */
+/* The reference initialisation (docs/METHOD.md sections 1.5 and 2.3), deterministic from RNG. */
 void     pn_net_init_params (const PnNet *net, float *params, PnRng *rng);
 
 /* Keep every parameter printable after an optimiser step (theta in

@@ -1,5 +1,5 @@
 /* pn-surrogate.h: surrogate MLPs from a circuit's physical parameters to
- * the 4-parameter curve eta (PROTOCOL.md section 3, docs/SURROGATE.md).
+ * the 4-parameter curve eta (docs/METHOD.md section 1.4, docs/SURROGATE.md).
  *
  *   phys (design-space units: kOhm, um)
  *     -> features x: every parameter log-normalised over its design-space
@@ -14,7 +14,7 @@
  *
  * The MLP computes in float; normalisation in double. Inputs outside the
  * design space are not clamped: the MLP extrapolates (keep training
- * inside the space, as PROTOCOL.md section 3 prescribes).
+ * inside the space: training keeps physical designs feasible).
  *
  * Weights live in one flat float buffer (llm.c style); per linear layer l
  * (size[l] -> size[l+1]): W (size[l], size[l+1]) row-major, b (size[l+1]),

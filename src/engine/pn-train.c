@@ -1,6 +1,7 @@
 /* pn-train.c: Adam, early stopping and Monte Carlo evaluation. */
 #include "pn-train.h"
 #include "pn-error.h"
+#include "pn-kernels.h"
 
 #include <math.h>
 #include <string.h>
@@ -14,6 +15,7 @@ pn_train_config_init (PnTrainConfig *cfg)
   cfg->variation.kind = PN_VARIATION_UNIFORM;
   cfg->variation.eps = 0.1;
   cfg->mc_train = 20;
+  cfg->mc_test = 100;
   cfg->max_epochs = 100000;
   cfg->patience = 5000;
   cfg->lr_theta = 0.1;
@@ -156,20 +158,9 @@ pn_trainer_free (PnTrainer *tr)
 static void
 adam_step (PnTrainer *tr)
 {
-  const float b1 = (float) tr->cfg.beta1, b2 = (float) tr->cfg.beta2;
-  tr->b1t *= tr->cfg.beta1;
-  tr->b2t *= tr->cfg.beta2;
-  const float c1 = (float) (1.0 / (1.0 - tr->b1t));
-  const float c2 = (float) (1.0 / (1.0 - tr->b2t));
-  const float eps = (float) tr->cfg.adam_eps;
-  float *restrict p = tr->params, *restrict g = tr->grad, *restrict m = tr->m,
-        *restrict v = tr->v, *restrict lr = tr->lr;
-  for (size_t i = 0; i < tr->net.n_params; i++)
-    {
-      m[i] = b1 * m[i] + (1.0f - b1) * g[i];
-      v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
-      p[i] -= lr[i] * (m[i] * c1) / (sqrtf (v[i] * c2) + eps);
-    }
+  PnAdamStep s = pn_adam_step_next (tr->cfg.beta1, tr->cfg.beta2, tr->cfg.adam_eps, &tr->b1t,
+                                    &tr->b2t);
+  pn_adam_update (&s, tr->params, tr->m, tr->v, tr->grad, tr->lr, 0.0f, tr->net.n_params);
   pn_net_project (&tr->net, tr->params);
 }
 

@@ -22,6 +22,8 @@ typedef struct {
   int         n_hidden;
   PnVariation variation;     /* training variation; eps = 0 is nominal training */
   int         mc_train;      /* Monte Carlo samples per epoch (training and validation) */
+  int         mc_test;       /* Monte Carlo samples of the final test evaluation (the
+                              * front ends' pn_evaluate; the trainer does not use it) */
   int         max_epochs;
   int         patience;      /* epochs without a better validation loss */
   double      lr_theta;
@@ -32,8 +34,10 @@ typedef struct {
   PnCircuits  circuits;
 } PnTrainConfig;
 
-/* The reference configuration: [n, 3, c], eps 0.1 uniform, 20 MC samples,
- * patience 5000, Adam lr 0.1 / 0.005, gmin 0.01, gmax 10, fixed circuits. */
+/* The reference configuration: [n, 3, c], eps 0.1 uniform, 20 MC samples
+ * (100 for the test), at most 100000 epochs, patience 5000, Adam lr 0.1 /
+ * 0.005, gmin 0.01, gmax 10, fixed circuits. The one place these defaults
+ * are written: pnc, the studio and new designs all start from here. */
 void pn_train_config_init (PnTrainConfig *cfg);
 
 typedef enum {

@@ -455,9 +455,7 @@ cell (GString *out, double v)
   g_string_append_c (out, ',');
   if (isfinite (v))
     {
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
-      g_ascii_formatd (buf, sizeof buf, "%.9g", v);
-      g_string_append (out, buf);
+      pn_fmt_append (out, "%.9g", v);
     }
 }
 

@@ -14,6 +14,24 @@ struct PnSpiceModel {
 
 /* ---- device model ------------------------------------------------------ */
 
+/* The cards a device model may not carry: it is copied verbatim into every
+ * netlist, and these would run commands (.control ... shell) or read other
+ * files. L is a stripped, lower-case line. Returns the card, or NULL. */
+static const char *
+model_line_forbidden (const char *l)
+{
+  static const char *const cards[] = { ".control", ".endc", ".include", ".inc", ".lib",
+                                       ".exec", "shell", "source" };
+  for (gsize k = 0; k < G_N_ELEMENTS (cards); k++)
+    {
+      gsize n = strlen (cards[k]);
+      if (g_ascii_strncasecmp (l, cards[k], n) == 0 &&
+          (l[n] == '\0' || g_ascii_isspace (l[n]) || l[n] == '\''))
+        return cards[k];
+    }
+  return NULL;
+}
+
 /* The file must define the subcircuit pn_egt_n with three pins. */
 static gboolean
 model_check (const char *name, const char *text, GError **error)
@@ -69,10 +87,12 @@ model_check (const char *name, const char *text, GError **error)
           g_strfreev (lines);
           return FALSE;
         }
-      else if (g_str_has_prefix (l, ".control"))
+      else if (model_line_forbidden (l) != NULL)
         {
           g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_MODEL,
-                       "%s:%d: a model file must not contain a .control section", name, i + 1);
+                       "%s:%d: a model file must not contain '%s' (it is copied into "
+                       "netlists, where it could read files or run commands)",
+                       name, i + 1, model_line_forbidden (l));
           g_free (l);
           g_strfreev (lines);
           return FALSE;
@@ -239,18 +259,14 @@ pn_spice_sweep_parse (const char *text, PnSpiceSweep *sweep, GError **error)
 static void
 append_num (GString *out, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd (buf, sizeof buf, "%.10g", v);
-  g_string_append (out, buf);
+  pn_fmt_append (out, "%.10g", v);
 }
 
 /* values computed from floats (theta): the digits a float holds */
 static void
 append_num7 (GString *out, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd (buf, sizeof buf, "%.7g", v);
-  g_string_append (out, buf);
+  pn_fmt_append (out, "%.7g", v);
 }
 
 static gboolean
@@ -291,16 +307,90 @@ add_egt (GString *out, const char *name, const char *d, const char *g, const cha
 
 /* ---- netlists ---------------------------------------------------------- */
 
+/* Text from outside the program (a design's title, a dataset's feature or
+ * class names, a file name) reaches a netlist only through here: as the
+ * body of one `*` comment line. Every control character (C0, DEL, C1, and
+ * the Unicode line and paragraph separators) becomes a space, invalid
+ * UTF-8 a '?', runs of spaces one space, and the result is cut to
+ * PN_SPICE_COMMENT_MAX bytes on a character boundary (with "..."). A
+ * newline can therefore never start a line of its own, so no `.control`,
+ * `.include` or `shell` from a file can become a card. */
+char *
+pn_spice_comment_text (const char *text)
+{
+  GString *s = g_string_new (NULL);
+  const char *p = text ? text : "";
+  const char *end = p + strlen (p);
+  gboolean space = TRUE; /* drops leading spaces */
+  gboolean cut = FALSE;
+  while (p < end)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+      const gboolean bad = c == (gunichar) -1 || c == (gunichar) -2;
+      const char *next = bad ? p + 1 : g_utf8_next_char (p);
+      if (bad)
+        c = '?';
+      gboolean is_space = c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) ||
+                          c == 0x2028 || c == 0x2029 || g_unichar_isspace (c) ||
+                          !g_unichar_isprint (c);
+      if (is_space)
+        {
+          if (!space)
+            {
+              if (s->len + 1 > PN_SPICE_COMMENT_MAX)
+                {
+                  cut = TRUE;
+                  break;
+                }
+              g_string_append_c (s, ' ');
+            }
+          space = TRUE;
+        }
+      else
+        {
+          if (s->len + (gsize) (next - p) > PN_SPICE_COMMENT_MAX)
+            {
+              cut = TRUE;
+              break;
+            }
+          if (bad)
+            g_string_append_c (s, '?');
+          else
+            g_string_append_len (s, p, next - p);
+          space = FALSE;
+        }
+      p = next;
+    }
+  while (s->len > 0 && s->str[s->len - 1] == ' ')
+    g_string_truncate (s, s->len - 1);
+  if (cut)
+    g_string_append (s, "...");
+  return g_string_free (s, FALSE);
+}
+
+void
+pn_spice_write_comment (GString *out, const char *text)
+{
+  char *t = pn_spice_comment_text (text);
+  g_string_append (out, "* ");
+  g_string_append (out, t);
+  g_string_append_c (out, '\n');
+  g_free (t);
+}
+
 void
 pn_spice_write_header (GString *out, const char *title, const PnSpiceModel *model)
 {
-  /* SPICE takes the first line as the title, whatever it holds */
-  g_string_append_printf (out, "* %s\n", title);
+  /* SPICE takes the first line as the title, whatever it holds: one
+   * comment line, escaped (it comes from a design file) */
+  pn_spice_write_comment (out, title);
   g_string_append_printf (out, "* written by pnstudio %s (C locale; SI units)\n", PN_VERSION);
   if (model)
     {
       char *base = g_path_get_basename (model->name);
-      g_string_append_printf (out, "* device model: %s (sha256 %s)\n", base, model->sha256);
+      char *line = g_strdup_printf ("device model: %s (sha256 %s)", base, model->sha256);
+      pn_spice_write_comment (out, line);
+      g_free (line);
       g_free (base);
     }
 }

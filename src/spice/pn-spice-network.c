@@ -58,9 +58,7 @@ pn_spice_network_output (int n_copies, int copy, int output)
 static void
 append_num (GString *out, const char *fmt, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd (buf, sizeof buf, fmt, v);
-  g_string_append (out, buf);
+  pn_fmt_append (out, fmt, v);
 }
 
 /* Name of the subcircuit instance I of KIND uses. */

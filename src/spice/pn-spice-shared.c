@@ -1,7 +1,8 @@
 /* pn-spice-shared.c: the one libngspice wrapper of the process.
  *
- * libngspice holds one simulator per process and is not thread-safe, so a
- * single mutex serialises every call into it (PLATFORM.md). Errors do not
+ * libngspice holds one simulator per process in global state and is not
+ * thread-safe (two copies of the library in one process do not help
+ * either), so a single mutex serialises every call into it. Errors do not
  * come back as return codes: the print callback collects ngspice's output
  * during a call and the output is scanned. After each run the circuit is
  * removed (remcirc, destroy all) or memory grows; vectors are copied out at

@@ -9,9 +9,11 @@ void
 pn_verify_config_init (PnVerifyConfig *cfg)
 {
   memset (cfg, 0, sizeof *cfg);
-  cfg->n_mc = 100;
-  cfg->variation.kind = PN_VARIATION_UNIFORM;
-  cfg->variation.eps = 0.1;
+  /* the Monte Carlo circuits of training's test evaluation */
+  PnTrainConfig train;
+  pn_train_config_init (&train);
+  cfg->n_mc = train.mc_test;
+  cfg->variation = train.variation;
   cfg->jobs = (int) g_get_num_processors ();
   cfg->chunk = 50;
   cfg->timeout_s = 60;

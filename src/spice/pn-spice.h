@@ -86,6 +86,15 @@ double   pn_spice_sweep_x      (const PnSpiceSweep *sweep, int i);
  *         from vdd to vss.
  * docs/CIRCUITS.md gives the node-level netlists. */
 
+/* The one way text from a file (titles, names, comments) reaches a
+ * netlist: pn_spice_comment_text makes it one line of printable
+ * characters (controls and line separators become spaces, invalid UTF-8
+ * '?', at most PN_SPICE_COMMENT_MAX bytes); pn_spice_write_comment writes
+ * it as a `*` comment line. */
+#define PN_SPICE_COMMENT_MAX 200
+char    *pn_spice_comment_text  (const char *text);
+void     pn_spice_write_comment (GString *out, const char *text);
+
 /* Provenance: a title line and comment lines (tool, version, model file
  * and its SHA-256). No date, so a netlist is reproducible. */
 void     pn_spice_write_header (GString *out, const char *title, const PnSpiceModel *model);

@@ -1,6 +1,7 @@
 /* main.c: pnstudio */
 #include "pns-application.h"
 #include "pns-tools.h"
+#include "pn-engine.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -11,7 +12,9 @@ main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
   const char *localedir = g_getenv ("PNSTUDIO_LOCALEDIR");
-  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : PN_LOCALEDIR);
+  /* the installed tree's, wherever it was moved */
+  g_autofree char *installed = pn_installed_locale_dir ();
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : installed);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -84,10 +84,12 @@ pns_design_init (PnsDesign *self)
       pn_design_space_init_default (&self->space[k], k);
       memcpy (self->values[k], default_values[k], sizeof default_values[k]);
     }
-  self->variation.kind = PN_VARIATION_UNIFORM;
-  self->variation.eps = 0.1;
-  self->tech.gmin = 0.01;
-  self->tech.gmax = 10;
+  /* the training defaults are pn_train_config_init's */
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  self->variation = cfg.variation;
+  self->tech.gmin = pn_float_as_double (cfg.gmin);
+  self->tech.gmax = pn_float_as_double (cfg.gmax);
   PnDesignTech t;
   pn_design_tech_init_default (&t);
   self->tech.g_unit_us = t.g_unit * 1e6; /* the export's default scale (docs/EXPORT.md) */
@@ -95,14 +97,15 @@ pns_design_init (PnsDesign *self)
   self->tech.vdd = 1.0;
   self->tech.vss = -1.0;
   self->train.dataset = g_strdup ("iris");
-  self->train.hidden[0] = 3;
-  self->train.n_hidden = 1;
+  memcpy (self->train.hidden, cfg.hidden, sizeof self->train.hidden);
+  self->train.n_hidden = cfg.n_hidden;
   self->train.variation_aware = TRUE;
   self->train.first_seed = 0;
   self->train.n_seeds = 1;
+  /* the studio caps a training one watches (the engine allows 100000) */
   self->train.max_epochs = 3000;
-  self->train.patience = 5000;
-  self->train.mc_train = 20;
+  self->train.patience = cfg.patience;
+  self->train.mc_train = cfg.mc_train;
 }
 
 static void fill_circuits (PnsDesign *self, PnCircuits *c);

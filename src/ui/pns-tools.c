@@ -521,7 +521,8 @@ pns_retrain_default (const char *out_path, GError **error)
   const PnsTrainSettings *ts = pns_design_get_train_settings (d);
   PnTrainConfig cfg;
   pns_design_fill_train_config (d, ts->first_seed, &cfg);
-  PnsTrainJob *job = pns_train_job_new (&cfg, ts->dataset, ts->first_seed, ts->n_seeds, 100);
+  PnsTrainJob *job = pns_train_job_new (&cfg, ts->dataset, ts->first_seed, ts->n_seeds,
+                                        cfg.mc_test);
   pns_train_job_start (job);
   GArray *updates = g_array_new (FALSE, FALSE, sizeof (PnsTrainUpdate));
   while (pns_train_job_get_state (job) == PNS_TRAIN_JOB_RUNNING)

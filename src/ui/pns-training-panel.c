@@ -9,7 +9,6 @@
 
 #define POLL_MS 50   /* 20 Hz: chart updates from the engine thread */
 #define MAX_POINTS 600  /* about one point per pixel column of a chart */
-#define MC_TEST 100
 
 /* the variant drop-down's rows (the paper's order) */
 enum { VARIANT_BASE, VARIANT_LNC, VARIANT_VA, VARIANT_BOTH };
@@ -483,7 +482,7 @@ pns_training_panel_start (PnsTrainingPanel *self, GError **error)
   self->n_updates = 0;
   self->n_deliveries = 0;
   self->started = g_get_monotonic_time ();
-  self->job = pns_train_job_new (&cfg, s->dataset, s->first_seed, s->n_seeds, MC_TEST);
+  self->job = pns_train_job_new (&cfg, s->dataset, s->first_seed, s->n_seeds, cfg.mc_test);
   pns_train_job_start (self->job);
   self->poll_id = g_timeout_add (POLL_MS, poll_job, self);
   update_status (self, _("Training…"));

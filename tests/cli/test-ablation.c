@@ -1,5 +1,6 @@
 /* test-ablation.c: pnc ablation's files, resume after a kill, MPI. */
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -178,7 +179,12 @@ test_mpi_same_results (void)
 static void
 rm_rf (const char *path)
 {
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+  /* never follow a symbolic link: lstat, and recurse only into a real
+   * directory (a link to a directory is removed as a link) */
+  GStatBuf st;
+  if (g_lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
     {
       g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
       const char *name;

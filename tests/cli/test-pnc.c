@@ -447,6 +447,59 @@ test_verify_interrupt (void)
   g_object_unref (p);
 }
 
+/* A design file cannot run commands: a title (or dataset name) holding
+ * newlines and a .control block, as a shared design could, either is
+ * refused on reading or becomes one inert comment line, and `ngspice -b`
+ * on the exported netlist runs nothing of it. */
+static void
+test_export_hostile_title (void)
+{
+  const char *data = g_getenv ("PN_TEST_CLI_DATA");
+  g_assert_nonnull (data);
+  g_autofree char *src = g_build_filename (data, "seeds-both.pnsd", NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (src, &text, NULL, NULL));
+  g_autofree char *marker = g_build_filename (tmpdir, "pwned", NULL);
+  const char *forms[] = { "&#10;.control&#10;shell touch %s&#10;.endc&#10;",
+                          "&#13;.control&#13;shell touch %s&#13;.endc",
+                          "x&#x2028;.control&#x2028;shell touch %s&#x2028;.endc" };
+  for (gsize k = 0; k < G_N_ELEMENTS (forms); k++)
+    {
+      g_autofree char *payload = g_strdup_printf (forms[k], marker);
+      g_autofree char *title = g_strdup_printf ("<title>%s</title>", payload);
+      GString *t = g_string_new (text);
+      g_assert_cmpuint (g_string_replace (t, "<title>seeds seed 0</title>", title, 1), ==, 1);
+      g_autofree char *design = g_build_filename (tmpdir, "hostile.pnsd", NULL);
+      g_autofree char *cir = g_build_filename (tmpdir, "hostile.cir", NULL);
+      g_assert_true (g_file_set_contents (design, t->str, -1, NULL));
+      g_string_free (t, TRUE);
+      g_unlink (cir);
+      g_autofree char *args = g_strdup_printf ("export %s --netlist %s", design, cir);
+      g_autofree char *err = NULL;
+      if (run (args, NULL, &err) != 0)
+        {
+          /* refused on reading: fine, as long as it says why */
+          g_assert_nonnull (strstr (err, "title"));
+          continue;
+        }
+      g_autofree char *net = NULL;
+      g_assert_true (g_file_get_contents (cir, &net, NULL, NULL));
+      char **lines = g_strsplit (net, "\n", -1);
+      for (int i = 0; lines[i]; i++)
+        g_assert_false (g_str_has_prefix (g_strstrip (lines[i]), "shell"));
+      g_strfreev (lines);
+      g_autofree char *cmd = g_strdup_printf ("ngspice -b %s", cir);
+      g_autofree char *o = NULL, *e = NULL;
+      int status;
+      if (!g_spawn_command_line_sync (cmd, &o, &e, &status, NULL))
+        {
+          g_test_skip ("ngspice cannot run");
+          return;
+        }
+      g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -461,6 +514,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pnc/json-tiny-numbers", test_json_tiny_numbers);
   g_test_add_func ("/pnc/calibrate", test_calibrate);
   g_test_add_func ("/pnc/verify-interrupt", test_verify_interrupt);
+  g_test_add_func ("/pnc/export-hostile-title", test_export_hostile_title);
   int rc = g_test_run ();
   const char *names[] = { "runs.json", "bad.csv", "tiny.pnsd", "verify.json" };
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)

@@ -26,7 +26,7 @@ static const float theta_small[4 * 2 + 4 * 2] = {
   9.0f, 10.0f,
 };
 
-/* The [2, 2, 2] design of test-network.c as a design file's content. */
+/* The [2, 2, 2] design of tests/spice/test-spice-network.c as a design file's content. */
 static void
 small_design (PnDesign *d, PnNet *net, float **params)
 {

@@ -138,7 +138,7 @@ test_fastmath (void)
     g_assert_cmpfloat (fabs (pn_expf ((float) x) / exp ((float) x) - 1), <, 1e-5);
 }
 
-/* Reference forward in double, straight from PROTOCOL.md section 1. */
+/* Reference forward in double, straight from docs/METHOD.md section 1.1. */
 static void
 reference_forward (const PnNet *net, const float *params, const float *var,
                    const float *x, int n, int k, double *out)

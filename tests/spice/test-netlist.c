@@ -247,6 +247,140 @@ test_sampler (void)
     }
 }
 
+/* Hostile titles, names and comments: each must come out of the netlist
+ * writers as one inert `*` comment line. */
+static const char *const hostile[] = {
+  "\n.control\nshell touch /tmp/pn-pwned\n.endc",
+  "x\r.control\rshell touch /tmp/pn-pwned\r.endc",
+  "x\r\n.control\r\nshell id\r\n.endc\r\n",
+  ".control",
+  "\n.control",
+  "\nshell rm -rf ~",
+  "\n.include /etc/passwd",
+  "\n.inc /etc/passwd",
+  "\n.lib /etc/passwd tt",
+  "\n.end\nV1 a 0 1",
+  "\nR1 vdd 0 1",
+  "\n+ .control",
+  "\n*\n.control\nshell touch x\n.endc",
+  "\v.control\vshell touch x",
+  "\f.control\fshell touch x",
+  "\t\n\t.control",
+  "a\x1b[2J\x1b[Hclear screen",
+  "nul-free but \x01\x02\x03\x04\x05\x06\x07\x08 controls",
+  "\x7f.control",
+  "C1 controls \xc2\x85.control\xc2\x85shell id",            /* U+0085 NEL */
+  "line sep \xe2\x80\xa8.control\xe2\x80\xa8shell id",       /* U+2028 */
+  "para sep \xe2\x80\xa9.control\xe2\x80\xa9shell id",       /* U+2029 */
+  "invalid \xff\xfe utf-8 \xc3",
+  "overlong \xc0\xaf slash",
+  "surrogate \xed\xa0\x80 half",
+  "Schwertlilien-Klassifikator \xc3\xa4\xc3\xb6\xc3\xbc \xc3\x9f",
+  "\xe8\x8a\xb1\xe5\x8d\x89 iris \xf0\x9f\x8c\xb8",
+  "right-to-left \xe2\x80\xae.control",
+  "zero width \xe2\x80\x8b\n.control",
+  "$ ; inline comment chars ; .control",
+  "'quoted' \"double\" `back` {brace} [brack] (paren)",
+  "\\\n.control",
+  "\\n.control\\nshell touch x",
+  "&#10;.control&#10;shell touch x&#10;.endc",
+  "%s%s%s%n%n",
+  "%.9999999g",
+  "",
+  " ",
+  "\n",
+  "\n\n\n\n",
+  "   leading and trailing   ",
+  "shell touch /tmp/pn-pwned",
+  ".title new title\n.control",
+  "\n.param x={system(\"id\")}",
+  "\n.exec shell id",
+  "\n.csparam x=1",
+  "\n.options noinit\n.control\nsource /tmp/evil.cir\n.endc",
+  "\nsource /tmp/evil.cir",
+  "\n.save all\n.op\n.end",
+  "ends with backslash \\",
+};
+
+static void
+check_comment_line (const char *line)
+{
+  g_assert_true (g_utf8_validate (line, -1, NULL));
+  /* "* " + the text + "..." */
+  g_assert_cmpuint (strlen (line), <=, 2 + PN_SPICE_COMMENT_MAX + 3);
+  for (const char *q = line; *q; q = g_utf8_next_char (q))
+    {
+      gunichar c = g_utf8_get_char (q);
+      g_assert_true (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c <= 0x9f) && c != 0x2028 &&
+                     c != 0x2029);
+    }
+}
+
+static void
+test_escape (void)
+{
+  const char *model = "* m\n.subckt pn_egt_n d g s w=1u l=1u\nR1 d s 1\n.ends pn_egt_n\n";
+  GError *error = NULL;
+  PnSpiceModel *m = pn_spice_model_new ("model\n.control\nshell id.lib", model, &error);
+  g_assert_no_error (error);
+  int n = 0;
+  for (gsize k = 0; k < G_N_ELEMENTS (hostile) + 2; k++, n++)
+    {
+      /* plus a very long title and a long one of multi-byte characters */
+      GString *longer = g_string_new (NULL);
+      for (int i = 0; i < 5000; i++)
+        g_string_append (longer, k == G_N_ELEMENTS (hostile) ? "A\n.control " : "\xc3\xa4");
+      const char *title = k < G_N_ELEMENTS (hostile) ? hostile[k] : longer->str;
+      char *c = pn_spice_comment_text (title);
+      check_comment_line (c);
+      g_free (c);
+
+      GString *out = g_string_new (NULL);
+      pn_spice_write_header (out, title, m);
+      pn_spice_write_comment (out, title);
+      /* header (3 lines) and one comment: four lines, every one a comment */
+      char **lines = g_strsplit (out->str, "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, 5);
+      g_assert_cmpstr (lines[4], ==, "");
+      for (int i = 0; i < 4; i++)
+        {
+          g_assert_true (lines[i][0] == '*');
+          check_comment_line (lines[i]);
+        }
+      g_strfreev (lines);
+      g_string_free (out, TRUE);
+      g_string_free (longer, TRUE);
+    }
+  g_assert_cmpint (n, >=, 50);
+  pn_spice_model_free (m);
+
+  /* what stays: printable text, spaces collapsed, UTF-8 kept */
+  char *c = pn_spice_comment_text ("  Iris\tclassifier\n\n \xc3\xa4  ");
+  g_assert_cmpstr (c, ==, "Iris classifier \xc3\xa4");
+  g_free (c);
+  c = pn_spice_comment_text ("a\xff" "b");
+  g_assert_cmpstr (c, ==, "a?b");
+  g_free (c);
+  c = pn_spice_comment_text (NULL);
+  g_assert_cmpstr (c, ==, "");
+  g_free (c);
+
+  /* a model file that would carry commands into every netlist is refused */
+  const char *bad[] = { ".control\nshell id\n.endc\n", ".include /etc/passwd\n",
+                        ".INC other.lib\n", ".lib other.lib tt\n", "  shell id\n",
+                        ".endc\n", ".exec shell id\n" };
+  for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      char *t = g_strconcat (model, bad[k], NULL);
+      PnSpiceModel *b = pn_spice_model_new ("evil.lib", t, &error);
+      g_assert_null (b);
+      g_assert_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_MODEL);
+      g_assert_nonnull (strstr (error->message, "evil.lib:5:"));
+      g_clear_error (&error);
+      g_free (t);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -258,5 +392,6 @@ main (int argc, char **argv)
   g_test_add_func ("/netlist/model-files", test_model_files);
   g_test_add_func ("/netlist/sweep", test_sweep);
   g_test_add_func ("/netlist/sampler", test_sampler);
+  g_test_add_func ("/netlist/escape", test_escape);
   return g_test_run ();
 }

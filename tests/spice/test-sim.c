@@ -644,7 +644,7 @@ static void
 test_shared_memory_flat (void)
 {
   /* every run is removed again (remcirc, destroy all): without that
-   * ngspice grows by about 50 kB per run (PLATFORM.md) */
+   * ngspice grows by about 50 kB per run (measured) */
   PnDesignSpace ds;
   pn_design_space_init_default (&ds, PN_CIRCUIT_PTANH);
   const double p[6] = { 200, 50, 100, 40, 400, 20 };

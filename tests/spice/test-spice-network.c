@@ -1,4 +1,4 @@
-/* test-network.c: the whole-network netlist (golden files, plain
+/* test-spice-network.c: the whole-network netlist (golden files, plain
  * `ngspice -b`) and SPICE verification on a tiny design whose node
  * voltages are checked against separate single-circuit sweeps.
  *
