@@ -14,13 +14,14 @@ pnc_cmd_export (int argc, char **argv)
 {
   char *netlist = NULL, *bom = NULL, *layout = NULL;
   double g_unit = 0;
-  int input = 0;
+  int input = 0, examples = 0;
   GOptionEntry entries[] = {
     { "netlist", 0, 0, G_OPTION_ARG_FILENAME, &netlist, "Write the whole network as an ngspice netlist (runs in ngspice -b)", "F.cir" },
     { "bom", 0, 0, G_OPTION_ARG_FILENAME, &bom, "Write the bill of materials (CSV)", "F.csv" },
     { "layout", 0, 0, G_OPTION_ARG_FILENAME, &layout, "Draw the layout (SVG or PDF by extension)", "F.svg|F.pdf" },
     { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &g_unit, "Conductance of theta = 1 in siemens (default: the design's)", "S" },
     { "input", 0, 0, G_OPTION_ARG_INT, &input, "The netlist's input voltages: test example K of the dataset (default 0; -1: 0.5 V each)", "K" },
+    { "examples", 0, 0, G_OPTION_ARG_INT, &examples, "Add per-example blocks: the netlist's .control runs the first N test examples (-1: all of them) one after another, each with its expected class in a comment, and prints how many gave their class, so plain ngspice -b reproduces the accuracy", "N" },
     { NULL },
   };
   GOptionContext *ctx = g_option_context_new ("DESIGN.pnsd - export a design for printing");
@@ -96,9 +97,37 @@ pnc_cmd_export (int argc, char **argv)
                 in[i] = ds->x[PN_SPLIT_TEST][(size_t) i * ds->n[PN_SPLIT_TEST] + input];
             }
         }
+      float *ex = NULL;
+      int *labels = NULL, n_ex = 0;
+      if (examples != 0)
+        {
+          PnDatasetOptions dopt;
+          pn_dataset_options_init (&dopt);
+          if (ds == NULL)
+            ds = pn_dataset_open (d.dataset, &dopt, &error);
+          if (ds == NULL || ds->n_features != net.size[0] || ds->n_classes != net.size[net.n_layers])
+            {
+              g_printerr ("pnc export: %s: --examples needs the design's dataset %s: %s\n", path,
+                          d.dataset, error ? error->message : "it does not fit the network");
+              g_free (in);
+              goto out;
+            }
+          const int nt = ds->n[PN_SPLIT_TEST], nf = net.size[0];
+          n_ex = examples < 0 || examples > nt ? nt : examples;
+          ex = g_new (float, (size_t) n_ex * nf);
+          labels = g_new (int, n_ex);
+          for (int k = 0; k < n_ex; k++)
+            {
+              for (int i = 0; i < nf; i++)
+                ex[(size_t) k * nf + i] = ds->x[PN_SPLIT_TEST][(size_t) i * nt + k];
+              labels[k] = ds->y[PN_SPLIT_TEST][k];
+            }
+        }
       char *title = g_strdup_printf ("pnstudio network: %s (%s)%s", d.title && *d.title ? d.title : d.dataset,
-                                     path, in ? ", inputs: a test example" : ", inputs 0.5 V");
-      PnSpiceNetOptions opt = { 1, in, TRUE, title };
+                                     path, n_ex ? ", per-example blocks of the test split"
+                                           : in ? ", inputs: a test example" : ", inputs 0.5 V");
+      PnSpiceNetOptions opt = { 1, in, TRUE, title, n_ex, ex, labels,
+                                ds && n_ex ? (const char *const *) ds->class_names : NULL };
       GString *s = g_string_new (NULL);
       gboolean ok = pn_spice_write_network (s, &net, params, NULL, d.tech.g_unit, model, &opt,
                                             &error) &&
@@ -106,6 +135,8 @@ pnc_cmd_export (int argc, char **argv)
       g_string_free (s, TRUE);
       g_free (title);
       g_free (in);
+      g_free (ex);
+      g_free (labels);
       if (!ok)
         {
           g_printerr ("pnc export: %s: %s\n", netlist, error->message);

@@ -339,6 +339,18 @@ typedef struct {
   gboolean     print;     /* for people: a .control block that runs op and prints
                            * the outputs; else .op and .save (pn_spice_run_batch) */
   const char  *title;     /* NULL: "pnstudio network" */
+  /* Per-example blocks (n_copies 1): a .control block that, for each of
+   * N_EXAMPLES examples (EXAMPLES: n_examples x size[0] volts,
+   * example-major), alters the input sources to the example, runs .op,
+   * prints the outputs and counts the example as correct when the output
+   * of its expected class LABELS[k] is above every other output; it ends
+   * printing that count and the accuracy, so plain `ngspice -b` reproduces
+   * the accuracy. Each block says the expected class in a comment
+   * (CLASS_NAMES[k] when given, through pn_spice_comment_text). */
+  int                n_examples;
+  const float       *examples;
+  const int         *labels;
+  const char *const *class_names;
 } PnSpiceNetOptions;
 
 gboolean pn_spice_write_network (GString *out, const PnNet *net, const float *params,

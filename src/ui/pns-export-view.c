@@ -23,6 +23,7 @@ struct _PnsExportView {
   GtkWidget   *box;
   GtkLabel    *summary_label, *pending_label;
   PnsBomTable *bom_table;
+  GtkCheckButton *examples_check;
   PnsLayoutPreview *layout_preview;
   PnsDesign   *design;
   gulong       changed_id;
@@ -58,6 +59,12 @@ pns_export_bom_csv (PnsDesign *d, int *n_components, int *n_unprintable)
 char *
 pns_export_netlist (PnsDesign *d, GError **error)
 {
+  return pns_export_netlist_full (d, FALSE, error);
+}
+
+char *
+pns_export_netlist_full (PnsDesign *d, gboolean examples, GError **error)
+{
   const PnNet *net = pns_design_get_net (d);
   if (net == NULL)
     {
@@ -68,14 +75,54 @@ pns_export_netlist (PnsDesign *d, GError **error)
   PnSpiceModel *model = pn_spice_model_load (NULL, error);
   if (model == NULL)
     return NULL;
-  g_autofree char *title = g_strdup_printf ("pnstudio network: %s, inputs 0.5 V",
+  PnDataset *ds = NULL;
+  float *ex = NULL;
+  int *labels = NULL, n_ex = 0;
+  if (examples)
+    {
+      /* every test example, with its expected class */
+      PnDatasetOptions dopt;
+      pn_dataset_options_init (&dopt);
+      ds = pn_dataset_open (pns_design_get_train_settings (d)->dataset, &dopt, error);
+      if (ds == NULL)
+        {
+          pn_spice_model_free (model);
+          return NULL;
+        }
+      if (ds->n_features != net->size[0] || ds->n_classes != net->size[net->n_layers])
+        {
+          g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                       _("The dataset %s does not fit the trained network (%d inputs, %d classes)"),
+                       ds->name, net->size[0], net->size[net->n_layers]);
+          pn_dataset_free (ds);
+          pn_spice_model_free (model);
+          return NULL;
+        }
+      const int nt = ds->n[PN_SPLIT_TEST], nf = net->size[0];
+      n_ex = nt;
+      ex = g_new (float, (size_t) nt * nf);
+      labels = g_new (int, nt);
+      for (int k = 0; k < nt; k++)
+        {
+          for (int i = 0; i < nf; i++)
+            ex[(size_t) k * nf + i] = ds->x[PN_SPLIT_TEST][(size_t) i * nt + k];
+          labels[k] = ds->y[PN_SPLIT_TEST][k];
+        }
+    }
+  g_autofree char *title = g_strdup_printf (examples ? "pnstudio network: %s, per-example blocks of the test split"
+                                                     : "pnstudio network: %s, inputs 0.5 V",
                                             pns_design_get_title (d));
-  PnSpiceNetOptions opt = { 1, NULL, TRUE, title };
+  PnSpiceNetOptions opt = { 1, NULL, TRUE, title, n_ex, ex, labels,
+                            ds ? (const char *const *) ds->class_names : NULL };
   GString *s = g_string_new (NULL);
   gboolean ok = pn_spice_write_network (s, net, pns_design_get_params (d), NULL,
                                         pns_design_get_technology (d)->g_unit_us * 1e-6, model,
                                         &opt, error);
   pn_spice_model_free (model);
+  g_free (ex);
+  g_free (labels);
+  if (ds)
+    pn_dataset_free (ds);
   return g_string_free (s, !ok);
 }
 
@@ -262,6 +309,7 @@ pns_export_view_class_init (PnsExportViewClass *klass)
   gtk_widget_class_bind_template_child (wc, PnsExportView, pending_label);
   g_type_ensure (PNS_TYPE_BOM_TABLE);
   gtk_widget_class_bind_template_child (wc, PnsExportView, bom_table);
+  gtk_widget_class_bind_template_child (wc, PnsExportView, examples_check);
   gtk_widget_class_bind_template_child (wc, PnsExportView, layout_preview);
   gtk_widget_class_set_layout_manager_type (wc, GTK_TYPE_BIN_LAYOUT);
 }
@@ -300,4 +348,16 @@ PnsBomTable *
 pns_export_view_get_bom_table (PnsExportView *self)
 {
   return self->bom_table;
+}
+
+GtkCheckButton *
+pns_export_view_get_examples_check (PnsExportView *self)
+{
+  return self->examples_check;
+}
+
+gboolean
+pns_export_view_get_netlist_examples (PnsExportView *self)
+{
+  return gtk_check_button_get_active (self->examples_check);
 }

@@ -706,6 +706,45 @@ test_about_icon (void)
   g_object_unref (icon);
 }
 
+static void
+test_netlist_examples (void)
+{
+  PnsExportView *ev = pns_window_get_export_view (win);
+  pns_window_show_view (win, "export");
+  g_autofree char *plain = g_build_filename (tmpdir, "plain.cir", NULL);
+  g_autofree char *blocks = g_build_filename (tmpdir, "blocks.cir", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "export-netlist-to", g_variant_new_string (plain));
+  /* the view's check adds one block per test example */
+  gtk_check_button_set_active (pns_export_view_get_examples_check (ev), TRUE);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "export-netlist-to", g_variant_new_string (blocks));
+  gtk_check_button_set_active (pns_export_view_get_examples_check (ev), FALSE);
+  g_autofree char *a = NULL, *b = NULL;
+  g_assert_true (g_file_get_contents (plain, &a, NULL, NULL));
+  g_assert_true (g_file_get_contents (blocks, &b, NULL, NULL));
+  g_assert_null (strstr (a, "* example 0:"));
+  g_assert_nonnull (strstr (b, "* example 0: expected class "));
+  g_assert_nonnull (strstr (b, "print correct accuracy"));
+  /* plain ngspice -b reproduces the model's nominal accuracy (the default
+   * design: SPICE and model agree nominally, docs/STUDIO.md) */
+  g_autofree char *cmd = g_strdup_printf ("ngspice -b %s", blocks);
+  g_autofree char *so = NULL;
+  int status;
+  if (g_spawn_command_line_sync (cmd, &so, NULL, &status, NULL) && g_spawn_check_wait_status (status, NULL))
+    {
+      const char *p = strstr (so, "accuracy = ");
+      g_assert_nonnull (p);
+      double acc = g_ascii_strtod (p + strlen ("accuracy = "), NULL);
+      PnsDesign *d = pns_window_get_design (win);
+      PnVariation none = *pns_design_get_variation (d);
+      none.eps = 0;
+      double model = reference_mean (d, &none, 1);
+      g_test_message ("ngspice -b: accuracy %.4f; the model, nominal: %.4f", acc, model);
+      g_assert_cmpfloat (fabs (acc - model), <, 0.05);
+    }
+  g_unlink (plain);
+  g_unlink (blocks);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -728,6 +767,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/views/bom-table", test_bom_table);
   g_test_add_func ("/ui/views/sweep", test_sweep);
   g_test_add_func ("/ui/views/about-icon", test_about_icon);
+  g_test_add_func ("/ui/views/netlist-examples", test_netlist_examples);
   int rc = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (win));
   g_object_unref (app);
