@@ -2,6 +2,7 @@
 #include "pns-chart-private.h"
 
 #include <math.h>
+#include <string.h>
 
 G_DEFINE_FINAL_TYPE (PnsChart, pns_chart, GTK_TYPE_WIDGET)
 
@@ -434,7 +435,7 @@ frame_layout (PnsChart *self, cairo_t *cr, Frame *f, int width, int height)
     {
       font (cr, TRUE, 12);
       cairo_text_extents (cr, self->title, &ext);
-      f->title_w = ext.x_advance;
+      f->title_w = MIN (ext.x_advance, width - 52 - 4);
     }
   const double right = 12, bottom = 36;
   f->left = 52;
@@ -451,6 +452,7 @@ frame_layout (PnsChart *self, cairo_t *cr, Frame *f, int width, int height)
   return f->pw >= 20 && f->ph >= 20;
 }
 
+/* the title, cut with an ellipsis where the chart is too narrow for it */
 static void
 draw_title (PnsChart *self, cairo_t *cr, const Frame *f, const GdkRGBA *fg)
 {
@@ -458,8 +460,23 @@ draw_title (PnsChart *self, cairo_t *cr, const Frame *f, const GdkRGBA *fg)
     return;
   set_rgba (cr, fg, 1);
   font (cr, TRUE, 12);
+  double avail = f->width - f->left - 4;
+  GString *t = g_string_new (self->title);
+  cairo_text_extents_t ext;
+  cairo_text_extents (cr, t->str, &ext);
+  while (ext.x_advance > avail && g_utf8_strlen (t->str, -1) > 1)
+    {
+      /* drop the last character (and a previous ellipsis), add one */
+      if (g_str_has_suffix (t->str, "…"))
+        g_string_truncate (t, t->len - strlen ("…"));
+      const char *last = g_utf8_prev_char (t->str + t->len);
+      g_string_truncate (t, last - t->str);
+      g_string_append (t, "…");
+      cairo_text_extents (cr, t->str, &ext);
+    }
   cairo_move_to (cr, f->left, 16);
-  cairo_show_text (cr, self->title);
+  cairo_show_text (cr, t->str);
+  g_string_free (t, TRUE);
   font (cr, FALSE, 11);
 }
 

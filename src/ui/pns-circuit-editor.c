@@ -446,6 +446,7 @@ add_constraint_row (PnsCircuitEditor *self, KindUi *k, const char *text)
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
   gtk_widget_set_hexpand (entry, TRUE);
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("e.g. R1/R2 > R3/R4"));
+  gtk_widget_set_tooltip_text (entry, _("A constraint the component values must keep, e.g. R1 > R2 or R1/R2 > R3/R4; checked as it is typed"));
   g_object_set_data (G_OBJECT (entry), "editor", self);
   g_signal_connect (entry, "changed", G_CALLBACK (on_constraint_changed), k);
   GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
@@ -487,7 +488,7 @@ param_entry (const PnParamSpec *p, const char *what)
 {
   g_autofree char *name = g_strdup_printf ("%s %s", p->name, what);
   GtkWidget *e = pns_value_entry_new (name, pn_si_unit_for_param (p->unit));
-  gtk_editable_set_width_chars (GTK_EDITABLE (e), 8);
+  gtk_editable_set_width_chars (GTK_EDITABLE (e), 6);
   return PNS_VALUE_ENTRY (e);
 }
 

@@ -665,6 +665,11 @@ pns_training_panel_init (PnsTrainingPanel *self)
   gtk_grid_attach (self->settings_grid, GTK_WIDGET (self->topology_entry), 1, 4, 1, 1);
   self->epochs_spin = add_spin (self, 5, _("_Max epochs"), 1, 1e6, 100, 0);
   self->patience_spin = add_spin (self, 6, _("_Patience"), 1, 1e6, 100, 0);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->eps_spin), _("Printing variation trained against: every component value varies by up to ± ε (uniform) or with deviation ε (Gaussian); 0 trains the nominal network"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->seed_spin), _("The first random seed; each seed is one training run, reproducible bit for bit"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->nseeds_spin), _("How many seeds to train one after another; the best by validation loss is kept"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->epochs_spin), _("The most epochs a seed trains"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->patience_spin), _("Stop a seed when the validation loss has not improved for this many epochs"));
 
   g_signal_connect_swapped (self->variant_drop, "notify::selected", G_CALLBACK (on_setting_changed), self);
   g_signal_connect_swapped (self->topology_entry, "changed", G_CALLBACK (on_setting_changed), self);

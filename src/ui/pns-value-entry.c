@@ -138,7 +138,7 @@ pns_value_entry_init (PnsValueEntry *self)
   GtkEventController *focus = gtk_event_controller_focus_new ();
   g_signal_connect (focus, "leave", G_CALLBACK (on_focus_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), focus);
-  gtk_editable_set_width_chars (GTK_EDITABLE (self), 9);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self), 7);
 }
 
 GtkWidget *

@@ -7,6 +7,7 @@
 #include "pns-schematic.h"
 #include "pns-window.h"
 #include "pns-yield-view.h"
+#include "pns-training-panel.h"
 #include "pns-export-view.h"
 
 #include "pn-spice.h"
@@ -745,6 +746,92 @@ test_netlist_examples (void)
   g_unlink (blocks);
 }
 
+/* every view fits a window 800 px wide: the window's minimum width */
+static void
+test_min_width (void)
+{
+  const char *const *names = pns_window_view_names ();
+  GtkWidget *parts[] = { gtk_window_get_titlebar (GTK_WINDOW (win)), GTK_WIDGET (pns_window_get_schematic (win)),
+                         GTK_WIDGET (pns_window_get_circuit_editor (win)), GTK_WIDGET (pns_window_get_training_panel (win)),
+                         GTK_WIDGET (pns_window_get_yield_view (win)), GTK_WIDGET (pns_window_get_export_view (win)) };
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      int min = 0, nat = 0;
+      gtk_widget_measure (parts[i], GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+      g_test_message ("part %u (%s): minimum width %d px", i, G_OBJECT_TYPE_NAME (parts[i]), min);
+    }
+  for (int i = 0; names[i]; i++)
+    {
+      pns_window_show_view (win, names[i]);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      int min = 0, nat = 0;
+      gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+      g_test_message ("%s: minimum width %d px", names[i], min);
+      g_assert_cmpint (min, <=, 800);
+    }
+}
+
+static void
+collect_fields (GtkWidget *w, GPtrArray *out)
+{
+  if (GTK_IS_ENTRY (w) || GTK_IS_SPIN_BUTTON (w) || GTK_IS_DROP_DOWN (w) || GTK_IS_CHECK_BUTTON (w) ||
+      GTK_IS_SCALE (w))
+    {
+      g_ptr_array_add (out, w);
+      return; /* a spin button's own entry is part of it */
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    collect_fields (c, out);
+}
+
+/* every field says what it is for */
+static void
+test_tooltips (void)
+{
+  GPtrArray *fields = g_ptr_array_new ();
+  collect_fields (GTK_WIDGET (win), fields);
+  int missing = 0;
+  for (guint i = 0; i < fields->len; i++)
+    {
+      GtkWidget *w = fields->pdata[i];
+      const char *t = gtk_widget_get_tooltip_text (w);
+      if (t == NULL || *t == '\0')
+        {
+          const char *label = NULL;
+          GtkWidget *prev = gtk_widget_get_prev_sibling (w);
+          if (GTK_IS_LABEL (prev))
+            label = gtk_label_get_text (GTK_LABEL (prev));
+          g_test_message ("no tooltip: %s (after '%s')", G_OBJECT_TYPE_NAME (w), label ? label : "");
+          missing++;
+        }
+    }
+  g_test_message ("%u fields, %d without a tooltip", fields->len, missing);
+  g_assert_cmpint (missing, ==, 0);
+  g_ptr_array_unref (fields);
+}
+
+/* long (German) legend entries wrap to rows below the title, none is left out */
+static void
+test_legend_wraps (void)
+{
+  PnsChart *chart = PNS_CHART (g_object_ref_sink (pns_chart_new ()));
+  pns_chart_set_title (chart, "Genauigkeit (Training und Validierung)");
+  const char *labels[] = { "Training (Saat 1)", "Validierung (Saat 1)", "Validierung, Monte-Carlo-Streuung (Saat 1)",
+                           "Training (Saat 2)", "Validierung (Saat 2)" };
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      PnsSeries *s = pns_series_new (labels[i], PNS_SERIES_LINE);
+      double x[2] = { 0, 1 }, y[2] = { 0.5, 0.9 };
+      pns_series_set_data (s, x, y, NULL, 2);
+      pns_chart_add_series (chart, s);
+      g_object_unref (s);
+    }
+  for (int width = 400; width <= 1200; width += 200)
+    g_assert_cmpuint (pns_chart_get_n_legend_shown (chart, width), ==, G_N_ELEMENTS (labels));
+  g_object_unref (chart);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -768,6 +855,9 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/views/sweep", test_sweep);
   g_test_add_func ("/ui/views/about-icon", test_about_icon);
   g_test_add_func ("/ui/views/netlist-examples", test_netlist_examples);
+  g_test_add_func ("/ui/views/min-width", test_min_width);
+  g_test_add_func ("/ui/views/tooltips", test_tooltips);
+  g_test_add_func ("/ui/views/legend-wraps", test_legend_wraps);
   int rc = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (win));
   g_object_unref (app);
