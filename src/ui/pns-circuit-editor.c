@@ -1,5 +1,5 @@
 /* pns-circuit-editor.c */
-#include "pns-circuit-editor.h"
+#include "pns-circuit-editor-private.h"
 #include "pns-curves.h"
 #include "pns-circuit-drawing.h"
 #include "pns-value-entry.h"
@@ -8,66 +8,6 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
-
-#define N_CURVE 241
-#define CURVE_X0 -0.5
-#define CURVE_X1 1.5
-#define SPICE_SETTLE_MS 200 /* simulate once a drag has paused this long */
-
-typedef struct _PnsCircuitEditor PnsCircuitEditor;
-
-typedef struct {
-  PnsCircuitEditor *self;
-  PnCircuitKind     kind;
-  int               index;
-  PnsValueEntry    *min, *max, *value;
-  GtkScale         *scale;
-} ParamRow;
-
-typedef struct {
-  PnsCircuitEditor *owner;
-  PnCircuitKind  kind;
-  PnDesignSpace  work;
-  ParamRow       rows[PN_MAX_CIRCUIT_PARAMS];
-  GtkBox        *box;
-  PnsCircuitDiagram *diagram;
-  GtkBox        *constraint_box;
-  GPtrArray     *constraint_entries; /* GtkEntry */
-  GtkLabel      *error;
-  char          *error_text;
-  PnsChart      *chart;
-  PnsSeries     *curve, *band, *spice;
-  GtkLabel      *status;            /* under the chart: extrapolation, SPICE state */
-  /* the SPICE overlay: the circuit it shows (or is being simulated) */
-  GCancellable  *spice_cancel;
-  guint          spice_timeout;
-  gint64         spice_started;
-  PnDesignSpace  spice_space;
-  double         spice_values[PN_MAX_CIRCUIT_PARAMS];
-  char          *spice_text;
-  guint          n_spice_results;
-  GCancellable  *validate_cancel;
-} KindUi;
-
-struct _PnsCircuitEditor {
-  GtkWidget      parent_instance;
-  GtkWidget     *paned;
-  GtkStack      *circuit_stack;
-  GtkBox        *ptanh_box, *inv_box;
-  GtkDropDown   *variation_model;
-  GtkSpinButton *eps_spin;
-  GtkGrid       *tech_grid;
-  GtkLabel      *tech_error;
-  PnsChart      *ptanh_chart, *inv_chart;
-  GtkLabel      *source_label;
-  GtkLabel      *ptanh_status, *inv_status;
-  PnsValueEntry *tech[5];
-  KindUi         k[PN_N_CIRCUIT_KINDS];
-  PnsDesign     *design;
-  gulong         changed_id;
-  gboolean       syncing;
-  double         xs[N_CURVE];
-};
 
 G_DEFINE_FINAL_TYPE (PnsCircuitEditor, pns_circuit_editor, GTK_TYPE_WIDGET)
 
@@ -89,151 +29,6 @@ show_error (KindUi *k, const char *text)
   k->error_text = text ? g_strdup (text) : NULL;
   gtk_label_set_text (k->error, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (k->error), text != NULL);
-}
-
-/* curves -------------------------------------------------------------- */
-
-static void
-set_status (KindUi *k)
-{
-  PnsCircuitEditor *self = k->owner;
-  GString *t = g_string_new (NULL);
-  if (self->design)
-    {
-      const PnDesignSpace *sp = pns_design_get_space (self->design, k->kind);
-      const double *v = pns_design_get_values (self->design, k->kind);
-      int out = pns_curves_outside_model (k->kind, sp, v);
-      if (out >= 0)
-        g_string_append_printf (t, _("%s = %g %s is outside the range the surrogate was trained over: the curve is extrapolated."),
-                                sp->p[out].name, v[out], sp->p[out].unit);
-    }
-  if (k->spice_text)
-    g_string_append_printf (t, "%s%s", t->len ? "\n" : "", k->spice_text);
-  gtk_label_set_text (k->status, t->str);
-  gtk_widget_set_visible (GTK_WIDGET (k->status), t->len > 0);
-  g_string_free (t, TRUE);
-}
-
-static void
-set_spice_text (KindUi *k, char *text, gboolean error)
-{
-  g_free (k->spice_text);
-  k->spice_text = text;
-  if (error)
-    gtk_widget_add_css_class (GTK_WIDGET (k->status), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (k->status), "error");
-  set_status (k);
-}
-
-static void
-on_spice_done (GObject *src, GAsyncResult *res, gpointer data)
-{
-  GError *error = NULL;
-  double *y = pns_curves_spice_finish (res, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_error_matches (error, PN_SPICE_ERROR, PN_SPICE_ERROR_CANCELLED))
-    {
-      /* superseded: a newer request owns the overlay (the editor may be gone) */
-      g_error_free (error);
-      return;
-    }
-  KindUi *k = data; /* alive: a disposed editor cancels its request first */
-  g_clear_object (&k->spice_cancel);
-  double ms = (g_get_monotonic_time () - k->spice_started) / 1000.0;
-  if (y == NULL)
-    {
-      /* in place, under the curve; the nominal curve and band stay */
-      set_spice_text (k, g_strdup_printf (_("SPICE overlay failed: %s"), error->message), TRUE);
-      g_error_free (error);
-      return;
-    }
-  const double *nominal = pns_series_get_y (k->curve);
-  double dev = 0;
-  for (int i = 0; i < N_CURVE && nominal; i++)
-    dev = MAX (dev, fabs (y[i] - nominal[i]));
-  pns_series_set_data (k->spice, k->owner->xs, y, NULL, N_CURVE);
-  g_free (y);
-  k->n_spice_results++;
-  set_spice_text (k, g_strdup_printf (_("SPICE (%.0f ms): largest difference from the surrogate curve %.0f mV."),
-                                      ms, dev * 1000), FALSE);
-}
-
-static void
-cancel_spice (KindUi *k)
-{
-  g_clear_handle_id (&k->spice_timeout, g_source_remove);
-  if (k->spice_cancel)
-    {
-      g_cancellable_cancel (k->spice_cancel);
-      g_clear_object (&k->spice_cancel);
-    }
-}
-
-static gboolean
-start_spice (gpointer data)
-{
-  KindUi *k = data;
-  PnsCircuitEditor *self = k->owner;
-  k->spice_timeout = 0;
-  if (self->design == NULL || pns_curves_get_spice_func () == NULL)
-    return G_SOURCE_REMOVE;
-  k->spice_cancel = g_cancellable_new ();
-  k->spice_started = g_get_monotonic_time ();
-  set_spice_text (k, g_strdup (_("SPICE: simulating…")), FALSE);
-  pns_curves_spice_async (k->kind, &k->spice_space, k->spice_values, self->xs, N_CURVE,
-                          k->spice_cancel, on_spice_done, k);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-update_spice (PnsCircuitEditor *self, KindUi *k)
-{
-  const PnDesignSpace *sp = pns_design_get_space (self->design, k->kind);
-  const double *v = pns_design_get_values (self->design, k->kind);
-  gboolean have = pns_curves_get_spice_func () != NULL;
-  /* the legend names the overlay only when there is one */
-  if (have != (pns_series_get_label (k->spice) != NULL))
-    pns_series_set_label (k->spice, have ? _("SPICE") : NULL);
-  if (have && memcmp (sp, &k->spice_space, sizeof *sp) == 0 &&
-      memcmp (v, k->spice_values, sizeof (double) * sp->n_params) == 0)
-    return; /* the overlay (or its run, or its error) is of this circuit */
-  /* superseded: the overlay is of another circuit and a run in flight is
-   * of no use; simulate when the values settle (a drag emits many) */
-  cancel_spice (k);
-  pns_series_clear (k->spice);
-  memset (&k->spice_space, 0, sizeof k->spice_space);
-  /* nobody looks at hidden curves: simulate when the view is shown */
-  if (!have || !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      set_spice_text (k, NULL, FALSE);
-      return;
-    }
-  k->spice_space = *sp;
-  memcpy (k->spice_values, v, sizeof (double) * sp->n_params);
-  set_spice_text (k, g_strdup (_("SPICE: waiting for the values to settle…")), FALSE);
-  k->spice_timeout = g_timeout_add (SPICE_SETTLE_MS, start_spice, k);
-}
-
-static void
-update_curves (PnsCircuitEditor *self, KindUi *k)
-{
-  if (self->design == NULL)
-    return;
-  /* synchronous: the surrogate and the band cost well under a millisecond */
-  const PnDesignSpace *sp = pns_design_get_space (self->design, k->kind);
-  const double *v = pns_design_get_values (self->design, k->kind);
-  float eta[4];
-  pns_design_get_eta (self->design, k->kind, eta);
-  double y[N_CURVE], lo[N_CURVE], hi[N_CURVE];
-  for (int i = 0; i < N_CURVE; i++)
-    y[i] = pns_curves_eval (k->kind, eta, self->xs[i]);
-  pns_series_set_data (k->curve, self->xs, y, NULL, N_CURVE);
-  pns_curves_band (k->kind, sp, v, pns_design_get_variation (self->design), PNS_CURVES_BAND_MC,
-                   1, self->xs, N_CURVE, lo, hi);
-  pns_series_set_data (k->band, self->xs, lo, hi, N_CURVE);
-  update_spice (self, k);
-  set_status (k);
 }
 
 /* design space editing ------------------------------------------------ */
@@ -673,7 +468,7 @@ on_design_changed (PnsDesign *design, guint what, PnsCircuitEditor *self)
       if (what & PNS_DESIGN_CHANGED_CIRCUITS)
         sync_kind (self, &self->k[kind], FALSE);
       if (what & (PNS_DESIGN_CHANGED_CIRCUITS | PNS_DESIGN_CHANGED_VARIATION))
-        update_curves (self, &self->k[kind]);
+        pns_circuit_curves_update (self, &self->k[kind]);
     }
   if (what & (PNS_DESIGN_CHANGED_VARIATION | PNS_DESIGN_CHANGED_TECHNOLOGY))
     sync_variation_tech (self);
@@ -703,7 +498,7 @@ pns_circuit_editor_dispose (GObject *object)
   for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
     {
       KindUi *k = &self->k[kind];
-      cancel_spice (k);
+      pns_circuit_curves_cancel_spice (k);
       g_clear_pointer (&k->spice_text, g_free);
       if (k->validate_cancel)
         g_cancellable_cancel (k->validate_cancel);
@@ -726,7 +521,7 @@ pns_circuit_editor_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (pns_circuit_editor_parent_class)->map (widget);
   if (self->design)
     for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
-      update_spice (self, &self->k[kind]); /* a deferred overlay starts now */
+      pns_circuit_curves_update_spice (self, &self->k[kind]); /* a deferred overlay starts now */
 }
 
 static void
@@ -825,7 +620,7 @@ pns_circuit_editor_set_design (PnsCircuitEditor *self, PnsDesign *design)
         g_cancellable_cancel (k->validate_cancel); /* it was about the old design */
       g_clear_object (&k->validate_cancel);
       sync_kind (self, &self->k[kind], TRUE);
-      update_curves (self, &self->k[kind]);
+      pns_circuit_curves_update (self, &self->k[kind]);
     }
   sync_variation_tech (self);
 }
