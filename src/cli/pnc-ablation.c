@@ -8,6 +8,7 @@
  */
 #include "pnc.h"
 #include "pnc-design.h"
+#include "pn-flow.h"
 #include "pnc-run.h"
 
 #include <errno.h>
@@ -116,6 +117,9 @@ load_run_file (const char *path, JsonParser **parser_out)
   return o;
 }
 
+/* set when a run's file could not be written: the ablation is not done */
+static gint write_failed = 0;
+
 static void
 on_run_done (PncRun *r, gpointer user_data)
 {
@@ -128,6 +132,7 @@ on_run_done (PncRun *r, gpointer user_data)
     {
       g_printerr ("pnc ablation: %s\n", error->message);
       g_error_free (error);
+      g_atomic_int_set (&write_failed, 1);
     }
   json_node_unref (node);
   if (ab->design)
@@ -138,6 +143,7 @@ on_run_done (PncRun *r, gpointer user_data)
         {
           g_printerr ("pnc ablation: %s\n", error->message);
           g_error_free (error);
+          g_atomic_int_set (&write_failed, 1);
         }
       pn_design_clear (&d);
     }
@@ -335,7 +341,8 @@ pnc_cmd_ablation (int argc, char **argv)
   int jobs = 0, patience = defaults.patience, max_epochs = defaults.max_epochs;
   int mc_train = defaults.mc_train, mc_test = defaults.mc_test;
   double lr_theta = defaults.lr_theta, lr_circuit = defaults.lr_circuit;
-  gboolean json = FALSE, designs = FALSE;
+  int nominal_start = defaults.nominal_start;
+  gboolean json = FALSE, designs = FALSE, fixed_valid = defaults.valid_fixed;
   GOptionEntry entries[] = {
     { "datasets", 'd', 0, G_OPTION_ARG_STRING, &datasets_opt, "Datasets: 'all' or a comma list (default all)", "LIST" },
     { "variants", 0, 0, G_OPTION_ARG_STRING, &variants_opt, "Variants from base,lnc,va,both (default all four)", "LIST" },
@@ -345,6 +352,8 @@ pnc_cmd_ablation (int argc, char **argv)
     { "level", 0, 0, G_OPTION_ARG_STRING, &level_opt, "Learnable circuits per net, layer or neuron (default net)", "LEVEL" },
     { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits_opt, "Circuit model: surrogate, eta (published curves, base/va only) or auto", "MODEL" },
     { "patience", 0, 0, G_OPTION_ARG_INT, &patience, pnc_help_default (help, "Early-stopping patience", "%d", patience), "N" },
+    { "nominal-start", 0, 0, G_OPTION_ARG_INT, &nominal_start, "VA/Both: train the nominal circuit first until N epochs bring no better validation loss (default 0: off)", "N" },
+    { "fixed-validation", 0, 0, G_OPTION_ARG_NONE, &fixed_valid, "VA/Both: validate on the same Monte Carlo circuits every epoch (default: new ones each epoch)", NULL },
     { "max-epochs", 0, 0, G_OPTION_ARG_INT, &max_epochs, pnc_help_default (help, "Upper bound on epochs", "%d", max_epochs), "N" },
     { "mc-train", 0, 0, G_OPTION_ARG_INT, &mc_train, pnc_help_default (help, "Monte Carlo samples per epoch", "%d", mc_train), "N" },
     { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, pnc_help_default (help, "Monte Carlo samples for evaluation", "%d", mc_test), "N" },
@@ -441,7 +450,7 @@ pnc_cmd_ablation (int argc, char **argv)
       g_printerr ("pnc ablation: at most %d variation levels\n", PNC_MAX_EVAL);
       goto out;
     }
-  if (patience < 1 || max_epochs < 1 || mc_train < 1 || mc_test < 1)
+  if (patience < 1 || max_epochs < 1 || mc_train < 1 || mc_test < 1 || nominal_start < 0)
     {
       g_printerr ("pnc ablation: --patience, --max-epochs, --mc-train and --mc-test must be positive\n");
       goto out;
@@ -479,6 +488,16 @@ pnc_cmd_ablation (int argc, char **argv)
         g_free (designs_dir);
         goto out;
       }
+    /* every output directory writable before any training */
+    if (!pn_flow_check_output_dir (out, &error) ||
+        !pn_flow_check_output_dir (runs_dir, &error) ||
+        (designs_dir && !pn_flow_check_output_dir (designs_dir, &error)))
+      {
+        g_printerr ("pnc ablation: %s\n", error->message);
+        g_free (runs_dir);
+        g_free (designs_dir);
+        goto out;
+      }
     /* the grid, in a fixed order */
     int cap = (int) (loaded->len * N_VARIANTS * (n_eps + 1) * seed_list->len);
     runs = g_new0 (AbRun, MAX (cap, 1));
@@ -503,6 +522,8 @@ pnc_cmd_ablation (int argc, char **argv)
                 r->cfg.variation.eps = ab->eps_train;
                 r->cfg.mc_train = mc_train;
                 r->cfg.patience = patience;
+                r->cfg.nominal_start = nominal_start;
+                r->cfg.valid_fixed = fixed_valid;
                 r->cfg.max_epochs = max_epochs;
                 r->cfg.lr_theta = lr_theta;
                 gboolean learn = v == V_LNC || v == V_BOTH;
@@ -551,6 +572,18 @@ pnc_cmd_ablation (int argc, char **argv)
     json_builder_add_string_value (b, learn_circ.mode == PN_CIRCUITS_PHYSICAL || fixed_circ.mode == PN_CIRCUITS_PHYSICAL ? "surrogate" : "eta");
     json_builder_set_member_name (b, "patience");
     json_builder_add_int_value (b, patience);
+    /* the training options that are off by default appear only when on,
+     * so an ablation without them writes the same settings as before */
+    if (nominal_start > 0)
+      {
+        json_builder_set_member_name (b, "nominal_start");
+        json_builder_add_int_value (b, nominal_start);
+      }
+    if (fixed_valid)
+      {
+        json_builder_set_member_name (b, "fixed_validation");
+        json_builder_add_boolean_value (b, TRUE);
+      }
     json_builder_set_member_name (b, "max_epochs");
     json_builder_add_int_value (b, max_epochs);
     json_builder_set_member_name (b, "mc_train");
@@ -626,6 +659,12 @@ pnc_cmd_ablation (int argc, char **argv)
       {
         g_printerr ("pnc ablation: interrupted; finished runs are kept in %s/runs, run the same command to resume\n", out);
         rc = 130;
+        goto out;
+      }
+    if (g_atomic_int_get (&write_failed))
+      {
+        g_printerr ("pnc ablation: some runs could not be written (above); they run again "
+                    "next time\n");
         goto out;
       }
     if (rank == 0)

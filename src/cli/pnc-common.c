@@ -1,5 +1,6 @@
 /* pnc-common.c: option parsing, JSON output and progress for pnc. */
 #include "pnc.h"
+#include "pn-flow.h"
 
 #include <math.h>
 #include <signal.h>
@@ -112,25 +113,7 @@ pnc_parse_int_list (const char *s, GArray *out, GError **error)
 gboolean
 pnc_parse_hidden (const char *s, int *hidden, int *n_hidden, GError **error)
 {
-  *n_hidden = 0;
-  if (s == NULL || *s == '\0' || g_strcmp0 (s, "none") == 0)
-    return TRUE;
-  char **parts = g_strsplit (s, ",", -1);
-  gboolean ok = TRUE;
-  for (int i = 0; parts[i] && ok; i++)
-    {
-      guint64 v;
-      ok = *n_hidden < PN_MAX_LAYERS - 1 &&
-           g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 1, 4096, &v, NULL);
-      if (ok)
-        hidden[(*n_hidden)++] = (int) v;
-    }
-  g_strfreev (parts);
-  if (!ok)
-    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                 "'%s' is not a hidden topology like 3 or 8,4 (1-4096 neurons, at most %d layers)",
-                 s, PN_MAX_LAYERS - 1);
-  return ok;
+  return pn_flow_parse_hidden (s, hidden, n_hidden, NULL, error) == PN_FLOW_HIDDEN_OK;
 }
 
 char *

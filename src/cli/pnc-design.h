@@ -1,4 +1,5 @@
-/* pnc-design.h: training runs to design files (.pnsd). */
+/* pnc-design.h: training runs to design files (.pnsd); the flow library's
+ * design functions (pn-flow.h) with pnc's messages on stderr. */
 #pragma once
 
 #include "pn-design.h"
@@ -14,7 +15,12 @@ void     pnc_design_from_run (const PncRun *run, PnDesign *out);
 /* Save the finished runs as designs: per dataset the run with the lowest
  * best validation loss (ties: the lower seed). One dataset: PATH; several:
  * PATH with "-<dataset>" before its extension. Messages go to stderr. */
-gboolean pnc_design_save_best (PncRun *runs, int n_runs, const char *path, GError **error);
+gboolean pnc_design_save_best (PncRun *runs, int n_runs, const char *path, const char *label,
+                               GError **error);
+
+/* Where pnc_design_save_best saves DATASET's design: PATH itself for one
+ * dataset (DATASET NULL), else PATH with "-DATASET" before its extension. */
+char    *pnc_design_save_path (const char *path, const char *dataset);
 
 /* Load PATH into OUT (uninitialised) for a command that needs physical
  * component values (PURPOSE: "print", "simulate"): a design that cannot be
@@ -38,7 +44,7 @@ gboolean pnc_design_open_net (const char *command, const char *path, PnDesign *d
 /* The trainer configuration that fine-tunes design D's network NET with
  * NET's circuits fixed, as pnc calibrate does: NET's topology, conductance
  * range and circuits (learning rate 0), D's training variation, Monte
- * Carlo count (20 if unset) and seed; the rest the trainer's defaults. */
+ * Carlo count (the trainer's default if unset) and seed; the rest the trainer's defaults. */
 void     pnc_design_tune_config (const PnDesign *d, const PnNet *net, PnTrainConfig *cfg);
 
 G_END_DECLS

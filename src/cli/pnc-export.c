@@ -1,10 +1,9 @@
 /* pnc-export.c: `pnc export`: a design file to what the printer needs:
  * the ngspice netlist of the whole network, the bill of materials and the
- * layout (docs/EXPORT.md). */
+ * layout (docs/EXPORT.md), through the flow library (pn-flow.h). */
 #include "pnc.h"
 #include "pnc-design.h"
-#include "pn-export.h"
-#include "pn-spice.h"
+#include "pn-flow.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +18,7 @@ pnc_cmd_export (int argc, char **argv)
     { "netlist", 0, 0, G_OPTION_ARG_FILENAME, &netlist, "Write the whole network as an ngspice netlist (runs in ngspice -b)", "F.cir" },
     { "bom", 0, 0, G_OPTION_ARG_FILENAME, &bom, "Write the bill of materials (CSV)", "F.csv" },
     { "layout", 0, 0, G_OPTION_ARG_FILENAME, &layout, "Draw the layout (SVG or PDF by extension)", "F.svg|F.pdf" },
-    { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &g_unit, "Conductance of theta = 1 in siemens (default: the design's)", "S" },
+    { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &g_unit, "Conductance of theta = 1 in siemens (1e-12..1e-2; default: the design's)", "S" },
     { "input", 0, 0, G_OPTION_ARG_INT, &input, "The netlist's input voltages: test example K of the dataset (default 0; -1: 0.5 V each)", "K" },
     { "examples", 0, 0, G_OPTION_ARG_INT, &examples, "Add per-example blocks: the netlist's .control runs the first N test examples (-1: all of them) one after another, each with its expected class in a comment, and prints how many gave their class, so plain ngspice -b reproduces the accuracy", "N" },
     { NULL },
@@ -35,10 +34,6 @@ pnc_cmd_export (int argc, char **argv)
   GError *error = NULL;
   PnDesign d;
   gboolean have = FALSE;
-  PnNet net;
-  float *params = NULL;
-  PnSpiceModel *model = NULL;
-  PnDataset *ds = NULL;
 
   if (!pnc_parse_options (ctx, &argc, &argv))
     goto out;
@@ -52,114 +47,61 @@ pnc_cmd_export (int argc, char **argv)
       g_printerr ("pnc export: nothing to do: give --netlist, --bom and/or --layout\n");
       goto out;
     }
-  if (g_unit < 0)
+  const char *path = argv[1];
+  /* every output before any work: writable, none the design itself, no
+   * two the same file */
+  const char *outs[4] = { NULL, NULL, NULL, NULL }, *ins[] = { path, NULL };
+  int n_out = 0;
+  if (netlist)
+    outs[n_out++] = netlist;
+  if (bom)
+    outs[n_out++] = bom;
+  if (layout)
+    outs[n_out++] = layout;
+  if (!pn_flow_check_g_unit (g_unit, TRUE, "--g-unit", &error) ||
+      !pn_flow_check_outputs (outs, ins, FALSE, &error))
     {
-      g_printerr ("pnc export: --g-unit must be positive\n");
+      g_printerr ("pnc export: %s\n", error->message);
       goto out;
     }
-  const char *path = argv[1];
   if (!pnc_design_load_physical ("export", path, "print", &d))
     goto out;
   have = TRUE;
   if (g_unit > 0)
     d.tech.g_unit = g_unit;
-  if (!pn_design_build_net (&d, NULL, &net, &params, &error))
+  if (!pn_flow_export_check (&d, path, &error))
     {
-      g_printerr ("pnc export: %s: %s\n", path, error->message);
+      g_printerr ("pnc export: %s\n", error->message);
       goto out;
     }
   if (netlist)
     {
-      char *mpath = pn_data_find (d.tech.model);
-      model = pn_spice_model_load (mpath ? mpath : d.tech.model, &error);
-      g_free (mpath);
-      if (model == NULL)
-        {
-          g_printerr ("pnc export: %s\n", error->message);
-          goto out;
-        }
-      float *in = NULL;
-      if (input >= 0)
-        {
-          PnDatasetOptions opt;
-          pn_dataset_options_init (&opt);
-          ds = pn_dataset_open (d.dataset, &opt, &error);
-          if (ds == NULL || ds->n_features != net.size[0] || input >= ds->n[PN_SPLIT_TEST])
-            {
-              g_printerr ("pnc export: %s: no test example %d of dataset %s (%s): inputs at 0.5 V\n",
-                          path, input, d.dataset, error ? error->message : "out of range");
-              g_clear_error (&error);
-            }
-          else
-            {
-              in = g_new (float, net.size[0]);
-              for (int i = 0; i < net.size[0]; i++)
-                in[i] = ds->x[PN_SPLIT_TEST][(size_t) i * ds->n[PN_SPLIT_TEST] + input];
-            }
-        }
-      float *ex = NULL;
-      int *labels = NULL, n_ex = 0;
-      if (examples != 0)
-        {
-          PnDatasetOptions dopt;
-          pn_dataset_options_init (&dopt);
-          if (ds == NULL)
-            ds = pn_dataset_open (d.dataset, &dopt, &error);
-          if (ds == NULL || ds->n_features != net.size[0] || ds->n_classes != net.size[net.n_layers])
-            {
-              g_printerr ("pnc export: %s: --examples needs the design's dataset %s: %s\n", path,
-                          d.dataset, error ? error->message : "it does not fit the network");
-              g_free (in);
-              goto out;
-            }
-          const int nt = ds->n[PN_SPLIT_TEST], nf = net.size[0];
-          n_ex = examples < 0 || examples > nt ? nt : examples;
-          ex = g_new (float, (size_t) n_ex * nf);
-          labels = g_new (int, n_ex);
-          for (int k = 0; k < n_ex; k++)
-            {
-              for (int i = 0; i < nf; i++)
-                ex[(size_t) k * nf + i] = ds->x[PN_SPLIT_TEST][(size_t) i * nt + k];
-              labels[k] = ds->y[PN_SPLIT_TEST][k];
-            }
-        }
-      char *title = g_strdup_printf ("pnstudio network: %s (%s)%s", d.title && *d.title ? d.title : d.dataset,
-                                     path, n_ex ? ", per-example blocks of the test split"
-                                           : in ? ", inputs: a test example" : ", inputs 0.5 V");
-      PnSpiceNetOptions opt = { 1, in, TRUE, title, n_ex, ex, labels,
-                                ds && n_ex ? (const char *const *) ds->class_names : NULL };
-      GString *s = g_string_new (NULL);
-      gboolean ok = pn_spice_write_network (s, &net, params, NULL, d.tech.g_unit, model, &opt,
-                                            &error) &&
-                    pn_write_file_atomic (netlist, s->str, (gssize) s->len, &error);
-      g_string_free (s, TRUE);
-      g_free (title);
-      g_free (in);
-      g_free (ex);
-      g_free (labels);
-      if (!ok)
+      char *warning = NULL;
+      char *text = examples != 0
+                     ? pn_flow_export_netlist_examples (&d, path, examples, &error)
+                     : pn_flow_export_netlist (&d, path, input, &warning, &error);
+      if (warning)
+        g_printerr ("pnc export: %s\n", warning);
+      g_free (warning);
+      if (text == NULL || !pn_write_file_atomic (netlist, text, -1, &error))
         {
           g_printerr ("pnc export: %s: %s\n", netlist, error->message);
+          g_free (text);
           goto out;
         }
+      g_free (text);
       printf ("netlist: %s (run: ngspice -b %s)\n", netlist, netlist);
     }
   if (bom)
     {
-      int n = 0;
-      char *csv = pn_export_bom_csv (&d, &net, params, &n, &error);
+      int n = 0, bad = 0;
+      char *csv = pn_flow_export_bom (&d, &n, &bad, &error);
       if (csv == NULL || !pn_write_file_atomic (bom, csv, -1, &error))
         {
           g_printerr ("pnc export: %s: %s\n", bom, error->message);
           g_free (csv);
           goto out;
         }
-      /* what lies outside the printable range */
-      int bad = 0;
-      char **lines = g_strsplit (csv, "\n", -1);
-      for (int i = 1; lines[i]; i++)
-        bad += g_str_has_suffix (lines[i], ",no");
-      g_strfreev (lines);
       g_free (csv);
       printf ("bill of materials: %s (%d components)\n", bom, n);
       if (bad)
@@ -169,7 +111,7 @@ pnc_cmd_export (int argc, char **argv)
     }
   if (layout)
     {
-      if (!pn_export_layout (&d, &net, params, layout, &error))
+      if (!pn_flow_export_layout (&d, layout, &error))
         {
           g_printerr ("pnc export: %s\n", error->message);
           goto out;
@@ -179,10 +121,6 @@ pnc_cmd_export (int argc, char **argv)
   rc = 0;
 
 out:
-  if (ds)
-    pn_dataset_free (ds);
-  pn_spice_model_free (model);
-  g_free (params);
   if (have)
     pn_design_clear (&d);
   g_clear_error (&error);

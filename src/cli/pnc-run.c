@@ -4,112 +4,67 @@
 #include <string.h>
 
 typedef struct {
-  PncProgress *progress;
-  int          n_total;
-  gint         n_done;
-  GMutex       lock;
-  PncRunDone   on_done;
-  gpointer     user_data;
+  PncProgress  *progress;
+  PncRunDone    on_done;
+  gpointer      user_data;
+  GCancellable *cancel;
 } Pool;
 
 static void
-run_one (PncRun *r, Pool *pool)
+on_epoch (PnFlowRun *r, const PnTrainProgress *pr, int n_done, int n_total, gpointer data)
 {
-  GError *error = NULL;
+  Pool *pool = data;
   if (g_atomic_int_get (&pnc_interrupted))
-    return;
-  r->cfg.seed = (uint64_t) r->seed;
-  PnTrainer *tr = pn_trainer_new (&r->cfg, r->ds, &error);
-  if (tr == NULL)
     {
-      pnc_progress_line (pool->progress, "pnc: %s seed %d: %s", r->ds->name, r->seed,
-                         error->message);
-      g_error_free (error);
+      g_cancellable_cancel (pool->cancel);
       return;
     }
-  PnTrainProgress pr;
-  memset (&pr, 0, sizeof pr);
-  gint64 t0 = g_get_monotonic_time ();
-  while (pn_trainer_epoch (tr, &pr))
-    {
-      if (g_atomic_int_get (&pnc_interrupted))
-        {
-          r->interrupted = TRUE;
-          pn_trainer_finish (tr);
-          break;
-        }
-      if ((pr.epoch & 63) == 0)
-        pnc_progress_status (pool->progress,
-                             "[%d/%d done] %s%s%s seed %d: epoch %d, valid loss %.4f (best %.4f @ %d), valid acc %.1f%%",
-                             g_atomic_int_get (&pool->n_done), pool->n_total, r->ds->name,
-                             r->variant ? " " : "", r->variant ? r->variant : "", r->seed,
-                             pr.epoch, pr.valid_loss, pr.best_valid_loss, pr.best_epoch,
-                             100 * pr.valid_acc);
-    }
-  r->seconds = (g_get_monotonic_time () - t0) / 1e6;
-  r->epochs = pn_trainer_epochs (tr);
-  r->best_epoch = pn_trainer_best_epoch (tr);
-  r->best_valid_loss = pr.best_valid_loss;
-  r->net = *pn_trainer_net (tr);
-  r->params = g_memdup2 (pn_trainer_best_params (tr), sizeof (float) * r->net.n_params);
-  pn_trainer_free (tr);
+  if ((pr->epoch & 63) == 0)
+    pnc_progress_status (pool->progress,
+                         "[%d/%d done] %s%s%s seed %d: epoch %d, valid loss %.4f (best %.4f @ %d), valid acc %.1f%%",
+                         n_done, n_total, r->ds->name, r->variant ? " " : "",
+                         r->variant ? r->variant : "", r->seed, pr->epoch, pr->valid_loss,
+                         pr->best_valid_loss, pr->best_epoch, 100 * pr->valid_acc);
+}
 
-  const PnDataset *ds = r->ds;
-  for (int e = 0; e < r->n_eval; e++)
-    {
-      pn_evaluate (&r->net, r->params, &r->eval_var[e], r->mc_test, (uint64_t) r->seed,
-                   ds->x[PN_SPLIT_TEST], ds->y[PN_SPLIT_TEST], ds->n[PN_SPLIT_TEST], &r->test[e]);
-      pn_evaluate (&r->net, r->params, &r->eval_var[e], r->mc_test, (uint64_t) r->seed,
-                   ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID], ds->n[PN_SPLIT_VALID],
-                   &r->valid[e]);
-    }
-  r->done = TRUE;
-  int nd = g_atomic_int_add (&pool->n_done, 1) + 1;
+static void
+on_failed (PnFlowRun *r, const GError *error, gpointer data)
+{
+  Pool *pool = data;
+  pnc_progress_line (pool->progress, "pnc: %s seed %d: %s", r->ds->name, r->seed,
+                     error->message);
+}
+
+static void
+on_run_done (PnFlowRun *r, int nd, int n_total, gpointer data)
+{
+  Pool *pool = data;
   GString *accs = g_string_new (NULL);
   for (int e = 0; e < r->n_eval; e++)
     g_string_append_printf (accs, "%s%.1f +- %.1f %% at eps %g", e ? ", " : "",
                             100 * r->test[e].acc_mean, 100 * r->test[e].acc_std,
                             r->eval_var[e].eps);
   pnc_progress_line (pool->progress, "[%d/%d] %s%s%s seed %d: test acc %s, %d epochs (best %d), %.2f s%s",
-                     nd, pool->n_total, ds->name, r->variant ? " " : "",
+                     nd, n_total, r->ds->name, r->variant ? " " : "",
                      r->variant ? r->variant : "", r->seed, accs->str, r->epochs, r->best_epoch,
                      r->seconds, r->interrupted ? " (interrupted: best model so far)" : "");
   g_string_free (accs, TRUE);
   if (pool->on_done)
-    {
-      g_mutex_lock (&pool->lock);
-      pool->on_done (r, pool->user_data);
-      g_mutex_unlock (&pool->lock);
-    }
-}
-
-static void
-pool_worker (gpointer data, gpointer user_data)
-{
-  run_one (data, user_data);
+    pool->on_done (r, pool->user_data);
 }
 
 void
 pnc_runs_execute (PncRun **runs, int n, int jobs, PncProgress *progress, PncRunDone on_done,
                   gpointer user_data)
 {
-  Pool pool = { progress, n, 0, { 0 }, on_done, user_data };
-  g_mutex_init (&pool.lock);
-  if (jobs <= 0)
-    jobs = (int) g_get_num_processors ();
-  jobs = MIN (jobs, n);
-  if (jobs <= 1)
-    for (int k = 0; k < n; k++)
-      run_one (runs[k], &pool);
-  else
-    {
-      GThreadPool *tp = g_thread_pool_new (pool_worker, &pool, jobs, TRUE, NULL);
-      for (int k = 0; k < n; k++)
-        g_thread_pool_push (tp, runs[k], NULL);
-      g_thread_pool_free (tp, FALSE, TRUE);
-    }
+  GCancellable *cancel = g_cancellable_new ();
+  Pool pool = { progress, on_done, user_data, cancel };
+  const PnFlowRunCallbacks cb = { on_epoch, on_run_done, on_failed, &pool };
+  PncInterruptWatch *watch = pnc_interrupt_watch_start (cancel);
+  pn_flow_runs_execute (runs, n, jobs, &cb, cancel);
+  pnc_interrupt_watch_stop (watch);
+  g_object_unref (cancel);
   pnc_progress_clear (progress);
-  g_mutex_clear (&pool.lock);
 }
 
 static void
@@ -264,16 +219,4 @@ pnc_run_to_json (const PncRun *r)
   JsonNode *n = json_builder_get_root (b);
   g_object_unref (b);
   return n;
-}
-
-void
-pnc_run_clear (PncRun *r)
-{
-  for (int e = 0; e < PNC_MAX_EVAL; e++)
-    {
-      pn_eval_result_clear (&r->test[e]);
-      pn_eval_result_clear (&r->valid[e]);
-    }
-  g_clear_pointer (&r->params, g_free);
-  g_clear_pointer (&r->variant, g_free);
 }

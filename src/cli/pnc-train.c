@@ -2,6 +2,7 @@
 #include "pnc.h"
 #include "pnc-run.h"
 #include "pnc-design.h"
+#include "pn-flow.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -128,6 +129,31 @@ pnc_cmd_train (int argc, char **argv)
       g_ptr_array_add (datasets, ds);
     }
 
+  {
+    /* every output before any training: --out, and --save (per dataset
+     * with several), writable and no two the same file */
+    const int n_ds = (int) datasets->len;
+    const char **outs = g_new0 (const char *, n_ds + 2);
+    char **saves = g_new0 (char *, n_ds + 1);
+    int n_out = 0;
+    if (out)
+      outs[n_out++] = out;
+    for (int i = 0; save && i < n_ds; i++)
+      {
+        const PnDataset *ds = datasets->pdata[i];
+        saves[i] = pnc_design_save_path (save, n_ds == 1 ? NULL : ds->name);
+        outs[n_out++] = saves[i];
+      }
+    gboolean ok = pn_flow_check_outputs (outs, NULL, FALSE, &error);
+    g_free (outs);
+    g_strfreev (saves);
+    if (!ok)
+      {
+        g_printerr ("pnc train: %s\n", error->message);
+        goto out;
+      }
+  }
+
   n_runs = (int) (datasets->len * seed_list->len);
   runs = g_new0 (PncRun, n_runs);
   order = g_new (PncRun *, n_runs);
@@ -162,12 +188,14 @@ pnc_cmd_train (int argc, char **argv)
   JsonNode *root = json_builder_get_root (b);
   g_object_unref (b);
   rc = 0;
-  if (out && !pnc_json_write (root, out, &error))
+  gboolean written = FALSE;
+  if (out && !(written = pnc_json_write (root, out, &error)))
     {
       g_printerr ("pnc train: %s\n", error->message);
+      g_clear_error (&error);
       rc = 1;
     }
-  if (save && !pnc_design_save_best (runs, n_runs, save, &error))
+  if (save && !pnc_design_save_best (runs, n_runs, save, label, &error))
     {
       g_printerr ("pnc train: %s\n", error->message);
       g_clear_error (&error);
@@ -202,7 +230,7 @@ pnc_cmd_train (int argc, char **argv)
           printf ("%-26s %6d %11.1f +- %4.1f %8.0f %8.2f\n",
                   ((PnDataset *) datasets->pdata[d])->name, n, mean, sd, ep / n, sec / n);
         }
-      if (out)
+      if (written)
         printf ("runs written to %s\n", out);
     }
   json_node_unref (root);

@@ -1,39 +1,26 @@
 /* pnc-verify.c: `pnc verify`: the exported circuit in ngspice against the
- * model, nominal and over Monte Carlo samples (docs/EXPORT.md). */
+ * model, nominal and over Monte Carlo samples (docs/EXPORT.md). The work
+ * is pn_flow_verify (pn-flow.h); this file checks the options and outputs,
+ * stores and prints the results. */
 #include "pnc.h"
 #include "pnc-design.h"
-#include "pn-spice.h"
+#include "pn-flow.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 static void
-on_progress (int done, int total, gpointer data)
+on_progress (const PnFlowProgress *p, gpointer data)
 {
-  pnc_progress_status (data, "verify: %d of %d netlists simulated", done, total);
-}
-
-static char *
-histogram_csv (const PnVerifyResult *r)
-{
-  GString *s = g_string_new ("acc_lo,acc_hi,model_count,spice_count\n");
-  int model[100] = { 0 }, spice[100] = { 0 };
-  for (int i = 0; i < r->n_mc; i++)
-    {
-      model[CLAMP ((int) floor (r->model_acc[i] * 100 + 1e-9), 0, 99)]++;
-      spice[CLAMP ((int) floor (r->spice_acc[i] * 100 + 1e-9), 0, 99)]++;
-    }
-  for (int b = 0; b < 100; b++)
-    g_string_append_printf (s, "%.2f,%.2f,%d,%d\n", b / 100.0, (b + 1) / 100.0, model[b],
-                            spice[b]);
-  return g_string_free (s, FALSE);
+  pnc_progress_status (data, "verify: %d of %d netlists simulated", p->done, p->total);
 }
 
 static JsonNode *
-result_json (const PnDesign *d, const PnNet *net, const PnVerifyResult *r,
-             const PnDesignVerifyResult *v)
+result_json (const PnDesign *d, const PnFlowVerifyReport *rep)
 {
+  const PnVerifyResult *r = rep->result;
+  const PnDesignVerifyResult *v = &rep->summary;
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
 #define SET_DBL(k, x) (json_builder_set_member_name (b, k), json_builder_add_double_value (b, (x)))
@@ -43,9 +30,9 @@ result_json (const PnDesign *d, const PnNet *net, const PnVerifyResult *r,
   json_builder_set_member_name (b, "dataset");
   json_builder_add_string_value (b, d->dataset);
   json_builder_set_member_name (b, "calibrated");
-  json_builder_add_boolean_value (b, d->residuals.n_points > 0);
+  json_builder_add_boolean_value (b, rep->calibrated);
   json_builder_set_member_name (b, "loaded");
-  json_builder_add_boolean_value (b, pn_circuits_has_load (&net->circuits));
+  json_builder_add_boolean_value (b, rep->loaded);
   SET_INT ("examples", r->n);
   SET_INT ("mc", r->n_mc);
   SET_DBL ("epsilon", v->epsilon);
@@ -95,46 +82,39 @@ result_json (const PnDesign *d, const PnNet *net, const PnVerifyResult *r,
 int
 pnc_cmd_verify (int argc, char **argv)
 {
-  /* the defaults are pn_verify_config_init's */
-  PnVerifyConfig defaults;
-  pn_verify_config_init (&defaults);
+  PnFlowVerifyConfig vc;
+  pn_flow_verify_config_init (&vc); /* the defaults, shown in the help */
   GPtrArray *help = g_ptr_array_new_with_free_func (g_free);
-  int mc = defaults.n_mc, jobs = 0, chunk = defaults.chunk;
-  double eps = -1, yield_threshold = -1, g_unit = 0, timeout = defaults.timeout_s;
-  gint64 seed = -1;
   char *histogram = NULL, *variation = NULL, *split = g_strdup ("test");
   gboolean json = FALSE, update = FALSE;
   GOptionEntry entries[] = {
-    { "mc", 0, 0, G_OPTION_ARG_INT, &mc, pnc_help_default (help, "Monte Carlo circuits", "%d; 0: nominal only", mc), "N" },
-    { "epsilon", 'e', 0, G_OPTION_ARG_DOUBLE, &eps, "Printing variation (default: the design's)", "EPS" },
+    { "mc", 0, 0, G_OPTION_ARG_INT, &vc.mc, pnc_help_default (help, "Monte Carlo circuits", "%d; 0: nominal only", vc.mc), "N" },
+    { "epsilon", 'e', 0, G_OPTION_ARG_DOUBLE, &vc.epsilon, "Printing variation (default: the design's)", "EPS" },
     { "variation", 0, 0, G_OPTION_ARG_STRING, &variation, "uniform or gaussian (default: the design's)", "MODEL" },
-    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of the Monte Carlo samples (default: the design's training seed, so the samples are those of its test evaluation)", "S" },
-    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "ngspice processes at once (default: number of cores)", "J" },
-    { "yield-threshold", 0, 0, G_OPTION_ARG_DOUBLE, &yield_threshold, "Also report the share of MC circuits with SPICE accuracy >= P (0..1; default: nominal - 0.05)", "P" },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &vc.seed, "Seed of the Monte Carlo samples (default: the design's training seed, so the samples are those of its test evaluation)", "S" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &vc.jobs, "ngspice processes at once (default: number of cores)", "J" },
+    { "yield-threshold", 0, 0, G_OPTION_ARG_DOUBLE, &vc.yield_threshold, "Also report the share of MC circuits with SPICE accuracy >= P (0..1; default: nominal - 0.05)", "P" },
     { "histogram", 0, 0, G_OPTION_ARG_FILENAME, &histogram, "Write the histogram of MC accuracies (model and SPICE) as CSV", "FILE.csv" },
-    { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &g_unit, "Conductance of theta = 1 in siemens (default: the design's)", "S" },
+    { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &vc.g_unit, "Conductance of theta = 1 in siemens (1e-12..1e-2; default: the design's)", "S" },
     { "split", 0, 0, G_OPTION_ARG_STRING, &split, "Examples to simulate: test (default), valid or train", "SPLIT" },
-    { "chunk", 0, 0, G_OPTION_ARG_INT, &chunk, pnc_help_default (help, "Network copies per netlist", "%d", chunk), "N" },
-    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, pnc_help_default (help, "Seconds per ngspice process before it is killed", "%g", timeout), "S" },
+    { "chunk", 0, 0, G_OPTION_ARG_INT, &vc.chunk, pnc_help_default (help, "Network copies per netlist", "%d", vc.chunk), "N" },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &vc.timeout_s, pnc_help_default (help, "Seconds per ngspice process before it is killed", "%g", vc.timeout_s), "S" },
     { "update", 0, 0, G_OPTION_ARG_NONE, &update, "Store the results in the design file (atomically)", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON on stdout", NULL },
     { NULL },
   };
   GOptionContext *ctx = g_option_context_new ("DESIGN.pnsd - verify a design in SPICE");
   g_option_context_set_summary (ctx,
-    "Simulates the exported circuit (pnc export --netlist) in ngspice for every test\n"
-    "example, nominal and for Monte Carlo circuits whose component values pnstudio draws\n"
-    "(the same factors as the model's evaluation), and compares with the model: output\n"
-    "voltages, accuracy, yield.");
+    "Simulates the exported circuit (pnc export --netlist, with the design's own device\n"
+    "model) in ngspice for every test example, nominal and for Monte Carlo circuits\n"
+    "whose component values pnstudio draws (the same factors as the model's\n"
+    "evaluation), and compares with the model: output voltages, accuracy, yield.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   int rc = 1;
   GError *error = NULL;
   PnDesign d;
   gboolean have_design = FALSE;
-  PnDataset *ds = NULL;
-  PnNet net;
-  float *params = NULL;
-  PnVerifyResult *r = NULL;
+  PnFlowVerifyReport rep = { 0 };
   PncProgress progress;
   pnc_progress_init (&progress);
 
@@ -146,92 +126,56 @@ pnc_cmd_verify (int argc, char **argv)
       goto out;
     }
   const char *path = argv[1];
-  PnSplit sp = g_strcmp0 (split, "train") == 0 ? PN_SPLIT_TRAIN
-               : g_strcmp0 (split, "valid") == 0 ? PN_SPLIT_VALID
-               : g_strcmp0 (split, "test") == 0 ? PN_SPLIT_TEST : PN_N_SPLITS;
-  if (sp == PN_N_SPLITS || mc < 0 || mc > 100000 || chunk < 1 || !(timeout > 0) ||
-      (yield_threshold >= 0 && yield_threshold > 1) || !(g_unit >= 0) ||
-      (eps >= 1) || (eps < 0 && eps != -1))
+  vc.split = g_strcmp0 (split, "train") == 0 ? PN_SPLIT_TRAIN
+             : g_strcmp0 (split, "valid") == 0 ? PN_SPLIT_VALID
+             : g_strcmp0 (split, "test") == 0 ? PN_SPLIT_TEST : PN_N_SPLITS;
+  if (variation && !pn_variation_kind_from_string (variation, &vc.kind))
     {
-      g_printerr ("pnc verify: out-of-range option: need --split test|valid|train, "
-                  "0 <= --mc <= 100000, --chunk >= 1, --timeout > 0, 0 <= --yield-threshold <= 1, "
-                  "0 <= --epsilon < 1, --g-unit > 0\n");
+      g_printerr ("pnc verify: --variation must be uniform or gaussian\n");
+      goto out;
+    }
+  vc.set_kind = variation != NULL;
+  /* every output (--histogram, the design itself with --update) before
+   * the simulation */
+  const char *outs[3] = { NULL, NULL, NULL }, *ins[] = { path, NULL };
+  int n_out = 0;
+  if (update)
+    outs[n_out++] = path;
+  if (histogram)
+    outs[n_out++] = histogram;
+  if (!pn_flow_verify_config_check (&vc, &error) ||
+      !pn_flow_check_outputs (outs, ins, TRUE, &error))
+    {
+      g_printerr ("pnc verify: %s\n", error->message);
       goto out;
     }
   if (!pnc_design_load_physical ("verify", path, "simulate", &d))
     goto out;
   have_design = TRUE;
-  PnVerifyConfig cfg;
-  pn_verify_config_init (&cfg);
-  cfg.n_mc = mc;
-  cfg.variation = d.variation;
-  if (eps >= 0)
-    cfg.variation.eps = eps;
-  if (variation && !pn_variation_kind_from_string (variation, &cfg.variation.kind))
-    {
-      g_printerr ("pnc verify: --variation must be uniform or gaussian\n");
-      goto out;
-    }
-  cfg.seed = seed >= 0 ? (guint64) seed : d.training.seed;
-  cfg.jobs = jobs > 0 ? jobs : (int) g_get_num_processors ();
-  cfg.chunk = chunk;
-  cfg.timeout_s = timeout;
-  cfg.g_unit = g_unit > 0 ? g_unit : d.tech.g_unit;
-  cfg.progress = on_progress;
-  cfg.progress_data = &progress;
-  if (!pnc_design_open_net ("verify", path, &d, TRUE, &ds, &net, &params))
-    goto out;
-  /* a design with output resistances loads its drivers in the model at
-   * the conductance scale that is simulated, not the design's if --g-unit
-   * overrides it */
-  if (pn_circuits_has_load (&net.circuits))
-    net.circuits.residual.g_unit = (float) cfg.g_unit;
-  if (ds->n[sp] < 1)
-    {
-      g_printerr ("pnc verify: %s: the %s split of %s is empty\n", path, split, ds->name);
-      goto out;
-    }
+  gboolean ok;
   {
     GCancellable *cancel = g_cancellable_new ();
     PncInterruptWatch *watch = pnc_interrupt_watch_start (cancel);
-    cfg.cancellable = cancel;
-    r = pn_spice_verify (&net, params, ds->x[sp], ds->y[sp], ds->n[sp], &cfg, &error);
+    ok = pn_flow_verify (&d, path, &vc, on_progress, &progress, cancel, &rep, &error);
     pnc_interrupt_watch_stop (watch);
     g_object_unref (cancel);
   }
   pnc_progress_clear (&progress);
-  if (r == NULL)
+  if (!ok)
     {
       /* after Ctrl-C the simulators' deaths by SIGINT are not the reason */
       if (g_atomic_int_get (&pnc_interrupted))
         g_printerr ("pnc verify: %s: interrupted; the design file is unchanged\n", path);
       else
-        g_printerr ("pnc verify: %s: %s\n", path, error->message);
+        g_printerr ("pnc verify: %s\n", error->message);
       goto out;
     }
-  PnDesignVerifyResult v = { 0 };
-  v.valid = TRUE;
-  v.n_mc = r->n_mc;
-  v.n_examples = r->n;
-  v.epsilon = cfg.variation.eps;
-  v.seed = cfg.seed;
-  v.g_unit = cfg.g_unit;
-  v.model_acc_nominal = r->model_acc_nominal;
-  v.spice_acc_nominal = r->spice_acc_nominal;
-  v.model_acc_mc_mean = r->model_acc_mean;
-  v.model_acc_mc_std = r->model_acc_std;
-  v.spice_acc_mc_mean = r->spice_acc_mean;
-  v.spice_acc_mc_std = r->spice_acc_std;
-  v.max_abs_dv = r->max_abs_dv;
-  v.mean_abs_dv = r->mean_abs_dv;
-  v.yield = pn_verify_yield (r, r->spice_acc_nominal - 0.05);
-  v.yield_threshold = yield_threshold >= 0 ? yield_threshold : MAX (0, r->spice_acc_nominal - 0.05);
-  v.yield_at_threshold = pn_verify_yield (r, v.yield_threshold);
-  v.seconds = r->seconds;
+  const PnVerifyResult *r = rep.result;
+  const PnDesignVerifyResult *v = &rep.summary;
   rc = 0;
   if (histogram)
     {
-      char *csv = histogram_csv (r);
+      char *csv = pn_flow_verify_histogram_csv (r);
       if (!pn_write_file_atomic (histogram, csv, -1, &error))
         {
           g_printerr ("pnc verify: %s: %s\n", histogram, error->message);
@@ -242,7 +186,7 @@ pnc_cmd_verify (int argc, char **argv)
     }
   if (update)
     {
-      d.verify = v;
+      d.verify = *v;
       if (!pn_design_save (&d, path, &error))
         {
           g_printerr ("pnc verify: %s\n", error->message);
@@ -252,7 +196,7 @@ pnc_cmd_verify (int argc, char **argv)
     }
   if (json)
     {
-      JsonNode *n = result_json (&d, &net, r, &v);
+      JsonNode *n = result_json (&d, &rep);
       pnc_json_print (n);
       json_node_unref (n);
     }
@@ -260,13 +204,13 @@ pnc_cmd_verify (int argc, char **argv)
     {
       printf ("design %s: %s, %d %s examples, %d Monte Carlo circuits (eps %g %s, seed %"
               G_GUINT64_FORMAT "), g_unit %g S\n",
-              path, ds->name, r->n, split, r->n_mc, cfg.variation.eps,
-              pn_variation_kind_to_string (cfg.variation.kind), cfg.seed, cfg.g_unit);
-      if (d.residuals.n_points > 0)
+              path, rep.dataset, r->n, split, r->n_mc, rep.variation.eps,
+              pn_variation_kind_to_string (rep.variation.kind), rep.seed, rep.g_unit);
+      if (rep.calibrated)
         printf ("model: SPICE-calibrated curves (pnc calibrate, %d-point residuals)%s\n",
-                d.residuals.n_points, pn_circuits_has_load (&net.circuits)
-                                        ? ", drivers loaded by the crossbars (output resistances)"
-                                        : "");
+                rep.residual_points, rep.loaded
+                                       ? ", drivers loaded by the crossbars (output resistances)"
+                                       : "");
       printf ("%-22s %10s %10s\n", "accuracy (%)", "model", "SPICE");
       printf ("%-22s %10.2f %10.2f\n", "nominal", 100 * r->model_acc_nominal,
               100 * r->spice_acc_nominal);
@@ -281,16 +225,13 @@ pnc_cmd_verify (int argc, char **argv)
       printf ("  all    %8.2f / %8.2f\n", 1e3 * r->mean_abs_dv, 1e3 * r->max_abs_dv);
       if (r->n_mc > 0)
         printf ("yield: %.1f %% of the circuits within 5 points of nominal; %.1f %% at accuracy >= %.1f %%\n",
-                100 * v.yield, 100 * v.yield_at_threshold, 100 * v.yield_threshold);
+                100 * v->yield, 100 * v->yield_at_threshold, 100 * v->yield_threshold);
       printf ("%d netlists in %.2f s\n", r->n_netlists, r->seconds);
     }
 
 out:
   pnc_progress_clear (&progress);
-  pn_verify_result_free (r);
-  g_free (params);
-  if (ds)
-    pn_dataset_free (ds);
+  pn_flow_verify_report_clear (&rep);
   if (have_design)
     pn_design_clear (&d);
   g_clear_error (&error);

@@ -21,7 +21,7 @@ int pnc_cmd_calibrate (int argc, char **argv);
 
 /* "0-9", "3", "0,2,5-7" -> list of non-negative integers. */
 gboolean pnc_parse_int_list (const char *s, GArray *out, GError **error);
-/* "3", "8,4", "" (no hidden layer) -> hidden sizes. */
+/* "3", "8,4", "" (no hidden layer) -> hidden sizes (pn_flow_parse_hidden). */
 gboolean pnc_parse_hidden   (const char *s, int *hidden, int *n_hidden, GError **error);
 /* hidden sizes as pnc_parse_hidden reads them ("8,4"; "" for none) */
 char    *pnc_format_hidden  (const int *hidden, int n_hidden);

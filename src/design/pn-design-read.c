@@ -549,6 +549,9 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
   n = child (root, "dataset");
   g_free (d->dataset);
   d->dataset = attr (n, "name");
+  g_clear_pointer (&d->dataset_label, g_free);
+  if (xmlHasProp (n, (const xmlChar *) "label"))
+    d->dataset_label = attr (n, "label");
 
   n = child (root, "topology");
   if (n == NULL && r->version < 2)

@@ -91,6 +91,8 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
     }
   g_string_append (s, "  <dataset");
   attr_s (s, "name", d->dataset ? d->dataset : "");
+  if (d->dataset_label)
+    attr_s (s, "label", d->dataset_label);
   g_string_append (s, "/>\n");
   if (d->n_layers > 0)
     {

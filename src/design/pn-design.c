@@ -61,6 +61,7 @@ pn_design_clear (PnDesign *d)
 {
   g_clear_pointer (&d->title, g_free);
   g_clear_pointer (&d->dataset, g_free);
+  g_clear_pointer (&d->dataset_label, g_free);
   g_clear_pointer (&d->tech.model, g_free);
   g_clear_pointer (&d->training.variant, g_free);
   g_clear_pointer (&d->params, g_free);
@@ -114,6 +115,7 @@ pn_design_copy (PnDesign *dst, const PnDesign *src)
   *dst = *src;
   dst->title = g_strdup (src->title);
   dst->dataset = g_strdup (src->dataset);
+  dst->dataset_label = g_strdup (src->dataset_label);
   dst->tech.model = g_strdup (src->tech.model);
   dst->training.variant = g_strdup (src->training.variant);
   dst->params = src->n_params ? g_memdup2 (src->params, sizeof (float) * src->n_params) : NULL;
@@ -146,4 +148,11 @@ gboolean
 pn_design_is_physical (const PnDesign *d)
 {
   return d->circuits.mode != PN_DESIGN_CIRCUITS_PUBLISHED;
+}
+
+void
+pn_design_dataset_options (const PnDesign *d, PnDatasetOptions *opt)
+{
+  pn_dataset_options_init (opt);
+  opt->label_column = d->dataset_label;
 }

@@ -150,6 +150,9 @@ typedef struct {
   int                  version;            /* format version read (writes 2, or 3 with residuals) */
   char                *title;
   char                *dataset;            /* bundled name or CSV path */
+  /* The CSV's label column (<dataset label>, optional): NULL: "label" or
+   * "class", else the last column (pn_dataset_open's default). */
+  char                *dataset_label;
   /* [features, hidden..., classes]; n_layers 0: no topology yet (an
    * untrained design whose sizes come from its dataset; version 2) */
   int                  n_layers;
@@ -211,6 +214,9 @@ gboolean  pn_design_save   (const PnDesign *d, const char *path, GError **error)
 gboolean  pn_design_parse  (const char *data, gsize length, const char *name, PnDesign *out,
                             GError **error);
 gboolean  pn_design_load   (const char *path, PnDesign *out, GError **error);
+
+/* Dataset options for opening D's dataset (its label column). */
+void      pn_design_dataset_options (const PnDesign *d, PnDatasetOptions *opt);
 
 /* Rebuild the network: a PnNet with the design's circuits and a newly
  * allocated copy of the parameters (g_free). Physical circuits use MODELS

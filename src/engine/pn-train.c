@@ -26,6 +26,8 @@ pn_train_config_init (PnTrainConfig *cfg)
   cfg->gmin = 0.01f;
   cfg->gmax = 10.0f;
   cfg->seed = 0;
+  cfg->valid_fixed = FALSE;
+  cfg->nominal_start = 0;
   pn_circuits_init_fixed (&cfg->circuits);
 }
 
@@ -43,6 +45,8 @@ struct PnTrainer {
   float  *deta_act, *deta_inv;
   PnInputIndex *xi_train, *xi_valid;
   PnRng   rng_train, rng_valid;
+  PnRng   rng_valid0;           /* the validation stream's start (fixed draws) */
+  gboolean nominal_phase;       /* training the nominal circuit first */
   int     epoch, best_epoch;
   double  best_valid_loss;
   double  b1t, b2t;  /* beta^t */
@@ -124,6 +128,8 @@ pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
   memcpy (tr->best, tr->params, sizeof (float) * np);
   pn_rng_seed (&tr->rng_train, cfg->seed, PN_RNG_STREAM_TRAIN);
   pn_rng_seed (&tr->rng_valid, cfg->seed, PN_RNG_STREAM_VALID);
+  tr->rng_valid0 = tr->rng_valid;
+  tr->nominal_phase = cfg->nominal_start > 0 && cfg->variation.eps > 0;
   tr->best_valid_loss = INFINITY;
   tr->b1t = 1.0;
   tr->b2t = 1.0;
@@ -169,14 +175,14 @@ adam_step (PnTrainer *tr)
  * time), all their eta in one batch; curves without physical parameters
  * draw each sample in bind_sample. */
 static void
-draw_samples (PnTrainer *tr, PnRng *rng, int mc)
+draw_samples (PnTrainer *tr, const PnVariation *vary, PnRng *rng, int mc)
 {
   const PnNet *net = &tr->net;
   const size_t nvar = net->n_var;
   if (tr->cbatch == NULL)
     return;
   for (int s = 0; s < mc; s++)
-    pn_variation_fill (&tr->cfg.variation, rng, tr->var_all + s * nvar, nvar);
+    pn_variation_fill (vary, rng, tr->var_all + s * nvar, nvar);
   pn_circuits_eta_multi (&net->circuits, net, tr->params + net->n_theta,
                          tr->var_all + net->n_theta, nvar, mc, tr->eta_act, tr->eta_inv,
                          tr->cbatch);
@@ -184,17 +190,54 @@ draw_samples (PnTrainer *tr, PnRng *rng, int mc)
 
 /* Sample S's variation factors, its curves bound to the work. */
 static float *
-bind_sample (PnTrainer *tr, PnRng *rng, int s)
+bind_sample (PnTrainer *tr, const PnVariation *vary, PnRng *rng, int s)
 {
   const PnNet *net = &tr->net;
   if (tr->cbatch == NULL)
     {
-      pn_variation_fill (&tr->cfg.variation, rng, tr->var, net->n_var);
+      pn_variation_fill (vary, rng, tr->var, net->n_var);
       return tr->var;
     }
   pn_work_set_eta (tr->work, tr->eta_act + (size_t) s * 4 * net->n_act,
                    tr->eta_inv + (size_t) s * 4 * net->n_inv);
   return tr->var_all + (size_t) s * net->n_var;
+}
+
+/* The validation loss (mean over examples and MC samples), correct count
+ * and the spread of accuracy over the samples. With cfg.valid_fixed every
+ * call draws the same circuits (common random numbers: the validation
+ * stream restarted from its seed), so epochs are compared on the same
+ * printed circuits and a lucky draw cannot win the early stopping; without
+ * it each call draws new ones from the running validation stream. */
+static void
+validate (PnTrainer *tr, int mc, double *loss, long *correct, double *amin, double *amax)
+{
+  const PnDataset *ds = tr->ds;
+  const PnNet *net = &tr->net;
+  const int nv = ds->n[PN_SPLIT_VALID];
+  PnRng fixed = tr->rng_valid0;
+  PnRng *rng = tr->cfg.valid_fixed ? &fixed : &tr->rng_valid;
+  double vloss = 0, vmin = 1, vmax = 0;
+  long vcorrect = 0;
+  draw_samples (tr, &tr->cfg.variation, rng, mc);
+  for (int s = 0; s < mc; s++)
+    {
+      PnBatchStats st;
+      float *var = bind_sample (tr, &tr->cfg.variation, rng, s);
+      pn_work_set_input_index (tr->work, tr->xi_valid);
+      pn_net_forward (net, tr->params, var, ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID],
+                      nv, tr->work, &st);
+      vloss += st.loss_sum;
+      vcorrect += st.n_correct;
+      double a = (double) st.n_correct / nv;
+      vmin = MIN (vmin, a);
+      vmax = MAX (vmax, a);
+    }
+  pn_work_set_eta (tr->work, NULL, NULL);
+  *loss = vloss / ((double) nv * mc);
+  *correct = vcorrect;
+  *amin = vmin;
+  *amax = vmax;
 }
 
 gboolean
@@ -205,18 +248,24 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
   const PnDataset *ds = tr->ds;
   const PnNet *net = &tr->net;
   const int nt = ds->n[PN_SPLIT_TRAIN], nv = ds->n[PN_SPLIT_VALID];
-  /* with no variation every sample is the same circuit: draw one */
+  /* with no variation every sample is the same circuit: draw one; the
+   * nominal start trains on the nominal circuit (one sample) and still
+   * validates under the variation */
   const int mc = tr->cfg.variation.eps > 0 ? tr->cfg.mc_train : 1;
-  const float scale = 1.0f / ((float) nt * mc);
+  const gboolean nominal = tr->nominal_phase;
+  const PnVariation none = { .kind = tr->cfg.variation.kind, .eps = 0 };
+  const PnVariation *tv = nominal ? &none : &tr->cfg.variation;
+  const int mct = nominal ? 1 : mc;
+  const float scale = 1.0f / ((float) nt * mct);
 
   memset (tr->grad, 0, sizeof (float) * net->n_params);
   double tloss = 0;
   long tcorrect = 0;
-  draw_samples (tr, &tr->rng_train, mc);
-  for (int s = 0; s < mc; s++)
+  draw_samples (tr, tv, &tr->rng_train, mct);
+  for (int s = 0; s < mct; s++)
     {
       PnBatchStats st;
-      float *var = bind_sample (tr, &tr->rng_train, s);
+      float *var = bind_sample (tr, tv, &tr->rng_train, s);
       pn_work_set_input_index (tr->work, tr->xi_train);
       pn_net_forward (net, tr->params, var, ds->x[PN_SPLIT_TRAIN], ds->y[PN_SPLIT_TRAIN],
                       nt, tr->work, &st);
@@ -234,28 +283,12 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
     }
   if (tr->cbatch && tr->cfg.lr_circuit > 0 && net->n_params > net->n_theta)
     pn_circuits_eta_multi_backward (&net->circuits, net, tr->params + net->n_theta,
-                                    tr->var_all + net->n_theta, net->n_var, mc, tr->deta_act,
+                                    tr->var_all + net->n_theta, net->n_var, mct, tr->deta_act,
                                     tr->deta_inv, tr->cbatch, tr->grad + net->n_theta);
   adam_step (tr);
-  double vloss = 0;
-  long vcorrect = 0;
-  double vmin = 1, vmax = 0;
-  draw_samples (tr, &tr->rng_valid, mc);
-  for (int s = 0; s < mc; s++)
-    {
-      PnBatchStats st;
-      float *var = bind_sample (tr, &tr->rng_valid, s);
-      pn_work_set_input_index (tr->work, tr->xi_valid);
-      pn_net_forward (net, tr->params, var, ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID],
-                      nv, tr->work, &st);
-      vloss += st.loss_sum;
-      vcorrect += st.n_correct;
-      double a = (double) st.n_correct / nv;
-      vmin = MIN (vmin, a);
-      vmax = MAX (vmax, a);
-    }
-  pn_work_set_eta (tr->work, NULL, NULL);
-  vloss /= (double) nv * mc;
+  double vloss, vmin, vmax;
+  long vcorrect;
+  validate (tr, mc, &vloss, &vcorrect, &vmin, &vmax);
   tr->epoch++;
   if (vloss < tr->best_valid_loss)
     {
@@ -263,14 +296,25 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
       tr->best_epoch = tr->epoch;
       memcpy (tr->best, tr->params, sizeof (float) * net->n_params);
     }
-  if (tr->epoch - tr->best_epoch >= tr->cfg.patience || tr->epoch >= tr->cfg.max_epochs)
+  if (nominal && tr->epoch - tr->best_epoch >= tr->cfg.nominal_start)
+    {
+      /* the nominal start has converged: go on under variation from its
+       * best point, with a fresh optimiser and the full patience */
+      tr->nominal_phase = FALSE;
+      memcpy (tr->params, tr->best, sizeof (float) * net->n_params);
+      memset (tr->m, 0, sizeof (float) * net->n_params);
+      memset (tr->v, 0, sizeof (float) * net->n_params);
+      tr->b1t = tr->b2t = 1.0;
+      tr->best_epoch = tr->epoch;
+    }
+  else if (tr->epoch - tr->best_epoch >= tr->cfg.patience || tr->epoch >= tr->cfg.max_epochs)
     pn_trainer_finish (tr);
 
   if (pr)
     {
       pr->epoch = tr->epoch;
-      pr->train_loss = tloss / ((double) nt * mc);
-      pr->train_acc = (double) tcorrect / ((double) nt * mc);
+      pr->train_loss = tloss / ((double) nt * mct);
+      pr->train_acc = (double) tcorrect / ((double) nt * mct);
       pr->valid_loss = vloss;
       pr->valid_acc = (double) vcorrect / ((double) nv * mc);
       pr->valid_acc_min = vmin;
@@ -286,8 +330,6 @@ double
 pn_trainer_set_params (PnTrainer *tr, const float *params)
 {
   const PnNet *net = &tr->net;
-  const PnDataset *ds = tr->ds;
-  const int nv = ds->n[PN_SPLIT_VALID];
   const int mc = tr->cfg.variation.eps > 0 ? tr->cfg.mc_train : 1;
   memcpy (tr->params, params, sizeof (float) * net->n_params);
   pn_net_project (net, tr->params);
@@ -296,22 +338,14 @@ pn_trainer_set_params (PnTrainer *tr, const float *params)
   memset (tr->v, 0, sizeof (float) * net->n_params);
   tr->b1t = tr->b2t = 1.0;
   tr->epoch = tr->best_epoch = 0;
+  tr->nominal_phase = FALSE;
   tr->done = FALSE;
   /* the starting point's validation loss (from the validation stream, as
    * an epoch's) is the one to beat */
-  double vloss = 0;
-  draw_samples (tr, &tr->rng_valid, mc);
-  for (int s = 0; s < mc; s++)
-    {
-      PnBatchStats st;
-      float *var = bind_sample (tr, &tr->rng_valid, s);
-      pn_work_set_input_index (tr->work, tr->xi_valid);
-      pn_net_forward (net, tr->params, var, ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID], nv,
-                      tr->work, &st);
-      vloss += st.loss_sum;
-    }
-  pn_work_set_eta (tr->work, NULL, NULL);
-  tr->best_valid_loss = vloss / ((double) nv * mc);
+  double vloss, vmin, vmax;
+  long vcorrect;
+  validate (tr, mc, &vloss, &vcorrect, &vmin, &vmax);
+  tr->best_valid_loss = vloss;
   return tr->best_valid_loss;
 }
 

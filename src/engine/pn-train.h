@@ -31,6 +31,12 @@ typedef struct {
   double      beta1, beta2, adam_eps;
   float       gmin, gmax;
   uint64_t    seed;
+  gboolean    valid_fixed;   /* validate on the same MC circuits every epoch
+                              * (common random numbers); FALSE: fresh draws */
+  int         nominal_start; /* > 0: train the nominal circuit first (validated
+                              * under the variation) until this many epochs
+                              * bring no better validation loss, then go on
+                              * under variation from its best point */
   PnCircuits  circuits;
 } PnTrainConfig;
 

@@ -183,6 +183,16 @@ pn_spice_write_network (GString *out, const PnNet *net, const float *params, con
   g_string_append_printf (out, " S per theta unit; %s\n",
                           per_instance ? "one Monte Carlo sample (values drawn by pnstudio)"
                                        : "nominal values");
+  for (int i = 0; opt && opt->input_names && i < net->size[0] && opt->input_names[i]; i++)
+    {
+      g_autofree char *t = g_strdup_printf ("in%d: %s", i, opt->input_names[i]);
+      pn_spice_write_comment (out, t);
+    }
+  for (int j = 0; opt && opt->output_names && j < net->size[L] && opt->output_names[j]; j++)
+    {
+      g_autofree char *t = g_strdup_printf ("out%d: class %s", j, opt->output_names[j]);
+      pn_spice_write_comment (out, t);
+    }
   pn_spice_write_model (out, model);
 
   /* the circuits: one subcircuit per group (nominal) or per instance */

@@ -212,14 +212,16 @@ default_model (GError **error)
 }
 
 /* One sweep of circuit KIND at the N increasing inputs X, interpolated
- * from a sweep over [x0, x_{n-1}] in steps of at most MAX_STEP volts:
+ * from a sweep over [x0, x_{n-1}] in steps of at most MAX_STEP volts, with
+ * the device model MODEL (NULL: the default):
  * TEST_CURRENT 0: the transfer curve (the curve bench) into Y;
  * TEST_CURRENT > 0: the output-resistance bench, the output drawing
  * +TEST_CURRENT into Y and the one fed -TEST_CURRENT into Y_MINUS. */
 static gboolean
 curve_sampled (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
-               const double *x, int n, double max_step, double test_current, double *y,
-               double *y_minus, GCancellable *cancellable, GError **error)
+               const double *x, int n, double max_step, double test_current,
+               const PnSpiceModel *model, double *y, double *y_minus,
+               GCancellable *cancellable, GError **error)
 {
   PnDesignSpace def;
   pn_design_space_init_default (&def, kind);
@@ -241,8 +243,7 @@ curve_sampled (PnCircuitKind kind, const PnDesignSpace *space, const double *val
                    "%s curve: needs at least two increasing inputs", def.name);
       return FALSE;
     }
-  PnSpiceModel *model = default_model (error);
-  if (model == NULL)
+  if (model == NULL && (model = default_model (error)) == NULL)
     return FALSE;
   PnSpiceSweep sw;
   int steps = (int) ceil ((x[n - 1] - x[0]) / max_step - 1e-9);
@@ -302,7 +303,7 @@ gboolean
 pn_spice_curve (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
                 const double *x, int n, double *y, GCancellable *cancellable, GError **error)
 {
-  return curve_sampled (kind, space, values, x, n, 0.01, 0, y, NULL, cancellable, error);
+  return curve_sampled (kind, space, values, x, n, 0.01, 0, NULL, y, NULL, cancellable, error);
 }
 
 /* Whether the calibration grid and the model's curve ETA can be used;
@@ -343,11 +344,12 @@ grid_x (const float eta[4], double u)
 
 /* The bench's outputs on the checked calibration grid u_i = u_lo + (u_hi -
  * u_lo) i / (n - 1) at the inputs grid_x (eta, u_i): U, Y (and Y_MINUS
- * with a TEST_CURRENT, as curve_sampled), N_POINTS each. */
+ * with a TEST_CURRENT, as curve_sampled; MODEL as there), N_POINTS each. */
 static gboolean
 grid_sampled (PnCircuitKind kind, const PnDesignSpace *space, const double *values,
               const float eta[4], int n_points, double u_lo, double u_hi, double test_current,
-              double *u, double *y, double *y_minus, GCancellable *cancellable, GError **error)
+              const PnSpiceModel *model, double *u, double *y, double *y_minus,
+              GCancellable *cancellable, GError **error)
 {
   double *x = g_new (double, n_points);
   for (int i = 0; i < n_points; i++)
@@ -365,14 +367,15 @@ grid_sampled (PnCircuitKind kind, const PnDesignSpace *space, const double *valu
   gboolean ok = TRUE;
   if (i1 - i0 >= 1)
     ok = curve_sampled (kind, space, values, x + i0, i1 - i0 + 1, PN_RESIDUAL_SWEEP_STEP,
-                        test_current, y + i0, y_minus ? y_minus + i0 : NULL, cancellable,
-                        error);
+                        test_current, model, y + i0, y_minus ? y_minus + i0 : NULL,
+                        cancellable, error);
   else
     {
       /* every input clamped to the same value: a short sweep from it */
       double y2[2], ym2[2];
       ok = curve_sampled (kind, space, values, (double[]) { x[0], x[0] + 0.01 }, 2,
-                          PN_RESIDUAL_SWEEP_STEP, test_current, y2, ym2, cancellable, error);
+                          PN_RESIDUAL_SWEEP_STEP, test_current, model, y2, ym2, cancellable,
+                          error);
       i0 = i1 = 0;
       y[0] = y2[0];
       if (y_minus)
@@ -396,12 +399,22 @@ pn_spice_residual (PnCircuitKind kind, const PnDesignSpace *space, const double 
                    const float eta[4], int n_points, double u_lo, double u_hi, float *table,
                    GCancellable *cancellable, GError **error)
 {
+  return pn_spice_residual_with_model (kind, space, values, eta, n_points, u_lo, u_hi, NULL,
+                                       table, cancellable, error);
+}
+
+gboolean
+pn_spice_residual_with_model (PnCircuitKind kind, const PnDesignSpace *space,
+                              const double *values, const float eta[4], int n_points,
+                              double u_lo, double u_hi, const PnSpiceModel *model,
+                              float *table, GCancellable *cancellable, GError **error)
+{
   if (!grid_check (kind, "residual", eta, n_points, u_lo, u_hi, error))
     return FALSE;
   const double sign = kind == PN_CIRCUIT_PTANH ? 1.0 : -1.0;
   double *u = g_new (double, n_points), *y = g_new (double, n_points);
-  gboolean ok = grid_sampled (kind, space, values, eta, n_points, u_lo, u_hi, 0, u, y, NULL,
-                              cancellable, error);
+  gboolean ok = grid_sampled (kind, space, values, eta, n_points, u_lo, u_hi, 0, model, u, y,
+                              NULL, cancellable, error);
   for (int i = 0; ok && i < n_points; i++)
     table[i] = (float) ((sign * y[i] - eta[0]) / eta[1] - tanh (u[i]));
   g_free (u);
@@ -414,13 +427,23 @@ pn_spice_output_resistance (PnCircuitKind kind, const PnDesignSpace *space,
                             const double *values, const float eta[4], int n_points, double u_lo,
                             double u_hi, float *rout, GCancellable *cancellable, GError **error)
 {
+  return pn_spice_output_resistance_with_model (kind, space, values, eta, n_points, u_lo, u_hi,
+                                                NULL, rout, cancellable, error);
+}
+
+gboolean
+pn_spice_output_resistance_with_model (PnCircuitKind kind, const PnDesignSpace *space,
+                                       const double *values, const float eta[4], int n_points,
+                                       double u_lo, double u_hi, const PnSpiceModel *model,
+                                       float *rout, GCancellable *cancellable, GError **error)
+{
   if (!grid_check (kind, "output resistance", eta, n_points, u_lo, u_hi, error))
     return FALSE;
   const double d = PN_ROUT_TEST_CURRENT;
   double *u = g_new (double, n_points), *vp = g_new (double, n_points),
          *vm = g_new (double, n_points);
-  gboolean ok = grid_sampled (kind, space, values, eta, n_points, u_lo, u_hi, d, u, vp, vm,
-                              cancellable, error);
+  gboolean ok = grid_sampled (kind, space, values, eta, n_points, u_lo, u_hi, d, model, u, vp,
+                              vm, cancellable, error);
   for (int i = 0; ok && i < n_points; i++)
     {
       double r = (vm[i] - vp[i]) / (2 * d);

@@ -241,6 +241,19 @@ gboolean pn_spice_output_resistance (PnCircuitKind kind, const PnDesignSpace *sp
                                      double u_lo, double u_hi, float *rout,
                                      GCancellable *cancellable, GError **error);
 
+/* pn_spice_residual and pn_spice_output_resistance with the device model
+ * MODEL (NULL: the default): a design's own model (calibration). */
+gboolean pn_spice_residual_with_model (PnCircuitKind kind, const PnDesignSpace *space,
+                                       const double *values, const float eta[4], int n_points,
+                                       double u_lo, double u_hi, const PnSpiceModel *model,
+                                       float *table, GCancellable *cancellable,
+                                       GError **error);
+gboolean pn_spice_output_resistance_with_model (PnCircuitKind kind, const PnDesignSpace *space,
+                                                const double *values, const float eta[4],
+                                                int n_points, double u_lo, double u_hi,
+                                                const PnSpiceModel *model, float *rout,
+                                                GCancellable *cancellable, GError **error);
+
 /* ---- characterisation -------------------------------------------------- */
 
 typedef struct {
@@ -339,6 +352,11 @@ typedef struct {
   gboolean     print;     /* for people: a .control block that runs op and prints
                            * the outputs; else .op and .save (pn_spice_run_batch) */
   const char  *title;     /* NULL: "pnstudio network" */
+  /* NULL, or the dataset's names of the size[0] inputs and size[L]
+   * outputs (classes), written as comments (pn_spice_write_comment: one
+   * escaped line each) after the topology line */
+  const char *const *input_names;
+  const char *const *output_names;
   /* Per-example blocks (n_copies 1): a .control block that, for each of
    * N_EXAMPLES examples (EXAMPLES: n_examples x size[0] volts,
    * example-major), alters the input sources to the example, runs .op,

@@ -156,6 +156,8 @@ pns_application_startup (GApplication *app)
     { "win.open", { "<Control>o", NULL } },
     { "win.save", { "<Control>s", NULL } },
     { "win.save-as", { "<Control><Shift>s", NULL } },
+    { "win.undo", { "<Control>z", NULL } },
+    { "win.redo", { "<Control><Shift>z", "<Control>y", NULL } },
     { "win.export-bom", { "<Control>e", NULL } },
     { "win.train-start", { "F5", NULL } },
     { "win.train-pause", { "F6", NULL } },

@@ -42,6 +42,7 @@ typedef struct {
   char          *spice_text;
   guint          n_spice_results;
   GCancellable  *validate_cancel;
+  PnDesignSpace  seen;   /* the design's space as the editor last took or gave it */
 } KindUi;
 
 struct _PnsCircuitEditor {

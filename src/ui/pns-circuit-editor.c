@@ -56,7 +56,14 @@ on_validated (GObject *src, GAsyncResult *res, gpointer data)
   KindUi *k = data;
   g_clear_object (&k->validate_cancel);
   if (ok)
-    ok = pns_design_set_space (k->owner->design, k->kind, g_task_get_task_data (G_TASK (res)), &error);
+    {
+      const PnDesignSpace *space = g_task_get_task_data (G_TASK (res));
+      PnDesignSpace was = k->seen;
+      k->seen = *space; /* its own edit: no full sync when the design announces it */
+      ok = pns_design_set_space (k->owner->design, k->kind, space, &error);
+      if (!ok)
+        k->seen = was;
+    }
   show_error (k, ok ? NULL : error->message);
   g_clear_error (&error);
 }
@@ -372,8 +379,11 @@ sync_kind (PnsCircuitEditor *self, KindUi *k, gboolean full)
   const PnDesignSpace *sp = pns_design_get_space (self->design, k->kind);
   const double *v = pns_design_get_values (self->design, k->kind);
   self->syncing = TRUE;
+  /* a space the editor did not give (undo, redo, another design): all of it */
+  full = full || memcmp (&k->seen, sp, sizeof *sp) != 0;
   if (full)
     {
+      k->seen = *sp;
       k->work = *sp;
       show_error (k, NULL);
       rebuild_constraints (self, k);
@@ -406,10 +416,10 @@ on_tech_changed (PnsValueEntry *entry, PnsCircuitEditor *self)
 {
   if (self->syncing || self->design == NULL)
     return;
-  PnsTechnology t = *pns_design_get_technology (self->design);
+  PnDesignTech t = *pns_design_get_technology (self->design);
   t.gmin = pns_value_entry_get_value (self->tech[0]);
   t.gmax = pns_value_entry_get_value (self->tech[1]);
-  t.g_unit_us = pns_value_entry_get_value (self->tech[2]);
+  t.g_unit = pns_si_scale (pns_value_entry_get_value (self->tech[2]), 1e-6); /* µS -> S */
   t.vdd = pns_value_entry_get_value (self->tech[3]);
   t.vss = pns_value_entry_get_value (self->tech[4]);
   GError *error = NULL;
@@ -452,8 +462,8 @@ sync_variation_tech (PnsCircuitEditor *self)
   const PnVariation *var = pns_design_get_variation (self->design);
   gtk_drop_down_set_selected (self->variation_model, var->kind == PN_VARIATION_GAUSSIAN ? 1 : 0);
   gtk_spin_button_set_value (self->eps_spin, var->eps);
-  const PnsTechnology *t = pns_design_get_technology (self->design);
-  double v[5] = { t->gmin, t->gmax, t->g_unit_us, t->vdd, t->vss };
+  const PnDesignTech *t = pns_design_get_technology (self->design);
+  double v[5] = { t->gmin, t->gmax, pns_si_scale (t->g_unit, 1e6), t->vdd, t->vss };
   for (int i = 0; i < 5; i++)
     pns_value_entry_set_value (self->tech[i], v[i]);
   gtk_widget_set_visible (GTK_WIDGET (self->tech_error), FALSE);

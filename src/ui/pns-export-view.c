@@ -82,8 +82,8 @@ pns_export_netlist_full (PnsDesign *d, gboolean examples, GError **error)
     {
       /* every test example, with its expected class */
       PnDatasetOptions dopt;
-      pn_dataset_options_init (&dopt);
-      ds = pn_dataset_open (pns_design_get_train_settings (d)->dataset, &dopt, error);
+      pns_design_dataset_options (d, &dopt); /* its label column */
+      ds = pn_dataset_open (pns_design_get_dataset (d), &dopt, error);
       if (ds == NULL)
         {
           pn_spice_model_free (model);
@@ -112,11 +112,19 @@ pns_export_netlist_full (PnsDesign *d, gboolean examples, GError **error)
   g_autofree char *title = g_strdup_printf (examples ? "pnstudio network: %s, per-example blocks of the test split"
                                                      : "pnstudio network: %s, inputs 0.5 V",
                                             pns_design_get_title (d));
-  PnSpiceNetOptions opt = { 1, NULL, TRUE, title, n_ex, ex, labels,
-                            ds ? (const char *const *) ds->class_names : NULL };
+  /* the dataset's names, when they are the network's (trained on it) */
+  const char *const *fn = pns_design_get_feature_names (d), *const *cn = pns_design_get_class_names (d);
+  if (fn && g_strv_length ((char **) fn) != (guint) net->size[0])
+    fn = NULL;
+  if (cn && g_strv_length ((char **) cn) != (guint) net->size[net->n_layers])
+    cn = NULL;
+  PnSpiceNetOptions opt = { .n_copies = 1, .print = TRUE, .title = title, .input_names = fn,
+                            .output_names = cn, .n_examples = n_ex, .examples = ex,
+                            .labels = labels,
+                            .class_names = cn ? cn : ds ? (const char *const *) ds->class_names : NULL };
   GString *s = g_string_new (NULL);
   gboolean ok = pn_spice_write_network (s, net, pns_design_get_params (d), NULL,
-                                        pns_design_get_technology (d)->g_unit_us * 1e-6, model,
+                                        pns_design_get_technology (d)->g_unit, model,
                                         &opt, error);
   pn_spice_model_free (model);
   g_free (ex);
@@ -242,8 +250,8 @@ refresh (PnsExportView *self)
   g_autofree char *sum = NULL;
   if (csv)
     {
-      const PnsTechnology *t = pns_design_get_technology (self->design);
-      g_autofree char *base = g_strdup_printf (_("%d printed components (conductance unit %.3g µS per θ)."), n, t->g_unit_us);
+      const PnDesignTech *t = pns_design_get_technology (self->design);
+      g_autofree char *base = g_strdup_printf (_("%d printed components (conductance unit %.3g µS per θ)."), n, t->g_unit * 1e6);
       sum = bad ? g_strdup_printf (_("%s %d of them lie outside the printable range: highlighted in the table (column 'printable')."), base, bad)
                 : g_strdup (base);
     }

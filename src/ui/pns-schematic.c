@@ -48,13 +48,26 @@ text_at (cairo_t *cr, double x, double y, const char *s, double align)
 #define LABEL_W 86.0
 #define GAP 110.0
 
+/* The dataset's name of input or class I (shortened to fit the margin),
+ * or FALLBACK (a printf format of I + 1) while the names are not known. */
+static char *
+dataset_name (const char *const *names, int i, const char *fallback)
+{
+  if (names == NULL || (int) g_strv_length ((char **) names) <= i)
+    return g_strdup_printf (fallback, i + 1);
+  if (g_utf8_strlen (names[i], -1) <= 12)
+    return g_strdup (names[i]);
+  g_autofree char *head = g_utf8_substring (names[i], 0, 11);
+  return g_strconcat (head, "…", NULL);
+}
+
 static void
 draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
              PnsCircuitRecord **recs, double *width, double *height)
 {
   const PnNet *net = pns_design_get_net (d);
   const float *params = pns_design_get_params (d);
-  const PnsTechnology *tech = pns_design_get_technology (d);
+  const PnDesignTech *tech = pns_design_get_technology (d);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 11);
   cairo_set_line_width (cr, 1.2);
@@ -90,7 +103,7 @@ draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
               gboolean neg = FALSE;
               for (int j = 0; j < no && i <= ni; j++)
                 neg |= th[i * no + j] < 0 && fabs (th[i * no + j]) >= net->gmin;
-              g_autofree char *lab = i < ni ? (l == 0 ? g_strdup_printf ("x%d", i + 1)
+              g_autofree char *lab = i < ni ? (l == 0 ? dataset_name (pns_design_get_feature_names (d), i, "x%d")
                                                       : g_strdup_printf ("a%d.%d", l, i + 1))
                                      : g_strdup (i == ni ? "1 V" : "0 V");
               rgba (cr, fg, 0.8);
@@ -122,7 +135,7 @@ draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
                   double t = th[i * no + j], px = cx0 + (j + 0.5) * CELL;
                   double a = fabs (t);
                   gboolean printed = a >= net->gmin;
-                  double g_us = a * tech->g_unit_us;
+                  double g_us = a * tech->g_unit * 1e6;
                   char *text;
                   cairo_new_path (cr);
                   if (!printed)
@@ -184,7 +197,7 @@ draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
               if (l + 1 == net->n_layers)
                 {
                   rgba (cr, fg, 0.8);
-                  g_autofree char *cl = g_strdup_printf (_("class %d"), j + 1);
+                  g_autofree char *cl = dataset_name (pns_design_get_class_names (d), j, _("class %d"));
                   cairo_save (cr);
                   cairo_move_to (cr, px + 4, wy + 4);
                   cairo_rotate (cr, G_PI / 2);
@@ -228,12 +241,12 @@ draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
           cairo_text_extents (cr, leg[k].t, &e);
           lx += e.x_advance + 34;
         }
-      const PnsTrainResult *res = pns_design_get_result (d);
+      const PnDesignTrainResult *res = pns_design_get_result (d);
       if (res->valid)
         {
           g_autofree char *rt = g_strdup_printf (_("Test accuracy %.1f ± %.1f %% over %d Monte Carlo circuits (seed %d, best epoch %d)"),
                                                  100 * res->test_acc_mean, 100 * res->test_acc_std,
-                                                 res->n_mc, res->seed, res->best_epoch);
+                                                 res->mc_test, pns_design_get_result_seed (d), res->best_epoch);
           text_at (cr, 20, ly + 20, rt, 0);
         }
     }
@@ -316,8 +329,10 @@ fit (PnsSchematic *self)
 static void
 on_design_changed (PnsDesign *design, guint what, PnsSchematic *self)
 {
+  /* (TRAINING: the dataset's names arrive) */
   if (what & (PNS_DESIGN_CHANGED_NETWORK | PNS_DESIGN_CHANGED_CIRCUITS |
-              PNS_DESIGN_CHANGED_TECHNOLOGY | PNS_DESIGN_CHANGED_META))
+              PNS_DESIGN_CHANGED_TECHNOLOGY | PNS_DESIGN_CHANGED_META |
+              PNS_DESIGN_CHANGED_TRAINING))
     {
       measure_content (self);
       count_entries (self);

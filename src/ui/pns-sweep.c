@@ -18,6 +18,8 @@ typedef struct {
   float       *params;
   PnVariation  var;
   char        *dataset;
+  PnDatasetOptions dopt;  /* the design's label column (a copy: LABEL) */
+  char        *label;
   int          total;
   gint         done;      /* points (or corners) finished (atomic) */
   double      *x, *mean, *acc; /* acc: n_points x n_mc */
@@ -33,6 +35,7 @@ sweep_job_free (SweepJob *j)
   pn_design_residuals_clear (&j->calib);
   g_free (j->params);
   g_free (j->dataset);
+  g_free (j->label);
   g_free (j->x);
   g_free (j->mean);
   g_free (j->acc);
@@ -65,10 +68,8 @@ sweep_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancellabl
 {
   SweepJob *j = data;
   gint64 t0 = g_get_monotonic_time ();
-  PnDatasetOptions opt;
-  pn_dataset_options_init (&opt);
   GError *error = NULL;
-  PnDataset *ds = pn_dataset_open (j->dataset, &opt, &error);
+  PnDataset *ds = pn_dataset_open (j->dataset, &j->dopt, &error);
   if (ds == NULL)
     {
       g_task_return_error (task, error);
@@ -375,11 +376,14 @@ start (PnsSweepPanel *self, const PnsSweepSpec *spec, gboolean corners)
   SweepJob *j = g_new0 (SweepJob, 1);
   j->spec = *spec;
   j->corners = corners;
-  double g_unit = pns_design_get_technology (self->design)->g_unit_us * 1e-6;
+  double g_unit = pns_design_get_technology (self->design)->g_unit;
   pns_design_copy_model_net (self->design, g_unit, &j->net, &j->calib);
   j->params = g_memdup2 (pns_design_get_params (self->design), sizeof (float) * net->n_params);
   j->var = *pns_design_get_variation (self->design);
-  j->dataset = g_strdup (pns_design_get_train_settings (self->design)->dataset);
+  j->dataset = g_strdup (pns_design_get_dataset (self->design));
+  pns_design_dataset_options (self->design, &j->dopt);
+  j->label = g_strdup (j->dopt.label_column);
+  j->dopt.label_column = j->label;
   if (corners)
     {
       j->total = 0;

@@ -380,7 +380,7 @@ measure_finish (gpointer data)
     {
       PnsTrainingPanel *panel = pns_window_get_training_panel (pw);
       PnsDesign *d = pns_window_get_design (pw);
-      g_print ("dataset: %s\n", pns_design_get_train_settings (d)->dataset);
+      g_print ("dataset: %s\n", pns_design_get_dataset (d));
       g_print ("progress updates: %" G_GUINT64_FORMAT " epochs delivered to the charts in %u deliveries (%.1f Hz)\n",
                pns_training_panel_get_n_updates (panel), pns_training_panel_get_n_deliveries (panel),
                pns_training_panel_get_n_deliveries (panel) / secs);
@@ -436,14 +436,9 @@ measure_begin (gpointer data)
     {
       PnsWindow *pw = PNS_WINDOW (m->window);
       PnsDesign *d = pns_window_get_design (pw);
-      PnsTrainSettings s = *pns_design_get_train_settings (d);
       if (m->opt.dataset)
-        s.dataset = m->opt.dataset;
-      s.max_epochs = 1000000;
-      s.patience = 1000000;
-      s.dataset = g_strdup (s.dataset);
-      pns_design_set_train_settings (d, &s, NULL);
-      g_free (s.dataset);
+        pns_design_set_dataset (d, m->opt.dataset, NULL);
+      g_object_set (d, "max-epochs", 1000000, "patience", 1000000, NULL);
       pns_window_show_view (pw, "training");
       g_action_group_activate_action (G_ACTION_GROUP (pw), "train-start", NULL);
     }
@@ -475,6 +470,12 @@ round2 (double v)
 {
   double m = pow (10, floor (log10 (v)) - 1);
   return round (v / m) * m;
+}
+
+static void
+on_retrain_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
 }
 
 gboolean
@@ -518,37 +519,30 @@ pns_retrain_default (const char *out_path, GError **error)
         printf (" %s %g", sp->p[i].name, v[i]);
       printf ("  eta %.4f %.4f %.4f %.3f\n", eta[0], eta[1], eta[2], eta[3]);
     }
-  const PnsTrainSettings *ts = pns_design_get_train_settings (d);
+  const PnDesignTraining *ts = pns_design_get_training (d);
   PnTrainConfig cfg;
-  pns_design_fill_train_config (d, ts->first_seed, &cfg);
-  PnsTrainJob *job = pns_train_job_new (&cfg, ts->dataset, ts->first_seed, ts->n_seeds,
-                                        cfg.mc_test);
-  pns_train_job_start (job);
-  GArray *updates = g_array_new (FALSE, FALSE, sizeof (PnsTrainUpdate));
-  while (pns_train_job_get_state (job) == PNS_TRAIN_JOB_RUNNING)
+  pns_design_fill_train_config (d, (int) ts->first_seed, &cfg);
+  PnsTrainJob *job = pns_train_job_new (&cfg, pns_design_get_dataset (d),
+                                        pns_design_get_label_column (d), (int) ts->first_seed,
+                                        ts->n_seeds, cfg.mc_test);
+  GAsyncResult *result = NULL;
+  pns_train_job_run_async (job, NULL, on_retrain_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  const PnsTrainOutcome *out = pns_train_job_run_finish (job, result, error);
+  g_object_unref (result);
+  if (out != NULL && out->params == NULL)
+    g_set_error (error, PN_ERROR, PN_ERROR_INVALID, "training ran no epoch");
+  if (out == NULL || out->params == NULL ||
+      !pns_train_outcome_store (out, pns_design_get_learnable_circuits (d), d, error))
     {
-      g_usleep (50000);
-      pns_train_job_drain (job, updates);
-      g_array_set_size (updates, 0);
-    }
-  g_array_unref (updates);
-  const PnsTrainOutcome *out = pns_train_job_get_outcome (job);
-  if (out == NULL || out->params == NULL)
-    {
-      const GError *e = pns_train_job_get_error (job);
-      g_set_error (error, PN_ERROR, PN_ERROR_INVALID, "%s", e ? e->message : "training failed");
-      pns_train_job_free (job);
+      g_object_unref (job);
       return FALSE;
     }
-  if (!pns_train_outcome_store (out, ts->learnable_circuits, d, error))
-    {
-      pns_train_job_free (job);
-      return FALSE;
-    }
-  const PnsTrainResult res = *pns_design_get_result (d);
-  pns_train_job_free (job);
+  g_object_unref (job);
+  const PnDesignTrainResult res = *pns_design_get_result (d);
   printf ("trained: %d epochs (best %d), test accuracy %.1f +- %.1f %% over %d MC circuits\n",
-          res.epochs, res.best_epoch, 100 * res.test_acc_mean, 100 * res.test_acc_std, res.n_mc);
+          res.epochs, res.best_epoch, 100 * res.test_acc_mean, 100 * res.test_acc_std, res.mc_test);
   g_autoptr (GFile) file = g_file_new_for_path (out_path);
   return pns_design_save (d, file, error);
 }

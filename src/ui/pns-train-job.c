@@ -1,7 +1,10 @@
-/* pns-train-job.c */
+/* pns-train-job.c: a training run in a GTask thread; progress goes to the
+ * main context in batches (deliver), stop is the GCancellable. */
 #include "pns-train-job.h"
+#include "pn-flow.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #ifdef __linux__
 #include <sys/resource.h>
@@ -9,20 +12,30 @@
 #endif
 
 struct _PnsTrainJob {
+  GObject         parent_instance;
   PnTrainConfig   cfg;
   char           *dataset_name;
+  char           *label_column;  /* NULL: the loader's default */
   int             first_seed, n_seeds, mc_test;
-  GThread        *thread;
-  gint            stop;     /* atomic */
+  gboolean        started;
+  GMainContext   *context;  /* where progress goes */
+  GCancellable   *cancellable;
+  gulong          cancelled_id;
   gint            paused;   /* atomic; the worker waits on cond while set */
   GMutex          lock;
   GCond           cond;
-  GArray         *queue;    /* PnsTrainUpdate, under lock */
-  gint            state;    /* atomic PnsTrainJobState */
-  PnDataset      *ds;       /* written by the worker before RUNNING updates */
+  GArray         *batch;    /* PnsTrainUpdate not yet delivered, under lock */
+  GSource        *pending;  /* the source that delivers the batch, under lock */
+  gint64          next_due;  /* monotonic: the next delivery's slot, under lock */
+  GArray         *delivering;    /* main thread scratch */
+  gboolean        done;
   PnsTrainOutcome outcome;
-  GError         *error;
 };
+
+G_DEFINE_FINAL_TYPE (PnsTrainJob, pns_train_job, G_TYPE_OBJECT)
+
+enum { SIGNAL_PROGRESS, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 /* Training takes every cycle it gets; the window's thread must win when
  * both want the core (docs/STUDIO.md: frame times). On Linux a thread has
@@ -39,103 +52,202 @@ lower_thread_priority (void)
 #endif
 }
 
-static gpointer
-worker (gpointer data)
+/* main thread: emit what the worker has batched */
+static void
+flush (PnsTrainJob *job)
 {
-  PnsTrainJob *job = data;
+  g_mutex_lock (&job->lock);
+  g_array_set_size (job->delivering, 0);
+  if (job->batch->len)
+    {
+      g_array_append_vals (job->delivering, job->batch->data, job->batch->len);
+      g_array_set_size (job->batch, 0);
+    }
+  if (job->pending)
+    {
+      g_source_destroy (job->pending);
+      g_source_unref (job->pending);
+      job->pending = NULL;
+    }
+  g_mutex_unlock (&job->lock);
+  if (job->delivering->len)
+    g_signal_emit (job, signals[SIGNAL_PROGRESS], 0, job->delivering);
+}
+
+static gboolean
+deliver (gpointer data)
+{
+  flush (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* worker: queue one epoch's progress; the first of a batch attaches the
+ * source that delivers it, in the next free slot of a PNS_TRAIN_JOB_BATCH_MS
+ * grid (slots on a fixed grid: a late main loop does not slow the rate) */
+static void
+send_update (PnsTrainJob *job, const PnsTrainUpdate *u)
+{
+  g_mutex_lock (&job->lock);
+  g_array_append_vals (job->batch, u, 1);
+  if (job->pending == NULL)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 due = MAX (now, job->next_due);
+      job->next_due = due + PNS_TRAIN_JOB_BATCH_MS * 1000;
+      job->pending = g_timeout_source_new ((guint) ((due - now) / 1000));
+      g_source_set_callback (job->pending, deliver, g_object_ref (job), g_object_unref);
+      g_source_set_priority (job->pending, G_PRIORITY_DEFAULT);
+      g_source_attach (job->pending, job->context);
+    }
+  g_mutex_unlock (&job->lock);
+}
+
+typedef struct {
+  PnsTrainJob  *job;
+  PnFlowRun    *runs;
+  GCancellable *cancellable;
+  GError       *failed;    /* the first run that could not start */
+} Runner;
+
+/* worker thread, after every epoch of a run: the progress, and a pause */
+static void
+on_run_epoch (PnFlowRun *run, const PnTrainProgress *p, int n_done, int n_total, gpointer data)
+{
+  Runner *rn = data;
+  PnsTrainJob *job = rn->job;
+  PnsTrainUpdate u = { .seed_index = (int) (run - rn->runs), .seed = run->seed, .p = *p };
+  send_update (job, &u);
+  if (g_atomic_int_get (&job->paused))
+    {
+      g_mutex_lock (&job->lock);
+      while (g_atomic_int_get (&job->paused) && !g_cancellable_is_cancelled (rn->cancellable))
+        g_cond_wait (&job->cond, &job->lock);
+      g_mutex_unlock (&job->lock);
+    }
+}
+
+static void
+on_run_failed (PnFlowRun *run, const GError *error, gpointer data)
+{
+  Runner *rn = data;
+  if (rn->failed == NULL)
+    rn->failed = g_error_copy (error);
+}
+
+/* The seeds one after another through the flow library's runner (the one
+ * pnc train uses); the best by validation loss is the result. */
+static void
+worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  PnsTrainJob *job = source;
   lower_thread_priority ();
   PnDatasetOptions opt;
   pn_dataset_options_init (&opt);
+  opt.label_column = job->label_column;
   GError *error = NULL;
   PnDataset *ds = pn_dataset_open (job->dataset_name, &opt, &error);
   if (ds == NULL)
     {
-      job->error = error;
-      g_atomic_int_set (&job->state, PNS_TRAIN_JOB_FAILED);
-      return NULL;
+      g_task_return_error (task, error);
+      return;
     }
-  g_mutex_lock (&job->lock);
-  job->ds = ds;
-  g_mutex_unlock (&job->lock);
-
-  PnsTrainOutcome *out = &job->outcome;
-  out->best_valid_loss = G_MAXDOUBLE;
-  for (int k = 0; k < job->n_seeds && !g_atomic_int_get (&job->stop); k++)
+  Runner rn = { job, g_new0 (PnFlowRun, job->n_seeds), cancellable, NULL };
+  PnFlowRun **order = g_new (PnFlowRun *, job->n_seeds);
+  for (int k = 0; k < job->n_seeds; k++)
     {
-      PnTrainConfig cfg = job->cfg;
-      cfg.seed = (uint64_t) (job->first_seed + k);
-      PnTrainer *tr = pn_trainer_new (&cfg, ds, &error);
-      if (tr == NULL)
-        {
-          job->error = error;
-          g_atomic_int_set (&job->state, PNS_TRAIN_JOB_FAILED);
-          return NULL;
-        }
-      PnsTrainUpdate u = { .seed_index = k, .seed = (int) cfg.seed };
-      gboolean more = TRUE;
-      while (more)
-        {
-          if (g_atomic_int_get (&job->paused))
-            {
-              g_mutex_lock (&job->lock);
-              while (g_atomic_int_get (&job->paused) && !g_atomic_int_get (&job->stop))
-                g_cond_wait (&job->cond, &job->lock);
-              g_mutex_unlock (&job->lock);
-            }
-          if (g_atomic_int_get (&job->stop))
-            {
-              pn_trainer_finish (tr); /* keeps the best model so far */
-              out->stopped = TRUE;
-              break;
-            }
-          more = pn_trainer_epoch (tr, &u.p);
-          g_mutex_lock (&job->lock);
-          g_array_append_val (job->queue, u);
-          g_mutex_unlock (&job->lock);
-        }
-      double best = u.p.best_valid_loss;
-      if (pn_trainer_epochs (tr) > 0 && (out->params == NULL || best < out->best_valid_loss))
-        {
-          out->net = *pn_trainer_net (tr);
-          g_free (out->params);
-          out->params = g_memdup2 (pn_trainer_best_params (tr), sizeof (float) * out->net.n_params);
-          out->seed = (int) cfg.seed;
-          out->epochs = pn_trainer_epochs (tr);
-          out->best_epoch = pn_trainer_best_epoch (tr);
-          out->best_valid_loss = best;
-        }
-      pn_trainer_free (tr);
+      PnFlowRun *r = &rn.runs[k];
+      r->ds = ds;
+      r->seed = job->first_seed + k;
+      r->cfg = job->cfg;
+      r->n_eval = 1; /* the test accuracy at the training variation */
+      r->eval_var[0] = job->cfg.variation;
+      r->mc_test = job->mc_test;
+      order[k] = r;
     }
-  if (out->params)
-    pn_evaluate (&out->net, out->params, &job->cfg.variation, job->mc_test,
-                 (uint64_t) out->seed, ds->x[PN_SPLIT_TEST], ds->y[PN_SPLIT_TEST],
-                 ds->n[PN_SPLIT_TEST], &out->test);
-  g_atomic_int_set (&job->state, PNS_TRAIN_JOB_DONE);
-  return NULL;
+  PnFlowRunCallbacks cb = { on_run_epoch, NULL, on_run_failed, &rn };
+  /* one thread: seeds one after another, the window keeps the other core */
+  pn_flow_runs_execute (order, job->n_seeds, 1, &cb, cancellable);
+  g_free (order);
+  PnFlowRun *best = pn_flow_runs_best (rn.runs, job->n_seeds, NULL);
+  PnsTrainOutcome *out = &job->outcome;
+  out->stopped = g_cancellable_is_cancelled (cancellable);
+  if (best)
+    {
+      out->net = best->net;
+      out->params = g_steal_pointer (&best->params);
+      out->seed = best->seed;
+      out->epochs = best->epochs;
+      out->best_epoch = best->best_epoch;
+      out->best_valid_loss = best->best_valid_loss;
+      out->test = best->test[0];
+      memset (&best->test[0], 0, sizeof best->test[0]);
+    }
+  for (int k = 0; k < job->n_seeds; k++)
+    pn_flow_run_clear (&rn.runs[k]);
+  g_free (rn.runs);
+  pn_dataset_free (ds);
+  if (best == NULL && rn.failed)
+    g_task_return_error (task, rn.failed);
+  else
+    {
+      g_clear_error (&rn.failed);
+      g_task_return_boolean (task, TRUE);
+    }
+}
+
+static void
+on_cancelled (GCancellable *cancellable, gpointer data)
+{
+  PnsTrainJob *job = data;
+  g_mutex_lock (&job->lock);
+  g_cond_broadcast (&job->cond); /* a paused worker wakes up and stops */
+  g_mutex_unlock (&job->lock);
 }
 
 PnsTrainJob *
-pns_train_job_new (const PnTrainConfig *cfg, const char *dataset, int first_seed,
-                   int n_seeds, int mc_test)
+pns_train_job_new (const PnTrainConfig *cfg, const char *dataset, const char *label_column,
+                   int first_seed, int n_seeds, int mc_test)
 {
-  PnsTrainJob *job = g_new0 (PnsTrainJob, 1);
+  PnsTrainJob *job = g_object_new (PNS_TYPE_TRAIN_JOB, NULL);
   job->cfg = *cfg;
   job->dataset_name = g_strdup (dataset);
+  job->label_column = g_strdup (label_column);
   job->first_seed = first_seed;
   job->n_seeds = MAX (n_seeds, 1);
   job->mc_test = MAX (mc_test, 1);
-  g_mutex_init (&job->lock);
-  g_cond_init (&job->cond);
-  job->queue = g_array_new (FALSE, FALSE, sizeof (PnsTrainUpdate));
-  job->state = PNS_TRAIN_JOB_RUNNING;
   return job;
 }
 
 void
-pns_train_job_start (PnsTrainJob *job)
+pns_train_job_run_async (PnsTrainJob *job, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_return_if_fail (job->thread == NULL);
-  job->thread = g_thread_new ("pns-train", worker, job);
+  g_return_if_fail (!job->started);
+  job->started = TRUE;
+  job->context = g_main_context_ref_thread_default ();
+  job->next_due = g_get_monotonic_time ();
+  if (cancellable)
+    {
+      job->cancellable = g_object_ref (cancellable);
+      job->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), job, NULL);
+    }
+  GTask *task = g_task_new (job, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pns_train_job_run_async);
+  /* a stopped run still has a result: the best model so far */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, worker);
+  g_object_unref (task);
+}
+
+const PnsTrainOutcome *
+pns_train_job_run_finish (PnsTrainJob *job, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, job), NULL);
+  flush (job); /* the last epochs before the result */
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  job->done = TRUE;
+  return &job->outcome;
 }
 
 void
@@ -153,87 +265,76 @@ pns_train_job_get_paused (PnsTrainJob *job)
   return g_atomic_int_get (&job->paused);
 }
 
-void
-pns_train_job_stop (PnsTrainJob *job)
-{
-  g_mutex_lock (&job->lock);
-  g_atomic_int_set (&job->stop, 1);
-  g_cond_broadcast (&job->cond);
-  g_mutex_unlock (&job->lock);
-}
-
-PnsTrainJobState
-pns_train_job_get_state (PnsTrainJob *job)
-{
-  return g_atomic_int_get (&job->state);
-}
-
-void
-pns_train_job_drain (PnsTrainJob *job, GArray *out)
-{
-  g_mutex_lock (&job->lock);
-  if (job->queue->len)
-    {
-      g_array_append_vals (out, job->queue->data, job->queue->len);
-      g_array_set_size (job->queue, 0);
-    }
-  g_mutex_unlock (&job->lock);
-}
-
 const PnsTrainOutcome *
 pns_train_job_get_outcome (PnsTrainJob *job)
 {
-  return pns_train_job_get_state (job) == PNS_TRAIN_JOB_DONE ? &job->outcome : NULL;
+  return job->done ? &job->outcome : NULL;
 }
 
-const GError *
-pns_train_job_get_error (PnsTrainJob *job)
+static void
+pns_train_job_finalize (GObject *object)
 {
-  return pns_train_job_get_state (job) == PNS_TRAIN_JOB_FAILED ? job->error : NULL;
-}
-
-const PnDataset *
-pns_train_job_get_dataset (PnsTrainJob *job)
-{
-  g_mutex_lock (&job->lock);
-  const PnDataset *ds = job->ds;
-  g_mutex_unlock (&job->lock);
-  return ds;
-}
-
-void
-pns_train_job_free (PnsTrainJob *job)
-{
-  if (job == NULL)
-    return;
-  if (job->thread)
+  PnsTrainJob *job = PNS_TRAIN_JOB (object);
+  /* the GTask holds a reference until the worker has returned */
+  if (job->cancellable)
     {
-      pns_train_job_stop (job);
-      g_thread_join (job->thread);
+      g_cancellable_disconnect (job->cancellable, job->cancelled_id);
+      g_object_unref (job->cancellable);
     }
+  if (job->pending)
+    {
+      g_source_destroy (job->pending);
+      g_source_unref (job->pending);
+    }
+  if (job->context)
+    g_main_context_unref (job->context);
   g_free (job->outcome.params);
   pn_eval_result_clear (&job->outcome.test);
-  if (job->ds)
-    pn_dataset_free (job->ds);
-  g_clear_error (&job->error);
-  g_array_unref (job->queue);
+  g_array_unref (job->batch);
+  g_array_unref (job->delivering);
   g_mutex_clear (&job->lock);
   g_cond_clear (&job->cond);
   g_free (job->dataset_name);
-  g_free (job);
+  g_free (job->label_column);
+  G_OBJECT_CLASS (pns_train_job_parent_class)->finalize (object);
 }
 
-PnsTrainResult
+static void
+pns_train_job_class_init (PnsTrainJobClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pns_train_job_finalize;
+  /* progress (GArray *updates): PnsTrainUpdate, the epochs since the last */
+  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+pns_train_job_init (PnsTrainJob *job)
+{
+  g_mutex_init (&job->lock);
+  g_cond_init (&job->cond);
+  job->batch = g_array_new (FALSE, FALSE, sizeof (PnsTrainUpdate));
+  job->delivering = g_array_new (FALSE, FALSE, sizeof (PnsTrainUpdate));
+}
+
+PnDesignTrainResult
 pns_train_outcome_result (const PnsTrainOutcome *out)
 {
-  return (PnsTrainResult) {
+  /* the figures the studio has always recorded; the others stay unknown,
+   * so a design trained twice the same way saves the same bytes */
+  return (PnDesignTrainResult) {
     .valid = TRUE,
     .test_acc_mean = out->test.acc_mean,
     .test_acc_std = out->test.acc_std,
-    .n_mc = out->test.n_mc,
+    .mc_test = out->test.n_mc,
     .epochs = out->epochs,
     .best_epoch = out->best_epoch,
-    .seed = out->seed,
+    .best_valid_loss = NAN,
+    .seconds = NAN,
+    .test_measured_acc_mean = NAN,
+    .valid_acc_mean = NAN,
+    .valid_acc_std = NAN,
   };
 }
 
@@ -242,7 +343,11 @@ pns_train_outcome_store (const PnsTrainOutcome *out, gboolean learned_circuits, 
                          GError **error)
 {
   const PnNet *net = &out->net;
-  if (learned_circuits && net->circuits.mode == PN_CIRCUITS_PHYSICAL)
+  /* one undo step: the learned values and the network they belong to */
+  pns_design_history_begin (d);
+  gboolean ok = TRUE;
+  if (learned_circuits && net->circuits.mode == PN_CIRCUITS_PHYSICAL &&
+      net->circuits.level == PN_LEVEL_NET)
     {
       /* the learned circuits become the component values; none is
        * clamped: one the design refuses puts the old ones back */
@@ -256,14 +361,18 @@ pns_train_outcome_store (const PnsTrainOutcome *out, gboolean learned_circuits, 
                   sizeof (double) * pns_design_get_space (d, k)->n_params);
         }
       for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-        if (!pns_design_set_values (d, k, values[k], error))
+        if (ok && !pns_design_set_values (d, k, values[k], error))
           {
             for (int j = 0; j < k; j++)
               (void) pns_design_set_values (d, j, old[j], NULL);
-            return FALSE;
+            ok = FALSE;
           }
     }
-  PnsTrainResult res = pns_train_outcome_result (out);
-  pns_design_set_network (d, net, out->params, &res);
-  return TRUE;
+  if (ok)
+    {
+      PnDesignTrainResult res = pns_train_outcome_result (out);
+      pns_design_set_network (d, net, out->params, out->seed, &res);
+    }
+  pns_design_history_end (d);
+  return ok;
 }

@@ -1,25 +1,26 @@
-/* pns-train-job.h: a training run on its own thread.
+/* pns-train-job.h: a training run off the main thread, as a GObject.
  *
- * The worker owns the PnTrainer; the main thread only reads copies of the
- * per-epoch progress (drained from a queue) and, at the end, the result.
- * Pause and stop are atomic flags checked between epochs; stopping keeps
- * the best model so far (pn_trainer_finish). Seeds run one after another;
- * the run with the lowest validation loss is the result (never test data).
+ * pns_train_job_run_async runs the seeds one after another in a GTask
+ * thread through the flow library's runner (pn_flow_runs_execute, as pnc
+ * train does); the run with the lowest validation loss is the result
+ * (pn_flow_runs_best: never test data), evaluated on the test split. Every epoch's progress goes to
+ * the main context the job was started from: the worker batches the
+ * epochs and attaches one source to that context for each batch (at most
+ * every PNS_TRAIN_JOB_BATCH_MS), which emits "progress" there; nothing
+ * polls. Cancelling the GCancellable stops the run and keeps the best
+ * model so far (pn_trainer_finish): the run then finishes normally with
+ * out->stopped set. Pausing holds the worker between epochs.
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "pn-engine.h"
 #include "pns-design.h"
 
 G_BEGIN_DECLS
 
-typedef enum {
-  PNS_TRAIN_JOB_RUNNING,
-  PNS_TRAIN_JOB_DONE,
-  PNS_TRAIN_JOB_FAILED,
-} PnsTrainJobState;
+#define PNS_TRAIN_JOB_BATCH_MS 50  /* 20 Hz: chart updates from the engine thread */
 
 typedef struct {
   int             seed_index;
@@ -36,31 +37,38 @@ typedef struct {
   gboolean     stopped;      /* by the user */
 } PnsTrainOutcome;
 
-typedef struct _PnsTrainJob PnsTrainJob;
+#define PNS_TYPE_TRAIN_JOB (pns_train_job_get_type ())
+G_DECLARE_FINAL_TYPE (PnsTrainJob, pns_train_job, PNS, TRAIN_JOB, GObject)
 
-/* CFG's seed is replaced by FIRST_SEED + k for k < N_SEEDS. */
+/* CFG's seed is replaced by FIRST_SEED + k for k < N_SEEDS.
+ * Signal "progress" (GArray *updates of PnsTrainUpdate, in epoch order),
+ * on the main context the run was started from. */
 PnsTrainJob     *pns_train_job_new        (const PnTrainConfig *cfg, const char *dataset,
-                                           int first_seed, int n_seeds, int mc_test);
-void             pns_train_job_start      (PnsTrainJob *job);
+                                           const char *label_column, int first_seed,
+                                           int n_seeds, int mc_test);
+/* Runs the job (once) in a thread; CALLBACK on the calling thread's
+ * thread-default main context when it has ended. Cancelling CANCELLABLE
+ * stops it, keeping the best model so far. */
+void             pns_train_job_run_async  (PnsTrainJob *job, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+/* The result of a finished run (owned by the job), or NULL and ERROR
+ * (the dataset cannot be loaded, the trainer refuses the settings).
+ * Progress not yet delivered is emitted before this returns. */
+const PnsTrainOutcome *pns_train_job_run_finish (PnsTrainJob *job, GAsyncResult *result,
+                                                 GError **error);
 void             pns_train_job_set_paused (PnsTrainJob *job, gboolean paused);
 gboolean         pns_train_job_get_paused (PnsTrainJob *job);
-void             pns_train_job_stop       (PnsTrainJob *job);
-PnsTrainJobState pns_train_job_get_state  (PnsTrainJob *job);
-/* Moves the updates queued since the last call into OUT (PnsTrainUpdate). */
-void             pns_train_job_drain      (PnsTrainJob *job, GArray *out);
-/* After DONE: the result (owned by the job); after FAILED: the error. */
+/* The outcome of a finished run (NULL before or after a failure). */
 const PnsTrainOutcome *pns_train_job_get_outcome (PnsTrainJob *job);
+
 /* The design's record of a finished run's OUT (its best model's test). */
-PnsTrainResult         pns_train_outcome_result   (const PnsTrainOutcome *out);
-/* Store a finished run's network in D. LEARNED_CIRCUITS (LNC/Both): the
- * learned circuits first become D's component values; if D refuses one,
- * it keeps its old values and network and ERROR says why (FALSE). */
+PnDesignTrainResult    pns_train_outcome_result   (const PnsTrainOutcome *out);
+/* Store a finished run's network in D (one undo step). LEARNED_CIRCUITS
+ * (LNC/Both): the learned circuits first become D's component values; if
+ * D refuses one, it keeps its old values and network and ERROR says why
+ * (FALSE). */
 gboolean               pns_train_outcome_store    (const PnsTrainOutcome *out,
                                                    gboolean learned_circuits, PnsDesign *d,
                                                    GError **error);
-const GError    *pns_train_job_get_error  (PnsTrainJob *job);
-const PnDataset *pns_train_job_get_dataset (PnsTrainJob *job); /* after the worker loaded it */
-/* Stops, joins the thread and frees everything. */
-void             pns_train_job_free       (PnsTrainJob *job);
 
 G_END_DECLS

@@ -18,6 +18,11 @@ void      pns_training_panel_set_paused (PnsTrainingPanel *self, gboolean paused
 gboolean  pns_training_panel_get_paused (PnsTrainingPanel *self);
 void      pns_training_panel_stop       (PnsTrainingPanel *self);
 gboolean  pns_training_panel_is_running (PnsTrainingPanel *self);
+/* Whether Start can run: no run in progress, the dataset loads (its
+ * preview found no error) and every setting was accepted. A run that
+ * cannot start leaves the previous run's charts and the design as they
+ * are; so does one that fails before its first epoch. */
+gboolean  pns_training_panel_can_start  (PnsTrainingPanel *self);
 /* Select a CSV file as the dataset (as the import dialog does). */
 void      pns_training_panel_import_csv (PnsTrainingPanel *self, const char *path);
 /* For tests: the dataset error shown in place (NULL if none), the charts,
@@ -30,5 +35,15 @@ guint64   pns_training_panel_get_n_updates  (PnsTrainingPanel *self);
 guint     pns_training_panel_get_n_deliveries (PnsTrainingPanel *self);
 /* The variant drop-down: Base, LNC, VA, Both (rows 0 to 3). */
 GtkDropDown *pns_training_panel_get_variant_drop (PnsTrainingPanel *self);
+/* The dataset drop-down (the bundled datasets, then imported files) and
+ * the hidden-layers entry. */
+GtkDropDown *pns_training_panel_get_dataset_drop (PnsTrainingPanel *self);
+GtkEditable *pns_training_panel_get_topology_entry (PnsTrainingPanel *self);
+GtkEditable *pns_training_panel_get_title_entry (PnsTrainingPanel *self);
+/* The label-column picker of a CSV dataset (row 0: automatic, then the
+ * file's columns); NULL while hidden (a bundled dataset). */
+GtkDropDown *pns_training_panel_get_label_drop (PnsTrainingPanel *self);
+/* The settings error shown in place (NULL if none). */
+const char *pns_training_panel_get_settings_error (PnsTrainingPanel *self);
 
 G_END_DECLS

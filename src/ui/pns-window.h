@@ -21,6 +21,10 @@ void              pns_window_set_design   (PnsWindow *self, PnsDesign *design);
 /* Loads FILE; on failure shows the error in a dialog and keeps the design. */
 gboolean          pns_window_open_file    (PnsWindow *self, GFile *file, GError **error);
 gboolean          pns_window_save_to_file (PnsWindow *self, GFile *file, GError **error);
+/* A file dropped on the window (the window's GtkDropTarget calls this):
+ * a .pnsd opens (after the unsaved-changes prompt), a .csv becomes the
+ * dataset (Training view); anything else is refused with the reason. */
+gboolean          pns_window_drop_file    (PnsWindow *self, GFile *file, GError **error);
 void              pns_window_show_view    (PnsWindow *self, const char *name);
 const char       *pns_window_get_view     (PnsWindow *self);
 PnsSchematic     *pns_window_get_schematic (PnsWindow *self);

@@ -124,6 +124,7 @@ typedef struct {
   float      *params;
   PnVariation var;
   char       *dataset;
+  char       *label_column;
   int         n_mc;
   guint64     seed;
   gboolean    spice;        /* ngspice verify instead of the engine's Monte Carlo */
@@ -140,6 +141,7 @@ eval_job_free (EvalJob *j)
   pn_design_residuals_clear (&j->calib);
   g_free (j->params);
   g_free (j->dataset);
+  g_free (j->label_column);
   pn_eval_result_clear (&j->res);
   g_free (j);
 }
@@ -158,6 +160,7 @@ evaluate_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancell
   EvalJob *j = data;
   PnDatasetOptions opt;
   pn_dataset_options_init (&opt);
+  opt.label_column = j->label_column;
   GError *error = NULL;
   PnDataset *ds = pn_dataset_open (j->dataset, &opt, &error);
   if (ds == NULL)
@@ -326,13 +329,14 @@ run_evaluation (PnsYieldView *self, gboolean spice)
       return;
     }
   EvalJob *j = g_new0 (EvalJob, 1);
-  j->g_unit = pns_design_get_technology (self->design)->g_unit_us * 1e-6;
+  j->g_unit = pns_design_get_technology (self->design)->g_unit;
   /* the model: a calibrated design's corrected curves and crossbar loading
    * at the simulated scale, as pnc verify's; the job owns its tables */
   pns_design_copy_model_net (self->design, j->g_unit, &j->net, &j->calib);
   j->params = g_memdup2 (pns_design_get_params (self->design), sizeof (float) * net->n_params);
   j->var = *pns_design_get_variation (self->design);
-  j->dataset = g_strdup (pns_design_get_train_settings (self->design)->dataset);
+  j->dataset = g_strdup (pns_design_get_dataset (self->design));
+  j->label_column = g_strdup (pns_design_get_label_column (self->design));
   j->n_mc = gtk_spin_button_get_value_as_int (self->mc_spin);
   j->seed = 12345;
   j->spice = spice;

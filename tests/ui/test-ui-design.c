@@ -20,7 +20,7 @@ test_default_design (void)
   g_assert_cmpint (net->size[0], ==, 4);
   g_assert_cmpint (net->size[1], ==, 3);
   g_assert_cmpint (net->size[2], ==, 3);
-  g_assert_cmpstr (pns_design_get_train_settings (d)->dataset, ==, "iris");
+  g_assert_cmpstr (pns_design_get_dataset (d), ==, "iris");
   g_assert_true (pns_design_get_result (d)->valid);
   g_assert_false (pns_design_get_modified (d));
   /* the bundled network really classifies: evaluate it on iris' test split */
@@ -72,7 +72,7 @@ test_round_trip (void)
   PnDesign pd;
   g_assert_true (pn_design_load (path, &pd, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (pd.training.n_seeds, ==, pns_design_get_train_settings (d)->n_seeds);
+  g_assert_cmpint (pd.training.n_seeds, ==, pns_design_get_training (d)->n_seeds);
   pn_design_clear (&pd);
   g_object_unref (e);
   g_object_unref (file);
@@ -104,7 +104,7 @@ test_shared_format (void)
   g_assert_cmpint (pd.size[0], ==, 4);
   g_assert_cmpint (pd.size[2], ==, 3);
   g_assert_cmpstr (pd.dataset, ==, "iris");
-  g_assert_cmpfloat (fabs (pd.tech.g_unit - pns_design_get_technology (d)->g_unit_us * 1e-6), <, 1e-15);
+  g_assert_cmpfloat (fabs (pd.tech.g_unit - pns_design_get_technology (d)->g_unit), <, 1e-15);
   g_assert_true (pd.result.valid);
   g_assert_cmpfloat (pd.training.lr_circuit, ==, 0);
   pn_design_clear (&pd);
@@ -129,7 +129,7 @@ test_shared_format (void)
   PnDesign pub;
   g_assert_true (pn_design_load (path, &pub, &error));
   pub.circuits.mode = PN_DESIGN_CIRCUITS_PUBLISHED;
-  e = pns_design_new_from_pn_design (&pub, &error);
+  e = pns_design_new_from_model (&pub, &error);
   g_assert_null (e);
   g_assert_nonnull (strstr (error->message, "published"));
   g_clear_error (&error);
@@ -219,20 +219,20 @@ test_untrained_round_trip (void)
   memcpy (v, pns_design_get_values (d, PN_CIRCUIT_INV), sizeof v);
   v[0] = 333.25;
   g_assert_true (pns_design_set_values (d, PN_CIRCUIT_INV, v, &error));
-  PnsTrainSettings s = *pns_design_get_train_settings (d);
-  s.dataset = (char *) "seeds";
+  g_assert_true (pns_design_set_dataset (d, "seeds", &error));
+  PnDesignTraining s = *pns_design_get_training (d);
   s.n_hidden = 2;
   s.hidden[0] = 8;
   s.hidden[1] = 4;
   s.first_seed = 5;
   s.n_seeds = 3;
-  s.variation_aware = FALSE;
+  s.variant = (char *) "base";
   s.max_epochs = 1234;
   s.patience = 321;
   s.mc_train = 7;
-  g_assert_true (pns_design_set_train_settings (d, &s, &error));
-  PnsTechnology t = *pns_design_get_technology (d);
-  t.g_unit_us = 0.03;
+  g_assert_true (pns_design_set_training (d, &s, &error));
+  PnDesignTech t = *pns_design_get_technology (d);
+  t.g_unit = pns_si_scale (0.03, 1e-6);
   t.gmin = 0.02;
   g_assert_true (pns_design_set_technology (d, &t, &error));
   PnVariation var = { PN_VARIATION_GAUSSIAN, 0.05 };
@@ -266,17 +266,17 @@ test_untrained_round_trip (void)
   g_assert_false (pns_design_get_modified (e));
   g_assert_null (pns_design_get_net (e));
   g_assert_cmpstr (pns_design_get_title (e), ==, "Seeds, untrained");
-  const PnsTrainSettings *s2 = pns_design_get_train_settings (e);
-  g_assert_cmpstr (s2->dataset, ==, "seeds");
+  const PnDesignTraining *s2 = pns_design_get_training (e);
+  g_assert_cmpstr (pns_design_get_dataset (e), ==, "seeds");
   g_assert_cmpint (s2->n_hidden, ==, 2);
   g_assert_cmpint (s2->hidden[1], ==, 4);
   g_assert_cmpint (s2->first_seed, ==, 5);
   g_assert_cmpint (s2->n_seeds, ==, 3);
-  g_assert_false (s2->variation_aware);
+  g_assert_false (pns_design_get_variation_aware (e));
   g_assert_cmpint (s2->max_epochs, ==, 1234);
   g_assert_cmpint (s2->patience, ==, 321);
   g_assert_cmpint (s2->mc_train, ==, 7);
-  g_assert_cmpfloat (pns_design_get_technology (e)->g_unit_us, ==, 0.03);
+  g_assert_cmpfloat (pns_design_get_technology (e)->g_unit, ==, 3e-8);
   g_assert_cmpfloat (pns_design_get_technology (e)->gmin, ==, 0.02);
   g_assert_cmpint (pns_design_get_variation (e)->kind, ==, PN_VARIATION_GAUSSIAN);
   g_assert_cmpfloat (pns_design_get_values (e, PN_CIRCUIT_INV)[0], ==, 333.25);
@@ -321,11 +321,8 @@ test_variant_round_trip (void)
     {
       GError *error = NULL;
       PnsDesign *d = pns_design_new ();
-      PnsTrainSettings s = *pns_design_get_train_settings (d);
-      s.variation_aware = v[i].va;
-      s.learnable_circuits = v[i].lnc;
-      g_assert_true (pns_design_set_train_settings (d, &s, &error));
-      g_assert_cmpstr (pns_train_settings_variant (pns_design_get_train_settings (d)), ==, v[i].name);
+      pns_design_set_variant (d, v[i].va, v[i].lnc);
+      g_assert_cmpstr (pns_design_get_training (d)->variant, ==, v[i].name);
       g_autofree char *path = g_build_filename (dir, "variant.pnsd", NULL);
       GFile *file = g_file_new_for_path (path);
       g_assert_true (pns_design_save (d, file, &error));
@@ -339,9 +336,8 @@ test_variant_round_trip (void)
       pn_design_clear (&pd);
       PnsDesign *e = pns_design_new_from_file (file, &error);
       g_assert_no_error (error);
-      const PnsTrainSettings *s2 = pns_design_get_train_settings (e);
-      g_assert_true (s2->variation_aware == v[i].va);
-      g_assert_true (s2->learnable_circuits == v[i].lnc);
+      g_assert_true (pns_design_get_variation_aware (e) == v[i].va);
+      g_assert_true (pns_design_get_learnable_circuits (e) == v[i].lnc);
       gsize l1, l2;
       g_autofree char *x1 = pns_design_serialize (d, &l1);
       g_autofree char *x2 = pns_design_serialize (e, &l2);
@@ -561,18 +557,15 @@ test_calibration (void)
       g_assert_cmpmem (calib.table[k], sizeof (float) * 7, fd.residuals.table[k], sizeof (float) * 7);
       g_assert_cmpmem (calib.rout[k], sizeof (float) * 7, fd.residuals.rout[k], sizeof (float) * 7);
     }
-  g_assert_cmpfloat (fnet.circuits.residual.g_unit, ==, (float) (pns_design_get_technology (d)->g_unit_us * 1e-6));
+  g_assert_cmpfloat (fnet.circuits.residual.g_unit, ==, (float) pns_design_get_technology (d)->g_unit);
   g_free (fp);
 
   /* what it does not depend on keeps it: title, variation, seeds, epochs */
   pns_design_set_title (d, "Calibrated, renamed");
   PnVariation var = { PN_VARIATION_GAUSSIAN, 0.06 };
   g_assert_true (pns_design_set_variation (d, &var, &error));
-  PnsTrainSettings s = *pns_design_get_train_settings (d);
-  s.max_epochs = 777;
-  s.first_seed = 9;
-  s.variation_aware = !s.variation_aware;
-  g_assert_true (pns_design_set_train_settings (d, &s, &error));
+  g_object_set (d, "max-epochs", 777, "first-seed", 9, "variation-aware",
+                !pns_design_get_variation_aware (d), NULL);
   g_assert_true (pns_design_is_calibrated (d));
   g_assert_cmpuint (calib_changes, ==, 0);
   g_assert_true (pns_design_save (d, file, &error));
@@ -604,8 +597,8 @@ test_calibration (void)
 
   /* the technology: g_unit, and the supplies */
   d = open_calibrated (path);
-  PnsTechnology t = *pns_design_get_technology (d);
-  t.g_unit_us *= 2;
+  PnDesignTech t = *pns_design_get_technology (d);
+  t.g_unit *= 2;
   g_assert_true (pns_design_set_technology (d, &t, &error));
   expect_dropped (d, PNS_DESIGN_CHANGED_TECHNOLOGY);
   g_object_unref (d);
@@ -626,15 +619,13 @@ test_calibration (void)
 
   /* the dataset, the hidden layers */
   d = open_calibrated (path);
-  s = *pns_design_get_train_settings (d);
-  s.dataset = (char *) "seeds";
-  g_assert_true (pns_design_set_train_settings (d, &s, &error));
+  g_assert_true (pns_design_set_dataset (d, "seeds", &error));
   expect_dropped (d, PNS_DESIGN_CHANGED_TRAINING);
   g_object_unref (d);
   d = open_calibrated (path);
-  s = *pns_design_get_train_settings (d);
+  PnDesignTraining s = *pns_design_get_training (d);
   s.hidden[0]++;
-  g_assert_true (pns_design_set_train_settings (d, &s, &error));
+  g_assert_true (pns_design_set_training (d, &s, &error));
   expect_dropped (d, PNS_DESIGN_CHANGED_TRAINING);
   g_object_unref (d);
 
@@ -642,7 +633,7 @@ test_calibration (void)
   d = open_calibrated (path);
   PnNet same = *pns_design_get_net (d);
   float *p = g_memdup2 (pns_design_get_params (d), sizeof (float) * same.n_params);
-  pns_design_set_network (d, &same, p, pns_design_get_result (d));
+  pns_design_set_network (d, &same, p, pns_design_get_result_seed (d), pns_design_get_result (d));
   g_free (p);
   expect_dropped (d, PNS_DESIGN_CHANGED_NETWORK);
   g_object_unref (d);
@@ -689,7 +680,7 @@ test_setters_validate (void)
   PnVariation var = { PN_VARIATION_UNIFORM, 1.5 };
   g_assert_false (pns_design_set_variation (d, &var, &error));
   g_clear_error (&error);
-  PnsTechnology t = *pns_design_get_technology (d);
+  PnDesignTech t = *pns_design_get_technology (d);
   t.gmax = t.gmin;
   g_assert_false (pns_design_set_technology (d, &t, &error));
   g_clear_error (&error);
@@ -745,6 +736,192 @@ test_yield_fraction (void)
   g_assert_cmpfloat (pns_yield_fraction (acc, 0, 0.5), ==, -1);
 }
 
+/* Designs pnc writes with circuits learned per layer and per neuron open
+ * with their learned circuits (the network as pn_design_build_net builds
+ * it from the file), save back to the same bytes, train again at their
+ * level, and become one design per network when a component value is
+ * edited. */
+static void
+test_pnc_levels (void)
+{
+  const char *pnc = g_getenv ("PNC");
+  if (pnc == NULL)
+    {
+      g_test_skip ("PNC not set");
+      return;
+    }
+  g_autofree char *dir = g_dir_make_tmp ("pns-test-XXXXXX", NULL);
+  const char *levels[] = { "layer", "neuron" };
+  const PnCircuitLevel lv[] = { PN_LEVEL_LAYER, PN_LEVEL_NEURON };
+  for (int l = 0; l < 2; l++)
+    {
+      g_autofree char *path = g_build_filename (dir, "learned.pnsd", NULL);
+      const char *argv[] = { pnc, "train", "--circuits", "learnable", "--level", levels[l],
+                             "--hidden", "3", "--max-epochs", "40", "--mc-train", "4",
+                             "--mc-test", "10", "-j", "1", "-q", "--save", path, NULL };
+      int status = 0;
+      g_autofree char *err = NULL;
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                   NULL, NULL, &err, &status, NULL));
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      GError *error = NULL;
+      PnDesign pd;
+      g_assert_true (pn_design_load (path, &pd, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (pd.circuits.mode, ==, PN_DESIGN_CIRCUITS_LEARNABLE);
+      g_assert_cmpint (pd.circuits.level, ==, lv[l]);
+      PnNet fnet;
+      float *fp = NULL;
+      g_assert_true (pn_design_build_net (&pd, NULL, &fnet, &fp, &error));
+
+      /* opens, with the learned circuits of every group */
+      GFile *file = g_file_new_for_path (path);
+      PnsDesign *d = pns_design_new_from_file (file, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (d);
+      g_assert_cmpint (pns_design_get_level (d), ==, lv[l]);
+      const PnNet *net = pns_design_get_net (d);
+      g_assert_nonnull (net);
+      g_assert_cmpint (net->circuits.level, ==, lv[l]);
+      g_assert_cmpuint (net->n_params, ==, fnet.n_params);
+      g_assert_cmpmem (pns_design_get_params (d), sizeof (float) * net->n_params, fp,
+                       sizeof (float) * fnet.n_params);
+      g_assert_cmpint (pn_circuits_n_groups (&net->circuits, net, PN_CIRCUIT_PTANH), >, 1);
+      /* the values shown are the first group's */
+      for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+        {
+          double phys[PN_MAX_CIRCUIT_PARAMS];
+          pn_circuits_group_physical (&fnet.circuits, &fnet, fp + fnet.n_theta, k, 0, phys);
+          const PnDesignSpace *sp = pns_design_get_space (d, k);
+          for (int i = 0; i < sp->n_params; i++)
+            g_assert_cmpfloat (fabs (pns_design_get_values (d, k)[i] / phys[i] - 1), <, 1e-6);
+        }
+      /* the network classifies as the file's does */
+      PnDatasetOptions opt;
+      pn_dataset_options_init (&opt);
+      PnDataset *ds = pn_dataset_open ("iris", &opt, &error);
+      g_assert_no_error (error);
+      PnEvalResult r1, r2;
+      PnVariation var = { PN_VARIATION_UNIFORM, 0.1 };
+      pn_evaluate (net, pns_design_get_params (d), &var, 10, 1, ds->x[PN_SPLIT_TEST],
+                   ds->y[PN_SPLIT_TEST], ds->n[PN_SPLIT_TEST], &r1);
+      pn_evaluate (&fnet, fp, &var, 10, 1, ds->x[PN_SPLIT_TEST], ds->y[PN_SPLIT_TEST],
+                   ds->n[PN_SPLIT_TEST], &r2);
+      g_assert_cmpfloat (r1.acc_mean, ==, r2.acc_mean);
+      pn_eval_result_clear (&r1);
+      pn_eval_result_clear (&r2);
+      g_free (fp);
+      pn_design_clear (&pd);
+
+      /* save -> open -> save: the same bytes, and pnc reads it */
+      g_autofree char *path2 = g_build_filename (dir, "resaved.pnsd", NULL);
+      GFile *file2 = g_file_new_for_path (path2);
+      g_assert_true (pns_design_save (d, file2, &error));
+      g_assert_no_error (error);
+      PnsDesign *e = pns_design_new_from_file (file2, &error);
+      g_assert_no_error (error);
+      gsize l1, l2;
+      g_autofree char *x1 = pns_design_serialize (d, &l1);
+      g_autofree char *x2 = pns_design_serialize (e, &l2);
+      g_assert_cmpstr (x1, ==, x2);
+      g_assert_true (pn_design_load (path2, &pd, &error));
+      g_assert_cmpint (pd.circuits.level, ==, lv[l]);
+      pn_design_clear (&pd);
+      g_object_unref (e);
+
+      /* trains at its level (LNC / Both learn the circuits per layer or
+       * neuron, from the component values) */
+      pns_design_set_variant (d, TRUE, TRUE);
+      PnTrainConfig cfg;
+      pns_design_fill_train_config (d, 0, &cfg);
+      cfg.max_epochs = 5;
+      cfg.mc_train = 2;
+      g_assert_cmpint (cfg.circuits.mode, ==, PN_CIRCUITS_PHYSICAL);
+      g_assert_cmpint (cfg.circuits.level, ==, lv[l]);
+      PnTrainer *tr = pn_trainer_new (&cfg, ds, &error);
+      g_assert_no_error (error);
+      PnTrainProgress p;
+      while (pn_trainer_epoch (tr, &p))
+        ;
+      PnDesignTrainResult res = { .valid = FALSE };
+      pns_design_set_network (d, pn_trainer_net (tr), pn_trainer_best_params (tr), 0, &res);
+      pn_trainer_free (tr);
+      g_assert_cmpint (pns_design_get_level (d), ==, lv[l]);
+      g_assert_cmpint (pns_design_get_net (d)->circuits.level, ==, lv[l]);
+
+      /* a component value edited: one design for the network at the values */
+      size_t n_theta = pns_design_get_net (d)->n_theta;
+      float *theta = g_memdup2 (pns_design_get_params (d), sizeof (float) * n_theta);
+      double v[PN_MAX_CIRCUIT_PARAMS];
+      memcpy (v, pns_design_get_values (d, PN_CIRCUIT_INV), sizeof v);
+      g_assert_true (pns_design_set_values (d, PN_CIRCUIT_INV, v, &error));
+      g_assert_no_error (error);
+      net = pns_design_get_net (d);
+      g_assert_cmpint (pns_design_get_level (d), ==, PN_LEVEL_NET);
+      g_assert_cmpint (net->circuits.level, ==, PN_LEVEL_NET);
+      g_assert_cmpuint (net->n_theta, ==, n_theta);
+      g_assert_cmpmem (pns_design_get_params (d), sizeof (float) * n_theta, theta,
+                       sizeof (float) * n_theta);
+      g_free (theta);
+      /* and undo brings the learned groups back */
+      g_assert_true (pns_design_undo (d));
+      g_assert_cmpint (pns_design_get_net (d)->circuits.level, ==, lv[l]);
+      pn_dataset_free (ds);
+      g_object_unref (d);
+      g_object_unref (file);
+      g_object_unref (file2);
+      g_unlink (path);
+      g_unlink (path2);
+    }
+  g_rmdir (dir);
+}
+
+/* A design pnc trained on a CSV with --label keeps its label column: the
+ * studio opens it with that column and its dataset loads as it was trained. */
+static void
+test_pnc_label (void)
+{
+  const char *pnc = g_getenv ("PNC");
+  if (pnc == NULL)
+    {
+      g_test_skip ("PNC not set");
+      return;
+    }
+  g_autofree char *dir = g_dir_make_tmp ("pns-test-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "kinds.csv", NULL);
+  g_autofree char *path = g_build_filename (dir, "kinds.pnsd", NULL);
+  GString *t = g_string_new ("kind,u,v\n");
+  for (int i = 0; i < 60; i++)
+    g_string_append_printf (t, "%s,%d,%d\n", i % 2 ? "odd" : "even", i % 2 + (i % 5), i % 3);
+  g_assert_true (g_file_set_contents (csv, t->str, -1, NULL));
+  g_string_free (t, TRUE);
+  const char *argv[] = { pnc, "train", "-d", csv, "--label", "kind", "--circuits", "fixed",
+                         "--max-epochs", "20", "--mc-train", "4", "--mc-test", "10", "-j", "1",
+                         "-q", "--save", path, NULL };
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                               G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  GError *error = NULL;
+  GFile *file = g_file_new_for_path (path);
+  PnsDesign *d = pns_design_new_from_file (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pns_design_get_label_column (d), ==, "kind");
+  PnDatasetOptions opt;
+  pns_design_dataset_options (d, &opt);
+  PnDataset *ds = pn_dataset_open (pns_design_get_dataset (d), &opt, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ds->n_classes, ==, pns_design_get_net (d)->size[pns_design_get_net (d)->n_layers]);
+  g_assert_cmpint (ds->n_features, ==, pns_design_get_net (d)->size[0]);
+  pn_dataset_free (ds);
+  g_object_unref (d);
+  g_object_unref (file);
+  g_unlink (path);
+  g_unlink (csv);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -757,6 +934,8 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/design/variant-round-trip", test_variant_round_trip);
   g_test_add_func ("/ui/design/pnc-reads-studio-file", test_pnc_reads_studio_file);
   g_test_add_func ("/ui/design/calibration", test_calibration);
+  g_test_add_func ("/ui/design/pnc-levels", test_pnc_levels);
+  g_test_add_func ("/ui/design/pnc-label", test_pnc_label);
   g_test_add_func ("/ui/design/setters-validate", test_setters_validate);
   g_test_add_func ("/ui/design/topology", test_topology);
   g_test_add_func ("/ui/series/decimation", test_series_decimation);

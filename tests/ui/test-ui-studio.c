@@ -224,6 +224,139 @@ test_constraint_and_curve (void)
   g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[0].text, ==, "R1 > R2");
 }
 
+/* The button in W's tree whose action is ACTION. */
+static GtkWidget *
+find_actionable (GtkWidget *w, const char *action)
+{
+  if (GTK_IS_ACTIONABLE (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), action) == 0)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *f = find_actionable (c, action);
+      if (f)
+        return f;
+    }
+  return NULL;
+}
+
+static guint
+dataset_row (GtkDropDown *dd, const char *name)
+{
+  GListModel *m = gtk_drop_down_get_model (dd);
+  for (guint i = 0; i < g_list_model_get_n_items (m); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (m), i), name) == 0)
+      return i;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static const char *
+shown_dataset (GtkDropDown *dd)
+{
+  return gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (dd)),
+                                     gtk_drop_down_get_selected (dd));
+}
+
+/* Undo and redo over a component value (the slider), a constraint (its
+ * entry), the dataset (the training panel's drop-down) and the hidden
+ * layers (their entry): Ctrl+Z / Ctrl+Shift+Z, the header's buttons. */
+static void
+test_undo_redo (void)
+{
+  char **accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.undo");
+  g_assert_cmpstr (accels[0], ==, "<Control>z");
+  g_strfreev (accels);
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.redo");
+  g_assert_cmpstr (accels[0], ==, "<Shift><Control>z");
+  g_strfreev (accels);
+  GtkWidget *undo_button = find_actionable (gtk_window_get_titlebar (GTK_WINDOW (win)), "win.undo");
+  GtkWidget *redo_button = find_actionable (gtk_window_get_titlebar (GTK_WINDOW (win)), "win.redo");
+  g_assert_nonnull (undo_button);
+  g_assert_nonnull (redo_button);
+
+  PnsDesign *d = pns_window_get_design (win);
+  PnsCircuitEditor *ed = pns_window_get_circuit_editor (win);
+  PnsTrainingPanel *panel = pns_window_get_training_panel (win);
+  GtkDropDown *dd = pns_training_panel_get_dataset_drop (panel);
+  GtkEditable *topo = pns_training_panel_get_topology_entry (panel);
+  GActionGroup *ag = G_ACTION_GROUP (win);
+  /* (the Circuits view off screen: no SPICE overlay runs meanwhile) */
+  g_autofree char *view = g_strdup (pns_window_get_view (win));
+  pns_window_show_view (win, "training");
+  pns_design_history_break (d); /* what the tests before did is one step further back */
+
+  /* a value: one drag (two positions) is one step */
+  GtkAdjustment *r1 = pns_circuit_editor_get_value_adjustment (ed, PN_CIRCUIT_PTANH, 0);
+  double v0 = pns_design_get_values (d, PN_CIRCUIT_PTANH)[0];
+  gtk_adjustment_set_value (r1, v0 + 10);
+  gtk_adjustment_set_value (r1, v0 + 20);
+  g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, v0 + 20);
+  g_assert_true (g_action_group_get_action_enabled (ag, "undo"));
+  g_assert_true (gtk_widget_get_sensitive (undo_button));
+  g_assert_false (g_action_group_get_action_enabled (ag, "redo"));
+
+  /* a constraint */
+  GtkEditable *c1 = pns_circuit_editor_get_constraint_entry (ed, PN_CIRCUIT_PTANH, 1);
+  g_assert_cmpstr (gtk_editable_get_text (c1), ==, "W1 > L1");
+  gtk_editable_set_text (c1, "W2 > L1");
+  settle (ed);
+  g_assert_null (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH));
+  g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[1].text, ==, "W2 > L1");
+
+  /* the dataset and the hidden layers */
+  g_assert_cmpstr (pns_design_get_dataset (d), ==, "iris");
+  gtk_drop_down_set_selected (dd, dataset_row (dd, "seeds"));
+  g_assert_cmpstr (pns_design_get_dataset (d), ==, "seeds");
+  gtk_editable_set_text (topo, "5,4");
+  g_assert_cmpint (pns_design_get_training (d)->n_hidden, ==, 2);
+
+  /* undo: the header's button, then the action Ctrl+Z activates */
+  g_signal_emit_by_name (undo_button, "clicked"); /* a click */
+  g_assert_cmpint (pns_design_get_training (d)->n_hidden, ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (topo), ==, "3");
+  g_assert_true (g_action_group_get_action_enabled (ag, "redo"));
+  g_action_group_activate_action (ag, "undo", NULL);
+  g_assert_cmpstr (pns_design_get_dataset (d), ==, "iris");
+  g_assert_cmpstr (shown_dataset (dd), ==, "iris");
+  g_action_group_activate_action (ag, "undo", NULL);
+  g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[1].text, ==, "W1 > L1");
+  /* (the editor rebuilt its constraint rows from the design) */
+  c1 = pns_circuit_editor_get_constraint_entry (ed, PN_CIRCUIT_PTANH, 1);
+  g_assert_cmpstr (gtk_editable_get_text (c1), ==, "W1 > L1");
+  g_action_group_activate_action (ag, "undo", NULL);
+  g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, v0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (r1), ==, v0);
+
+  /* redo all four, Ctrl+Shift+Z's action and the header's button */
+  g_action_group_activate_action (ag, "redo", NULL);
+  g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, v0 + 20);
+  g_assert_cmpfloat (gtk_adjustment_get_value (r1), ==, v0 + 20);
+  g_signal_emit_by_name (redo_button, "clicked");
+  g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[1].text, ==, "W2 > L1");
+  g_action_group_activate_action (ag, "redo", NULL);
+  g_assert_cmpstr (shown_dataset (dd), ==, "seeds");
+  g_action_group_activate_action (ag, "redo", NULL);
+  g_assert_cmpstr (gtk_editable_get_text (topo), ==, "5,4");
+  g_assert_false (g_action_group_get_action_enabled (ag, "redo"));
+  g_assert_false (gtk_widget_get_sensitive (redo_button));
+
+  /* a new edit after an undo drops what could be redone */
+  g_action_group_activate_action (ag, "undo", NULL);
+  g_assert_true (g_action_group_get_action_enabled (ag, "redo"));
+  gtk_spin_button_set_value (pns_circuit_editor_get_eps_spin (ed), 0.2);
+  g_assert_false (g_action_group_get_action_enabled (ag, "redo"));
+  /* back to the design as it was */
+  for (int i = 0; i < 4; i++)
+    g_action_group_activate_action (ag, "undo", NULL);
+  g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, v0);
+  g_assert_cmpstr (pns_design_get_dataset (d), ==, "iris");
+  g_assert_cmpfloat (pns_design_get_variation (d)->eps, ==, 0.1);
+  g_assert_cmpint (pns_design_get_training (d)->n_hidden, ==, 1);
+  g_assert_cmpstr (pns_design_get_space (d, PN_CIRCUIT_PTANH)->c[1].text, ==, "W1 > L1");
+  c1 = pns_circuit_editor_get_constraint_entry (ed, PN_CIRCUIT_PTANH, 1);
+  g_assert_cmpstr (gtk_editable_get_text (c1), ==, "W1 > L1");
+  pns_window_show_view (win, view);
+}
+
 /* A stand-in simulator: slow enough that a newer request supersedes it. */
 static gint spice_calls, spice_cancelled;
 
@@ -476,12 +609,7 @@ test_train (void)
 {
   PnsDesign *d = pns_window_get_design (win);
   PnsTrainingPanel *panel = pns_window_get_training_panel (win);
-  PnsTrainSettings s = *pns_design_get_train_settings (d);
-  s.max_epochs = 1000000; /* runs until stopped */
-  s.patience = 1000000;
-  s.dataset = g_strdup (s.dataset);
-  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
-  g_free (s.dataset);
+  g_object_set (d, "max-epochs", 1000000, "patience", 1000000, NULL); /* runs until stopped */
   const float *old = pns_design_get_params (d);
   float old0 = old[0];
 
@@ -518,7 +646,7 @@ test_train (void)
   g_action_group_activate_action (G_ACTION_GROUP (win), "train-stop", NULL);
   g_assert_true (spin_until (not_running, NULL, 20));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (win), "train-start"));
-  const PnsTrainResult *res = pns_design_get_result (d);
+  const PnDesignTrainResult *res = pns_design_get_result (d);
   g_assert_true (res->valid);
   g_assert_cmpint (res->epochs, >, 100);
   g_assert_cmpint (res->best_epoch, >=, 1);
@@ -536,12 +664,8 @@ test_train_seeds (void)
   /* two seeds in a row: one colour per seed, the better one is kept */
   PnsDesign *d = pns_window_get_design (win);
   PnsTrainingPanel *panel = pns_window_get_training_panel (win);
-  PnsTrainSettings s = *pns_design_get_train_settings (d);
-  s.dataset = (char *) "iris";
-  s.max_epochs = 200;
-  s.first_seed = 3;
-  s.n_seeds = 2;
-  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
+  g_assert_true (pns_design_set_dataset (d, "iris", NULL));
+  g_object_set (d, "max-epochs", 200, "first-seed", 3, "n-seeds", 2, NULL);
   g_action_group_activate_action (G_ACTION_GROUP (win), "train-start", NULL);
   g_assert_true (spin_until (not_running, NULL, 30));
   PnsChart *loss = pns_training_panel_get_loss_chart (panel);
@@ -551,12 +675,11 @@ test_train_seeds (void)
   pns_chart_get_series_color (loss, 2, &b);
   g_assert_false (gdk_rgba_equal (&a, &b));
   g_assert_cmpuint (pns_series_get_n_appended (pns_chart_get_series (loss, 2)), ==, 200);
-  const PnsTrainResult *res = pns_design_get_result (d);
-  g_assert_true (res->seed == 3 || res->seed == 4);
+  const PnDesignTrainResult *res = pns_design_get_result (d);
+  int seed = pns_design_get_result_seed (d);
+  g_assert_true (seed == 3 || seed == 4);
   g_assert_cmpint (res->epochs, ==, 200);
-  s.first_seed = 0;
-  s.n_seeds = 1;
-  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
+  g_object_set (d, "first-seed", 0, "n-seeds", 1, NULL);
 }
 
 static gboolean
@@ -575,22 +698,16 @@ test_train_both (void)
   GtkDropDown *variant = pns_training_panel_get_variant_drop (panel);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (variant)), ==, 4);
   gtk_drop_down_set_selected (variant, 3);
-  const PnsTrainSettings *ts = pns_design_get_train_settings (d);
-  g_assert_true (ts->variation_aware);
-  g_assert_true (ts->learnable_circuits);
-  g_assert_cmpstr (pns_train_settings_variant (ts), ==, "both");
+  g_assert_true (pns_design_get_variation_aware (d));
+  g_assert_true (pns_design_get_learnable_circuits (d));
+  g_assert_cmpstr (pns_design_get_training (d)->variant, ==, "both");
   PnTrainConfig cfg;
   pns_design_fill_train_config (d, 0, &cfg);
   g_assert_cmpint (cfg.circuits.mode, ==, PN_CIRCUITS_PHYSICAL);
   g_assert_cmpfloat (cfg.lr_circuit, ==, 0.005);
   g_assert_cmpfloat (cfg.variation.eps, >, 0);
 
-  PnsTrainSettings s = *ts;
-  s.max_epochs = 1000000; /* runs until stopped */
-  s.patience = 1000000;
-  s.dataset = g_strdup (s.dataset);
-  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
-  g_free (s.dataset);
+  g_object_set (d, "max-epochs", 1000000, "patience", 1000000, NULL); /* runs until stopped */
   double start[PN_N_CIRCUIT_KINDS][PN_MAX_CIRCUIT_PARAMS];
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
     memcpy (start[k], pns_design_get_values (d, k), sizeof start[k]);
@@ -607,7 +724,7 @@ test_train_both (void)
   g_assert_cmpuint (pns_chart_get_n_series (loss), ==, 2);
   g_assert_cmpuint (pns_series_get_n (pns_chart_get_series (loss, 0)), >=, 5);
   g_assert_cmpuint (pns_series_get_n (pns_chart_get_series (acc, 0)), >=, 5);
-  const PnsTrainResult *res = pns_design_get_result (d);
+  const PnDesignTrainResult *res = pns_design_get_result (d);
   g_assert_true (res->valid);
   g_assert_cmpint (res->epochs, >=, 150);
 
@@ -646,8 +763,8 @@ test_train_both (void)
 
   /* back to VA for the tests that follow */
   gtk_drop_down_set_selected (variant, 2);
-  g_assert_false (pns_design_get_train_settings (d)->learnable_circuits);
-  g_assert_true (pns_design_get_train_settings (d)->variation_aware);
+  g_assert_false (pns_design_get_learnable_circuits (d));
+  g_assert_true (pns_design_get_variation_aware (d));
 }
 
 static void
@@ -722,16 +839,117 @@ test_csv_import (void)
     g_string_append_printf (s, "%d,%d,%d\n", i, (i * 7) % 13, i % 2);
   g_assert_true (g_file_set_contents (good, s->str, -1, NULL));
   g_string_free (s, TRUE);
+  PnsDesign *d = pns_window_get_design (win);
+  GActionGroup *ag = G_ACTION_GROUP (win);
+  PnsChart *loss = pns_training_panel_get_loss_chart (panel);
+  guint n_series = pns_chart_get_n_series (loss);
+  g_assert_cmpuint (n_series, >, 0); /* the last run's */
+  /* (the design reopened from a file keeps its title; empty: the dataset's) */
+  GtkEditable *title = pns_training_panel_get_title_entry (panel);
+  gtk_editable_set_text (title, "");
+  g_assert_true (pns_design_get_title_auto (d));
+  g_assert_cmpstr (pns_design_get_title (d), ==, "iris");
   pns_training_panel_import_csv (panel, bad);
   g_assert_true (spin_until (preview_done, NULL, 10));
   const char *err = pns_training_panel_get_dataset_error (panel);
   g_assert_nonnull (err);
   g_test_message ("loader error shown: %s", err);
   g_assert_nonnull (strstr (err, "3")); /* names the line */
+  /* Start is disabled; the previous results stay */
+  g_assert_false (g_action_group_get_action_enabled (ag, "train-start"));
+  g_action_group_activate_action (ag, "train-start", NULL);
+  g_assert_false (pns_training_panel_is_running (panel));
+  g_assert_cmpuint (pns_chart_get_n_series (loss), ==, n_series);
+  g_assert_nonnull (pns_design_get_net (d));
+  /* the title follows the dataset until the user names the design */
+  g_assert_cmpstr (pns_design_get_title (d), ==, "bad");
   pns_training_panel_import_csv (panel, good);
   g_assert_true (spin_until (preview_done, NULL, 10));
   g_assert_null (pns_training_panel_get_dataset_error (panel));
-  g_assert_cmpstr (pns_design_get_train_settings (pns_window_get_design (win))->dataset, ==, good);
+  g_assert_true (g_action_group_get_action_enabled (ag, "train-start"));
+  g_assert_cmpstr (pns_design_get_dataset (d), ==, good);
+  g_assert_cmpstr (pns_design_get_title (d), ==, "good");
+  /* the CSV's own column and class names */
+  const char *const *fn = pns_design_get_feature_names (d);
+  const char *const *cn = pns_design_get_class_names (d);
+  g_assert_nonnull (fn);
+  g_assert_cmpstr (fn[0], ==, "a");
+  g_assert_cmpstr (fn[1], ==, "b");
+  g_assert_null (fn[2]);
+  g_assert_nonnull (cn);
+  g_assert_cmpstr (cn[0], ==, "0");
+  g_assert_cmpstr (cn[1], ==, "1");
+  /* a title typed in the panel stays with the design; empty gives it back */
+  g_assert_cmpstr (gtk_editable_get_text (title), ==, "");
+  gtk_editable_set_text (title, "Parity of a");
+  g_assert_cmpstr (pns_design_get_title (d), ==, "Parity of a");
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (win)), "Parity of a"));
+  pns_training_panel_import_csv (panel, bad);
+  g_assert_cmpstr (pns_design_get_title (d), ==, "Parity of a");
+  pns_training_panel_import_csv (panel, good);
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  gtk_editable_set_text (title, "");
+  g_assert_cmpstr (pns_design_get_title (d), ==, "good");
+  g_assert_true (pns_design_get_title_auto (d));
+}
+
+/* The label-column picker on a CSV: the file's columns are offered, the
+ * chosen column gives the classes (and their names), it is saved in the
+ * design file (<dataset label>) and pnc reads it back. */
+static void
+test_label_column (void)
+{
+  PnsTrainingPanel *panel = pns_window_get_training_panel (win);
+  PnsDesign *d = pns_window_get_design (win);
+  g_autofree char *csv = g_build_filename (tmpdir, "species.csv", NULL);
+  GString *s = g_string_new ("species,length,width\n");
+  for (int i = 0; i < 60; i++)
+    g_string_append_printf (s, "%s,%d,%d\n", i % 2 ? "setosa" : "virginica", 10 + i % 7, i % 3);
+  g_assert_true (g_file_set_contents (csv, s->str, -1, NULL));
+  g_string_free (s, TRUE);
+  g_assert_true (pns_design_set_dataset (d, "iris", NULL));
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  g_assert_null (pns_training_panel_get_label_drop (panel)); /* iris: bundled, no picker */
+  pns_training_panel_import_csv (panel, csv);
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  GtkDropDown *dd = pns_training_panel_get_label_drop (panel);
+  g_assert_nonnull (dd);
+  GListModel *m = gtk_drop_down_get_model (dd);
+  g_assert_cmpuint (g_list_model_get_n_items (m), ==, 4);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (m), 1), ==, "species");
+  g_assert_cmpuint (gtk_drop_down_get_selected (dd), ==, 0);
+  /* the default (the last column) makes 'species' an input: refused */
+  g_assert_nonnull (pns_training_panel_get_dataset_error (panel));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (win), "train-start"));
+  gtk_drop_down_set_selected (dd, 1);
+  g_assert_cmpstr (pns_design_get_label_column (d), ==, "species");
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  g_assert_null (pns_training_panel_get_dataset_error (panel));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (win), "train-start"));
+  const char *const *cn = pns_design_get_class_names (d);
+  g_assert_nonnull (cn);
+  g_assert_cmpuint (g_strv_length ((char **) cn), ==, 2);
+  g_assert_true (g_strv_contains (cn, "setosa"));
+  const char *const *fn = pns_design_get_feature_names (d);
+  g_assert_cmpstr (fn[0], ==, "length");
+  g_assert_cmpstr (fn[1], ==, "width");
+  /* saved and read back */
+  g_autofree char *path = g_build_filename (tmpdir, "species.pnsd", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "save-to", g_variant_new_string (path));
+  PnDesign pd;
+  GError *error = NULL;
+  g_assert_true (pn_design_load (path, &pd, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (pd.dataset_label, ==, "species");
+  pn_design_clear (&pd);
+  /* undo puts the default column back, and the picker follows */
+  g_action_group_activate_action (G_ACTION_GROUP (win), "undo", NULL);
+  g_assert_null (pns_design_get_label_column (d));
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  g_assert_cmpuint (gtk_drop_down_get_selected (pns_training_panel_get_label_drop (panel)), ==, 0);
+  g_assert_true (pns_design_set_dataset (d, "iris", NULL));
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  g_assert_null (pns_training_panel_get_label_drop (panel));
 }
 
 static void
@@ -801,9 +1019,7 @@ test_yield (void)
   PnsDesign *d = pns_window_get_design (win);
   pns_window_show_view (win, "yield");
   /* the CSV test switched datasets: back to the one the network was trained on */
-  PnsTrainSettings s = *pns_design_get_train_settings (d);
-  s.dataset = (char *) "iris";
-  g_assert_true (pns_design_set_train_settings (d, &s, NULL));
+  g_assert_true (pns_design_set_dataset (d, "iris", NULL));
   g_action_group_activate_action (G_ACTION_GROUP (win), "yield-run", NULL);
   g_assert_true (pns_yield_view_is_running (yv));
   g_assert_true (spin_until (yield_ready, NULL, 30));
@@ -896,6 +1112,149 @@ expected_accuracy (const char *path, gboolean plain, int n_mc)
 /* A design calibrated by pnc calibrate: the window says so, the yield
  * view's model is the calibrated one, and an edit that outdates the
  * calibration says once that it was dropped. */
+/* A design pnc learned per neuron opens in the window, every view takes
+ * it, the yield view evaluates it, and it trains again from the panel at
+ * its level (Both, chosen in the panel's drop-down). */
+static void
+test_pnc_neuron_design (void)
+{
+  const char *pnc = g_getenv ("PNC");
+  if (pnc == NULL)
+    {
+      g_test_skip ("PNC not set");
+      return;
+    }
+  g_autofree char *path = g_build_filename (tmpdir, "neuron.pnsd", NULL);
+  const char *argv[] = { pnc, "train", "--circuits", "learnable", "--level", "neuron",
+                         "--max-epochs", "30", "--mc-train", "4", "--mc-test", "10", "-j", "1",
+                         "-q", "--save", path, NULL };
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                               G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  PnsDesign *old = g_object_ref (pns_window_get_design (win));
+  GFile *file = g_file_new_for_path (path);
+  GError *error = NULL;
+  g_assert_true (pns_window_open_file (win, file, &error));
+  g_assert_no_error (error);
+  g_object_unref (file);
+  PnsDesign *d = pns_window_get_design (win);
+  g_assert_cmpint (pns_design_get_level (d), ==, PN_LEVEL_NEURON);
+  /* the schematic counts its crossbars */
+  pns_window_show_view (win, "schematic");
+  spin_for (0.2);
+  int pos = 0, neg = 0, pruned = 0;
+  pns_schematic_get_counts (pns_window_get_schematic (win), &pos, &neg, &pruned);
+  g_assert_cmpint (pos + neg + pruned, ==, (int) pns_design_get_net (d)->n_theta);
+  /* the yield view evaluates the learned network */
+  PnsYieldView *yv = pns_window_get_yield_view (win);
+  pns_window_show_view (win, "yield");
+  g_action_group_activate_action (G_ACTION_GROUP (win), "yield-run", NULL);
+  g_assert_true (spin_until (yield_ready, NULL, 30));
+  pns_yield_view_set_threshold (yv, 0);
+  g_assert_cmpfloat (pns_yield_view_get_yield (yv), ==, 1);
+  /* train again at its level */
+  PnsTrainingPanel *panel = pns_window_get_training_panel (win);
+  gtk_drop_down_set_selected (pns_training_panel_get_variant_drop (panel), 3);
+  g_object_set (d, "max-epochs", 20, NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "train-start", NULL);
+  g_assert_true (spin_until (not_running, NULL, 60));
+  g_assert_true (pns_design_get_result (d)->valid);
+  g_assert_cmpint (pns_design_get_result (d)->epochs, ==, 20);
+  g_assert_cmpint (pns_design_get_net (d)->circuits.level, ==, PN_LEVEL_NEURON);
+  g_assert_cmpint (pns_design_get_level (d), ==, PN_LEVEL_NEURON);
+  /* the next tests go on with the design they had */
+  pns_window_set_design (win, old);
+  g_object_unref (old);
+}
+
+static gboolean
+not_calibrating (gpointer data)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (win), "calibrate") &&
+         !g_action_group_get_action_enabled (G_ACTION_GROUP (win), "calibrate-cancel");
+}
+
+/* The text of ELEM's first element (e.g. "<residuals") to its end tag. */
+static char *
+xml_element (const char *xml, const char *open, const char *close)
+{
+  const char *a = strstr (xml, open);
+  const char *b = a ? strstr (a, close) : NULL;
+  return b ? g_strndup (a, (gsize) (b - a) + strlen (close)) : NULL;
+}
+
+/* Calibrate in the studio: in the background, with progress and Cancel;
+ * on the default design it gives the calibration pnc calibrate writes
+ * (the same residual and output-resistance tables, the same fine-tuned
+ * crossbars and results); cancelled, the design stays as it was; undo
+ * takes the calibration back. */
+static void
+test_calibrate_action (void)
+{
+  const char *pnc = g_getenv ("PNC");
+  if (pnc == NULL)
+    {
+      g_test_skip ("PNC not set");
+      return;
+    }
+  GActionGroup *ag = G_ACTION_GROUP (win);
+  GError *error = NULL;
+  PnsDesign *def = pns_design_new_default (&error);
+  g_assert_no_error (error);
+  pns_window_set_design (win, def);
+  g_object_unref (def);
+  PnsDesign *d = pns_window_get_design (win);
+  g_assert_false (pns_design_is_calibrated (d));
+  g_autofree char *src = g_build_filename (tmpdir, "default.pnsd", NULL);
+  g_autofree char *by_pnc = g_build_filename (tmpdir, "default-pnc-cal.pnsd", NULL);
+  g_autofree char *by_studio = g_build_filename (tmpdir, "default-studio-cal.pnsd", NULL);
+  g_action_group_activate_action (ag, "save-to", g_variant_new_string (src));
+  const char *argv[] = { pnc, "calibrate", src, "--out", by_pnc, "--epochs", "20", NULL };
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                               G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  /* cancelled: nothing changes */
+  g_autofree char *before = pns_design_serialize (d, NULL);
+  g_action_group_activate_action (ag, "calibrate", NULL);
+  g_assert_true (g_action_group_get_action_enabled (ag, "calibrate-cancel"));
+  g_assert_false (g_action_group_get_action_enabled (ag, "train-start"));
+  g_action_group_activate_action (ag, "calibrate-cancel", NULL);
+  g_assert_true (spin_until (not_calibrating, NULL, 60));
+  g_assert_false (pns_design_is_calibrated (d));
+  g_assert_nonnull (strstr (pns_window_get_notice (win), "cancelled"));
+  g_autofree char *after_cancel = pns_design_serialize (d, NULL);
+  g_assert_cmpstr (after_cancel, ==, before);
+
+  /* calibrated, with progress on the way */
+  g_action_group_activate_action (ag, "calibrate-epochs", g_variant_new_int32 (20));
+  g_assert_true (spin_until (not_calibrating, NULL, 120));
+  g_assert_true (pns_design_is_calibrated (d));
+  g_assert_nonnull (strstr (pns_window_get_notice (win), "SPICE-calibrated"));
+  g_action_group_activate_action (ag, "save-to", g_variant_new_string (by_studio));
+  g_autofree char *a = NULL, *b = NULL;
+  g_assert_true (g_file_get_contents (by_pnc, &a, NULL, NULL));
+  g_assert_true (g_file_get_contents (by_studio, &b, NULL, NULL));
+  /* the same file but for the wall time */
+  GRegex *seconds = g_regex_new (" seconds=\"[0-9.e+-]*\"", 0, 0, NULL);
+  g_autofree char *ta = g_regex_replace_literal (seconds, a, -1, 0, "", 0, NULL);
+  g_autofree char *tb = g_regex_replace_literal (seconds, b, -1, 0, "", 0, NULL);
+  g_regex_unref (seconds);
+  g_autofree char *res = xml_element (ta, "<residuals", "</residuals>");
+  g_assert_nonnull (res);
+  g_assert_nonnull (strstr (res, "<output-resistance"));
+  g_assert_cmpstr (tb, ==, ta);
+  /* undo: the design as trained */
+  g_action_group_activate_action (ag, "undo", NULL);
+  g_assert_false (pns_design_is_calibrated (d));
+  g_autofree char *undone = pns_design_serialize (d, NULL);
+  g_assert_cmpstr (undone, ==, before);
+}
+
 static void
 test_calibration (void)
 {
@@ -975,8 +1334,8 @@ test_calibration (void)
   g_assert_null (strstr (gtk_label_get_text (status), "SPICE calibration"));
   g_action_group_activate_action (G_ACTION_GROUP (win), "notice-close", NULL);
   g_assert_null (pns_window_get_notice (win));
-  PnsTechnology t = *pns_design_get_technology (d);
-  t.g_unit_us *= 2;
+  PnDesignTech t = *pns_design_get_technology (d);
+  t.g_unit *= 2;
   g_assert_true (pns_design_set_technology (d, &t, &error));
   g_assert_null (pns_window_get_notice (win)); /* nothing left to drop */
   g_assert_true (spin_until (yield_ready, NULL, 60));
@@ -1035,6 +1394,94 @@ static gboolean
 weak_cleared (gpointer data)
 {
   return *(gpointer *) data == NULL;
+}
+
+/* Drop FILE on the window's drop target (as a file manager's drag does). */
+static gboolean
+drop_on_window (GFile *file)
+{
+  GListModel *ctrls = gtk_widget_observe_controllers (GTK_WIDGET (win));
+  GtkDropTarget *target = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (ctrls) && target == NULL; i++)
+    {
+      GObject *c = g_list_model_get_item (ctrls, i);
+      if (GTK_IS_DROP_TARGET (c))
+        target = GTK_DROP_TARGET (c);
+      g_object_unref (c);
+    }
+  g_object_unref (ctrls);
+  g_assert_nonnull (target);
+  GSList *list = g_slist_prepend (NULL, file);
+  GValue v = G_VALUE_INIT;
+  g_value_init (&v, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&v, gdk_file_list_new_from_list (list));
+  g_slist_free (list);
+  gboolean ok = FALSE;
+  g_signal_emit_by_name (target, "drop", &v, 10.0, 10.0, &ok);
+  g_value_unset (&v);
+  return ok;
+}
+
+static gboolean
+error_dialog_shown (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+/* Drag and drop: a CSV becomes the dataset, a design opens, anything else
+ * is refused with the reason. */
+static void
+test_drop_files (void)
+{
+  PnsDesign *before = pns_window_get_design (win);
+  g_autofree char *csv = g_build_filename (tmpdir, "dropped.csv", NULL);
+  GString *s = g_string_new ("u,v,kind\n");
+  for (int i = 0; i < 60; i++)
+    g_string_append_printf (s, "%d,%d,%s\n", i, (i * 5) % 11, i % 3 ? "odd" : "even");
+  g_assert_true (g_file_set_contents (csv, s->str, -1, NULL));
+  g_string_free (s, TRUE);
+  GFile *f = g_file_new_for_path (csv);
+  g_assert_true (drop_on_window (f));
+  g_object_unref (f);
+  g_assert_cmpstr (pns_window_get_view (win), ==, "training");
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  g_assert_cmpstr (pns_design_get_dataset (before), ==, csv);
+  g_assert_cmpstr (pns_design_get_class_names (before)[0], ==, "even");
+
+  /* a design: saved first (no prompt), then dropped */
+  g_autofree char *design = g_build_filename (tmpdir, "dropped.pnsd", NULL);
+  GFile *df = g_file_new_for_path (design);
+  GError *error = NULL;
+  g_assert_true (pns_window_save_to_file (win, df, &error));
+  g_assert_no_error (error);
+  g_assert_true (drop_on_window (df));
+  g_object_unref (df);
+  g_assert_true (pns_window_get_design (win) != before);
+  g_assert_cmpstr (pns_design_get_dataset (pns_window_get_design (win)), ==, csv);
+
+  /* anything else: refused, said in a dialog */
+  g_autofree char *other = g_build_filename (tmpdir, "notes.txt", NULL);
+  g_assert_true (g_file_set_contents (other, "x", -1, NULL));
+  GFile *of = g_file_new_for_path (other);
+  g_assert_false (drop_on_window (of));
+  g_object_unref (of);
+  g_assert_true (spin_until (error_dialog_shown, NULL, 5));
+  gtk_window_destroy (GTK_WINDOW (find_dialog ()));
+  /* back to iris: its names go into the exported netlist's comments */
+  PnsDesign *d = pns_window_get_design (win);
+  g_assert_true (pns_design_set_dataset (d, "iris", NULL));
+  pns_window_show_view (win, "schematic");
+  pns_training_panel_import_csv (pns_window_get_training_panel (win), "iris");
+  g_assert_true (spin_until (preview_done, NULL, 10));
+  g_assert_nonnull (pns_design_get_class_names (d));
+  g_autofree char *cir = g_build_filename (tmpdir, "named.cir", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "export-netlist-to", g_variant_new_string (cir));
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (cir, &text, NULL, NULL));
+  g_autofree char *in0 = g_strdup_printf ("\n* in0: %s\n", pns_design_get_feature_names (d)[0]);
+  g_autofree char *out2 = g_strdup_printf ("\n* out2: class %s\n", pns_design_get_class_names (d)[2]);
+  g_assert_nonnull (strstr (text, in0));
+  g_assert_nonnull (strstr (text, out2));
 }
 
 static void
@@ -1109,6 +1556,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ui/studio/start", test_start);
   g_test_add_func ("/ui/studio/constraint-and-curve", test_constraint_and_curve);
+  g_test_add_func ("/ui/studio/undo-redo", test_undo_redo);
   g_test_add_func ("/ui/studio/spice-overlay", test_spice_overlay);
   g_test_add_func ("/ui/studio/train-pause-stop", test_train);
   g_test_add_func ("/ui/studio/train-seeds", test_train_seeds);
@@ -1117,10 +1565,14 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio/export-design", test_export_design);
   g_test_add_func ("/ui/studio/layout-preview", test_layout_preview);
   g_test_add_func ("/ui/studio/csv-import", test_csv_import);
+  g_test_add_func ("/ui/studio/label-column", test_label_column);
   g_test_add_func ("/ui/studio/screenshot", test_screenshot);
   g_test_add_func ("/ui/studio/yield", test_yield);
   g_test_add_func ("/ui/studio/calibration", test_calibration);
+  g_test_add_func ("/ui/studio/pnc-neuron-design", test_pnc_neuron_design);
+  g_test_add_func ("/ui/studio/calibrate-action", test_calibrate_action);
   g_test_add_func ("/ui/studio/shortcuts", test_shortcuts);
+  g_test_add_func ("/ui/studio/drop-files", test_drop_files);
   g_test_add_func ("/ui/studio/unsaved-prompt", test_unsaved_prompt);
   g_test_add_func ("/ui/chart/colours", test_chart_colours);
   int rc = g_test_run ();

@@ -1,0 +1,156 @@
+/* pn-flow-run.c: training runs on a thread pool, the best of several seeds
+ * by validation loss, a run as a design. */
+#include "pn-flow.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+  const PnFlowRunCallbacks *cb;
+  GCancellable *cancellable;
+  int           n_total;
+  gint          n_done;
+  GMutex        lock;
+} Pool;
+
+static void
+run_one (PnFlowRun *r, Pool *pool)
+{
+  GError *error = NULL;
+  const PnFlowRunCallbacks *cb = pool->cb;
+  if (g_cancellable_is_cancelled (pool->cancellable))
+    return;
+  r->cfg.seed = (uint64_t) r->seed;
+  PnTrainer *tr = pn_trainer_new (&r->cfg, r->ds, &error);
+  if (tr == NULL)
+    {
+      if (cb && cb->failed)
+        {
+          g_mutex_lock (&pool->lock);
+          cb->failed (r, error, cb->user_data);
+          g_mutex_unlock (&pool->lock);
+        }
+      g_error_free (error);
+      return;
+    }
+  PnTrainProgress pr;
+  memset (&pr, 0, sizeof pr);
+  gint64 t0 = g_get_monotonic_time ();
+  for (;;)
+    {
+      /* the last epoch returns FALSE but counts: every epoch is reported */
+      const int before = pn_trainer_epochs (tr);
+      const gboolean more = pn_trainer_epoch (tr, &pr);
+      if (cb && cb->epoch && pn_trainer_epochs (tr) > before)
+        cb->epoch (r, &pr, g_atomic_int_get (&pool->n_done), pool->n_total, cb->user_data);
+      if (!more)
+        break;
+      if (g_cancellable_is_cancelled (pool->cancellable))
+        {
+          r->interrupted = TRUE;
+          pn_trainer_finish (tr);
+          break;
+        }
+    }
+  r->seconds = (g_get_monotonic_time () - t0) / 1e6;
+  r->epochs = pn_trainer_epochs (tr);
+  r->best_epoch = pn_trainer_best_epoch (tr);
+  r->best_valid_loss = pr.best_valid_loss;
+  r->net = *pn_trainer_net (tr);
+  r->params = g_memdup2 (pn_trainer_best_params (tr), sizeof (float) * r->net.n_params);
+  pn_trainer_free (tr);
+
+  const PnDataset *ds = r->ds;
+  for (int e = 0; e < r->n_eval; e++)
+    {
+      pn_evaluate (&r->net, r->params, &r->eval_var[e], r->mc_test, (uint64_t) r->seed,
+                   ds->x[PN_SPLIT_TEST], ds->y[PN_SPLIT_TEST], ds->n[PN_SPLIT_TEST], &r->test[e]);
+      pn_evaluate (&r->net, r->params, &r->eval_var[e], r->mc_test, (uint64_t) r->seed,
+                   ds->x[PN_SPLIT_VALID], ds->y[PN_SPLIT_VALID], ds->n[PN_SPLIT_VALID],
+                   &r->valid[e]);
+    }
+  r->done = TRUE;
+  g_mutex_lock (&pool->lock);
+  int nd = g_atomic_int_add (&pool->n_done, 1) + 1;
+  if (cb && cb->done)
+    cb->done (r, nd, pool->n_total, cb->user_data);
+  g_mutex_unlock (&pool->lock);
+}
+
+static void
+pool_worker (gpointer data, gpointer user_data)
+{
+  run_one (data, user_data);
+}
+
+void
+pn_flow_runs_execute (PnFlowRun **runs, int n, int jobs, const PnFlowRunCallbacks *callbacks,
+                      GCancellable *cancellable)
+{
+  Pool pool = { callbacks, cancellable, n, 0, { 0 } };
+  g_mutex_init (&pool.lock);
+  if (jobs <= 0)
+    jobs = (int) g_get_num_processors ();
+  jobs = MIN (jobs, n);
+  if (jobs <= 1)
+    for (int k = 0; k < n; k++)
+      run_one (runs[k], &pool);
+  else
+    {
+      GThreadPool *tp = g_thread_pool_new (pool_worker, &pool, jobs, TRUE, NULL);
+      for (int k = 0; k < n; k++)
+        g_thread_pool_push (tp, runs[k], NULL);
+      g_thread_pool_free (tp, FALSE, TRUE);
+    }
+  g_mutex_clear (&pool.lock);
+}
+
+PnFlowRun *
+pn_flow_runs_best (PnFlowRun *runs, int n, const PnDataset *ds)
+{
+  PnFlowRun *best = NULL;
+  for (int k = 0; k < n; k++)
+    if (runs[k].done && (ds == NULL || runs[k].ds == ds) &&
+        (best == NULL || runs[k].best_valid_loss < best->best_valid_loss ||
+         (runs[k].best_valid_loss == best->best_valid_loss && runs[k].seed < best->seed)))
+      best = &runs[k];
+  return best;
+}
+
+void
+pn_flow_run_to_design (const PnFlowRun *r, PnDesign *out)
+{
+  pn_design_init (out);
+  const PnDataset *ds = r->ds;
+  const char *ref = pn_dataset_is_bundled (ds->name) ? ds->name : ds->path;
+  pn_design_set_network (out, &r->net, r->params, &r->cfg, ref, r->variant);
+  g_free (out->title);
+  out->title = g_strdup_printf ("%s%s%s seed %d", ds->name, r->variant ? " " : "",
+                                r->variant ? r->variant : "", r->seed);
+  out->training.seed = (guint64) r->seed;
+  out->variation = r->n_eval > 0 ? r->eval_var[0] : r->cfg.variation;
+  PnDesignTrainResult *t = &out->result;
+  t->valid = TRUE;
+  t->epochs = r->epochs;
+  t->best_epoch = r->best_epoch;
+  t->best_valid_loss = isfinite (r->best_valid_loss) ? r->best_valid_loss : 0;
+  t->seconds = r->seconds;
+  t->mc_test = r->test[0].n_mc;
+  t->test_acc_mean = r->test[0].acc_mean;
+  t->test_acc_std = r->test[0].acc_std;
+  t->test_measured_acc_mean = r->test[0].measured_acc_mean;
+  t->valid_acc_mean = r->valid[0].acc_mean;
+  t->valid_acc_std = r->valid[0].acc_std;
+}
+
+void
+pn_flow_run_clear (PnFlowRun *r)
+{
+  for (int e = 0; e < PN_FLOW_MAX_EVAL; e++)
+    {
+      pn_eval_result_clear (&r->test[e]);
+      pn_eval_result_clear (&r->valid[e]);
+    }
+  g_clear_pointer (&r->params, g_free);
+  g_clear_pointer (&r->variant, g_free);
+}
