@@ -366,7 +366,7 @@ fake_spice (PnCircuitKind kind, const PnDesignSpace *space, const double *values
 {
   if (kind == PN_CIRCUIT_PTANH) /* the test edits ptanh only */
     g_atomic_int_inc (&spice_calls);
-  g_usleep (300000);
+  g_usleep (1000000); /* long enough to be still running after spin_for (0.35) on a loaded machine */
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       g_atomic_int_inc (&spice_cancelled);
