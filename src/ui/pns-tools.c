@@ -73,7 +73,7 @@ extra_step (Shot *s)
 {
   PnsYieldView *yv = pns_window_get_yield_view (s->window);
   PnsSweepPanel *sp = pns_yield_view_get_sweep (yv);
-  if (++s->waited > 1200)
+  if (++s->waited > 2700)
     {
       g_printerr ("pnstudio: screenshot of the %s timed out\n", s->extra ? "BOM table" : "sweep");
       s->done (-1, s->data);
@@ -144,7 +144,7 @@ shot_step (gpointer data)
     }
   PnsTrainingPanel *panel = pns_window_get_training_panel (s->window);
   PnsYieldView *yv = pns_window_get_yield_view (s->window);
-  if (++s->waited > 1200) /* 2 minutes */
+  if (++s->waited > 2700) /* 4.5 minutes: training the default design under load (screenshot-mode allows 300 s) */
     {
       g_printerr ("pnstudio: screenshot of %s timed out\n", view);
       s->done (-1, s->data);
