@@ -1,6 +1,6 @@
 /* pn-network-load.c: the network's side of the loaded crossbar (pn-load.h,
  * docs/EXPORT.md section 8): drivers, inv tables and the per-example
- * solve of a layer, forward and backward.
+ * solve of a layer (PN_LOAD_LANES examples at a time), forward and backward.
  */
 #include "pn-network-private.h"
 #include "pn-error.h"
@@ -19,11 +19,11 @@ load_alloc (PnWork *w)
   w->load = pn_load_scratch_new (w->max_rows, w->max_cols);
   double **bufs[] = { &w->le, &w->lrho, &w->ldrho, &w->lz, &w->ldz, &w->lde, &w->lddr };
   for (gsize b = 0; b < G_N_ELEMENTS (bufs); b++)
-    *bufs[b] = g_new0 (double, MAX (w->max_rows, w->max_cols));
+    *bufs[b] = g_new0 (double, (size_t) MAX (w->max_rows, w->max_cols) * PN_LOAD_LANES);
   w->lgrad = g_new0 (double, (size_t) w->max_rows * w->max_cols);
   w->lres = g_new0 (const float *, w->max_rows);
   w->lrout = g_new0 (const float *, w->max_rows);
-  w->linv4 = g_new0 (double, (size_t) 4 * w->max_rows);
+  w->linv4 = g_new0 (double, (size_t) 4 * w->max_rows * PN_LOAD_LANES);
   w->lrtab = g_new0 (const float *, w->max_rows);
   w->dzx = g_new (float, (size_t) w->max_rows * n);
 }
@@ -65,26 +65,37 @@ load_layer (const PnNet *net, int l, const float *theta, PnWork *w, PnLoadLayer 
     }
 }
 
-/* Row drivers of example K of layer l: E (open-circuit voltages), RHO and
- * d rho / d z[l-1] (the previous layer's ptanh output resistance at its
- * column voltage; inputs of the first layer are ideal). After load_layer. */
+/* Row drivers of the examples KS[0..PN_LOAD_LANES) of layer l, lane-major:
+ * E (open-circuit voltages), RHO and d rho / d z[l-1] (the previous
+ * layer's ptanh output resistance at its column voltage; inputs of the
+ * first layer are ideal). After load_layer. */
 static void
-load_drivers (const PnNet *net, int l, const float *in, int n, int k, const PnWork *w,
+load_drivers (const PnNet *net, int l, const float *in, int n, const int *ks, const PnWork *w,
               double *e, double *rho, double *drho_dz)
 {
   const PnCircuits *cc = &net->circuits;
   for (int i = 0; i < net->size[l]; i++)
     {
-      e[i] = in[(size_t) i * n + k];
-      rho[i] = drho_dz[i] = 0.0;
+      double *ei = e + (size_t) i * PN_LOAD_LANES, *ri = rho + (size_t) i * PN_LOAD_LANES;
+      double *di = drho_dz + (size_t) i * PN_LOAD_LANES;
+      const float *x = in + (size_t) i * n;
+      for (int m = 0; m < PN_LOAD_LANES; m++)
+        {
+          ei[m] = x[ks[m]];
+          ri[m] = di[m] = 0.0;
+        }
       const float *rtab = w->lrtab[i];
       if (rtab == NULL)
         continue;
       const int inst = net->act_off[l - 1] + i;
       const float *eta = w->eta_act + 4 * inst;
-      float rp, u = (w->z[l - 1][(size_t) i * n + k] - eta[2]) * eta[3];
-      rho[i] = (double) cc->residual.g_unit * pn_residual_eval (&cc->residual, rtab, u, &rp);
-      drho_dz[i] = (double) cc->residual.g_unit * rp * eta[3];
+      const float *zi = w->z[l - 1] + (size_t) i * n;
+      for (int m = 0; m < PN_LOAD_LANES; m++)
+        {
+          float rp, u = (zi[ks[m]] - eta[2]) * eta[3];
+          ri[m] = (double) cc->residual.g_unit * pn_residual_eval (&cc->residual, rtab, u, &rp);
+          di[m] = (double) cc->residual.g_unit * rp * eta[3];
+        }
     }
 }
 
@@ -118,31 +129,49 @@ load_inv_table (const PnLoadLayer *L, const PnInputIndex *xi, PnWork *w)
         pn_load_inv_at (L, i, xi->values[i][u], t);
 }
 
-/* INV4 of example K for pn_load_solve (after load_inv_table), or NULL
- * without an index */
-static const double *
-load_inv4 (const PnLoadLayer *L, const PnInputIndex *xi, const float *in, int n, int k,
+/* INV4 of the examples KS[0..PN_LOAD_LANES) into w->linv4, lane-major
+ * (after load_inv_table), with an index */
+static void
+load_inv4 (const PnLoadLayer *L, const PnInputIndex *xi, const float *in, int n, const int *ks,
            PnWork *w)
 {
-  if (xi == NULL)
-    return NULL;
   const double *t = w->linvtab;
   for (int i = 0; i < L->ni; i++)
     if (L->rowneg[i])
       {
-        double *o = w->linv4 + 4 * i;
-        if (xi->n_unique[i] > 0)
+        double *o = w->linv4 + (size_t) 4 * i * PN_LOAD_LANES;
+        for (int m = 0; m < PN_LOAD_LANES; m++)
           {
-            memcpy (o, t + 4 * xi->idx[i][k], sizeof (double) * 4);
-            t += 4 * xi->n_unique[i];
+            double v[4];
+            if (xi->n_unique[i] > 0)
+              memcpy (v, t + 4 * xi->idx[i][ks[m]], sizeof v);
+            else
+              pn_load_inv_at (L, i, in[(size_t) i * n + ks[m]], v);
+            for (int c = 0; c < 4; c++)
+              o[c * PN_LOAD_LANES + m] = v[c];
           }
-        else
-          pn_load_inv_at (L, i, in[(size_t) i * n + k], o);
+        t += 4 * xi->n_unique[i];
       }
-  return w->linv4;
 }
 
-/* z[l] of every example, the loaded solve */
+/* The drivers (and INV4) of the block of examples from K0, in lanes; a
+ * block shorter than PN_LOAD_LANES repeats its last example. Returns the
+ * block's length. */
+static int
+load_block (const PnNet *net, int l, const PnLoadLayer *L, const PnInputIndex *xi,
+            const float *in, int n, int k0, PnWork *w)
+{
+  const int nb = MIN (PN_LOAD_LANES, n - k0);
+  int ks[PN_LOAD_LANES];
+  for (int m = 0; m < PN_LOAD_LANES; m++)
+    ks[m] = k0 + MIN (m, nb - 1);
+  load_drivers (net, l, in, n, ks, w, w->le, w->lrho, w->ldrho);
+  if (xi)
+    load_inv4 (L, xi, in, n, ks, w);
+  return nb;
+}
+
+/* z[l] of every example, the loaded solve, PN_LOAD_LANES at a time */
 void
 pn_net_load_forward (const PnNet *net, int l, const float *theta, const float *in, int n, PnWork *w)
 {
@@ -154,12 +183,13 @@ pn_net_load_forward (const PnNet *net, int l, const float *theta, const float *i
   if (xi)
     load_inv_table (&L, xi, w);
   float *z = w->z[l];
-  for (int k = 0; k < n; k++)
+  for (int k0 = 0; k0 < n; k0 += PN_LOAD_LANES)
     {
-      load_drivers (net, l, in, n, k, w, w->le, w->lrho, w->ldrho);
-      pn_load_solve (&L, w->le, w->lrho, load_inv4 (&L, xi, in, n, k, w), w->lz, w->load);
+      const int nb = load_block (net, l, &L, xi, in, n, k0, w);
+      pn_load_solve_lanes (&L, w->le, w->lrho, xi ? w->linv4 : NULL, w->lz, NULL, w->load);
       for (int j = 0; j < L.no; j++)
-        z[(size_t) j * n + k] = (float) w->lz[j];
+        for (int m = 0; m < nb; m++)
+          z[(size_t) j * n + k0 + m] = (float) w->lz[j * PN_LOAD_LANES + m];
     }
 }
 
@@ -167,7 +197,7 @@ pn_net_load_forward (const PnNet *net, int l, const float *theta, const float *i
  * layer's dzx, and DTHETA. */
 void
 pn_net_load_backward (const PnNet *net, int l, const float *theta, const float *var, const float *in,
-               int n, PnWork *w, float *din, float *dtheta)
+                      int n, PnWork *w, float *din, float *dtheta)
 {
   PnLoadLayer L;
   load_layer (net, l, theta, w, &L);
@@ -177,24 +207,29 @@ pn_net_load_backward (const PnNet *net, int l, const float *theta, const float *
   if (xi)
     load_inv_table (&L, xi, w);
   memset (w->lgrad, 0, sizeof (double) * rows * no);
-  for (int k = 0; k < n; k++)
+  for (int k0 = 0; k0 < n; k0 += PN_LOAD_LANES)
     {
-      load_drivers (net, l, in, n, k, w, w->le, w->lrho, w->ldrho);
+      const int nb = load_block (net, l, &L, xi, in, n, k0, w);
       for (int j = 0; j < no; j++)
-        {
-          w->lz[j] = w->z[l][(size_t) j * n + k];
-          w->ldz[j] = w->dz[(size_t) j * n + k];
-        }
-      pn_load_backward (&L, w->le, w->lrho, load_inv4 (&L, xi, in, n, k, w), w->lz, w->ldz,
-                        w->lde, w->lddr, w->lgrad, w->load);
+        for (int m = 0; m < PN_LOAD_LANES; m++)
+          {
+            const int k = k0 + MIN (m, nb - 1);
+            w->lz[j * PN_LOAD_LANES + m] = w->z[l][(size_t) j * n + k];
+            w->ldz[j * PN_LOAD_LANES + m] = m < nb ? w->dz[(size_t) j * n + k] : 0.0;
+          }
+      pn_load_backward_lanes (&L, w->le, w->lrho, xi ? w->linv4 : NULL, w->lz, w->ldz, w->lde,
+                              w->lddr, w->load);
       for (int i = 0; i < ni; i++)
-        {
-          if (din)
-            din[(size_t) i * n + k] = (float) w->lde[i];
-          if (l > 0)
-            w->dzx[(size_t) i * n + k] = (float) (w->lddr[i] * w->ldrho[i]);
-        }
+        for (int m = 0; m < nb; m++)
+          {
+            const size_t o = (size_t) i * PN_LOAD_LANES + m, k = (size_t) k0 + m;
+            if (din)
+              din[(size_t) i * n + k] = (float) w->lde[o];
+            if (l > 0)
+              w->dzx[(size_t) i * n + k] = (float) (w->lddr[o] * w->ldrho[o]);
+          }
     }
+  pn_load_grad_flush (&L, w->load, w->lgrad);
   w->dzx_layer = l > 0 ? l - 1 : -1;
   for (int i = 0; i < rows; i++)
     for (int j = 0; j < no; j++)

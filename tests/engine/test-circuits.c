@@ -1143,6 +1143,138 @@ test_load_lowrank (void)
   pn_load_scratch_free (s2);
 }
 
+/* PN_LOAD_LANES examples side by side give what each gives alone: a layer
+ * with fewer rows than columns (low-rank steps) and one with more (dense
+ * steps), examples with loaded and ideal drivers mixed in one block, inv
+ * inputs inside and outside the tables' range. An ideal row's inv from
+ * INV4 (pn_load_inv_at, scalar) and evaluated in lanes: the same bits. */
+static void
+check_lanes (int ni, int no, guint64 seed)
+{
+  enum { P = 201, WL = PN_LOAD_LANES };
+  const int rows = ni + 2;
+  float *g = g_new (float, rows * no), *theta = g_new (float, rows * no);
+  float *colsum = g_new0 (float, no), *eta = g_new (float, (ni + 1) * 4);
+  unsigned char *rowneg = g_new0 (unsigned char, ni + 1);
+  float res_tab[P], rout_tab[P];
+  PnRng rng;
+  pn_rng_seed (&rng, seed, 0);
+  for (int i = 0; i < rows * no; i++)
+    {
+      theta[i] = (float) (pn_rng_uniform (&rng) * 4.0 - 2.0);
+      g[i] = fabsf (theta[i]) < 0.1f ? 0.0f : fabsf (theta[i]);
+      if (theta[i] < 0 && i / no <= ni)
+        rowneg[i / no] = 1;
+      colsum[i % no] += g[i];
+    }
+  for (int i = 0; i <= ni; i++)
+    {
+      eta[4 * i] = -0.1f;
+      eta[4 * i + 1] = 0.8f;
+      eta[4 * i + 2] = 0.03f * i;
+      eta[4 * i + 3] = 4.0f;
+    }
+  for (int k = 0; k < P; k++)
+    {
+      double u = -2.0 + 4.0 * k / (P - 1);
+      res_tab[k] = (float) (0.05 * sin (1.7 * u));
+      rout_tab[k] = (float) (2e5 + 1e5 * tanh (u));
+    }
+  PnCurveResidual res = { .n_points = P, .u_lo = -2.0f, .u_hi = 2.0f, .g_unit = 1e-6f };
+  const float **inv_res = g_new (const float *, ni), **inv_rout = g_new (const float *, ni);
+  for (int i = 0; i < ni; i++)
+    {
+      inv_res[i] = res_tab;
+      inv_rout[i] = i % 3 == 2 ? NULL : rout_tab;
+    }
+  PnLoadLayer L = { .ni = ni, .no = no, .g = g, .theta = theta, .colsum = colsum,
+                    .rowneg = rowneg, .eta_inv = eta, .res = &res, .inv_res = inv_res,
+                    .inv_rout = inv_rout, .g_unit = res.g_unit, .bias_e = -0.4, .bias_sig = 0.15 };
+  PnLoadScratch *s = pn_load_scratch_new (rows, no), *s1 = pn_load_scratch_new (rows, no);
+  pn_load_prepare (&L, s);
+  pn_load_prepare (&L, s1);
+  double *e = g_new (double, ni * WL), *rho = g_new (double, ni * WL), *inv4 = g_new (double, 4 * ni * WL);
+  double *z = g_new (double, no * WL), *z2 = g_new (double, no * WL), *dz = g_new (double, no * WL);
+  double *de = g_new (double, ni * WL), *drho = g_new (double, ni * WL);
+  double *dg = g_new0 (double, rows * no), *dg1 = g_new0 (double, rows * no);
+  for (int pass = 0; pass < 2; pass++)
+    {
+      /* pass 0: every driver ideal (a linear layer); 1: loaded, one lane ideal */
+      for (int i = 0; i < ni; i++)
+        for (int l = 0; l < WL; l++)
+          {
+            /* inputs from -1.5 to 1.5 V: some inv arguments leave the tables */
+            e[i * WL + l] = -1.5 + 3.0 * pn_rng_uniform (&rng);
+            rho[i * WL + l] = pass == 0 || l == 3 ? 0.0 : 0.05 + 0.3 * pn_rng_uniform (&rng);
+            double t[4];
+            pn_load_inv_at (&L, i, e[i * WL + l], t);
+            for (int c = 0; c < 4; c++)
+              inv4[(4 * i + c) * WL + l] = t[c];
+          }
+      for (int j = 0; j < no * WL; j++)
+        dz[j] = sin (0.7 * j + pass);
+      pn_load_solve_lanes (&L, e, rho, NULL, z, NULL, s);
+      pn_load_solve_lanes (&L, e, rho, inv4, z2, NULL, s);
+      g_assert_cmpmem (z, sizeof (double) * no * WL, z2, sizeof (double) * no * WL);
+      pn_load_backward_lanes (&L, e, rho, NULL, z, dz, de, drho, s);
+      memset (dg, 0, sizeof (double) * rows * no);
+      pn_load_grad_flush (&L, s, dg);
+      memset (dg1, 0, sizeof (double) * rows * no);
+      for (int l = 0; l < WL; l++)
+        {
+          double e1[16], r1[16], zl[16], dzl[16], de1[16], dr1[16];
+          g_assert_cmpint (ni, <=, 16);
+          g_assert_cmpint (no, <=, 16);
+          for (int i = 0; i < ni; i++)
+            {
+              e1[i] = e[i * WL + l];
+              r1[i] = rho[i * WL + l];
+            }
+          double r = pn_load_solve (&L, e1, r1, NULL, zl, s1);
+          g_assert_cmpfloat (r, <, 1e-6); /* (the damping floor: float table arguments) */
+          for (int j = 0; j < no; j++)
+            {
+              g_assert_cmpfloat (fabs (zl[j] - z[j * WL + l]), <=, 1e-13);
+              dzl[j] = dz[j * WL + l];
+            }
+          pn_load_backward (&L, e1, r1, NULL, zl, dzl, de1, dr1, dg1, s1);
+          for (int i = 0; i < ni; i++)
+            {
+              g_assert_cmpfloat (fabs (de1[i] - de[i * WL + l]), <=, 1e-11 * (1 + fabs (de1[i])));
+              g_assert_cmpfloat (fabs (dr1[i] - drho[i * WL + l]), <=, 1e-11 * (1 + fabs (dr1[i])));
+            }
+        }
+      for (int c = 0; c < rows * no; c++)
+        g_assert_cmpfloat (fabs (dg1[c] - dg[c]), <=, 1e-11 * (1 + fabs (dg1[c])));
+    }
+  pn_load_scratch_free (s);
+  pn_load_scratch_free (s1);
+  g_free (e);
+  g_free (rho);
+  g_free (inv4);
+  g_free (z);
+  g_free (z2);
+  g_free (dz);
+  g_free (de);
+  g_free (drho);
+  g_free (dg);
+  g_free (dg1);
+  g_free (inv_res);
+  g_free (inv_rout);
+  g_free (g);
+  g_free (theta);
+  g_free (colsum);
+  g_free (eta);
+  g_free (rowneg);
+}
+
+static void
+test_load_lanes (void)
+{
+  check_lanes (3, 10, 5);  /* low-rank, like pendigits' output layer */
+  check_lanes (6, 3, 6);   /* dense, like a first layer */
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1158,6 +1290,7 @@ main (int argc, char **argv)
   g_test_add_func ("/circuits/gradcheck-residual", test_gradcheck_residual);
   g_test_add_func ("/circuits/gradcheck-load", test_gradcheck_load);
   g_test_add_func ("/circuits/load-lowrank", test_load_lowrank);
+  g_test_add_func ("/circuits/load-lanes", test_load_lanes);
   g_test_add_func ("/circuits/stays-feasible", test_stays_feasible);
   return g_test_run ();
 }

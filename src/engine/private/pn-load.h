@@ -16,7 +16,11 @@
  * (its E and sig given), the ground row 0 V. For given z every row is
  * explicit, so z solves z = Z(z), by Newton's method on the columns
  * (I - dZ/dz) dz = Z(z) - z, in double precision; backward is the adjoint
- * of that fixed point: (I - dZ/dz)^T lambda = dL/dz, then lambda^T dZ/dp. */
+ * of that fixed point: (I - dZ/dz)^T lambda = dL/dz, then lambda^T dZ/dp.
+ *
+ * The work runs on PN_LOAD_LANES examples side by side (the _lanes entry
+ * points; arrays lane-major, [x][lane]: e[i * PN_LOAD_LANES + lane]); the
+ * one-example entry points run one lane. */
 #pragma once
 
 #include "pn-circuits.h"
@@ -47,7 +51,9 @@ void   pn_load_prepare  (const PnLoadLayer *L, PnLoadScratch *s);
  * slope, dimensionless output resistance, its slope). */
 void   pn_load_inv_at   (const PnLoadLayer *L, int i, double v, double *inv4);
 
-/* Column voltages Z (no) of one example: E (ni) the open-circuit row
+#define PN_LOAD_LANES 4
+
+/* Column voltages Z (no; written, not read) of one example: E (ni) the open-circuit row
  * voltages, RHO (ni) their drivers' dimensionless output resistances.
  * INV4 (ni x 4, may be NULL): pn_load_inv_at (L, i, e[i]) of every row i
  * with an inv and rho 0 (its input is fixed: a caller that sees few
@@ -59,9 +65,27 @@ void   pn_load_inv_at   (const PnLoadLayer *L, int i, double v, double *inv4);
 double pn_load_solve    (const PnLoadLayer *L, const double *e, const double *rho,
                          const double *inv4, double *z, PnLoadScratch *s);
 
+/* pn_load_solve on PN_LOAD_LANES examples: E, RHO (ni x lanes), INV4 (4 ni x
+ * lanes: inv4[(4 i + c) * lanes + lane], or NULL), Z (no x lanes, written).
+ * Every lane takes the steps its example takes alone (its own pivots,
+ * damping and convergence test); a lane with nothing to do repeats a real
+ * example. RES (lanes, may be NULL): each lane's max |Z(z) - z|; returns
+ * the largest. */
+double pn_load_solve_lanes (const PnLoadLayer *L, const double *e, const double *rho,
+                            const double *inv4, double *z, double *res, PnLoadScratch *s);
+
 /* Adjoint at the solution Z for DZ = dL/dz: writes DE (ni, may be NULL)
  * and DRHO (ni, may be NULL), adds dL/dg to DG ((ni + 2) x no). INV4 as
  * for pn_load_solve. */
 void   pn_load_backward (const PnLoadLayer *L, const double *e, const double *rho,
                          const double *inv4, const double *z, const double *dz, double *de,
                          double *drho, double *dg, PnLoadScratch *s);
+
+/* pn_load_backward on PN_LOAD_LANES examples (layouts as for
+ * pn_load_solve_lanes; DE, DRHO ni x lanes, may be NULL; a lane with
+ * nothing to do has DZ 0). dL/dg is summed per lane in S: add it to DG
+ * ((ni + 2) x no) with pn_load_grad_flush after the last block. */
+void   pn_load_backward_lanes (const PnLoadLayer *L, const double *e, const double *rho,
+                               const double *inv4, const double *z, const double *dz,
+                               double *de, double *drho, PnLoadScratch *s);
+void   pn_load_grad_flush     (const PnLoadLayer *L, PnLoadScratch *s, double *dg);

@@ -48,10 +48,10 @@ struct PnWork {
   int    max_rows, max_cols;
   float *gabs[PN_MAX_LAYERS];        /* (size[l] + 2) x size[l+1]: printed |g| */
   PnLoadScratch *load;
-  double *le, *lrho, *ldrho, *lz, *ldz, *lde, *lddr; /* max(rows, cols) */
+  double *le, *lrho, *ldrho, *lz, *ldz, *lde, *lddr; /* max(rows, cols) x PN_LOAD_LANES */
   double *lgrad;                     /* max rows x cols */
   const float **lres, **lrout;       /* max_rows: the layer's inv tables */
-  double *linv4;                     /* max_rows x 4: pn_load_solve's INV4 */
+  double *linv4;                     /* max_rows x 4 x PN_LOAD_LANES: the lanes' INV4 */
   const float **lrtab;               /* max_rows: the previous layer's ptanh rout tables */
   double *linvtab;                   /* the first layer's inv per distinct input value */
   size_t  linvtab_len;
