@@ -212,6 +212,8 @@ apply_csv (PnsBomTable *self, const char *csv)
                                                 (const char *const *) self->header);
   if (!same)
     {
+      /* rows of another header must not meet the new columns */
+      g_list_store_remove_all (self->store);
       g_strfreev (self->header);
       self->header = header;
       self->n_cols = (int) g_strv_length (header);

@@ -170,6 +170,12 @@ shot_step (gpointer data)
       s->phase = 1;
       return G_SOURCE_CONTINUE;
     case 1: /* wait for background work */
+      /* the training view needs charts, not a finished run: after 30 s
+       * stop (the best model so far is kept), so a loaded machine does
+       * not hold the screenshots up for minutes */
+      if (g_str_equal (view, "training") && s->waited == 300 &&
+          pns_training_panel_is_running (panel))
+        g_action_group_activate_action (G_ACTION_GROUP (s->window), "train-stop", NULL);
       if (pns_training_panel_is_running (panel) || pns_yield_view_is_running (yv) ||
           pns_training_panel_is_preview_loading (panel) ||
           pns_circuit_editor_is_simulating (pns_window_get_circuit_editor (s->window)) ||
