@@ -129,19 +129,21 @@ int
 pnc_cmd_calibrate (int argc, char **argv)
 {
   char *out_path = NULL;
+  /* the defaults are pn_flow_calibrate_config_init's */
   PnFlowCalibrateConfig cc;
   pn_flow_calibrate_config_init (&cc);
+  GPtrArray *help = g_ptr_array_new_with_free_func (g_free);
   gboolean json = FALSE, no_load = !cc.load;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the calibrated design here (atomically; may be the input)", "NEW.pnsd" },
-    { "epochs", 0, 0, G_OPTION_ARG_INT, &cc.epochs, "Fine-tuning epochs at most (default 2000; 0: calibrate only)", "N" },
-    { "patience", 0, 0, G_OPTION_ARG_INT, &cc.patience, "Epochs without a better validation loss before stopping (default 500)", "P" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &cc.epochs, pnc_help_default (help, "Fine-tuning epochs at most", "%d; 0: calibrate only", cc.epochs), "N" },
+    { "patience", 0, 0, G_OPTION_ARG_INT, &cc.patience, pnc_help_default (help, "Epochs without a better validation loss before stopping", "%d", cc.patience), "P" },
     { "epsilon", 'e', 0, G_OPTION_ARG_DOUBLE, &cc.epsilon, "Training variation of the fine-tuning (default: the design's training epsilon)", "E" },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &cc.seed, "Seed of the fine-tuning's variation draws and of the test evaluation (default: the design's)", "S" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &cc.lr, "Adam learning rate of theta (default 0.01: a tenth of training's, the design is trained already)", "LR" },
-    { "mc-test", 0, 0, G_OPTION_ARG_INT, &cc.mc_test, "Monte Carlo circuits of the test evaluation (default 100)", "N" },
-    { "points", 0, 0, G_OPTION_ARG_INT, &cc.points, "Residual grid points (default 1025)", "N" },
-    { "u-range", 0, 0, G_OPTION_ARG_DOUBLE, &cc.u_range, "Residual grid over u = (x - eta3) eta4 in [-U, U] (default 30)", "U" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &cc.lr, pnc_help_default (help, "Adam learning rate of theta", "%g: a tenth of training's, the design is trained already", cc.lr), "LR" },
+    { "mc-test", 0, 0, G_OPTION_ARG_INT, &cc.mc_test, pnc_help_default (help, "Monte Carlo circuits of the test evaluation", "%d", cc.mc_test), "N" },
+    { "points", 0, 0, G_OPTION_ARG_INT, &cc.points, pnc_help_default (help, "Residual grid points", "%d", cc.points), "N" },
+    { "u-range", 0, 0, G_OPTION_ARG_DOUBLE, &cc.u_range, pnc_help_default (help, "Residual grid over u = (x - eta3) eta4 in [-U, U]", "%g", cc.u_range), "U" },
     { "no-load", 0, 0, G_OPTION_ARG_NONE, &no_load, "Leave out the circuits' output resistances: the model's drivers stay ideal sources (no crossbar loading)", NULL },
     { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &cc.g_unit, "Conductance of theta = 1 in siemens to calibrate the loading at (1e-12..1e-2), stored as the design's (default: the design's)", "S" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON on stdout", NULL },
@@ -224,5 +226,6 @@ out:
   g_clear_error (&error);
   g_option_context_free (ctx);
   g_free (out_path);
+  g_ptr_array_free (help, TRUE);
   return rc;
 }

@@ -1,6 +1,7 @@
 /* pnc-characterize.c: `pnc characterize`: SPICE characterisation of a
  * nonlinear circuit's design space, the CSV surrogates train on. */
 #include "pnc.h"
+#include "pn-flow.h"
 #include "pn-spice.h"
 
 #include <math.h>
@@ -138,6 +139,11 @@ pnc_cmd_characterize (int argc, char **argv)
   if (out == NULL)
     {
       g_printerr ("pnc characterize: --out FILE.csv is required\n");
+      goto out;
+    }
+  if (!pn_flow_check_output (out, &error)) /* before the simulations */
+    {
+      g_printerr ("pnc characterize: %s\n", error->message);
       goto out;
     }
   if (samples < 1 || chunk < 1 || jobs < 0 || seed < 0)

@@ -1,6 +1,7 @@
 /* pnc-surrogate.c: `pnc surrogate`: train the surrogate MLP (physical
  * parameters -> eta) on a characterisation CSV and report held-out metrics. */
 #include "pnc.h"
+#include "pn-flow.h"
 
 #include <stdio.h>
 
@@ -51,6 +52,12 @@ pnc_cmd_surrogate (int argc, char **argv)
   if (data == NULL || out == NULL || seed < 0 || epochs < 0)
     {
       g_printerr ("pnc surrogate: --data and --out are required (see --help)\n");
+      goto out;
+    }
+  const char *outs[] = { out, NULL }, *ins[] = { data, NULL };
+  if (!pn_flow_check_outputs (outs, ins, FALSE, &error)) /* before the training */
+    {
+      g_printerr ("pnc surrogate: %s\n", error->message);
       goto out;
     }
   d = pn_surrogate_data_load (data, &error);

@@ -8,6 +8,61 @@
 #include <stdio.h>
 #include <string.h>
 
+/* --out, and --save (per dataset with several): writable, no two the
+ * same file (pn_flow_check_outputs) */
+static gboolean
+check_outputs (const char *out, const char *save, GPtrArray *datasets, GError **error)
+{
+  const int n_ds = (int) datasets->len;
+  const char **outs = g_new0 (const char *, n_ds + 2);
+  char **saves = g_new0 (char *, n_ds + 1);
+  int n_out = 0;
+  if (out)
+    outs[n_out++] = out;
+  for (int i = 0; save && i < n_ds; i++)
+    {
+      const PnDataset *ds = datasets->pdata[i];
+      saves[i] = pnc_design_save_path (save, n_ds == 1 ? NULL : ds->name);
+      outs[n_out++] = saves[i];
+    }
+  gboolean ok = pn_flow_check_outputs (outs, NULL, FALSE, error);
+  g_free (outs);
+  g_strfreev (saves);
+  return ok;
+}
+
+/* The table: per dataset its runs, their mean test accuracy +- the spread
+ * over seeds (one run: over Monte Carlo circuits), epochs and seconds. */
+static void
+print_summary (const PncRun *runs, int n_runs, GPtrArray *datasets)
+{
+  printf ("%-26s %6s %18s %8s %8s\n", "dataset", "runs", "test acc (%)", "epochs", "s/run");
+  for (guint d = 0; d < datasets->len; d++)
+    {
+      double sum = 0, sum2 = 0, ep = 0, sec = 0, mc_sd = 0;
+      int n = 0;
+      for (int k = 0; k < n_runs; k++)
+        if (runs[k].done && runs[k].ds == datasets->pdata[d])
+          {
+            double a = 100 * runs[k].test[0].acc_mean;
+            sum += a;
+            sum2 += a * a;
+            ep += runs[k].epochs;
+            sec += runs[k].seconds;
+            mc_sd = 100 * runs[k].test[0].acc_std;
+            n++;
+          }
+      if (n == 0)
+        continue;
+      double mean = sum / n;
+      double sd = n > 1 ? sqrt (MAX (0, (sum2 - n * mean * mean) / (n - 1))) : 0;
+      if (n == 1)
+        sd = mc_sd; /* one run: the spread over Monte Carlo circuits */
+      printf ("%-26s %6d %11.1f +- %4.1f %8.0f %8.2f\n",
+              ((PnDataset *) datasets->pdata[d])->name, n, mean, sd, ep / n, sec / n);
+    }
+}
+
 int
 pnc_cmd_train (int argc, char **argv)
 {
@@ -129,30 +184,12 @@ pnc_cmd_train (int argc, char **argv)
       g_ptr_array_add (datasets, ds);
     }
 
-  {
-    /* every output before any training: --out, and --save (per dataset
-     * with several), writable and no two the same file */
-    const int n_ds = (int) datasets->len;
-    const char **outs = g_new0 (const char *, n_ds + 2);
-    char **saves = g_new0 (char *, n_ds + 1);
-    int n_out = 0;
-    if (out)
-      outs[n_out++] = out;
-    for (int i = 0; save && i < n_ds; i++)
-      {
-        const PnDataset *ds = datasets->pdata[i];
-        saves[i] = pnc_design_save_path (save, n_ds == 1 ? NULL : ds->name);
-        outs[n_out++] = saves[i];
-      }
-    gboolean ok = pn_flow_check_outputs (outs, NULL, FALSE, &error);
-    g_free (outs);
-    g_strfreev (saves);
-    if (!ok)
-      {
-        g_printerr ("pnc train: %s\n", error->message);
-        goto out;
-      }
-  }
+  /* every output before any training */
+  if (!check_outputs (out, save, datasets, &error))
+    {
+      g_printerr ("pnc train: %s\n", error->message);
+      goto out;
+    }
 
   n_runs = (int) (datasets->len * seed_list->len);
   runs = g_new0 (PncRun, n_runs);
@@ -205,31 +242,7 @@ pnc_cmd_train (int argc, char **argv)
     pnc_json_print (root);
   else if (!quiet)
     {
-      printf ("%-26s %6s %18s %8s %8s\n", "dataset", "runs", "test acc (%)", "epochs", "s/run");
-      for (guint d = 0; d < datasets->len; d++)
-        {
-          double sum = 0, sum2 = 0, ep = 0, sec = 0, mc_sd = 0;
-          int n = 0;
-          for (int k = 0; k < n_runs; k++)
-            if (runs[k].done && runs[k].ds == datasets->pdata[d])
-              {
-                double a = 100 * runs[k].test[0].acc_mean;
-                sum += a;
-                sum2 += a * a;
-                ep += runs[k].epochs;
-                sec += runs[k].seconds;
-                mc_sd = 100 * runs[k].test[0].acc_std;
-                n++;
-              }
-          if (n == 0)
-            continue;
-          double mean = sum / n;
-          double sd = n > 1 ? sqrt (MAX (0, (sum2 - n * mean * mean) / (n - 1))) : 0;
-          if (n == 1)
-            sd = mc_sd; /* one run: the spread over Monte Carlo circuits */
-          printf ("%-26s %6d %11.1f +- %4.1f %8.0f %8.2f\n",
-                  ((PnDataset *) datasets->pdata[d])->name, n, mean, sd, ep / n, sec / n);
-        }
+      print_summary (runs, n_runs, datasets);
       if (written)
         printf ("runs written to %s\n", out);
     }

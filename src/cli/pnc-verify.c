@@ -79,6 +79,38 @@ result_json (const PnDesign *d, const PnFlowVerifyReport *rep)
   return n;
 }
 
+static void
+print_text (const char *path, const char *split, const PnFlowVerifyReport *rep)
+{
+  const PnVerifyResult *r = rep->result;
+  const PnDesignVerifyResult *v = &rep->summary;
+  printf ("design %s: %s, %d %s examples, %d Monte Carlo circuits (eps %g %s, seed %"
+          G_GUINT64_FORMAT "), g_unit %g S\n",
+          path, rep->dataset, r->n, split, r->n_mc, rep->variation.eps,
+          pn_variation_kind_to_string (rep->variation.kind), rep->seed, rep->g_unit);
+  if (rep->calibrated)
+    printf ("model: SPICE-calibrated curves (pnc calibrate, %d-point residuals)%s\n",
+            rep->residual_points, rep->loaded
+                                   ? ", drivers loaded by the crossbars (output resistances)"
+                                   : "");
+  printf ("%-22s %10s %10s\n", "accuracy (%)", "model", "SPICE");
+  printf ("%-22s %10.2f %10.2f\n", "nominal", 100 * r->model_acc_nominal,
+          100 * r->spice_acc_nominal);
+  if (r->n_mc > 0)
+    printf ("%-22s %5.2f+-%-4.2f %5.2f+-%-4.2f\n", "Monte Carlo mean+-std",
+            100 * r->model_acc_mean, 100 * r->model_acc_std, 100 * r->spice_acc_mean,
+            100 * r->spice_acc_std);
+  printf ("|V_spice - V_model| (mV), per output: mean / max\n");
+  for (int j = 0; j < r->n_out; j++)
+    printf ("  out%-3d %8.2f / %8.2f\n", j, 1e3 * r->out_mean_abs_dv[j],
+            1e3 * r->out_max_abs_dv[j]);
+  printf ("  all    %8.2f / %8.2f\n", 1e3 * r->mean_abs_dv, 1e3 * r->max_abs_dv);
+  if (r->n_mc > 0)
+    printf ("yield: %.1f %% of the circuits within 5 points of nominal; %.1f %% at accuracy >= %.1f %%\n",
+            100 * v->yield, 100 * v->yield_at_threshold, 100 * v->yield_threshold);
+  printf ("%d netlists in %.2f s\n", r->n_netlists, r->seconds);
+}
+
 int
 pnc_cmd_verify (int argc, char **argv)
 {
@@ -144,7 +176,7 @@ pnc_cmd_verify (int argc, char **argv)
   if (histogram)
     outs[n_out++] = histogram;
   if (!pn_flow_verify_config_check (&vc, &error) ||
-      !pn_flow_check_outputs (outs, ins, TRUE, &error))
+      !pn_flow_check_outputs (outs, ins, update, &error))
     {
       g_printerr ("pnc verify: %s\n", error->message);
       goto out;
@@ -170,12 +202,10 @@ pnc_cmd_verify (int argc, char **argv)
         g_printerr ("pnc verify: %s\n", error->message);
       goto out;
     }
-  const PnVerifyResult *r = rep.result;
-  const PnDesignVerifyResult *v = &rep.summary;
   rc = 0;
   if (histogram)
     {
-      char *csv = pn_flow_verify_histogram_csv (r);
+      char *csv = pn_flow_verify_histogram_csv (rep.result);
       if (!pn_write_file_atomic (histogram, csv, -1, &error))
         {
           g_printerr ("pnc verify: %s: %s\n", histogram, error->message);
@@ -186,7 +216,7 @@ pnc_cmd_verify (int argc, char **argv)
     }
   if (update)
     {
-      d.verify = *v;
+      d.verify = rep.summary;
       if (!pn_design_save (&d, path, &error))
         {
           g_printerr ("pnc verify: %s\n", error->message);
@@ -201,33 +231,7 @@ pnc_cmd_verify (int argc, char **argv)
       json_node_unref (n);
     }
   else
-    {
-      printf ("design %s: %s, %d %s examples, %d Monte Carlo circuits (eps %g %s, seed %"
-              G_GUINT64_FORMAT "), g_unit %g S\n",
-              path, rep.dataset, r->n, split, r->n_mc, rep.variation.eps,
-              pn_variation_kind_to_string (rep.variation.kind), rep.seed, rep.g_unit);
-      if (rep.calibrated)
-        printf ("model: SPICE-calibrated curves (pnc calibrate, %d-point residuals)%s\n",
-                rep.residual_points, rep.loaded
-                                       ? ", drivers loaded by the crossbars (output resistances)"
-                                       : "");
-      printf ("%-22s %10s %10s\n", "accuracy (%)", "model", "SPICE");
-      printf ("%-22s %10.2f %10.2f\n", "nominal", 100 * r->model_acc_nominal,
-              100 * r->spice_acc_nominal);
-      if (r->n_mc > 0)
-        printf ("%-22s %5.2f+-%-4.2f %5.2f+-%-4.2f\n", "Monte Carlo mean+-std",
-                100 * r->model_acc_mean, 100 * r->model_acc_std, 100 * r->spice_acc_mean,
-                100 * r->spice_acc_std);
-      printf ("|V_spice - V_model| (mV), per output: mean / max\n");
-      for (int j = 0; j < r->n_out; j++)
-        printf ("  out%-3d %8.2f / %8.2f\n", j, 1e3 * r->out_mean_abs_dv[j],
-                1e3 * r->out_max_abs_dv[j]);
-      printf ("  all    %8.2f / %8.2f\n", 1e3 * r->mean_abs_dv, 1e3 * r->max_abs_dv);
-      if (r->n_mc > 0)
-        printf ("yield: %.1f %% of the circuits within 5 points of nominal; %.1f %% at accuracy >= %.1f %%\n",
-                100 * v->yield, 100 * v->yield_at_threshold, 100 * v->yield_threshold);
-      printf ("%d netlists in %.2f s\n", r->n_netlists, r->seconds);
-    }
+    print_text (path, split, &rep);
 
 out:
   pnc_progress_clear (&progress);

@@ -196,6 +196,135 @@ cancelled (GCancellable *cancellable, const char *name, GError **error)
   return TRUE;
 }
 
+/* The SPICE tables of a calibration: per kind N_GROUPS tables of POINTS
+ * over [-U_MAX, U_MAX], output resistances with LOAD at G_UNIT. */
+typedef struct {
+  int      n_groups[PN_N_CIRCUIT_KINDS];
+  float   *tables[PN_N_CIRCUIT_KINDS], *routs[PN_N_CIRCUIT_KINDS];
+  int      points;
+  double   u_max, g_unit;
+  gboolean load;
+} Tables;
+
+/* The tables T (allocated here, the caller's to free) and REP's groups for
+ * every design group of NET; a cancellation becomes PN_ERROR_CANCELLED. */
+static gboolean
+sweep_all (const PnNet *net, const float *params, const PnSpiceModel *model, Tables *t,
+           PnFlowCalibrateReport *rep, const char *name, PnFlowProgressFunc progress,
+           gpointer progress_data, GCancellable *cancellable, GError **error)
+{
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    t->n_groups[k] = pn_circuits_n_groups (&net->circuits, net, k);
+  rep->n_groups = t->n_groups[0] + t->n_groups[1];
+  rep->groups = g_new0 (PnFlowCalibrateGroup, MAX (rep->n_groups, 1));
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      const size_t size = (size_t) MAX (t->n_groups[k], 1) * t->points;
+      t->tables[k] = g_new0 (float, size);
+      if (t->load)
+        t->routs[k] = g_new0 (float, size);
+      PnFlowCalibrateGroup *stats = rep->groups + (k == 0 ? 0 : t->n_groups[0]);
+      GError *e = NULL;
+      if (!sweep_kind (net, params, k, t->points, t->u_max, model, t->tables[k], t->routs[k],
+                       stats, progress, progress_data, cancellable, &e))
+        {
+          if (pn_flow_error_is_cancelled (e) || g_cancellable_is_cancelled (cancellable))
+            {
+              g_clear_error (&e);
+              g_set_error (error, PN_ERROR, PN_ERROR_CANCELLED, "%s: calibration cancelled",
+                           name);
+            }
+          else
+            g_propagate_prefixed_error (error, e, "%s: ", name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Fine-tunes CFG's network from PARAMS (their validation loss is the start)
+ * until early stopping; the trainer (its best parameters), or NULL with
+ * ERROR (cancelled, or a configuration the trainer refuses). */
+static PnTrainer *
+fine_tune (const PnTrainConfig *cfg, const PnDataset *ds, const float *params,
+           const char *name, PnFlowCalibrateReport *rep, PnFlowProgressFunc progress,
+           gpointer progress_data, GCancellable *cancellable, GError **error)
+{
+  GError *e = NULL;
+  PnTrainer *tr = pn_trainer_new (cfg, ds, &e);
+  if (tr == NULL)
+    {
+      g_propagate_prefixed_error (error, e, "%s: ", name);
+      return NULL;
+    }
+  PnTrainProgress pr = { 0 };
+  rep->start_valid_loss = pn_trainer_set_params (tr, params);
+  pr.best_valid_loss = rep->start_valid_loss;
+  for (;;)
+    {
+      const int before = pn_trainer_epochs (tr);
+      const gboolean more = pn_trainer_epoch (tr, &pr);
+      if (pn_trainer_epochs (tr) > before)
+        report (progress, progress_data, PN_FLOW_STAGE_TUNE, pr.epoch, cfg->max_epochs, 0, &pr,
+                rep->start_valid_loss);
+      if (!more)
+        break;
+      if (cancelled (cancellable, name, error))
+        {
+          pn_trainer_free (tr);
+          return NULL;
+        }
+    }
+  rep->tuned = TRUE;
+  rep->epochs = pn_trainer_epochs (tr);
+  rep->best_epoch = pn_trainer_best_epoch (tr);
+  rep->best_valid_loss = pr.best_valid_loss;
+  return tr;
+}
+
+/* OUT (uninitialised): D with the parameters BEST, the tables T and the
+ * results (the fine-tuning's with EPOCHS > 0, the test evaluation AFTER);
+ * the old verification dropped (it was of other curves). */
+static void
+fill_design (PnDesign *nd, const PnDesign *d, const float *best, const Tables *t, int epochs,
+             const PnFlowCalibrateReport *rep, const PnEvalResult *after)
+{
+  pn_design_copy (nd, d);
+  memcpy (nd->params, best, sizeof (float) * nd->n_params);
+  nd->tech.g_unit = t->g_unit;
+  pn_design_clear_residuals (nd);
+  nd->residuals.n_points = t->points;
+  nd->residuals.u_lo = -t->u_max;
+  nd->residuals.u_hi = t->u_max;
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    {
+      const int ng = t->n_groups[k];
+      const size_t bytes = sizeof (float) * ng * t->points;
+      nd->residuals.n_groups[k] = ng;
+      nd->residuals.table[k] = ng > 0 ? g_memdup2 (t->tables[k], bytes) : NULL;
+      nd->residuals.rout[k] = ng > 0 && t->load ? g_memdup2 (t->routs[k], bytes) : NULL;
+    }
+  if (epochs > 0)
+    {
+      nd->result.valid = TRUE;
+      nd->result.epochs = rep->epochs;
+      nd->result.best_epoch = rep->best_epoch;
+      nd->result.best_valid_loss = rep->best_valid_loss;
+      nd->result.seconds = rep->seconds;
+      nd->result.valid_acc_mean = NAN;
+      nd->result.valid_acc_std = NAN;
+    }
+  if (nd->result.valid || epochs == 0)
+    {
+      nd->result.valid = TRUE;
+      nd->result.mc_test = after->n_mc;
+      nd->result.test_acc_mean = after->acc_mean;
+      nd->result.test_acc_std = after->acc_std;
+      nd->result.test_measured_acc_mean = after->measured_acc_mean;
+    }
+  memset (&nd->verify, 0, sizeof nd->verify);
+}
+
 gboolean
 pn_flow_calibrate (const PnDesign *d, const char *name, const PnFlowCalibrateConfig *opt,
                    PnFlowProgressFunc progress, gpointer progress_data,
@@ -215,11 +344,10 @@ pn_flow_calibrate (const PnDesign *d, const char *name, const PnFlowCalibrateCon
   const int points = opt->points;
   const double u_max = opt->u_range;
   gboolean ok = FALSE;
-  GError *e = NULL;
   PnDataset *ds = NULL;
   PnNet net;
-  float *params = NULL, *tables[PN_N_CIRCUIT_KINDS] = { NULL, NULL };
-  float *routs[PN_N_CIRCUIT_KINDS] = { NULL, NULL };
+  float *params = NULL;
+  Tables t = { .points = opt->points, .u_max = opt->u_range, .load = opt->load };
   PnTrainer *tr = NULL;
   PnSpiceModel *model = NULL;
   PnEvalResult ev_plain = { 0 }, ev_cal0 = { 0 }, ev_after = { 0 };
@@ -237,35 +365,13 @@ pn_flow_calibrate (const PnDesign *d, const char *name, const PnFlowCalibrateCon
     goto out;
   const guint64 run_seed = opt->seed >= 0 ? (guint64) opt->seed : d->training.seed;
   const gboolean load = opt->load;
-  const double g_unit = opt->g_unit != 0 ? opt->g_unit : d->tech.g_unit;
+  const double g_unit = t.g_unit = opt->g_unit != 0 ? opt->g_unit : d->tech.g_unit;
   gint64 t0 = g_get_monotonic_time ();
 
   /* 1. SPICE */
-  int n_groups[PN_N_CIRCUIT_KINDS];
-  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    n_groups[k] = pn_circuits_n_groups (&net.circuits, &net, k);
-  rep->n_groups = n_groups[0] + n_groups[1];
-  rep->groups = g_new0 (PnFlowCalibrateGroup, MAX (rep->n_groups, 1));
-  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    {
-      tables[k] = g_new0 (float, (size_t) MAX (n_groups[k], 1) * points);
-      if (load)
-        routs[k] = g_new0 (float, (size_t) MAX (n_groups[k], 1) * points);
-      PnFlowCalibrateGroup *stats = rep->groups + (k == 0 ? 0 : n_groups[0]);
-      if (!sweep_kind (&net, params, k, points, u_max, model, tables[k], routs[k], stats,
-                       progress, progress_data, cancellable, &e))
-        {
-          if (pn_flow_error_is_cancelled (e) || g_cancellable_is_cancelled (cancellable))
-            {
-              g_clear_error (&e);
-              g_set_error (error, PN_ERROR, PN_ERROR_CANCELLED, "%s: calibration cancelled",
-                           name);
-            }
-          else
-            g_propagate_prefixed_error (error, e, "%s: ", name);
-          goto out;
-        }
-    }
+  if (!sweep_all (&net, params, model, &t, rep, name, progress, progress_data, cancellable,
+                  error))
+    goto out;
   rep->sweep_seconds = (g_get_monotonic_time () - t0) / 1e6;
   if (cancelled (cancellable, name, error))
     goto out;
@@ -280,8 +386,8 @@ pn_flow_calibrate (const PnDesign *d, const char *name, const PnFlowCalibrateCon
   cnet.circuits.residual.u_hi = (float) u_max;
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
     {
-      cnet.circuits.residual.table[k] = tables[k];
-      cnet.circuits.residual.rout[k] = routs[k];
+      cnet.circuits.residual.table[k] = t.tables[k];
+      cnet.circuits.residual.rout[k] = t.routs[k];
     }
   /* the drivers' loading by the crossbars at the scale that is printed */
   cnet.circuits.residual.g_unit = load ? (float) g_unit : 0.0f;
@@ -301,36 +407,15 @@ pn_flow_calibrate (const PnDesign *d, const char *name, const PnFlowCalibrateCon
   cfg.lr_theta = opt->lr;
   cfg.seed = run_seed;
   const float *best = params;
-  PnTrainProgress pr = { 0 };
   rep->start_valid_loss = NAN;
   rep->best_valid_loss = NAN;
   if (opt->epochs > 0)
     {
-      if ((tr = pn_trainer_new (&cfg, ds, &e)) == NULL)
-        {
-          g_propagate_prefixed_error (error, e, "%s: ", name);
-          goto out;
-        }
+      if ((tr = fine_tune (&cfg, ds, params, name, rep, progress, progress_data, cancellable,
+                           error)) == NULL)
+        goto out;
       g_assert (pn_trainer_net (tr)->n_params == net.n_params);
-      rep->start_valid_loss = pn_trainer_set_params (tr, params);
-      pr.best_valid_loss = rep->start_valid_loss;
-      for (;;)
-        {
-          const int before = pn_trainer_epochs (tr);
-          const gboolean more = pn_trainer_epoch (tr, &pr);
-          if (pn_trainer_epochs (tr) > before)
-            report (progress, progress_data, PN_FLOW_STAGE_TUNE, pr.epoch, opt->epochs, 0, &pr,
-                    rep->start_valid_loss);
-          if (!more)
-            break;
-          if (cancelled (cancellable, name, error))
-            goto out;
-        }
       best = pn_trainer_best_params (tr);
-      rep->tuned = TRUE;
-      rep->epochs = pn_trainer_epochs (tr);
-      rep->best_epoch = pn_trainer_best_epoch (tr);
-      rep->best_valid_loss = pr.best_valid_loss;
     }
 
   /* 3. the calibrated model's test accuracy */
@@ -341,7 +426,6 @@ pn_flow_calibrate (const PnDesign *d, const char *name, const PnFlowCalibrateCon
   const PnEvalResult *after = &ev_cal0;
   if (changed)
     {
-      report (progress, progress_data, PN_FLOW_STAGE_EVALUATE, 1, 2, 0, NULL, NAN);
       nom_after = nominal_acc (&cnet, best, ds);
       eval_test (&cnet, best, d, ds, opt->mc_test, run_seed, &ev_after);
       after = &ev_after;
@@ -364,42 +448,7 @@ pn_flow_calibrate (const PnDesign *d, const char *name, const PnFlowCalibrateCon
   rep->seed = run_seed;
 
   /* the calibrated design */
-  PnDesign *nd = out;
-  pn_design_copy (nd, d);
-  memcpy (nd->params, best, sizeof (float) * nd->n_params);
-  nd->tech.g_unit = g_unit;
-  pn_design_clear_residuals (nd);
-  nd->residuals.n_points = points;
-  nd->residuals.u_lo = -u_max;
-  nd->residuals.u_hi = u_max;
-  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
-    {
-      nd->residuals.n_groups[k] = n_groups[k];
-      nd->residuals.table[k] =
-        n_groups[k] > 0 ? g_memdup2 (tables[k], sizeof (float) * n_groups[k] * points) : NULL;
-      nd->residuals.rout[k] =
-        n_groups[k] > 0 && load ? g_memdup2 (routs[k], sizeof (float) * n_groups[k] * points)
-                                : NULL;
-    }
-  if (opt->epochs > 0)
-    {
-      nd->result.valid = TRUE;
-      nd->result.epochs = rep->epochs;
-      nd->result.best_epoch = rep->best_epoch;
-      nd->result.best_valid_loss = rep->best_valid_loss;
-      nd->result.seconds = rep->seconds;
-      nd->result.valid_acc_mean = NAN;
-      nd->result.valid_acc_std = NAN;
-    }
-  if (nd->result.valid || opt->epochs == 0)
-    {
-      nd->result.valid = TRUE;
-      nd->result.mc_test = after->n_mc;
-      nd->result.test_acc_mean = after->acc_mean;
-      nd->result.test_acc_std = after->acc_std;
-      nd->result.test_measured_acc_mean = after->measured_acc_mean;
-    }
-  memset (&nd->verify, 0, sizeof nd->verify); /* the old verification was of other curves */
+  fill_design (out, d, best, &t, opt->epochs, rep, after);
   ok = TRUE;
 
 out:
@@ -412,8 +461,8 @@ out:
   pn_spice_model_free (model);
   for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
     {
-      g_free (tables[k]);
-      g_free (routs[k]);
+      g_free (t.tables[k]);
+      g_free (t.routs[k]);
     }
   g_free (params);
   if (ds)

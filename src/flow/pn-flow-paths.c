@@ -86,7 +86,7 @@ pn_flow_check_outputs (const char * const *outputs, const char * const *inputs,
       if (!check_one (outputs[i], error))
         return FALSE;
       for (int j = 0; inputs && inputs[j]; j++)
-        if (!(allow_in_place && j == 0) && same_file (outputs[i], inputs[j]))
+        if (!(allow_in_place && i == 0 && j == 0) && same_file (outputs[i], inputs[j]))
           {
             g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
                          "%s: an output would overwrite the input %s", outputs[i], inputs[j]);

@@ -39,10 +39,11 @@ gboolean pn_flow_error_is_cancelled (const GError *error);
  * directory exists and is writable, the path is not a directory, and no
  * output is the same file as an input or as another output (by name after
  * resolving the directory, and by inode when the file exists). OUTPUTS and
- * INPUTS are NULL-terminated; NULL entries in between are not allowed,
- * use pn_flow_paths_* to build them. ALLOW_IN_PLACE: an output may be the
- * first input (pnc calibrate --out may rewrite its design). One message,
- * naming the path and the reason (PN_ERROR_IO or PN_ERROR_INVALID). */
+ * INPUTS are NULL-terminated lists (either may be NULL). ALLOW_IN_PLACE:
+ * the first output may be the first input (pnc calibrate --out and verify
+ * --update rewrite their design), no other may. Nothing is created. One message, naming the path and the
+ * reason (PN_ERROR_IO or PN_ERROR_INVALID). As root a directory without
+ * write permission still counts as writable (root can write there). */
 gboolean pn_flow_check_outputs (const char * const *outputs, const char * const *inputs,
                                 gboolean allow_in_place, GError **error);
 /* The same for one output path (no inputs). */
@@ -173,7 +174,8 @@ void     pn_flow_run_clear    (PnFlowRun *run);
 
 typedef enum {
   PN_FLOW_STAGE_SWEEP,     /* calibrate: DONE of TOTAL design groups of KIND swept in SPICE */
-  PN_FLOW_STAGE_EVALUATE,  /* calibrate: Monte Carlo test evaluations (DONE of TOTAL) */
+  PN_FLOW_STAGE_EVALUATE,  /* calibrate: test evaluations: DONE 0, 1, 2 of TOTAL 2 (before
+                            * calibrating and tuning done; all done) */
   PN_FLOW_STAGE_TUNE,      /* calibrate: one fine-tuning epoch (EPOCH, START_VALID_LOSS) */
   PN_FLOW_STAGE_SIMULATE,  /* verify: DONE of TOTAL netlists simulated */
 } PnFlowStage;

@@ -304,18 +304,38 @@ test_errors_before_work (void)
   g_autofree char *e4 = g_strdup_printf ("export %s --bom %s", copy, nodir);
   g_autofree char *e5 = g_strdup_printf ("verify %s --mc 1 --histogram %s", copy, nodir);
   g_autofree char *e6 = g_strdup_printf ("calibrate %s --out %s", copy, nodir);
-  const char *others[] = { e1, e2, e3, e4, e5, e6 };
-  for (int i = 0; i < 6; i++)
+  g_autofree char *e7 = g_strdup_printf ("verify %s --mc 1 --histogram %s", copy, copy);
+  g_autofree char *e8 = g_strdup_printf ("verify %s --mc 1 --update --histogram %s", copy, copy);
+  const char *others[] = { e1, e2, e3, e4, e5, e6, e7, e8 };
+  const char *why[] = { "overwrite the input", "two outputs", "overwrite the input",
+                        "does not exist", "does not exist", "does not exist",
+                        "overwrite the input", "overwrite the input" };
+  for (int i = 0; i < 8; i++)
     {
       g_autofree char *out = NULL, *err = NULL;
       g_assert_cmpint (run (others[i], &out, &err), !=, 0);
-      g_assert_nonnull (strstr (err, i < 2 || i == 2 ? (i == 1 ? "two outputs" : "overwrite the input")
-                                                    : "does not exist"));
+      g_assert_nonnull (strstr (err, why[i]));
       g_assert_cmpstr (out, ==, "");
       g_autofree char *after = NULL;
       g_assert_true (g_file_get_contents (copy, &after, NULL, NULL));
       g_assert_cmpstr (after, ==, before);
       g_assert_false (g_file_test (cir, G_FILE_TEST_EXISTS));
+    }
+  /* characterisation and surrogate outputs, before simulating or training */
+  g_autofree char *data_csv = pn_data_find ("characterization/ptanh.csv");
+  g_assert_nonnull (data_csv);
+  g_autofree char *c1 = g_strdup_printf ("characterize --circuit ptanh --samples 64 --out %s",
+                                         nodir);
+  g_autofree char *c2 = g_strdup_printf ("surrogate --data %s --out %s", data_csv, nodir);
+  g_autofree char *c3 = g_strdup_printf ("surrogate --data %s --out %s", data_csv, data_csv);
+  const char *chars[] = { c1, c2, c3 };
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      g_assert_cmpint (run (chars[i], &out, &err), !=, 0);
+      g_assert_nonnull (strstr (err, i < 2 ? "does not exist" : "overwrite the input"));
+      g_assert_cmpint ((int) strlen (err), ==, (int) (strchr (err, '\n') - err) + 1);
+      g_assert_cmpstr (out, ==, "");
     }
   /* --g-unit: sane physical bounds, refused with a message */
   const char *bad[] = { "1e6", "1e-30", "-1e-7" };

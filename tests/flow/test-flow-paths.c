@@ -119,8 +119,13 @@ test_outputs (void)
   g_assert_error (e, PN_ERROR, PN_ERROR_INVALID);
   g_assert_nonnull (strstr (e->message, "overwrite the input"));
   g_clear_error (&e);
-  /* ... allowed in place (calibrate --out may be its design) */
-  g_assert_true (pn_flow_check_outputs (outs, ins, TRUE, &e));
+  /* ... the first output may be the first input in place (calibrate --out,
+   * verify --update), no other */
+  g_assert_false (pn_flow_check_outputs (outs, ins, TRUE, &e));
+  g_assert_error (e, PN_ERROR, PN_ERROR_INVALID);
+  g_clear_error (&e);
+  const char *in_place[] = { in2, ok, NULL };
+  g_assert_true (pn_flow_check_outputs (in_place, ins, TRUE, &e));
   g_assert_no_error (e);
   /* a hard link is the same file */
   g_autofree char *hard = tmp ("link.pnsd");
