@@ -342,6 +342,9 @@ pnc_cmd_ablation (int argc, char **argv)
   int mc_train = defaults.mc_train, mc_test = defaults.mc_test;
   double lr_theta = defaults.lr_theta, lr_circuit = defaults.lr_circuit;
   int nominal_start = defaults.nominal_start;
+  int restarts = defaults.restarts, restart_epochs = defaults.restart_epochs;
+  int circuit_delay = defaults.circuit_delay;
+  gboolean output_mid = defaults.output_mid, select_acc = defaults.select_acc;
   gboolean json = FALSE, designs = FALSE, fixed_valid = defaults.valid_fixed;
   GOptionEntry entries[] = {
     { "datasets", 'd', 0, G_OPTION_ARG_STRING, &datasets_opt, "Datasets: 'all' or a comma list (default all)", "LIST" },
@@ -353,6 +356,11 @@ pnc_cmd_ablation (int argc, char **argv)
     { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits_opt, "Circuit model: surrogate, eta (published curves, base/va only) or auto", "MODEL" },
     { "patience", 0, 0, G_OPTION_ARG_INT, &patience, pnc_help_default (help, "Early-stopping patience", "%d", patience), "N" },
     { "nominal-start", 0, 0, G_OPTION_ARG_INT, &nominal_start, "VA/Both: train the nominal circuit first until N epochs bring no better validation loss (default 0: off)", "N" },
+    { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, "Try N further starting points, each trained for --restart-epochs, and go on from the best by validation (default 0: off)", "N" },
+    { "restart-epochs", 0, 0, G_OPTION_ARG_INT, &restart_epochs, pnc_help_default (help, "Epochs per starting point with --restarts", "%d", restart_epochs), "N" },
+    { "circuit-delay", 0, 0, G_OPTION_ARG_INT, &circuit_delay, "LNC/Both: keep the circuits at their start design for the first N epochs (default 0: off)", "N" },
+    { "output-midpoint", 0, 0, G_OPTION_ARG_NONE, &output_mid, "Start the output columns at the activation's midpoint like the hidden ones (default: on the low rail)", NULL },
+    { "select-accuracy", 0, 0, G_OPTION_ARG_NONE, &select_acc, "Early stopping and model choice by validation accuracy (default: by validation loss)", NULL },
     { "fixed-validation", 0, 0, G_OPTION_ARG_NONE, &fixed_valid, "VA/Both: validate on the same Monte Carlo circuits every epoch (default: new ones each epoch)", NULL },
     { "max-epochs", 0, 0, G_OPTION_ARG_INT, &max_epochs, pnc_help_default (help, "Upper bound on epochs", "%d", max_epochs), "N" },
     { "mc-train", 0, 0, G_OPTION_ARG_INT, &mc_train, pnc_help_default (help, "Monte Carlo samples per epoch", "%d", mc_train), "N" },
@@ -455,6 +463,13 @@ pnc_cmd_ablation (int argc, char **argv)
       g_printerr ("pnc ablation: --patience, --max-epochs, --mc-train and --mc-test must be positive\n");
       goto out;
     }
+  if (restarts < 0 || restart_epochs < 1 || (restarts > 0 && nominal_start > 0) ||
+      circuit_delay < 0)
+    {
+      g_printerr ("pnc ablation: --restarts and --circuit-delay must be >= 0 and "
+                  "--restart-epochs positive; --restarts and --nominal-start do not combine\n");
+      goto out;
+    }
   if (!pnc_load_circuits (circuits_opt, level, &fixed_circ, &learn_circ,
                           use_variant[V_LNC] || use_variant[V_BOTH], &error))
     {
@@ -524,11 +539,23 @@ pnc_cmd_ablation (int argc, char **argv)
                 r->cfg.patience = patience;
                 r->cfg.nominal_start = nominal_start;
                 r->cfg.valid_fixed = fixed_valid;
+                r->cfg.restarts = restarts;
+                r->cfg.restart_epochs = restart_epochs;
+                r->cfg.circuit_delay = circuit_delay;
+                r->cfg.output_mid = output_mid;
+                r->cfg.select_acc = select_acc;
                 r->cfg.max_epochs = max_epochs;
                 r->cfg.lr_theta = lr_theta;
                 gboolean learn = v == V_LNC || v == V_BOTH;
                 r->cfg.circuits = learn ? learn_circ : fixed_circ;
                 r->cfg.lr_circuit = learn ? lr_circuit : 0.0;
+                if (!pnc_train_window (&r->cfg, &error))
+                  {
+                    g_printerr ("pnc ablation: %s\n", error->message);
+                    g_free (runs_dir);
+                    g_free (designs_dir);
+                    goto out;
+                  }
                 r->mc_test = mc_test;
                 if (nominal)
                   {
@@ -578,6 +605,28 @@ pnc_cmd_ablation (int argc, char **argv)
       {
         json_builder_set_member_name (b, "nominal_start");
         json_builder_add_int_value (b, nominal_start);
+      }
+    if (restarts > 0)
+      {
+        json_builder_set_member_name (b, "restarts");
+        json_builder_add_int_value (b, restarts);
+        json_builder_set_member_name (b, "restart_epochs");
+        json_builder_add_int_value (b, restart_epochs);
+      }
+    if (select_acc)
+      {
+        json_builder_set_member_name (b, "select_accuracy");
+        json_builder_add_boolean_value (b, TRUE);
+      }
+    if (output_mid)
+      {
+        json_builder_set_member_name (b, "output_midpoint");
+        json_builder_add_boolean_value (b, TRUE);
+      }
+    if (circuit_delay > 0)
+      {
+        json_builder_set_member_name (b, "circuit_delay");
+        json_builder_add_int_value (b, circuit_delay);
       }
     if (fixed_valid)
       {

@@ -91,3 +91,21 @@ pnc_design_tune_config (const PnDesign *d, const PnNet *net, PnTrainConfig *cfg)
 {
   pn_flow_design_tune_config (d, net, cfg);
 }
+
+gboolean
+pnc_train_window (PnTrainConfig *cfg, GError **error)
+{
+  cfg->window_lo = cfg->window_hi = 0;
+  if (cfg->circuits.mode != PN_CIRCUITS_PHYSICAL)
+    return TRUE; /* the published curves print nothing */
+  PnProcess *p = pn_process_find (PN_PROCESS_DEFAULT, NULL, error);
+  if (p == NULL)
+    return FALSE;
+  PnDesignTech t;
+  pn_design_tech_init_default (&t);
+  pn_process_theta_window_f (p, t.g_unit, cfg->gmin, cfg->gmax, &cfg->window_lo,
+                             &cfg->window_hi);
+  g_free (t.model);
+  pn_process_free (p);
+  return TRUE;
+}

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "pn-design.h"
+#include "pn-process.h"
 #include "pnc-run.h"
 
 G_BEGIN_DECLS
@@ -46,5 +47,10 @@ gboolean pnc_design_open_net (const char *command, const char *path, PnDesign *d
  * range and circuits (learning rate 0), D's training variation, Monte
  * Carlo count (the trainer's default if unset) and seed; the rest the trainer's defaults. */
 void     pnc_design_tune_config (const PnDesign *d, const PnNet *net, PnTrainConfig *cfg);
+
+/* The printable |theta| window of CFG's circuits: physical circuits get
+ * the default process's (docs/PROCESS.md) at the default conductance scale
+ * (pn_design_tech_init_default), the published curves none. */
+gboolean pnc_train_window (PnTrainConfig *cfg, GError **error);
 
 G_END_DECLS

@@ -1,23 +1,52 @@
 /* pnc-export.c: `pnc export`: a design file to what the printer needs:
- * the ngspice netlist of the whole network, the bill of materials and the
- * layout (docs/EXPORT.md), through the flow library (pn-flow.h). */
+ * the ngspice netlist of the whole network (through the flow library,
+ * pn-flow.h), and from the layout's one geometry on the design's process
+ * (docs/PROCESS.md) the bill of materials, the to-scale layout and GDSII;
+ * parts outside the process window refuse the export unless --force. */
 #include "pnc.h"
 #include "pnc-design.h"
+#include "pn-export.h"
 #include "pn-flow.h"
+#include "pn-gds.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* The refused parts, one line each (at most 50), from the BOM's rows. */
+static void
+list_unprintable (const char *csv)
+{
+  char **lines = g_strsplit (csv, "\n", -1);
+  int shown = 0;
+  for (int i = 1; lines[i]; i++)
+    if (g_str_has_suffix (lines[i], ",no") && shown++ < 50)
+      {
+        char **f = g_strsplit (lines[i], ",", -1);
+        if (f[9][0]) /* a resistor */
+          g_printerr ("  %s %s ohm %s squares\n", f[0], f[5], f[9]);
+        else
+          g_printerr ("  %s W %s um L %s um\n", f[0], f[7], f[8]);
+        g_strfreev (f);
+      }
+  if (shown > 50)
+    g_printerr ("  ... and %d more (see --bom)\n", shown - 50);
+  g_strfreev (lines);
+}
+
 int
 pnc_cmd_export (int argc, char **argv)
 {
-  char *netlist = NULL, *bom = NULL, *layout = NULL;
+  char *netlist = NULL, *bom = NULL, *layout = NULL, *gds = NULL;
   double g_unit = 0;
   int input = 0, examples = 0;
+  gboolean force = FALSE, json = FALSE;
   GOptionEntry entries[] = {
     { "netlist", 0, 0, G_OPTION_ARG_FILENAME, &netlist, "Write the whole network as an ngspice netlist (runs in ngspice -b)", "F.cir" },
     { "bom", 0, 0, G_OPTION_ARG_FILENAME, &bom, "Write the bill of materials (CSV)", "F.csv" },
-    { "layout", 0, 0, G_OPTION_ARG_FILENAME, &layout, "Draw the layout (SVG or PDF by extension)", "F.svg|F.pdf" },
+    { "layout", 0, 0, G_OPTION_ARG_FILENAME, &layout, "Draw the layout to scale (SVG, PDF or PNG by extension)", "F.svg|F.pdf|F.png" },
+    { "gds", 0, 0, G_OPTION_ARG_FILENAME, &gds, "Write the layout as GDSII (the process's layers)", "F.gds" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Export even parts outside the process window", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print components, unprintable parts and areas as JSON (stdout: only the JSON)", NULL },
     { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &g_unit, "Conductance of theta = 1 in siemens (1e-12..1e-2; default: the design's)", "S" },
     { "input", 0, 0, G_OPTION_ARG_INT, &input, "The netlist's input voltages: test example K of the dataset (default 0; -1: 0.5 V each)", "K" },
     { "examples", 0, 0, G_OPTION_ARG_INT, &examples, "Add per-example blocks: the netlist's .control runs the first N test examples (-1: all of them) one after another, each with its expected class in a comment, and prints how many gave their class, so plain ngspice -b reproduces the accuracy", "N" },
@@ -27,13 +56,20 @@ pnc_cmd_export (int argc, char **argv)
   g_option_context_set_summary (ctx,
     "Physical values for every printed component of a trained design (crossbar\n"
     "resistances through the conductance scale, the circuits' R, W and L), as a\n"
-    "self-contained ngspice netlist, a bill of materials and a printable layout.\n"
+    "self-contained ngspice netlist, a bill of materials, a to-scale layout and\n"
+    "GDSII on the process's layers (docs/PROCESS.md). A design with parts outside\n"
+    "the process window is refused (listing them) unless --force is given.\n"
     "Files are written atomically.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   int rc = 1;
   GError *error = NULL;
   PnDesign d;
   gboolean have = FALSE;
+  PnNet net;
+  float *params = NULL;
+  PnProcess *proc = NULL;
+  PnGeometry *geo = NULL;
+  char *csv = NULL;
 
   if (!pnc_parse_options (ctx, &argc, &argv))
     goto out;
@@ -42,15 +78,16 @@ pnc_cmd_export (int argc, char **argv)
       g_printerr ("pnc export: expected one design file (pnc export DESIGN.pnsd --netlist F.cir ...)\n");
       goto out;
     }
-  if (!netlist && !bom && !layout)
+  if (!netlist && !bom && !layout && !gds && !json)
     {
-      g_printerr ("pnc export: nothing to do: give --netlist, --bom and/or --layout\n");
+      g_printerr ("pnc export: nothing to do: give --netlist, --bom, --layout, --gds and/or --json\n");
       goto out;
     }
   const char *path = argv[1];
+  FILE *msg = json ? stderr : stdout; /* --json: stdout holds the document only */
   /* every output before any work: writable, none the design itself, no
    * two the same file */
-  const char *outs[4] = { NULL, NULL, NULL, NULL }, *ins[] = { path, NULL };
+  const char *outs[5] = { NULL, NULL, NULL, NULL, NULL }, *ins[] = { path, NULL };
   int n_out = 0;
   if (netlist)
     outs[n_out++] = netlist;
@@ -58,6 +95,8 @@ pnc_cmd_export (int argc, char **argv)
     outs[n_out++] = bom;
   if (layout)
     outs[n_out++] = layout;
+  if (gds)
+    outs[n_out++] = gds;
   if (!pn_flow_check_g_unit (g_unit, TRUE, "--g-unit", &error) ||
       !pn_flow_check_outputs (outs, ins, FALSE, &error))
     {
@@ -73,6 +112,35 @@ pnc_cmd_export (int argc, char **argv)
     {
       g_printerr ("pnc export: %s\n", error->message);
       goto out;
+    }
+  /* the layout on the design's process: what the BOM, the drawings and
+   * the GDSII show, and what is outside the process window */
+  int n_comp = 0, n_bad = 0;
+  char *design_dir = g_path_get_dirname (path);
+  proc = pn_export_find_process (&d, design_dir, &error);
+  g_free (design_dir);
+  if (proc == NULL || !pn_design_build_net (&d, NULL, &net, &params, &error) ||
+      (geo = pn_geometry_build (proc, &net, params, d.tech.g_unit, &error)) == NULL ||
+      (csv = pn_export_bom_csv_geometry (&d, geo, &net, params, &n_comp, &n_bad, &error)) == NULL)
+    {
+      g_printerr ("pnc export: %s: %s\n", path, error->message);
+      goto out;
+    }
+  if (n_bad > 0)
+    {
+      g_printerr ("pnc export: %s: %d of %d components lie outside the window of process %s "
+                  "(resistors %g..%g ohm = %g..%g squares of %g ohm/sq, transistors W %g..%g um, "
+                  "L %g..%g um, W/L >= %g):\n", path, n_bad, n_comp, proc->name,
+                  pn_process_r_min (proc), pn_process_r_max (proc), proc->min_squares,
+                  proc->max_squares, proc->sheet_ohm, proc->w_min, proc->w_max, proc->l_min,
+                  proc->l_max, proc->w_over_l_min);
+      list_unprintable (csv);
+      if (!force)
+        {
+          g_printerr ("pnc export: refusing to export parts the process cannot print; retrain "
+                      "(pnc train keeps every resistor inside the window) or give --force\n");
+          goto out;
+        }
     }
   if (netlist)
     {
@@ -90,37 +158,75 @@ pnc_cmd_export (int argc, char **argv)
           goto out;
         }
       g_free (text);
-      printf ("netlist: %s (run: ngspice -b %s)\n", netlist, netlist);
+      fprintf (msg, "netlist: %s (run: ngspice -b %s)\n", netlist, netlist);
     }
   if (bom)
     {
-      int n = 0, bad = 0;
-      char *csv = pn_flow_export_bom (&d, &n, &bad, &error);
-      if (csv == NULL || !pn_write_file_atomic (bom, csv, -1, &error))
+      if (!pn_write_file_atomic (bom, csv, -1, &error))
         {
           g_printerr ("pnc export: %s: %s\n", bom, error->message);
-          g_free (csv);
           goto out;
         }
-      g_free (csv);
-      printf ("bill of materials: %s (%d components)\n", bom, n);
-      if (bad)
-        g_printerr ("pnc export: warning: %d components lie outside the printable range "
-                    "(resistance %g..%g ohm, features >= %g um): see the 'printable' column\n",
-                    bad, d.tech.r_min_ohm, d.tech.r_max_ohm, d.tech.min_feature_um);
+      fprintf (msg, "bill of materials: %s (%d components, %d outside the process window)\n",
+               bom, n_comp, n_bad);
     }
-  if (layout)
+  if (gds)
     {
-      if (!pn_flow_export_layout (&d, layout, &error))
+      if (!pn_gds_write (geo, proc, gds, &error))
         {
           g_printerr ("pnc export: %s\n", error->message);
           goto out;
         }
-      printf ("layout: %s\n", layout);
+      fprintf (msg, "gds: %s (process %s, cell %s)\n", gds, proc->name, PN_GDS_CELL);
+    }
+  if (layout)
+    {
+      if (!pn_export_layout_geometry (&d, proc, geo, layout, &error))
+        {
+          g_printerr ("pnc export: %s\n", error->message);
+          goto out;
+        }
+      fprintf (msg, "layout: %s\n", layout);
+    }
+  if (json)
+    {
+      JsonBuilder *b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "design");
+      json_builder_add_string_value (b, path);
+      json_builder_set_member_name (b, "process");
+      json_builder_add_string_value (b, proc->name);
+      json_builder_set_member_name (b, "components");
+      json_builder_add_int_value (b, n_comp);
+      json_builder_set_member_name (b, "unprintable");
+      json_builder_add_int_value (b, n_bad);
+      json_builder_set_member_name (b, "area_mm2");
+      json_builder_add_double_value (b, pn_geometry_area_mm2 (geo));
+      json_builder_set_member_name (b, "width_mm");
+      json_builder_add_double_value (b, (geo->x1 - geo->x0) / 1000);
+      json_builder_set_member_name (b, "height_mm");
+      json_builder_add_double_value (b, (geo->y1 - geo->y0) / 1000);
+      json_builder_set_member_name (b, "resistor_area_mm2");
+      json_builder_add_double_value (b, geo->resistor_area_um2 * 1e-6);
+      json_builder_set_member_name (b, "max_squares");
+      json_builder_add_double_value (b, geo->max_squares);
+      json_builder_set_member_name (b, "resistors");
+      json_builder_add_int_value (b, geo->resistors->len);
+      json_builder_set_member_name (b, "transistors");
+      json_builder_add_int_value (b, geo->transistors->len);
+      json_builder_end_object (b);
+      JsonNode *root = json_builder_get_root (b);
+      g_object_unref (b);
+      pnc_json_print (root);
+      json_node_unref (root);
     }
   rc = 0;
 
 out:
+  g_free (csv);
+  pn_geometry_free (geo);
+  pn_process_free (proc);
+  g_free (params);
   if (have)
     pn_design_clear (&d);
   g_clear_error (&error);
@@ -128,5 +234,6 @@ out:
   g_free (netlist);
   g_free (bom);
   g_free (layout);
+  g_free (gds);
   return rc;
 }

@@ -74,7 +74,7 @@ pnc_cmd_train (int argc, char **argv)
   char *hidden = pnc_format_hidden (cfg.hidden, cfg.n_hidden);
   char *out = NULL, *save = NULL, *label = NULL;
   char *variation = g_strdup (pn_variation_kind_to_string (cfg.variation.kind));
-  char *circuits = g_strdup ("published"), *level_opt = g_strdup ("net");
+  char *circuits = g_strdup ("learnable"), *level_opt = g_strdup ("net");
   double eps = cfg.variation.eps, lr_theta = cfg.lr_theta, lr_circuit = cfg.lr_circuit;
   int max_epochs = cfg.max_epochs, patience = cfg.patience, mc_train = cfg.mc_train;
   int mc_test = cfg.mc_test, jobs = 0;
@@ -91,7 +91,7 @@ pnc_cmd_train (int argc, char **argv)
     { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, pnc_help_default (help, "Monte Carlo samples for evaluation", "%d", mc_test), "N" },
     { "lr-theta", 0, 0, G_OPTION_ARG_DOUBLE, &lr_theta, pnc_help_default (help, "Adam learning rate of the conductances", "%g", lr_theta), "LR" },
     { "lr-circuit", 0, 0, G_OPTION_ARG_DOUBLE, &lr_circuit, pnc_help_default (help, "Adam learning rate of circuit parameters", "%g", lr_circuit), "LR" },
-    { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits, "published (the fixed published curves, default), fixed (a fixed physical design through the SPICE surrogates) or learnable (learned physical designs)", "KIND" },
+    { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits, "learnable (learned physical designs, default), fixed (a fixed physical design through the SPICE surrogates) or published (the fixed published curves, for reproducing the paper; not printable)", "KIND" },
     { "level", 0, 0, G_OPTION_ARG_STRING, &level_opt, "Learnable circuits shared per net, layer or neuron (default net)", "LEVEL" },
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, "Label column of a CSV (default: 'label' or 'class', else the last)", "COLUMN" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Runs in parallel (default: number of cores)", "J" },
@@ -104,8 +104,11 @@ pnc_cmd_train (int argc, char **argv)
   GOptionContext *ctx = g_option_context_new ("- train printed neuromorphic networks");
   g_option_context_set_summary (ctx,
     "Variation-aware training of printed networks ([features, hidden..., classes]) with\n"
-    "the published fixed ptanh/inv circuits. Each (dataset, seed) is one run; runs go\n"
-    "in parallel. Progress is on stderr; results on stdout (--json) and in --out.");
+    "learnable physical ptanh/inv circuits (default) whose crossbar resistors stay\n"
+    "inside the process window (docs/PROCESS.md), so --save gives a design pnc export\n"
+    "accepts; --circuits published trains on the paper's fixed curves. Each (dataset,\n"
+    "seed) is one run; runs go in parallel. Progress is on stderr; results on stdout\n"
+    "(--json) and in --out.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   int rc = 1;
   GArray *seed_list = g_array_new (FALSE, FALSE, sizeof (int));
@@ -161,6 +164,11 @@ pnc_cmd_train (int argc, char **argv)
     cfg.circuits = learn ? learnable : fixed;
     if (!learn)
       lr_circuit = 0;
+    if (!pnc_train_window (&cfg, &error))
+      {
+        g_printerr ("pnc train: %s\n", error->message);
+        goto out;
+      }
   }
   cfg.variation.eps = eps;
   cfg.mc_train = mc_train;

@@ -603,6 +603,22 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
   if (!(t->r_max_ohm > t->r_min_ohm))
     return fail_at (r, n, "<technology>: r-min %g is not below r-max %g", t->r_min_ohm,
                     t->r_max_ohm);
+  g_clear_pointer (&t->process, g_free);
+  if (xmlHasProp (n, (const xmlChar *) "process"))
+    t->process = attr (n, "process");
+  t->n_overrides = 0;
+  for (xmlNodePtr o = child (n, "override"); o; o = next_sibling (o, "override"))
+    {
+      if (t->n_overrides == PN_DESIGN_MAX_OVERRIDES)
+        return fail_at (r, o, "<technology>: more than %d process overrides",
+                        PN_DESIGN_MAX_OVERRIDES);
+      char *key = attr (o, "key");
+      g_strlcpy (t->override_key[t->n_overrides], key, sizeof t->override_key[0]);
+      g_free (key);
+      if (!attr_num (r, o, "value", -1e18, 1e18, &t->override_value[t->n_overrides]))
+        return FALSE;
+      t->n_overrides++;
+    }
 
   n = child (root, "circuits");
   char *mode = attr (n, "mode"), *level = attr (n, "level");

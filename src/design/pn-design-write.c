@@ -114,7 +114,22 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
   attr_d (s, "min-feature", t->min_feature_um);
   attr_d (s, "r-min", t->r_min_ohm);
   attr_d (s, "r-max", t->r_max_ohm);
-  g_string_append (s, "/>\n");
+  if (t->process)
+    attr_s (s, "process", t->process);
+  if (t->n_overrides == 0)
+    g_string_append (s, "/>\n");
+  else
+    {
+      g_string_append (s, ">\n");
+      for (int i = 0; i < t->n_overrides; i++)
+        {
+          g_string_append (s, "    <override");
+          attr_s (s, "key", t->override_key[i]);
+          attr_d (s, "value", t->override_value[i]);
+          g_string_append (s, "/>\n");
+        }
+      g_string_append (s, "  </technology>\n");
+    }
 
   g_string_append_printf (s, "  <circuits mode=\"%s\" level=\"%s\">\n",
                           pn_design_circuits_mode_to_string (d->circuits.mode),

@@ -63,6 +63,7 @@ pn_design_clear (PnDesign *d)
   g_clear_pointer (&d->dataset, g_free);
   g_clear_pointer (&d->dataset_label, g_free);
   g_clear_pointer (&d->tech.model, g_free);
+  g_clear_pointer (&d->tech.process, g_free);
   g_clear_pointer (&d->training.variant, g_free);
   g_clear_pointer (&d->params, g_free);
   d->n_params = 0;
@@ -117,6 +118,7 @@ pn_design_copy (PnDesign *dst, const PnDesign *src)
   dst->dataset = g_strdup (src->dataset);
   dst->dataset_label = g_strdup (src->dataset_label);
   dst->tech.model = g_strdup (src->tech.model);
+  dst->tech.process = g_strdup (src->tech.process);
   dst->training.variant = g_strdup (src->training.variant);
   dst->params = src->n_params ? g_memdup2 (src->params, sizeof (float) * src->n_params) : NULL;
   pn_design_residuals_copy (&dst->residuals, &src->residuals);

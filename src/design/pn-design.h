@@ -59,6 +59,9 @@ typedef enum {
   PN_DESIGN_CIRCUITS_LEARNABLE = 2, /* learned physical designs (per net, layer or neuron) */
 } PnDesignCircuitsMode;
 
+/* At most this many process overrides per design. */
+#define PN_DESIGN_MAX_OVERRIDES 16
+
 typedef struct {
   char   *model;           /* device model file: data-relative ("models/pn-egt.lib") or a path */
   double  vdd, vss;        /* supply rails, V */
@@ -67,6 +70,13 @@ typedef struct {
   double  sheet_ohm;       /* crossbar ink sheet resistance, ohm per square */
   double  min_feature_um;  /* smallest printable line width and gap, um */
   double  r_min_ohm, r_max_ohm; /* printable resistance range, ohm */
+  /* The printing process (docs/PROCESS.md) by name or .xml path; NULL:
+   * the default process (not written). Optional <override>s change single
+   * process values (pn_process_override keys). */
+  char   *process;
+  int     n_overrides;
+  char    override_key[PN_DESIGN_MAX_OVERRIDES][48];
+  double  override_value[PN_DESIGN_MAX_OVERRIDES];
 } PnDesignTech;
 
 typedef struct {

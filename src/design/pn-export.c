@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "pn-geometry.h"
+
 /* ---- what is printed (the engine's arithmetic, pn-network.c) ------------- */
 
 static float
@@ -80,24 +82,6 @@ check_printable (const PnDesign *d, const PnNet *net, GError **error)
   return TRUE;
 }
 
-void
-pn_export_resistor_geometry (const PnDesignTech *t, double ohm, double *squares, double *w_um,
-                             double *l_um)
-{
-  double sq = ohm / t->sheet_ohm;
-  *squares = sq;
-  if (sq >= 1)
-    {
-      *w_um = t->min_feature_um;
-      *l_um = t->min_feature_um * sq;
-    }
-  else
-    {
-      *l_um = t->min_feature_um;
-      *w_um = t->min_feature_um / sq;
-    }
-}
-
 /* ---- bill of materials ---------------------------------------------------- */
 
 static void
@@ -106,47 +90,73 @@ csv_num (GString *s, const char *fmt, double v)
   pn_fmt_append (s, fmt, v);
 }
 
+/* Rows of the BOM come in the netlist's order; their geometry (width,
+ * centre-line length, squares, printable) is the layout's, found by
+ * designator. */
+typedef struct {
+  const PnDesignTech *t;
+  GHashTable *res, *tr;   /* designator -> PnGeoResistor / PnGeoTransistor */
+  int n, bad;
+} Bom;
+
 static void
-bom_resistor (GString *s, const PnDesignTech *t, const char *des, const char *block, int layer,
-              int index, const char *comp, double ohm, const char *a, const char *b)
+bom_resistor (GString *s, Bom *bm, const char *des, const char *block, int layer, int index,
+              const char *comp, double ohm, const char *a, const char *b)
 {
-  double sq, w, l;
-  pn_export_resistor_geometry (t, ohm, &sq, &w, &l);
+  const PnGeoResistor *R = g_hash_table_lookup (bm->res, des);
+  g_assert (R != NULL);
+  gboolean ok = R->printable && ohm >= bm->t->r_min_ohm && ohm <= bm->t->r_max_ohm;
   g_string_append_printf (s, "%s,%s,%d,%d,%s,", des, block, layer, index, comp);
   csv_num (s, "%.0f", ohm);
   g_string_append (s, ",ohm,");
-  csv_num (s, "%.2f", w);
+  csv_num (s, "%.2f", R->width);
   g_string_append_c (s, ',');
-  csv_num (s, "%.2f", l);
+  csv_num (s, "%.2f", R->length);
   g_string_append_c (s, ',');
-  csv_num (s, "%.4f", sq);
-  g_string_append_printf (s, ",%s %s,%s\n", a, b,
-                          ohm >= t->r_min_ohm && ohm <= t->r_max_ohm ? "yes" : "no");
+  csv_num (s, "%.4f", R->squares);
+  g_string_append_printf (s, ",%s %s,%s\n", a, b, ok ? "yes" : "no");
+  bm->n++;
+  bm->bad += !ok;
 }
 
 static void
-bom_transistor (GString *s, const PnDesignTech *t, const char *des, const char *block,
-                int layer, int index, const char *comp, double w, double l, const char *d,
-                const char *g, const char *src)
+bom_transistor (GString *s, Bom *bm, const char *des, const char *block, int layer, int index,
+                const char *comp, double w, double l, const char *d, const char *g,
+                const char *src)
 {
+  const PnGeoTransistor *T = g_hash_table_lookup (bm->tr, des);
+  g_assert (T != NULL);
+  gboolean ok = T->printable && w >= bm->t->min_feature_um && l >= bm->t->min_feature_um;
   g_string_append_printf (s, "%s,%s,%d,%d,%s,,,", des, block, layer, index, comp);
   csv_num (s, "%.2f", w);
   g_string_append_c (s, ',');
   csv_num (s, "%.2f", l);
-  g_string_append_printf (s, ",,%s %s %s,%s\n", d, g, src,
-                          w >= t->min_feature_um && l >= t->min_feature_um ? "yes" : "no");
+  g_string_append_printf (s, ",,%s %s %s,%s\n", d, g, src, ok ? "yes" : "no");
+  bm->n++;
+  bm->bad += !ok;
 }
 
 char *
-pn_export_bom_csv (const PnDesign *d, const PnNet *net, const float *params, int *n_components,
-                   GError **error)
+pn_export_bom_csv_geometry (const PnDesign *d, const PnGeometry *geo, const PnNet *net,
+                            const float *params, int *n_components, int *n_unprintable,
+                            GError **error)
 {
   if (!check_printable (d, net, error))
     return NULL;
-  const PnDesignTech *t = &d->tech;
+  Bom bm = { &d->tech, g_hash_table_new (g_str_hash, g_str_equal),
+             g_hash_table_new (g_str_hash, g_str_equal), 0, 0 };
+  for (guint i = 0; i < geo->resistors->len; i++)
+    {
+      const PnGeoResistor *R = &g_array_index (geo->resistors, PnGeoResistor, i);
+      g_hash_table_insert (bm.res, R->designator, (gpointer) R);
+    }
+  for (guint i = 0; i < geo->transistors->len; i++)
+    {
+      const PnGeoTransistor *T = &g_array_index (geo->transistors, PnGeoTransistor, i);
+      g_hash_table_insert (bm.tr, T->designator, (gpointer) T);
+    }
   GString *s = g_string_new ("designator,block,layer,index,component,value,unit,w_um,l_um,"
                              "squares,nodes,printable\n");
-  int n = 0;
   char des[64], blk[32], a[32], b[32], x1[48], x2[48];
   for (int l = 0; l < net->n_layers; l++)
     {
@@ -165,9 +175,8 @@ pn_export_bom_csv (const PnDesign *d, const PnNet *net, const float *params, int
             g_snprintf (b, sizeof b, "z%d_%d", l, j);
             g_snprintf (des, sizeof des, "XB%d.R%d_%d", l, i, j);
             g_snprintf (blk, sizeof blk, "crossbar%d", l);
-            bom_resistor (s, t, des, blk, l, i * no + j, "R",
-                          1.0 / (fabs ((double) g) * t->g_unit), a, b);
-            n++;
+            bom_resistor (s, &bm, des, blk, l, i * no + j, "R",
+                          1.0 / (fabs ((double) g) * d->tech.g_unit), a, b);
           }
       /* inv circuits of the inverted rows */
       for (int i = 0; i <= ni; i++)
@@ -189,12 +198,10 @@ pn_export_bom_csv (const PnDesign *d, const PnNet *net, const float *params, int
           for (int k = 0; k < 5; k++)
             {
               g_snprintf (des, sizeof des, "%s.%s", blk, rn[k]);
-              bom_resistor (s, t, des, blk, l, i, rn[k], p[k] * 1e3, ra[k], rb[k]);
-              n++;
+              bom_resistor (s, &bm, des, blk, l, i, rn[k], p[k] * 1e3, ra[k], rb[k]);
             }
           g_snprintf (des, sizeof des, "%s.T", blk);
-          bom_transistor (s, t, des, blk, l, i, "T", p[5], p[6], x1, in, x2);
-          n++;
+          bom_transistor (s, &bm, des, blk, l, i, "T", p[5], p[6], x1, in, x2);
         }
       /* ptanh circuits */
       for (int j = 0; j < no; j++)
@@ -207,126 +214,39 @@ pn_export_bom_csv (const PnDesign *d, const PnNet *net, const float *params, int
           col_out_node (out, sizeof out, net, l, j);
           g_snprintf (x1, sizeof x1, "%s.a", blk);
           g_snprintf (des, sizeof des, "%s.R1", blk);
-          bom_resistor (s, t, des, blk, l, j, "R1", p[0] * 1e3, "vdd", x1);
+          bom_resistor (s, &bm, des, blk, l, j, "R1", p[0] * 1e3, "vdd", x1);
           g_snprintf (des, sizeof des, "%s.T1", blk);
-          bom_transistor (s, t, des, blk, l, j, "T1", p[2], p[3], x1, in, "0");
+          bom_transistor (s, &bm, des, blk, l, j, "T1", p[2], p[3], x1, in, "0");
           g_snprintf (des, sizeof des, "%s.R2", blk);
-          bom_resistor (s, t, des, blk, l, j, "R2", p[1] * 1e3, "vdd", out);
+          bom_resistor (s, &bm, des, blk, l, j, "R2", p[1] * 1e3, "vdd", out);
           g_snprintf (des, sizeof des, "%s.T2", blk);
-          bom_transistor (s, t, des, blk, l, j, "T2", p[4], p[5], out, x1, "0");
-          n += 4;
+          bom_transistor (s, &bm, des, blk, l, j, "T2", p[4], p[5], out, x1, "0");
         }
     }
+  g_hash_table_unref (bm.res);
+  g_hash_table_unref (bm.tr);
   if (n_components)
-    *n_components = n;
+    *n_components = bm.n;
+  if (n_unprintable)
+    *n_unprintable = bm.bad;
   return g_string_free (s, FALSE);
 }
 
-/* ---- layout ----------------------------------------------------------------
- * A floorplan in points (1/72 in): layers left to right; in each, the inv
- * circuits on the left of their rows, the crossbar (row lines across,
- * column lines down, one resistor symbol per printed crosspoint, labelled
- * with its value and its size in squares), the ptanh circuits under their
- * columns. Circuit blocks show each transistor as a W x L rectangle to
- * scale (0.1 pt per um) and each resistor with its value and squares.
- * Every net is labelled with the netlist's node name. */
-
-#define ROW_DY 26.0
-#define COL_DX 70.0
-#define INV_W 150.0
-#define BLOCK_H 150.0
-#define MARGIN 40.0
-#define UM 0.1
-
-static void
-text_at (cairo_t *cr, double x, double y, double size, const char *s)
+char *
+pn_export_bom_csv (const PnDesign *d, const PnNet *net, const float *params, int *n_components,
+                   GError **error)
 {
-  cairo_set_font_size (cr, size);
-  cairo_move_to (cr, x, y);
-  cairo_show_text (cr, s);
-}
-
-static void
-fmt_ohm (char *buf, gsize size, double ohm)
-{
-  char v[PN_FMT_BUF];
-  if (ohm >= 1e9)
-    g_snprintf (buf, size, "%sG", pn_fmt (v, "%.3g", ohm / 1e9));
-  else if (ohm >= 1e6)
-    g_snprintf (buf, size, "%sM", pn_fmt (v, "%.3g", ohm / 1e6));
-  else if (ohm >= 1e3)
-    g_snprintf (buf, size, "%sk", pn_fmt (v, "%.3g", ohm / 1e3));
-  else
-    g_snprintf (buf, size, "%s", pn_fmt (v, "%.3g", ohm));
-}
-
-/* a resistor: a zigzag between (x0, y0) and (x1, y1), horizontal or vertical */
-static void
-draw_resistor (cairo_t *cr, double x0, double y0, double x1, double y1)
-{
-  gboolean vert = fabs (x1 - x0) < fabs (y1 - y0);
-  double len = vert ? y1 - y0 : x1 - x0;
-  cairo_move_to (cr, x0, y0);
-  for (int k = 1; k < 8; k++)
-    {
-      double f = k / 8.0, off = (k % 2 ? 4 : -4);
-      if (vert)
-        cairo_line_to (cr, x0 + off, y0 + f * len);
-      else
-        cairo_line_to (cr, x0 + f * len, y0 + off);
-    }
-  cairo_line_to (cr, x1, y1);
-  cairo_stroke (cr);
-}
-
-static void
-draw_transistor (cairo_t *cr, double x, double y, double w_um, double l_um, const char *label)
-{
-  /* the channel to scale: W across, L along the current */
-  double w = MAX (w_um * UM, 2), l = MAX (l_um * UM, 1);
-  cairo_set_source_rgb (cr, 0.85, 0.55, 0.2);
-  cairo_rectangle (cr, x, y, w, l);
-  cairo_fill (cr);
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  char buf[64], ws[PN_FMT_BUF], ls[PN_FMT_BUF];
-  g_snprintf (buf, sizeof buf, "%s W%s/L%s um", label, pn_fmt (ws, "%.0f", w_um),
-              pn_fmt (ls, "%.0f", l_um));
-  text_at (cr, x, y + l + 8, 6, buf);
-}
-
-static void
-draw_block (cairo_t *cr, double x, double y, double w, double h, const char *title,
-            const double *p, PnCircuitKind kind, const PnDesignTech *t)
-{
-  cairo_set_source_rgb (cr, 0.93, 0.95, 1.0);
-  cairo_rectangle (cr, x, y, w, h);
-  cairo_fill_preserve (cr);
-  cairo_set_source_rgb (cr, 0.2, 0.3, 0.6);
-  cairo_set_line_width (cr, 0.8);
-  cairo_stroke (cr);
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  text_at (cr, x + 4, y + 10, 8, title);
-  int nr = kind == PN_CIRCUIT_PTANH ? 2 : 5;
-  static const char *rn[5] = { "R1", "R2", "R3", "R4", "R5" };
-  for (int k = 0; k < nr; k++)
-    {
-      double sq, rw, rl;
-      pn_export_resistor_geometry (t, p[k] * 1e3, &sq, &rw, &rl);
-      char v[32], buf[96], sqs[PN_FMT_BUF];
-      fmt_ohm (v, sizeof v, p[k] * 1e3);
-      g_snprintf (buf, sizeof buf, "%s %s (%s sq)", rn[k], v, pn_fmt (sqs, "%.3g", sq));
-      cairo_set_line_width (cr, 0.6);
-      draw_resistor (cr, x + 6, y + 18 + 12 * k, x + 30, y + 18 + 12 * k);
-      text_at (cr, x + 34, y + 20 + 12 * k, 6, buf);
-    }
-  double ty = y + 24 + 12 * nr;
-  if (kind == PN_CIRCUIT_PTANH)
-    {
-      draw_transistor (cr, x + 6, ty, p[2], p[3], "T1");
-      draw_transistor (cr, x + 6, ty + MAX (p[3] * UM, 1) + 14, p[4], p[5], "T2");
-    }
-  else
-    draw_transistor (cr, x + 6, ty, p[5], p[6], "T");
+  if (!check_printable (d, net, error))
+    return NULL;
+  PnProcess *pr = pn_export_find_process (d, NULL, error);
+  if (pr == NULL)
+    return NULL;
+  PnGeometry *g = pn_geometry_build (pr, net, params, d->tech.g_unit, error);
+  char *csv = g ? pn_export_bom_csv_geometry (d, g, net, params, n_components, NULL, error)
+                : NULL;
+  pn_geometry_free (g);
+  pn_process_free (pr);
+  return csv;
 }
 
 static cairo_status_t
@@ -336,12 +256,80 @@ write_bytes (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
-gboolean
-pn_export_layout (const PnDesign *d, const PnNet *net, const float *params, const char *path,
-                  GError **error)
+static void
+text_at (cairo_t *cr, double x, double y, double size, const char *s)
 {
-  if (!check_printable (d, net, error))
-    return FALSE;
+  cairo_set_font_size (cr, size);
+  cairo_move_to (cr, x, y);
+  cairo_show_text (cr, s);
+}
+
+/* ---- layout ----------------------------------------------------------------
+ * The geometry (pn-geometry.h) drawn to scale: every rectangle on its
+ * layer's colour, the labels, a scale bar and the process. */
+
+static void
+layer_rgba (int layer, double *c)
+{
+  static const double rgba[PN_N_LAYERS][4] = {
+    { 0.55, 0.55, 0.60, 0.85 }, /* conductor */
+    { 0.20, 0.65, 0.25, 0.75 }, /* semiconductor */
+    { 0.95, 0.80, 0.30, 0.45 }, /* electrolyte */
+    { 0.20, 0.35, 0.85, 0.70 }, /* gate */
+    { 0.70, 0.40, 0.85, 0.45 }, /* insulator */
+    { 0.85, 0.20, 0.15, 0.80 }, /* resistor */
+    { 0.95, 0.65, 0.10, 0.55 }, /* pad */
+  };
+  memcpy (c, rgba[layer], sizeof rgba[layer]);
+}
+
+static double
+nice_length (double target)
+{
+  double e = pow (10, floor (log10 (target)));
+  double m = target / e;
+  return (m >= 5 ? 5 : m >= 2 ? 2 : 1) * e;
+}
+
+void
+pn_export_draw_geometry (cairo_t *cr, const PnGeometry *g, double scale, double min_text)
+{
+  /* y up in the geometry, down on the page */
+  for (int layer = 0; layer < PN_N_LAYERS; layer++)
+    {
+      double c[4];
+      layer_rgba (layer, c);
+      cairo_set_source_rgba (cr, c[0], c[1], c[2], c[3]);
+      gboolean any = FALSE;
+      for (guint i = 0; i < g->rects->len; i++)
+        {
+          const PnRect *r = &g_array_index (g->rects, PnRect, i);
+          if (r->layer != layer)
+            continue;
+          cairo_rectangle (cr, (r->x0 - g->x0) * scale, (g->y1 - r->y1) * scale,
+                           (r->x1 - r->x0) * scale, (r->y1 - r->y0) * scale);
+          any = TRUE;
+        }
+      if (any)
+        cairo_fill (cr);
+    }
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  for (guint i = 0; i < g->labels->len; i++)
+    {
+      const PnLabel *L = &g_array_index (g->labels, PnLabel, i);
+      double size = L->size * scale;
+      if (size < min_text)
+        continue;
+      cairo_set_font_size (cr, size);
+      cairo_move_to (cr, (L->x - g->x0) * scale, (g->y1 - L->y) * scale + size / 3);
+      cairo_show_text (cr, L->text);
+    }
+}
+
+gboolean
+pn_export_layout_geometry (const PnDesign *d, const PnProcess *pr, const PnGeometry *g,
+                           const char *path, GError **error)
+{
   gboolean pdf = g_str_has_suffix (path, ".pdf") || g_str_has_suffix (path, ".PDF");
   gboolean svg = g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG");
   gboolean png = g_str_has_suffix (path, ".png") || g_str_has_suffix (path, ".PNG");
@@ -352,147 +340,52 @@ pn_export_layout (const PnDesign *d, const PnNet *net, const float *params, cons
                    path);
       return FALSE;
     }
-  const PnDesignTech *t = &d->tech;
-  /* geometry: per layer, rows = inputs (+ their inverted lines), bias, ground */
-  double layer_x[PN_MAX_LAYERS], layer_w[PN_MAX_LAYERS];
-  int max_lines = 0;
-  double x = MARGIN;
-  for (int l = 0; l < net->n_layers; l++)
-    {
-      int ni = net->size[l], lines = ni + 2;
-      for (int i = 0; i <= ni; i++)
-        lines += row_inverted (net, params, l, i);
-      max_lines = MAX (max_lines, lines);
-      layer_x[l] = x;
-      layer_w[l] = INV_W + 40 + MAX (COL_DX * net->size[l + 1], 170.0 * net->size[l + 1]);
-      x += layer_w[l] + 60;
-    }
-  double width = x + MARGIN, top = MARGIN + 50;
-  double height = top + ROW_DY * (max_lines + 2) + BLOCK_H + 2 * MARGIN;
-
+  double gw = MAX (g->x1 - g->x0, 1), gh = MAX (g->y1 - g->y0, 1);
+  /* points per um: the whole layout within 8000 pt (PNG: 4000 px) */
+  double scale = MIN (0.5, (png ? 4000.0 : 8000.0) / MAX (gw, gh));
+  const double margin = 40, head = 70;
+  double width = gw * scale + 2 * margin, height = gh * scale + 2 * margin + head;
   GByteArray *bytes = g_byte_array_new ();
-  /* PNG: a preview at 2 pixels per point */
   cairo_surface_t *surf =
     pdf   ? cairo_pdf_surface_create_for_stream (write_bytes, bytes, width, height)
     : svg ? cairo_svg_surface_create_for_stream (write_bytes, bytes, width, height)
-          : cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (2 * width),
-                                        (int) ceil (2 * height));
+          : cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (width),
+                                        (int) ceil (height));
   cairo_t *cr = cairo_create (surf);
-  if (png)
-    cairo_scale (cr, 2, 2);
   cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
-  char buf[256];
+  char buf[512];
   g_snprintf (buf, sizeof buf, "pnstudio layout: %s", d->title && *d->title ? d->title : d->dataset);
-  text_at (cr, MARGIN, MARGIN, 14, buf);
+  text_at (cr, margin, margin, 14, buf);
   {
-    char gs[PN_FMT_BUF], rs[PN_FMT_BUF], fs[PN_FMT_BUF], vd[PN_FMT_BUF], vs[PN_FMT_BUF];
+    char sc[PN_FMT_BUF], rs[PN_FMT_BUF], ws[PN_FMT_BUF], hs[PN_FMT_BUF];
     g_snprintf (buf, sizeof buf,
-                "theta 1 = %s S; ink %s ohm/sq; min feature %s um; supplies vdd %s V, vss %s V; "
-                "transistors to scale (0.1 pt/um); resistors labelled with value and squares",
-                pn_fmt (gs, "%g", t->g_unit), pn_fmt (rs, "%g", t->sheet_ohm),
-                pn_fmt (fs, "%g", t->min_feature_um), pn_fmt (vd, "%+g", t->vdd),
-                pn_fmt (vs, "%+g", t->vss));
+                "process %s; %s x %s mm; drawn at %s:1; ink %s ohm/sq; conductor grey, "
+                "semiconductor green, electrolyte yellow, gate blue, insulator violet, "
+                "resistor red, pad orange",
+                pr->name, pn_fmt (ws, "%.2f", gw / 1000), pn_fmt (hs, "%.2f", gh / 1000),
+                pn_fmt (sc, "%.4g", scale / (72.0 / 25400.0)), pn_fmt (rs, "%g", pr->sheet_ohm));
   }
-  text_at (cr, MARGIN, MARGIN + 16, 8, buf);
-
-  for (int l = 0; l < net->n_layers; l++)
-    {
-      const int ni = net->size[l], no = net->size[l + 1];
-      const double x0 = layer_x[l] + INV_W + 40; /* crossbar's left edge */
-      double line_y[2 * 4096 + 4];
-      int row_line[4096 + 2], inv_line[4096 + 2];
-      int nl = 0;
-      g_snprintf (buf, sizeof buf, "layer %d: crossbar %d x %d", l, ni + 2, no);
-      cairo_set_source_rgb (cr, 0, 0, 0);
-      text_at (cr, layer_x[l], top - 12, 10, buf);
-      for (int i = 0; i < ni + 2 && i < 4096; i++)
-        {
-          row_line[i] = nl;
-          line_y[nl] = top + ROW_DY * (nl + 1);
-          nl++;
-          inv_line[i] = -1;
-          if (row_inverted (net, params, l, i))
-            {
-              inv_line[i] = nl;
-              line_y[nl] = top + ROW_DY * (nl + 1);
-              nl++;
-            }
-        }
-      double x_end = x0 + COL_DX * (no + 0.5);
-      /* row lines with their net names */
-      cairo_set_line_width (cr, 1.0);
-      for (int i = 0; i < ni + 2; i++)
-        {
-          char node[32];
-          row_node (node, sizeof node, l, i, ni);
-          double y = line_y[row_line[i]];
-          cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-          cairo_move_to (cr, layer_x[l], y);
-          cairo_line_to (cr, x_end, y);
-          cairo_stroke (cr);
-          text_at (cr, layer_x[l], y - 3, 7, strcmp (node, "0") == 0 ? "gnd (0)" : node);
-          if (inv_line[i] >= 0)
-            {
-              double yi = line_y[inv_line[i]];
-              double p[PN_MAX_CIRCUIT_PARAMS];
-              instance_phys (net, params, PN_CIRCUIT_INV, net->inv_off[l] + i, p);
-              cairo_set_source_rgb (cr, 0.6, 0.1, 0.1);
-              cairo_move_to (cr, layer_x[l] + INV_W, yi);
-              cairo_line_to (cr, x_end, yi);
-              cairo_stroke (cr);
-              g_snprintf (node, sizeof node, "n%d_%d", l, i);
-              text_at (cr, layer_x[l] + INV_W + 4, yi - 3, 7, node);
-              /* the inv as a small block between its two lines */
-              cairo_rectangle (cr, layer_x[l] + INV_W - 60, y + 3, 56, yi - y - 6);
-              cairo_stroke (cr);
-              char v[24];
-              fmt_ohm (v, sizeof v, p[4] * 1e3);
-              g_snprintf (buf, sizeof buf, "INV%d_%d", l, i);
-              text_at (cr, layer_x[l] + INV_W - 57, y + 12, 6, buf);
-            }
-        }
-      /* columns, crosspoint resistors */
-      for (int j = 0; j < no; j++)
-        {
-          double cx = x0 + COL_DX * (j + 0.5);
-          double y_top = top + 8, y_bot = top + ROW_DY * (nl + 1) + 10;
-          cairo_set_source_rgb (cr, 0.1, 0.3, 0.1);
-          cairo_move_to (cr, cx + 12, y_top);
-          cairo_line_to (cr, cx + 12, y_bot);
-          cairo_stroke (cr);
-          g_snprintf (buf, sizeof buf, "z%d_%d", l, j);
-          text_at (cr, cx + 14, y_top + 6, 7, buf);
-          for (int i = 0; i < ni + 2; i++)
-            {
-              float g = conductance (net, params, l, i, j);
-              if (g == 0.0f)
-                continue;
-              double y = line_y[g < 0 && inv_line[i] >= 0 ? inv_line[i] : row_line[i]];
-              double ohm = 1.0 / (fabs ((double) g) * t->g_unit), sq, rw, rl;
-              pn_export_resistor_geometry (t, ohm, &sq, &rw, &rl);
-              cairo_set_source_rgb (cr, 0.1, 0.1, 0.6);
-              cairo_set_line_width (cr, 0.8);
-              draw_resistor (cr, cx - 12, y, cx + 12, y);
-              char v[24], sqs[PN_FMT_BUF];
-              fmt_ohm (v, sizeof v, ohm);
-              g_snprintf (buf, sizeof buf, "%s %ssq", v, pn_fmt (sqs, "%.3g", sq));
-              cairo_set_source_rgb (cr, 0, 0, 0);
-              text_at (cr, cx - 26, y + 9, 5.5, buf);
-            }
-          /* the ptanh under the column */
-          double p[PN_MAX_CIRCUIT_PARAMS];
-          instance_phys (net, params, PN_CIRCUIT_PTANH, net->act_off[l] + j, p);
-          double bx = x0 + 170.0 * j - INV_W + 20, by = y_bot + 10;
-          char outn[32];
-          col_out_node (outn, sizeof outn, net, l, j);
-          g_snprintf (buf, sizeof buf, "PT%d_%d: z%d_%d -> %s", l, j, l, j, outn);
-          draw_block (cr, MAX (bx, layer_x[l]), by, 160, BLOCK_H - 20, buf, p,
-                      PN_CIRCUIT_PTANH, t);
-        }
-    }
+  text_at (cr, margin, margin + 16, 8, buf);
+  /* scale bar */
+  double bar = nice_length (gw / 5);
+  double by = margin + 34;
+  cairo_set_line_width (cr, 2);
+  cairo_move_to (cr, margin, by);
+  cairo_line_to (cr, margin + bar * scale, by);
+  cairo_stroke (cr);
+  {
+    char bs[PN_FMT_BUF];
+    g_snprintf (buf, sizeof buf, "%s %s", pn_fmt (bs, "%g", bar >= 1000 ? bar / 1000 : bar),
+                bar >= 1000 ? "mm" : "um");
+  }
+  text_at (cr, margin + bar * scale + 6, by + 3, 9, buf);
+  cairo_save (cr);
+  cairo_translate (cr, margin, margin + head);
+  pn_export_draw_geometry (cr, g, scale, 0.5);
+  cairo_restore (cr);
   cairo_destroy (cr);
   if (png)
     cairo_surface_write_to_png_stream (surf, write_bytes, bytes);
@@ -506,5 +399,31 @@ pn_export_layout (const PnDesign *d, const PnNet *net, const float *params, cons
   else
     ok = pn_write_file_atomic (path, (const char *) bytes->data, (gssize) bytes->len, error);
   g_byte_array_unref (bytes);
+  return ok;
+}
+
+PnProcess *
+pn_export_find_process (const PnDesign *d, const char *design_dir, GError **error)
+{
+  PnProcess *p = pn_process_find (d->tech.process, design_dir, error);
+  for (int i = 0; p && i < d->tech.n_overrides; i++)
+    if (!pn_process_override (p, d->tech.override_key[i], d->tech.override_value[i], error))
+      g_clear_pointer (&p, pn_process_free);
+  return p;
+}
+
+gboolean
+pn_export_layout (const PnDesign *d, const PnNet *net, const float *params, const char *path,
+                  GError **error)
+{
+  if (!check_printable (d, net, error))
+    return FALSE;
+  PnProcess *pr = pn_export_find_process (d, NULL, error);
+  if (pr == NULL)
+    return FALSE;
+  PnGeometry *g = pn_geometry_build (pr, net, params, d->tech.g_unit, error);
+  gboolean ok = g && pn_export_layout_geometry (d, pr, g, path, error);
+  pn_geometry_free (g);
+  pn_process_free (pr);
   return ok;
 }

@@ -106,7 +106,7 @@ pn_net_init_params (const PnNet *net, float *params, PnRng *rng)
             if (i != ni)
               others += theta[i * no + j];
           float b = eta3 / (1.0f - eta3) * others;
-          if (b > net->gmax && l < net->n_layers - 1)
+          if (b > net->gmax && (l < net->n_layers - 1 || net->init_output_mid))
             {
               /* The rule above needs b <= gmax, i.e. a midpoint below about
                * 0.5 V (the published ptanh's is 0.18 V); a printable ptanh's

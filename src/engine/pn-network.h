@@ -47,6 +47,9 @@ struct PnNet {
   size_t  n_var;                    /* variation factors per Monte Carlo sample */
   float   gmin, gmax;
   float   margin, T;                /* margin loss: m and T */
+  gboolean init_output_mid;        /* pn_net_init_params: output columns start at
+                                     * the ptanh midpoint as hidden ones do (off:
+                                     * on the low rail, the default) */
   PnCircuits circuits;              /* how instances get their eta */
 };
 

@@ -28,6 +28,11 @@ pn_train_config_init (PnTrainConfig *cfg)
   cfg->seed = 0;
   cfg->valid_fixed = FALSE;
   cfg->nominal_start = 0;
+  cfg->restarts = 0;
+  cfg->restart_epochs = 1000;
+  cfg->circuit_delay = 0;
+  cfg->output_mid = FALSE;
+  cfg->select_acc = FALSE;
   pn_circuits_init_fixed (&cfg->circuits);
 }
 
@@ -47,12 +52,23 @@ struct PnTrainer {
   PnRng   rng_train, rng_valid;
   PnRng   rng_valid0;           /* the validation stream's start (fixed draws) */
   gboolean nominal_phase;       /* training the nominal circuit first */
+  PnRng   rng_init;             /* the initialisation stream (further starts) */
+  int     start, start_epoch;   /* restarts: current start, its first epoch */
   int     epoch, best_epoch;
   double  best_valid_loss;
+  double  best_valid_acc;       /* select_acc: the best point's accuracy */
   double  b1t, b2t;  /* beta^t */
   gint64  t0;
   gboolean done;
 };
+
+/* The learning rate of the circuits' parameters (circuit_delay). */
+static void
+circuits_lr (PnTrainer *tr, float lr)
+{
+  for (size_t i = tr->net.n_theta; i < tr->net.n_params; i++)
+    tr->lr[i] = lr;
+}
 
 PnTrainer *
 pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
@@ -70,12 +86,31 @@ pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
                    "variation level %g is outside [0, 1)", cfg->variation.eps);
       return NULL;
     }
+  if (cfg->restarts < 0 || (cfg->restarts > 0 && cfg->restart_epochs < 1) ||
+      (cfg->restarts > 0 && cfg->nominal_start > 0) || cfg->circuit_delay < 0)
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   "invalid training schedule: %d restarts of %d epochs, circuit delay %d "
+                   "(needs restarts >= 0, restart epochs >= 1, no nominal start with "
+                   "restarts, delay >= 0)",
+                   cfg->restarts, cfg->restart_epochs, cfg->circuit_delay);
+      return NULL;
+    }
   if (!(cfg->gmin >= 0 && cfg->gmax > cfg->gmin))
     {
       g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
                    "conductance range [%g, %g] is empty", cfg->gmin, cfg->gmax);
       return NULL;
     }
+  if (cfg->window_lo != 0 || cfg->window_hi != 0)
+    if (!(cfg->window_lo >= cfg->gmin && cfg->window_hi >= cfg->window_lo &&
+          cfg->window_lo <= cfg->gmax && isfinite (cfg->window_hi)))
+      {
+        g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                     "the printable window [%g, %g] does not fit the conductance range "
+                     "[%g, %g]", cfg->window_lo, cfg->window_hi, cfg->gmin, cfg->gmax);
+        return NULL;
+      }
   if ((pn_circuits_has_residual (&cfg->circuits) || pn_circuits_has_load (&cfg->circuits)) &&
       cfg->lr_circuit > 0)
     {
@@ -97,6 +132,7 @@ pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
     }
   tr->net.gmin = cfg->gmin;
   tr->net.gmax = cfg->gmax;
+  tr->net.init_output_mid = cfg->output_mid;
   size_t np = tr->net.n_params;
   tr->params = g_new0 (float, np);
   tr->best = g_new0 (float, np);
@@ -117,20 +153,22 @@ pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
     }
   for (size_t i = 0; i < np; i++)
     tr->lr[i] = (float) (i < tr->net.n_theta ? cfg->lr_theta : cfg->lr_circuit);
+  if (cfg->circuit_delay > 0)
+    circuits_lr (tr, 0.0f);
   tr->work = pn_work_new (&tr->net, MAX (ds->n[PN_SPLIT_TRAIN], ds->n[PN_SPLIT_VALID]));
   /* fixed circuits (learning rate 0) need no eta gradient */
   pn_work_set_want_deta (tr->work, tr->net.n_params > tr->net.n_theta && cfg->lr_circuit > 0);
   tr->xi_train = pn_input_index_new (ds->x[PN_SPLIT_TRAIN], ds->n_features, ds->n[PN_SPLIT_TRAIN]);
   tr->xi_valid = pn_input_index_new (ds->x[PN_SPLIT_VALID], ds->n_features, ds->n[PN_SPLIT_VALID]);
-  PnRng rng_init;
-  pn_rng_seed (&rng_init, cfg->seed, PN_RNG_STREAM_INIT);
-  pn_net_init_params (&tr->net, tr->params, &rng_init);
+  pn_rng_seed (&tr->rng_init, cfg->seed, PN_RNG_STREAM_INIT);
+  pn_net_init_params (&tr->net, tr->params, &tr->rng_init);
   memcpy (tr->best, tr->params, sizeof (float) * np);
   pn_rng_seed (&tr->rng_train, cfg->seed, PN_RNG_STREAM_TRAIN);
   pn_rng_seed (&tr->rng_valid, cfg->seed, PN_RNG_STREAM_VALID);
   tr->rng_valid0 = tr->rng_valid;
   tr->nominal_phase = cfg->nominal_start > 0 && cfg->variation.eps > 0;
   tr->best_valid_loss = INFINITY;
+  tr->best_valid_acc = -1.0;
   tr->b1t = 1.0;
   tr->b2t = 1.0;
   tr->t0 = g_get_monotonic_time ();
@@ -162,12 +200,41 @@ pn_trainer_free (PnTrainer *tr)
 }
 
 static void
+adam_reset (PnTrainer *tr)
+{
+  memset (tr->m, 0, sizeof (float) * tr->net.n_params);
+  memset (tr->v, 0, sizeof (float) * tr->net.n_params);
+  tr->b1t = tr->b2t = 1.0;
+}
+
+static void
 adam_step (PnTrainer *tr)
 {
   PnAdamStep s = pn_adam_step_next (tr->cfg.beta1, tr->cfg.beta2, tr->cfg.adam_eps, &tr->b1t,
                                     &tr->b2t);
   pn_adam_update (&s, tr->params, tr->m, tr->v, tr->grad, tr->lr, 0.0f, tr->net.n_params);
   pn_net_project (&tr->net, tr->params);
+  pn_theta_project_window (&tr->net, tr->params, tr->cfg.window_lo, tr->cfg.window_hi);
+}
+
+void
+pn_theta_project_window (const PnNet *net, float *params, float lo, float hi)
+{
+  const float gmin = net->gmin;
+  if (!(lo > gmin) && !(hi > 0 && hi < net->gmax))
+    return;
+  const float pruned = nextafterf (gmin, 0.0f);
+  for (size_t i = 0; i < net->n_theta; i++)
+    {
+      float t = params[i], a = fabsf (t);
+      if (a < gmin)
+        continue;
+      if (a < lo)
+        a = a - gmin < lo - a ? pruned : lo;
+      else if (hi > 0 && a > hi)
+        a = hi;
+      params[i] = t < 0 ? -a : a;
+    }
 }
 
 /* The epoch's Monte Carlo samples from RNG. Physical circuits: every
@@ -290,8 +357,14 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
   long vcorrect;
   validate (tr, mc, &vloss, &vcorrect, &vmin, &vmax);
   tr->epoch++;
-  if (vloss < tr->best_valid_loss)
+  if (tr->cfg.circuit_delay > 0 && tr->epoch - tr->start_epoch == tr->cfg.circuit_delay)
+    circuits_lr (tr, (float) tr->cfg.lr_circuit);
+  const double vacc = (double) vcorrect / ((double) nv * mc);
+  if (tr->cfg.select_acc ? vacc > tr->best_valid_acc ||
+                           (vacc == tr->best_valid_acc && vloss < tr->best_valid_loss)
+                         : vloss < tr->best_valid_loss)
     {
+      tr->best_valid_acc = vacc;
       tr->best_valid_loss = vloss;
       tr->best_epoch = tr->epoch;
       memcpy (tr->best, tr->params, sizeof (float) * net->n_params);
@@ -302,10 +375,35 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
        * best point, with a fresh optimiser and the full patience */
       tr->nominal_phase = FALSE;
       memcpy (tr->params, tr->best, sizeof (float) * net->n_params);
-      memset (tr->m, 0, sizeof (float) * net->n_params);
-      memset (tr->v, 0, sizeof (float) * net->n_params);
-      tr->b1t = tr->b2t = 1.0;
+      adam_reset (tr);
       tr->best_epoch = tr->epoch;
+    }
+  else if (tr->cfg.restarts > 0 && tr->start <= tr->cfg.restarts &&
+           tr->epoch < tr->cfg.max_epochs)
+    {
+      /* choosing a start: only max_epochs ends training. Once a start has
+       * had its epochs, tr->best is the best point of all starts so far
+       * (one validation criterion, loss or select_acc's accuracy, compares
+       * them, on the same circuits with valid_fixed). Then the next start, or after the last one that best
+       * point goes on with a fresh optimiser and the full patience. */
+      if (tr->epoch - tr->start_epoch >= tr->cfg.restart_epochs)
+        {
+          tr->start++;
+          tr->start_epoch = tr->epoch;
+          if (tr->start <= tr->cfg.restarts)
+            {
+              pn_net_init_params (net, tr->params, &tr->rng_init);
+              if (tr->cfg.circuit_delay > 0)
+                circuits_lr (tr, 0.0f);
+            }
+          else
+            {
+              memcpy (tr->params, tr->best, sizeof (float) * net->n_params);
+              tr->best_epoch = tr->epoch;
+              circuits_lr (tr, (float) tr->cfg.lr_circuit);
+            }
+          adam_reset (tr);
+        }
     }
   else if (tr->epoch - tr->best_epoch >= tr->cfg.patience || tr->epoch >= tr->cfg.max_epochs)
     pn_trainer_finish (tr);
@@ -339,6 +437,8 @@ pn_trainer_set_params (PnTrainer *tr, const float *params)
   tr->b1t = tr->b2t = 1.0;
   tr->epoch = tr->best_epoch = 0;
   tr->nominal_phase = FALSE;
+  tr->start = tr->cfg.restarts + 1; /* fine-tuning: no further starts, no delay */
+  circuits_lr (tr, (float) tr->cfg.lr_circuit);
   tr->done = FALSE;
   /* the starting point's validation loss (from the validation stream, as
    * an epoch's) is the one to beat */
@@ -346,6 +446,7 @@ pn_trainer_set_params (PnTrainer *tr, const float *params)
   long vcorrect;
   validate (tr, mc, &vloss, &vcorrect, &vmin, &vmax);
   tr->best_valid_loss = vloss;
+  tr->best_valid_acc = (double) vcorrect / ((double) tr->ds->n[PN_SPLIT_VALID] * mc);
   return tr->best_valid_loss;
 }
 

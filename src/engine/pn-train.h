@@ -30,6 +30,12 @@ typedef struct {
   double      lr_circuit;
   double      beta1, beta2, adam_eps;
   float       gmin, gmax;
+  /* The process window (docs/PROCESS.md): a printed crosspoint (|theta| >=
+   * gmin) must have window_lo <= |theta| <= window_hi; after every
+   * optimiser step theta is projected onto {|theta| < gmin} u [lo, hi]
+   * (pn_theta_project_window). 0 and 0: no window. The front ends compute
+   * it from the process and g_unit; the engine only gets the numbers. */
+  float       window_lo, window_hi;
   uint64_t    seed;
   gboolean    valid_fixed;   /* validate on the same MC circuits every epoch
                               * (common random numbers); FALSE: fresh draws */
@@ -37,6 +43,23 @@ typedef struct {
                               * under the variation) until this many epochs
                               * bring no better validation loss, then go on
                               * under variation from its best point */
+  int         restarts;      /* > 0: try this many further starting points
+                              * (later draws of the initialisation stream),
+                              * each trained restart_epochs epochs from a
+                              * fresh optimiser; the best of all by
+                              * validation (loss, or select_acc) trains on with the full
+                              * patience. 0: one start (off) */
+  int         restart_epochs;/* epochs per start when restarts > 0 */
+  int         circuit_delay; /* > 0: learnable circuits stay at their start
+                              * design (learning rate 0) for the first this
+                              * many epochs of each start, the conductances
+                              * learn alone. 0: off */
+  gboolean    select_acc;    /* early stopping and model choice by validation
+                              * accuracy (mean over the MC samples; ties: the
+                              * lower loss); FALSE: by validation loss */
+  gboolean    output_mid;    /* output columns start at the ptanh midpoint
+                              * like hidden ones (PnNet.init_output_mid);
+                              * FALSE: on the low rail */
   PnCircuits  circuits;
 } PnTrainConfig;
 
@@ -45,6 +68,13 @@ typedef struct {
  * 0.005, gmin 0.01, gmax 10, fixed circuits. The one place these defaults
  * are written: pnc, the studio and new designs all start from here. */
 void pn_train_config_init (PnTrainConfig *cfg);
+
+/* The nearest point of {|t| < gmin} u [LO, HI] (sign kept) for every
+ * crossbar theta of NET: |t| in [gmin, LO) goes to LO or, when nearer, to
+ * the largest float below gmin (pruned, as before); |t| > HI to HI;
+ * |t| < gmin stays (pruning unchanged). LO <= gmin and HI >= gmax (or
+ * both 0) leave PARAMS as they are. */
+void pn_theta_project_window (const PnNet *net, float *params, float lo, float hi);
 
 typedef enum {
   PN_RNG_STREAM_INIT = 1,

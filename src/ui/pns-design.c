@@ -9,6 +9,7 @@
  * edit outdates it (calibration_outdated).
  */
 #include "pns-design-private.h"
+#include "pn-export.h"
 #include "pns-curves.h"
 
 #include <glib/gi18n.h>
@@ -537,6 +538,15 @@ pns_design_fill_train_config (PnsDesign *self, int seed, PnTrainConfig *cfg)
   fill_circuits (self, learn ? self->m.circuits.level : PN_LEVEL_NET, &cfg->circuits);
   if (cfg->circuits.mode == PN_CIRCUITS_PHYSICAL && !learn)
     cfg->lr_circuit = 0;
+  /* printed resistors stay inside the process window (docs/PROCESS.md) */
+  PnProcess *proc = cfg->circuits.mode == PN_CIRCUITS_PHYSICAL
+                      ? pn_export_find_process (&self->m, NULL, NULL) : NULL;
+  if (proc)
+    {
+      pn_process_theta_window_f (proc, self->m.tech.g_unit, cfg->gmin, cfg->gmax,
+                                 &cfg->window_lo, &cfg->window_hi);
+      pn_process_free (proc);
+    }
 }
 
 /* The network's circuits and their parameters follow the component values:

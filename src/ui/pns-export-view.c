@@ -29,8 +29,6 @@ struct _PnsExportView {
   gulong       changed_id;
   guint        layout_id;     /* debounced layout preview */
   GCancellable *layout_cancel;
-  char        *preview_path;  /* the PNG the preview shows */
-  guint        n_previews;
   gboolean     layout_stale;  /* the design changed while the view was hidden */
 };
 
@@ -152,7 +150,6 @@ typedef struct {
   PnDesign pd;
   PnNet    net;
   float   *params;
-  char    *path;
 } LayoutJob;
 
 static void
@@ -160,8 +157,19 @@ layout_job_free (LayoutJob *j)
 {
   pn_design_clear (&j->pd);
   g_free (j->params);
-  g_free (j->path);
   g_free (j);
+}
+
+/* the geometry every export draws from, on the design's process */
+static PnGeometry *
+build_geometry (const PnDesign *pd, const PnNet *net, const float *params, GError **error)
+{
+  PnProcess *pr = pn_export_find_process (pd, NULL, error);
+  if (pr == NULL)
+    return NULL;
+  PnGeometry *g = pn_geometry_build (pr, net, params, pd->tech.g_unit, error);
+  pn_process_free (pr);
+  return g;
 }
 
 static void
@@ -169,17 +177,39 @@ layout_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancellab
 {
   LayoutJob *j = data;
   GError *error = NULL;
-  if (pn_export_layout (&j->pd, &j->net, j->params, j->path, &error))
-    g_task_return_boolean (task, TRUE);
+  PnGeometry *g = build_geometry (&j->pd, &j->net, j->params, &error);
+  if (g)
+    g_task_return_pointer (task, g, (GDestroyNotify) pn_geometry_free);
   else
     g_task_return_error (task, error);
+}
+
+gboolean
+pns_export_area (PnsDesign *d, double *area_mm2, double *resistor_mm2, int *unprintable)
+{
+  const PnNet *net = pns_design_get_net (d);
+  PnDesign pd;
+  if (net == NULL || !pns_design_to_pn_design (d, &pd, NULL))
+    return FALSE;
+  PnGeometry *g = NULL;
+  if (pn_design_is_physical (&pd))
+    g = build_geometry (&pd, net, pns_design_get_params (d), NULL);
+  pn_design_clear (&pd);
+  if (g == NULL)
+    return FALSE;
+  *area_mm2 = pn_geometry_area_mm2 (g);
+  *resistor_mm2 = g->resistor_area_um2 * 1e-6;
+  *unprintable = g->n_unprintable;
+  pn_geometry_free (g);
+  return TRUE;
 }
 
 static void
 on_layout_done (GObject *src, GAsyncResult *res, gpointer data)
 {
   GError *error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (res), &error);
+  PnGeometry *g = g_task_propagate_pointer (G_TASK (res), &error);
+  gboolean ok = g != NULL;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_error_free (error); /* superseded, or the view is gone */
@@ -194,13 +224,7 @@ on_layout_done (GObject *src, GAsyncResult *res, gpointer data)
       g_error_free (error);
       return;
     }
-  LayoutJob *j = g_task_get_task_data (G_TASK (res));
-  g_autoptr (GFile) f = g_file_new_for_path (j->path);
-  if (self->preview_path && g_strcmp0 (self->preview_path, j->path) != 0)
-    g_unlink (self->preview_path);
-  g_free (self->preview_path);
-  self->preview_path = g_strdup (j->path);
-  pns_layout_preview_set_file (self->layout_preview, f);
+  pns_layout_preview_set_geometry (self->layout_preview, g);
   gtk_widget_set_visible (GTK_WIDGET (self->layout_preview), TRUE);
 }
 
@@ -229,10 +253,6 @@ start_layout_preview (gpointer data)
     }
   j->net = *net;
   j->params = g_memdup2 (pns_design_get_params (self->design), sizeof (float) * net->n_params);
-  /* a new file each time: the preview of the previous one may still load */
-  g_autofree char *name = g_strdup_printf ("pnstudio-layout-%d-%u.png", (int) getpid (),
-                                           ++self->n_previews);
-  j->path = g_build_filename (g_get_tmp_dir (), name, NULL);
   self->layout_cancel = g_cancellable_new ();
   GTask *task = g_task_new (NULL, self->layout_cancel, on_layout_done, self);
   g_task_set_task_data (task, j, (GDestroyNotify) layout_job_free);
@@ -252,8 +272,13 @@ refresh (PnsExportView *self)
     {
       const PnDesignTech *t = pns_design_get_technology (self->design);
       g_autofree char *base = g_strdup_printf (_("%d printed components (conductance unit %.3g µS per θ)."), n, t->g_unit * 1e6);
-      sum = bad ? g_strdup_printf (_("%s %d of them lie outside the printable range: highlighted in the table (column 'printable')."), base, bad)
-                : g_strdup (base);
+      double area, rarea;
+      int unpr;
+      g_autofree char *with_area = pns_export_area (self->design, &area, &rarea, &unpr)
+        ? g_strdup_printf (_("%s Layout %.1f mm² (resistors %.2f mm²)."), base, area, rarea)
+        : g_strdup (base);
+      sum = bad ? g_strdup_printf (_("%s %d of them lie outside the process window: highlighted in the table (column 'printable')."), with_area, bad)
+                : g_strdup (with_area);
     }
   else
     sum = g_strdup (_("Train the design first: the BOM lists the printed network."));
@@ -263,7 +288,7 @@ refresh (PnsExportView *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->summary_label), "warning");
   gtk_label_set_text (self->pending_label,
-                      _("The SPICE netlist runs in plain ngspice -b (inputs at 0.5 V); the layout is written as SVG, PDF or PNG by the file's extension. Preview:"));
+                      _("The SPICE netlist runs in plain ngspice -b (inputs at 0.5 V); the layout is written to scale as SVG, PDF or PNG by the file's extension. Preview (scroll to zoom, drag to pan):"));
   gtk_widget_remove_css_class (GTK_WIDGET (self->pending_label), "error");
   g_clear_handle_id (&self->layout_id, g_source_remove);
   self->layout_id = g_timeout_add (300, start_layout_preview, self);
@@ -287,9 +312,6 @@ pns_export_view_dispose (GObject *object)
   if (self->layout_cancel)
     g_cancellable_cancel (self->layout_cancel);
   g_clear_object (&self->layout_cancel);
-  if (self->preview_path)
-    g_unlink (self->preview_path);
-  g_clear_pointer (&self->preview_path, g_free);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), PNS_TYPE_EXPORT_VIEW);
   G_OBJECT_CLASS (pns_export_view_parent_class)->dispose (object);

@@ -21,6 +21,11 @@ void  pns_export_view_set_design (PnsExportView *self, PnsDesign *design);
 char     *pns_export_bom_csv    (PnsDesign *design, int *n_components, int *n_unprintable);
 /* The whole network as a self-contained ngspice netlist (NULL with ERROR). */
 char     *pns_export_netlist    (PnsDesign *design, GError **error);
+/* The layout's bounding-box area and its resistors' area in mm² and the
+ * parts outside the process window (FALSE: not trained, or the published
+ * curves). */
+gboolean  pns_export_area       (PnsDesign *design, double *area_mm2, double *resistor_mm2,
+                                 int *unprintable);
 /* The layout as SVG, PDF or PNG by PATH's extension (atomic). */
 gboolean  pns_export_layout     (PnsDesign *design, const char *path, GError **error);
 PnsLayoutPreview *pns_export_view_get_layout_preview (PnsExportView *self);

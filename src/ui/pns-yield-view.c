@@ -12,6 +12,7 @@
  */
 #include "pns-yield-view.h"
 #include "pns-sweep.h"
+#include "pns-export-view.h"
 
 #include "pn-spice.h"
 
@@ -106,6 +107,11 @@ update_yield (PnsYieldView *self)
     }
   else
     g_string_append (s, _("No evaluation yet."));
+  double area, rarea;
+  int unpr;
+  if (self->design && pns_export_area (self->design, &area, &rarea, &unpr))
+    g_string_append_printf (s, _(" Layout area %.1f mm², %d parts outside the process window."),
+                            area, unpr);
   for (guint i = 0; i < self->pins->len; i++)
     {
       Pin *p = g_ptr_array_index (self->pins, i);

@@ -274,6 +274,247 @@ test_fixed_validation_nominal_start (void)
   g_free (z);
 }
 
+/* Restarts: off (0) gives the run without them bit for bit whatever
+ * restart_epochs says; on, the run is reproducible, tries every start for
+ * its epochs before early stopping can end it, and its best validation
+ * loss (fixed draws: comparable) is at most that of the first start alone
+ * trained for the same epochs. Combined with a nominal start it is refused. */
+static void
+test_restarts (void)
+{
+  PnTrainConfig cfg;
+  small_config (&cfg, 7);
+  cfg.valid_fixed = TRUE;
+  PnNet net;
+  pn_net_init (&net, 4, cfg.hidden, cfg.n_hidden, 3, NULL, NULL);
+  const size_t bytes = sizeof (float) * net.n_params;
+  float *plain = train (&cfg, NULL, NULL);
+  cfg.restart_epochs = 7;
+  float *off = train (&cfg, NULL, NULL);
+  g_assert_cmpmem (plain, bytes, off, bytes);
+
+  /* the first start alone, 30 epochs */
+  GError *error = NULL;
+  cfg.max_epochs = 30;
+  PnTrainer *tr = pn_trainer_new (&cfg, iris, &error);
+  g_assert_no_error (error);
+  PnTrainProgress pr;
+  while (pn_trainer_epoch (tr, &pr))
+    ;
+  const double first = pr.best_valid_loss;
+  pn_trainer_free (tr);
+
+  cfg.restarts = 3;
+  cfg.restart_epochs = 30;
+  cfg.patience = 5;
+  cfg.max_epochs = 400;
+  tr = pn_trainer_new (&cfg, iris, &error);
+  g_assert_no_error (error);
+  int starts_seen = 0;
+  double prev_best = INFINITY;
+  while (pn_trainer_epoch (tr, &pr))
+    {
+      g_assert_cmpfloat (pr.best_valid_loss, <=, prev_best);
+      prev_best = pr.best_valid_loss;
+      if (pr.epoch == 30)
+        g_assert_cmpfloat (pr.best_valid_loss, ==, first);
+      starts_seen = pr.epoch / 30;
+    }
+  /* patience 5 could not stop it while choosing: all 4 starts ran */
+  g_assert_cmpint (pn_trainer_epochs (tr), >, 4 * 30);
+  g_assert_cmpint (starts_seen, >=, 4);
+  g_assert_cmpfloat (pr.best_valid_loss, <=, first);
+  pn_trainer_free (tr);
+  float *a = train (&cfg, NULL, NULL);
+  float *b = train (&cfg, NULL, NULL);
+  g_assert_cmpmem (a, bytes, b, bytes);
+  g_assert_true (memcmp (a, plain, bytes) != 0);
+
+  cfg.nominal_start = 10;
+  g_assert_null (pn_trainer_new (&cfg, iris, &error));
+  g_assert_error (error, PN_ERROR, PN_ERROR_INVALID);
+  g_clear_error (&error);
+  cfg.nominal_start = 0;
+  cfg.restart_epochs = 0;
+  g_assert_null (pn_trainer_new (&cfg, iris, &error));
+  g_assert_error (error, PN_ERROR, PN_ERROR_INVALID);
+  g_clear_error (&error);
+  g_free (plain);
+  g_free (off);
+  g_free (a);
+  g_free (b);
+}
+
+/* Circuit delay: learnable circuits keep their start design for the first
+ * N epochs (the circuits' parameters unchanged, the conductances moving),
+ * then learn; delay 0 is the run without it bit for bit. */
+static void
+test_circuit_delay (void)
+{
+  GError *error = NULL;
+  PnSurrogate *sur[2];
+  PnEtaModel m[2];
+  for (int k = 0; k < 2; k++)
+    {
+      sur[k] = pn_surrogate_load_default (k, &error);
+      g_assert_no_error (error);
+      pn_surrogate_eta_model (sur[k], &m[k]);
+    }
+  PnTrainConfig cfg;
+  small_config (&cfg, 8);
+  cfg.max_epochs = 12;
+  cfg.mc_train = 2;
+  g_assert_true (pn_circuits_init_physical (&cfg.circuits, pn_surrogate_space (sur[0]), &m[0],
+                                            pn_surrogate_space (sur[1]), &m[1], PN_LEVEL_NET,
+                                            &error));
+  g_assert_no_error (error);
+  float *plain = train (&cfg, NULL, NULL);
+  cfg.circuit_delay = 0;
+  cfg.restart_epochs = 3; /* no restarts: ignored */
+  float *off = train (&cfg, NULL, NULL);
+
+  cfg.circuit_delay = 5;
+  PnTrainer *tr = pn_trainer_new (&cfg, iris, &error);
+  g_assert_no_error (error);
+  const PnNet *net = pn_trainer_net (tr);
+  const size_t nt = net->n_theta, nc = net->n_params - net->n_theta;
+  g_assert_cmpuint (nc, >, 0);
+  g_assert_cmpmem (plain, sizeof (float) * net->n_params, off, sizeof (float) * net->n_params);
+  float *start = g_memdup2 (pn_trainer_params (tr), sizeof (float) * net->n_params);
+  for (int e = 1; e <= 12; e++)
+    {
+      pn_trainer_epoch (tr, NULL);
+      const float *p = pn_trainer_params (tr);
+      if (e <= 5)
+        g_assert_cmpmem (p + nt, sizeof (float) * nc, start + nt, sizeof (float) * nc);
+      else if (e == 12)
+        g_assert_true (memcmp (p + nt, start + nt, sizeof (float) * nc) != 0);
+      if (e == 1)
+        g_assert_true (memcmp (p, start, sizeof (float) * nt) != 0);
+    }
+  pn_trainer_free (tr);
+  cfg.circuit_delay = -1;
+  g_assert_null (pn_trainer_new (&cfg, iris, &error));
+  g_assert_error (error, PN_ERROR, PN_ERROR_INVALID);
+  g_clear_error (&error);
+  g_free (start);
+  g_free (plain);
+  g_free (off);
+  for (int k = 0; k < 2; k++)
+    pn_surrogate_free (sur[k]);
+}
+
+/* Output midpoint start: with the printable start design (midpoint 0.74 V,
+ * above the reference rule's reach) every output column's divider puts
+ * the bias row at the midpoint as the hidden columns do; without it the
+ * output columns start lower (the low rail) and the hidden layer is the
+ * same either way. */
+static void
+test_output_midpoint (void)
+{
+  GError *error = NULL;
+  PnSurrogate *sur[2];
+  PnEtaModel m[2];
+  for (int k = 0; k < 2; k++)
+    {
+      sur[k] = pn_surrogate_load_default (k, &error);
+      g_assert_no_error (error);
+      pn_surrogate_eta_model (sur[k], &m[k]);
+    }
+  PnCircuits c;
+  g_assert_true (pn_circuits_init_physical (&c, pn_surrogate_space (sur[0]), &m[0],
+                                            pn_surrogate_space (sur[1]), &m[1], PN_LEVEL_NET,
+                                            &error));
+  int hidden[1] = { 3 };
+  PnNet net[2];
+  float *p[2];
+  for (int mid = 0; mid <= 1; mid++)
+    {
+      g_assert_true (pn_net_init (&net[mid], 16, hidden, 1, 10, &c, &error));
+      net[mid].init_output_mid = mid;
+      p[mid] = g_new (float, net[mid].n_params);
+      PnRng rng;
+      pn_rng_seed (&rng, 1, PN_RNG_STREAM_INIT);
+      pn_net_init_params (&net[mid], p[mid], &rng);
+    }
+  float eta_act[4 * 13], eta_inv[4 * 32];
+  pn_net_nominal_eta (&net[0], p[0], eta_act, eta_inv);
+  const float mid_v = eta_act[2];
+  g_assert_cmpfloat (mid_v, >, 0.6f);
+  /* the hidden layer: the same bits */
+  g_assert_cmpmem (p[0], sizeof (float) * net[0].theta_off[1], p[1],
+                   sizeof (float) * net[1].theta_off[1]);
+  const int ni = 3, no = 10;
+  for (int mid = 0; mid <= 1; mid++)
+    for (int j = 0; j < no; j++)
+      {
+        const float *theta = p[mid] + net[mid].theta_off[1];
+        float sum = 0;
+        for (int i = 0; i < ni + 2; i++)
+          sum += fabsf (theta[i * no + j]);
+        float wb = theta[ni * no + j] / sum;
+        if (mid)
+          g_assert_cmpfloat (fabsf (wb - mid_v), <, 0.01f);
+        else
+          g_assert_cmpfloat (wb, <, mid_v - 0.2f);
+      }
+  for (int mid = 0; mid <= 1; mid++)
+    g_free (p[mid]);
+  for (int k = 0; k < 2; k++)
+    pn_surrogate_free (sur[k]);
+}
+
+/* Model choice by validation accuracy: the kept parameters are those of
+ * the epoch with the highest validation accuracy (with fixed draws, the
+ * same accuracy again when validated), and the run is reproducible. */
+static void
+test_select_accuracy (void)
+{
+  PnTrainConfig cfg;
+  small_config (&cfg, 9);
+  cfg.valid_fixed = TRUE;
+  cfg.select_acc = TRUE;
+  cfg.max_epochs = 120;
+  GError *error = NULL;
+  PnTrainer *tr = pn_trainer_new (&cfg, iris, &error);
+  g_assert_no_error (error);
+  PnTrainProgress pr;
+  double best_acc = -1, acc_at_best = -2;
+  int max_at = 0;
+  while (pn_trainer_epoch (tr, &pr))
+    {
+      if (pr.valid_acc > best_acc)
+        {
+          best_acc = pr.valid_acc;
+          max_at = pr.epoch;
+        }
+      if (pr.best_epoch == pr.epoch)
+        acc_at_best = pr.valid_acc;
+    }
+  if (pr.valid_acc > best_acc)
+    {
+      best_acc = pr.valid_acc;
+      max_at = pr.epoch;
+    }
+  if (pr.best_epoch == pr.epoch)
+    acc_at_best = pr.valid_acc;
+  g_assert_cmpfloat (acc_at_best, ==, best_acc);
+  g_assert_cmpint (pn_trainer_best_epoch (tr), >=, max_at);
+  const PnNet *net = pn_trainer_net (tr);
+  const size_t bytes = sizeof (float) * net->n_params;
+  float *a = g_memdup2 (pn_trainer_params (tr), bytes);
+  pn_trainer_free (tr);
+  float *b = train (&cfg, NULL, NULL);
+  g_assert_cmpmem (a, bytes, b, bytes);
+  /* by loss: another choice on this run */
+  cfg.select_acc = FALSE;
+  float *c = train (&cfg, NULL, NULL);
+  g_assert_true (memcmp (a, c, bytes) != 0);
+  g_free (a);
+  g_free (b);
+  g_free (c);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -288,6 +529,10 @@ main (int argc, char **argv)
   g_test_add_func ("/train/variation-models", test_variation_models);
   g_test_add_func ("/train/bad-config", test_bad_config);
   g_test_add_func ("/train/fixed-validation-nominal-start", test_fixed_validation_nominal_start);
+  g_test_add_func ("/train/restarts", test_restarts);
+  g_test_add_func ("/train/circuit-delay", test_circuit_delay);
+  g_test_add_func ("/train/output-midpoint", test_output_midpoint);
+  g_test_add_func ("/train/select-accuracy", test_select_accuracy);
   int rc = g_test_run ();
   pn_dataset_free (iris);
   return rc;

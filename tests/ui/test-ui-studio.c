@@ -30,7 +30,7 @@ wake (gpointer data)
 
 /* Run the main loop until COND holds (or SECONDS pass); returns COND. */
 static gboolean
-spin_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
+spin_loop (gboolean (*cond) (gpointer), gpointer data, double seconds)
 {
   guint id = g_timeout_add (10, wake, NULL);
   gint64 end = g_get_monotonic_time () + (gint64) (seconds * 1e6);
@@ -41,6 +41,23 @@ spin_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
   return ok;
 }
 
+/* Wait for COND. SECONDS is a guard against a hang, not a timing
+ * requirement: it is stretched 6-fold so that a loaded machine (the suite
+ * runs two tests at a time, CI's machine may be busy) does not fail a test
+ * whose work merely took longer; a passing condition returns at once. */
+static gboolean
+spin_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
+{
+  return spin_loop (cond, data, 6 * seconds);
+}
+
+static gboolean
+preview_drawn (gpointer data)
+{
+  return pns_layout_preview_get_scale (data) > 0;
+}
+
+
 static gboolean
 never (gpointer data)
 {
@@ -50,7 +67,7 @@ never (gpointer data)
 static void
 spin_for (double seconds)
 {
-  spin_until (never, NULL, seconds);
+  spin_loop (never, NULL, seconds);
 }
 
 static gboolean
@@ -585,8 +602,18 @@ test_export_design (void)
   g_assert_true (spin_until (export_idle, ev, 20));
   PnsLayoutPreview *pv = pns_export_view_get_layout_preview (ev);
   g_assert_null (pns_layout_preview_get_error (pv));
-  g_assert_nonnull (pns_layout_preview_get_texture (pv));
+  /* the same geometry as the exports, drawn live: zoom keeps the point
+   * under the pointer, pan moves */
+  const PnGeometry *geo = pns_layout_preview_get_geometry (pv);
+  g_assert_nonnull (geo);
+  g_assert_cmpuint (geo->resistors->len, >, 0);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (pv)));
+  spin_until (preview_drawn, pv, 5);
+  double s0 = pns_layout_preview_get_scale (pv);
+  g_assert_cmpfloat (s0, >, 0);
+  pns_layout_preview_zoom (pv, 2.0, 10, 10);
+  g_assert_cmpfloat_with_epsilon (pns_layout_preview_get_scale (pv), 2 * s0, 1e-9 * s0);
+  pns_layout_preview_pan (pv, 5, -5);
 }
 
 static gboolean
