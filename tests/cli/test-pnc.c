@@ -512,7 +512,7 @@ test_export_examples (void)
   g_assert_nonnull (data);
   g_autofree char *design = g_build_filename (data, "seeds-both.pnsd", NULL);
   g_autofree char *cir = g_build_filename (tmpdir, "examples.cir", NULL);
-  g_autofree char *args = g_strdup_printf ("export %s --netlist %s --examples -1", design, cir);
+  g_autofree char *args = g_strdup_printf ("export %s --netlist %s --examples -1 --force", design, cir);
   g_assert_cmpint (run (args, NULL, NULL), ==, 0);
   g_autofree char *net = NULL;
   g_assert_true (g_file_get_contents (cir, &net, NULL, NULL));
@@ -553,7 +553,7 @@ test_export_examples (void)
   g_assert_cmpfloat (fabs (correct - spice_acc * n), <, 1e-6);
   json_node_unref (root);
   /* the first 5 only */
-  g_autofree char *args5 = g_strdup_printf ("export %s --netlist %s --examples 5", design, cir);
+  g_autofree char *args5 = g_strdup_printf ("export %s --netlist %s --examples 5 --force", design, cir);
   g_assert_cmpint (run (args5, NULL, NULL), ==, 0);
   g_autofree char *net5 = NULL;
   g_assert_true (g_file_get_contents (cir, &net5, NULL, NULL));
