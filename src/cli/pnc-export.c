@@ -38,7 +38,7 @@ pnc_cmd_export (int argc, char **argv)
 {
   char *netlist = NULL, *bom = NULL, *layout = NULL, *gds = NULL;
   double g_unit = 0;
-  int input = 0;
+  int input = 0, examples = 0;
   gboolean force = FALSE, json = FALSE;
   GOptionEntry entries[] = {
     { "netlist", 0, 0, G_OPTION_ARG_FILENAME, &netlist, "Write the whole network as an ngspice netlist (runs in ngspice -b)", "F.cir" },
@@ -49,6 +49,7 @@ pnc_cmd_export (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print components, unprintable parts and areas as JSON (stdout: only the JSON)", NULL },
     { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &g_unit, "Conductance of theta = 1 in siemens (1e-12..1e-2; default: the design's)", "S" },
     { "input", 0, 0, G_OPTION_ARG_INT, &input, "The netlist's input voltages: test example K of the dataset (default 0; -1: 0.5 V each)", "K" },
+    { "examples", 0, 0, G_OPTION_ARG_INT, &examples, "Add per-example blocks: the netlist's .control runs the first N test examples (-1: all of them) one after another, each with its expected class in a comment, and prints how many gave their class, so plain ngspice -b reproduces the accuracy", "N" },
     { NULL },
   };
   GOptionContext *ctx = g_option_context_new ("DESIGN.pnsd - export a design for printing");
@@ -144,7 +145,9 @@ pnc_cmd_export (int argc, char **argv)
   if (netlist)
     {
       char *warning = NULL;
-      char *text = pn_flow_export_netlist (&d, path, input, &warning, &error);
+      char *text = examples != 0
+                     ? pn_flow_export_netlist_examples (&d, path, examples, &error)
+                     : pn_flow_export_netlist (&d, path, input, &warning, &error);
       if (warning)
         g_printerr ("pnc export: %s\n", warning);
       g_free (warning);

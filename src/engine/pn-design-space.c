@@ -1,5 +1,6 @@
 /* pn-design-space.c */
 #include "pn-design-space.h"
+#include "pn-si.h"
 #include "pn-error.h"
 
 #include <math.h>
@@ -99,14 +100,15 @@ pn_design_space_validate (const PnDesignSpace *ds, GError **error)
         {
           g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
                        "%s %s: the minimum %g %s must be a positive number", ds->name,
-                       p->name, p->lo, p->unit);
+                       p->name, p->lo, pn_si_unit_symbol (pn_si_unit_for_param (p->unit)));
           return FALSE;
         }
       if (!(p->hi > p->lo))
         {
           g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
                        "%s %s: the minimum %g %s is not below the maximum %g %s", ds->name,
-                       p->name, p->lo, p->unit, p->hi, p->unit);
+                       p->name, p->lo, pn_si_unit_symbol (pn_si_unit_for_param (p->unit)), p->hi,
+                       pn_si_unit_symbol (pn_si_unit_for_param (p->unit)));
           return FALSE;
         }
     }

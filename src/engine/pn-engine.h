@@ -16,3 +16,4 @@
 #include "pn-surrogate.h"
 #include "pn-fit.h"
 #include "pn-power.h"
+#include "pn-si.h"

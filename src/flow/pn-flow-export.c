@@ -81,6 +81,66 @@ pn_flow_export_netlist (const PnDesign *d, const char *name, int input, char **w
 }
 
 char *
+pn_flow_export_netlist_examples (const PnDesign *d, const char *name, int n_examples,
+                                 GError **error)
+{
+  PnNet net;
+  float *params = NULL;
+  GError *e = NULL;
+  if (!pn_design_build_net (d, NULL, &net, &params, &e))
+    {
+      g_propagate_prefixed_error (error, e, "%s: ", name);
+      return NULL;
+    }
+  PnDatasetOptions dopt;
+  pn_design_dataset_options (d, &dopt); /* its label column */
+  PnDataset *ds = pn_dataset_open (d->dataset, &dopt, &e);
+  if (ds == NULL || ds->n_features != net.size[0] || ds->n_classes != net.size[net.n_layers])
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   "%s: the per-example blocks need the design's dataset %s: %s", name,
+                   d->dataset, e ? e->message : "it does not fit the network");
+      g_clear_error (&e);
+      if (ds)
+        pn_dataset_free (ds);
+      g_free (params);
+      return NULL;
+    }
+  PnSpiceModel *model = pn_flow_design_model (d, name, error);
+  if (model == NULL)
+    {
+      pn_dataset_free (ds);
+      g_free (params);
+      return NULL;
+    }
+  const int nt = ds->n[PN_SPLIT_TEST], nf = net.size[0];
+  const int n = n_examples < 0 || n_examples > nt ? nt : n_examples;
+  float *ex = g_new (float, (size_t) MAX (n, 1) * nf);
+  int *labels = g_new (int, MAX (n, 1));
+  for (int k = 0; k < n; k++)
+    {
+      for (int i = 0; i < nf; i++)
+        ex[(size_t) k * nf + i] = ds->x[PN_SPLIT_TEST][(size_t) i * nt + k];
+      labels[k] = ds->y[PN_SPLIT_TEST][k];
+    }
+  char *title = g_strdup_printf ("pnstudio network: %s (%s), per-example blocks of the test split",
+                                 d->title && *d->title ? d->title : d->dataset, name);
+  PnSpiceNetOptions opt = { .n_copies = 1, .print = TRUE, .title = title, .n_examples = n,
+                            .examples = ex, .labels = labels,
+                            .class_names = (const char *const *) ds->class_names };
+  GString *s = g_string_new (NULL);
+  gboolean ok = pn_spice_write_network (s, &net, params, NULL, d->tech.g_unit, model, &opt,
+                                        error);
+  g_free (title);
+  g_free (ex);
+  g_free (labels);
+  g_free (params);
+  pn_dataset_free (ds);
+  pn_spice_model_free (model);
+  return g_string_free (s, !ok);
+}
+
+char *
 pn_flow_export_bom (const PnDesign *d, int *n_components, int *n_unprintable, GError **error)
 {
   PnNet net;

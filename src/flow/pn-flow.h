@@ -312,6 +312,12 @@ gboolean pn_flow_export_check   (const PnDesign *d, const char *name, GError **e
  * not NULL) says why, starting "NAME: ". NAME also goes into the title. */
 char    *pn_flow_export_netlist (const PnDesign *d, const char *name, int input, char **warning,
                                  GError **error);
+/* The same netlist with per-example blocks (PnSpiceNetOptions.n_examples):
+ * the first N_EXAMPLES test examples of D's dataset (-1: all), each with its
+ * expected class (and the dataset's class name) in a comment; plain
+ * `ngspice -b` prints how many gave their class and the accuracy. */
+char    *pn_flow_export_netlist_examples (const PnDesign *d, const char *name, int n_examples,
+                                          GError **error);
 /* The bill of materials (CSV): *N_COMPONENTS rows, *N_UNPRINTABLE of them
  * outside the printable range (either may be NULL). */
 char    *pn_flow_export_bom     (const PnDesign *d, int *n_components, int *n_unprintable,

@@ -285,11 +285,11 @@ check_params (PnCircuitKind kind, const char *name, const double *p, GError **er
   return TRUE;
 }
 
-/* R<name> a b value-in-ohm */
+/* <name> a b value-in-ohm (the name starts with R) */
 static void
 add_r (GString *out, const char *name, const char *a, const char *b, double kohm)
 {
-  g_string_append_printf (out, "R%s %s %s ", name, a, b);
+  g_string_append_printf (out, "%s %s %s ", name, a, b);
   append_num (out, kohm * 1e3);
   g_string_append_c (out, '\n');
 }
@@ -419,40 +419,45 @@ pn_spice_write_options (GString *out)
   g_string_append (out, ".options reltol=1e-6 abstol=1e-15 vntol=1e-9 gmin=1e-15\n");
 }
 
+/* The subcircuit as pn_topology_get (KIND) describes it: its elements in
+ * the table's order (the drawing in the studio comes from the same table). */
+static gboolean
+write_topology (GString *out, PnCircuitKind kind, const char *name, const double *p,
+                GError **error)
+{
+  if (!check_params (kind, name, p, error))
+    return FALSE;
+  const PnTopology *t = pn_topology_get (kind);
+  PnDesignSpace ds;
+  pn_design_space_init_default (&ds, kind);
+  g_string_append_printf (out, ".subckt %s in out vdd vss\n", name);
+  g_string_append (out, t->comment);
+  for (int i = 0; i < t->n_elements; i++)
+    {
+      const PnTopoElement *e = &t->el[i];
+      double v = p[pn_design_space_find (&ds, e->param)];
+      if (e->kind == PN_ELEMENT_RESISTOR)
+        add_r (out, e->name, e->nodes[0], e->nodes[1], v);
+      else
+        add_egt (out, e->name, e->nodes[0], e->nodes[1], e->nodes[2], v,
+                 p[pn_design_space_find (&ds, e->param2)]);
+    }
+  g_string_append_printf (out, ".ends %s\n", name);
+  return TRUE;
+}
+
 gboolean
 pn_spice_write_ptanh_subckt (GString *out, const char *name, const double *p, GError **error)
 {
   /* p: R1 R2 (kOhm) W1 L1 W2 L2 (um) */
-  if (!check_params (PN_CIRCUIT_PTANH, name, p, error))
-    return FALSE;
-  g_string_append_printf (out, ".subckt %s in out vdd vss\n", name);
-  g_string_append (out, "* ptanh: inverter 1 (R1, T1) drives inverter 2 (R2, T2)\n");
-  add_r (out, "1", "vdd", "a", p[0]);
-  add_egt (out, "T1", "a", "in", "0", p[2], p[3]);
-  add_r (out, "2", "vdd", "out", p[1]);
-  add_egt (out, "T2", "out", "a", "0", p[4], p[5]);
-  g_string_append_printf (out, ".ends %s\n", name);
-  return TRUE;
+  return write_topology (out, PN_CIRCUIT_PTANH, name, p, error);
 }
 
 gboolean
 pn_spice_write_inv_subckt (GString *out, const char *name, const double *p, GError **error)
 {
   /* p: R1 R2 R3 R4 R5 (kOhm) W L (um) */
-  if (!check_params (PN_CIRCUIT_INV, name, p, error))
-    return FALSE;
-  g_string_append_printf (out, ".subckt %s in out vdd vss\n", name);
-  g_string_append (out, "* inv: T's gate is the input (no DC input current), source\n"
-                        "* divider R4/R3 from ground toward vss, pull-up R5, output\n"
-                        "* level shift R2/R1 from the drain toward vss\n");
-  add_egt (out, "T", "d", "in", "s", p[5], p[6]);
-  add_r (out, "5", "vdd", "d", p[4]);
-  add_r (out, "4", "0", "s", p[3]);
-  add_r (out, "3", "s", "vss", p[2]);
-  add_r (out, "2", "d", "out", p[1]);
-  add_r (out, "1", "out", "vss", p[0]);
-  g_string_append_printf (out, ".ends %s\n", name);
-  return TRUE;
+  return write_topology (out, PN_CIRCUIT_INV, name, p, error);
 }
 
 gboolean

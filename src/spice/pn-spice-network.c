@@ -116,6 +116,74 @@ row_node (char *buf, gsize size, const PnNet *net, int l, int i)
     g_snprintf (buf, size, "h%d_%d", l, i);
 }
 
+/* One block per example in a .control section: alter the inputs, run the
+ * operating point, print the outputs and count the expected class winning. */
+static gboolean
+write_examples (GString *out, const PnNet *net, const PnSpiceNetOptions *opt, GError **error)
+{
+  const int nf = net->size[0], nc = net->size[net->n_layers];
+  if (opt->n_copies > 1 || opt->examples == NULL || opt->labels == NULL)
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                   "per-example blocks need one copy of the network, the examples and their labels");
+      return FALSE;
+    }
+  g_string_append_printf (out, "* %d examples, one block each: the expected class in a comment;\n"
+                               "* the last lines print how many gave their class (accuracy)\n",
+                          opt->n_examples);
+  g_string_append (out, ".op\n.control\nlet correct = 0\n");
+  for (int k = 0; k < opt->n_examples; k++)
+    {
+      int c = opt->labels[k];
+      if (c < 0 || c >= nc)
+        {
+          g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                       "example %d: class %d is not one of the network's %d outputs", k, c, nc);
+          return FALSE;
+        }
+      char *name = g_strdup_printf ("example %d: expected class %d (output out%d)%s%s", k, c, c,
+                                    opt->class_names ? ": " : "",
+                                    opt->class_names ? opt->class_names[c] : "");
+      pn_spice_write_comment (out, name);
+      g_free (name);
+      for (int i = 0; i < nf; i++)
+        {
+          float v = opt->examples[(size_t) k * nf + i];
+          if (!isfinite (v))
+            {
+              g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                           "example %d: input %d is not a number", k, i);
+              return FALSE;
+            }
+          g_string_append_printf (out, "alter vin%d dc = ", i);
+          append_num (out, "%.9g", v);
+          g_string_append_c (out, '\n');
+        }
+      g_string_append (out, "op\nprint");
+      for (int j = 0; j < nc; j++)
+        g_string_append_printf (out, " v(out%d)", j);
+      g_string_append (out, "\n");
+      if (nc == 1)
+        g_string_append (out, "let correct = correct + 1\n");
+      else
+        {
+          g_string_append (out, "if");
+          for (int j = 0, first = 1; j < nc; j++)
+            if (j != c)
+              {
+                g_string_append_printf (out, "%s v(out%d) > v(out%d)", first ? "" : " &", c, j);
+                first = 0;
+              }
+          g_string_append (out, "\nlet correct = correct + 1\nend\n");
+        }
+    }
+  g_string_append_printf (out, "let accuracy = correct / %d\n"
+                               "echo examples giving their expected class of %d:\n"
+                               "print correct accuracy\n.endc\n.end\n",
+                          opt->n_examples, opt->n_examples);
+  return TRUE;
+}
+
 gboolean
 pn_spice_write_network (GString *out, const PnNet *net, const float *params, const float *var,
                         double g_unit, const PnSpiceModel *model, const PnSpiceNetOptions *opt,
@@ -292,6 +360,8 @@ pn_spice_write_network (GString *out, const PnNet *net, const float *params, con
       g_string_append (out, " vdd vss pnet\n");
     }
   pn_spice_write_options (out);
+  if (opt && opt->n_examples > 0)
+    return write_examples (out, net, opt, error);
   if (opt && opt->print)
     {
       /* .op as well: without an analysis card ngspice -b exits 1 */

@@ -22,6 +22,7 @@
 #include <gio/gio.h>
 
 #include "pn-engine.h"
+#include "pn-spice-topology.h"
 
 G_BEGIN_DECLS
 
@@ -412,6 +413,18 @@ typedef struct {
   const char *const *output_names;
   gboolean     save_power; /* .save also the currents of Vdd, Vss and every input
                             * source (pn_spice_network_power) */
+  /* Per-example blocks (n_copies 1): a .control block that, for each of
+   * N_EXAMPLES examples (EXAMPLES: n_examples x size[0] volts,
+   * example-major), alters the input sources to the example, runs .op,
+   * prints the outputs and counts the example as correct when the output
+   * of its expected class LABELS[k] is above every other output; it ends
+   * printing that count and the accuracy, so plain `ngspice -b` reproduces
+   * the accuracy. Each block says the expected class in a comment
+   * (CLASS_NAMES[k] when given, through pn_spice_comment_text). */
+  int                n_examples;
+  const float       *examples;
+  const int         *labels;
+  const char *const *class_names;
 } PnSpiceNetOptions;
 
 gboolean pn_spice_write_network (GString *out, const PnNet *net, const float *params,

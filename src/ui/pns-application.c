@@ -3,6 +3,8 @@
 #include "pns-tools.h"
 #include "pns-window.h"
 
+#include "pn-engine.h"
+
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
@@ -11,7 +13,7 @@ struct _PnsApplication {
   char          *screenshot_dir;
   double         measure_seconds;
   char          *measure_dataset;
-  gboolean       measure_empty, measure_redraw_all;
+  gboolean       measure_empty, measure_redraw_all, measure_sweep;
   int            exit_status;
 };
 
@@ -28,7 +30,7 @@ tool_done (int status, gpointer data)
 static void
 screenshots_done (int n, gpointer data)
 {
-  tool_done (n >= 5 ? 0 : 1, data);
+  tool_done (n >= 7 ? 0 : 1, data); /* five views, the sweep plot, the BOM table */
 }
 
 static PnsWindow *
@@ -49,7 +51,8 @@ pns_application_activate (GApplication *app)
       gtk_window_set_default_size (GTK_WINDOW (w), 1280, 800);
       gtk_window_present (GTK_WINDOW (w));
       PnsMeasureOptions opt = { .seconds = self->measure_seconds, .empty = TRUE,
-                                .redraw_all = self->measure_redraw_all };
+                                .redraw_all = self->measure_redraw_all,
+                                .sweep = self->measure_sweep };
       g_application_hold (app);
       pns_measure_frames (GTK_WINDOW (w), &opt, tool_done, self);
       return;
@@ -69,7 +72,8 @@ pns_application_activate (GApplication *app)
   else if (self->measure_seconds > 0)
     {
       PnsMeasureOptions opt = { .seconds = self->measure_seconds, .dataset = self->measure_dataset,
-                                .redraw_all = self->measure_redraw_all };
+                                .redraw_all = self->measure_redraw_all,
+                                .sweep = self->measure_sweep };
       g_application_hold (app);
       pns_measure_frames (GTK_WINDOW (win), &opt, tool_done, self);
     }
@@ -175,6 +179,16 @@ pns_application_startup (GApplication *app)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_object_unref (css);
+  /* the app icon from the data directory too, so About and the windows
+   * find it when run from the build tree (installed, the theme has it) */
+  char *icons = pn_data_find ("icons/hicolor");
+  if (icons)
+    {
+      char *dir = g_path_get_dirname (icons);
+      gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()), dir);
+      g_free (dir);
+      g_free (icons);
+    }
   gtk_window_set_default_icon_name (PNS_APP_ID);
 }
 
@@ -191,6 +205,7 @@ pns_application_handle_local_options (GApplication *app, GVariantDict *opts)
   g_variant_dict_lookup (opts, "measure-frames", "d", &self->measure_seconds);
   g_variant_dict_lookup (opts, "measure-dataset", "s", &self->measure_dataset);
   self->measure_redraw_all = g_variant_dict_contains (opts, "measure-redraw-all");
+  self->measure_sweep = g_variant_dict_contains (opts, "measure-sweep");
   if (g_variant_dict_contains (opts, "measure-empty"))
     {
       self->measure_empty = TRUE;
@@ -249,6 +264,8 @@ pns_application_init (PnsApplication *self)
       N_("Measure an empty GTK window the same way (the memory baseline)"), NULL },
     { "measure-redraw-all", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("While measuring, redraw the whole window every frame (stress case)"), NULL },
+    { "measure-sweep", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("While measuring, run yield-against-ε sweeps (11 points, 200 Monte Carlo circuits) in the Yield view instead of training"), NULL },
     { NULL },
   };
   g_application_add_main_option_entries (G_APPLICATION (self), entries);

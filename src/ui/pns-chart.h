@@ -33,6 +33,32 @@ void       pns_chart_set_marker     (PnsChart *self, double x, const char *label
 void       pns_chart_set_empty_text (PnsChart *self, const char *text);
 /* Draws the chart into CR (also used headlessly by tests and export). */
 void       pns_chart_draw           (PnsChart *self, cairo_t *cr, int width, int height);
+/* Hover readout: the nearest plotted point to widget point (X, Y) gets a
+ * ring and a box with its values; returns that text (NULL if none). */
+const char *pns_chart_hover_at      (PnsChart *self, double x, double y);
+const char *pns_chart_get_hover_text (PnsChart *self);
+/* Zoom by FACTOR (> 1: in) around widget point (PX, PY); pan by pixels;
+ * Ctrl+scroll zooms, dragging pans, a double click resets. */
+void       pns_chart_zoom           (PnsChart *self, double factor, double px, double py);
+void       pns_chart_pan            (PnsChart *self, double dx_px, double dy_px);
+void       pns_chart_zoom_reset     (PnsChart *self);
+/* The data range shown (after fixed ranges and zoom). FALSE before the
+ * first drawing. */
+gboolean   pns_chart_get_view       (PnsChart *self, double *x0, double *x1, double *y0,
+                                     double *y1);
+/* Widget coordinates of data point (X, Y) in the last drawing. */
+gboolean   pns_chart_data_to_widget (PnsChart *self, double x, double y, double *px, double *py);
+/* The numbers behind the chart: one CSV row per plotted point
+ * (series,style,x,y,y2; C locale, 17 significant digits). */
+char      *pns_chart_to_csv         (PnsChart *self);
+/* Writes the chart as PNG, SVG (900 x 560, as shown) or CSV by PATH's
+ * extension. The widget's actions: chart.export ("png", "svg", "csv":
+ * asks for a file; also on its right-click menu), chart.export-to (a path),
+ * chart.zoom-reset. */
+gboolean   pns_chart_export         (PnsChart *self, const char *path, GError **error);
+/* How many legend entries a drawing WIDTH pixels wide shows, whole and
+ * clear of the title (for tests: every labelled series). */
+guint      pns_chart_get_n_legend_shown (PnsChart *self, int width);
 /* Times the chart was drawn (for tests and frame measurements). */
 guint      pns_chart_get_n_draws    (PnsChart *self);
 

@@ -1,71 +1,13 @@
 /* pns-circuit-editor.c */
-#include "pns-circuit-editor.h"
+#include "pns-circuit-editor-private.h"
 #include "pns-curves.h"
+#include "pns-circuit-drawing.h"
+#include "pns-value-entry.h"
 
 #include "pn-spice.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
-
-#define N_CURVE 241
-#define CURVE_X0 -0.5
-#define CURVE_X1 1.5
-#define SPICE_SETTLE_MS 200 /* simulate once a drag has paused this long */
-
-typedef struct _PnsCircuitEditor PnsCircuitEditor;
-
-typedef struct {
-  PnsCircuitEditor *self;
-  PnCircuitKind     kind;
-  int               index;
-  GtkSpinButton    *min, *max, *value;
-  GtkScale         *scale;
-} ParamRow;
-
-typedef struct {
-  PnsCircuitEditor *owner;
-  PnCircuitKind  kind;
-  PnDesignSpace  work;
-  ParamRow       rows[PN_MAX_CIRCUIT_PARAMS];
-  GtkBox        *box;
-  GtkBox        *constraint_box;
-  GPtrArray     *constraint_entries; /* GtkEntry */
-  GtkLabel      *error;
-  char          *error_text;
-  PnsChart      *chart;
-  PnsSeries     *curve, *band, *spice;
-  GtkLabel      *status;            /* under the chart: extrapolation, SPICE state */
-  /* the SPICE overlay: the circuit it shows (or is being simulated) */
-  GCancellable  *spice_cancel;
-  guint          spice_timeout;
-  gint64         spice_started;
-  PnDesignSpace  spice_space;
-  double         spice_values[PN_MAX_CIRCUIT_PARAMS];
-  char          *spice_text;
-  guint          n_spice_results;
-  GCancellable  *validate_cancel;
-  PnDesignSpace  seen;   /* the design's space as the editor last took or gave it */
-} KindUi;
-
-struct _PnsCircuitEditor {
-  GtkWidget      parent_instance;
-  GtkWidget     *paned;
-  GtkStack      *circuit_stack;
-  GtkBox        *ptanh_box, *inv_box;
-  GtkDropDown   *variation_model;
-  GtkSpinButton *eps_spin;
-  GtkGrid       *tech_grid;
-  GtkLabel      *tech_error;
-  PnsChart      *ptanh_chart, *inv_chart;
-  GtkLabel      *source_label;
-  GtkLabel      *ptanh_status, *inv_status;
-  GtkSpinButton *tech[5];
-  KindUi         k[PN_N_CIRCUIT_KINDS];
-  PnsDesign     *design;
-  gulong         changed_id;
-  gboolean       syncing;
-  double         xs[N_CURVE];
-};
 
 G_DEFINE_FINAL_TYPE (PnsCircuitEditor, pns_circuit_editor, GTK_TYPE_WIDGET)
 
@@ -87,151 +29,6 @@ show_error (KindUi *k, const char *text)
   k->error_text = text ? g_strdup (text) : NULL;
   gtk_label_set_text (k->error, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (k->error), text != NULL);
-}
-
-/* curves -------------------------------------------------------------- */
-
-static void
-set_status (KindUi *k)
-{
-  PnsCircuitEditor *self = k->owner;
-  GString *t = g_string_new (NULL);
-  if (self->design)
-    {
-      const PnDesignSpace *sp = pns_design_get_space (self->design, k->kind);
-      const double *v = pns_design_get_values (self->design, k->kind);
-      int out = pns_curves_outside_model (k->kind, sp, v);
-      if (out >= 0)
-        g_string_append_printf (t, _("%s = %g %s is outside the range the surrogate was trained over: the curve is extrapolated."),
-                                sp->p[out].name, v[out], sp->p[out].unit);
-    }
-  if (k->spice_text)
-    g_string_append_printf (t, "%s%s", t->len ? "\n" : "", k->spice_text);
-  gtk_label_set_text (k->status, t->str);
-  gtk_widget_set_visible (GTK_WIDGET (k->status), t->len > 0);
-  g_string_free (t, TRUE);
-}
-
-static void
-set_spice_text (KindUi *k, char *text, gboolean error)
-{
-  g_free (k->spice_text);
-  k->spice_text = text;
-  if (error)
-    gtk_widget_add_css_class (GTK_WIDGET (k->status), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (k->status), "error");
-  set_status (k);
-}
-
-static void
-on_spice_done (GObject *src, GAsyncResult *res, gpointer data)
-{
-  GError *error = NULL;
-  double *y = pns_curves_spice_finish (res, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_error_matches (error, PN_SPICE_ERROR, PN_SPICE_ERROR_CANCELLED))
-    {
-      /* superseded: a newer request owns the overlay (the editor may be gone) */
-      g_error_free (error);
-      return;
-    }
-  KindUi *k = data; /* alive: a disposed editor cancels its request first */
-  g_clear_object (&k->spice_cancel);
-  double ms = (g_get_monotonic_time () - k->spice_started) / 1000.0;
-  if (y == NULL)
-    {
-      /* in place, under the curve; the nominal curve and band stay */
-      set_spice_text (k, g_strdup_printf (_("SPICE overlay failed: %s"), error->message), TRUE);
-      g_error_free (error);
-      return;
-    }
-  const double *nominal = pns_series_get_y (k->curve);
-  double dev = 0;
-  for (int i = 0; i < N_CURVE && nominal; i++)
-    dev = MAX (dev, fabs (y[i] - nominal[i]));
-  pns_series_set_data (k->spice, k->owner->xs, y, NULL, N_CURVE);
-  g_free (y);
-  k->n_spice_results++;
-  set_spice_text (k, g_strdup_printf (_("SPICE (%.0f ms): largest difference from the surrogate curve %.0f mV."),
-                                      ms, dev * 1000), FALSE);
-}
-
-static void
-cancel_spice (KindUi *k)
-{
-  g_clear_handle_id (&k->spice_timeout, g_source_remove);
-  if (k->spice_cancel)
-    {
-      g_cancellable_cancel (k->spice_cancel);
-      g_clear_object (&k->spice_cancel);
-    }
-}
-
-static gboolean
-start_spice (gpointer data)
-{
-  KindUi *k = data;
-  PnsCircuitEditor *self = k->owner;
-  k->spice_timeout = 0;
-  if (self->design == NULL || pns_curves_get_spice_func () == NULL)
-    return G_SOURCE_REMOVE;
-  k->spice_cancel = g_cancellable_new ();
-  k->spice_started = g_get_monotonic_time ();
-  set_spice_text (k, g_strdup (_("SPICE: simulating…")), FALSE);
-  pns_curves_spice_async (k->kind, &k->spice_space, k->spice_values, self->xs, N_CURVE,
-                          k->spice_cancel, on_spice_done, k);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-update_spice (PnsCircuitEditor *self, KindUi *k)
-{
-  const PnDesignSpace *sp = pns_design_get_space (self->design, k->kind);
-  const double *v = pns_design_get_values (self->design, k->kind);
-  gboolean have = pns_curves_get_spice_func () != NULL;
-  /* the legend names the overlay only when there is one */
-  if (have != (pns_series_get_label (k->spice) != NULL))
-    pns_series_set_label (k->spice, have ? _("SPICE") : NULL);
-  if (have && memcmp (sp, &k->spice_space, sizeof *sp) == 0 &&
-      memcmp (v, k->spice_values, sizeof (double) * sp->n_params) == 0)
-    return; /* the overlay (or its run, or its error) is of this circuit */
-  /* superseded: the overlay is of another circuit and a run in flight is
-   * of no use; simulate when the values settle (a drag emits many) */
-  cancel_spice (k);
-  pns_series_clear (k->spice);
-  memset (&k->spice_space, 0, sizeof k->spice_space);
-  /* nobody looks at hidden curves: simulate when the view is shown */
-  if (!have || !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      set_spice_text (k, NULL, FALSE);
-      return;
-    }
-  k->spice_space = *sp;
-  memcpy (k->spice_values, v, sizeof (double) * sp->n_params);
-  set_spice_text (k, g_strdup (_("SPICE: waiting for the values to settle…")), FALSE);
-  k->spice_timeout = g_timeout_add (SPICE_SETTLE_MS, start_spice, k);
-}
-
-static void
-update_curves (PnsCircuitEditor *self, KindUi *k)
-{
-  if (self->design == NULL)
-    return;
-  /* synchronous: the surrogate and the band cost well under a millisecond */
-  const PnDesignSpace *sp = pns_design_get_space (self->design, k->kind);
-  const double *v = pns_design_get_values (self->design, k->kind);
-  float eta[4];
-  pns_design_get_eta (self->design, k->kind, eta);
-  double y[N_CURVE], lo[N_CURVE], hi[N_CURVE];
-  for (int i = 0; i < N_CURVE; i++)
-    y[i] = pns_curves_eval (k->kind, eta, self->xs[i]);
-  pns_series_set_data (k->curve, self->xs, y, NULL, N_CURVE);
-  pns_curves_band (k->kind, sp, v, pns_design_get_variation (self->design), PNS_CURVES_BAND_MC,
-                   1, self->xs, N_CURVE, lo, hi);
-  pns_series_set_data (k->band, self->xs, lo, hi, N_CURVE);
-  update_spice (self, k);
-  set_status (k);
 }
 
 /* design space editing ------------------------------------------------ */
@@ -318,15 +115,36 @@ push_space (PnsCircuitEditor *self, KindUi *k)
 }
 
 static void
-on_range_changed (GtkSpinButton *spin, ParamRow *row)
+on_range_changed (PnsValueEntry *entry, ParamRow *row)
 {
   PnsCircuitEditor *self = row->self;
   if (self->syncing)
     return;
   KindUi *k = &self->k[row->kind];
-  k->work.p[row->index].lo = gtk_spin_button_get_value (row->min);
-  k->work.p[row->index].hi = gtk_spin_button_get_value (row->max);
+  k->work.p[row->index].lo = pns_value_entry_get_value (row->min);
+  k->work.p[row->index].hi = pns_value_entry_get_value (row->max);
   push_space (self, k);
+}
+
+/* a refused entry: its reason is the circuit's message too */
+static void
+on_entry_error (PnsValueEntry *entry, GParamSpec *pspec, ParamRow *row)
+{
+  const char *error = pns_value_entry_get_error (entry);
+  if (error)
+    show_error (&row->self->k[row->kind], error);
+}
+
+/* a typed value, in range (the entry checked it): the slider takes it and
+ * through it the design */
+static void
+on_value_typed (PnsValueEntry *entry, ParamRow *row)
+{
+  GtkAdjustment *adj = gtk_range_get_adjustment (GTK_RANGE (row->scale));
+  double v = pns_value_entry_get_value (entry);
+  if (v == gtk_adjustment_get_value (adj))
+    show_error (&row->self->k[row->kind], NULL);
+  gtk_adjustment_set_value (adj, v);
 }
 
 static void
@@ -339,6 +157,7 @@ on_value_changed (GtkAdjustment *adj, ParamRow *row)
   double v[PN_MAX_CIRCUIT_PARAMS];
   memcpy (v, pns_design_get_values (self->design, row->kind), sizeof v);
   v[row->index] = gtk_adjustment_get_value (adj);
+  pns_value_entry_set_value (row->value, v[row->index]);
   GError *error = NULL;
   for (int i = 0; i < k->work.n_params; i++)
     set_flag (GTK_WIDGET (k->rows[i].value), FALSE);
@@ -367,6 +186,13 @@ reparse_constraints (PnsCircuitEditor *self, KindUi *k)
       const char *text = gtk_editable_get_text (e);
       PnConstraint con;
       GError *local = NULL;
+      g_autofree char *stripped = g_strstrip (g_strdup (text));
+      if (*stripped == '\0')
+        {
+          /* a new row not written yet: neither wrong nor a constraint */
+          set_flag (GTK_WIDGET (e), FALSE);
+          continue;
+        }
       if (pn_design_space_parse_constraint (&k->work, text, &con, &local))
         {
           set_flag (GTK_WIDGET (e), FALSE);
@@ -387,7 +213,14 @@ reparse_constraints (PnsCircuitEditor *self, KindUi *k)
     }
   g_clear_error (&error);
   if (!ok)
-    return;
+    {
+      /* a check in flight is of an older edit: its verdict must not
+       * replace this message */
+      if (k->validate_cancel)
+        g_cancellable_cancel (k->validate_cancel);
+      g_clear_object (&k->validate_cancel);
+      return;
+    }
   k->work.n_constraints = n;
   push_space (self, k);
 }
@@ -415,6 +248,7 @@ add_constraint_row (PnsCircuitEditor *self, KindUi *k, const char *text)
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
   gtk_widget_set_hexpand (entry, TRUE);
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("e.g. R1/R2 > R3/R4"));
+  gtk_widget_set_tooltip_text (entry, _("A constraint the component values must keep, e.g. R1 > R2 or R1/R2 > R3/R4; checked as it is typed"));
   g_object_set_data (G_OBJECT (entry), "editor", self);
   g_signal_connect (entry, "changed", G_CALLBACK (on_constraint_changed), k);
   GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
@@ -451,13 +285,13 @@ rebuild_constraints (PnsCircuitEditor *self, KindUi *k)
     add_constraint_row (self, k, k->work.c[c].text);
 }
 
-static GtkSpinButton *
-range_spin (double upper)
+static PnsValueEntry *
+param_entry (const PnParamSpec *p, const char *what)
 {
-  GtkAdjustment *adj = gtk_adjustment_new (1, -1e6, 1e6, 1, 10, 0);
-  GtkWidget *s = gtk_spin_button_new (adj, 1, 1);
-  gtk_editable_set_width_chars (GTK_EDITABLE (s), 6);
-  return GTK_SPIN_BUTTON (s);
+  g_autofree char *name = g_strdup_printf ("%s %s", p->name, what);
+  GtkWidget *e = pns_value_entry_new (name, pn_si_unit_for_param (p->unit));
+  gtk_editable_set_width_chars (GTK_EDITABLE (e), 6);
+  return PNS_VALUE_ENTRY (e);
 }
 
 static void
@@ -465,11 +299,15 @@ build_kind (PnsCircuitEditor *self, KindUi *k, GtkBox *box)
 {
   k->box = box;
   pn_design_space_init_default (&k->work, k->kind);
+  /* the circuit these values build, drawn from the netlist's topology */
+  k->diagram = PNS_CIRCUIT_DIAGRAM (pns_circuit_diagram_new (k->kind));
+  gtk_widget_set_size_request (GTK_WIDGET (k->diagram), -1, k->kind == PN_CIRCUIT_PTANH ? 170 : 210);
+  gtk_box_append (box, GTK_WIDGET (k->diagram));
   GtkWidget *grid = gtk_grid_new ();
   gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
-  const char *heads[] = { N_("Parameter"), N_("Min"), N_("Value"), "", N_("Max"), N_("Unit") };
-  for (int c = 0; c < 6; c++)
+  const char *heads[] = { N_("Parameter"), N_("Min"), N_("Value"), "", N_("Max") };
+  for (int c = 0; c < 5; c++)
     {
       GtkWidget *l = gtk_label_new (heads[c][0] ? _(heads[c]) : "");
       gtk_widget_add_css_class (l, "dim-label");
@@ -484,26 +322,29 @@ build_kind (PnsCircuitEditor *self, KindUi *k, GtkBox *box)
       row->index = i;
       GtkWidget *name = gtk_label_new (k->work.p[i].name);
       gtk_label_set_xalign (GTK_LABEL (name), 0);
-      row->min = range_spin (1e6);
-      row->max = range_spin (1e6);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row->min), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      k->work.p[i].name, -1);
+      row->min = param_entry (&k->work.p[i], _("minimum"));
+      row->max = param_entry (&k->work.p[i], _("maximum"));
+      row->value = param_entry (&k->work.p[i], _("value"));
       GtkAdjustment *adj = gtk_adjustment_new (1, 0, 2, 1, 10, 0);
       row->scale = GTK_SCALE (gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, adj));
       gtk_widget_set_hexpand (GTK_WIDGET (row->scale), TRUE);
-      gtk_widget_set_size_request (GTK_WIDGET (row->scale), 140, -1);
-      row->value = GTK_SPIN_BUTTON (gtk_spin_button_new (adj, 1, 1));
-      gtk_editable_set_width_chars (GTK_EDITABLE (row->value), 6);
-      GtkWidget *unit = gtk_label_new (g_strcmp0 (k->work.p[i].unit, "kOhm") == 0 ? "kΩ" : "µm");
-      gtk_label_set_xalign (GTK_LABEL (unit), 0);
+      gtk_widget_set_size_request (GTK_WIDGET (row->scale), 80, -1);
+      g_autofree char *tip = g_strdup_printf (_("Drag to set %s; the curves follow at once"),
+                                              k->work.p[i].name);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row->scale), tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row->scale), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      k->work.p[i].name, -1);
       gtk_grid_attach (GTK_GRID (grid), name, 0, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->min), 1, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->scale), 2, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->value), 3, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->max), 4, i + 1, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), unit, 5, i + 1, 1, 1);
-      g_signal_connect (row->min, "value-changed", G_CALLBACK (on_range_changed), row);
-      g_signal_connect (row->max, "value-changed", G_CALLBACK (on_range_changed), row);
+      g_signal_connect (row->min, "value-committed", G_CALLBACK (on_range_changed), row);
+      g_signal_connect (row->max, "value-committed", G_CALLBACK (on_range_changed), row);
+      g_signal_connect (row->value, "value-committed", G_CALLBACK (on_value_typed), row);
+      PnsValueEntry *entries[3] = { row->min, row->max, row->value };
+      for (int e = 0; e < 3; e++)
+        g_signal_connect (entries[e], "notify::error", G_CALLBACK (on_entry_error), row);
       g_signal_connect (adj, "value-changed", G_CALLBACK (on_value_changed), row);
     }
   gtk_box_append (box, grid);
@@ -552,8 +393,8 @@ sync_kind (PnsCircuitEditor *self, KindUi *k, gboolean full)
       ParamRow *row = &k->rows[i];
       if (full)
         {
-          gtk_spin_button_set_value (row->min, sp->p[i].lo);
-          gtk_spin_button_set_value (row->max, sp->p[i].hi);
+          pns_value_entry_set_value (row->min, sp->p[i].lo);
+          pns_value_entry_set_value (row->max, sp->p[i].hi);
           set_flag (GTK_WIDGET (row->min), FALSE);
           set_flag (GTK_WIDGET (row->max), FALSE);
         }
@@ -561,28 +402,44 @@ sync_kind (PnsCircuitEditor *self, KindUi *k, gboolean full)
       gtk_adjustment_configure (adj, v[i], sp->p[i].lo, sp->p[i].hi,
                                 (sp->p[i].hi - sp->p[i].lo) / 200,
                                 (sp->p[i].hi - sp->p[i].lo) / 20, 0);
+      pns_value_entry_set_range (row->value, sp->p[i].lo, sp->p[i].hi);
+      pns_value_entry_set_value (row->value, v[i]);
     }
+  float eta[4];
+  pns_design_get_eta (self->design, k->kind, eta);
+  pns_circuit_diagram_set (k->diagram, sp, v, eta);
   self->syncing = FALSE;
 }
 
 static void
-on_tech_changed (GtkSpinButton *spin, PnsCircuitEditor *self)
+on_tech_changed (PnsValueEntry *entry, PnsCircuitEditor *self)
 {
   if (self->syncing || self->design == NULL)
     return;
   PnDesignTech t = *pns_design_get_technology (self->design);
-  t.gmin = gtk_spin_button_get_value (self->tech[0]);
-  t.gmax = gtk_spin_button_get_value (self->tech[1]);
-  t.g_unit = pns_si_scale (gtk_spin_button_get_value (self->tech[2]), 1e-6); /* µS -> S */
-  t.vdd = gtk_spin_button_get_value (self->tech[3]);
-  t.vss = gtk_spin_button_get_value (self->tech[4]);
+  t.gmin = pns_value_entry_get_value (self->tech[0]);
+  t.gmax = pns_value_entry_get_value (self->tech[1]);
+  t.g_unit = pns_si_scale (pns_value_entry_get_value (self->tech[2]), 1e-6); /* µS -> S */
+  t.vdd = pns_value_entry_get_value (self->tech[3]);
+  t.vss = pns_value_entry_get_value (self->tech[4]);
   GError *error = NULL;
   gboolean ok = pns_design_set_technology (self->design, &t, &error);
   gtk_widget_set_visible (GTK_WIDGET (self->tech_error), !ok);
   gtk_label_set_text (self->tech_error, ok ? "" : error->message);
   for (int i = 0; i < 5; i++)
-    set_flag (GTK_WIDGET (self->tech[i]), !ok);
+    pns_value_entry_set_external_error (self->tech[i], ok ? NULL : error->message);
   g_clear_error (&error);
+}
+
+static void
+on_tech_error (PnsValueEntry *entry, GParamSpec *pspec, PnsCircuitEditor *self)
+{
+  const char *error = pns_value_entry_get_error (entry);
+  if (error)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->tech_error), TRUE);
+      gtk_label_set_text (self->tech_error, error);
+    }
 }
 
 static void
@@ -608,7 +465,8 @@ sync_variation_tech (PnsCircuitEditor *self)
   const PnDesignTech *t = pns_design_get_technology (self->design);
   double v[5] = { t->gmin, t->gmax, pns_si_scale (t->g_unit, 1e6), t->vdd, t->vss };
   for (int i = 0; i < 5; i++)
-    gtk_spin_button_set_value (self->tech[i], v[i]);
+    pns_value_entry_set_value (self->tech[i], v[i]);
+  gtk_widget_set_visible (GTK_WIDGET (self->tech_error), FALSE);
   self->syncing = FALSE;
 }
 
@@ -620,7 +478,7 @@ on_design_changed (PnsDesign *design, guint what, PnsCircuitEditor *self)
       if (what & PNS_DESIGN_CHANGED_CIRCUITS)
         sync_kind (self, &self->k[kind], FALSE);
       if (what & (PNS_DESIGN_CHANGED_CIRCUITS | PNS_DESIGN_CHANGED_VARIATION))
-        update_curves (self, &self->k[kind]);
+        pns_circuit_curves_update (self, &self->k[kind]);
     }
   if (what & (PNS_DESIGN_CHANGED_VARIATION | PNS_DESIGN_CHANGED_TECHNOLOGY))
     sync_variation_tech (self);
@@ -650,7 +508,7 @@ pns_circuit_editor_dispose (GObject *object)
   for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
     {
       KindUi *k = &self->k[kind];
-      cancel_spice (k);
+      pns_circuit_curves_cancel_spice (k);
       g_clear_pointer (&k->spice_text, g_free);
       if (k->validate_cancel)
         g_cancellable_cancel (k->validate_cancel);
@@ -673,7 +531,7 @@ pns_circuit_editor_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (pns_circuit_editor_parent_class)->map (widget);
   if (self->design)
     for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
-      update_spice (self, &self->k[kind]); /* a deferred overlay starts now */
+      pns_circuit_curves_update_spice (self, &self->k[kind]); /* a deferred overlay starts now */
 }
 
 static void
@@ -735,18 +593,19 @@ pns_circuit_editor_init (PnsCircuitEditor *self)
     }
   /* technology */
   const char *names[5] = { N_("g min (θ)"), N_("g max (θ)"), N_("Conductance unit (µS per θ)"),
-                           N_("VDD (V)"), N_("VSS (V)") };
+                           N_("VDD"), N_("VSS") };
+  const PnSiUnit *units[5] = { &PN_SI_NONE, &PN_SI_NONE, &PN_SI_US, &PN_SI_VOLT, &PN_SI_VOLT };
   double lo[5] = { 0, 0.001, 0.001, 0.1, -5 }, hi[5] = { 10, 1000, 1e4, 5, -0.1 };
-  double step[5] = { 0.005, 0.5, 1, 0.1, 0.1 };
   for (int i = 0; i < 5; i++)
     {
       GtkWidget *l = gtk_label_new (_(names[i]));
       gtk_label_set_xalign (GTK_LABEL (l), 0);
-      GtkAdjustment *adj = gtk_adjustment_new (lo[i], lo[i], hi[i], step[i], step[i] * 10, 0);
-      self->tech[i] = GTK_SPIN_BUTTON (gtk_spin_button_new (adj, 1, i == 0 ? 3 : 2));
+      self->tech[i] = PNS_VALUE_ENTRY (pns_value_entry_new (_(names[i]), units[i]));
+      pns_value_entry_set_range (self->tech[i], lo[i], hi[i]);
       gtk_grid_attach (self->tech_grid, l, 0, i, 1, 1);
       gtk_grid_attach (self->tech_grid, GTK_WIDGET (self->tech[i]), 1, i, 1, 1);
-      g_signal_connect (self->tech[i], "value-changed", G_CALLBACK (on_tech_changed), self);
+      g_signal_connect (self->tech[i], "value-committed", G_CALLBACK (on_tech_changed), self);
+      g_signal_connect (self->tech[i], "notify::error", G_CALLBACK (on_tech_error), self);
     }
   g_signal_connect (self->variation_model, "notify::selected", G_CALLBACK (on_variation_notify), self);
   g_signal_connect (self->eps_spin, "value-changed", G_CALLBACK (on_eps_changed), self);
@@ -771,7 +630,7 @@ pns_circuit_editor_set_design (PnsCircuitEditor *self, PnsDesign *design)
         g_cancellable_cancel (k->validate_cancel); /* it was about the old design */
       g_clear_object (&k->validate_cancel);
       sync_kind (self, &self->k[kind], TRUE);
-      update_curves (self, &self->k[kind]);
+      pns_circuit_curves_update (self, &self->k[kind]);
     }
   sync_variation_tech (self);
 }
@@ -782,11 +641,36 @@ pns_circuit_editor_show_kind (PnsCircuitEditor *self, PnCircuitKind kind)
   gtk_stack_set_visible_child_name (self->circuit_stack, kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv");
 }
 
-GtkSpinButton *
-pns_circuit_editor_get_range_spin (PnsCircuitEditor *self, PnCircuitKind kind, int index,
-                                   gboolean max)
+PnsValueEntry *
+pns_circuit_editor_get_range_entry (PnsCircuitEditor *self, PnCircuitKind kind, int index,
+                                    gboolean max)
 {
   return max ? self->k[kind].rows[index].max : self->k[kind].rows[index].min;
+}
+
+PnsValueEntry *
+pns_circuit_editor_get_value_entry (PnsCircuitEditor *self, PnCircuitKind kind, int index)
+{
+  return self->k[kind].rows[index].value;
+}
+
+PnsValueEntry *
+pns_circuit_editor_get_tech_entry (PnsCircuitEditor *self, int index)
+{
+  return self->tech[index];
+}
+
+const char *
+pns_circuit_editor_get_tech_error (PnsCircuitEditor *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->tech_error))
+           ? gtk_label_get_text (self->tech_error) : NULL;
+}
+
+PnsCircuitDiagram *
+pns_circuit_editor_get_diagram (PnsCircuitEditor *self, PnCircuitKind kind)
+{
+  return self->k[kind].diagram;
 }
 
 GtkAdjustment *

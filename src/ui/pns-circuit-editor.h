@@ -11,6 +11,8 @@
 
 #include "pns-chart.h"
 #include "pns-design.h"
+#include "pns-circuit-drawing.h"
+#include "pns-value-entry.h"
 
 G_BEGIN_DECLS
 
@@ -26,8 +28,16 @@ typedef enum {
 void           pns_circuit_editor_set_design (PnsCircuitEditor *self, PnsDesign *design);
 void           pns_circuit_editor_show_kind  (PnsCircuitEditor *self, PnCircuitKind kind);
 /* For tests and the screenshot mode: the widgets a user would touch. */
-GtkSpinButton *pns_circuit_editor_get_range_spin (PnsCircuitEditor *self, PnCircuitKind kind,
-                                                  int index, gboolean max);
+PnsValueEntry *pns_circuit_editor_get_range_entry (PnsCircuitEditor *self, PnCircuitKind kind,
+                                                   int index, gboolean max);
+PnsValueEntry *pns_circuit_editor_get_value_entry (PnsCircuitEditor *self, PnCircuitKind kind,
+                                                   int index);
+/* 0..4: g min, g max, conductance unit (µS), VDD, VSS */
+PnsValueEntry *pns_circuit_editor_get_tech_entry (PnsCircuitEditor *self, int index);
+/* The technology's inline error, or NULL. */
+const char    *pns_circuit_editor_get_tech_error (PnsCircuitEditor *self);
+/* The drawing of circuit KIND beside its values. */
+PnsCircuitDiagram *pns_circuit_editor_get_diagram (PnsCircuitEditor *self, PnCircuitKind kind);
 GtkAdjustment *pns_circuit_editor_get_value_adjustment (PnsCircuitEditor *self,
                                                         PnCircuitKind kind, int index);
 GtkEditable   *pns_circuit_editor_get_constraint_entry (PnsCircuitEditor *self,

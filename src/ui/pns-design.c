@@ -222,7 +222,8 @@ pns_design_set_values (PnsDesign *self, PnCircuitKind kind, const double *values
       {
         g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
                      _("%s %s = %g %s is outside %g - %g %s"), sp->name, sp->p[i].name,
-                     values[i], sp->p[i].unit, sp->p[i].lo, sp->p[i].hi, sp->p[i].unit);
+                     values[i], pn_si_unit_symbol (pn_si_unit_for_param (sp->p[i].unit)),
+                     sp->p[i].lo, sp->p[i].hi, pn_si_unit_symbol (pn_si_unit_for_param (sp->p[i].unit)));
         return FALSE;
       }
   if (!pn_design_space_feasible (sp, values))

@@ -8,6 +8,7 @@
  */
 #include "pns-export-view.h"
 #include "pns-layout-preview.h"
+#include "pns-bom-table.h"
 
 #include "pn-export.h"
 #include "pn-spice.h"
@@ -21,7 +22,8 @@ struct _PnsExportView {
   GtkWidget    parent_instance;
   GtkWidget   *box;
   GtkLabel    *summary_label, *pending_label;
-  GtkTextView *bom_view;
+  PnsBomTable *bom_table;
+  GtkCheckButton *examples_check;
   PnsLayoutPreview *layout_preview;
   PnsDesign   *design;
   gulong       changed_id;
@@ -55,6 +57,12 @@ pns_export_bom_csv (PnsDesign *d, int *n_components, int *n_unprintable)
 char *
 pns_export_netlist (PnsDesign *d, GError **error)
 {
+  return pns_export_netlist_full (d, FALSE, error);
+}
+
+char *
+pns_export_netlist_full (PnsDesign *d, gboolean examples, GError **error)
+{
   const PnNet *net = pns_design_get_net (d);
   if (net == NULL)
     {
@@ -65,7 +73,42 @@ pns_export_netlist (PnsDesign *d, GError **error)
   PnSpiceModel *model = pn_spice_model_load (NULL, error);
   if (model == NULL)
     return NULL;
-  g_autofree char *title = g_strdup_printf ("pnstudio network: %s, inputs 0.5 V",
+  PnDataset *ds = NULL;
+  float *ex = NULL;
+  int *labels = NULL, n_ex = 0;
+  if (examples)
+    {
+      /* every test example, with its expected class */
+      PnDatasetOptions dopt;
+      pns_design_dataset_options (d, &dopt); /* its label column */
+      ds = pn_dataset_open (pns_design_get_dataset (d), &dopt, error);
+      if (ds == NULL)
+        {
+          pn_spice_model_free (model);
+          return NULL;
+        }
+      if (ds->n_features != net->size[0] || ds->n_classes != net->size[net->n_layers])
+        {
+          g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                       _("The dataset %s does not fit the trained network (%d inputs, %d classes)"),
+                       ds->name, net->size[0], net->size[net->n_layers]);
+          pn_dataset_free (ds);
+          pn_spice_model_free (model);
+          return NULL;
+        }
+      const int nt = ds->n[PN_SPLIT_TEST], nf = net->size[0];
+      n_ex = nt;
+      ex = g_new (float, (size_t) nt * nf);
+      labels = g_new (int, nt);
+      for (int k = 0; k < nt; k++)
+        {
+          for (int i = 0; i < nf; i++)
+            ex[(size_t) k * nf + i] = ds->x[PN_SPLIT_TEST][(size_t) i * nt + k];
+          labels[k] = ds->y[PN_SPLIT_TEST][k];
+        }
+    }
+  g_autofree char *title = g_strdup_printf (examples ? "pnstudio network: %s, per-example blocks of the test split"
+                                                     : "pnstudio network: %s, inputs 0.5 V",
                                             pns_design_get_title (d));
   /* the dataset's names, when they are the network's (trained on it) */
   const char *const *fn = pns_design_get_feature_names (d), *const *cn = pns_design_get_class_names (d);
@@ -73,12 +116,19 @@ pns_export_netlist (PnsDesign *d, GError **error)
     fn = NULL;
   if (cn && g_strv_length ((char **) cn) != (guint) net->size[net->n_layers])
     cn = NULL;
-  PnSpiceNetOptions opt = { 1, NULL, TRUE, title, fn, cn };
+  PnSpiceNetOptions opt = { .n_copies = 1, .print = TRUE, .title = title, .input_names = fn,
+                            .output_names = cn, .n_examples = n_ex, .examples = ex,
+                            .labels = labels,
+                            .class_names = cn ? cn : ds ? (const char *const *) ds->class_names : NULL };
   GString *s = g_string_new (NULL);
   gboolean ok = pn_spice_write_network (s, net, pns_design_get_params (d), NULL,
                                         pns_design_get_technology (d)->g_unit, model,
                                         &opt, error);
   pn_spice_model_free (model);
+  g_free (ex);
+  g_free (labels);
+  if (ds)
+    pn_dataset_free (ds);
   return g_string_free (s, !ok);
 }
 
@@ -216,7 +266,7 @@ refresh (PnsExportView *self)
 {
   int n = 0, bad = 0;
   g_autofree char *csv = self->design ? pns_export_bom_csv (self->design, &n, &bad) : NULL;
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->bom_view), csv ? csv : "", -1);
+  pns_bom_table_set_csv (self->bom_table, csv);
   g_autofree char *sum = NULL;
   if (csv)
     {
@@ -227,7 +277,7 @@ refresh (PnsExportView *self)
       g_autofree char *with_area = pns_export_area (self->design, &area, &rarea, &unpr)
         ? g_strdup_printf (_("%s Layout %.1f mm² (resistors %.2f mm²)."), base, area, rarea)
         : g_strdup (base);
-      sum = bad ? g_strdup_printf (_("%s %d of them lie outside the process window: see the column 'printable'."), with_area, bad)
+      sum = bad ? g_strdup_printf (_("%s %d of them lie outside the process window: highlighted in the table (column 'printable')."), with_area, bad)
                 : g_strdup (with_area);
     }
   else
@@ -287,7 +337,9 @@ pns_export_view_class_init (PnsExportViewClass *klass)
   gtk_widget_class_bind_template_child (wc, PnsExportView, box);
   gtk_widget_class_bind_template_child (wc, PnsExportView, summary_label);
   gtk_widget_class_bind_template_child (wc, PnsExportView, pending_label);
-  gtk_widget_class_bind_template_child (wc, PnsExportView, bom_view);
+  g_type_ensure (PNS_TYPE_BOM_TABLE);
+  gtk_widget_class_bind_template_child (wc, PnsExportView, bom_table);
+  gtk_widget_class_bind_template_child (wc, PnsExportView, examples_check);
   gtk_widget_class_bind_template_child (wc, PnsExportView, layout_preview);
   gtk_widget_class_set_layout_manager_type (wc, GTK_TYPE_BIN_LAYOUT);
 }
@@ -320,4 +372,22 @@ pns_export_view_is_busy (PnsExportView *self)
 {
   return self->layout_id != 0 || self->layout_cancel != NULL ||
          pns_layout_preview_is_loading (self->layout_preview);
+}
+
+PnsBomTable *
+pns_export_view_get_bom_table (PnsExportView *self)
+{
+  return self->bom_table;
+}
+
+GtkCheckButton *
+pns_export_view_get_examples_check (PnsExportView *self)
+{
+  return self->examples_check;
+}
+
+gboolean
+pns_export_view_get_netlist_examples (PnsExportView *self)
+{
+  return gtk_check_button_get_active (self->examples_check);
 }

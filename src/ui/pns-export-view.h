@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "pns-design.h"
+#include "pns-bom-table.h"
 #include "pns-layout-preview.h"
 
 G_BEGIN_DECLS
@@ -30,5 +31,14 @@ gboolean  pns_export_layout     (PnsDesign *design, const char *path, GError **e
 PnsLayoutPreview *pns_export_view_get_layout_preview (PnsExportView *self);
 /* TRUE while the layout preview is drawn or loaded. */
 gboolean  pns_export_view_is_busy (PnsExportView *self);
+
+/* The netlist, with EXAMPLES a .control block per test example (its
+ * expected class in a comment, the accuracy printed at the end). */
+char     *pns_export_netlist_full (PnsDesign *design, gboolean examples, GError **error);
+/* Whether Export Netlist adds the per-example blocks (the view's check). */
+gboolean  pns_export_view_get_netlist_examples (PnsExportView *self);
+GtkCheckButton *pns_export_view_get_examples_check (PnsExportView *self);
+/* The BOM table (for tests and the screenshot mode). */
+PnsBomTable *pns_export_view_get_bom_table (PnsExportView *self);
 
 G_END_DECLS

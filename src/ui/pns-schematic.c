@@ -1,14 +1,10 @@
 /* pns-schematic.c */
 #include "pns-schematic.h"
+#include "pns-circuit-drawing.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
-
-typedef struct {
-  double x, y, w, h;
-  char  *text;
-} Hit;
 
 struct _PnsSchematic {
   GtkWidget  parent_instance;
@@ -17,32 +13,15 @@ struct _PnsSchematic {
   double     scale, ox, oy;      /* screen = model * scale + offset */
   gboolean   fitted;             /* follow the widget size until the user zooms */
   double     content_w, content_h;
-  GArray    *hits;               /* Hit, model coordinates */
+  GArray    *hits;               /* PnsHit, model coordinates */
   int        hover;              /* index in hits, or -1 */
   double     hover_sx, hover_sy; /* screen position of the pointer */
   double     drag_ox, drag_oy, zoom_start;
   int        counts[3];
+  PnsCircuitRecord *rec[PN_N_CIRCUIT_KINDS]; /* what the circuit boxes drew */
 };
 
 G_DEFINE_FINAL_TYPE (PnsSchematic, pns_schematic, GTK_TYPE_WIDGET)
-
-static void
-hit_clear (gpointer p)
-{
-  g_free (((Hit *) p)->text);
-}
-
-static void
-add_hit (GArray *hits, double x, double y, double w, double h, char *text)
-{
-  if (hits == NULL)
-    {
-      g_free (text);
-      return;
-    }
-  Hit hit = { x, y, w, h, text };
-  g_array_append_val (hits, hit);
-}
 
 /* drawing primitives ---------------------------------------------------- */
 
@@ -65,229 +44,6 @@ text_at (cairo_t *cr, double x, double y, const char *s, double align)
   cairo_show_text (cr, s);
 }
 
-static void
-resistor_h (cairo_t *cr, double x, double y, double len)
-{
-  /* zigzag between x and x + len on the horizontal line y */
-  double z = len * 0.6, a = x + (len - z) / 2;
-  cairo_move_to (cr, x, y);
-  cairo_line_to (cr, a, y);
-  for (int k = 0; k < 6; k++)
-    cairo_line_to (cr, a + z * (k + 0.5) / 6, y + (k % 2 ? 4 : -4));
-  cairo_line_to (cr, a + z, y);
-  cairo_line_to (cr, x + len, y);
-  cairo_stroke (cr);
-}
-
-static void
-resistor_v (cairo_t *cr, double x, double y, double len)
-{
-  double z = len * 0.6, a = y + (len - z) / 2;
-  cairo_move_to (cr, x, y);
-  cairo_line_to (cr, x, a);
-  for (int k = 0; k < 6; k++)
-    cairo_line_to (cr, x + (k % 2 ? 4 : -4), a + z * (k + 0.5) / 6);
-  cairo_line_to (cr, x, a + z);
-  cairo_line_to (cr, x, y + len);
-  cairo_stroke (cr);
-}
-
-/* n-type EGT: gate from the left at (x, y); drain top and source bottom at
- * x + 14, spanning y - 14 .. y + 14 */
-static void
-transistor (cairo_t *cr, double x, double y)
-{
-  cairo_move_to (cr, x, y);
-  cairo_line_to (cr, x + 8, y);
-  cairo_move_to (cr, x + 8, y - 9);
-  cairo_line_to (cr, x + 8, y + 9);
-  cairo_move_to (cr, x + 12, y - 10);
-  cairo_line_to (cr, x + 12, y + 10);
-  cairo_move_to (cr, x + 12, y - 7);
-  cairo_line_to (cr, x + 20, y - 7);
-  cairo_line_to (cr, x + 20, y - 14);
-  cairo_move_to (cr, x + 12, y + 7);
-  cairo_line_to (cr, x + 20, y + 7);
-  cairo_line_to (cr, x + 20, y + 14);
-  cairo_stroke (cr);
-}
-
-static void
-ground (cairo_t *cr, double x, double y, const char *label)
-{
-  cairo_move_to (cr, x - 7, y);
-  cairo_line_to (cr, x + 7, y);
-  cairo_stroke (cr);
-  if (label)
-    text_at (cr, x + 10, y + 4, label, 0);
-}
-
-static void
-rail (cairo_t *cr, double x, double y, const char *label)
-{
-  cairo_move_to (cr, x - 7, y);
-  cairo_line_to (cr, x + 7, y);
-  cairo_stroke (cr);
-  text_at (cr, x + 10, y + 4, label, 0);
-}
-
-static char *
-format_value (const PnParamSpec *p, double v)
-{
-  if (g_strcmp0 (p->unit, "kOhm") == 0)
-    return v >= 1000 ? g_strdup_printf ("%.3g MΩ", v / 1000) : g_strdup_printf ("%.3g kΩ", v);
-  return g_strdup_printf ("%.3g µm", v);
-}
-
-static char *
-format_eta (const float eta[4])
-{
-  return g_strdup_printf ("η = [%.3f, %.3f, %.3f, %.2f]", eta[0], eta[1], eta[2], eta[3]);
-}
-
-/* a labelled component: hit region and value text */
-static void
-component_label (cairo_t *cr, GArray *hits, const PnDesignSpace *sp, const double *v,
-                 const char *circuit, double lx, double ly, double hx, double hy, double hw,
-                 double hh, const char *name, const char *pair)
-{
-  int i = pn_design_space_find (sp, name);
-  g_autofree char *val = format_value (&sp->p[i], v[i]);
-  if (pair)
-    {
-      int j = pn_design_space_find (sp, pair);
-      g_autofree char *val2 = format_value (&sp->p[j], v[j]);
-      g_autofree char *t = g_strdup_printf ("%s/%s %s/%s", name, pair, val, val2);
-      text_at (cr, lx, ly, t, 0);
-      add_hit (hits, hx, hy, hw, hh,
-               g_strdup_printf (_("%s transistor: %s = %s, %s = %s (range %g-%g / %g-%g µm)"),
-                                circuit, name, val, pair, val2, sp->p[i].lo, sp->p[i].hi,
-                                sp->p[j].lo, sp->p[j].hi));
-    }
-  else
-    {
-      g_autofree char *t = g_strdup_printf ("%s %s", name, val);
-      text_at (cr, lx, ly, t, 0);
-      add_hit (hits, hx, hy, hw, hh,
-               g_strdup_printf (_("%s resistor %s = %s (range %g-%g %s)"), circuit, name, val,
-                                sp->p[i].lo, sp->p[i].hi, sp->p[i].unit));
-    }
-}
-
-/* Activation circuit: two resistor-loaded EGT inverters in cascade. */
-static void
-draw_ptanh_circuit (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits, double x0,
-                    double y0)
-{
-  const PnDesignSpace *sp = pns_design_get_space (d, PN_CIRCUIT_PTANH);
-  const double *v = pns_design_get_values (d, PN_CIRCUIT_PTANH);
-  const char *name = _("ptanh");
-  float eta[4];
-  pns_design_get_eta (d, PN_CIRCUIT_PTANH, eta);
-  rgba (cr, fg, 0.25);
-  cairo_rectangle (cr, x0, y0, 400, 200);
-  cairo_stroke (cr);
-  rgba (cr, &col_act, 1);
-  cairo_set_font_size (cr, 13);
-  text_at (cr, x0 + 10, y0 + 20, _("Activation circuit (ptanh)"), 0);
-  cairo_set_font_size (cr, 11);
-  rgba (cr, fg, 0.8);
-  g_autofree char *et = format_eta (eta);
-  text_at (cr, x0 + 10, y0 + 190, et, 0);
-  add_hit (hits, x0, y0 + 176, 400, 20,
-           g_strdup_printf (_("ptanh transfer curve: %s"), et));
-  rgba (cr, fg, 1);
-  cairo_set_line_width (cr, 1.4);
-  for (int s = 0; s < 2; s++)
-    {
-      double bx = x0 + 40 + s * 170, top = y0 + 45;
-      const char *R = s == 0 ? "R1" : "R2", *W = s == 0 ? "W1" : "W2", *L = s == 0 ? "L1" : "L2";
-      rail (cr, bx + 20, top, "VDD");
-      resistor_v (cr, bx + 20, top, 40);
-      transistor (cr, bx, top + 54);
-      ground (cr, bx + 20, top + 68, NULL);
-      cairo_move_to (cr, bx + 20, top + 40);
-      cairo_line_to (cr, bx + 60, top + 40);
-      cairo_stroke (cr);
-      /* input */
-      cairo_move_to (cr, bx - 25, top + 54);
-      cairo_line_to (cr, bx, top + 54);
-      cairo_stroke (cr);
-      if (s == 0)
-        text_at (cr, bx - 28, top + 58, "z", 1);
-      else
-        {
-          cairo_move_to (cr, bx - 25, top + 54);
-          cairo_line_to (cr, bx - 25, top + 40);
-          cairo_line_to (cr, bx - 110, top + 40);
-          cairo_stroke (cr);
-        }
-      component_label (cr, hits, sp, v, name, bx + 28, top + 22, bx + 10, top, 30, 40, R, NULL);
-      component_label (cr, hits, sp, v, name, bx - 10, top + 92, bx, top + 40, 24, 30, W, L);
-    }
-  cairo_move_to (cr, x0 + 270, y0 + 85);
-  cairo_line_to (cr, x0 + 300, y0 + 85);
-  cairo_stroke (cr);
-  text_at (cr, x0 + 304, y0 + 89, "a = ptanh(z)", 0);
-}
-
-/* Negative-weight circuit: input divider R1/R2 to the gate (towards VSS),
- * pull-up R3, output divider R4/R5 from the drain to VSS. */
-static void
-draw_inv_circuit (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits, double x0,
-                  double y0)
-{
-  const PnDesignSpace *sp = pns_design_get_space (d, PN_CIRCUIT_INV);
-  const double *v = pns_design_get_values (d, PN_CIRCUIT_INV);
-  const char *name = _("inv");
-  float eta[4];
-  pns_design_get_eta (d, PN_CIRCUIT_INV, eta);
-  rgba (cr, fg, 0.25);
-  cairo_rectangle (cr, x0, y0, 400, 200);
-  cairo_stroke (cr);
-  rgba (cr, &col_neg, 1);
-  cairo_set_font_size (cr, 13);
-  text_at (cr, x0 + 10, y0 + 20, _("Negative-weight circuit (inv)"), 0);
-  cairo_set_font_size (cr, 11);
-  rgba (cr, fg, 0.8);
-  g_autofree char *et = format_eta (eta);
-  text_at (cr, x0 + 10, y0 + 190, et, 0);
-  add_hit (hits, x0, y0 + 176, 400, 20, g_strdup_printf (_("inv transfer curve: %s"), et));
-  rgba (cr, fg, 1);
-  cairo_set_line_width (cr, 1.4);
-  double gx = x0 + 120, gy = y0 + 100;
-  /* input divider */
-  text_at (cr, x0 + 14, gy + 4, "x", 0);
-  resistor_h (cr, x0 + 24, gy, 56);
-  cairo_move_to (cr, x0 + 80, gy);
-  cairo_line_to (cr, gx, gy);
-  cairo_stroke (cr);
-  resistor_v (cr, x0 + 90, gy, 36);
-  rail (cr, x0 + 90, gy + 36, "VSS");
-  component_label (cr, hits, sp, v, name, x0 + 26, gy - 10, x0 + 24, gy - 8, 56, 16, "R1", NULL);
-  component_label (cr, hits, sp, v, name, x0 + 30, gy + 30, x0 + 82, gy, 16, 36, "R2", NULL);
-  /* transistor and pull-up */
-  transistor (cr, gx, gy);
-  rail (cr, gx + 20, y0 + 36, "VDD");
-  resistor_v (cr, gx + 20, y0 + 36, 50);
-  component_label (cr, hits, sp, v, name, gx + 28, y0 + 60, gx + 10, y0 + 36, 24, 50, "R3", NULL);
-  ground (cr, gx + 20, gy + 14, NULL);
-  component_label (cr, hits, sp, v, name, gx - 30, gy + 62, gx, gy - 14, 24, 28, "W", "L");
-  /* output divider */
-  cairo_move_to (cr, gx + 20, gy - 14);
-  cairo_line_to (cr, gx + 60, gy - 14);
-  cairo_stroke (cr);
-  resistor_h (cr, gx + 60, gy - 14, 60);
-  resistor_v (cr, gx + 120, gy - 14, 44);
-  rail (cr, gx + 120, gy + 30, "VSS");
-  cairo_move_to (cr, gx + 120, gy - 14);
-  cairo_line_to (cr, gx + 160, gy - 14);
-  cairo_stroke (cr);
-  text_at (cr, gx + 164, gy - 10, "inv(x)", 0);
-  component_label (cr, hits, sp, v, name, gx + 64, gy - 24, gx + 60, gy - 22, 60, 16, "R4", NULL);
-  component_label (cr, hits, sp, v, name, gx + 128, gy + 12, gx + 112, gy - 14, 16, 44, "R5", NULL);
-}
-
 #define CELL 30.0
 #define LABEL_W 86.0
 #define GAP 110.0
@@ -305,9 +61,9 @@ dataset_name (const char *const *names, int i, const char *fallback)
   return g_strconcat (head, "…", NULL);
 }
 
-void
-pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
-                           double *width, double *height)
+static void
+draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
+             PnsCircuitRecord **recs, double *width, double *height)
 {
   const PnNet *net = pns_design_get_net (d);
   const float *params = pns_design_get_params (d);
@@ -370,7 +126,7 @@ pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray 
                   cairo_arc (cr, tx + 19, ry, 3, 0, 2 * G_PI);
                   cairo_stroke (cr);
                   const float *e = eta_inv + 4 * (net->inv_off[l] + i);
-                  add_hit (hits, tx - 2, ry - 10, 26, 20,
+                  pns_hits_add (hits, tx - 2, ry - 10, 26, 20,
                            g_strdup_printf (_("inv circuit of %s (layer %d): inputs with a negative weight read inv(%s); η = [%.3f, %.3f, %.3f, %.2f]"),
                                             lab, l + 1, lab, e[0], e[1], e[2], e[3]));
                 }
@@ -398,13 +154,12 @@ pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray 
                       cairo_arc (cr, px, ry, r, 0, 2 * G_PI);
                       cairo_fill (cr);
                       double r_kohm = 1e3 / g_us;
-                      g_autofree char *rs = r_kohm >= 1000 ? g_strdup_printf ("%.3g MΩ", r_kohm / 1000)
-                                                           : g_strdup_printf ("%.3g kΩ", r_kohm);
+                      g_autofree char *rs = pn_si_format (r_kohm, &PN_SI_KOHM);
                       text = g_strdup_printf (_("%s → column %d (layer %d): θ = %.4f, printed%s: G = %.3g µS (R = %s)"),
                                               lab, j + 1, l + 1, t,
                                               through_inv ? _(", through inv") : "", g_us, rs);
                     }
-                  add_hit (hits, px - CELL / 2, ry - CELL / 2, CELL, CELL, text);
+                  pns_hits_add (hits, px - CELL / 2, ry - CELL / 2, CELL, CELL, text);
                 }
             }
           /* columns and their activation circuits */
@@ -422,7 +177,7 @@ pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray 
               cairo_close_path (cr);
               cairo_fill (cr);
               const float *e = eta_act + 4 * (net->act_off[l] + j);
-              add_hit (hits, px - 10, yb, 20, 18,
+              pns_hits_add (hits, px - 10, yb, 20, 18,
                        g_strdup_printf (_("ptanh circuit of neuron %d (layer %d): η = [%.3f, %.3f, %.3f, %.2f]"),
                                         j + 1, l + 1, e[0], e[1], e[2], e[3]));
               rgba (cr, fg, 0.55);
@@ -495,11 +250,27 @@ pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray 
           text_at (cr, 20, ly + 20, rt, 0);
         }
     }
-  double cy = y0 + max_h + 20;
-  draw_ptanh_circuit (d, cr, fg, hits, 20, cy);
-  draw_inv_circuit (d, cr, fg, hits, 440, cy);
-  *width = MAX (total_w, 860);
-  *height = cy + 220;
+  /* the two circuits, drawn from the topology the netlist writer writes */
+  double cy = y0 + max_h + 20, cx = 20, box_h = 0;
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      float eta[4];
+      double bw, bh;
+      pns_design_get_eta (d, kind, eta);
+      pns_circuit_draw (cr, kind, pns_design_get_space (d, kind), pns_design_get_values (d, kind),
+                        eta, fg, hits, recs ? recs[kind] : NULL, cx, cy, &bw, &bh);
+      cx += bw + 20;
+      box_h = MAX (box_h, bh);
+    }
+  *width = MAX (MAX (total_w, 860), cx);
+  *height = cy + box_h + 20;
+}
+
+void
+pns_schematic_draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
+                           double *width, double *height)
+{
+  draw_design (d, cr, fg, hits, NULL, width, height);
 }
 
 /* widget ----------------------------------------------------------------- */
@@ -538,8 +309,8 @@ measure_content (PnsSchematic *self)
   cairo_t *cr = cairo_create (s);
   GdkRGBA fg = { 0, 0, 0, 1 };
   g_array_set_size (self->hits, 0);
-  pns_schematic_draw_design (self->design, cr, &fg, self->hits, &self->content_w,
-                             &self->content_h);
+  draw_design (self->design, cr, &fg, self->hits, self->rec, &self->content_w,
+               &self->content_h);
   cairo_destroy (cr);
   cairo_surface_destroy (s);
 }
@@ -597,7 +368,7 @@ pns_schematic_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   pns_schematic_draw_design (self->design, cr, &fg, NULL, &cw, &ch);
   if (self->hover >= 0 && (guint) self->hover < self->hits->len)
     {
-      Hit *hit = &g_array_index (self->hits, Hit, self->hover);
+      PnsHit *hit = &g_array_index (self->hits, PnsHit, self->hover);
       cairo_set_source_rgba (cr, 0.2, 0.5, 0.9, 0.9);
       cairo_set_line_width (cr, 2 / self->scale);
       cairo_rectangle (cr, hit->x, hit->y, hit->w, hit->h);
@@ -607,7 +378,7 @@ pns_schematic_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (self->hover >= 0 && (guint) self->hover < self->hits->len)
     {
       /* the value, in a box next to the pointer */
-      const char *text = g_array_index (self->hits, Hit, self->hover).text;
+      const char *text = g_array_index (self->hits, PnsHit, self->hover).text;
       cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
       cairo_set_font_size (cr, 12);
       cairo_text_extents_t e;
@@ -735,7 +506,7 @@ pns_schematic_hover_at (PnsSchematic *self, double x, double y)
   int found = -1;
   for (guint i = 0; i < self->hits->len; i++)
     {
-      Hit *h = &g_array_index (self->hits, Hit, i);
+      PnsHit *h = &g_array_index (self->hits, PnsHit, i);
       if (mx >= h->x && mx <= h->x + h->w && my >= h->y && my <= h->y + h->h)
         found = (int) i;
     }
@@ -748,7 +519,7 @@ pns_schematic_hover_at (PnsSchematic *self, double x, double y)
 const char *
 pns_schematic_get_hover_text (PnsSchematic *self)
 {
-  return self->hover >= 0 ? g_array_index (self->hits, Hit, self->hover).text : NULL;
+  return self->hover >= 0 ? g_array_index (self->hits, PnsHit, self->hover).text : NULL;
 }
 
 static void
@@ -785,7 +556,10 @@ pns_schematic_dispose (GObject *object)
 static void
 pns_schematic_finalize (GObject *object)
 {
-  g_array_unref (PNS_SCHEMATIC (object)->hits);
+  PnsSchematic *self = PNS_SCHEMATIC (object);
+  g_array_unref (self->hits);
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    pns_circuit_record_free (self->rec[k]);
   G_OBJECT_CLASS (pns_schematic_parent_class)->finalize (object);
 }
 
@@ -806,8 +580,9 @@ pns_schematic_class_init (PnsSchematicClass *klass)
 static void
 pns_schematic_init (PnsSchematic *self)
 {
-  self->hits = g_array_new (FALSE, FALSE, sizeof (Hit));
-  g_array_set_clear_func (self->hits, hit_clear);
+  self->hits = pns_hits_new ();
+  for (int k = 0; k < PN_N_CIRCUIT_KINDS; k++)
+    self->rec[k] = pns_circuit_record_new ();
   self->scale = 1;
   self->fitted = TRUE;
   self->hover = -1;
@@ -865,10 +640,16 @@ pns_schematic_hover_find (PnsSchematic *self, const char *needle)
 {
   for (guint i = 0; i < self->hits->len; i++)
     {
-      Hit *h = &g_array_index (self->hits, Hit, i);
+      PnsHit *h = &g_array_index (self->hits, PnsHit, i);
       if (strstr (h->text, needle))
         return pns_schematic_hover_at (self, (h->x + h->w / 2) * self->scale + self->ox,
                                        (h->y + h->h / 2) * self->scale + self->oy);
     }
   return NULL;
+}
+
+char *
+pns_schematic_get_connections (PnsSchematic *self, PnCircuitKind kind)
+{
+  return pns_circuit_record_connections (self->rec[kind]);
 }

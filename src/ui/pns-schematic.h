@@ -36,4 +36,7 @@ G_BEGIN_DECLS
 /* Hover the first component whose text contains NEEDLE, as a pointer would
  * (used by the screenshot mode). Returns its text or NULL. */
 const char *pns_schematic_hover_find (PnsSchematic *self, const char *needle);
+/* What the schematic's box of circuit KIND connected, read back from the
+ * drawn geometry (pns_circuit_record_connections). Free with g_free. */
+char       *pns_schematic_get_connections (PnsSchematic *self, PnCircuitKind kind);
 G_END_DECLS

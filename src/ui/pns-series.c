@@ -250,6 +250,8 @@ pns_series_get_bounds (PnsSeries *self, double *xmin, double *xmax, double *ymin
     {
       if (!isfinite (x[i]) || !isfinite (y[i]))
         continue;
+      if (self->style == PNS_SERIES_BARS && y[i] == 0)
+        continue; /* empty bins do not widen a histogram's range */
       a = MIN (a, x[i] - hw);
       b = MAX (b, x[i] + hw);
       c = MIN (c, MIN (y[i], y2[i]));

@@ -58,6 +58,7 @@ typedef struct {
   PnsWindow *window;
   char      *dir;
   int        view;      /* index in pns_window_view_names () */
+  int        extra;     /* after the views: 0 the sweep plot, 1 the BOM table */
   int        phase;
   int        n_files;
   int        waited;
@@ -65,12 +66,74 @@ typedef struct {
   gpointer   data;
 } Shot;
 
+/* after the main views: the sweep plot (a yield-vs-ε sweep of the
+ * design) and the BOM table, each rendered on its own */
+static gboolean
+extra_step (Shot *s)
+{
+  PnsYieldView *yv = pns_window_get_yield_view (s->window);
+  PnsSweepPanel *sp = pns_yield_view_get_sweep (yv);
+  if (++s->waited > 2700)
+    {
+      g_printerr ("pnstudio: screenshot of the %s timed out\n", s->extra ? "BOM table" : "sweep");
+      s->done (-1, s->data);
+      return G_SOURCE_REMOVE;
+    }
+  if (s->phase == 0)
+    {
+      pns_window_show_view (s->window, s->extra == 0 ? "yield" : "export");
+      if (s->extra == 0)
+        {
+          if (pns_yield_view_is_running (yv))
+            return G_SOURCE_CONTINUE;
+          PnsSweepSpec spec = { .what = PNS_SWEEP_EPS, .from = 0, .to = 0.3, .n_points = 11,
+                                .n_mc = 200, .seed = 12345 };
+          pns_sweep_panel_run (sp, &spec);
+        }
+      s->phase = 1;
+      return G_SOURCE_CONTINUE;
+    }
+  if (s->phase == 1)
+    {
+      if (pns_sweep_panel_is_running (sp) || pns_yield_view_is_running (yv) ||
+          pns_export_view_is_busy (pns_window_get_export_view (s->window)))
+        return G_SOURCE_CONTINUE;
+      s->phase = 2;
+      s->waited = 0;
+      return G_SOURCE_CONTINUE;
+    }
+  if (s->waited < 4)
+    return G_SOURCE_CONTINUE;
+  GtkWidget *w = s->extra == 0 ? GTK_WIDGET (sp)
+                               : GTK_WIDGET (pns_export_view_get_bom_table (pns_window_get_export_view (s->window)));
+  int first = (int) g_strv_length ((char **) pns_window_view_names ()) + 1;
+  g_autofree char *file = g_strdup_printf ("%d-%s.png", first + s->extra, s->extra == 0 ? "sweep" : "bom");
+  g_autofree char *path = g_build_filename (s->dir, file, NULL);
+  GError *error = NULL;
+  if (pns_render_widget_png (w, path, &error))
+    {
+      g_print ("%s\n", path);
+      s->n_files++;
+    }
+  else
+    {
+      g_printerr ("pnstudio: %s: %s\n", path, error->message);
+      g_error_free (error);
+    }
+  s->extra++;
+  s->phase = 0;
+  s->waited = 0;
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 shot_step (gpointer data)
 {
   Shot *s = data;
   const char * const *names = pns_window_view_names ();
   const char *view = names[s->view];
+  if (view == NULL && s->extra < 2)
+    return extra_step (s);
   if (view == NULL)
     {
       s->done (s->n_files, s->data);
@@ -81,7 +144,7 @@ shot_step (gpointer data)
     }
   PnsTrainingPanel *panel = pns_window_get_training_panel (s->window);
   PnsYieldView *yv = pns_window_get_yield_view (s->window);
-  if (++s->waited > 1200) /* 2 minutes */
+  if (++s->waited > 2700) /* 4.5 minutes: training the default design under load (screenshot-mode allows 300 s) */
     {
       g_printerr ("pnstudio: screenshot of %s timed out\n", view);
       s->done (-1, s->data);
@@ -110,6 +173,12 @@ shot_step (gpointer data)
       s->phase = 1;
       return G_SOURCE_CONTINUE;
     case 1: /* wait for background work */
+      /* the training view needs charts, not a finished run: after 30 s
+       * stop (the best model so far is kept), so a loaded machine does
+       * not hold the screenshots up for minutes */
+      if (g_str_equal (view, "training") && s->waited == 300 &&
+          pns_training_panel_is_running (panel))
+        g_action_group_activate_action (G_ACTION_GROUP (s->window), "train-stop", NULL);
       if (pns_training_panel_is_running (panel) || pns_yield_view_is_running (yv) ||
           pns_training_panel_is_preview_loading (panel) ||
           pns_circuit_editor_is_simulating (pns_window_get_circuit_editor (s->window)) ||
@@ -171,6 +240,9 @@ typedef struct {
   gulong            before_id, after_id;
   GdkFrameClock    *clock;
   gboolean          stopping;
+  GArray           *sweep_s;  /* worker seconds of each finished sweep */
+  guint             sweep_id;
+  gboolean          sweep_started;
   void            (*done) (int, gpointer);
   gpointer          data;
 } Measure;
@@ -237,12 +309,50 @@ pct (GArray *a, double q)
   return g_array_index (a, gint64, MIN (i, a->len - 1)) / 1000.0;
 }
 
+/* sweeps one after another while measuring */
+static gboolean
+sweep_step (gpointer data)
+{
+  Measure *m = data;
+  PnsSweepPanel *sp = pns_yield_view_get_sweep (pns_window_get_yield_view (PNS_WINDOW (m->window)));
+  if (pns_sweep_panel_is_running (sp) || pns_yield_view_is_running (pns_window_get_yield_view (PNS_WINDOW (m->window))))
+    return G_SOURCE_CONTINUE;
+  if (m->sweep_started)
+    {
+      double s = pns_sweep_panel_get_seconds (sp);
+      g_array_append_val (m->sweep_s, s);
+    }
+  m->sweep_started = TRUE;
+  PnsSweepSpec spec = { .what = PNS_SWEEP_EPS, .from = 0, .to = 0.3, .n_points = 11, .n_mc = 200,
+                        .seed = 12345 };
+  pns_sweep_panel_run (sp, &spec);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
 static gboolean
 measure_finish (gpointer data)
 {
   Measure *m = data;
   PnsWindow *pw = PNS_IS_WINDOW (m->window) ? PNS_WINDOW (m->window) : NULL;
-  if (pw && !m->stopping)
+  if (pw && m->opt.sweep)
+    {
+      g_clear_handle_id (&m->sweep_id, g_source_remove);
+      PnsSweepPanel *sp = pns_yield_view_get_sweep (pns_window_get_yield_view (pw));
+      pns_sweep_panel_cancel (sp);
+      if (pns_sweep_panel_is_running (sp))
+        {
+          m->end_id = g_timeout_add (20, measure_finish, m);
+          return G_SOURCE_REMOVE;
+        }
+    }
+  else if (pw && !m->stopping)
     {
       m->stopping = TRUE;
       g_action_group_activate_action (G_ACTION_GROUP (pw), "train-stop", NULL);
@@ -260,9 +370,22 @@ measure_finish (gpointer data)
   if (m->tick_id)
     gtk_widget_remove_tick_callback (GTK_WIDGET (m->window), m->tick_id);
   double secs = (g_get_monotonic_time () - m->t_start) / 1e6;
-  g_print ("mode: %s%s\n", pw ? "studio, training" : "empty GTK 4 window (baseline)",
+  g_print ("mode: %s%s\n", pw ? (m->opt.sweep ? "studio, yield-vs-eps sweeps (11 points x 200 MC)" : "studio, training") : "empty GTK 4 window (baseline)",
            m->opt.redraw_all ? ", whole window redrawn every frame" : ", frames as the studio draws them");
-  if (pw)
+  if (pw && m->opt.sweep)
+    {
+      GArray *a = m->sweep_s;
+      if (a->len)
+        {
+          qsort (a->data, a->len, sizeof (double), cmp_double);
+          g_print ("sweeps finished: %u; worker time min %.3f s, median %.3f s, max %.3f s\n", a->len,
+                   g_array_index (a, double, 0), g_array_index (a, double, a->len / 2),
+                   g_array_index (a, double, a->len - 1));
+        }
+      else
+        g_print ("sweeps finished: 0\n");
+    }
+  else if (pw)
     {
       PnsTrainingPanel *panel = pns_window_get_training_panel (pw);
       PnsDesign *d = pns_window_get_design (pw);
@@ -293,6 +416,7 @@ measure_finish (gpointer data)
     }
   g_array_unref (m->paint_us);
   g_array_unref (m->interval_us);
+  g_array_unref (m->sweep_s);
   g_free (m->opt.dataset);
   m->done (status, m->data);
   g_free (m);
@@ -312,7 +436,12 @@ measure_begin (gpointer data)
     m->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (m->window), on_tick, NULL, NULL);
   m->gap_id = g_timeout_add (5, on_gap, m);
   m->t_start = g_get_monotonic_time ();
-  if (PNS_IS_WINDOW (m->window))
+  if (PNS_IS_WINDOW (m->window) && m->opt.sweep)
+    {
+      pns_window_show_view (PNS_WINDOW (m->window), "yield");
+      m->sweep_id = g_timeout_add (50, sweep_step, m);
+    }
+  else if (PNS_IS_WINDOW (m->window))
     {
       PnsWindow *pw = PNS_WINDOW (m->window);
       PnsDesign *d = pns_window_get_design (pw);
@@ -336,6 +465,7 @@ pns_measure_frames (GtkWindow *window, const PnsMeasureOptions *opt,
   m->opt.dataset = g_strdup (opt->dataset);
   m->paint_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   m->interval_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  m->sweep_s = g_array_new (FALSE, FALSE, sizeof (double));
   m->done = done;
   m->data = data;
   /* start once the window is mapped and has drawn */

@@ -22,6 +22,7 @@ typedef struct {
   char    *dataset;        /* dataset to train while measuring (NULL: design's) */
   gboolean empty;          /* baseline: an empty window, nothing else */
   gboolean redraw_all;     /* stress: re-snapshot the whole window every frame */
+  gboolean sweep;          /* yield-vs-ε sweeps (11 x 200 MC) instead of training */
 } PnsMeasureOptions;
 
 /* Measures while training, prints a report on stdout, then calls DONE. */

@@ -190,7 +190,9 @@ export_to (PnsWindow *self, ExportKind kind, const char *path)
     {
       int n, bad;
       g_autofree char *text = kind == EXPORT_BOM ? pns_export_bom_csv (self->design, &n, &bad)
-                                                 : pns_export_netlist (self->design, &error);
+                                                 : pns_export_netlist_full (self->design,
+                                                                            pns_export_view_get_netlist_examples (self->export_view),
+                                                                            &error);
       if (text == NULL && error == NULL)
         g_set_error (&error, PN_ERROR, PN_ERROR_INVALID,
                      _("Train the design first: the BOM lists the printed network."));

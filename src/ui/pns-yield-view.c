@@ -11,6 +11,7 @@
  * and pnc verify), on the job's own copy of the tables.
  */
 #include "pns-yield-view.h"
+#include "pns-sweep.h"
 #include "pns-export-view.h"
 
 #include "pn-spice.h"
@@ -48,6 +49,7 @@ struct _PnsYieldView {
   guint          progress_id;   /* polls a SPICE run's progress */
   char          *spice_error;   /* the last SPICE failure (the model is shown) */
   gpointer       job;           /* the EvalJob in flight (its progress counters) */
+  PnsSweepPanel *sweep;         /* sweeps and corners, beside the histogram */
 };
 
 G_DEFINE_FINAL_TYPE (PnsYieldView, pns_yield_view, GTK_TYPE_WIDGET)
@@ -453,6 +455,13 @@ static void
 on_threshold_changed (GtkRange *r, PnsYieldView *self)
 {
   update_yield (self);
+  pns_sweep_panel_set_threshold (self->sweep, gtk_range_get_value (r));
+}
+
+static void
+on_mc_changed (GtkSpinButton *s, PnsYieldView *self)
+{
+  pns_sweep_panel_set_n_mc (self->sweep, gtk_spin_button_get_value_as_int (s));
 }
 
 static void
@@ -504,12 +513,36 @@ pns_yield_view_init (PnsYieldView *self)
   pns_chart_add_series (self->histogram, self->current);
   pns_chart_set_title (self->histogram, _("Accuracy over Monte Carlo circuits"));
   pns_chart_set_axis_labels (self->histogram, _("test accuracy (%)"), _("circuits (%)"));
-  pns_chart_set_x_range (self->histogram, -1, 101);
+  /* the range fits the data (and the threshold); empty bins do not count */
+  pns_chart_set_x_range (self->histogram, NAN, NAN);
   pns_chart_set_y_range (self->histogram, 0, NAN);
   pns_chart_set_empty_text (self->histogram, _("Evaluate a trained design to see its yield"));
   g_signal_connect (self->threshold_scale, "value-changed", G_CALLBACK (on_threshold_changed), self);
   g_signal_connect (self->spice_check, "toggled", G_CALLBACK (on_spice_toggled), self);
+  /* the sweeps and corners beside the histogram */
+  self->sweep = PNS_SWEEP_PANEL (pns_sweep_panel_new ());
+  GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_vexpand (paned, TRUE);
+  GtkWidget *hist = GTK_WIDGET (self->histogram), *after = gtk_widget_get_prev_sibling (hist);
+  g_object_ref (hist);
+  gtk_box_remove (GTK_BOX (self->box), hist);
+  gtk_paned_set_start_child (GTK_PANED (paned), hist);
+  g_object_unref (hist);
+  gtk_paned_set_end_child (GTK_PANED (paned), GTK_WIDGET (self->sweep));
+  gtk_paned_set_resize_start_child (GTK_PANED (paned), TRUE);
+  gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
+  gtk_box_insert_child_after (GTK_BOX (self->box), paned, after);
+  pns_sweep_panel_set_threshold (self->sweep, gtk_range_get_value (GTK_RANGE (self->threshold_scale)));
+  pns_sweep_panel_set_n_mc (self->sweep, gtk_spin_button_get_value_as_int (self->mc_spin));
+  g_signal_connect (self->mc_spin, "value-changed", G_CALLBACK (on_mc_changed), self);
   update_yield (self);
+}
+
+PnsSweepPanel *
+pns_yield_view_get_sweep (PnsYieldView *self)
+{
+  return self->sweep;
 }
 
 void
@@ -518,6 +551,7 @@ pns_yield_view_set_design (PnsYieldView *self, PnsDesign *design)
   if (self->design)
     g_clear_signal_handler (&self->changed_id, self->design);
   g_set_object (&self->design, design);
+  pns_sweep_panel_set_design (self->sweep, design);
   g_clear_pointer (&self->acc, g_free);
   pns_series_clear (self->current);
   if (design)

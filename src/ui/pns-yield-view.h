@@ -7,6 +7,7 @@
 
 #include "pns-chart.h"
 #include "pns-design.h"
+#include "pns-sweep.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,8 @@ void      pns_yield_view_set_threshold (PnsYieldView *self, double percent);
 /* Fraction of the current design's circuits at or above the threshold, or -1. */
 double    pns_yield_view_get_yield  (PnsYieldView *self);
 PnsChart *pns_yield_view_get_chart  (PnsYieldView *self);
+/* The sweeps and corners beside the histogram. */
+PnsSweepPanel *pns_yield_view_get_sweep (PnsYieldView *self);
 
 /* Yield = fraction of ACC (n values, in [0, 1]) >= THRESHOLD (in [0, 1]). */
 double    pns_yield_fraction        (const double *acc, int n, double threshold);

@@ -631,6 +631,67 @@ test_export_hostile_title (void)
     }
 }
 
+/* `pnc export --examples`: one block per test example with its expected
+ * class; plain ngspice -b prints how many gave their class, the same count
+ * as pnc verify's SPICE nominal accuracy */
+static void
+test_export_examples (void)
+{
+  const char *data = g_getenv ("PN_TEST_CLI_DATA");
+  g_assert_nonnull (data);
+  g_autofree char *design = g_build_filename (data, "seeds-both.pnsd", NULL);
+  g_autofree char *cir = g_build_filename (tmpdir, "examples.cir", NULL);
+  g_autofree char *args = g_strdup_printf ("export %s --netlist %s --examples -1 --force", design, cir);
+  g_assert_cmpint (run (args, NULL, NULL), ==, 0);
+  g_autofree char *net = NULL;
+  g_assert_true (g_file_get_contents (cir, &net, NULL, NULL));
+  /* the expected classes, in comments, are the test split's labels */
+  g_autofree char *vargs = g_strdup_printf ("verify %s --mc 0 --json", design);
+  g_autofree char *vout = NULL;
+  g_assert_cmpint (run (vargs, &vout, NULL), ==, 0);
+  JsonNode *root = parse_json (vout);
+  JsonObject *o = json_node_get_object (root);
+  int n = (int) json_object_get_int_member (o, "examples");
+  double spice_acc = json_object_get_double_member (o, "spice_acc_nominal");
+  int blocks = 0;
+  char **lines = g_strsplit (net, "\n", -1);
+  for (int i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], "* example "))
+      {
+        g_autofree char *want = g_strdup_printf ("* example %d: expected class ", blocks);
+        g_assert_true (g_str_has_prefix (lines[i], want));
+        blocks++;
+      }
+  g_strfreev (lines);
+  g_assert_cmpint (blocks, ==, n);
+  g_autofree char *cmd = g_strdup_printf ("ngspice -b %s", cir);
+  g_autofree char *so = NULL, *se = NULL;
+  int status;
+  if (!g_spawn_command_line_sync (cmd, &so, &se, &status, NULL))
+    {
+      g_test_skip ("ngspice cannot run");
+      json_node_unref (root);
+      return;
+    }
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  const char *p = strstr (so, "correct = ");
+  g_assert_nonnull (p);
+  double correct = g_ascii_strtod (p + strlen ("correct = "), NULL);
+  g_test_message ("ngspice -b: %g of %d examples give their class; pnc verify: SPICE nominal %.4f",
+                  correct, n, spice_acc);
+  g_assert_cmpfloat (fabs (correct - spice_acc * n), <, 1e-6);
+  json_node_unref (root);
+  /* the first 5 only */
+  g_autofree char *args5 = g_strdup_printf ("export %s --netlist %s --examples 5 --force", design, cir);
+  g_assert_cmpint (run (args5, NULL, NULL), ==, 0);
+  g_autofree char *net5 = NULL;
+  g_assert_true (g_file_get_contents (cir, &net5, NULL, NULL));
+  g_assert_nonnull (strstr (net5, "* example 4: expected class"));
+  g_assert_null (strstr (net5, "* example 5:"));
+  g_assert_nonnull (strstr (net5, "let accuracy = correct / 5"));
+  g_unlink (cir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -647,6 +708,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pnc/verify-interrupt", test_verify_interrupt);
   g_test_add_func ("/pnc/export-hostile-title", test_export_hostile_title);
   g_test_add_func ("/pnc/verify-kill-cleanup", test_verify_kill_cleanup);
+  g_test_add_func ("/pnc/export-examples", test_export_examples);
   int rc = g_test_run ();
   const char *names[] = { "runs.json", "bad.csv", "tiny.pnsd", "verify.json", "wide.csv",
                           "hostile.pnsd", "hostile.cir" };

@@ -8,11 +8,11 @@ cleanup() { [ -n "${tmp:-}" ] && [ -d "$tmp" ] && rm -rf -- "$tmp"; }
 trap cleanup EXIT
 # the studio's temporary files go to this test's own directory
 TMPDIR="$tmp" "$bin" --screenshot "$tmp/shots"
-for v in 1-schematic 2-circuits 3-training 4-yield 5-export; do
+for v in 1-schematic 2-circuits 3-training 4-yield 5-export 6-sweep 7-bom; do
   f="$tmp/shots/$v.png"
   [ -s "$f" ] || { echo "missing $f"; exit 1; }
   [ "$(head -c 8 "$f" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || { echo "$f is not a PNG"; exit 1; }
-  [ "$(wc -c < "$f")" -gt 20000 ] || { echo "$f is too small to hold a view"; exit 1; }
+  [ "$(wc -c < "$f")" -gt 10000 ] || { echo "$f is too small to hold a view"; exit 1; }
 done
 echo '{' > "$tmp/bad.pnsd"
 if "$bin" --screenshot "$tmp/bad" "$tmp/bad.pnsd" 2>/dev/null; then
@@ -20,4 +20,4 @@ if "$bin" --screenshot "$tmp/bad" "$tmp/bad.pnsd" 2>/dev/null; then
 fi
 left=$(find "$tmp" -maxdepth 1 -name 'pnstudio-layout-*' | wc -l)
 [ "$left" -eq 0 ] || { echo "the studio left $left layout previews in its temporary directory"; exit 1; }
-echo "5 views rendered"
+echo "5 views, the sweep plot and the BOM table rendered"

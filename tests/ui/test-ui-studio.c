@@ -200,13 +200,15 @@ test_constraint_and_curve (void)
   gtk_adjustment_set_value (r1, r1_value);
   gtk_adjustment_set_value (r2, r2_value);
   g_assert_cmpfloat (pns_design_get_values (d, PN_CIRCUIT_PTANH)[0], ==, r1_value);
-  GtkSpinButton *r1min = pns_circuit_editor_get_range_spin (ed, PN_CIRCUIT_PTANH, 0, FALSE);
-  gtk_spin_button_set_value (r1min, 700);
+  PnsValueEntry *r1min = pns_circuit_editor_get_range_entry (ed, PN_CIRCUIT_PTANH, 0, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (r1min), "700k");
+  g_assert_true (pns_value_entry_commit (r1min));
   settle (ed);
   g_assert_nonnull (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (r1min), "error"));
   g_assert_cmpfloat (pns_design_get_space (d, PN_CIRCUIT_PTANH)->p[0].lo, ==, 15);
-  gtk_spin_button_set_value (r1min, 20);
+  gtk_editable_set_text (GTK_EDITABLE (r1min), "20 kΩ");
+  g_assert_true (pns_value_entry_commit (r1min));
   settle (ed);
   g_assert_null (pns_circuit_editor_get_error (ed, PN_CIRCUIT_PTANH));
   g_assert_cmpfloat (pns_design_get_space (d, PN_CIRCUIT_PTANH)->p[0].lo, ==, 20);
@@ -381,7 +383,7 @@ fake_spice (PnCircuitKind kind, const PnDesignSpace *space, const double *values
 {
   if (kind == PN_CIRCUIT_PTANH) /* the test edits ptanh only */
     g_atomic_int_inc (&spice_calls);
-  g_usleep (300000);
+  g_usleep (1000000); /* long enough to be still running after spin_for (0.35) on a loaded machine */
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       g_atomic_int_inc (&spice_cancelled);
@@ -853,7 +855,7 @@ test_save_reopen (void)
   g_assert_true (g_file_equal (pns_design_get_file (e), file));
   /* the views follow the reopened design */
   PnsCircuitEditor *ed = pns_window_get_circuit_editor (win);
-  g_assert_cmpfloat (gtk_spin_button_get_value (pns_circuit_editor_get_range_spin (ed, PN_CIRCUIT_PTANH, 0, FALSE)), ==, 20);
+  g_assert_cmpfloat (pns_value_entry_get_value (pns_circuit_editor_get_range_entry (ed, PN_CIRCUIT_PTANH, 0, FALSE)), ==, 20);
   g_object_unref (file);
   g_object_unref (d);
 }
