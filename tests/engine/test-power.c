@@ -83,7 +83,7 @@ check_circuit_grad (PnCircuitKind kind, const double *p0, double x, double out)
       double h = k < np ? 1e-6 * p0[k] : 1e-4, f[2];
       for (int sgn = 0; sgn < 2; sgn++)
         {
-          memcpy (p, p0, sizeof p);
+          memcpy (p, p0, sizeof (double) * np); /* p0 holds np values */
           double xx = x, oo = out, d = sgn ? -h : h;
           if (k < np)
             p[k] += d;
