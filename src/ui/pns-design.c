@@ -313,13 +313,19 @@ pns_design_set_technology (PnsDesign *self, const PnDesignTech *t, GError **erro
   if (t->gmin == cur->gmin && t->gmax == cur->gmax && t->g_unit == cur->g_unit &&
       t->vdd == cur->vdd && t->vss == cur->vss && t->sheet_ohm == cur->sheet_ohm &&
       t->min_feature_um == cur->min_feature_um && t->r_min_ohm == cur->r_min_ohm &&
-      t->r_max_ohm == cur->r_max_ohm && g_strcmp0 (t->model, cur->model) == 0)
+      t->r_max_ohm == cur->r_max_ohm && g_strcmp0 (t->model, cur->model) == 0 &&
+      g_strcmp0 (t->process, cur->process) == 0 && t->n_overrides == cur->n_overrides &&
+      memcmp (t->override_key, cur->override_key, sizeof t->override_key) == 0 &&
+      memcmp (t->override_value, cur->override_value, sizeof t->override_value) == 0)
     return TRUE;
   pns_design_record (self, PNS_DESIGN_CHANGED_TECHNOLOGY);
-  char *model = g_strdup (t->model);
+  /* the design owns its strings: copies first (T may hold the current ones) */
+  char *model = g_strdup (t->model), *process = g_strdup (t->process);
   g_free (cur->model);
+  g_free (cur->process);
   *cur = *t;
   cur->model = model;
+  cur->process = process;
   pns_design_emit_changed (self, PNS_DESIGN_CHANGED_TECHNOLOGY, TRUE);
   return TRUE;
 }

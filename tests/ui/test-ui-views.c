@@ -562,7 +562,12 @@ test_bom_table (void)
   g_assert_cmpfloat (gtk_adjustment_get_value (pv), ==, gtk_adjustment_get_value (v));
   /* rows outside the process window: a thin conductance unit makes the
    * crossbar's resistors too large to print */
-  PnDesignTech tech = *pns_design_get_technology (d), thin = tech;
+  /* (our own copies of the strings: the design frees its own on a change) */
+  PnDesignTech tech = *pns_design_get_technology (d);
+  g_autofree char *model = g_strdup (tech.model), *process = g_strdup (tech.process);
+  tech.model = model;
+  tech.process = process;
+  PnDesignTech thin = tech;
   thin.g_unit = tech.g_unit / 1000;
   g_assert_true (pns_design_set_technology (d, &thin, NULL));
   g_autofree char *csv2 = pns_export_bom_csv (d, &n, &bad);
