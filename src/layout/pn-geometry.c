@@ -6,8 +6,8 @@
 
 /* ---- the values printed (the netlist's and the BOM's arithmetic) --------- */
 
-static float
-conductance (const PnNet *net, const float *params, int l, int row, int col)
+float
+pn_printed_conductance (const PnNet *net, const float *params, int l, int row, int col)
 {
   float t = params[net->theta_off[l] + (size_t) row * net->size[l + 1] + col];
   float a = fabsf (t);
@@ -16,31 +16,32 @@ conductance (const PnNet *net, const float *params, int l, int row, int col)
   return t < 0 ? -g : g;
 }
 
-static gboolean
-row_inverted (const PnNet *net, const float *params, int l, int row)
+gboolean
+pn_printed_row_inverted (const PnNet *net, const float *params, int l, int row)
 {
   if (row > net->size[l])
     return FALSE;
   for (int j = 0; j < net->size[l + 1]; j++)
-    if (conductance (net, params, l, row, j) < 0)
+    if (pn_printed_conductance (net, params, l, row, j) < 0)
       return TRUE;
   return FALSE;
 }
 
-static void
-instance_phys (const PnNet *net, const float *params, PnCircuitKind kind, int inst, double *p)
+void
+pn_printed_circuit (const PnNet *net, const float *params, PnCircuitKind kind, int inst,
+                    double *p)
 {
   int g = pn_circuits_group_of (&net->circuits, net, kind, inst);
   pn_circuits_group_physical (&net->circuits, net, params + net->n_theta, kind, g, p);
 }
 
-static void
-row_node (char *buf, gsize size, int l, int i, int ni)
+void
+pn_printed_row_node (char *buf, gsize size, int l, int i, int ni, const char *ground)
 {
   if (i == ni)
     g_strlcpy (buf, "vdd", size);
   else if (i == ni + 1)
-    g_strlcpy (buf, "gnd", size);
+    g_strlcpy (buf, ground, size);
   else if (l == 0)
     g_snprintf (buf, size, "in%d", i);
   else
@@ -370,14 +371,14 @@ pn_geometry_build (const PnProcess *pr, const PnNet *net, const float *params, d
       double *above = g_new0 (double, rows);
       gboolean *inv = g_new0 (gboolean, rows);
       for (int i = 0; i < rows; i++)
-        inv[i] = row_inverted (net, params, l, i);
+        inv[i] = pn_printed_row_inverted (net, params, l, i);
       /* sizes: each column as wide, each row as high as its largest resistor */
       for (int j = 0; j < no; j++)
         cw[j] = 2 * gap + lw;
       for (int i = 0; i < rows; i++)
         for (int j = 0; j < no; j++)
           {
-            float c = conductance (net, params, l, i, j);
+            float c = pn_printed_conductance (net, params, l, i, j);
             if (c == 0.0f)
               continue;
             double ohm = 1.0 / (fabs ((double) c) * g_unit), wd, ab, be;
@@ -407,7 +408,7 @@ pn_geometry_build (const PnProcess *pr, const PnNet *net, const float *params, d
           double yb = yt - bh[i];
           yd[i] = yb;
           char node[32];
-          row_node (node, sizeof node, l, i, ni);
+          pn_printed_row_node (node, sizeof node, l, i, ni, "gnd");
           rect (g, PN_LAYER_CONDUCTOR, xb - gap, yb, x_end, yb + lw);
           label (g, xb - gap, yb + lw / 2, 20, node);
           if (inv[i])
@@ -448,7 +449,7 @@ pn_geometry_build (const PnProcess *pr, const PnNet *net, const float *params, d
                     rect (g, PN_LAYER_INSULATOR, (c0 + c1) / 2 - hw, mid - hw,
                           (c0 + c1) / 2 + hw, mid + hw);
                   }
-              float c = conductance (net, params, l, i, j);
+              float c = pn_printed_conductance (net, params, l, i, j);
               if (c == 0.0f)
                 continue;
               double ohm = 1.0 / (fabs ((double) c) * g_unit), wd, ab, be;
@@ -515,20 +516,20 @@ pn_geometry_build (const PnProcess *pr, const PnNet *net, const float *params, d
           for (int k = 0; k < (pass == 0 ? ni + 1 : no); k++)
             {
               PnCircuitKind kind = pass == 0 ? PN_CIRCUIT_INV : PN_CIRCUIT_PTANH;
-              if (kind == PN_CIRCUIT_INV && !row_inverted (net, params, l, k))
+              if (kind == PN_CIRCUIT_INV && !pn_printed_row_inverted (net, params, l, k))
                 continue;
               double p[PN_MAX_CIRCUIT_PARAMS];
               char name[32], in[32], out[32];
               if (kind == PN_CIRCUIT_INV)
                 {
-                  instance_phys (net, params, kind, net->inv_off[l] + k, p);
+                  pn_printed_circuit (net, params, kind, net->inv_off[l] + k, p);
                   g_snprintf (name, sizeof name, "INV%d_%d", l, k);
-                  row_node (in, sizeof in, l, k, ni);
+                  pn_printed_row_node (in, sizeof in, l, k, ni, "gnd");
                   g_snprintf (out, sizeof out, "n%d_%d", l, k);
                 }
               else
                 {
-                  instance_phys (net, params, kind, net->act_off[l] + k, p);
+                  pn_printed_circuit (net, params, kind, net->act_off[l] + k, p);
                   g_snprintf (name, sizeof name, "PT%d_%d", l, k);
                   g_snprintf (in, sizeof in, "z%d_%d", l, k);
                   if (l == net->n_layers - 1)
