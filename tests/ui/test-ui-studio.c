@@ -12,6 +12,7 @@
 #include "pns-yield-view.h"
 
 #include "pn-spice.h"
+#include "ui-test-spin.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -23,51 +24,9 @@ static PnsWindow *win;
 static char *tmpdir;
 
 static gboolean
-wake (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Run the main loop until COND holds (or SECONDS pass); returns COND. */
-static gboolean
-spin_loop (gboolean (*cond) (gpointer), gpointer data, double seconds)
-{
-  guint id = g_timeout_add (10, wake, NULL);
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * 1e6);
-  gboolean ok;
-  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-  return ok;
-}
-
-/* Wait for COND. SECONDS is a guard against a hang, not a timing
- * requirement: it is stretched 6-fold so that a loaded machine (the suite
- * runs two tests at a time, CI's machine may be busy) does not fail a test
- * whose work merely took longer; a passing condition returns at once. */
-static gboolean
-spin_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
-{
-  return spin_loop (cond, data, 6 * seconds);
-}
-
-static gboolean
 preview_drawn (gpointer data)
 {
   return pns_layout_preview_get_scale (data) > 0;
-}
-
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin_for (double seconds)
-{
-  spin_loop (never, NULL, seconds);
 }
 
 static gboolean
