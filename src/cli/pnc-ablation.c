@@ -373,58 +373,42 @@ settings_json (const AbOptions *o, const AbGrid *g)
 {
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "hidden");
-  json_builder_add_string_value (b, o->hidden);
-  json_builder_set_member_name (b, "level");
-  json_builder_add_string_value (b, o->level);
-  json_builder_set_member_name (b, "circuit_model");
-  json_builder_add_string_value (b, g->learn_circ.mode == PN_CIRCUITS_PHYSICAL || g->fixed_circ.mode == PN_CIRCUITS_PHYSICAL ? "surrogate" : "eta");
-  json_builder_set_member_name (b, "patience");
-  json_builder_add_int_value (b, o->patience);
+  pnc_json_string (b, "hidden", o->hidden);
+  pnc_json_string (b, "level", o->level);
+  pnc_json_string (b, "circuit_model", g->learn_circ.mode == PN_CIRCUITS_PHYSICAL || g->fixed_circ.mode == PN_CIRCUITS_PHYSICAL ? "surrogate" : "eta");
+  pnc_json_int (b, "patience", o->patience);
   /* the training options that are off by default appear only when on,
    * so an ablation without them writes the same settings as before */
   if (o->nominal_start > 0)
     {
-      json_builder_set_member_name (b, "nominal_start");
-      json_builder_add_int_value (b, o->nominal_start);
+      pnc_json_int (b, "nominal_start", o->nominal_start);
     }
   if (o->restarts > 0)
     {
-      json_builder_set_member_name (b, "restarts");
-      json_builder_add_int_value (b, o->restarts);
-      json_builder_set_member_name (b, "restart_epochs");
-      json_builder_add_int_value (b, o->restart_epochs);
+      pnc_json_int (b, "restarts", o->restarts);
+      pnc_json_int (b, "restart_epochs", o->restart_epochs);
     }
   if (o->select_acc)
     {
-      json_builder_set_member_name (b, "select_accuracy");
-      json_builder_add_boolean_value (b, TRUE);
+      pnc_json_bool (b, "select_accuracy", TRUE);
     }
   if (o->output_mid)
     {
-      json_builder_set_member_name (b, "output_midpoint");
-      json_builder_add_boolean_value (b, TRUE);
+      pnc_json_bool (b, "output_midpoint", TRUE);
     }
   if (o->circuit_delay > 0)
     {
-      json_builder_set_member_name (b, "circuit_delay");
-      json_builder_add_int_value (b, o->circuit_delay);
+      pnc_json_int (b, "circuit_delay", o->circuit_delay);
     }
   if (o->fixed_valid)
     {
-      json_builder_set_member_name (b, "fixed_validation");
-      json_builder_add_boolean_value (b, TRUE);
+      pnc_json_bool (b, "fixed_validation", TRUE);
     }
-  json_builder_set_member_name (b, "max_epochs");
-  json_builder_add_int_value (b, o->max_epochs);
-  json_builder_set_member_name (b, "mc_train");
-  json_builder_add_int_value (b, o->mc_train);
-  json_builder_set_member_name (b, "mc_test");
-  json_builder_add_int_value (b, o->mc_test);
-  json_builder_set_member_name (b, "lr_theta");
-  json_builder_add_double_value (b, o->lr_theta);
-  json_builder_set_member_name (b, "lr_circuit");
-  json_builder_add_double_value (b, o->lr_circuit);
+  pnc_json_int (b, "max_epochs", o->max_epochs);
+  pnc_json_int (b, "mc_train", o->mc_train);
+  pnc_json_int (b, "mc_test", o->mc_test);
+  pnc_json_double (b, "lr_theta", o->lr_theta);
+  pnc_json_double (b, "lr_circuit", o->lr_circuit);
   json_builder_end_object (b);
   JsonNode *manifest = json_builder_get_root (b);
   g_object_unref (b);
@@ -462,12 +446,9 @@ print_done (const AbOptions *o, int n_runs, int done_before, double wall)
     {
       JsonBuilder *b = json_builder_new ();
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "runs");
-      json_builder_add_int_value (b, n_runs);
-      json_builder_set_member_name (b, "already_done");
-      json_builder_add_int_value (b, done_before);
-      json_builder_set_member_name (b, "seconds");
-      json_builder_add_double_value (b, wall);
+      pnc_json_int (b, "runs", n_runs);
+      pnc_json_int (b, "already_done", done_before);
+      pnc_json_double (b, "seconds", wall);
       json_builder_set_member_name (b, "results_csv");
       char *p = g_build_filename (o->out, "results.csv", NULL);
       json_builder_add_string_value (b, p);

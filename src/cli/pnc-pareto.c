@@ -361,12 +361,9 @@ pnc_cmd_pareto (int argc, char **argv)
     }
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, ds->name);
-  json_builder_set_member_name (b, "seconds");
-  json_builder_add_double_value (b, total);
-  json_builder_set_member_name (b, "unconstrained_seconds");
-  json_builder_add_double_value (b, pt[0].seconds);
+  pnc_json_string (b, "dataset", ds->name);
+  pnc_json_double (b, "seconds", total);
+  pnc_json_double (b, "unconstrained_seconds", pt[0].seconds);
   json_builder_set_member_name (b, "points");
   json_builder_begin_array (b);
   for (int i = 0; i < n_pt; i++)
@@ -377,22 +374,14 @@ pnc_cmd_pareto (int argc, char **argv)
         json_builder_add_double_value (b, pt[i].budget);
       else
         json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "power_w");
-      json_builder_add_double_value (b, pt[i].power);
-      json_builder_set_member_name (b, "power_nominal_w");
-      json_builder_add_double_value (b, pt[i].power_nominal);
-      json_builder_set_member_name (b, "test_acc_mean");
-      json_builder_add_double_value (b, pt[i].acc);
-      json_builder_set_member_name (b, "test_acc_std");
-      json_builder_add_double_value (b, pt[i].acc_std);
-      json_builder_set_member_name (b, "held");
-      json_builder_add_boolean_value (b, pt[i].held);
-      json_builder_set_member_name (b, "front");
-      json_builder_add_boolean_value (b, pt[i].front);
-      json_builder_set_member_name (b, "epochs");
-      json_builder_add_int_value (b, pt[i].epochs);
-      json_builder_set_member_name (b, "seconds");
-      json_builder_add_double_value (b, pt[i].seconds);
+      pnc_json_double (b, "power_w", pt[i].power);
+      pnc_json_double (b, "power_nominal_w", pt[i].power_nominal);
+      pnc_json_double (b, "test_acc_mean", pt[i].acc);
+      pnc_json_double (b, "test_acc_std", pt[i].acc_std);
+      pnc_json_bool (b, "held", pt[i].held);
+      pnc_json_bool (b, "front", pt[i].front);
+      pnc_json_int (b, "epochs", pt[i].epochs);
+      pnc_json_double (b, "seconds", pt[i].seconds);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

@@ -23,16 +23,12 @@ result_json (const PnDesign *d, const PnFlowVerifyReport *rep)
   const PnDesignVerifyResult *v = &rep->summary;
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
-#define SET_DBL(k, x) (json_builder_set_member_name (b, k), json_builder_add_double_value (b, (x)))
-#define SET_INT(k, x) (json_builder_set_member_name (b, k), json_builder_add_int_value (b, x))
-  json_builder_set_member_name (b, "design");
-  json_builder_add_string_value (b, d->title ? d->title : "");
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, d->dataset);
-  json_builder_set_member_name (b, "calibrated");
-  json_builder_add_boolean_value (b, rep->calibrated);
-  json_builder_set_member_name (b, "loaded");
-  json_builder_add_boolean_value (b, rep->loaded);
+#define SET_DBL(k, x) pnc_json_double (b, k, (x))
+#define SET_INT(k, x) pnc_json_int (b, k, x)
+  pnc_json_string (b, "design", d->title ? d->title : "");
+  pnc_json_string (b, "dataset", d->dataset);
+  pnc_json_bool (b, "calibrated", rep->calibrated);
+  pnc_json_bool (b, "loaded", rep->loaded);
   SET_INT ("examples", r->n);
   SET_INT ("mc", r->n_mc);
   SET_DBL ("epsilon", v->epsilon);

@@ -50,6 +50,11 @@ void     pnc_free_replaced  (char *dflt, const char *now);
 char    *pnc_json_to_string (JsonNode *node);
 void     pnc_json_print     (JsonNode *node);
 gboolean pnc_json_write     (JsonNode *node, const char *path, GError **error);
+/* One member NAME of the object B is building, with its value. */
+void     pnc_json_double    (JsonBuilder *b, const char *name, double value);
+void     pnc_json_int       (JsonBuilder *b, const char *name, gint64 value);
+void     pnc_json_bool      (JsonBuilder *b, const char *name, gboolean value);
+void     pnc_json_string    (JsonBuilder *b, const char *name, const char *value);
 
 /* Progress on stderr: a live line on a terminal, plain lines otherwise. */
 typedef struct {
