@@ -9,7 +9,7 @@
 
 #include "pn-geometry.h"
 
-/* ---- what is printed (pn-geometry.h: the engine's arithmetic) ---------- */
+/* ---- what is printed (pn-printed.h, pn-geometry.h) --------------------- */
 
 static void
 col_out_node (char *buf, gsize size, const PnNet *net, int l, int j)
@@ -124,7 +124,7 @@ pn_export_bom_csv_geometry (const PnDesign *d, const PnGeometry *geo, const PnNe
       for (int j = 0; j < no; j++)
         for (int i = 0; i < ni + 2; i++)
           {
-            float g = pn_printed_conductance (net, params, l, i, j);
+            float g = pn_printed_conductance (net, params, NULL, l, i, j);
             if (g == 0.0f)
               continue;
             if (g < 0 && i <= ni)
@@ -143,7 +143,7 @@ pn_export_bom_csv_geometry (const PnDesign *d, const PnGeometry *geo, const PnNe
           if (!pn_printed_row_inverted (net, params, l, i))
             continue;
           double p[PN_MAX_CIRCUIT_PARAMS];
-          pn_printed_circuit (net, params, PN_CIRCUIT_INV, net->inv_off[l] + i, p);
+          pn_printed_circuit (net, params, NULL, PN_CIRCUIT_INV, net->inv_off[l] + i, p);
           g_snprintf (blk, sizeof blk, "INV%d_%d", l, i);
           char in[32], out[32];
           pn_printed_row_node (in, sizeof in, l, i, ni, "0");
@@ -166,7 +166,7 @@ pn_export_bom_csv_geometry (const PnDesign *d, const PnGeometry *geo, const PnNe
       for (int j = 0; j < no; j++)
         {
           double p[PN_MAX_CIRCUIT_PARAMS];
-          pn_printed_circuit (net, params, PN_CIRCUIT_PTANH, net->act_off[l] + j, p);
+          pn_printed_circuit (net, params, NULL, PN_CIRCUIT_PTANH, net->act_off[l] + j, p);
           g_snprintf (blk, sizeof blk, "PT%d_%d", l, j);
           char in[32], out[32];
           g_snprintf (in, sizeof in, "z%d_%d", l, j);

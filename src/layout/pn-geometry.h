@@ -84,20 +84,9 @@ double      pn_meander_squares (int n, double h, double w, double pitch);
 
 double      pn_geometry_area_mm2 (const PnGeometry *g);
 
-/* The values printed, as the netlist and the bill of materials have them
- * (the engine's arithmetic, pn-network.c): the conductance (theta units,
- * signed) of crosspoint ROW, COL of layer L: |theta| clamped to gmax, 0
- * below gmin; */
-float       pn_printed_conductance  (const PnNet *net, const float *params, int l, int row,
-                                     int col);
-/* whether input ROW of layer L drives a negative crosspoint (then an inv
- * circuit makes its negated copy; never the bias and ground rows); */
-gboolean    pn_printed_row_inverted (const PnNet *net, const float *params, int l, int row);
-/* the physical values (R, W, L, ...) of circuit instance INST of KIND; */
-void        pn_printed_circuit      (const PnNet *net, const float *params, PnCircuitKind kind,
-                                     int inst, double *p);
-/* the node of input row I of layer L with NI inputs: "vdd" (bias row),
- * GROUND (ground row), "inL" (layer 0) or "hL_I". */
+/* The node of input row I of layer L with NI inputs: "vdd" (the bias
+ * row), GROUND (the ground row), "inI" (layer 0) or "hL_I". (The values
+ * printed are the engine's, pn-printed.h.) */
 void        pn_printed_row_node     (char *buf, gsize size, int l, int i, int ni,
                                      const char *ground);
 

@@ -268,9 +268,9 @@ test_verify_tiny (void)
       const float *v = s == 0 ? NULL : var;
       double pa[2][8], pi[2][8];
       for (int j = 0; j < 2; j++)
-        pn_spice_network_instance (&net, p, v, PN_CIRCUIT_PTANH, j, pa[j]);
+        pn_printed_circuit (&net, p, v, PN_CIRCUIT_PTANH, j, pa[j]);
       for (int i = 0; i < 2; i++)
-        pn_spice_network_instance (&net, p, v, PN_CIRCUIT_INV, i, pi[i]);
+        pn_printed_circuit (&net, p, v, PN_CIRCUIT_INV, i, pi[i]);
       double ninv_bias = spice_at (PN_CIRCUIT_INV, pi[1], 1.0);
       for (int k = 0; k < 5; k++)
         for (int j = 0; j < 2; j++)
@@ -278,7 +278,7 @@ test_verify_tiny (void)
             double g[3], num = 0, den = 0;
             for (int i = 0; i < 3; i++)
               {
-                g[i] = fabs (pn_spice_network_conductance (&net, p, v, 0, i, j));
+                g[i] = fabs (pn_printed_conductance (&net, p, v, 0, i, j));
                 den += g[i];
               }
             double vin = theta[j] < 0 ? spice_at (PN_CIRCUIT_INV, pi[0], x[k]) : x[k];
