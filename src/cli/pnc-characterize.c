@@ -84,6 +84,46 @@ add_distribution (JsonBuilder *b, const PnCharResult *r)
   g_free (v);
 }
 
+/* --json: the run's summary on stdout */
+static void
+print_json (const PnCharResult *r, const PnCharConfig *cfg, const char *circuit,
+            const char *out)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  pnc_json_string (b, "circuit", circuit);
+  pnc_json_int (b, "samples", r->n);
+  pnc_json_int (b, "ok", r->n_ok);
+  pnc_json_int (b, "failed", r->n_sim_failed + r->n_fit_failed);
+  pnc_json_int (b, "sim_failed", r->n_sim_failed);
+  pnc_json_int (b, "fit_failed", r->n_fit_failed);
+  pnc_json_int (b, "degenerate", r->n_degenerate);
+  pnc_json_int (b, "retried_singly", r->n_retried);
+  pnc_json_int (b, "refined", r->n_refined);
+  pnc_json_int (b, "drawn", (gint64) r->n_drawn);
+  add_double (b, "acceptance", (double) r->n / (double) r->n_drawn);
+  add_double (b, "seconds", r->seconds);
+  add_double (b, "curves_per_second", r->curves_per_second);
+  add_double (b, "median_fit_rmse_v", r->median_fit_rmse_v);
+  add_double (b, "p90_fit_rmse_v", r->p90_fit_rmse_v);
+  add_double (b, "max_fit_rmse_v", r->max_fit_rmse_v);
+  pnc_json_int (b, "sweep_points", pn_spice_sweep_n (&cfg->sweep));
+  pnc_json_int (b, "jobs", cfg->jobs);
+  pnc_json_int (b, "chunk", cfg->chunk);
+  pnc_json_int (b, "refine_points", cfg->refine);
+  pnc_json_int (b, "seed", (gint64) cfg->seed);
+  pnc_json_bool (b, "power", cfg->power);
+  pnc_json_string (b, "model", r->model_name);
+  pnc_json_string (b, "model_sha256", r->model_sha256);
+  pnc_json_string (b, "out", out);
+  add_distribution (b, r);
+  json_builder_end_object (b);
+  JsonNode *root = json_builder_get_root (b);
+  pnc_json_print (root);
+  json_node_unref (root);
+  g_object_unref (b);
+}
+
 int
 pnc_cmd_characterize (int argc, char **argv)
 {
@@ -212,41 +252,7 @@ pnc_cmd_characterize (int argc, char **argv)
                      r->n_degenerate, r->n_fit_failed, r->n_sim_failed, r->n_retried, r->n_refined,
                      r->median_fit_rmse_v * 1e3, r->p90_fit_rmse_v * 1e3, out);
   if (json)
-    {
-      JsonBuilder *b = json_builder_new ();
-      json_builder_begin_object (b);
-      pnc_json_string (b, "circuit", circuit);
-      pnc_json_int (b, "samples", r->n);
-      pnc_json_int (b, "ok", r->n_ok);
-      pnc_json_int (b, "failed", r->n_sim_failed + r->n_fit_failed);
-      pnc_json_int (b, "sim_failed", r->n_sim_failed);
-      pnc_json_int (b, "fit_failed", r->n_fit_failed);
-      pnc_json_int (b, "degenerate", r->n_degenerate);
-      pnc_json_int (b, "retried_singly", r->n_retried);
-      pnc_json_int (b, "refined", r->n_refined);
-      pnc_json_int (b, "drawn", (gint64) r->n_drawn);
-      add_double (b, "acceptance", (double) r->n / (double) r->n_drawn);
-      add_double (b, "seconds", r->seconds);
-      add_double (b, "curves_per_second", r->curves_per_second);
-      add_double (b, "median_fit_rmse_v", r->median_fit_rmse_v);
-      add_double (b, "p90_fit_rmse_v", r->p90_fit_rmse_v);
-      add_double (b, "max_fit_rmse_v", r->max_fit_rmse_v);
-      pnc_json_int (b, "sweep_points", pn_spice_sweep_n (&cfg.sweep));
-      pnc_json_int (b, "jobs", cfg.jobs);
-      pnc_json_int (b, "chunk", cfg.chunk);
-      pnc_json_int (b, "refine_points", cfg.refine);
-      pnc_json_int (b, "seed", (gint64) cfg.seed);
-      pnc_json_bool (b, "power", cfg.power);
-      pnc_json_string (b, "model", r->model_name);
-      pnc_json_string (b, "model_sha256", r->model_sha256);
-      pnc_json_string (b, "out", out);
-      add_distribution (b, r);
-      json_builder_end_object (b);
-      JsonNode *root = json_builder_get_root (b);
-      pnc_json_print (root);
-      json_node_unref (root);
-      g_object_unref (b);
-    }
+    print_json (r, &cfg, circuit, out);
   rc = r->n_ok > 0 ? 0 : 1;
 out:
   pn_char_result_free (r);

@@ -127,6 +127,35 @@ print_text (const char *path, const char *split, const PnFlowVerifyReport *rep)
   printf ("%d netlists in %.2f s\n", r->n_netlists, r->seconds);
 }
 
+/* --update: the results into design D and saved to PATH */
+static gboolean
+update_design (PnDesign *d, const char *path, const PnFlowVerifyReport *rep)
+{
+  d->verify = rep->summary;
+  /* SPICE's power next to the model's (docs/POWER.md) */
+  const PnVerifyResult *r = rep->result;
+  if (!d->power.valid && isfinite (r->model_power_mc_mean))
+    {
+      d->power.valid = TRUE;
+      d->power.model_w = r->model_power_mc_mean;
+      d->power.model_nominal_w = r->model_power_nominal;
+      d->power.budget_w = NAN;
+    }
+  if (d->power.valid)
+    {
+      d->power.spice_w = r->spice_power_nominal;
+      d->power.spice_mc_mean_w = r->n_mc > 0 ? r->spice_power_mc_mean : NAN;
+    }
+  GError *error = NULL;
+  if (!pn_design_save (d, path, &error))
+    {
+      g_printerr ("pnc verify: %s\n", error->message);
+      g_error_free (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 pnc_cmd_verify (int argc, char **argv)
 {
@@ -233,30 +262,8 @@ pnc_cmd_verify (int argc, char **argv)
         }
       g_free (csv);
     }
-  if (update)
-    {
-      d.verify = rep.summary;
-      /* SPICE's power next to the model's (docs/POWER.md) */
-      const PnVerifyResult *r = rep.result;
-      if (!d.power.valid && isfinite (r->model_power_mc_mean))
-        {
-          d.power.valid = TRUE;
-          d.power.model_w = r->model_power_mc_mean;
-          d.power.model_nominal_w = r->model_power_nominal;
-          d.power.budget_w = NAN;
-        }
-      if (d.power.valid)
-        {
-          d.power.spice_w = r->spice_power_nominal;
-          d.power.spice_mc_mean_w = r->n_mc > 0 ? r->spice_power_mc_mean : NAN;
-        }
-      if (!pn_design_save (&d, path, &error))
-        {
-          g_printerr ("pnc verify: %s\n", error->message);
-          g_clear_error (&error);
-          rc = 1;
-        }
-    }
+  if (update && !update_design (&d, path, &rep))
+    rc = 1;
   if (json)
     {
       JsonNode *n = result_json (&d, &rep);
