@@ -5,6 +5,7 @@
 #include "pn-flow.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -78,6 +79,155 @@ print_power (const PncRun *runs, int n_runs)
                   runs[k].power_held ? "held" : "NOT held");
         printf ("\n");
       }
+}
+
+static gboolean
+train_error (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+train_error (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, msg);
+  g_free (msg);
+  return FALSE;
+}
+
+/* --circuits and --level into CFG (fixed circuits learn nothing:
+ * *LR_CIRCUIT 0), inside the printing process's window */
+static gboolean
+set_circuits (PnTrainConfig *cfg, const char *circuits, const char *level_opt,
+              double *lr_circuit, GError **error)
+{
+  PnCircuitLevel level;
+  PnCircuits fixed, learnable;
+  gboolean published = g_strcmp0 (circuits, "published") == 0;
+  gboolean learn = g_strcmp0 (circuits, "learnable") == 0;
+  if (!published && !learn && g_strcmp0 (circuits, "fixed") != 0)
+    return train_error (error, "--circuits must be published, fixed or learnable, not '%s'",
+                        circuits);
+  if (!pn_circuit_level_from_string (level_opt, &level))
+    return train_error (error, "--level must be net, layer or neuron, not '%s'", level_opt);
+  if (!pnc_load_circuits (published ? "eta" : "surrogate", level, &fixed, &learnable, learn,
+                          error))
+    return FALSE;
+  cfg->circuits = learn ? learnable : fixed;
+  if (!learn)
+    *lr_circuit = 0;
+  return pnc_train_window (cfg, error);
+}
+
+/* --power-budget W into CFG, with the shipped power model */
+static gboolean
+set_budget (PnTrainConfig *cfg, double power_budget, GError **error)
+{
+  if (!(power_budget > 0) || !isfinite (power_budget))
+    return train_error (error, "--power-budget %g: a budget must be a positive number of "
+                        "watts (e.g. 2e-4 for 200 uW)", power_budget);
+  if (cfg->circuits.mode != PN_CIRCUITS_PHYSICAL)
+    return train_error (error, "--power-budget needs physical circuits: add --circuits fixed "
+                        "or --circuits learnable (the published curves have no power)");
+  if ((cfg->power_model = pn_power_model_shipped (error)) == NULL)
+    return FALSE;
+  cfg->power_budget = power_budget;
+  return TRUE;
+}
+
+/* The datasets NAMES (CSV label column LABEL) into DATASETS */
+static gboolean
+open_datasets (char **names, const char *label, GPtrArray *datasets, GError **error)
+{
+  for (int i = 0; names[i]; i++)
+    {
+      PnDatasetOptions opt;
+      pn_dataset_options_init (&opt);
+      opt.label_column = label;
+      PnDataset *ds = pn_dataset_open (names[i], &opt, error);
+      if (ds && !pnc_dataset_fits (ds, error))
+        g_clear_pointer (&ds, pn_dataset_free);
+      if (ds == NULL)
+        return FALSE;
+      g_ptr_array_add (datasets, ds);
+    }
+  return TRUE;
+}
+
+/* A budget no printable design of a dataset's topology can meet */
+static gboolean
+check_budget_floor (GPtrArray *datasets, const PnTrainConfig *cfg, double power_budget,
+                    GError **error)
+{
+  for (guint d = 0; d < datasets->len; d++)
+    {
+      const PnDataset *ds = datasets->pdata[d];
+      PnNet net;
+      if (!pn_net_init (&net, ds->n_features, cfg->hidden, cfg->n_hidden, ds->n_classes,
+                        &cfg->circuits, error))
+        return FALSE;
+      double floor = pn_power_floor (&net, cfg->power_model);
+      if (power_budget < floor)
+        return train_error (error, "--power-budget %g W is below what any printable %s network "
+                            "draws: its %d ptanh circuits need at least %.4g W together (each "
+                            "at its design space's least-power corner and input); raise the "
+                            "budget or use fewer hidden neurons",
+                            power_budget, ds->name, net.n_act, floor);
+    }
+  return TRUE;
+}
+
+/* The runs as JSON (into OUT, on stdout with JSON), their best designs
+ * (SAVE), the summary table; the exit status. */
+static int
+report (PncRun *runs, int n_runs, GPtrArray *datasets, const char *out, const char *save,
+        const char *label, gboolean json, gboolean quiet)
+{
+  GError *error = NULL;
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "pnstudio_version");
+  json_builder_add_string_value (b, PN_VERSION);
+  json_builder_set_member_name (b, "runs");
+  json_builder_begin_array (b);
+  for (int k = 0; k < n_runs; k++)
+    if (runs[k].done)
+      json_builder_add_value (b, pnc_run_to_json (&runs[k]));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  JsonNode *root = json_builder_get_root (b);
+  g_object_unref (b);
+  int rc = 0;
+  gboolean written = FALSE;
+  if (out && !(written = pnc_json_write (root, out, &error)))
+    {
+      g_printerr ("pnc train: %s\n", error->message);
+      g_clear_error (&error);
+      rc = 1;
+    }
+  if (save && !pnc_design_save_best (runs, n_runs, save, label, &error))
+    {
+      g_printerr ("pnc train: %s\n", error->message);
+      g_clear_error (&error);
+      rc = 1;
+    }
+  if (json)
+    pnc_json_print (root);
+  else if (!quiet)
+    {
+      print_summary (runs, n_runs, datasets);
+      print_power (runs, n_runs);
+      if (written)
+        printf ("runs written to %s\n", out);
+    }
+  json_node_unref (root);
+  if (g_atomic_int_get (&pnc_interrupted))
+    {
+      g_printerr ("pnc train: interrupted; finished runs were kept\n");
+      rc = 130;
+    }
+  return rc;
 }
 
 int
@@ -166,114 +316,26 @@ pnc_cmd_train (int argc, char **argv)
                   "--mc-test, --patience, --max-epochs and non-negative learning rates\n");
       goto out;
     }
-  {
-    PnCircuitLevel level;
-    PnCircuits fixed, learnable;
-    gboolean published = g_strcmp0 (circuits, "published") == 0;
-    gboolean learn = g_strcmp0 (circuits, "learnable") == 0;
-    if (!published && !learn && g_strcmp0 (circuits, "fixed") != 0)
-      {
-        g_printerr ("pnc train: --circuits must be published, fixed or learnable, not '%s'\n", circuits);
-        goto out;
-      }
-    if (!pn_circuit_level_from_string (level_opt, &level))
-      {
-        g_printerr ("pnc train: --level must be net, layer or neuron, not '%s'\n", level_opt);
-        goto out;
-      }
-    if (!pnc_load_circuits (published ? "eta" : "surrogate", level, &fixed, &learnable, learn,
-                            &error))
-      {
-        g_printerr ("pnc train: %s\n", error->message);
-        goto out;
-      }
-    cfg.circuits = learn ? learnable : fixed;
-    if (!learn)
-      lr_circuit = 0;
-    if (!pnc_train_window (&cfg, &error))
-      {
-        g_printerr ("pnc train: %s\n", error->message);
-        goto out;
-      }
-  }
+  /* the circuits and the budget; then every output checked before any
+   * training, and a budget no printable design of a dataset's topology
+   * can meet refused before any run starts */
+  gboolean budget_given = power_budget != 0;
+  names = pnc_parse_datasets (dataset);
+  if (!set_circuits (&cfg, circuits, level_opt, &lr_circuit, &error) ||
+      (budget_given && !set_budget (&cfg, power_budget, &error)) ||
+      !open_datasets (names, label, datasets, &error) ||
+      !check_outputs (out, save, datasets, &error) ||
+      (budget_given && !check_budget_floor (datasets, &cfg, power_budget, &error)))
+    {
+      g_printerr ("pnc train: %s\n", error->message);
+      goto out;
+    }
   cfg.variation.eps = eps;
   cfg.mc_train = mc_train;
   cfg.max_epochs = max_epochs;
   cfg.patience = patience;
   cfg.lr_theta = lr_theta;
   cfg.lr_circuit = lr_circuit;
-  gboolean budget_given = FALSE;
-  budget_given = power_budget != 0;
-  if (budget_given)
-    {
-      if (!(power_budget > 0) || !isfinite (power_budget))
-        {
-          g_printerr ("pnc train: --power-budget %g: a budget must be a positive number of "
-                      "watts (e.g. 2e-4 for 200 uW)\n",
-                      power_budget);
-          goto out;
-        }
-      if (cfg.circuits.mode != PN_CIRCUITS_PHYSICAL)
-        {
-          g_printerr ("pnc train: --power-budget needs physical circuits: add --circuits fixed "
-                      "or --circuits learnable (the published curves have no power)\n");
-          goto out;
-        }
-      if ((cfg.power_model = pn_power_model_shipped (&error)) == NULL)
-        {
-          g_printerr ("pnc train: %s\n", error->message);
-          goto out;
-        }
-      cfg.power_budget = power_budget;
-    }
-
-  names = pnc_parse_datasets (dataset);
-  for (int i = 0; names[i]; i++)
-    {
-      PnDatasetOptions opt;
-      pn_dataset_options_init (&opt);
-      opt.label_column = label;
-      PnDataset *ds = pn_dataset_open (names[i], &opt, &error);
-      if (ds && !pnc_dataset_fits (ds, &error))
-        g_clear_pointer (&ds, pn_dataset_free);
-      if (ds == NULL)
-        {
-          g_printerr ("pnc train: %s\n", error->message);
-          goto out;
-        }
-      g_ptr_array_add (datasets, ds);
-    }
-
-  /* every output before any training */
-  if (!check_outputs (out, save, datasets, &error))
-    {
-      g_printerr ("pnc train: %s\n", error->message);
-      goto out;
-    }
-
-  /* a budget no printable design of a dataset's topology can meet: refused
-   * before any run starts */
-  for (guint d = 0; budget_given && d < datasets->len; d++)
-    {
-      const PnDataset *ds = datasets->pdata[d];
-      PnNet net;
-      if (!pn_net_init (&net, ds->n_features, cfg.hidden, cfg.n_hidden, ds->n_classes,
-                        &cfg.circuits, &error))
-        {
-          g_printerr ("pnc train: %s\n", error->message);
-          goto out;
-        }
-      double floor = pn_power_floor (&net, cfg.power_model);
-      if (power_budget < floor)
-        {
-          g_printerr ("pnc train: --power-budget %g W is below what any printable %s network "
-                      "draws: its %d ptanh circuits need at least %.4g W together (each at its "
-                      "design space's least-power corner and input); raise the budget or use "
-                      "fewer hidden neurons\n",
-                      power_budget, ds->name, net.n_act, floor);
-          goto out;
-        }
-    }
   n_runs = (int) (datasets->len * seed_list->len);
   runs = g_new0 (PncRun, n_runs);
   order = g_new (PncRun *, n_runs);
@@ -293,49 +355,7 @@ pnc_cmd_train (int argc, char **argv)
   pnc_install_sigint ();
   pnc_runs_execute (order, n_runs, jobs, &progress, NULL, NULL);
 
-  /* results */
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "pnstudio_version");
-  json_builder_add_string_value (b, PN_VERSION);
-  json_builder_set_member_name (b, "runs");
-  json_builder_begin_array (b);
-  for (int k = 0; k < n_runs; k++)
-    if (runs[k].done)
-      json_builder_add_value (b, pnc_run_to_json (&runs[k]));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  JsonNode *root = json_builder_get_root (b);
-  g_object_unref (b);
-  rc = 0;
-  gboolean written = FALSE;
-  if (out && !(written = pnc_json_write (root, out, &error)))
-    {
-      g_printerr ("pnc train: %s\n", error->message);
-      g_clear_error (&error);
-      rc = 1;
-    }
-  if (save && !pnc_design_save_best (runs, n_runs, save, label, &error))
-    {
-      g_printerr ("pnc train: %s\n", error->message);
-      g_clear_error (&error);
-      rc = 1;
-    }
-  if (json)
-    pnc_json_print (root);
-  else if (!quiet)
-    {
-      print_summary (runs, n_runs, datasets);
-      print_power (runs, n_runs);
-      if (written)
-        printf ("runs written to %s\n", out);
-    }
-  json_node_unref (root);
-  if (g_atomic_int_get (&pnc_interrupted))
-    {
-      g_printerr ("pnc train: interrupted; finished runs were kept\n");
-      rc = 130;
-    }
+  rc = report (runs, n_runs, datasets, out, save, label, json, quiet);
 
 out:
   for (int k = 0; k < n_runs; k++)
