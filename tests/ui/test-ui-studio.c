@@ -1,6 +1,11 @@
 /* test-ui-studio.c: the studio under Xvfb, driven through its own widgets
  * and actions: start, default design, constraint editing and live curves,
- * training with streamed charts, pause, stop, save, reopen, screenshots. */
+ * training with streamed charts, pause, stop, save, reopen, screenshots.
+ * Why this file is long: its tests are one session of one studio window
+ * (app, win below), run in order, each starting from the state the one
+ * before left (the design edited, trained, saved, reopened); split into
+ * programs, each would start and drive the studio up to that state again
+ * under Xvfb. Its main-loop helpers are in ui-test-spin.c. */
 #include "pns-application.h"
 #include "pns-chart.h"
 #include "pns-circuit-editor.h"

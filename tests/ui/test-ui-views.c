@@ -1,6 +1,9 @@
 /* test-ui-views.c: the view side of the studio under Xvfb, through its own
  * widgets: the schematic drawn from the netlist's topology, value fields
- * with SI prefixes and units. */
+ * with SI prefixes and units.
+ * Why this file is long: its tests share one studio window (app, win
+ * below), started once under Xvfb and driven through its views in order;
+ * the main-loop helpers are in ui-test-spin.c. */
 #include "pns-application.h"
 #include "pns-circuit-editor.h"
 #include "pns-curves.h"
