@@ -232,6 +232,39 @@ verify_nominal (const char *design, const char *g_unit, double *model, double *s
   return verify_nominal_loaded (design, g_unit, model, spice, mean_dv, NULL);
 }
 
+/* pnc calibrate's refusals (no --out, a missing file, a bad --g-unit) and
+ * a calibration at another scale, which the design (CAL) keeps */
+static void
+calibrate_refusals_and_scale (const char *orig, const char *cal)
+{
+  /* refusals: no --out, a missing file */
+  g_autofree char *err3 = NULL;
+  g_autofree char *a3 = g_strdup_printf ("calibrate %s", orig);
+  g_assert_cmpint (run (a3, NULL, &err3), !=, 0);
+  g_assert_nonnull (strstr (err3, "--out"));
+  g_autofree char *err4 = NULL;
+  g_assert_cmpint (run ("calibrate /nonexistent.pnsd --out /tmp/x.pnsd", NULL, &err4), !=, 0);
+  g_assert_nonnull (strstr (err4, "/nonexistent.pnsd"));
+  g_autofree char *err5 = NULL;
+  g_autofree char *a5 = g_strdup_printf ("calibrate %s --out %s --g-unit -1e-7", orig, cal);
+  g_assert_cmpint (run (a5, NULL, &err5), !=, 0);
+  g_assert_nonnull (strstr (err5, "--g-unit"));
+
+  /* --g-unit: calibrated at another scale, which the design keeps */
+  g_autofree char *a6 = g_strdup_printf (
+    "calibrate %s --out %s --epochs 0 --mc-test 10 --g-unit 1e-8 --json", orig, cal);
+  g_autofree char *out6 = NULL, *err6 = NULL;
+  if (run (a6, &out6, &err6) != 0)
+    g_error ("pnc calibrate --g-unit failed: %s", err6);
+  g_autoptr (JsonNode) root6 = parse_json (out6);
+  g_assert_cmpfloat (json_object_get_double_member (json_node_get_object (root6), "g_unit"), ==,
+                     1e-8);
+  g_autofree char *text6 = NULL;
+  g_assert_true (g_file_get_contents (cal, &text6, NULL, NULL));
+  g_assert_nonnull (strstr (text6, " g-unit=\"1e-08\""));
+  g_assert_nonnull (strstr (text6, "<output-resistance kind=\"ptanh\" group=\"0\">"));
+}
+
 /* A "Both" seeds design (docs/EXPORT.md section 6) whose nominal SPICE
  * accuracy differs from the model's by one example at the default
  * conductance scale (its ptanh, eta4 ~ 130 /V, is not the surrogate's
@@ -383,32 +416,7 @@ test_calibrate (void)
   g_assert_cmpfloat (m2, ==, s2);
   g_assert_cmpfloat (dv2, <, 1e-3);
 
-  /* refusals: no --out, a missing file */
-  g_autofree char *err3 = NULL;
-  g_autofree char *a3 = g_strdup_printf ("calibrate %s", orig);
-  g_assert_cmpint (run (a3, NULL, &err3), !=, 0);
-  g_assert_nonnull (strstr (err3, "--out"));
-  g_autofree char *err4 = NULL;
-  g_assert_cmpint (run ("calibrate /nonexistent.pnsd --out /tmp/x.pnsd", NULL, &err4), !=, 0);
-  g_assert_nonnull (strstr (err4, "/nonexistent.pnsd"));
-  g_autofree char *err5 = NULL;
-  g_autofree char *a5 = g_strdup_printf ("calibrate %s --out %s --g-unit -1e-7", orig, cal);
-  g_assert_cmpint (run (a5, NULL, &err5), !=, 0);
-  g_assert_nonnull (strstr (err5, "--g-unit"));
-
-  /* --g-unit: calibrated at another scale, which the design keeps */
-  g_autofree char *a6 = g_strdup_printf (
-    "calibrate %s --out %s --epochs 0 --mc-test 10 --g-unit 1e-8 --json", orig, cal);
-  g_autofree char *out6 = NULL, *err6 = NULL;
-  if (run (a6, &out6, &err6) != 0)
-    g_error ("pnc calibrate --g-unit failed: %s", err6);
-  g_autoptr (JsonNode) root6 = parse_json (out6);
-  g_assert_cmpfloat (json_object_get_double_member (json_node_get_object (root6), "g_unit"), ==,
-                     1e-8);
-  g_autofree char *text6 = NULL;
-  g_assert_true (g_file_get_contents (cal, &text6, NULL, NULL));
-  g_assert_nonnull (strstr (text6, " g-unit=\"1e-08\""));
-  g_assert_nonnull (strstr (text6, "<output-resistance kind=\"ptanh\" group=\"0\">"));
+  calibrate_refusals_and_scale (orig, cal);
   const char *names[] = { "seeds-cal.pnsd", "seeds-tuned.pnsd", "seeds-0.cir", "seeds-1.cir",
                           "seeds-cal-noload.pnsd" };
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
