@@ -26,7 +26,7 @@ rd_read_parameters (Reader *r, xmlNodePtr node, PnDesign *d)
     return FALSE;
   if ((size_t) count != net.n_params)
     return rd_fail_at (r, node, "<parameters count=\"%" G_GINT64_FORMAT "\">: the topology and "
-                    "circuits need %zu", count, net.n_params);
+                       "circuits need %zu", count, net.n_params);
   float *params = g_new0 (float, net.n_params);
   int l = 0;
   gboolean ok = TRUE;
@@ -40,14 +40,14 @@ rd_read_parameters (Reader *r, xmlNodePtr node, PnDesign *d)
         ok = rd_fail_at (r, x, "crossbar %d: expected layer %d of %d", layer, l, net.n_layers);
       else if (ok && (rows != net.size[l] + 2 || cols != net.size[l + 1]))
         ok = rd_fail_at (r, x, "crossbar %d is %d x %d; the topology needs %d x %d", l, rows, cols,
-                      net.size[l] + 2, net.size[l + 1]);
+                         net.size[l] + 2, net.size[l + 1]);
       float *th = params + net.theta_off[l];
       if (ok)
         ok = rd_text_floats (r, x, th, rows * cols);
       for (int i = 0; ok && i < rows * cols; i++)
         if (fabsf (th[i]) > net.gmax)
           ok = rd_fail_at (r, x, "crossbar %d: theta %g (entry %d) is outside [-gmax, gmax] = [%g, %g]",
-                        l, th[i], i + 1, -net.gmax, net.gmax);
+                           l, th[i], i + 1, -net.gmax, net.gmax);
     }
   if (ok && l != net.n_layers)
     ok = rd_fail_at (r, node, "%d crossbars, the topology has %d layers", l, net.n_layers);
@@ -68,23 +68,23 @@ rd_read_parameters (Reader *r, xmlNodePtr node, PnDesign *d)
            rd_attr_int32 (r, x, "per-group", 1, PN_MAX_CIRCUIT_PARAMS, &per);
       if (ok && (kind != k_expect || ng == 0))
         ok = rd_fail_at (r, x, "unexpected circuit parameters for %s (mode %s)",
-                      kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv",
-                      pn_design_circuits_mode_to_string (d->circuits.mode));
+                         kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv",
+                         pn_design_circuits_mode_to_string (d->circuits.mode));
       else if (ok && (groups != ng || per != np))
         ok = rd_fail_at (r, x, "%d groups of %d parameters; the circuits need %d of %d", groups, per,
-                      ng, np);
+                         ng, np);
       if (ok)
         ok = rd_text_floats (r, x, params + off, ng * np);
       for (int i = 0; ok && i < ng * np; i++)
         if (fabsf (params[off + i]) > 14.0f)
           ok = rd_fail_at (r, x, "circuit parameter %g (entry %d) is outside [-14, 14]",
-                        params[off + i], i + 1);
+                           params[off + i], i + 1);
       off += (size_t) ng * np;
       k_expect = kind + 1;
     }
   if (ok && off != net.n_params)
     ok = rd_fail_at (r, node, "the circuits' parameters are missing (%zu of %zu numbers)", off,
-                  net.n_params);
+                     net.n_params);
   /* fixed circuits: the stated component values are the network's */
   for (int k = 0; ok && d->circuits.mode == PN_DESIGN_CIRCUITS_FIXED && k < PN_N_CIRCUIT_KINDS;
        k++)
@@ -97,8 +97,8 @@ rd_read_parameters (Reader *r, xmlNodePtr node, PnDesign *d)
       for (int i = 0; ok && i < sp->n_params; i++)
         if (!(fabs (phys[i] / d->circuits.value[k][i] - 1) <= 1e-3))
           ok = rd_fail_at (r, node, "%s %s: the circuit parameters give %g %s, the circuit's value "
-                        "is %g %s", sp->name, sp->p[i].name, phys[i], sp->p[i].unit,
-                        d->circuits.value[k][i], sp->p[i].unit);
+                           "is %g %s", sp->name, sp->p[i].name, phys[i], sp->p[i].unit,
+                           d->circuits.value[k][i], sp->p[i].unit);
     }
   if (!ok)
     {
@@ -135,12 +135,12 @@ read_group_tables (Reader *r, xmlNodePtr node, const char *elem, const char *wha
         ok = rd_fail_at (r, x, "<%s>: ptanh's %s come before inv's", elem, what);
       else if (kind != kind_seen && group != 0)
         ok = rd_fail_at (r, x, "<%s>: %s's first %s is group %d, expected 0", elem,
-                      kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv", elem, group);
+                         kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv", elem, group);
       else if (kind == kind_seen && group != n_groups[kind])
         ok = rd_fail_at (r, x, "<%s>: group %d, expected %d", elem, group, n_groups[kind]);
       else if (group >= ng)
         ok = rd_fail_at (r, x, "<%s>: group %d, the circuits have %d %s groups", elem, group, ng,
-                      kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv");
+                         kind == PN_CIRCUIT_PTANH ? "ptanh" : "inv");
       if (!ok)
         break;
       if (tables[kind] == NULL)
@@ -150,18 +150,18 @@ read_group_tables (Reader *r, xmlNodePtr node, const char *elem, const char *wha
       for (int i = 0; ok && i < n_points; i++)
         if (rout && !(t[i] > 0.0f && t[i] <= PN_DESIGN_ROUT_MAX))
           ok = rd_fail_at (r, x, "<%s>: value %g (entry %d) is not in (0, %g] ohms", elem, t[i],
-                        i + 1, PN_DESIGN_ROUT_MAX);
+                           i + 1, PN_DESIGN_ROUT_MAX);
         else if (!rout && !(fabsf (t[i]) <= 100.0f))
           ok = rd_fail_at (r, x, "<%s>: value %g (entry %d) is outside [-100, 100]", elem, t[i],
-                        i + 1);
+                           i + 1);
       n_groups[kind] = group + 1;
       kind_seen = kind;
     }
   for (int k = 0; ok && k < PN_N_CIRCUIT_KINDS; k++)
     if (tables[k] && n_groups[k] != pn_circuits_n_groups (&net->circuits, net, k))
       ok = rd_fail_at (r, node, "<residuals>: %d %s %s, the circuits have %d groups", n_groups[k],
-                    k == PN_CIRCUIT_PTANH ? "ptanh" : "inv", what,
-                    pn_circuits_n_groups (&net->circuits, net, k));
+                       k == PN_CIRCUIT_PTANH ? "ptanh" : "inv", what,
+                       pn_circuits_n_groups (&net->circuits, net, k));
   return ok;
 }
 
@@ -172,7 +172,7 @@ rd_read_residuals (Reader *r, xmlNodePtr node, PnDesign *d, const PnNet *net)
 {
   if (r->version < 3)
     return rd_fail_at (r, node, "<residuals> is not part of format version %d (version 3 added it)",
-                    r->version);
+                       r->version);
   if (d->params == NULL)
     return rd_fail_at (r, node, "<residuals> needs <parameters> (a trained design)");
   if (!pn_design_is_physical (d))

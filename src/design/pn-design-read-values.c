@@ -7,20 +7,6 @@
 #include <math.h>
 #include <string.h>
 
-gboolean
-rd_fail_at (Reader *r, xmlNodePtr node, const char *fmt, ...)
-{
-  if (r->failed)
-    return FALSE;
-  va_list ap;
-  va_start (ap, fmt);
-  pn_xml_set_error_valist (r->error, r->name, node, fmt, ap);
-  va_end (ap);
-  r->failed = TRUE;
-  return FALSE;
-}
-
-/* An attribute as a newly allocated string (the schema made sure it is there). */
 char *
 rd_attr (xmlNodePtr node, const char *name)
 {
@@ -45,7 +31,7 @@ rd_attr_num (Reader *r, xmlNodePtr node, const char *name, double lo, double hi,
     {
       ok = FALSE;
       rd_fail_at (r, node, "<%s %s=\"%s\">: outside [%g, %g]", (const char *) node->name, name, s,
-               lo, hi);
+                  lo, hi);
     }
   else
     *out = v;
@@ -61,7 +47,7 @@ rd_attr_int (Reader *r, xmlNodePtr node, const char *name, gint64 lo, gint64 hi,
   gboolean ok = g_ascii_string_to_signed (g_strstrip (s), 10, lo, hi, &v, NULL);
   if (!ok)
     rd_fail_at (r, node, "<%s %s=\"%s\">: not an integer in [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]",
-             (const char *) node->name, name, s, lo, hi);
+                (const char *) node->name, name, s, lo, hi);
   else
     *out = v;
   g_free (s);
@@ -85,7 +71,7 @@ rd_has_attr (xmlNodePtr node, const char *name)
 }
 
 /* Whether NODE has the version-2 attribute NAME; a version-1 file that has
- * it fails (the flag then says nothing: check r->failed). */
+ * it fails (the flag then says nothing: check r->xml.failed). */
 gboolean
 rd_v2_attr (Reader *r, xmlNodePtr node, const char *name)
 {
@@ -93,7 +79,7 @@ rd_v2_attr (Reader *r, xmlNodePtr node, const char *name)
     return FALSE;
   if (r->version < 2)
     return rd_fail_at (r, node, "<%s %s>: not part of format version %d (new in version 2)",
-                    (const char *) node->name, name, r->version);
+                       (const char *) node->name, name, r->version);
   return TRUE;
 }
 
@@ -106,7 +92,7 @@ rd_attr_opt (Reader *r, xmlNodePtr node, const char *name, double lo, double hi,
     return rd_attr_num (r, node, name, lo, hi, out);
   if (r->version < 2)
     return rd_fail_at (r, node, "<%s>: format version %d requires %s", (const char *) node->name,
-                    r->version, name);
+                       r->version, name);
   *out = NAN;
   return TRUE;
 }
@@ -140,7 +126,7 @@ rd_text_floats (Reader *r, xmlNodePtr node, float *out, int n)
         ok = rd_fail_at (r, node, "<%s>: more than %d numbers", (const char *) node->name, n);
       else if (*end != '\0' || !isfinite (v) || fabs (v) > FLT_MAX)
         ok = rd_fail_at (r, node, "<%s>: number %d ('%s') is not a finite float",
-                      (const char *) node->name, k + 1, tok[i]);
+                         (const char *) node->name, k + 1, tok[i]);
       else
         out[k++] = (float) v;
     }

@@ -45,8 +45,8 @@ read_circuit (Reader *r, xmlNodePtr node, PnDesign *d)
                       strcmp (unit, sp.p[i].unit) == 0;
       if (!same)
         rd_fail_at (r, p, "%s parameter %d is '%s' in %s, expected %s in %s", sp.name, i + 1, name,
-                 unit, i < sp.n_params ? sp.p[i].name : "(none)",
-                 i < sp.n_params ? sp.p[i].unit : "-");
+                    unit, i < sp.n_params ? sp.p[i].name : "(none)",
+                    i < sp.n_params ? sp.p[i].unit : "-");
       g_free (name);
       g_free (unit);
       if (!same)
@@ -56,21 +56,21 @@ read_circuit (Reader *r, xmlNodePtr node, PnDesign *d)
         return FALSE;
       if (!(sp.p[i].lo < sp.p[i].hi))
         return rd_fail_at (r, p, "%s %s: the minimum %g is not below the maximum %g", sp.name,
-                        sp.p[i].name, sp.p[i].lo, sp.p[i].hi);
+                           sp.p[i].name, sp.p[i].lo, sp.p[i].hi);
       if (rd_v2_attr (r, p, "value"))
         {
           if (!rd_attr_num (r, p, "value", sp.p[i].lo, sp.p[i].hi, &value[i]))
             return FALSE;
           n_values++;
         }
-      else if (r->failed)
+      else if (r->xml.failed)
         return FALSE;
     }
   if (i != sp.n_params)
     return rd_fail_at (r, node, "%s has %d parameters, expected %d", sp.name, i, sp.n_params);
   if (n_values != 0 && n_values != sp.n_params)
     return rd_fail_at (r, node, "%s: %d of its %d parameters have a value; give all or none",
-                    sp.name, n_values, sp.n_params);
+                       sp.name, n_values, sp.n_params);
   sp.n_constraints = 0;
   for (xmlNodePtr c = pn_xml_child (node, "constraint"); c; c = pn_xml_next (c, "constraint"))
     {
@@ -163,7 +163,7 @@ read_topology (Reader *r, xmlNodePtr root, PnDesign *d)
         ok = rd_fail_at (r, n, "<topology>: more than %d layers", PN_MAX_LAYERS);
       else if (!g_ascii_string_to_unsigned (tok[i], 10, 1, PN_MAX_LAYER_SIZE, &v, NULL))
         ok = rd_fail_at (r, n, "<topology>: layer size '%s' is not in 1..%d", tok[i],
-                      PN_MAX_LAYER_SIZE);
+                         PN_MAX_LAYER_SIZE);
       else
         d->size[ns++] = (int) v;
     }
@@ -204,7 +204,7 @@ read_technology (Reader *r, xmlNodePtr root, PnDesign *d)
     return rd_fail_at (r, n, "<technology>: gmin %g is not below gmax %g", t->gmin, t->gmax);
   if (!(t->r_max_ohm > t->r_min_ohm))
     return rd_fail_at (r, n, "<technology>: r-min %g is not below r-max %g", t->r_min_ohm,
-                    t->r_max_ohm);
+                       t->r_max_ohm);
   g_clear_pointer (&t->process, g_free);
   if (xmlHasProp (n, (const xmlChar *) "process"))
     t->process = rd_attr (n, "process");
@@ -213,7 +213,7 @@ read_technology (Reader *r, xmlNodePtr root, PnDesign *d)
     {
       if (t->n_overrides == PN_DESIGN_MAX_OVERRIDES)
         return rd_fail_at (r, o, "<technology>: more than %d process overrides",
-                        PN_DESIGN_MAX_OVERRIDES);
+                           PN_DESIGN_MAX_OVERRIDES);
       char *key = rd_attr (o, "key");
       g_strlcpy (t->override_key[t->n_overrides], key, sizeof t->override_key[0]);
       g_free (key);
@@ -277,7 +277,7 @@ read_training (Reader *r, xmlNodePtr root, PnDesign *d)
   tr->patience = (int) pa;
   tr->mc_train = (int) mc;
   gboolean has_first = rd_v2_attr (r, n, "first-seed"), has_seeds = rd_v2_attr (r, n, "seeds");
-  if (r->failed)
+  if (r->xml.failed)
     return FALSE;
   tr->first_seed = 0;
   tr->n_seeds = 0;
@@ -309,7 +309,7 @@ read_training (Reader *r, xmlNodePtr root, PnDesign *d)
             ok = rd_fail_at (r, n, "<training hidden>: more than %d hidden layers", PN_MAX_LAYERS - 1);
           else if (!g_ascii_string_to_unsigned (ht[i], 10, 1, PN_MAX_LAYER_SIZE, &v, NULL))
             ok = rd_fail_at (r, n, "<training hidden>: layer size '%s' is not in 1..%d", ht[i],
-                          PN_MAX_LAYER_SIZE);
+                             PN_MAX_LAYER_SIZE);
           else
             tr->hidden[nh++] = (int) v;
         }
@@ -318,7 +318,7 @@ read_training (Reader *r, xmlNodePtr root, PnDesign *d)
         return FALSE;
       tr->n_hidden = nh;
     }
-  else if (r->failed)
+  else if (r->xml.failed)
     return FALSE;
   return TRUE;
 }
@@ -335,7 +335,7 @@ read_design (Reader *r, xmlNodePtr root, PnDesign *d)
     {
       if (pn_xml_child (root, "parameters") == NULL && pn_xml_child (root, "residuals"))
         return rd_fail_at (r, pn_xml_child (root, "residuals"),
-                        "<residuals> needs <parameters> (a trained design)");
+                           "<residuals> needs <parameters> (a trained design)");
       if (pn_xml_child (root, "parameters") == NULL)
         return rd_read_results (r, root, d);
       return rd_read_parameters (r, pn_xml_child (root, "parameters"), d);
@@ -369,7 +369,7 @@ rout_placed (Reader *r, xmlNodePtr node)
       if (strcmp ((const char *) c->name, "output-resistance") == 0 &&
           strcmp ((const char *) node->name, "residuals") != 0)
         return rd_fail_at (r, c, "<output-resistance> outside <residuals>: its table needs the "
-                        "grid of <residuals points u-lo u-hi>");
+                           "grid of <residuals points u-lo u-hi>");
       if (!rout_placed (r, c))
         return FALSE;
     }
@@ -380,15 +380,15 @@ gboolean
 pn_design_parse (const char *data, gsize length, const char *name, PnDesign *out,
                  GError **error)
 {
-  Reader r = { name ? name : "design", error, FALSE, PN_DESIGN_FORMAT_VERSION };
+  Reader r = { { name ? name : "design", error, FALSE }, PN_DESIGN_FORMAT_VERSION };
   if (length > G_MAXINT)
     {
-      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s: too large for a design file", r.name);
+      g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s: too large for a design file", r.xml.name);
       return FALSE;
     }
   /* No document type declaration: the parser stops at <!DOCTYPE, before
    * any entity is declared, so nothing can expand (docs/EXPORT.md). */
-  xmlDocPtr doc = pn_xml_read (data, length, r.name,
+  xmlDocPtr doc = pn_xml_read (data, length, r.xml.name,
                                "has a document type declaration (<!DOCTYPE>): a design file "
                                "has none and may not declare entities; refused",
                                "not a well-formed XML file (corrupt or truncated)", error);
@@ -401,7 +401,7 @@ pn_design_parse (const char *data, gsize length, const char *name, PnDesign *out
   xmlNodePtr root = xmlDocGetRootElement (doc);
   if (root == NULL || strcmp ((const char *) root->name, PN_DESIGN_ROOT) != 0)
     rd_fail_at (&r, root, "not a pnstudio design file (the root element is <%s>, expected <%s>)",
-             root ? (const char *) root->name : "", PN_DESIGN_ROOT);
+                root ? (const char *) root->name : "", PN_DESIGN_ROOT);
   else
     {
       /* the version first: a newer file need not follow this schema */
@@ -411,13 +411,13 @@ pn_design_parse (const char *data, gsize length, const char *name, PnDesign *out
         rd_fail_at (&r, root, "<%s version=\"%s\">: not a format version", PN_DESIGN_ROOT, vs);
       else if (v < PN_DESIGN_FORMAT_VERSION_MIN)
         rd_fail_at (&r, root, "format version %" G_GUINT64_FORMAT " is older than this pnstudio "
-                 "reads (versions %d to %d)", v, PN_DESIGN_FORMAT_VERSION_MIN,
-                 PN_DESIGN_FORMAT_VERSION_MAX);
+                    "reads (versions %d to %d)", v, PN_DESIGN_FORMAT_VERSION_MIN,
+                    PN_DESIGN_FORMAT_VERSION_MAX);
       else if (v > PN_DESIGN_FORMAT_VERSION_MAX)
         rd_fail_at (&r, root, "format version %" G_GUINT64_FORMAT " was written by a newer "
-                 "pnstudio; this one reads up to version %d", v, PN_DESIGN_FORMAT_VERSION_MAX);
+                    "pnstudio; this one reads up to version %d", v, PN_DESIGN_FORMAT_VERSION_MAX);
       else if (rout_placed (&r, root) &&
-               pn_xml_validate (doc, PN_DESIGN_SCHEMA, "design-file schema", r.name, error))
+               pn_xml_validate (doc, PN_DESIGN_SCHEMA, "design-file schema", r.xml.name, error))
         {
           d.version = (int) v;
           r.version = (int) v;

@@ -77,24 +77,7 @@ pn_process_theta_window_f (const PnProcess *p, double g_unit, double gmin, doubl
 
 /* ---- reading ------------------------------------------------------------- */
 
-typedef struct {
-  const char *name;
-  GError    **error;
-  gboolean    failed;
-} Reader;
-
-static gboolean G_GNUC_PRINTF (3, 4)
-fail_at (Reader *r, xmlNodePtr node, const char *fmt, ...)
-{
-  if (r->failed)
-    return FALSE;
-  va_list ap;
-  va_start (ap, fmt);
-  pn_xml_set_error_valist (r->error, r->name, node, fmt, ap);
-  va_end (ap);
-  r->failed = TRUE;
-  return FALSE;
-}
+typedef PnXmlReader Reader;
 
 /* A positive finite number (or >= 0 with ZERO_OK) in attribute NAME. */
 static gboolean
@@ -102,16 +85,16 @@ attr_pos (Reader *r, xmlNodePtr node, const char *name, gboolean zero_ok, double
 {
   xmlChar *v = xmlGetProp (node, (const xmlChar *) name);
   if (v == NULL)
-    return fail_at (r, node, "<%s>: attribute %s is missing", node->name, name);
+    return pn_xml_fail_at (r, node, "<%s>: attribute %s is missing", node->name, name);
   char *end = NULL;
   double x = g_ascii_strtod ((const char *) v, &end);
   gboolean num = end != (char *) v && *end == '\0';
   xmlFree (v);
   if (!num || !isfinite (x))
-    return fail_at (r, node, "<%s>: %s is not a finite number", node->name, name);
+    return pn_xml_fail_at (r, node, "<%s>: %s is not a finite number", node->name, name);
   if (x < 0 || (x == 0 && !zero_ok))
-    return fail_at (r, node, "<%s>: %s %g must be %s", node->name, name, x,
-                    zero_ok ? "zero or positive" : "positive");
+    return pn_xml_fail_at (r, node, "<%s>: %s %g must be %s", node->name, name, x,
+                           zero_ok ? "zero or positive" : "positive");
   *out = x;
   return TRUE;
 }
@@ -123,7 +106,7 @@ attr_int (Reader *r, xmlNodePtr node, const char *name, int *out)
   if (!attr_pos (r, node, name, TRUE, &x))
     return FALSE;
   if (x != floor (x) || x > 255)
-    return fail_at (r, node, "<%s>: %s %g is not an integer in 0..255", node->name, name, x);
+    return pn_xml_fail_at (r, node, "<%s>: %s %g is not an integer in 0..255", node->name, name, x);
   *out = (int) x;
   return TRUE;
 }
@@ -153,10 +136,10 @@ read_process (Reader *r, xmlNodePtr root, PnProcess *p)
           id = k;
       xmlFree (ln);
       if (id < 0)
-        return fail_at (r, c, "<layer>: unknown layer name");
+        return pn_xml_fail_at (r, c, "<layer>: unknown layer name");
       if (seen[id])
-        return fail_at (r, c, "layer %s is defined twice (first on line %d)", layer_names[id],
-                        p->layer[id].line);
+        return pn_xml_fail_at (r, c, "layer %s is defined twice (first on line %d)", layer_names[id],
+                               p->layer[id].line);
       seen[id] = TRUE;
       PnProcessLayer *L = &p->layer[id];
       L->line = (int) xmlGetLineNo (c);
@@ -168,15 +151,15 @@ read_process (Reader *r, xmlNodePtr root, PnProcess *p)
     }
   for (int k = 0; k < PN_N_LAYERS; k++)
     if (!seen[k])
-      return fail_at (r, root, "the process has no layer '%s' (every process needs conductor, "
-                      "semiconductor, electrolyte, gate, insulator, resistor and pad)",
-                      layer_names[k]);
+      return pn_xml_fail_at (r, root, "the process has no layer '%s' (every process needs conductor, "
+                             "semiconductor, electrolyte, gate, insulator, resistor and pad)",
+                             layer_names[k]);
   for (int a = 0; a < PN_N_LAYERS; a++)
     for (int b = a + 1; b < PN_N_LAYERS; b++)
       if (p->layer[a].gds_layer == p->layer[b].gds_layer &&
           p->layer[a].gds_datatype == p->layer[b].gds_datatype)
-        return fail_at (r, root, "layers %s and %s share GDS layer %d/%d", layer_names[a],
-                        layer_names[b], p->layer[a].gds_layer, p->layer[a].gds_datatype);
+        return pn_xml_fail_at (r, root, "layers %s and %s share GDS layer %d/%d", layer_names[a],
+                               layer_names[b], p->layer[a].gds_layer, p->layer[a].gds_datatype);
   xmlNodePtr t = pn_xml_child (root, "text");
   if (!attr_int (r, t, "gds-layer", &p->text_gds_layer) ||
       !attr_int (r, t, "gds-datatype", &p->text_gds_datatype))
@@ -191,20 +174,20 @@ read_process (Reader *r, xmlNodePtr root, PnProcess *p)
       !attr_pos (r, ink, "contact-enclosure", FALSE, &p->contact_enclosure))
     return FALSE;
   if (p->tolerance >= 1)
-    return fail_at (r, ink, "<ink>: tolerance %g must be below 1 (a fraction, 0.1 = +-10 %%)",
-                    p->tolerance);
+    return pn_xml_fail_at (r, ink, "<ink>: tolerance %g must be below 1 (a fraction, 0.1 = +-10 %%)",
+                           p->tolerance);
   if (p->min_squares > p->max_squares)
-    return fail_at (r, ink, "<ink>: min-squares %g is above max-squares %g", p->min_squares,
-                    p->max_squares);
+    return pn_xml_fail_at (r, ink, "<ink>: min-squares %g is above max-squares %g", p->min_squares,
+                           p->max_squares);
   const PnProcessLayer *R = &p->layer[PN_LAYER_RESISTOR];
   if (p->meander_pitch < R->min_width + R->min_spacing)
-    return fail_at (r, ink, "<ink>: meander-pitch %g um is below the resistor layer's "
-                    "min-width + min-spacing (%g + %g um)", p->meander_pitch, R->min_width,
-                    R->min_spacing);
+    return pn_xml_fail_at (r, ink, "<ink>: meander-pitch %g um is below the resistor layer's "
+                           "min-width + min-spacing (%g + %g um)", p->meander_pitch, R->min_width,
+                           R->min_spacing);
   if (p->contact_enclosure >= R->min_spacing)
-    return fail_at (r, ink, "<ink>: contact-enclosure %g um must be below the resistor "
-                    "spacing %g um (a contact would touch the next meander leg)",
-                    p->contact_enclosure, R->min_spacing);
+    return pn_xml_fail_at (r, ink, "<ink>: contact-enclosure %g um must be below the resistor "
+                           "spacing %g um (a contact would touch the next meander leg)",
+                           p->contact_enclosure, R->min_spacing);
   xmlNodePtr tr = pn_xml_child (root, "transistor");
   if (!attr_pos (r, tr, "w-min", FALSE, &p->w_min) ||
       !attr_pos (r, tr, "w-max", FALSE, &p->w_max) ||
@@ -216,7 +199,7 @@ read_process (Reader *r, xmlNodePtr root, PnProcess *p)
       !attr_pos (r, tr, "gate-enclosure", FALSE, &p->gate_enclosure))
     return FALSE;
   if (p->w_min > p->w_max || p->l_min > p->l_max)
-    return fail_at (r, tr, "<transistor>: a minimum is above its maximum");
+    return pn_xml_fail_at (r, tr, "<transistor>: a minimum is above its maximum");
   if (!attr_pos (r, pn_xml_child (root, "crossover"), "insulator-enclosure", FALSE,
                  &p->insulator_enclosure))
     return FALSE;
@@ -225,8 +208,8 @@ read_process (Reader *r, xmlNodePtr root, PnProcess *p)
       !attr_pos (r, pad, "spacing", FALSE, &p->pad_spacing))
     return FALSE;
   if (p->pad_size < p->layer[PN_LAYER_PAD].min_width)
-    return fail_at (r, pad, "<pad>: size %g um is below the pad layer's min-width %g um",
-                    p->pad_size, p->layer[PN_LAYER_PAD].min_width);
+    return pn_xml_fail_at (r, pad, "<pad>: size %g um is below the pad layer's min-width %g um",
+                           p->pad_size, p->layer[PN_LAYER_PAD].min_width);
   return TRUE;
 }
 

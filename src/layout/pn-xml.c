@@ -174,15 +174,21 @@ pn_xml_next (xmlNodePtr node, const char *name)
   return NULL;
 }
 
-void
-pn_xml_set_error_valist (GError **error, const char *name, xmlNodePtr node, const char *fmt,
-                         va_list ap)
+gboolean
+pn_xml_fail_at (PnXmlReader *r, xmlNodePtr node, const char *fmt, ...)
 {
+  if (r->failed)
+    return FALSE;
+  va_list ap;
+  va_start (ap, fmt);
   char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
   long line = node ? xmlGetLineNo (node) : -1;
   if (line > 0)
-    g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s:%ld: %s", name, line, msg);
+    g_set_error (r->error, PN_ERROR, PN_ERROR_FORMAT, "%s:%ld: %s", r->name, line, msg);
   else
-    g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s: %s", name, msg);
+    g_set_error (r->error, PN_ERROR, PN_ERROR_FORMAT, "%s: %s", r->name, msg);
   g_free (msg);
+  r->failed = TRUE;
+  return FALSE;
 }

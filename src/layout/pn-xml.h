@@ -33,9 +33,18 @@ gboolean   pn_xml_validate (xmlDocPtr doc, const char *schema, const char *what,
 xmlNodePtr pn_xml_child    (xmlNodePtr parent, const char *name);
 xmlNodePtr pn_xml_next     (xmlNodePtr node, const char *name);
 
-/* Sets ERROR (PN_ERROR_FORMAT) to "NAME:LINE: message", NODE's line, or
- * "NAME: message" when NODE has none. */
-void       pn_xml_set_error_valist (GError **error, const char *name, xmlNodePtr node,
-                                    const char *fmt, va_list ap) G_GNUC_PRINTF (4, 0);
+/* A reader's failure state: the file's name in messages, where its first
+ * failure goes, and whether there was one. */
+typedef struct {
+  const char *name;
+  GError    **error;
+  gboolean    failed;
+} PnXmlReader;
+
+/* R's first failure: r->error set (PN_ERROR_FORMAT) to "NAME:LINE:
+ * message", NODE's line, or "NAME: message" when NODE has none; later
+ * failures are dropped. Always FALSE. */
+gboolean   pn_xml_fail_at  (PnXmlReader *r, xmlNodePtr node, const char *fmt, ...)
+                            G_GNUC_PRINTF (3, 4);
 
 G_END_DECLS

@@ -14,15 +14,13 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  const char *name;    /* file name for messages */
-  GError    **error;
-  gboolean    failed;
+  PnXmlReader xml;     /* the file's name, its first failure */
   int         version; /* the file's format version */
 } Reader;
 
-/* Sets r->error to "name:line: message" (NODE's line) unless a failure is
- * already set; always FALSE. */
-gboolean rd_fail_at   (Reader *r, xmlNodePtr node, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+/* Sets r->xml.error to "name:line: message" (NODE's line) unless a
+ * failure is already set; always FALSE. */
+#define rd_fail_at(r, ...) pn_xml_fail_at (&(r)->xml, __VA_ARGS__)
 /* An attribute as a newly allocated string ("" when missing: the schema
  * made sure it is there). */
 char    *rd_attr      (xmlNodePtr node, const char *name);
