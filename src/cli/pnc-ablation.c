@@ -13,7 +13,6 @@
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 #include <stdio.h>
-#include <stdarg.h>
 #include <string.h>
 
 #ifdef PN_HAVE_MPI
@@ -173,21 +172,6 @@ grid_clear (AbGrid *g)
   g_array_free (g->seeds, TRUE);
 }
 
-static gboolean
-bad_option (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-bad_option (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, msg);
-  g_free (msg);
-  return FALSE;
-}
-
 /* --variants into G->use_variant, --epsilons into G->eps */
 static gboolean
 parse_variants_eps (const AbOptions *o, AbGrid *g, GError **error)
@@ -201,7 +185,7 @@ parse_variants_eps (const AbOptions *o, AbGrid *g, GError **error)
         if (g_ascii_strcasecmp (g_strstrip (vnames[i]), pnc_variant_names[v]) == 0)
           break;
       if (v == N_VARIANTS)
-        ok = bad_option (error, "unknown variant '%s' (base, lnc, va, both)", vnames[i]);
+        ok = pnc_option_error (error, "unknown variant '%s' (base, lnc, va, both)", vnames[i]);
       else
         g->use_variant[v] = TRUE;
     }
@@ -212,13 +196,13 @@ parse_variants_eps (const AbOptions *o, AbGrid *g, GError **error)
       char *end;
       double e = g_ascii_strtod (g_strstrip (epsv[i]), &end);
       if (*end || !(e > 0 && e < 1) || g->n_eps >= (int) G_N_ELEMENTS (g->eps))
-        ok = bad_option (error, "'%s' is not a variation level in (0, 1)", epsv[i]);
+        ok = pnc_option_error (error, "'%s' is not a variation level in (0, 1)", epsv[i]);
       else
         g->eps[g->n_eps++] = e;
     }
   g_strfreev (epsv);
   if (ok && g->n_eps > PNC_MAX_EVAL)
-    ok = bad_option (error, "at most %d variation levels", PNC_MAX_EVAL);
+    ok = pnc_option_error (error, "at most %d variation levels", PNC_MAX_EVAL);
   return ok;
 }
 
@@ -232,16 +216,16 @@ parse_grid (const AbOptions *o, AbGrid *g, GError **error)
     return FALSE;
   PnCircuitLevel level;
   if (!pn_circuit_level_from_string (o->level, &level))
-    return bad_option (error, "--level must be net, layer or neuron, not '%s'", o->level);
+    return pnc_option_error (error, "--level must be net, layer or neuron, not '%s'", o->level);
   if (!parse_variants_eps (o, g, error))
     return FALSE;
   if (o->patience < 1 || o->max_epochs < 1 || o->mc_train < 1 || o->mc_test < 1 ||
       o->nominal_start < 0)
-    return bad_option (error, "--patience, --max-epochs, --mc-train and --mc-test must be positive");
+    return pnc_option_error (error, "--patience, --max-epochs, --mc-train and --mc-test must be positive");
   if (o->restarts < 0 || o->restart_epochs < 1 || (o->restarts > 0 && o->nominal_start > 0) ||
       o->circuit_delay < 0)
-    return bad_option (error, "--restarts and --circuit-delay must be >= 0 and "
-                       "--restart-epochs positive; --restarts and --nominal-start do not combine");
+    return pnc_option_error (error, "--restarts and --circuit-delay must be >= 0 and "
+                             "--restart-epochs positive; --restarts and --nominal-start do not combine");
   if (!pnc_load_circuits (o->circuits, level, &g->fixed_circ, &g->learn_circ,
                           g->use_variant[V_LNC] || g->use_variant[V_BOTH], error))
     return FALSE;
@@ -428,8 +412,8 @@ check_settings (const AbOptions *o, const AbGrid *g, int rank, GError **error)
     {
       if (!json_parser_load_from_file (parser, mpath, NULL) ||
           !json_node_equal (json_parser_get_root (parser), manifest))
-        ok = bad_option (error, "%s: this directory holds an ablation with other settings "
-                         "(or a damaged settings file); use another --out", mpath);
+        ok = pnc_option_error (error, "%s: this directory holds an ablation with other settings "
+                               "(or a damaged settings file); use another --out", mpath);
     }
   else if (rank == 0 && !pnc_json_write (manifest, mpath, error))
     ok = FALSE;

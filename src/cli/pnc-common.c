@@ -171,6 +171,18 @@ pnc_parse_datasets (const char *s)
 }
 
 gboolean
+pnc_option_error (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, msg);
+  g_free (msg);
+  return FALSE;
+}
+
+gboolean
 pnc_parse_options (GOptionContext *ctx, int *argc, char ***argv)
 {
   GError *error = NULL;

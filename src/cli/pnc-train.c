@@ -5,7 +5,6 @@
 #include "pn-flow.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,21 +80,6 @@ print_power (const PncRun *runs, int n_runs)
       }
 }
 
-static gboolean
-train_error (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-train_error (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, msg);
-  g_free (msg);
-  return FALSE;
-}
-
 /* --circuits and --level into CFG (fixed circuits learn nothing:
  * *LR_CIRCUIT 0), inside the printing process's window */
 static gboolean
@@ -107,10 +91,10 @@ set_circuits (PnTrainConfig *cfg, const char *circuits, const char *level_opt,
   gboolean published = g_strcmp0 (circuits, "published") == 0;
   gboolean learn = g_strcmp0 (circuits, "learnable") == 0;
   if (!published && !learn && g_strcmp0 (circuits, "fixed") != 0)
-    return train_error (error, "--circuits must be published, fixed or learnable, not '%s'",
-                        circuits);
+    return pnc_option_error (error, "--circuits must be published, fixed or learnable, not '%s'",
+                             circuits);
   if (!pn_circuit_level_from_string (level_opt, &level))
-    return train_error (error, "--level must be net, layer or neuron, not '%s'", level_opt);
+    return pnc_option_error (error, "--level must be net, layer or neuron, not '%s'", level_opt);
   if (!pnc_load_circuits (published ? "eta" : "surrogate", level, &fixed, &learnable, learn,
                           error))
     return FALSE;
@@ -125,11 +109,11 @@ static gboolean
 set_budget (PnTrainConfig *cfg, double power_budget, GError **error)
 {
   if (!(power_budget > 0) || !isfinite (power_budget))
-    return train_error (error, "--power-budget %g: a budget must be a positive number of "
-                        "watts (e.g. 2e-4 for 200 uW)", power_budget);
+    return pnc_option_error (error, "--power-budget %g: a budget must be a positive number of "
+                             "watts (e.g. 2e-4 for 200 uW)", power_budget);
   if (cfg->circuits.mode != PN_CIRCUITS_PHYSICAL)
-    return train_error (error, "--power-budget needs physical circuits: add --circuits fixed "
-                        "or --circuits learnable (the published curves have no power)");
+    return pnc_option_error (error, "--power-budget needs physical circuits: add --circuits fixed "
+                             "or --circuits learnable (the published curves have no power)");
   if ((cfg->power_model = pn_power_model_shipped (error)) == NULL)
     return FALSE;
   cfg->power_budget = power_budget;
@@ -169,11 +153,11 @@ check_budget_floor (GPtrArray *datasets, const PnTrainConfig *cfg, double power_
         return FALSE;
       double floor = pn_power_floor (&net, cfg->power_model);
       if (power_budget < floor)
-        return train_error (error, "--power-budget %g W is below what any printable %s network "
-                            "draws: its %d ptanh circuits need at least %.4g W together (each "
-                            "at its design space's least-power corner and input); raise the "
-                            "budget or use fewer hidden neurons",
-                            power_budget, ds->name, net.n_act, floor);
+        return pnc_option_error (error, "--power-budget %g W is below what any printable %s network "
+                                 "draws: its %d ptanh circuits need at least %.4g W together (each "
+                                 "at its design space's least-power corner and input); raise the "
+                                 "budget or use fewer hidden neurons",
+                                 power_budget, ds->name, net.n_act, floor);
     }
   return TRUE;
 }

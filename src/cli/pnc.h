@@ -38,6 +38,8 @@ char   **pnc_parse_datasets (const char *s);
  * features and classes): checked before any training. */
 gboolean pnc_dataset_fits   (const PnDataset *ds, GError **error);
 
+/* Sets ERROR (G_OPTION_ERROR_BAD_VALUE) to the formatted message; FALSE. */
+gboolean pnc_option_error   (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 /* Parse options; prints the error and usage hint. Returns FALSE on error. */
 gboolean pnc_parse_options  (GOptionContext *ctx, int *argc, char ***argv);
 /* After parsing: free a string option's allocated default DFLT if the
