@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "pn-test-util.h"
+
 static const char *pnc_path;
 static char *tmpdir;
 
@@ -177,28 +179,6 @@ test_mpi_same_results (void)
   g_assert_cmpstr (c1, ==, c2);
 }
 
-static void
-rm_rf (const char *path)
-{
-  /* never follow a symbolic link: lstat, and recurse only into a real
-   * directory (a link to a directory is removed as a link) */
-  GStatBuf st;
-  if (g_lstat (path, &st) != 0)
-    return;
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (d && (name = g_dir_read_name (d)))
-        {
-          g_autofree char *p = g_build_filename (path, name, NULL);
-          rm_rf (p);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
 
 int
 main (int argc, char **argv)
@@ -211,6 +191,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ablation/resume-after-kill", test_resume_after_kill);
   g_test_add_func ("/ablation/mpi-same-results", test_mpi_same_results);
   int rc = g_test_run ();
-  rm_rf (tmpdir);
+  pn_test_rm_rf (tmpdir);
   return rc;
 }

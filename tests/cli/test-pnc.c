@@ -7,24 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pn-test-util.h"
+
 static const char *pnc_path;
 static char *tmpdir;
 
-static int
-run (const char *args, char **out, char **err)
-{
-  g_autofree char *cmd = g_strdup_printf ("%s %s", pnc_path, args);
-  int status = 0;
-  GError *error = NULL;
-  g_autofree char *o = NULL, *e = NULL;
-  g_assert_true (g_spawn_command_line_sync (cmd, &o, &e, &status, &error));
-  g_assert_no_error (error);
-  if (out)
-    *out = g_steal_pointer (&o);
-  if (err)
-    *err = g_steal_pointer (&e);
-  return g_spawn_check_wait_status (status, NULL) ? 0 : (WIFEXITED (status) ? WEXITSTATUS (status) : -1);
-}
+/* pnc as a user runs it (pn-test-util.h) */
+#define run(args, out, err) pn_test_run (pnc_path, (args), (out), (err))
 
 static JsonNode *
 parse_json (const char *text)
