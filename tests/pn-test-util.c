@@ -2,6 +2,7 @@
 #include "pn-test-util.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -19,6 +20,29 @@ pn_test_run (const char *pnc, const char *args, char **out, char **err)
   if (err)
     *err = g_steal_pointer (&e);
   return g_spawn_check_wait_status (status, NULL) ? 0 : (WIFEXITED (status) ? WEXITSTATUS (status) : -1);
+}
+
+void
+pn_test_check_golden (const char *name, const char *text)
+{
+  const char *dir = g_getenv ("PN_TEST_GOLDEN_DIR");
+  g_assert_nonnull (dir);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  /* the version in the provenance line is not part of the comparison */
+  GString *t = g_string_new (text);
+  g_string_replace (t, "pnstudio " PN_VERSION " (", "pnstudio @VERSION@ (", 0);
+  if (g_getenv ("PN_UPDATE_GOLDEN"))
+    {
+      g_mkdir_with_parents (dir, 0755);
+      g_assert_true (g_file_set_contents (path, t->str, -1, NULL));
+    }
+  g_autofree char *want = NULL;
+  if (!g_file_get_contents (path, &want, NULL, NULL))
+    g_error ("golden file %s missing (PN_UPDATE_GOLDEN=1 writes it)", path);
+  if (strcmp (want, t->str) != 0)
+    g_error ("%s differs from the text written now:\n--- golden\n%s\n--- now\n%s", path, want,
+             t->str);
+  g_string_free (t, TRUE);
 }
 
 void

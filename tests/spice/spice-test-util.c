@@ -4,6 +4,13 @@
 
 #include <glib/gstdio.h>
 
+const char *const spice_test_model_text =
+  "* test EGT\n"
+  ".subckt pn_egt_n d g s w=100u l=20u\n"
+  "M1 d g s test_core m={w/l}\n"
+  ".ends pn_egt_n\n"
+  ".model test_core vdmos (nchan vto=0.3 kp=40u ksubthres=0.07)\n";
+
 static char *tmpdir;
 
 void

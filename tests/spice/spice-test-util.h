@@ -5,6 +5,9 @@
 
 #include "pn-spice.h"
 
+/* A fixed device model text, so golden benches do not follow data/models */
+extern const char *const spice_test_model_text;
+
 /* The test program's temporary folder (g_dir_make_tmp of TMPL), and its
  * removal with the files the tests make in it (none else: no recursion) */
 void  spice_test_tmpdir_make   (const char *tmpl);
