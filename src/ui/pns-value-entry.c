@@ -11,7 +11,6 @@ struct _PnsValueEntry {
   double          lo, hi, value;
   char           *error;
   char           *tooltip; /* the field's own tooltip, shown when it is valid */
-  gboolean        setting;
 };
 
 enum { PROP_0, PROP_ERROR, PROP_VALUE, PROP_FIELD_NAME, PROP_UNIT, PROP_MINIMUM, PROP_MAXIMUM,
@@ -46,9 +45,7 @@ static void
 show_value (PnsValueEntry *self, double v)
 {
   g_autofree char *t = pn_si_format (v, self->unit);
-  self->setting = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self), t);
-  self->setting = FALSE;
 }
 
 gboolean
