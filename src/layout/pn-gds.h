@@ -11,8 +11,8 @@
  * at most PN_GDS_NAME_MAX. A label's text is written as one line
  * (pn_text_one_line: control characters become spaces, invalid UTF-8
  * '?'), each character outside ASCII as '?', and a longer text is cut
- * (ending in "..."); a label of printable ASCII with single spaces is
- * written as it is.
+ * (ending in "..."); a label of printable ASCII without leading,
+ * trailing or repeated spaces is written as it is.
  */
 #pragma once
 

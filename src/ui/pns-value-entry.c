@@ -161,6 +161,7 @@ pns_value_entry_set_property (GObject *object, guint id, const GValue *value, GP
       for (gsize i = 0; i < G_N_ELEMENTS (unit_names); i++)
         if (g_strcmp0 (g_value_get_string (value), unit_names[i].name) == 0)
           pns_value_entry_set_unit (self, unit_names[i].unit);
+      update_tooltip (self); /* it names the unit */
       break;
     case PROP_MINIMUM: self->lo = g_value_get_double (value); break;
     case PROP_MAXIMUM: self->hi = g_value_get_double (value); break;

@@ -79,6 +79,7 @@ test_technology_bound (void)
   g_assert_cmpfloat (lo, ==, 0.001);
   g_assert_cmpfloat (hi, ==, 1e4);
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (gunit)), name));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (gunit)), " in µS;"));
   g_assert_true (GTK_IS_GRID (gtk_widget_get_parent (GTK_WIDGET (gunit))));
   /* the fields show the design */
   const PnDesignTech t0 = *pns_design_get_technology (d);
