@@ -72,7 +72,8 @@ test_technology_bound (void)
   PnsValueEntry *gunit = pns_circuit_editor_get_tech_entry (ed, 2);
   PnsValueEntry *vdd = pns_circuit_editor_get_tech_entry (ed, 3);
   /* built from the template: named, ranged, with its unit */
-  g_autofree char *name = NULL, *unit = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *unit = NULL;
   double lo, hi;
   g_object_get (gunit, "field-name", &name, "unit", &unit, "minimum", &lo, "maximum", &hi, NULL);
   g_assert_cmpstr (unit, ==, "uS");
@@ -95,8 +96,8 @@ test_technology_bound (void)
   g_action_group_activate_action (ag, "undo", NULL);
   g_assert_cmpfloat (pns_design_get_technology (d)->gmax, ==, t0.gmax);
   g_assert_cmpfloat (pns_value_entry_get_value (gmax), ==, t0.gmax);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gmax)), ==,
-                   pn_si_format (t0.gmax, &PN_SI_NONE));
+  g_autofree char *shown = pn_si_format (t0.gmax, &PN_SI_NONE);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gmax)), ==, shown);
   g_action_group_activate_action (ag, "redo", NULL);
   g_assert_cmpfloat (pns_value_entry_get_value (gmax), ==, 5);
   g_action_group_activate_action (ag, "undo", NULL);
