@@ -1,11 +1,13 @@
 /* pn-network-load.c: the network's side of the loaded crossbar (pn-load.h,
  * docs/EXPORT.md section 8): drivers, inv tables and the per-example
- * solve of a layer (PN_LOAD_LANES examples at a time), forward and backward.
+ * solve of a layer (PN_LOAD_LANES examples at a time, single precision),
+ * forward and backward.
  */
 #include "pn-network-private.h"
 #include "pn-error.h"
 #include "pn-fastmath.h"
 #include "pn-kernels.h"
+#include "pn-residual8.h"
 
 #include <math.h>
 #include <string.h>
@@ -17,13 +19,13 @@ load_alloc (PnWork *w)
     return;
   const size_t n = (size_t) MAX (w->max_n, 1);
   w->load = pn_load_scratch_new (w->max_rows, w->max_cols);
-  double **bufs[] = { &w->le, &w->lrho, &w->ldrho, &w->lz, &w->ldz, &w->lde, &w->lddr };
+  float **bufs[] = { &w->le, &w->lrho, &w->ldrho, &w->lz, &w->ldz, &w->lde, &w->lddr };
   for (gsize b = 0; b < G_N_ELEMENTS (bufs); b++)
-    *bufs[b] = g_new0 (double, (size_t) MAX (w->max_rows, w->max_cols) * PN_LOAD_LANES);
+    *bufs[b] = g_new0 (float, (size_t) MAX (w->max_rows, w->max_cols) * PN_LOAD_LANES);
   w->lgrad = g_new0 (double, (size_t) w->max_rows * w->max_cols);
   w->lres = g_new0 (const float *, w->max_rows);
   w->lrout = g_new0 (const float *, w->max_rows);
-  w->linv4 = g_new0 (double, (size_t) 4 * w->max_rows * PN_LOAD_LANES);
+  w->linv4 = g_new0 (float, (size_t) 4 * w->max_rows * PN_LOAD_LANES);
   w->lrtab = g_new0 (const float *, w->max_rows);
   w->dzx = g_new (float, (size_t) w->max_rows * n);
 }
@@ -52,16 +54,20 @@ load_layer (const PnNet *net, int l, const float *theta, PnWork *w, PnLoadLayer 
   L->inv_res = w->lres;
   L->inv_rout = w->lrout;
   /* the drivers' output resistance tables (load_drivers) */
+  L->loaded = FALSE;
   for (int i = 0; i < ni; i++)
-    w->lrtab[i] =
-      l > 0 ? pn_circuits_rout_of (cc, net, PN_CIRCUIT_PTANH, net->act_off[l - 1] + i) : NULL;
+    {
+      w->lrtab[i] =
+        l > 0 ? pn_circuits_rout_of (cc, net, PN_CIRCUIT_PTANH, net->act_off[l - 1] + i) : NULL;
+      L->loaded |= w->lrtab[i] != NULL;
+    }
   L->bias_e = w->bias_inv[l];
-  L->bias_sig = 0.0;
+  L->bias_sig = 0.0f;
   const float *brout = pn_circuits_rout_of (cc, net, PN_CIRCUIT_INV, net->inv_off[l] + ni);
   if (w->rowneg[l][ni] && brout)
     {
       const float *e = L->eta_inv + 4 * ni;
-      L->bias_sig = (double) L->g_unit * pn_residual_eval (L->res, brout, (1.0f - e[2]) * e[3], NULL);
+      L->bias_sig = L->g_unit * pn_residual_eval (L->res, brout, (1.0f - e[2]) * e[3], NULL);
     }
 }
 
@@ -71,31 +77,36 @@ load_layer (const PnNet *net, int l, const float *theta, PnWork *w, PnLoadLayer 
  * first layer are ideal). After load_layer. */
 static void
 load_drivers (const PnNet *net, int l, const float *in, int n, const int *ks, const PnWork *w,
-              double *e, double *rho, double *drho_dz)
+              float *e, float *rho, float *drho_dz)
 {
   const PnCircuits *cc = &net->circuits;
+  const float gu = cc->residual.g_unit;
   for (int i = 0; i < net->size[l]; i++)
     {
-      double *ei = e + (size_t) i * PN_LOAD_LANES, *ri = rho + (size_t) i * PN_LOAD_LANES;
-      double *di = drho_dz + (size_t) i * PN_LOAD_LANES;
+      float *ei = e + (size_t) i * PN_LOAD_LANES, *ri = rho + (size_t) i * PN_LOAD_LANES;
+      float *di = drho_dz + (size_t) i * PN_LOAD_LANES;
       const float *x = in + (size_t) i * n;
       for (int m = 0; m < PN_LOAD_LANES; m++)
-        {
-          ei[m] = x[ks[m]];
-          ri[m] = di[m] = 0.0;
-        }
+        ei[m] = x[ks[m]];
       const float *rtab = w->lrtab[i];
       if (rtab == NULL)
-        continue;
+        {
+          memset (ri, 0, sizeof (float) * PN_LOAD_LANES);
+          memset (di, 0, sizeof (float) * PN_LOAD_LANES);
+          continue;
+        }
       const int inst = net->act_off[l - 1] + i;
       const float *eta = w->eta_act + 4 * inst;
       const float *zi = w->z[l - 1] + (size_t) i * n;
+      pn_v8f zv, o, op;
       for (int m = 0; m < PN_LOAD_LANES; m++)
-        {
-          float rp, u = (zi[ks[m]] - eta[2]) * eta[3];
-          ri[m] = (double) cc->residual.g_unit * pn_residual_eval (&cc->residual, rtab, u, &rp);
-          di[m] = (double) cc->residual.g_unit * rp * eta[3];
-        }
+        zv[m] = zi[ks[m]];
+      const pn_v8f u = (zv - PN_V8F (eta[2])) * PN_V8F (eta[3]);
+      pn_residual8 (&cc->residual, rtab, &u, &o, &op);
+      o = PN_V8F (gu) * o;
+      op = PN_V8F (gu) * op * PN_V8F (eta[3]);
+      memcpy (ri, &o, sizeof o);
+      memcpy (di, &op, sizeof op);
     }
 }
 
@@ -119,10 +130,10 @@ load_inv_table (const PnLoadLayer *L, const PnInputIndex *xi, PnWork *w)
   if (len > w->linvtab_len)
     {
       g_free (w->linvtab);
-      w->linvtab = g_new (double, len);
+      w->linvtab = g_new (float, len);
       w->linvtab_len = len;
     }
-  double *t = w->linvtab;
+  float *t = w->linvtab;
   for (int i = 0; i < L->ni; i++)
     if (L->rowneg[i])
       for (int u = 0; u < xi->n_unique[i]; u++, t += 4)
@@ -135,14 +146,14 @@ static void
 load_inv4 (const PnLoadLayer *L, const PnInputIndex *xi, const float *in, int n, const int *ks,
            PnWork *w)
 {
-  const double *t = w->linvtab;
+  const float *t = w->linvtab;
   for (int i = 0; i < L->ni; i++)
     if (L->rowneg[i])
       {
-        double *o = w->linv4 + (size_t) 4 * i * PN_LOAD_LANES;
+        float *o = w->linv4 + (size_t) 4 * i * PN_LOAD_LANES;
         for (int m = 0; m < PN_LOAD_LANES; m++)
           {
-            double v[4];
+            float v[4];
             if (xi->n_unique[i] > 0)
               memcpy (v, t + 4 * xi->idx[i][ks[m]], sizeof v);
             else
@@ -189,7 +200,7 @@ pn_net_load_forward (const PnNet *net, int l, const float *theta, const float *i
       pn_load_solve_lanes (&L, w->le, w->lrho, xi ? w->linv4 : NULL, w->lz, NULL, w->load);
       for (int j = 0; j < L.no; j++)
         for (int m = 0; m < nb; m++)
-          z[(size_t) j * n + k0 + m] = (float) w->lz[j * PN_LOAD_LANES + m];
+          z[(size_t) j * n + k0 + m] = w->lz[j * PN_LOAD_LANES + m];
     }
 }
 
@@ -215,7 +226,7 @@ pn_net_load_backward (const PnNet *net, int l, const float *theta, const float *
           {
             const int k = k0 + MIN (m, nb - 1);
             w->lz[j * PN_LOAD_LANES + m] = w->z[l][(size_t) j * n + k];
-            w->ldz[j * PN_LOAD_LANES + m] = m < nb ? w->dz[(size_t) j * n + k] : 0.0;
+            w->ldz[j * PN_LOAD_LANES + m] = m < nb ? w->dz[(size_t) j * n + k] : 0.0f;
           }
       pn_load_backward_lanes (&L, w->le, w->lrho, xi ? w->linv4 : NULL, w->lz, w->ldz, w->lde,
                               w->lddr, w->load);
@@ -224,9 +235,9 @@ pn_net_load_backward (const PnNet *net, int l, const float *theta, const float *
           {
             const size_t o = (size_t) i * PN_LOAD_LANES + m, k = (size_t) k0 + m;
             if (din)
-              din[(size_t) i * n + k] = (float) w->lde[o];
+              din[(size_t) i * n + k] = w->lde[o];
             if (l > 0)
-              w->dzx[(size_t) i * n + k] = (float) (w->lddr[o] * w->ldrho[o]);
+              w->dzx[(size_t) i * n + k] = w->lddr[o] * w->ldrho[o];
           }
     }
   pn_load_grad_flush (&L, w->load, w->lgrad);
