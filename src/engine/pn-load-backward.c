@@ -73,10 +73,10 @@ backward_linear (const PnLoadLayer *L, const float *e, const float *inv4, const 
   float *lam = s->lam, *fv = s->f, *fq = s->bn; /* (bn row i is read before fq's) */
   /* A (s->jac) and c (s->step) again; the right-hand side is not needed,
    * and the direct cells have no f */
-  pn_load_linear_system (L, e, s, fv);
+  pn_load_linear_system (L, e, inv4, s, fv);
   memset (fv, 0, sizeof (float) * ni * W);
   memcpy (lam, dz, sizeof (float) * no * W);
-  pn_load_lu_solve (s->jac, no, lam, TRUE);
+  pn_load_lu_solve (s->jac, no, s->piv, lam, TRUE);
   for (int j = 0; j < no; j++)
     ST (lam + j * W, LD (lam + j * W) * VB (s->icol[j]));
   /* mu_i = gn_i . Lam; f = mu c; de_i = gp_i . Lam + mu dq/de */
@@ -145,7 +145,7 @@ backward_rows (const PnLoadLayer *L, const float *e, const float *rho, const flo
         g += VB (wn[j]) * LD (dz + j * W);
       ST (lam + (ni + q) * W, g);
     }
-  pn_load_lu_solve (s->jac, n, lam, TRUE);
+  pn_load_lu_solve (s->jac, n, s->piv, lam, TRUE);
   /* f of the direct (fv) and inverted (fq) cells, by row */
   float *fv = s->f, *fq = s->step;
   for (int i = 0; i < ni; i++)

@@ -143,7 +143,7 @@ pn_load_rows_jacobian (const PnLoadLayer *L, const float *rho, PnLoadScratch *s)
 }
 
 /* z (no x W) from the unknowns s->x */
-static void
+PN_HOT static void
 columns_from_rows (const PnLoadLayer *L, PnLoadScratch *s, float *z)
 {
   const int ni = L->ni, no = L->no, nq = s->nq;
@@ -192,17 +192,23 @@ solve_rows (const PnLoadLayer *L, const float *e, const float *rho, float *z, fl
           lambda = lh;
           done |= floor;
         }
+      if (!ANY (~done))
+        break;
+      /* the Jacobian at the first two iterates, then every fourth (chord
+       * steps between: near the solution they converge as fast, and the
+       * third evaluation is usually the last). A function of the
+       * iteration alone, so each lane takes the steps it takes alone. */
+      if (it < 2 || it % 4 == 0)
+        {
+          pn_load_rows_jacobian (L, rho, s);
+          pn_load_lu_factor (s->jac, n, s->piv);
+        }
       const vi take = ~done & ~worse;
       if (!ANY (take))
-        {
-          if (!ANY (~done))
-            break;
-          continue;
-        }
-      pn_load_rows_jacobian (L, rho, s);
+        continue;
       for (int k = 0; k < n; k++)
         ST (dx + k * W, -LD (s->f + k * W));
-      pn_load_lu_solve (s->jac, n, dx, FALSE);
+      pn_load_lu_apply (s->jac, n, s->piv, dx);
       vf big = VB (0.0f);
       for (int k = 0; k < n; k++)
         {
@@ -224,7 +230,7 @@ solve_rows (const PnLoadLayer *L, const float *e, const float *rho, float *z, fl
 
 /* The rows' inv values of a layer with ideal drivers (from INV4, or at E)
  * into s->E, Ep, sig, sigp */
-static void
+PN_HOT static void
 fixed_invs (const PnLoadLayer *L, const float *e, const float *inv4, PnLoadScratch *s)
 {
   if (inv4 == NULL)
@@ -250,42 +256,109 @@ fixed_invs (const PnLoadLayer *L, const float *e, const float *inv4, PnLoadScrat
     }
 }
 
-/* The linear layer's system A z = r: with q_i = (E_i + sig_i bn_i) / (1 +
- * sig_i sn_i) = q0_i + c_i gn_i . z, A = I - sum_i (wn_i c_i) gn_i^T and r
- * = the rows' open-circuit contributions. A into s->jac, r into RHS (no x
- * W), c_i into s->step (row i's lanes at i * W). After fixed_invs. */
-PN_HOT void
-pn_load_linear_system (const PnLoadLayer *L, const float *e, PnLoadScratch *s, float *rhs)
+/* The inv terms of row i (with an inv) of a linear layer: c = sig / (1 +
+ * sig sn), q0 = E / (1 + sig sn), c into s->step */
+static inline __attribute__ ((always_inline)) void
+linear_row (const PnLoadLayer *L, const float *inv4, PnLoadScratch *s, int i, vf *c, vf *q0)
 {
-  const int ni = L->ni, no = L->no, nq = s->nq;
+  if (i == L->ni)
+    {
+      *c = VB (s->bias_c);
+      *q0 = VB (s->bias_q0);
+    }
+  else
+    {
+      const float *Ei = inv4 ? inv4 + 4 * i * W : s->E + i * W;
+      const float *sigi = inv4 ? inv4 + (4 * i + 2) * W : s->sig + i * W;
+      const vf sig = LD (sigi);
+      const vf rden = VB (1.0f) / (VB (1.0f) + sig * VB (s->sn[i]));
+      *c = sig * rden;
+      *q0 = LD (Ei) * rden;
+    }
+  ST (s->step + i * W, *c);
+}
+
+/* pn_load_linear_system's sums for NO (a constant after inlining: up to
+ * 4 columns the matrix stays in registers) */
+#define LIN_SMALL 4
+static inline __attribute__ ((always_inline)) void
+linear_small (const PnLoadLayer *L, const float *e, const float *inv4, PnLoadScratch *s,
+              float *rhs, const int NO)
+{
+  const int ni = L->ni, nq = s->nq, nn = NO * NO;
+  vf a[LIN_SMALL * LIN_SMALL], r[LIN_SMALL];
+  for (int j = 0; j < NO; j++)
+    {
+      r[j] = VB (s->wp[ni * NO + j]);
+      for (int m = 0; m < NO; m++)
+        a[j * NO + m] = VB (j == m ? 1.0f : 0.0f);
+    }
+  for (int i = 0; i < ni; i++)
+    {
+      const vf ei = LD (e + i * W);
+      for (int j = 0; j < NO; j++)
+        r[j] += VB (s->wp[i * NO + j]) * ei;
+    }
+  for (int q = 0; q < nq; q++)
+    {
+      const int i = s->qrow[q];
+      vf c, q0;
+      linear_row (L, inv4, s, i, &c, &q0);
+      const float *wn = s->wn + i * NO, *P = s->pq + (size_t) q * nn;
+      for (int j = 0; j < NO; j++)
+        r[j] += VB (wn[j]) * q0;
+      for (int jm = 0; jm < nn; jm++)
+        a[jm] -= c * VB (P[jm]);
+    }
+  for (int j = 0; j < NO; j++)
+    ST (rhs + j * W, r[j]);
+  for (int jm = 0; jm < nn; jm++)
+    ST (s->jac + jm * W, a[jm]);
+}
+
+/* The linear layer's system A z = r: with q_i = (E_i + sig_i bn_i) / (1 +
+ * sig_i sn_i) = q0_i + c_i gn_i . z, A = I - sum_i c_i wn_i gn_i^T and r
+ * = the rows' open-circuit contributions. A into s->jac, r into RHS (no x
+ * W), c_i into s->step (row i's lanes at i * W). The invs from INV4, or
+ * evaluated at E (into s->E ..). */
+PN_HOT void
+pn_load_linear_system (const PnLoadLayer *L, const float *e, const float *inv4,
+                       PnLoadScratch *s, float *rhs)
+{
+  const int ni = L->ni, no = L->no, nq = s->nq, nn = no * no;
   float *A = s->jac;
+  if (inv4 == NULL)
+    row_invs (L, e, s);
+  switch (no)
+    {
+    case 1: linear_small (L, e, inv4, s, rhs, 1); return;
+    case 2: linear_small (L, e, inv4, s, rhs, 2); return;
+    case 3: linear_small (L, e, inv4, s, rhs, 3); return;
+    case 4: linear_small (L, e, inv4, s, rhs, 4); return;
+    default: break;
+    }
   for (int j = 0; j < no; j++)
     {
       vf r = VB (s->wp[ni * no + j]);
       for (int i = 0; i < ni; i++)
         r += VB (s->wp[i * no + j]) * LD (e + i * W);
       ST (rhs + j * W, r);
-      for (int m = 0; m < no; m++)
-        ST (A + (j * no + m) * W, VB (j == m ? 1.0f : 0.0f));
     }
+  for (int jm = 0; jm < nn; jm++)
+    ST (A + jm * W, VB (0.0f));
+  for (int j = 0; j < no; j++)
+    ST (A + (j * no + j) * W, VB (1.0f));
   for (int q = 0; q < nq; q++)
     {
       const int i = s->qrow[q];
-      const float *wn = s->wn + i * no, *gn = s->gn + i * no;
-      const vf sig = LD (s->sig + i * W);
-      const vf den = VB (1.0f) + sig * VB (s->sn[i]);
-      const vf c = sig / den, q0 = LD (s->E + i * W) / den;
-      ST (s->step + i * W, c);
+      vf c, q0;
+      linear_row (L, inv4, s, i, &c, &q0);
+      const float *wn = s->wn + i * no, *P = s->pq + (size_t) q * nn;
       for (int j = 0; j < no; j++)
-        {
-          if (wn[j] == 0.0f)
-            continue;
-          ST (rhs + j * W, LD (rhs + j * W) + VB (wn[j]) * q0);
-          const vf f = VB (wn[j]) * c;
-          float *row = A + (size_t) j * no * W;
-          for (int m = 0; m < no; m++)
-            ST (row + m * W, LD (row + m * W) - f * VB (gn[m]));
-        }
+        ST (rhs + j * W, LD (rhs + j * W) + VB (wn[j]) * q0);
+      /* A -= c wn_i gn_i^T (the products from pn_load_prepare) */
+      for (int jm = 0; jm < nn; jm++)
+        ST (A + jm * W, LD (A + jm * W) - c * VB (P[jm]));
     }
 }
 
@@ -297,9 +370,8 @@ pn_load_solve_lanes (const PnLoadLayer *L, const float *e, const float *rho,
     solve_rows (L, e, rho, z, res, s);
   else
     {
-      fixed_invs (L, e, inv4, s);
-      pn_load_linear_system (L, e, s, z);
-      pn_load_lu_solve (s->jac, L->no, z, FALSE);
+      pn_load_linear_system (L, e, inv4, s, z);
+      pn_load_lu_solve (s->jac, L->no, s->piv, z, FALSE);
       if (res)
         memset (res, 0, sizeof (float) * W);
     }

@@ -35,10 +35,12 @@ pn_load_scratch_new (int max_rows, int max_cols)
   for (gsize i = 0; i < G_N_ELEMENTS (grams); i++)
     *grams[i] = g_new0 (float, R * R);
   s->qrow = g_new0 (int, R);
+  s->pq = g_new0 (float, R * C * C);
   float **unk[] = { &s->x, &s->f, &s->step, &s->lam, &s->z1, &s->dz1 };
   for (gsize i = 0; i < G_N_ELEMENTS (unk); i++)
     *unk[i] = g_new0 (float, N * W);
   s->jac = g_new0 (float, N * N * W);
+  s->piv = g_new0 (int32_t, N * W);
   float **rows[] = { &s->ap, &s->bn, &s->E, &s->Ep, &s->sig, &s->sigp,
                      &s->e1, &s->rho1, &s->de1, &s->drho1 };
   for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
@@ -61,6 +63,8 @@ pn_load_scratch_free (PnLoadScratch *s)
   for (gsize i = 0; i < G_N_ELEMENTS (bufs); i++)
     g_free (bufs[i]);
   g_free (s->qrow);
+  g_free (s->piv);
+  g_free (s->pq);
   g_free (s->dgsum);
   g_free (s);
 }
@@ -77,6 +81,17 @@ pn_load_inv_at (const PnLoadLayer *L, int i, float v, float *inv4)
   inv4[1] = Ep[0];
   inv4[2] = sig[0];
   inv4[3] = sigp[0];
+}
+
+PN_HOT void
+pn_load_inv_lanes (const PnLoadLayer *L, int i, const float *v, float *inv4)
+{
+  vf E, Ep, sig, sigp;
+  pn_load_inv8 (L, i, v, &E, &Ep, &sig, &sigp);
+  ST (inv4, E);
+  ST (inv4 + W, Ep);
+  ST (inv4 + 2 * W, sig);
+  ST (inv4 + 3 * W, sigp);
 }
 
 /* The layer's conductances split by the row they hang on (direct or
@@ -117,7 +132,17 @@ pn_load_prepare (const PnLoadLayer *L, PnLoadScratch *s)
   memset (s->dgacc, 0, sizeof (float) * (size_t) (ni + 2) * no * W);
   memset (s->dgsum, 0, sizeof (double) * (size_t) (ni + 2) * no);
   if (!L->loaded)
-    return;
+    {
+      for (int q = 0; q < s->nq; q++)
+        {
+          const float *wn = s->wn + (size_t) s->qrow[q] * no, *gn = s->gn + (size_t) s->qrow[q] * no;
+          float *P = s->pq + (size_t) q * no * no;
+          for (int j = 0; j < no; j++)
+            for (int m = 0; m < no; m++)
+              P[j * no + m] = wn[j] * gn[m];
+        }
+      return;
+    }
   for (int i = 0; i < R; i++)
     for (int k = 0; k < R; k++)
       {
@@ -139,16 +164,8 @@ pn_load_prepare (const PnLoadLayer *L, PnLoadScratch *s)
 }
 
 PN_HOT void
-pn_load_lu_solve (float *restrict A, int n, float *restrict b, gboolean transposed)
+pn_load_lu_factor (float *restrict A, int n, int32_t *restrict piv)
 {
-  if (transposed)
-    for (int j = 0; j < n; j++)
-      for (int m = j + 1; m < n; m++)
-        {
-          const vf t = LD (A + (j * n + m) * W);
-          ST (A + (j * n + m) * W, LD (A + (m * n + j) * W));
-          ST (A + (m * n + j) * W, t);
-        }
   const vi absmask = (vi) { 0 } + INT32_MAX;
   for (int k = 0; k < n; k++)
     {
@@ -164,43 +181,83 @@ pn_load_lu_solve (float *restrict A, int n, float *restrict b, gboolean transpos
           p = (p & ~m) | (((vi) { 0 } + i) & m);
         }
       const vi swap = dk < VB (0.1f) * best;
+      p = (p & swap) | (((vi) { 0 } + k) & ~swap);
+      memcpy (piv + k * W, &p, sizeof p);
       if (ANY (swap))
         for (int i = k + 1; i < n; i++)
           {
-            const vi m = swap & (p == i);
+            const vi m = p == i;
             if (!ANY (m))
               continue;
-            for (int j = k; j < n; j++)
+            /* whole rows: the multipliers of earlier columns move too */
+            for (int j = 0; j < n; j++)
               {
                 const vf t = LD (A + (k * n + j) * W), u = LD (A + (i * n + j) * W);
                 ST (A + (k * n + j) * W, VSEL (m, u, t));
                 ST (A + (i * n + j) * W, VSEL (m, t, u));
               }
-            const vf t = LD (b + k * W), u = LD (b + i * W);
-            ST (b + k * W, VSEL (m, u, t));
-            ST (b + i * W, VSEL (m, t, u));
           }
       const float *restrict ak = A + (size_t) k * n * W;
       const vf akk = LD (ak + k * W);
       const vf id = VSEL (akk != VB (0.0f), VB (1.0f) / akk, VB (0.0f));
-      const vf bk = LD (b + k * W);
+      ST (A + (k * n + k) * W, id);
       for (int i = k + 1; i < n; i++)
         {
           float *restrict ai = A + (size_t) i * n * W;
           const vf f = LD (ai + k * W) * id;
+          ST (ai + k * W, f);
           for (int j = k + 1; j < n; j++)
             ST (ai + j * W, LD (ai + j * W) - f * LD (ak + j * W));
-          ST (b + i * W, LD (b + i * W) - f * bk);
         }
+    }
+}
+
+PN_HOT void
+pn_load_lu_apply (const float *restrict A, int n, const int32_t *restrict piv, float *restrict b)
+{
+  for (int k = 0; k < n; k++)
+    {
+      vi p;
+      memcpy (&p, piv + k * W, sizeof p);
+      if (!ANY (p != k))
+        continue;
+      for (int l = 0; l < W; l++)
+        if (p[l] != k)
+          {
+            const float t = b[k * W + l];
+            b[k * W + l] = b[p[l] * W + l];
+            b[p[l] * W + l] = t;
+          }
+    }
+  for (int k = 0; k < n; k++)
+    {
+      const vf bk = LD (b + k * W);
+      for (int i = k + 1; i < n; i++)
+        ST (b + i * W, LD (b + i * W) - LD (A + (i * n + k) * W) * bk);
     }
   for (int k = n - 1; k >= 0; k--)
     {
       vf sum = LD (b + k * W);
       for (int j = k + 1; j < n; j++)
         sum -= LD (A + (k * n + j) * W) * LD (b + j * W);
-      const vf d = LD (A + (k * n + k) * W);
-      ST (b + k * W, VSEL (d != VB (0.0f), sum / d, VB (0.0f)));
+      ST (b + k * W, sum * LD (A + (k * n + k) * W));
     }
+}
+
+void
+pn_load_lu_solve (float *restrict A, int n, int32_t *restrict piv, float *restrict b,
+                  gboolean transposed)
+{
+  if (transposed)
+    for (int j = 0; j < n; j++)
+      for (int m = j + 1; m < n; m++)
+        {
+          const vf t = LD (A + (j * n + m) * W);
+          ST (A + (j * n + m) * W, LD (A + (m * n + j) * W));
+          ST (A + (m * n + j) * W, t);
+        }
+  pn_load_lu_factor (A, n, piv);
+  pn_load_lu_apply (A, n, piv, b);
 }
 
 static void

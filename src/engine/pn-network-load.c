@@ -75,7 +75,7 @@ load_layer (const PnNet *net, int l, const float *theta, PnWork *w, PnLoadLayer 
  * E (open-circuit voltages), RHO and d rho / d z[l-1] (the previous
  * layer's ptanh output resistance at its column voltage; inputs of the
  * first layer are ideal). After load_layer. */
-static void
+PN_HOT static void
 load_drivers (const PnNet *net, int l, const float *in, int n, const int *ks, const PnWork *w,
               float *e, float *rho, float *drho_dz)
 {
@@ -86,9 +86,14 @@ load_drivers (const PnNet *net, int l, const float *in, int n, const int *ks, co
       float *ei = e + (size_t) i * PN_LOAD_LANES, *ri = rho + (size_t) i * PN_LOAD_LANES;
       float *di = drho_dz + (size_t) i * PN_LOAD_LANES;
       const float *x = in + (size_t) i * n;
-      for (int m = 0; m < PN_LOAD_LANES; m++)
-        ei[m] = x[ks[m]];
+      if (ks[PN_LOAD_LANES - 1] == ks[0] + PN_LOAD_LANES - 1)
+        memcpy (ei, x + ks[0], sizeof (float) * PN_LOAD_LANES); /* a full block */
+      else
+        for (int m = 0; m < PN_LOAD_LANES; m++)
+          ei[m] = x[ks[m]];
       const float *rtab = w->lrtab[i];
+      if (rtab == NULL && l == 0)
+        continue; /* rho is not read */
       if (rtab == NULL)
         {
           memset (ri, 0, sizeof (float) * PN_LOAD_LANES);
@@ -119,7 +124,8 @@ load_index (int l, const float *in, int n, const PnWork *w)
 
 /* The first layer's inputs are ideal, so its inv circuits' values depend
  * on the input alone: with an input index, tabulate them per distinct
- * value of each indexed feature (w->linvtab, 4 per value). */
+ * value of each indexed feature (w->linvtab: per row, E, E', sig and sig'
+ * of every value, one after the other), PN_LOAD_LANES values at a time. */
 static void
 load_inv_table (const PnLoadLayer *L, const PnInputIndex *xi, PnWork *w)
 {
@@ -136,32 +142,59 @@ load_inv_table (const PnLoadLayer *L, const PnInputIndex *xi, PnWork *w)
   float *t = w->linvtab;
   for (int i = 0; i < L->ni; i++)
     if (L->rowneg[i])
-      for (int u = 0; u < xi->n_unique[i]; u++, t += 4)
-        pn_load_inv_at (L, i, xi->values[i][u], t);
+      {
+        const int nu = xi->n_unique[i];
+        for (int u0 = 0; u0 < nu; u0 += PN_LOAD_LANES)
+          {
+            float v[PN_LOAD_LANES], o[4 * PN_LOAD_LANES];
+            const int nb = MIN (PN_LOAD_LANES, nu - u0);
+            for (int m = 0; m < PN_LOAD_LANES; m++)
+              v[m] = xi->values[i][u0 + MIN (m, nb - 1)];
+            pn_load_inv_lanes (L, i, v, o);
+            for (int c = 0; c < 4; c++)
+              memcpy (t + (size_t) c * nu + u0, o + c * PN_LOAD_LANES, sizeof (float) * nb);
+          }
+        t += (size_t) 4 * nu;
+      }
 }
 
 /* INV4 of the examples KS[0..PN_LOAD_LANES) into w->linv4, lane-major
- * (after load_inv_table), with an index */
-static void
+ * (after load_inv_table), with an index; SLOPES: E' and sig' too (only
+ * an input gradient reads them) */
+PN_HOT static void
 load_inv4 (const PnLoadLayer *L, const PnInputIndex *xi, const float *in, int n, const int *ks,
-           PnWork *w)
+           gboolean slopes, PnWork *w)
 {
   const float *t = w->linvtab;
   for (int i = 0; i < L->ni; i++)
     if (L->rowneg[i])
       {
         float *o = w->linv4 + (size_t) 4 * i * PN_LOAD_LANES;
-        for (int m = 0; m < PN_LOAD_LANES; m++)
+        const int nu = xi->n_unique[i];
+        if (nu > 0)
           {
-            float v[4];
-            if (xi->n_unique[i] > 0)
-              memcpy (v, t + 4 * xi->idx[i][ks[m]], sizeof v);
-            else
-              pn_load_inv_at (L, i, in[(size_t) i * n + ks[m]], v);
-            for (int c = 0; c < 4; c++)
-              o[c * PN_LOAD_LANES + m] = v[c];
+            const uint16_t *idx = xi->idx[i];
+            const float *t0 = t, *t1 = t + nu, *t2 = t + 2 * nu, *t3 = t + 3 * nu;
+            for (int m = 0; m < PN_LOAD_LANES; m++)
+              {
+                const int v = idx[ks[m]];
+                o[m] = t0[v];
+                o[2 * PN_LOAD_LANES + m] = t2[v];
+                if (slopes)
+                  {
+                    o[PN_LOAD_LANES + m] = t1[v];
+                    o[3 * PN_LOAD_LANES + m] = t3[v];
+                  }
+              }
           }
-        t += 4 * xi->n_unique[i];
+        else
+          {
+            float v[PN_LOAD_LANES];
+            for (int m = 0; m < PN_LOAD_LANES; m++)
+              v[m] = in[(size_t) i * n + ks[m]];
+            pn_load_inv_lanes (L, i, v, o);
+          }
+        t += (size_t) 4 * nu;
       }
 }
 
@@ -170,7 +203,7 @@ load_inv4 (const PnLoadLayer *L, const PnInputIndex *xi, const float *in, int n,
  * block's length. */
 static int
 load_block (const PnNet *net, int l, const PnLoadLayer *L, const PnInputIndex *xi,
-            const float *in, int n, int k0, PnWork *w)
+            const float *in, int n, int k0, gboolean slopes, PnWork *w)
 {
   const int nb = MIN (PN_LOAD_LANES, n - k0);
   int ks[PN_LOAD_LANES];
@@ -178,7 +211,7 @@ load_block (const PnNet *net, int l, const PnLoadLayer *L, const PnInputIndex *x
     ks[m] = k0 + MIN (m, nb - 1);
   load_drivers (net, l, in, n, ks, w, w->le, w->lrho, w->ldrho);
   if (xi)
-    load_inv4 (L, xi, in, n, ks, w);
+    load_inv4 (L, xi, in, n, ks, slopes, w);
   return nb;
 }
 
@@ -196,11 +229,10 @@ pn_net_load_forward (const PnNet *net, int l, const float *theta, const float *i
   float *z = w->z[l];
   for (int k0 = 0; k0 < n; k0 += PN_LOAD_LANES)
     {
-      const int nb = load_block (net, l, &L, xi, in, n, k0, w);
+      const int nb = load_block (net, l, &L, xi, in, n, k0, FALSE, w);
       pn_load_solve_lanes (&L, w->le, w->lrho, xi ? w->linv4 : NULL, w->lz, NULL, w->load);
       for (int j = 0; j < L.no; j++)
-        for (int m = 0; m < nb; m++)
-          z[(size_t) j * n + k0 + m] = w->lz[j * PN_LOAD_LANES + m];
+        memcpy (z + (size_t) j * n + k0, w->lz + j * PN_LOAD_LANES, sizeof (float) * nb);
     }
 }
 
@@ -220,25 +252,30 @@ pn_net_load_backward (const PnNet *net, int l, const float *theta, const float *
   memset (w->lgrad, 0, sizeof (double) * rows * no);
   for (int k0 = 0; k0 < n; k0 += PN_LOAD_LANES)
     {
-      const int nb = load_block (net, l, &L, xi, in, n, k0, w);
+      const int nb = load_block (net, l, &L, xi, in, n, k0, din != NULL, w);
       for (int j = 0; j < no; j++)
-        for (int m = 0; m < PN_LOAD_LANES; m++)
-          {
-            const int k = k0 + MIN (m, nb - 1);
-            w->lz[j * PN_LOAD_LANES + m] = w->z[l][(size_t) j * n + k];
-            w->ldz[j * PN_LOAD_LANES + m] = m < nb ? w->dz[(size_t) j * n + k] : 0.0f;
-          }
+        {
+          float *lz = w->lz + j * PN_LOAD_LANES, *ldz = w->ldz + j * PN_LOAD_LANES;
+          const float *zj = w->z[l] + (size_t) j * n + k0, *dzj = w->dz + (size_t) j * n + k0;
+          memcpy (lz, zj, sizeof (float) * nb);
+          memcpy (ldz, dzj, sizeof (float) * nb);
+          for (int m = nb; m < PN_LOAD_LANES; m++)
+            {
+              lz[m] = zj[nb - 1];
+              ldz[m] = 0.0f;
+            }
+        }
       pn_load_backward_lanes (&L, w->le, w->lrho, xi ? w->linv4 : NULL, w->lz, w->ldz, w->lde,
                               w->lddr, w->load);
       for (int i = 0; i < ni; i++)
-        for (int m = 0; m < nb; m++)
-          {
-            const size_t o = (size_t) i * PN_LOAD_LANES + m, k = (size_t) k0 + m;
-            if (din)
-              din[(size_t) i * n + k] = w->lde[o];
-            if (l > 0)
-              w->dzx[(size_t) i * n + k] = w->lddr[o] * w->ldrho[o];
-          }
+        {
+          const size_t o = (size_t) i * PN_LOAD_LANES, k = (size_t) i * n + k0;
+          if (din)
+            memcpy (din + k, w->lde + o, sizeof (float) * nb);
+          if (l > 0)
+            for (int m = 0; m < nb; m++)
+              w->dzx[k + m] = w->lddr[o + m] * w->ldrho[o + m];
+        }
     }
   pn_load_grad_flush (&L, w->load, w->lgrad);
   w->dzx_layer = l > 0 ? l - 1 : -1;

@@ -40,12 +40,15 @@ struct PnLoadScratch {
   float *sp, *sn;           /* max_rows: the split rows' sums */
   float *icol;              /* max_cols: 1 / colsum (0: empty column) */
   float *pp, *pn, *np, *nn; /* max_rows^2: gp_i . wp_k, gp_i . wn_k, gn_i . wp_k, gn_i . wn_k */
+  float *pq;                /* max_rows x max_cols^2: wn_i gn_i^T of the rows with an inv
+                             * (a layer that is not loaded) */
   int   *qrow;              /* max_rows: the rows with an inv, in order */
   int    nq;                /* their count */
   float  bias_c, bias_q0;   /* the linear solve's bias inv: sig / (1 + sig sn), E / (1 + ...) */
   /* per block of W examples, [x][lane] */
   float *x, *f, *step, *lam;   /* max_n x W: unknowns, residual, Newton step, adjoint */
   float *jac;                  /* max_n^2 x W */
+  int32_t *piv;                /* max_n x W: its LU's row swaps */
   float *ap, *bn;              /* max_rows x W: sum gp z, sum gn z of each row */
   float *E, *Ep, *sig, *sigp;  /* max_rows x W: each inv at its input */
   float *dgacc;                /* max_rows x max_cols x W: backward's sums */
@@ -79,13 +82,20 @@ pn_load_inv8 (const PnLoadLayer *L, int i, const float *vp, vf *E, vf *Ep, vf *s
     *sig = *sigp = VB (0.0f);
 }
 
-/* A x = b in place for every lane (A n x n row-major, lanes innermost,
- * overwritten by its LU; TRANSPOSED: solve A^T x = b). Pivoting per lane
- * by threshold: a row is swapped in only where the diagonal is below a
- * tenth of the column's largest entry (the node equations are nearly
- * diagonally dominant, so this is rare and the common case swaps
- * nothing). A zero pivot leaves its unknown 0. */
-void pn_load_lu_solve (float *restrict A, int n, float *restrict b, gboolean transposed);
+/* LU of A (n x n row-major, lanes innermost) in place, per lane: L's
+ * multipliers below the diagonal, U above, the reciprocal of U's diagonal
+ * on it (0 for a zero pivot: its unknown comes out 0); PIV (n x W) the
+ * row swapped in at each step. Pivoting by threshold: a row is swapped in
+ * only where the diagonal is below a tenth of the column's largest entry
+ * (the node equations are nearly diagonally dominant, so this is rare and
+ * the common case swaps nothing). */
+void pn_load_lu_factor (float *restrict A, int n, int32_t *restrict piv);
+/* b <- A^-1 b with pn_load_lu_factor's A and PIV */
+void pn_load_lu_apply  (const float *restrict A, int n, const int32_t *restrict piv,
+                        float *restrict b);
+/* both on A (TRANSPOSED: A^T x = b; A is overwritten) */
+void pn_load_lu_solve  (float *restrict A, int n, int32_t *restrict piv, float *restrict b,
+                        gboolean transposed);
 
 /* dgacc += the block's cells' sums; flushed to dgsum every so many blocks
  * (float sums of a few hundred examples, then double) */
@@ -95,5 +105,5 @@ void pn_load_dg_block_done (const PnLoadLayer *L, PnLoadScratch *s);
 void  pn_load_rows_from_z (const PnLoadLayer *L, const float *e, const float *rho,
                            const float *inv4, const float *z, PnLoadScratch *s);
 void  pn_load_rows_jacobian (const PnLoadLayer *L, const float *rho, PnLoadScratch *s);
-void  pn_load_linear_system (const PnLoadLayer *L, const float *e, PnLoadScratch *s,
-                             float *rhs);
+void  pn_load_linear_system (const PnLoadLayer *L, const float *e, const float *inv4,
+                             PnLoadScratch *s, float *rhs);

@@ -63,12 +63,14 @@ void   pn_load_prepare  (const PnLoadLayer *L, PnLoadScratch *s);
  * slope, dimensionless output resistance, its slope): the bits the
  * solve's lanes compute. */
 void   pn_load_inv_at   (const PnLoadLayer *L, int i, float v, float *inv4);
+/* the same on PN_LOAD_LANES inputs V: INV4 (4 x lanes, [c][lane]) */
+void   pn_load_inv_lanes (const PnLoadLayer *L, int i, const float *v, float *inv4);
 
 /* Newton's limits: at most PN_LOAD_MAX_ITER evaluations; a lane is done
  * after a step below PN_LOAD_TOL_STEP volts (the next would be float
  * rounding), or at a residual below PN_LOAD_TOL_RES */
 #define PN_LOAD_MAX_ITER 40
-#define PN_LOAD_TOL_STEP 1e-6f
+#define PN_LOAD_TOL_STEP 1e-4f
 #define PN_LOAD_TOL_RES  1e-7f
 
 /* Column voltages Z (no x lanes, written) of PN_LOAD_LANES examples: E
@@ -77,7 +79,8 @@ void   pn_load_inv_at   (const PnLoadLayer *L, int i, float v, float *inv4);
  * INV4 (4 ni x lanes: inv4[(4 i + c) * lanes + lane], or NULL):
  * pn_load_inv_at (L, i, e) of every row with an inv, for a layer that is
  * not loaded (its inv inputs are fixed: a caller that sees few distinct
- * inputs can tabulate them); NULL: evaluated here. RES (lanes, may be
+ * inputs can tabulate them); NULL: evaluated here. The slopes (c = 1, 3)
+ * are read only by backward, for DE. RES (lanes, may be
  * NULL): each lane's max |F| at its result (volts; 0 for a linear layer);
  * returns the largest (0 when RES is NULL). */
 float  pn_load_solve_lanes (const PnLoadLayer *L, const float *e, const float *rho,
