@@ -101,7 +101,7 @@ rows_residual (const PnLoadLayer *L, const float *e, const float *rho, PnLoadScr
       ST (s->f + (ni + q) * W, F);
       m = VSEL (VABS (F) > m, VABS (F), m);
     }
-  ST (mout, m);
+  memcpy (mout, &m, sizeof m); /* (any alignment) */
 }
 
 PN_HOT void
@@ -171,13 +171,12 @@ solve_rows (const PnLoadLayer *L, const float *e, const float *rho, float *z, fl
   for (int q = 0; q < nq; q++)
     memcpy (x + (ni + q) * W, s->E + s->qrow[q] * W, sizeof (float) * W);
   memset (step, 0, sizeof (float) * n * W);
-  vf prev = VB (INFINITY), lambda = VB (1.0f);
+  vf prev = VB (INFINITY), lambda = VB (1.0f), first = VB (0.0f);
   vi done = (vi) { 0 };
   for (int it = 0; it < PN_LOAD_MAX_ITER; it++)
     {
-      float mf[W];
-      rows_residual (L, e, rho, s, mf);
-      const vf m = LD (mf);
+      vf m;
+      rows_residual (L, e, rho, s, (float *) &m);
       done |= m < VB (PN_LOAD_TOL_RES);
       /* a step that made the residual grow: back to half of it */
       const vi worse = ~done & (m >= prev) & (m > VB (NOISE_RES));
@@ -220,6 +219,14 @@ solve_rows (const PnLoadLayer *L, const float *e, const float *rho, float *z, fl
       prev = VSEL (take, m, prev);
       lambda = VSEL (take, VB (1.0f), lambda);
       done |= take & (big < VB (PN_LOAD_TOL_STEP));
+      /* after two full Newton steps (both Jacobians fresh): quadratic
+       * convergence, e_next ~ K |dx2|^2 with K ~ |dx2| / |dx1|^2; done if
+       * that is below PN_LOAD_TOL_PRED (saves the evaluation that would
+       * only confirm it) */
+      if (it == 1)
+        done |= take & (big * big * big < VB (PN_LOAD_TOL_PRED) * first * first);
+      if (it == 0)
+        first = big;
       if (!ANY (~done))
         break;
     }

@@ -25,6 +25,7 @@ pn_load_scratch_new (int max_rows, int max_cols)
   s->max_rows = (int) R;
   s->max_cols = (int) C;
   s->max_n = (int) N;
+  /* the per-layer arrays are read as scalars; the lanes' aligned */
   float **cells[] = { &s->gp, &s->gn, &s->wp, &s->wn };
   for (gsize i = 0; i < G_N_ELEMENTS (cells); i++)
     *cells[i] = g_new0 (float, R * C);
@@ -38,15 +39,15 @@ pn_load_scratch_new (int max_rows, int max_cols)
   s->pq = g_new0 (float, R * C * C);
   float **unk[] = { &s->x, &s->f, &s->step, &s->lam, &s->z1, &s->dz1 };
   for (gsize i = 0; i < G_N_ELEMENTS (unk); i++)
-    *unk[i] = g_new0 (float, N * W);
-  s->jac = g_new0 (float, N * N * W);
+    *unk[i] = pn_load_alloc (N * W);
+  s->jac = pn_load_alloc (N * N * W);
   s->piv = g_new0 (int32_t, N * W);
   float **rows[] = { &s->ap, &s->bn, &s->E, &s->Ep, &s->sig, &s->sigp,
                      &s->e1, &s->rho1, &s->de1, &s->drho1 };
   for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
-    *rows[i] = g_new0 (float, R * W);
-  s->inv41 = g_new0 (float, 4 * R * W);
-  s->dgacc = g_new0 (float, R * C * W);
+    *rows[i] = pn_load_alloc (R * W);
+  s->inv41 = pn_load_alloc (4 * R * W);
+  s->dgacc = pn_load_alloc (R * C * W);
   s->dgsum = g_new0 (double, R * C);
   return s;
 }
@@ -57,11 +58,14 @@ pn_load_scratch_free (PnLoadScratch *s)
   if (s == NULL)
     return;
   float *bufs[] = { s->gp, s->gn, s->wp, s->wn, s->sp, s->sn, s->icol, s->pp, s->pn,
-                    s->np, s->nn, s->x, s->f, s->step, s->lam, s->jac, s->ap, s->bn,
-                    s->E, s->Ep, s->sig, s->sigp, s->dgacc, s->e1, s->rho1, s->inv41,
-                    s->z1, s->dz1, s->de1, s->drho1 };
+                    s->np, s->nn };
   for (gsize i = 0; i < G_N_ELEMENTS (bufs); i++)
     g_free (bufs[i]);
+  float *lanes[] = { s->x, s->f, s->step, s->lam, s->jac, s->ap, s->bn, s->E, s->Ep,
+                     s->sig, s->sigp, s->dgacc, s->e1, s->rho1, s->inv41, s->z1, s->dz1,
+                     s->de1, s->drho1 };
+  for (gsize i = 0; i < G_N_ELEMENTS (lanes); i++)
+    g_aligned_free (lanes[i]);
   g_free (s->qrow);
   g_free (s->piv);
   g_free (s->pq);
@@ -73,7 +77,7 @@ void
 pn_load_inv_at (const PnLoadLayer *L, int i, float v, float *inv4)
 {
   vf E, Ep, sig, sigp;
-  float vl[W];
+  float vl[W] __attribute__ ((aligned (PN_LOAD_ALIGN)));
   for (int l = 0; l < W; l++)
     vl[l] = v;
   pn_load_inv8 (L, i, vl, &E, &Ep, &sig, &sigp);
@@ -163,8 +167,8 @@ pn_load_prepare (const PnLoadLayer *L, PnLoadScratch *s)
       }
 }
 
-PN_HOT void
-pn_load_lu_factor (float *restrict A, int n, int32_t *restrict piv)
+static inline __attribute__ ((always_inline)) void
+lu_factor_n (float *restrict A, const int n, int32_t *restrict piv)
 {
   const vi absmask = (vi) { 0 } + INT32_MAX;
   for (int k = 0; k < n; k++)
@@ -212,8 +216,8 @@ pn_load_lu_factor (float *restrict A, int n, int32_t *restrict piv)
     }
 }
 
-PN_HOT void
-pn_load_lu_apply (const float *restrict A, int n, const int32_t *restrict piv, float *restrict b)
+static inline __attribute__ ((always_inline)) void
+lu_apply_n (const float *restrict A, const int n, const int32_t *restrict piv, float *restrict b)
 {
   for (int k = 0; k < n; k++)
     {
@@ -242,6 +246,35 @@ pn_load_lu_apply (const float *restrict A, int n, const int32_t *restrict piv, f
         sum -= LD (A + (k * n + j) * W) * LD (b + j * W);
       ST (b + k * W, sum * LD (A + (k * n + k) * W));
     }
+}
+
+/* the sizes of small layers as constants (unrolled loops), others as they
+ * come */
+#define LU_SIZES(f, n, ...)                                                    \
+  switch (n)                                                                   \
+    {                                                                          \
+    case 2: f (__VA_ARGS__, 2); break;                                         \
+    case 3: f (__VA_ARGS__, 3); break;                                         \
+    case 4: f (__VA_ARGS__, 4); break;                                         \
+    case 5: f (__VA_ARGS__, 5); break;                                         \
+    case 6: f (__VA_ARGS__, 6); break;                                         \
+    case 7: f (__VA_ARGS__, 7); break;                                         \
+    case 8: f (__VA_ARGS__, 8); break;                                         \
+    default: f (__VA_ARGS__, n); break;                                        \
+    }
+#define LU_FACTOR(A, piv, n) lu_factor_n (A, n, piv)
+#define LU_APPLY(A, piv, b, n) lu_apply_n (A, n, piv, b)
+
+PN_HOT void
+pn_load_lu_factor (float *restrict A, int n, int32_t *restrict piv)
+{
+  LU_SIZES (LU_FACTOR, n, A, piv)
+}
+
+PN_HOT void
+pn_load_lu_apply (const float *restrict A, int n, const int32_t *restrict piv, float *restrict b)
+{
+  LU_SIZES (LU_APPLY, n, A, piv, b)
 }
 
 void

@@ -12,6 +12,9 @@
 #include <math.h>
 #include <string.h>
 
+/* examples ahead of the block whose inputs are prefetched */
+#define LOAD_PREFETCH (8 * PN_LOAD_LANES)
+
 static void
 load_alloc (PnWork *w)
 {
@@ -21,11 +24,11 @@ load_alloc (PnWork *w)
   w->load = pn_load_scratch_new (w->max_rows, w->max_cols);
   float **bufs[] = { &w->le, &w->lrho, &w->ldrho, &w->lz, &w->ldz, &w->lde, &w->lddr };
   for (gsize b = 0; b < G_N_ELEMENTS (bufs); b++)
-    *bufs[b] = g_new0 (float, (size_t) MAX (w->max_rows, w->max_cols) * PN_LOAD_LANES);
+    *bufs[b] = pn_load_alloc ((size_t) MAX (w->max_rows, w->max_cols) * PN_LOAD_LANES);
   w->lgrad = g_new0 (double, (size_t) w->max_rows * w->max_cols);
   w->lres = g_new0 (const float *, w->max_rows);
   w->lrout = g_new0 (const float *, w->max_rows);
-  w->linv4 = g_new0 (float, (size_t) 4 * w->max_rows * PN_LOAD_LANES);
+  w->linv4 = pn_load_alloc ((size_t) 4 * w->max_rows * PN_LOAD_LANES);
   w->lrtab = g_new0 (const float *, w->max_rows);
   w->dzx = g_new (float, (size_t) w->max_rows * n);
 }
@@ -86,11 +89,17 @@ load_drivers (const PnNet *net, int l, const float *in, int n, const int *ks, co
       float *ei = e + (size_t) i * PN_LOAD_LANES, *ri = rho + (size_t) i * PN_LOAD_LANES;
       float *di = drho_dz + (size_t) i * PN_LOAD_LANES;
       const float *x = in + (size_t) i * n;
+      pn_v8f ev;
+      /* the rows are read a block at a time, side by side: too many
+       * streams for the hardware prefetcher (this load waited on memory) */
+      __builtin_prefetch (x + ks[0] + LOAD_PREFETCH);
       if (ks[PN_LOAD_LANES - 1] == ks[0] + PN_LOAD_LANES - 1)
-        memcpy (ei, x + ks[0], sizeof (float) * PN_LOAD_LANES); /* a full block */
+        memcpy (&ev, x + ks[0], sizeof ev); /* a full block */
       else
         for (int m = 0; m < PN_LOAD_LANES; m++)
-          ei[m] = x[ks[m]];
+          ev[m] = x[ks[m]];
+      /* whole-register stores (pn-load.h: PN_LOAD_ALIGN) */
+      *(pn_v8f *) ei = ev;
       const float *rtab = w->lrtab[i];
       if (rtab == NULL && l == 0)
         continue; /* rho is not read */
@@ -110,9 +119,34 @@ load_drivers (const PnNet *net, int l, const float *in, int n, const int *ks, co
       pn_residual8 (&cc->residual, rtab, &u, &o, &op);
       o = PN_V8F (gu) * o;
       op = PN_V8F (gu) * op * PN_V8F (eta[3]);
-      memcpy (ri, &o, sizeof o);
-      memcpy (di, &op, sizeof op);
+      *(pn_v8f *) ri = o;
+      *(pn_v8f *) di = op;
     }
+}
+
+/* N (1 .. PN_LOAD_LANES) floats into lanes (DST PN_LOAD_ALIGN-aligned):
+ * a full block in one whole-register store */
+static inline void
+to_lanes (float *dst, const float *src, int n)
+{
+  if (n == PN_LOAD_LANES)
+    {
+      pn_v8f t;
+      memcpy (&t, src, sizeof t);
+      *(pn_v8f *) dst = t;
+    }
+  else
+    memcpy (dst, src, sizeof (float) * n);
+}
+
+/* N floats out of lanes (a constant size for a full block: inlined) */
+static inline void
+from_lanes (float *dst, const float *src, int n)
+{
+  if (n == PN_LOAD_LANES)
+    memcpy (dst, src, sizeof (float) * PN_LOAD_LANES);
+  else
+    memcpy (dst, src, sizeof (float) * n);
 }
 
 /* The first layer's indexed input index (w->xi of IN), or NULL */
@@ -146,7 +180,8 @@ load_inv_table (const PnLoadLayer *L, const PnInputIndex *xi, PnWork *w)
         const int nu = xi->n_unique[i];
         for (int u0 = 0; u0 < nu; u0 += PN_LOAD_LANES)
           {
-            float v[PN_LOAD_LANES], o[4 * PN_LOAD_LANES];
+            float v[PN_LOAD_LANES] __attribute__ ((aligned (PN_LOAD_ALIGN)));
+            float o[4 * PN_LOAD_LANES] __attribute__ ((aligned (PN_LOAD_ALIGN)));
             const int nb = MIN (PN_LOAD_LANES, nu - u0);
             for (int m = 0; m < PN_LOAD_LANES; m++)
               v[m] = xi->values[i][u0 + MIN (m, nb - 1)];
@@ -173,23 +208,22 @@ load_inv4 (const PnLoadLayer *L, const PnInputIndex *xi, const float *in, int n,
         const int nu = xi->n_unique[i];
         if (nu > 0)
           {
-            const uint16_t *idx = xi->idx[i];
-            const float *t0 = t, *t1 = t + nu, *t2 = t + 2 * nu, *t3 = t + 3 * nu;
+            int v[PN_LOAD_LANES];
+            __builtin_prefetch (xi->idx[i] + ks[0] + LOAD_PREFETCH);
             for (int m = 0; m < PN_LOAD_LANES; m++)
+              v[m] = xi->idx[i][ks[m]];
+            for (int c = 0; c < 4; c += slopes ? 1 : 2)
               {
-                const int v = idx[ks[m]];
-                o[m] = t0[v];
-                o[2 * PN_LOAD_LANES + m] = t2[v];
-                if (slopes)
-                  {
-                    o[PN_LOAD_LANES + m] = t1[v];
-                    o[3 * PN_LOAD_LANES + m] = t3[v];
-                  }
+                const float *tc = t + (size_t) c * nu;
+                pn_v8f g;
+                for (int m = 0; m < PN_LOAD_LANES; m++)
+                  g[m] = tc[v[m]];
+                *(pn_v8f *) (o + c * PN_LOAD_LANES) = g; /* one store */
               }
           }
         else
           {
-            float v[PN_LOAD_LANES];
+            float v[PN_LOAD_LANES] __attribute__ ((aligned (PN_LOAD_ALIGN)));
             for (int m = 0; m < PN_LOAD_LANES; m++)
               v[m] = in[(size_t) i * n + ks[m]];
             pn_load_inv_lanes (L, i, v, o);
@@ -232,7 +266,7 @@ pn_net_load_forward (const PnNet *net, int l, const float *theta, const float *i
       const int nb = load_block (net, l, &L, xi, in, n, k0, FALSE, w);
       pn_load_solve_lanes (&L, w->le, w->lrho, xi ? w->linv4 : NULL, w->lz, NULL, w->load);
       for (int j = 0; j < L.no; j++)
-        memcpy (z + (size_t) j * n + k0, w->lz + j * PN_LOAD_LANES, sizeof (float) * nb);
+        from_lanes (z + (size_t) j * n + k0, w->lz + j * PN_LOAD_LANES, nb);
     }
 }
 
@@ -257,8 +291,8 @@ pn_net_load_backward (const PnNet *net, int l, const float *theta, const float *
         {
           float *lz = w->lz + j * PN_LOAD_LANES, *ldz = w->ldz + j * PN_LOAD_LANES;
           const float *zj = w->z[l] + (size_t) j * n + k0, *dzj = w->dz + (size_t) j * n + k0;
-          memcpy (lz, zj, sizeof (float) * nb);
-          memcpy (ldz, dzj, sizeof (float) * nb);
+          to_lanes (lz, zj, nb);
+          to_lanes (ldz, dzj, nb);
           for (int m = nb; m < PN_LOAD_LANES; m++)
             {
               lz[m] = zj[nb - 1];
@@ -271,7 +305,7 @@ pn_net_load_backward (const PnNet *net, int l, const float *theta, const float *
         {
           const size_t o = (size_t) i * PN_LOAD_LANES, k = (size_t) i * n + k0;
           if (din)
-            memcpy (din + k, w->lde + o, sizeof (float) * nb);
+            from_lanes (din + k, w->lde + o, nb);
           if (l > 0)
             for (int m = 0; m < nb; m++)
               w->dzx[k + m] = w->lddr[o + m] * w->ldrho[o + m];

@@ -1273,9 +1273,10 @@ check_lanes (int ni, int no, guint64 seed)
   UnitLayer u;
   unit_layer_init (&u, ni, no, TRUE, seed);
   PnLoadScratch *s = pn_load_scratch_new (rows, no), *s1 = pn_load_scratch_new (rows, no);
-  float *e = g_new (float, ni * WL), *rho = g_new (float, ni * WL), *inv4 = g_new (float, 4 * ni * WL);
-  float *z = g_new (float, no * WL), *z2 = g_new (float, no * WL), *dz = g_new (float, no * WL);
-  float *de = g_new (float, ni * WL), *drho = g_new (float, ni * WL);
+  /* (lane arrays: PN_LOAD_ALIGN-aligned) */
+  float *e = pn_load_alloc (ni * WL), *rho = pn_load_alloc (ni * WL), *inv4 = pn_load_alloc (4 * ni * WL);
+  float *z = pn_load_alloc (no * WL), *z2 = pn_load_alloc (no * WL), *dz = pn_load_alloc (no * WL);
+  float *de = pn_load_alloc (ni * WL), *drho = pn_load_alloc (ni * WL);
   double *dg = g_new0 (double, rows * no), *dg1 = g_new0 (double, rows * no);
   for (int pass = 0; pass < 2; pass++)
     {
@@ -1335,14 +1336,9 @@ check_lanes (int ni, int no, guint64 seed)
     }
   pn_load_scratch_free (s);
   pn_load_scratch_free (s1);
-  g_free (e);
-  g_free (rho);
-  g_free (inv4);
-  g_free (z);
-  g_free (z2);
-  g_free (dz);
-  g_free (de);
-  g_free (drho);
+  float *lanes[] = { e, rho, inv4, z, z2, dz, de, drho };
+  for (gsize b = 0; b < G_N_ELEMENTS (lanes); b++)
+    g_aligned_free (lanes[b]);
   g_free (dg);
   g_free (dg1);
   unit_layer_clear (&u);

@@ -15,12 +15,14 @@ typedef pn_v8i vi;
 #define VB(x)         PN_V8F (x)
 #define VSEL(m, a, b) PN_BLEND8 (m, a, b)
 
-/* the W floats at P (any alignment; macros: a function taking or
- * returning a vector would change the ABI between the AVX2 and baseline
- * clones) */
-typedef float vfu __attribute__ ((vector_size (W * sizeof (float)), aligned (4), may_alias));
-#define LD(p)    ((vf) * (const vfu *) (p))
-#define ST(p, v) (*(vfu *) (p) = (vfu) (v))
+/* the W floats at P, 32-byte aligned (PN_LOAD_ALIGN: whole-register
+ * loads and stores; GCC's generic tuning splits unaligned ones in two
+ * halves, and a whole load of two half stores stalls on store forwarding).
+ * Macros: a function taking or returning a vector would change the ABI
+ * between the AVX2 and baseline clones. */
+typedef float vfa __attribute__ ((vector_size (W * sizeof (float)), may_alias));
+#define LD(p)    ((vf) * (const vfa *) (p))
+#define ST(p, v) (*(vfa *) (p) = (vfa) (v))
 /* whether any lane of mask M is set */
 #define ANY(m)                                                                 \
   ({                                                                           \

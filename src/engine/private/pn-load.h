@@ -50,6 +50,15 @@ typedef struct {
 } PnLoadLayer;
 
 #define PN_LOAD_LANES PN_LANES
+/* every lane array below (E, RHO, INV4, Z, DZ, DE, DRHO of the _lanes
+ * entry points) is aligned to this many bytes (pn_load_alloc) */
+#define PN_LOAD_ALIGN 32
+/* N floats, zeroed, PN_LOAD_ALIGN-aligned; free with g_aligned_free */
+static inline float *
+pn_load_alloc (size_t n)
+{
+  return (float *) g_aligned_alloc0 (MAX (n, 1), sizeof (float), PN_LOAD_ALIGN);
+}
 
 typedef struct PnLoadScratch PnLoadScratch;
 PnLoadScratch *pn_load_scratch_new  (int max_rows, int max_cols);
@@ -67,11 +76,15 @@ void   pn_load_inv_at   (const PnLoadLayer *L, int i, float v, float *inv4);
 void   pn_load_inv_lanes (const PnLoadLayer *L, int i, const float *v, float *inv4);
 
 /* Newton's limits: at most PN_LOAD_MAX_ITER evaluations; a lane is done
- * after a step below PN_LOAD_TOL_STEP volts (the next would be float
- * rounding), or at a residual below PN_LOAD_TOL_RES */
+ * after a step below PN_LOAD_TOL_STEP volts (the error after it is about
+ * K 1e-8, K ~ 1-10 /V the curvature over the slope), at a residual below
+ * PN_LOAD_TOL_RES, or when its second Newton step predicts an error below
+ * PN_LOAD_TOL_PRED (|dx2|^3 / |dx1|^2: float rounding of volt-sized nodes
+ * is 6e-8) */
 #define PN_LOAD_MAX_ITER 40
 #define PN_LOAD_TOL_STEP 1e-4f
 #define PN_LOAD_TOL_RES  1e-7f
+#define PN_LOAD_TOL_PRED 1e-7f
 
 /* Column voltages Z (no x lanes, written) of PN_LOAD_LANES examples: E
  * (ni x lanes) the open-circuit row voltages, RHO (ni x lanes) their
@@ -81,7 +94,7 @@ void   pn_load_inv_lanes (const PnLoadLayer *L, int i, const float *v, float *in
  * not loaded (its inv inputs are fixed: a caller that sees few distinct
  * inputs can tabulate them); NULL: evaluated here. The slopes (c = 1, 3)
  * are read only by backward, for DE. RES (lanes, may be
- * NULL): each lane's max |F| at its result (volts; 0 for a linear layer);
+ * NULL, any alignment): each lane's max |F| at its result (volts; 0 for a linear layer);
  * returns the largest (0 when RES is NULL). */
 float  pn_load_solve_lanes (const PnLoadLayer *L, const float *e, const float *rho,
                             const float *inv4, float *z, float *res, PnLoadScratch *s);
