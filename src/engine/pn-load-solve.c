@@ -399,14 +399,15 @@ pn_load_rows_from_z (const PnLoadLayer *L, const float *e, const float *rho, con
   const int ni = L->ni, no = L->no, nq = s->nq;
   for (int i = 0; i < ni; i++)
     {
-      const float *gp = s->gp + i * no;
-      vf a = VB (0.0f);
-      for (int j = 0; j < no; j++)
-        a += VB (gp[j]) * LD (z + j * W);
-      ST (s->ap + i * W, a);
       vf v = LD (e + i * W);
       if (L->loaded)
         {
+          /* (the linear layer's v is e: no ap needed) */
+          const float *gp = s->gp + i * no;
+          vf a = VB (0.0f);
+          for (int j = 0; j < no; j++)
+            a += VB (gp[j]) * LD (z + j * W);
+          ST (s->ap + i * W, a);
           const vf r = LD (rho + i * W);
           v = (v + r * a) / (VB (1.0f) + r * VB (s->sp[i]));
         }

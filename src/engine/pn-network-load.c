@@ -113,8 +113,11 @@ load_drivers (const PnNet *net, int l, const float *in, int n, const int *ks, co
       const float *eta = w->eta_act + 4 * inst;
       const float *zi = w->z[l - 1] + (size_t) i * n;
       pn_v8f zv, o, op;
-      for (int m = 0; m < PN_LOAD_LANES; m++)
-        zv[m] = zi[ks[m]];
+      if (ks[PN_LOAD_LANES - 1] == ks[0] + PN_LOAD_LANES - 1)
+        memcpy (&zv, zi + ks[0], sizeof zv);
+      else
+        for (int m = 0; m < PN_LOAD_LANES; m++)
+          zv[m] = zi[ks[m]];
       const pn_v8f u = (zv - PN_V8F (eta[2])) * PN_V8F (eta[3]);
       pn_residual8 (&cc->residual, rtab, &u, &o, &op);
       o = PN_V8F (gu) * o;
@@ -126,7 +129,7 @@ load_drivers (const PnNet *net, int l, const float *in, int n, const int *ks, co
 
 /* N (1 .. PN_LOAD_LANES) floats into lanes (DST PN_LOAD_ALIGN-aligned):
  * a full block in one whole-register store */
-static inline void
+static inline __attribute__ ((always_inline)) void
 to_lanes (float *dst, const float *src, int n)
 {
   if (n == PN_LOAD_LANES)
@@ -140,7 +143,7 @@ to_lanes (float *dst, const float *src, int n)
 }
 
 /* N floats out of lanes (a constant size for a full block: inlined) */
-static inline void
+static inline __attribute__ ((always_inline)) void
 from_lanes (float *dst, const float *src, int n)
 {
   if (n == PN_LOAD_LANES)
@@ -235,7 +238,7 @@ load_inv4 (const PnLoadLayer *L, const PnInputIndex *xi, const float *in, int n,
 /* The drivers (and INV4) of the block of examples from K0, in lanes; a
  * block shorter than PN_LOAD_LANES repeats its last example. Returns the
  * block's length. */
-static int
+PN_HOT static int
 load_block (const PnNet *net, int l, const PnLoadLayer *L, const PnInputIndex *xi,
             const float *in, int n, int k0, gboolean slopes, PnWork *w)
 {
@@ -249,8 +252,10 @@ load_block (const PnNet *net, int l, const PnLoadLayer *L, const PnInputIndex *x
   return nb;
 }
 
-/* z[l] of every example, the loaded solve, PN_LOAD_LANES at a time */
-void
+/* z[l] of every example, the loaded solve, PN_LOAD_LANES at a time (in
+ * both clones: the lanes' copies must be whole AVX2 stores where the
+ * solve loads them so) */
+PN_HOT void
 pn_net_load_forward (const PnNet *net, int l, const float *theta, const float *in, int n, PnWork *w)
 {
   PnLoadLayer L;
@@ -272,7 +277,7 @@ pn_net_load_forward (const PnNet *net, int l, const float *theta, const float *i
 
 /* Backward of pn_net_load_forward given w->dz: DIN (may be NULL), the previous
  * layer's dzx, and DTHETA. */
-void
+PN_HOT void
 pn_net_load_backward (const PnNet *net, int l, const float *theta, const float *var, const float *in,
                       int n, PnWork *w, float *din, float *dtheta)
 {
