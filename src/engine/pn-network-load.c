@@ -92,7 +92,8 @@ load_drivers (const PnNet *net, int l, const float *in, int n, const int *ks, co
       pn_v8f ev;
       /* the rows are read a block at a time, side by side: too many
        * streams for the hardware prefetcher (this load waited on memory) */
-      __builtin_prefetch (x + ks[0] + LOAD_PREFETCH);
+      if (ks[0] + LOAD_PREFETCH < n)
+        __builtin_prefetch (x + ks[0] + LOAD_PREFETCH);
       if (ks[PN_LOAD_LANES - 1] == ks[0] + PN_LOAD_LANES - 1)
         memcpy (&ev, x + ks[0], sizeof ev); /* a full block */
       else
@@ -212,7 +213,8 @@ load_inv4 (const PnLoadLayer *L, const PnInputIndex *xi, const float *in, int n,
         if (nu > 0)
           {
             int v[PN_LOAD_LANES];
-            __builtin_prefetch (xi->idx[i] + ks[0] + LOAD_PREFETCH);
+            if (ks[0] + LOAD_PREFETCH < n)
+              __builtin_prefetch (xi->idx[i] + ks[0] + LOAD_PREFETCH);
             for (int m = 0; m < PN_LOAD_LANES; m++)
               v[m] = xi->idx[i][ks[m]];
             for (int c = 0; c < 4; c += slopes ? 1 : 2)
