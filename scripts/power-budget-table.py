@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""The tables of scripts/power-budget-check.sh (docs/POWER.md section 3).
+
+power-budget-table.py OUT: reads OUT/seed0.json, OUT/seeds1-9.json (either
+may be missing) and OUT/verify/<dataset>.json; writes OUT/results.csv (one
+row per run) and OUT/table.md (per dataset: the means over its seeds), and
+prints the table."""
+import csv
+import json
+import os
+import sys
+
+out = sys.argv[1]
+runs = []
+for name in ("seed0.json", "seeds1-9.json"):
+    path = os.path.join(out, name)
+    if os.path.exists(path):
+        runs += json.load(open(path))["runs"]
+runs.sort(key=lambda r: (r["dataset"], r["seed"]))
+
+cols = ["dataset", "seed", "unc_test_acc_mean", "unc_power_w", "unc_epochs", "budget_w",
+        "test_acc_mean", "power_w", "power_over_budget", "held", "epochs", "best_epoch"]
+with open(os.path.join(out, "results.csv.part"), "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(cols)
+    for r in runs:
+        u = r["unconstrained"]
+        w.writerow([r["dataset"], r["seed"], "%.6f" % u["test_acc_mean"], "%.6e" % u["power_w"],
+                    u["epochs"], "%.6e" % r["power_budget_w"], "%.6f" % r["test_acc_mean"],
+                    "%.6e" % r["power_w"], "%.4f" % (r["power_w"] / r["power_budget_w"]),
+                    int(r["power_held"]), r["epochs"], r["best_epoch"]])
+os.replace(os.path.join(out, "results.csv.part"), os.path.join(out, "results.csv"))
+
+lines = ["| dataset | seeds | unconstrained acc (%) | budget acc (%) | diff | unconstrained power (uW) | power / budget (mean, max) | held | SPICE MC mean / budget (seed 0) |",
+         "|---|---|---|---|---|---|---|---|---|"]
+names = sorted({r["dataset"] for r in runs})
+su = sb = 0.0
+all_held = 0
+spice_max = 0.0
+for n in names:
+    rs = [r for r in runs if r["dataset"] == n]
+    ua = 100 * sum(r["unconstrained"]["test_acc_mean"] for r in rs) / len(rs)
+    ba = 100 * sum(r["test_acc_mean"] for r in rs) / len(rs)
+    up = 1e6 * sum(r["unconstrained"]["power_w"] for r in rs) / len(rs)
+    pb = [r["power_w"] / r["power_budget_w"] for r in rs]
+    held = sum(1 for r in rs if r["power_held"])
+    all_held += held
+    sp = "-"
+    vpath = os.path.join(out, "verify", n + ".json")
+    r0 = [r for r in rs if r["seed"] == 0]
+    if os.path.exists(vpath) and r0:
+        v = json.load(open(vpath))
+        ratio = v["spice_power_mc_mean_w"] / r0[0]["power_budget_w"]
+        spice_max = max(spice_max, ratio)
+        sp = "%.3f" % ratio
+    su += ua
+    sb += ba
+    lines.append("| %s | %d | %.2f | %.2f | %+.2f | %.1f | %.3f, %.3f | %d/%d | %s |" %
+                 (n, len(rs), ua, ba, ba - ua, up, sum(pb) / len(pb), max(pb), held, len(rs), sp))
+k = len(names)
+if k:
+    lines.append("| **mean** | %d runs | **%.2f** | **%.2f** | **%+.2f** | | | %d/%d | max %.3f |" %
+                 (len(runs), su / k, sb / k, (sb - su) / k, all_held, len(runs), spice_max))
+text = "\n".join(lines) + "\n"
+with open(os.path.join(out, "table.md.part"), "w") as f:
+    f.write(text)
+os.replace(os.path.join(out, "table.md.part"), os.path.join(out, "table.md"))
+print(text, end="")
