@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The tables of scripts/power-budget-check.sh (docs/POWER.md section 3).
 
-power-budget-table.py OUT: reads OUT/seed0.json, OUT/seeds1-9.json (either
-may be missing) and OUT/verify/<dataset>.json; writes OUT/results.csv (one
+power-budget-table.py OUT: reads OUT/seed<S>.json (the seeds done) and
+OUT/verify/<dataset>.json; writes OUT/results.csv (one
 row per run) and OUT/table.md (per dataset: the means over its seeds), and
 prints the table."""
 import csv
@@ -12,8 +12,8 @@ import sys
 
 out = sys.argv[1]
 runs = []
-for name in ("seed0.json", "seeds1-9.json"):
-    path = os.path.join(out, name)
+for s in range(100):
+    path = os.path.join(out, "seed%d.json" % s)
     if os.path.exists(path):
         runs += json.load(open(path))["runs"]
 runs.sort(key=lambda r: (r["dataset"], r["seed"]))
