@@ -4,7 +4,12 @@
 power-budget-table.py OUT: reads OUT/seed<S>.json (the seeds done) and
 OUT/verify/<dataset>.json; writes OUT/results.csv (one
 row per run) and OUT/table.md (per dataset: the means over its seeds), and
-prints the table."""
+prints the table. With REFERENCE.csv (an ablation's results.csv: dataset,
+variant, eps_train, eps_test, seed, test_acc_mean, test_acc_std, ..., epochs,
+best_epoch) it also counts the runs whose unconstrained phase has that
+run's accuracy, spread and epochs to the CSV's digits.
+
+  power-budget-table.py OUT [REFERENCE.csv]"""
 import csv
 import json
 import os
@@ -36,7 +41,7 @@ lines = ["| dataset | seeds | unconstrained acc (%) | budget acc (%) | diff | un
 names = sorted({r["dataset"] for r in runs})
 su = sb = 0.0
 all_held = 0
-spice_max = 0.0
+spice_max = None
 for n in names:
     rs = [r for r in runs if r["dataset"] == n]
     ua = 100 * sum(r["unconstrained"]["test_acc_mean"] for r in rs) / len(rs)
@@ -51,7 +56,7 @@ for n in names:
     if os.path.exists(vpath) and r0:
         v = json.load(open(vpath))
         ratio = v["spice_power_mc_mean_w"] / r0[0]["power_budget_w"]
-        spice_max = max(spice_max, ratio)
+        spice_max = ratio if spice_max is None else max(spice_max, ratio)
         sp = "%.3f" % ratio
     su += ua
     sb += ba
@@ -59,10 +64,25 @@ for n in names:
                  (n, len(rs), ua, ba, ba - ua, up, sum(pb) / len(pb), max(pb), held, len(rs), sp))
 k = len(names)
 if k:
-    lines.append("| **mean** | %d runs | **%.2f** | **%.2f** | **%+.2f** | | | %d/%d | max %.3f |" %
-                 (len(runs), su / k, sb / k, (sb - su) / k, all_held, len(runs), spice_max))
+    lines.append("| **mean** | %d runs | **%.2f** | **%.2f** | **%+.2f** | | | %d/%d | %s |" %
+                 (len(runs), su / k, sb / k, (sb - su) / k, all_held, len(runs),
+                  "-" if spice_max is None else "max %.3f" % spice_max))
 text = "\n".join(lines) + "\n"
 with open(os.path.join(out, "table.md.part"), "w") as f:
     f.write(text)
 os.replace(os.path.join(out, "table.md.part"), os.path.join(out, "table.md"))
 print(text, end="")
+if len(sys.argv) > 2:
+    ref = {}
+    for row in csv.DictReader(open(sys.argv[2])):
+        if row["variant"] == "both" and row["eps_train"] == "0.1" and row["eps_test"] == "0.1":
+            ref[(row["dataset"], int(row["seed"]))] = row
+    same = 0
+    for r in runs:
+        x = ref.get((r["dataset"], r["seed"]))
+        u = r["unconstrained"]
+        if x and ("%.6f" % u["test_acc_mean"] == x["test_acc_mean"] and
+                  "%.6f" % u["test_acc_std"] == x["test_acc_std"] and
+                  u["epochs"] == int(x["epochs"]) and u["best_epoch"] == int(x["best_epoch"])):
+            same += 1
+    print("unconstrained runs equal to %s: %d of %d" % (sys.argv[2], same, len(runs)))
