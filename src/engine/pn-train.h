@@ -121,7 +121,7 @@ typedef struct {
   int    best_epoch;
   double best_valid_loss;
   double seconds;
-  double power, best_power;   /* with a power budget (W, validation variation); else NAN */
+  double power, best_power;   /* in a power budget's phase (W, validation variation); else NAN */
 } PnTrainProgress;
 
 typedef struct PnTrainer PnTrainer;
@@ -147,9 +147,10 @@ const float *pn_trainer_best_params (const PnTrainer *tr);
 int          pn_trainer_best_epoch  (const PnTrainer *tr);
 int          pn_trainer_epochs      (const PnTrainer *tr);
 
-/* With a power budget: the expected power (W) of the kept (best)
- * parameters over the validation variation of its epoch, whether it held
- * the budget, and the multiplier. NAN / FALSE without a budget. */
+/* In the budget phase (docs/POWER.md section 3): the expected power (W)
+ * of the kept (best) parameters over the validation variation of its
+ * epoch, whether it held the budget (less half the margin), and the
+ * multiplier. NAN / FALSE without a budget or before its phase. */
 double       pn_trainer_power       (const PnTrainer *tr, gboolean *held, double *lambda);
 /* With cfg.power_budget_fraction, once pn_trainer_epoch has returned FALSE
  * (the unconstrained learning phase is over, its best parameters
