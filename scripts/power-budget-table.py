@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The tables of scripts/power-budget-check.sh (docs/POWER.md section 3).
 
-power-budget-table.py OUT: reads OUT/seed<S>.json (the seeds done) and
+power-budget-table.py OUT: reads OUT/runs/*.json (the runs done) and
 OUT/verify/<dataset>.json; writes OUT/results.csv (one
 row per run) and OUT/table.md (per dataset: the means over its seeds), and
 prints the table. With REFERENCE.csv (an ablation's results.csv: dataset,
@@ -11,16 +11,15 @@ run's accuracy, spread and epochs to the CSV's digits.
 
   power-budget-table.py OUT [REFERENCE.csv]"""
 import csv
+import glob
 import json
 import os
 import sys
 
 out = sys.argv[1]
 runs = []
-for s in range(100):
-    path = os.path.join(out, "seed%d.json" % s)
-    if os.path.exists(path):
-        runs += json.load(open(path))["runs"]
+for path in sorted(glob.glob(os.path.join(out, "runs", "*.json"))):
+    runs += [r for r in json.load(open(path))["runs"] if not r["interrupted"]]
 runs.sort(key=lambda r: (r["dataset"], r["seed"]))
 
 cols = ["dataset", "seed", "unc_test_acc_mean", "unc_power_w", "unc_epochs", "budget_w",
