@@ -95,6 +95,7 @@ pnc_cmd_train (int argc, char **argv)
   double eps = cfg.variation.eps, lr_theta = cfg.lr_theta, lr_circuit = cfg.lr_circuit;
   double power_budget = 0, power_fraction = 0;
   int power_ramp = cfg.power_ramp, power_hold = cfg.power_hold;
+  double power_margin = cfg.power_margin;
   int max_epochs = cfg.max_epochs, patience = cfg.patience, mc_train = cfg.mc_train;
   int mc_test = cfg.mc_test, jobs = 0;
   gboolean json = FALSE, quiet = FALSE;
@@ -120,6 +121,7 @@ pnc_cmd_train (int argc, char **argv)
     { "power-budget-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &power_fraction, "Instead of --power-budget: each run learns unconstrained (recorded as its 'unconstrained' result), then holds F times that design's expected power (0 < F <= 1)", "F" },
     { "power-ramp", 0, 0, G_OPTION_ARG_INT, &power_ramp, pnc_help_default (help, "Epochs over which the budget falls from the trained network's power to the budget", "%d", power_ramp), "N" },
     { "power-hold", 0, 0, G_OPTION_ARG_INT, &power_hold, pnc_help_default (help, "Epochs at the budget after the ramp", "%d", power_hold), "N" },
+    { "power-margin", 0, 0, G_OPTION_ARG_DOUBLE, &power_margin, pnc_help_default (help, "The ramp ends this fraction below the budget (the kept model holds half of it), so that the test examples' and SPICE's power stay under it", "%g", power_margin), "M" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the runs as one JSON document on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary table", NULL },
     { NULL },
@@ -223,11 +225,11 @@ pnc_cmd_train (int argc, char **argv)
                       power_fraction);
           goto out;
         }
-      if (power_ramp < 0 || power_hold < 1)
+      if (power_ramp < 0 || power_hold < 1 || !(power_margin >= 0 && power_margin < 0.5))
         {
-          g_printerr ("pnc train: --power-ramp %d, --power-hold %d: the ramp needs >= 0 epochs, "
-                      "the hold >= 1\n",
-                      power_ramp, power_hold);
+          g_printerr ("pnc train: --power-ramp %d, --power-hold %d, --power-margin %g: the ramp "
+                      "needs >= 0 epochs, the hold >= 1, the margin is in [0, 0.5)\n",
+                      power_ramp, power_hold, power_margin);
           goto out;
         }
       if (cfg.circuits.mode != PN_CIRCUITS_PHYSICAL)
@@ -245,6 +247,7 @@ pnc_cmd_train (int argc, char **argv)
       cfg.power_budget_fraction = power_fraction;
       cfg.power_ramp = power_ramp;
       cfg.power_hold = power_hold;
+      cfg.power_margin = power_margin;
     }
 
   names = pnc_parse_datasets (dataset);

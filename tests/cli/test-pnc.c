@@ -127,6 +127,7 @@ test_train_budget (void)
     { "--power-budget -1e-4", "positive number" },
     { "--power-budget 1e-9", "below what any printable" },
     { "--power-budget-fraction 0.5 --power-hold 0", "--power-hold 0" },
+    { "--power-budget-fraction 0.5 --power-margin 0.7", "--power-margin 0.7" },
     { "--power-budget-fraction 0.5 --circuits published", "physical circuits" },
   };
   for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
