@@ -104,19 +104,33 @@ set_circuits (PnTrainConfig *cfg, const char *circuits, const char *level_opt,
   return pnc_train_window (cfg, error);
 }
 
-/* --power-budget W into CFG, with the shipped power model */
+/* The power budget into CFG: --power-budget W or --power-budget-fraction F
+ * with the ramp, hold and margin, with the shipped power model */
 static gboolean
-set_budget (PnTrainConfig *cfg, double power_budget, GError **error)
+set_budget (PnTrainConfig *cfg, double power_budget, double power_fraction, int power_ramp,
+            int power_hold, double power_margin, GError **error)
 {
-  if (!(power_budget > 0) || !isfinite (power_budget))
+  gboolean budget_given = power_budget != 0;
+  if (budget_given && (!(power_budget > 0) || !isfinite (power_budget)))
     return pnc_option_error (error, "--power-budget %g: a budget must be a positive number of "
                              "watts (e.g. 2e-4 for 200 uW)", power_budget);
+  if (power_fraction != 0 && (budget_given || !(power_fraction > 0 && power_fraction <= 1)))
+    return pnc_option_error (error, "--power-budget-fraction %g: a fraction in (0, 1], and not "
+                             "together with --power-budget", power_fraction);
+  if (power_ramp < 0 || power_hold < 1 || !(power_margin >= 0 && power_margin < 0.5))
+    return pnc_option_error (error, "--power-ramp %d, --power-hold %d, --power-margin %g: the "
+                             "ramp needs >= 0 epochs, the hold >= 1, the margin is in [0, 0.5)",
+                             power_ramp, power_hold, power_margin);
   if (cfg->circuits.mode != PN_CIRCUITS_PHYSICAL)
     return pnc_option_error (error, "--power-budget needs physical circuits: add --circuits fixed "
                              "or --circuits learnable (the published curves have no power)");
   if ((cfg->power_model = pn_power_model_shipped (error)) == NULL)
     return FALSE;
   cfg->power_budget = power_budget;
+  cfg->power_budget_fraction = power_fraction;
+  cfg->power_ramp = power_ramp;
+  cfg->power_hold = power_hold;
+  cfg->power_margin = power_margin;
   return TRUE;
 }
 
@@ -160,6 +174,30 @@ check_budget_floor (GPtrArray *datasets, const PnTrainConfig *cfg, double power_
                                  power_budget, ds->name, net.n_act, floor);
     }
   return TRUE;
+}
+
+/* One run per dataset and seed, in that order, with CFG and MC_TEST
+ * evaluation circuits at CFG's variation; *ORDER the runs' addresses */
+static PncRun *
+make_runs (GPtrArray *datasets, GArray *seed_list, const PnTrainConfig *cfg, int mc_test,
+           PncRun ***order)
+{
+  int n_runs = (int) (datasets->len * seed_list->len);
+  PncRun *runs = g_new0 (PncRun, n_runs);
+  *order = g_new (PncRun *, n_runs);
+  for (guint d = 0, k = 0; d < datasets->len; d++)
+    for (guint s = 0; s < seed_list->len; s++, k++)
+      {
+        PncRun *r = &runs[k];
+        (*order)[k] = r;
+        r->ds = datasets->pdata[d];
+        r->seed = g_array_index (seed_list, int, s);
+        r->cfg = *cfg;
+        r->n_eval = 1;
+        r->eval_var[0] = cfg->variation;
+        r->mc_test = mc_test;
+      }
+  return runs;
 }
 
 /* The runs as JSON (into OUT, on stdout with JSON), their best designs
@@ -227,7 +265,9 @@ pnc_cmd_train (int argc, char **argv)
   char *variation = g_strdup (pn_variation_kind_to_string (cfg.variation.kind));
   char *circuits = g_strdup ("learnable"), *level_opt = g_strdup ("net");
   double eps = cfg.variation.eps, lr_theta = cfg.lr_theta, lr_circuit = cfg.lr_circuit;
-  double power_budget = 0;
+  double power_budget = 0, power_fraction = 0;
+  int power_ramp = cfg.power_ramp, power_hold = cfg.power_hold;
+  double power_margin = cfg.power_margin;
   int max_epochs = cfg.max_epochs, patience = cfg.patience, mc_train = cfg.mc_train;
   int mc_test = cfg.mc_test, jobs = 0;
   gboolean json = FALSE, quiet = FALSE;
@@ -250,6 +290,10 @@ pnc_cmd_train (int argc, char **argv)
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write all runs as JSON to FILE (atomically)", "FILE.json" },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, "Save the trained design (.pnsd); several seeds: the one with the best validation loss; several datasets: FILE-<dataset>.pnsd", "FILE.pnsd" },
     { "power-budget", 0, 0, G_OPTION_ARG_DOUBLE, &power_budget, "Hold the design's expected power (over the variation, in the model) at or below W watts (augmented Lagrangian; needs --circuits fixed or learnable)", "W" },
+    { "power-budget-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &power_fraction, "Instead of --power-budget: each run learns unconstrained (recorded as its 'unconstrained' result), then holds F times that design's expected power (0 < F <= 1)", "F" },
+    { "power-ramp", 0, 0, G_OPTION_ARG_INT, &power_ramp, pnc_help_default (help, "Epochs over which the budget falls from the trained network's power to the budget", "%d", power_ramp), "N" },
+    { "power-hold", 0, 0, G_OPTION_ARG_INT, &power_hold, pnc_help_default (help, "Epochs at the budget after the ramp", "%d", power_hold), "N" },
+    { "power-margin", 0, 0, G_OPTION_ARG_DOUBLE, &power_margin, pnc_help_default (help, "The ramp ends this fraction below the budget (the kept model holds half of it), so that the test examples' and SPICE's power stay under it", "%g", power_margin), "M" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the runs as one JSON document on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary table", NULL },
     { NULL },
@@ -306,7 +350,9 @@ pnc_cmd_train (int argc, char **argv)
   gboolean budget_given = power_budget != 0;
   names = pnc_parse_datasets (dataset);
   if (!set_circuits (&cfg, circuits, level_opt, &lr_circuit, &error) ||
-      (budget_given && !set_budget (&cfg, power_budget, &error)) ||
+      ((budget_given || power_fraction != 0) &&
+       !set_budget (&cfg, power_budget, power_fraction, power_ramp, power_hold, power_margin,
+                    &error)) ||
       !open_datasets (names, label, datasets, &error) ||
       !check_outputs (out, save, datasets, &error) ||
       (budget_given && !check_budget_floor (datasets, &cfg, power_budget, &error)))
@@ -321,21 +367,8 @@ pnc_cmd_train (int argc, char **argv)
   cfg.lr_theta = lr_theta;
   cfg.lr_circuit = lr_circuit;
   n_runs = (int) (datasets->len * seed_list->len);
-  runs = g_new0 (PncRun, n_runs);
-  order = g_new (PncRun *, n_runs);
+  runs = make_runs (datasets, seed_list, &cfg, mc_test, &order);
   pnc_progress_init (&progress);
-  for (guint d = 0, k = 0; d < datasets->len; d++)
-    for (guint s = 0; s < seed_list->len; s++, k++)
-      {
-        PncRun *r = &runs[k];
-        order[k] = r;
-        r->ds = datasets->pdata[d];
-        r->seed = g_array_index (seed_list, int, s);
-        r->cfg = cfg;
-        r->n_eval = 1;
-        r->eval_var[0] = cfg.variation;
-        r->mc_test = mc_test;
-      }
   pnc_install_sigint ();
   pnc_runs_execute (order, n_runs, jobs, &progress, NULL, NULL);
 
