@@ -397,8 +397,6 @@ pnc_cmd_ablation (int argc, char **argv)
   int nominal_start = defaults.nominal_start;
   int restarts = defaults.restarts, restart_epochs = defaults.restart_epochs;
   int circuit_delay = defaults.circuit_delay;
-  double slope_max = defaults.slope_max;
-  int eps_ramp = defaults.eps_ramp;
   gboolean output_mid = defaults.output_mid, select_acc = defaults.select_acc;
   gboolean json = FALSE, designs = FALSE, fixed_valid = defaults.valid_fixed;
   GOptionEntry entries[] = {
@@ -414,8 +412,6 @@ pnc_cmd_ablation (int argc, char **argv)
     { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, "Try N further starting points, each trained for --restart-epochs, and go on from the best by validation (default 0: off)", "N" },
     { "restart-epochs", 0, 0, G_OPTION_ARG_INT, &restart_epochs, pnc_help_default (help, "Epochs per starting point with --restarts", "%d", restart_epochs), "N" },
     { "circuit-delay", 0, 0, G_OPTION_ARG_INT, &circuit_delay, "LNC/Both: keep the circuits at their start design for the first N epochs (default 0: off)", "N" },
-    { "eps-ramp", 0, 0, G_OPTION_ARG_INT, &eps_ramp, "VA/Both: raise the training variation linearly to eps over the first N epochs of each start (default 0: off)", "N" },
-    { "max-slope", 0, 0, G_OPTION_ARG_DOUBLE, &slope_max, "LNC/Both: penalise a learned ptanh slope eta4 above S (default 0: off)", "S" },
     { "output-midpoint", 0, 0, G_OPTION_ARG_NONE, &output_mid, "Start the output columns at the activation's midpoint like the hidden ones (default: on the low rail)", NULL },
     { "select-accuracy", 0, 0, G_OPTION_ARG_NONE, &select_acc, "Early stopping and model choice by validation accuracy (default: by validation loss)", NULL },
     { "fixed-validation", 0, 0, G_OPTION_ARG_NONE, &fixed_valid, "VA/Both: validate on the same Monte Carlo circuits every epoch (default: new ones each epoch)", NULL },
@@ -610,8 +606,6 @@ pnc_cmd_ablation (int argc, char **argv)
                 r->cfg.circuit_delay = circuit_delay;
                 r->cfg.output_mid = output_mid;
                 r->cfg.select_acc = select_acc;
-                r->cfg.slope_max = slope_max;
-                r->cfg.eps_ramp = eps_ramp;
                 r->cfg.max_epochs = max_epochs;
                 r->cfg.lr_theta = lr_theta;
                 gboolean learn = v == V_LNC || v == V_BOTH;
@@ -685,16 +679,6 @@ pnc_cmd_ablation (int argc, char **argv)
       {
         json_builder_set_member_name (b, "select_accuracy");
         json_builder_add_boolean_value (b, TRUE);
-      }
-    if (eps_ramp > 0)
-      {
-        json_builder_set_member_name (b, "eps_ramp");
-        json_builder_add_int_value (b, eps_ramp);
-      }
-    if (slope_max > 0)
-      {
-        json_builder_set_member_name (b, "max_slope");
-        json_builder_add_double_value (b, slope_max);
       }
     if (output_mid)
       {

@@ -34,8 +34,6 @@ pn_train_config_init (PnTrainConfig *cfg)
   cfg->circuit_delay = 0;
   cfg->output_mid = FALSE;
   cfg->select_acc = FALSE;
-  cfg->slope_max = 0;
-  cfg->eps_ramp = 0;
   pn_circuits_init_fixed (&cfg->circuits);
 }
 
@@ -105,21 +103,13 @@ pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
       return NULL;
     }
   if (cfg->restarts < 0 || (cfg->restarts > 0 && cfg->restart_epochs < 1) ||
-      (cfg->restarts > 0 && cfg->nominal_start > 0) || cfg->circuit_delay < 0 ||
-      cfg->eps_ramp < 0)
+      (cfg->restarts > 0 && cfg->nominal_start > 0) || cfg->circuit_delay < 0)
     {
       g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
                    "invalid training schedule: %d restarts of %d epochs, circuit delay %d "
                    "(needs restarts >= 0, restart epochs >= 1, no nominal start with "
                    "restarts, delay >= 0)",
                    cfg->restarts, cfg->restart_epochs, cfg->circuit_delay);
-      return NULL;
-    }
-  if (!(cfg->slope_max >= 0) || !isfinite (cfg->slope_max))
-    {
-      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
-                   "ptanh slope bound %g: needs a finite number >= 0 (0: no bound)",
-                   cfg->slope_max);
       return NULL;
     }
   if (!(cfg->gmin >= 0 && cfg->gmax > cfg->gmin))
@@ -343,27 +333,6 @@ validate (PnTrainer *tr, int mc, double *loss, long *correct, double *amin, doub
   *amax = vmax;
 }
 
-/* slope_max: the penalty (max (0, eta4 / S - 1))^2, mean over the MC
- * samples' ptanh instances (their eta in tr->eta_act), added to the
- * training loss; its gradient goes into tr->deta_act. Returns the penalty. */
-static double
-slope_penalty (PnTrainer *tr, int mc)
-{
-  const int na = tr->net.n_act;
-  const double S = tr->cfg.slope_max, w = 1.0 / ((double) mc * na);
-  double pen = 0;
-  for (size_t k = 0; k < (size_t) mc * na; k++)
-    {
-      double e = tr->eta_act[4 * k + 3] / S - 1;
-      if (e > 0)
-        {
-          pen += w * e * e;
-          tr->deta_act[4 * k + 3] += (float) (w * 2 * e / S);
-        }
-    }
-  return pen;
-}
-
 gboolean
 pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
 {
@@ -379,15 +348,6 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
   const gboolean nominal = tr->nominal_phase;
   const PnVariation none = { .kind = tr->cfg.variation.kind, .eps = 0 };
   const PnVariation *tv = nominal ? &none : &tr->cfg.variation;
-  PnVariation ramp = tr->cfg.variation;
-  const int into = tr->epoch - tr->start_epoch;
-  /* the ramp runs in each start (not in the continuation of the best one) */
-  if (tr->cfg.eps_ramp > 0 && into < tr->cfg.eps_ramp && !nominal &&
-      tr->start <= tr->cfg.restarts)
-    {
-      ramp.eps = tr->cfg.variation.eps * (into + 1) / tr->cfg.eps_ramp;
-      tv = &ramp;
-    }
   const int mct = nominal ? 1 : mc;
   const float scale = 1.0f / ((float) nt * mct);
 
@@ -415,13 +375,9 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
       tcorrect += st.n_correct;
     }
   if (tr->cbatch && tr->cfg.lr_circuit > 0 && net->n_params > net->n_theta)
-    {
-      if (tr->cfg.slope_max > 0)
-        tloss += slope_penalty (tr, mct) * ((double) nt * mct);
-      pn_circuits_eta_multi_backward (&net->circuits, net, tr->params + net->n_theta,
+    pn_circuits_eta_multi_backward (&net->circuits, net, tr->params + net->n_theta,
                                     tr->var_all + net->n_theta, net->n_var, mct, tr->deta_act,
                                     tr->deta_inv, tr->cbatch, tr->grad + net->n_theta);
-    }
   double tpower = tr->px ? budget_gradient (tr, mct) : NAN;
   adam_step (tr);
   double vloss, vmin, vmax;

@@ -57,16 +57,6 @@ typedef struct {
   gboolean    select_acc;    /* early stopping and model choice by validation
                               * accuracy (mean over the MC samples; ties: the
                               * lower loss); FALSE: by validation loss */
-  int         eps_ramp;      /* > 0: the training variation grows linearly
-                              * from eps / eps_ramp to eps over the first
-                              * this many epochs of each start (validation
-                              * always at eps). 0: off */
-  double      slope_max;     /* > 0: learnable circuits pay a penalty
-                              * (max (0, eta4 / slope_max - 1))^2, mean over
-                              * the epoch's ptanh instances and MC samples,
-                              * added to the training loss, which keeps the
-                              * learned ptanh's slope near or below it.
-                              * 0: off */
   gboolean    output_mid;    /* output columns start at the ptanh midpoint
                               * like hidden ones (PnNet.init_output_mid);
                               * FALSE: on the low rail */

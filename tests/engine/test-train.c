@@ -515,65 +515,6 @@ test_select_accuracy (void)
   g_free (c);
 }
 
-/* The slope bound: learnable circuits whose ptanh steepens in training
- * keep a lower slope eta4 with the penalty than without it; slope_max 0
- * is the run without it bit for bit, the penalised run is reproducible,
- * and a negative bound is refused. */
-static void
-test_slope_bound (void)
-{
-  GError *error = NULL;
-  PnSurrogate *sur[2];
-  PnEtaModel m[2];
-  for (int k = 0; k < 2; k++)
-    {
-      sur[k] = pn_surrogate_load_default (k, &error);
-      g_assert_no_error (error);
-      pn_surrogate_eta_model (sur[k], &m[k]);
-    }
-  PnTrainConfig cfg;
-  small_config (&cfg, 10);
-  cfg.max_epochs = 60;
-  cfg.mc_train = 2;
-  cfg.lr_circuit = 0.05; /* a fast-moving design, so that 60 epochs show the slope */
-  g_assert_true (pn_circuits_init_physical (&cfg.circuits, pn_surrogate_space (sur[0]), &m[0],
-                                            pn_surrogate_space (sur[1]), &m[1], PN_LEVEL_NET,
-                                            &error));
-  g_assert_no_error (error);
-  PnNet net;
-  g_assert_true (pn_net_init (&net, 4, cfg.hidden, cfg.n_hidden, 3, &cfg.circuits, &error));
-  const size_t bytes = sizeof (float) * net.n_params;
-  float eta0[4 * 3], eta1[4 * 3], eta_inv[4 * 16];
-  float *plain = train (&cfg, NULL, NULL);
-  cfg.slope_max = 0;
-  float *off = train (&cfg, NULL, NULL);
-  g_assert_cmpmem (plain, bytes, off, bytes);
-  pn_net_nominal_eta (&net, plain, eta0, eta_inv);
-
-  /* a bound below the start design's slope (25.4) */
-  cfg.slope_max = 15;
-  float *a = train (&cfg, NULL, NULL);
-  float *b = train (&cfg, NULL, NULL);
-  g_assert_cmpmem (a, bytes, b, bytes);
-  pn_net_nominal_eta (&net, a, eta1, eta_inv);
-  g_test_message ("slope %g without the bound, %g with it", eta0[3], eta1[3]);
-  g_assert_cmpfloat (eta1[3], <, eta0[3] - 1);
-  cfg.slope_max = -1;
-  g_assert_null (pn_trainer_new (&cfg, iris, &error));
-  g_assert_error (error, PN_ERROR, PN_ERROR_INVALID);
-  g_clear_error (&error);
-  cfg.slope_max = NAN;
-  g_assert_null (pn_trainer_new (&cfg, iris, &error));
-  g_assert_error (error, PN_ERROR, PN_ERROR_INVALID);
-  g_clear_error (&error);
-  g_free (plain);
-  g_free (off);
-  g_free (a);
-  g_free (b);
-  for (int k = 0; k < 2; k++)
-    pn_surrogate_free (sur[k]);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -592,7 +533,6 @@ main (int argc, char **argv)
   g_test_add_func ("/train/circuit-delay", test_circuit_delay);
   g_test_add_func ("/train/output-midpoint", test_output_midpoint);
   g_test_add_func ("/train/select-accuracy", test_select_accuracy);
-  g_test_add_func ("/train/slope-bound", test_slope_bound);
   int rc = g_test_run ();
   pn_dataset_free (iris);
   return rc;
