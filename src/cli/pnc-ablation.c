@@ -408,7 +408,7 @@ pnc_cmd_ablation (int argc, char **argv)
     { "level", 0, 0, G_OPTION_ARG_STRING, &level_opt, "Learnable circuits per net, layer or neuron (default net)", "LEVEL" },
     { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits_opt, "Circuit model: surrogate, eta (published curves, base/va only) or auto", "MODEL" },
     { "patience", 0, 0, G_OPTION_ARG_INT, &patience, pnc_help_default (help, "Early-stopping patience", "%d", patience), "N" },
-    { "nominal-start", 0, 0, G_OPTION_ARG_INT, &nominal_start, "VA/Both: train the nominal circuit first until N epochs bring no better validation loss (default 0: off)", "N" },
+    { "nominal-start", 0, 0, G_OPTION_ARG_INT, &nominal_start, "VA/Both: train the nominal circuit first until N epochs bring no better validation (default 0: off; needs --restarts 0)", "N" },
     { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, pnc_help_default (help, "Try N further starting points, each trained for --restart-epochs, and go on from the best by validation (0: one start)", "%d", restarts), "N" },
     { "restart-epochs", 0, 0, G_OPTION_ARG_INT, &restart_epochs, pnc_help_default (help, "Epochs per starting point with --restarts", "%d", restart_epochs), "N" },
     { "circuit-delay", 0, 0, G_OPTION_ARG_INT, &circuit_delay, pnc_help_default (help, "LNC/Both: keep the circuits at their start design for the first N epochs of each start (0: off)", "%d", circuit_delay), "N" },
