@@ -270,9 +270,6 @@ pnc_cmd_train (int argc, char **argv)
   double power_margin = cfg.power_margin;
   int max_epochs = cfg.max_epochs, patience = cfg.patience, mc_train = cfg.mc_train;
   int mc_test = cfg.mc_test, jobs = 0;
-  int restarts = cfg.restarts, restart_epochs = cfg.restart_epochs;
-  int circuit_delay = cfg.circuit_delay;
-  gboolean select_acc = cfg.select_acc, fixed_valid = cfg.valid_fixed;
   gboolean json = FALSE, quiet = FALSE;
   GOptionEntry entries[] = {
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, "Bundled dataset, CSV file, comma list, or 'all' (default iris)", "NAME|FILE.csv" },
@@ -286,11 +283,11 @@ pnc_cmd_train (int argc, char **argv)
     { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, pnc_help_default (help, "Monte Carlo samples for evaluation", "%d", mc_test), "N" },
     { "lr-theta", 0, 0, G_OPTION_ARG_DOUBLE, &lr_theta, pnc_help_default (help, "Adam learning rate of the conductances", "%g", lr_theta), "LR" },
     { "lr-circuit", 0, 0, G_OPTION_ARG_DOUBLE, &lr_circuit, pnc_help_default (help, "Adam learning rate of circuit parameters", "%g", lr_circuit), "LR" },
-    { "restarts", 0, 0, G_OPTION_ARG_INT, &restarts, pnc_help_default (help, "Further starting points, each trained --restart-epochs epochs; the best by validation trains on (0: one start)", "%d", restarts), "N" },
-    { "restart-epochs", 0, 0, G_OPTION_ARG_INT, &restart_epochs, pnc_help_default (help, "Epochs per starting point", "%d", restart_epochs), "N" },
-    { "circuit-delay", 0, 0, G_OPTION_ARG_INT, &circuit_delay, pnc_help_default (help, "Learnable circuits keep their start design for the first N epochs of each start (0: off)", "%d", circuit_delay), "N" },
-    { "select-loss", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &select_acc, "Early stopping and model choice by validation loss (default: by validation accuracy)", NULL },
-    { "fresh-validation", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &fixed_valid, "Validate on new Monte Carlo circuits every epoch (default: the same ones)", NULL },
+    { "restarts", 0, 0, G_OPTION_ARG_INT, &cfg.restarts, pnc_help_default (help, "Further starting points, each trained --restart-epochs epochs; the best by validation trains on (0: one start)", "%d", cfg.restarts), "N" },
+    { "restart-epochs", 0, 0, G_OPTION_ARG_INT, &cfg.restart_epochs, pnc_help_default (help, "Epochs per starting point", "%d", cfg.restart_epochs), "N" },
+    { "circuit-delay", 0, 0, G_OPTION_ARG_INT, &cfg.circuit_delay, pnc_help_default (help, "Learnable circuits keep their start design for the first N epochs of each start (0: off)", "%d", cfg.circuit_delay), "N" },
+    { "select-loss", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &cfg.select_acc, "Early stopping and model choice by validation loss (default: by validation accuracy)", NULL },
+    { "fresh-validation", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &cfg.valid_fixed, "Validate on new Monte Carlo circuits every epoch (default: the same ones)", NULL },
     { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits, "learnable (learned physical designs, default), fixed (a fixed physical design through the SPICE surrogates) or published (the fixed published curves, for reproducing the paper; not printable)", "KIND" },
     { "level", 0, 0, G_OPTION_ARG_STRING, &level_opt, "Learnable circuits shared per net, layer or neuron (default net)", "LEVEL" },
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, "Label column of a CSV (default: 'label' or 'class', else the last)", "COLUMN" },
@@ -346,8 +343,8 @@ pnc_cmd_train (int argc, char **argv)
       goto out;
     }
   if (!(eps >= 0 && eps < 1) || mc_train < 1 || mc_test < 1 || patience < 1 ||
-      max_epochs < 1 || !(lr_theta >= 0) || !(lr_circuit >= 0) || restarts < 0 ||
-      restart_epochs < 1 || circuit_delay < 0)
+      max_epochs < 1 || !(lr_theta >= 0) || !(lr_circuit >= 0) || cfg.restarts < 0 ||
+      cfg.restart_epochs < 1 || cfg.circuit_delay < 0)
     {
       g_printerr ("pnc train: out-of-range option: need 0 <= epsilon < 1, positive --mc-train, "
                   "--mc-test, --patience, --max-epochs, --restart-epochs, non-negative "
@@ -376,11 +373,6 @@ pnc_cmd_train (int argc, char **argv)
   cfg.patience = patience;
   cfg.lr_theta = lr_theta;
   cfg.lr_circuit = lr_circuit;
-  cfg.restarts = restarts;
-  cfg.restart_epochs = restart_epochs;
-  cfg.circuit_delay = circuit_delay;
-  cfg.select_acc = select_acc;
-  cfg.valid_fixed = fixed_valid;
   n_runs = (int) (datasets->len * seed_list->len);
   runs = make_runs (datasets, seed_list, &cfg, mc_test, &order);
   pnc_progress_init (&progress);

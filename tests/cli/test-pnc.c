@@ -589,12 +589,17 @@ test_verify_kill_cleanup (void)
   GSubprocess *p = g_subprocess_launcher_spawn (l, &error, pnc_path, "verify", design, "--mc",
                                                 "20", "--jobs", "2", NULL);
   g_assert_no_error (error);
-  /* wait for the children to start */
+  /* wait for both jobs' children to start: each job's directory then has
+   * its owner file, and no job makes a new one while its child sleeps (a
+   * kill between a directory and its owner file leaves one that only ages
+   * out, after an hour) */
   g_autofree char *list = NULL;
-  for (int i = 0; i < 600 && list == NULL; i++)
+  for (int i = 0; i < 1200 && list == NULL; i++)
     {
       g_usleep (50 * 1000);
-      if (g_file_get_contents (pids, &list, NULL, NULL) && strchr (list, '\n') == NULL)
+      const char *nl;
+      if (g_file_get_contents (pids, &list, NULL, NULL) &&
+          ((nl = strchr (list, '\n')) == NULL || strchr (nl + 1, '\n') == NULL))
         g_clear_pointer (&list, g_free);
     }
   g_assert_nonnull (list);
