@@ -141,6 +141,9 @@ typedef struct {
    * and nominal, on the test examples */
   double        power_w, power_nominal_w;
   gboolean      power_held;             /* power_w <= cfg.power_budget (with a budget) */
+  /* while the epoch callback runs: the run's trainer (its current and
+   * best parameters, read-only); NULL otherwise */
+  const PnTrainer *trainer;
 } PnFlowRun;
 
 typedef struct {

@@ -171,6 +171,7 @@ pns_application_startup (GApplication *app)
     { "win.view('training')", { "<Alt>3", NULL } },
     { "win.view('yield')", { "<Alt>4", NULL } },
     { "win.view('export')", { "<Alt>5", NULL } },
+    { "win.view('pareto')", { "<Alt>6", NULL } },
   };
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (gapp, accels[i].action, accels[i].accels);

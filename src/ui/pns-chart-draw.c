@@ -74,6 +74,11 @@ pns_chart_frame_range (PnsChart *self, Frame *f)
       x0 = MIN (x0, self->marker);
       x1 = MAX (x1, self->marker);
     }
+  if (f->any && isfinite (self->y_marker))
+    {
+      y0 = MIN (y0, self->y_marker);
+      y1 = MAX (y1, self->y_marker);
+    }
   if (!isnan (self->x_min)) x0 = self->x_min;
   if (!isnan (self->x_max)) x1 = self->x_max;
   if (!isnan (self->y_min)) y0 = self->y_min;
@@ -360,9 +365,70 @@ draw_line (cairo_t *cr, const Frame *f, const Trace *t)
   cairo_set_dash (cr, NULL, 0, 0);
 }
 
+/* one marker of a POINTS series, centred on (PX, PY) */
+void
+pns_chart_marker_path (cairo_t *cr, PnsMarker m, double px, double py, double r)
+{
+  cairo_new_sub_path (cr);
+  if (m == PNS_MARKER_SQUARE)
+    cairo_rectangle (cr, px - r * 0.9, py - r * 0.9, 1.8 * r, 1.8 * r);
+  else if (m == PNS_MARKER_DIAMOND)
+    {
+      cairo_move_to (cr, px, py - 1.25 * r);
+      cairo_line_to (cr, px + 1.25 * r, py);
+      cairo_line_to (cr, px, py + 1.25 * r);
+      cairo_line_to (cr, px - 1.25 * r, py);
+      cairo_close_path (cr);
+    }
+  else
+    cairo_arc (cr, px, py, r, 0, 2 * G_PI);
+}
+
+static void
+draw_points (cairo_t *cr, const Frame *f, const Trace *t)
+{
+  guint n = pns_series_get_n (t->series);
+  const double *x = pns_series_get_x (t->series), *y = pns_series_get_y (t->series);
+  gboolean filled;
+  PnsMarker m = pns_series_get_marker (t->series, &filled);
+  cairo_new_path (cr);
+  for (guint k = 0; k < n; k++)
+    if (isfinite (x[k]) && isfinite (y[k]))
+      pns_chart_marker_path (cr, m, frame_px (f, x[k]), frame_py (f, y[k]), 4.5);
+  if (filled)
+    {
+      set_rgba (cr, &t->color, 0.85);
+      cairo_fill_preserve (cr);
+    }
+  set_rgba (cr, &t->color, 1);
+  cairo_set_line_width (cr, filled ? 1 : 2);
+  cairo_stroke (cr);
+}
+
 static void
 draw_marker (PnsChart *self, cairo_t *cr, const Frame *f, const GdkRGBA *fg)
 {
+  if (isfinite (self->y_marker))
+    {
+      double py = round (frame_py (f, self->y_marker)) + 0.5;
+      set_rgba (cr, fg, 0.85);
+      cairo_set_line_width (cr, 1.5);
+      double dash[2] = { 4, 3 };
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_move_to (cr, f->left, py);
+      cairo_line_to (cr, f->left + f->pw, py);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      if (self->y_marker_label)
+        {
+          cairo_text_extents_t ext;
+          cairo_text_extents (cr, self->y_marker_label, &ext);
+          /* above the line, inside the plot (below it near the top) */
+          double ty = py - 5 - ext.height > f->top ? py - 5 : py + 5 + ext.height;
+          cairo_move_to (cr, f->left + f->pw - 6 - ext.x_advance, ty);
+          cairo_show_text (cr, self->y_marker_label);
+        }
+    }
   if (!isfinite (self->marker))
     return;
   double px = round (frame_px (f, self->marker)) + 0.5;
@@ -381,15 +447,16 @@ draw_marker (PnsChart *self, cairo_t *cr, const Frame *f, const GdkRGBA *fg)
     }
 }
 
-/* bands, then bars, then lines, clipped to the plot */
+/* bands, then bars, then lines, then points, clipped to the plot */
 static void
 draw_traces (PnsChart *self, cairo_t *cr, const Frame *f, const GdkRGBA *fg)
 {
   cairo_save (cr);
   cairo_rectangle (cr, f->left, f->top, f->pw, f->ph);
   cairo_clip (cr);
-  const PnsSeriesStyle order[3] = { PNS_SERIES_BAND, PNS_SERIES_BARS, PNS_SERIES_LINE };
-  for (int pass = 0; pass < 3; pass++)
+  const PnsSeriesStyle order[4] = { PNS_SERIES_BAND, PNS_SERIES_BARS, PNS_SERIES_LINE,
+                                    PNS_SERIES_POINTS };
+  for (int pass = 0; pass < 4; pass++)
     for (guint i = 0; i < self->traces->len; i++)
       {
         const Trace *t = &g_array_index (self->traces, Trace, i);
@@ -399,6 +466,8 @@ draw_traces (PnsChart *self, cairo_t *cr, const Frame *f, const GdkRGBA *fg)
           draw_band (cr, f, t);
         else if (order[pass] == PNS_SERIES_BARS)
           draw_bars (cr, f, t);
+        else if (order[pass] == PNS_SERIES_POINTS)
+          draw_points (cr, f, t);
         else
           draw_line (cr, f, t);
       }
@@ -435,6 +504,18 @@ draw_legend (PnsChart *self, cairo_t *cr, const Frame *f, const GdkRGBA *fg)
           cairo_line_to (cr, lx + 16, ly + 5);
           cairo_stroke (cr);
           cairo_set_dash (cr, NULL, 0, 0);
+        }
+      else if (pns_series_get_style (t->series) == PNS_SERIES_POINTS)
+        {
+          gboolean filled;
+          PnsMarker m = pns_series_get_marker (t->series, &filled);
+          cairo_new_path (cr);
+          pns_chart_marker_path (cr, m, lx + 8, ly + 5, 4);
+          set_rgba (cr, &t->color, filled ? 0.85 : 1);
+          if (filled)
+            cairo_fill_preserve (cr);
+          cairo_set_line_width (cr, filled ? 1 : 2);
+          cairo_stroke (cr);
         }
       else
         {
@@ -500,7 +581,8 @@ draw_hover (PnsChart *self, cairo_t *cr, const Frame *f)
   set_rgba (cr, &t->color, 1);
   cairo_set_line_width (cr, 2);
   cairo_new_path (cr);
-  cairo_arc (cr, px, py, 4.5, 0, 2 * G_PI);
+  cairo_arc (cr, px, py, pns_series_get_style (t->series) == PNS_SERIES_POINTS ? 8 : 4.5, 0,
+             2 * G_PI);
   cairo_stroke (cr);
   cairo_text_extents_t ext;
   font (cr, FALSE, 11);

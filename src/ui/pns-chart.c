@@ -10,6 +10,7 @@ G_DEFINE_FINAL_TYPE (PnsChart, pns_chart, GTK_TYPE_WIDGET)
 
 enum { PROP_0, PROP_TITLE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
+guint pns_chart_signals[PNS_CHART_N_SIGNALS];
 
 static void
 trace_clear (Trace *t)
@@ -39,6 +40,7 @@ pns_chart_finalize (GObject *object)
   g_free (self->x_label);
   g_free (self->y_label);
   g_free (self->marker_label);
+  g_free (self->y_marker_label);
   g_free (self->empty_text);
   g_free (self->hover_text);
   g_free (self->last);
@@ -108,6 +110,10 @@ pns_chart_class_init (PnsChartClass *klass)
   properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL,
                                                 G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (oc, N_PROPS, properties);
+  /* point-activated (PnsSeries *series, guint index, double x, double y) */
+  pns_chart_signals[PNS_CHART_SIGNAL_POINT_ACTIVATED] =
+    g_signal_new ("point-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 4, PNS_TYPE_SERIES, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
   gtk_widget_class_set_css_name (wc, "pnschart");
   gtk_widget_class_set_accessible_role (wc, GTK_ACCESSIBLE_ROLE_IMG);
   pns_chart_setup_class (wc);
@@ -118,7 +124,7 @@ pns_chart_init (PnsChart *self)
 {
   self->traces = g_array_new (FALSE, FALSE, sizeof (Trace));
   self->x_min = self->x_max = self->y_min = self->y_max = NAN;
-  self->marker = NAN;
+  self->marker = self->y_marker = NAN;
   pns_chart_setup_instance (self);
 }
 
@@ -261,6 +267,15 @@ pns_chart_set_marker (PnsChart *self, double x, const char *label)
   self->marker = x;
   g_free (self->marker_label);
   self->marker_label = g_strdup (label);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+pns_chart_set_y_marker (PnsChart *self, double y, const char *label)
+{
+  self->y_marker = y;
+  g_free (self->y_marker_label);
+  self->y_marker_label = g_strdup (label);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
