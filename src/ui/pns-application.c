@@ -30,7 +30,8 @@ tool_done (int status, gpointer data)
 static void
 screenshots_done (int n, gpointer data)
 {
-  tool_done (n >= 7 ? 0 : 1, data); /* five views, the sweep plot, the BOM table */
+  /* six views, the sweep plot, the BOM table, the power histogram */
+  tool_done (n >= 9 ? 0 : 1, data);
 }
 
 static PnsWindow *

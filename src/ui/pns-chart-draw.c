@@ -93,6 +93,16 @@ pns_chart_frame_range (PnsChart *self, Frame *f)
       if (isnan (self->y_min)) y0 -= pad;
       if (isnan (self->y_max)) y1 += pad;
     }
+  /* a scatter's markers stay whole inside an automatic x range */
+  gboolean points = FALSE;
+  for (guint i = 0; i < self->traces->len; i++)
+    points |= pns_series_get_style (g_array_index (self->traces, Trace, i).series) == PNS_SERIES_POINTS;
+  if (points && !self->log_x && (isnan (self->x_min) || isnan (self->x_max)))
+    {
+      double pad = 0.04 * (x1 - x0);
+      if (isnan (self->x_min)) x0 -= pad;
+      if (isnan (self->x_max)) x1 += pad;
+    }
   if (self->zoomed)
     {
       x0 = self->zx0;

@@ -24,12 +24,16 @@ pns_chart_hover_at (PnsChart *self, double x, double y)
   const Frame *f = self->last;
   if (f && x >= f->left && x <= f->left + f->pw && y >= f->top && y <= f->top + f->ph)
     {
-      /* the nearest point of a line or bar series, on screen */
+      /* the nearest point on screen: a scatter's markers (drawn on top)
+       * first, then the other series' points */
       double best = 24 * 24;
+      for (guint pass = 0; pass < 2 && !self->hovering; pass++)
       for (guint i = 0; i < self->traces->len; i++)
         {
           const Trace *t = &g_array_index (self->traces, Trace, i);
           PnsSeriesStyle st = pns_series_get_style (t->series);
+          if ((st == PNS_SERIES_POINTS) != (pass == 0))
+            continue;
           const double *xs = pns_series_get_x (t->series), *ys = pns_series_get_y (t->series);
           for (guint k = 0; k < pns_series_get_n (t->series); k++)
             {

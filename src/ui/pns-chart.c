@@ -270,6 +270,12 @@ pns_chart_set_marker (PnsChart *self, double x, const char *label)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+double
+pns_chart_get_marker (PnsChart *self)
+{
+  return self->marker;
+}
+
 void
 pns_chart_set_y_marker (PnsChart *self, double y, const char *label)
 {

@@ -29,6 +29,7 @@ PnsSeries *pns_chart_get_series     (PnsChart *self, guint index);
 void       pns_chart_get_series_color (PnsChart *self, guint index, GdkRGBA *rgba);
 /* A vertical marker line (e.g. the yield threshold); NAN hides it. */
 void       pns_chart_set_marker     (PnsChart *self, double x, const char *label);
+double     pns_chart_get_marker     (PnsChart *self);
 /* A horizontal marker line (e.g. a power budget over epochs); NAN hides it. */
 void       pns_chart_set_y_marker   (PnsChart *self, double y, const char *label);
 /* Placeholder text when there is nothing to draw. */

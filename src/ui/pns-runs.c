@@ -102,9 +102,15 @@ pns_run_describe (PnsRun *self)
   double w = pns_run_get_power (self, &nominal, &budget, &held);
   const PnDesign *d = &self->design;
   GString *s = g_string_new (NULL);
+  /* the variant as the training panel names it */
+  static const char *const variants[][2] = { { "base", "Base" }, { "lnc", "LNC" },
+                                              { "va", "VA" }, { "both", "Both" } };
+  const char *variant = d->training.variant ? d->training.variant : "";
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+    if (g_str_equal (variant, variants[i][0]))
+      variant = variants[i][1];
   g_string_append_printf (s, _("Run %u: %s, %s, seed %d"), self->number,
-                          d->title ? d->title : pns_run_get_dataset (self),
-                          d->training.variant ? d->training.variant : "",
+                          d->title ? d->title : pns_run_get_dataset (self), variant,
                           (int) MIN (d->training.seed, (guint64) G_MAXINT));
   g_string_append (s, ": ");
   g_string_append_printf (s, _("%.1f ± %.1f %% over %d circuits"), 100 * acc, 100 * std, n_mc);

@@ -142,12 +142,12 @@ live_power (Runner *rn, PnFlowRun *run)
             rn->px[(size_t) i * rn->pn + k] = ds->x[PN_SPLIT_VALID][(size_t) i * nv + src];
         }
     }
-  double mean = NAN;
+  double mean = NAN, nominal;
   double g_unit = run->cfg.power_g_unit > 0 ? run->cfg.power_g_unit : 1e-7;
   if (rn->pn < 1 ||
       !pn_net_power_expected (net, rn->pm, pn_trainer_params (run->trainer), &run->cfg.variation,
                               PNS_TRAIN_JOB_POWER_MC, (guint64) run->seed, rn->px, rn->pn, g_unit,
-                              &mean, NULL, NULL, NULL))
+                              &mean, &nominal, NULL, NULL))
     mean = NAN;
   rn->power_due = g_get_monotonic_time () + PNS_TRAIN_JOB_POWER_MS * 1000;
   return mean;

@@ -438,6 +438,10 @@ pns_window_dispose (GObject *object)
   g_clear_object (&self->design_bindings);
   if (self->calib_cancel)
     g_cancellable_cancel (self->calib_cancel);
+  /* the panel may outlive the window a moment (a dataset preview in
+   * flight holds it): its state changes no longer reach the window */
+  if (self->training_panel)
+    g_signal_handlers_disconnect_by_data (self->training_panel, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PNS_TYPE_WINDOW);
   G_OBJECT_CLASS (pns_window_parent_class)->dispose (object);
 }

@@ -221,9 +221,8 @@ update_yield (PnsYieldView *self)
       int k = 0;
       for (int i = 0; i < self->n_power; i++)
         k += self->power[i] <= budget;
-      g_string_append (s, " ");
-      g_string_append_printf (s, _("Within the power budget of %.1f µW: %.1f %% of the circuits."),
-                              1e6 * budget, 100.0 * k / MAX (self->n_power, 1));
+      g_string_append_printf (s, _("; %.1f %% of the circuits within the power budget of %.1f µW."),
+                              100.0 * k / MAX (self->n_power, 1), 1e6 * budget);
     }
   double area, rarea;
   int unpr;
