@@ -172,15 +172,11 @@ rebuild (PnsParetoView *self)
     g_string_append (s, _("No training run has finished since the studio started."));
   else
     {
-      g_string_append_printf (s, g_dngettext (NULL, "%d run", "%d runs", m), m);
-      g_string_append (s, ", ");
-      g_string_append_printf (s, g_dngettext (NULL, "%d on the front", "%d on the front", nf), nf);
+      g_string_append_printf (s, _("Runs: %d; on the front: %d"), m, nf);
       if (no_power)
         {
-          g_string_append (s, ", ");
-          g_string_append_printf (s, g_dngettext (NULL, "%d without a power figure (published curves)",
-                                                  "%d without a power figure (published curves)",
-                                                  no_power), no_power);
+          g_string_append (s, "; ");
+          g_string_append_printf (s, _("without a power figure (published curves): %d"), no_power);
         }
     }
   gtk_label_set_text (self->summary_label, s->str);

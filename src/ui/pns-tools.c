@@ -140,7 +140,7 @@ extra_step (Shot *s)
 
 /* The Pareto view: besides the training view's run, three runs of the
  * design under budgets of 0.75, 0.55 and 0.4 times its power (one seed,
- * 1000 epochs each), so the chart shows a front; FALSE while one is due
+ * 600 epochs each), so the chart shows a front; FALSE while one is due
  * or running. */
 static gboolean
 pareto_runs (Shot *s)
@@ -158,7 +158,7 @@ pareto_runs (Shot *s)
     {
       g_autofree char *t = g_strdup_printf ("%.1f", 1e6 * fraction[s->budget_runs] * s->budget_w);
       gtk_editable_set_text (budget, t);
-      g_object_set (d, "max-epochs", 1000, "patience", 1000, "n-seeds", 1, NULL);
+      g_object_set (d, "max-epochs", 600, "patience", 600, "n-seeds", 1, NULL);
       s->budget_runs++;
       g_action_group_activate_action (G_ACTION_GROUP (s->window), "train-start", NULL);
       return FALSE;
