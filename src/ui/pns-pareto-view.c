@@ -18,6 +18,7 @@ struct _PnsParetoView {
   PnsChart      *chart;
   GtkListBox    *run_list;
   PnsSeries     *front;
+  PnsSeries     *budgets;  /* each budgeted run: its budget to its power, dashed */
   PnsSeries     *points[N_POINT_SERIES];
   GArray        *numbers[N_POINT_SERIES]; /* guint: the run of each point */
   guint          n_points, n_front;
@@ -131,6 +132,7 @@ rebuild (PnsParetoView *self)
       g_array_set_size (self->numbers[s], 0);
     }
   pns_series_clear (self->front);
+  pns_series_clear (self->budgets);
   double *fp = g_new (double, 2 * (m + 1));
   int nf = 0, np = 0, no_power = 0;
   for (int k = 0; k < m; k++)
@@ -144,6 +146,12 @@ rebuild (PnsParetoView *self)
       gboolean held;
       pns_run_get_power (sel[k], NULL, &budget, &held);
       int s = isnan (budget) ? S_FREE : held ? S_HELD : S_MISSED;
+      if (!isnan (budget))
+        {
+          pns_series_append (self->budgets, 1e6 * budget, acc[k], acc[k]);
+          pns_series_append (self->budgets, w[k], acc[k], acc[k]);
+          pns_series_append (self->budgets, w[k], NAN, NAN); /* a break */
+        }
       g_autofree char *text = pns_run_describe (sel[k]);
       pns_series_append_text (self->points[s], w[k], acc[k], text);
       guint num = pns_run_get_number (sel[k]);
@@ -309,6 +317,7 @@ pns_pareto_view_dispose (GObject *object)
   PnsParetoView *self = PNS_PARETO_VIEW (object);
   g_clear_signal_handler (&self->items_id, pns_runs_get_default ());
   g_clear_object (&self->front);
+  g_clear_object (&self->budgets);
   for (int s = 0; s < N_POINT_SERIES; s++)
     {
       g_clear_object (&self->points[s]);
@@ -347,6 +356,11 @@ pns_pareto_view_init (PnsParetoView *self)
   GdkRGBA grey = { 0.45, 0.45, 0.5, 1 };
   pns_series_set_color (self->front, &grey);
   pns_chart_add_series (self->chart, self->front);
+  self->budgets = pns_series_new (_("budget to power"), PNS_SERIES_LINE);
+  pns_series_set_dashed (self->budgets, TRUE);
+  GdkRGBA light = { 0.55, 0.55, 0.6, 1 };
+  pns_series_set_color (self->budgets, &light);
+  pns_chart_add_series (self->chart, self->budgets);
   static const struct { const char *label, *color; PnsMarker marker; gboolean filled; } spec[] = {
     [S_FREE] = { N_("no budget"), "#3584e4", PNS_MARKER_CIRCLE, TRUE },
     [S_HELD] = { N_("budget held"), "#26a269", PNS_MARKER_DIAMOND, TRUE },
@@ -363,7 +377,7 @@ pns_pareto_view_init (PnsParetoView *self)
       pns_chart_add_series (self->chart, self->points[s]);
     }
   gtk_label_set_text (self->status_label,
-                      _("Every training run that finishes is plotted here, in every window, with its design kept: hover a point to read its numbers, click it to open that design. Filled diamonds held their power budget, hollow ones missed it; circles had none. The front joins the runs no other run beats in both power and accuracy."));
+                      _("Every training run that finishes is plotted here, in every window, with its design kept: hover a point to read its numbers, click it to open that design. Filled diamonds held their power budget, hollow ones missed it (a dashed line runs from each budget to its run's power); circles had none. The front joins the runs no other run beats in both power and accuracy."));
   g_signal_connect (self->dataset_drop, "notify::selected", G_CALLBACK (on_dataset_selected), self);
   g_signal_connect (self->chart, "point-activated", G_CALLBACK (on_point_activated), self);
   g_signal_connect (self->run_list, "row-selected", G_CALLBACK (on_row_selected), self);
