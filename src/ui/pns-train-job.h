@@ -21,7 +21,7 @@
 G_BEGIN_DECLS
 
 #define PNS_TRAIN_JOB_BATCH_MS 50  /* 20 Hz: chart updates from the engine thread */
-#define PNS_TRAIN_JOB_POWER_MS 100 /* the live power without a budget, at most 10 Hz */
+#define PNS_TRAIN_JOB_POWER_MS 250 /* the live power without a budget, at most 4 Hz */
 #define PNS_TRAIN_JOB_POWER_EXAMPLES 64
 #define PNS_TRAIN_JOB_POWER_MC 4
 
