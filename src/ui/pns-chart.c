@@ -23,6 +23,10 @@ static void
 pns_chart_dispose (GObject *object)
 {
   PnsChart *self = PNS_CHART (object);
+  /* a menu still open on the chart (its context menu, a point's menu) */
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
   if (self->traces)
     {
       for (guint i = 0; i < self->traces->len; i++)
