@@ -322,7 +322,14 @@ pn_export_draw_geometry (cairo_t *cr, const PnGeometry *g, double scale, double 
         continue;
       cairo_set_font_size (cr, size);
       cairo_move_to (cr, (L->x - g->x0) * scale, (g->y1 - L->y) * scale + size / 3);
-      cairo_show_text (cr, L->text);
+      if (g_utf8_validate (L->text, -1, NULL))
+        cairo_show_text (cr, L->text);
+      else
+        {
+          char *t = pn_text_one_line (L->text, PN_EXPORT_TEXT_MAX); /* cairo takes UTF-8 only */
+          cairo_show_text (cr, t);
+          g_free (t);
+        }
     }
 }
 
@@ -356,8 +363,14 @@ pn_export_layout_geometry (const PnDesign *d, const PnProcess *pr, const PnGeome
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
-  char buf[512];
-  g_snprintf (buf, sizeof buf, "pnstudio layout: %s", d->title && *d->title ? d->title : d->dataset);
+  /* The title and the process's name come from files: one line of
+   * printable UTF-8, bounded (cairo refuses invalid UTF-8 by putting the
+   * context in an error state, which would leave the drawing empty). */
+  char *title = pn_text_one_line (d->title && *d->title ? d->title : d->dataset,
+                                  PN_EXPORT_TEXT_MAX);
+  char *process = pn_text_one_line (pr->name, PN_EXPORT_TEXT_MAX);
+  char buf[PN_EXPORT_TEXT_MAX + 256];
+  g_snprintf (buf, sizeof buf, "pnstudio layout: %s", title);
   text_at (cr, margin, margin, 14, buf);
   {
     char sc[PN_FMT_BUF], rs[PN_FMT_BUF], ws[PN_FMT_BUF], hs[PN_FMT_BUF];
@@ -365,9 +378,11 @@ pn_export_layout_geometry (const PnDesign *d, const PnProcess *pr, const PnGeome
                 "process %s; %s x %s mm; drawn at %s:1; ink %s ohm/sq; conductor grey, "
                 "semiconductor green, electrolyte yellow, gate blue, insulator violet, "
                 "resistor red, pad orange",
-                pr->name, pn_fmt (ws, "%.2f", gw / 1000), pn_fmt (hs, "%.2f", gh / 1000),
+                process, pn_fmt (ws, "%.2f", gw / 1000), pn_fmt (hs, "%.2f", gh / 1000),
                 pn_fmt (sc, "%.4g", scale / (72.0 / 25400.0)), pn_fmt (rs, "%g", pr->sheet_ohm));
   }
+  g_free (title);
+  g_free (process);
   text_at (cr, margin, margin + 16, 8, buf);
   /* scale bar */
   double bar = nice_length (gw / 5);
@@ -386,11 +401,14 @@ pn_export_layout_geometry (const PnDesign *d, const PnProcess *pr, const PnGeome
   cairo_translate (cr, margin, margin + head);
   pn_export_draw_geometry (cr, g, scale, 0.5);
   cairo_restore (cr);
+  /* a drawing error stops the drawing but not the surface: both count */
+  cairo_status_t st = cairo_status (cr);
   cairo_destroy (cr);
-  if (png)
-    cairo_surface_write_to_png_stream (surf, write_bytes, bytes);
+  if (png && st == CAIRO_STATUS_SUCCESS)
+    st = cairo_surface_write_to_png_stream (surf, write_bytes, bytes);
   cairo_surface_finish (surf);
-  cairo_status_t st = cairo_surface_status (surf);
+  if (st == CAIRO_STATUS_SUCCESS)
+    st = cairo_surface_status (surf);
   cairo_surface_destroy (surf);
   gboolean ok = FALSE;
   if (st != CAIRO_STATUS_SUCCESS)

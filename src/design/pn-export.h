@@ -46,7 +46,12 @@ void     pn_export_draw_geometry (cairo_t *cr, const PnGeometry *g, double scale
                                   double min_text);
 
 /* G drawn to scale with a scale bar (SVG, PDF or PNG by PATH's extension),
- * written atomically. */
+ * written atomically. Its header names the design (its title, else its
+ * dataset) and the process: text from files, drawn as one line of
+ * printable UTF-8 of at most PN_EXPORT_TEXT_MAX bytes (pn_text_one_line),
+ * whatever the title holds (newlines, control characters, invalid UTF-8,
+ * XML's special characters, any length). A cairo error is a GError. */
+#define PN_EXPORT_TEXT_MAX 200
 gboolean pn_export_layout_geometry (const PnDesign *d, const PnProcess *pr,
                                     const PnGeometry *g, const char *path, GError **error);
 

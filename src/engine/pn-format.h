@@ -32,4 +32,14 @@ double      pn_float_as_double    (float f);
 /* 17 significant digits, the round trip of any double (g_ascii_dtostr) */
 const char *pn_fmt_exact          (char buf[PN_FMT_BUF], double v);
 
+/* Text from outside the program (a design's title, a dataset's names, a
+ * file name) as one line of printable characters for a file or a
+ * drawing (netlist comments, layout headers): every control character
+ * (C0, DEL, C1, the Unicode line and paragraph separators, other
+ * unprintable characters) becomes a space, invalid UTF-8 a '?', runs of
+ * spaces one space, leading and trailing spaces go, and the result is cut
+ * to MAX_BYTES (at least 4) bytes on a character boundary, ending in "..."
+ * when cut. NULL gives "". Always valid UTF-8. Free with g_free. */
+char       *pn_text_one_line      (const char *text, gsize max_bytes);
+
 G_END_DECLS

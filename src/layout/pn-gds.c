@@ -34,15 +34,27 @@ rec_int2 (GByteArray *b, int type, const int *v, int n)
   record (b, type, DT_INT2, d, 2 * n);
 }
 
+/* An ASCII record of at most MAX characters. The stream format's strings
+ * are printable ASCII: text is made one line (pn_text_one_line: controls
+ * become spaces, invalid UTF-8 '?'), every character outside ASCII
+ * becomes one '?', and the result is cut at MAX (with "..."). */
 static void
-rec_ascii (GByteArray *b, int type, const char *s)
+rec_ascii (GByteArray *b, int type, const char *s, gsize max)
 {
-  gsize n = strlen (s);
-  n = MIN (n, 65000);
-  guint8 *d = g_malloc0 (n + 2);
-  memcpy (d, s, n);
-  record (b, type, DT_ASCII, d, n + (n & 1)); /* padded to an even length with NUL */
-  g_free (d);
+  char *line = pn_text_one_line (s, strlen (s ? s : "") + 4); /* never cut here */
+  GString *a = g_string_new (NULL);
+  for (const char *p = line; *p; p = g_utf8_next_char (p))
+    g_string_append_c (a, (guchar) *p < 0x80 ? *p : '?');
+  g_free (line);
+  if (a->len > max)
+    {
+      g_string_truncate (a, max - 3);
+      g_string_append (a, "...");
+    }
+  gsize n = a->len;
+  g_string_append_c (a, '\0');
+  record (b, type, DT_ASCII, a->str, n + (n & 1)); /* padded to an even length with NUL */
+  g_string_free (a, TRUE);
 }
 
 static void
@@ -106,13 +118,13 @@ pn_gds_write_bytes (const PnGeometry *g, const PnProcess *p)
   rec_int2 (b, REC_HEADER, &ver, 1);
   int date[12] = { 2000, 1, 1, 0, 0, 0, 2000, 1, 1, 0, 0, 0 };
   rec_int2 (b, REC_BGNLIB, date, 12);
-  rec_ascii (b, REC_LIBNAME, "PNSTUDIO");
+  rec_ascii (b, REC_LIBNAME, "PNSTUDIO", PN_GDS_NAME_MAX);
   guint8 units[16];
   pn_gds_real8 (1e-3, units);     /* database unit in user units (um) */
   pn_gds_real8 (1e-9, units + 8); /* database unit in metres */
   record (b, REC_UNITS, DT_REAL8, units, 16);
   rec_int2 (b, REC_BGNSTR, date, 12);
-  rec_ascii (b, REC_STRNAME, PN_GDS_CELL);
+  rec_ascii (b, REC_STRNAME, PN_GDS_CELL, PN_GDS_NAME_MAX);
   for (guint i = 0; i < g->rects->len; i++)
     {
       const PnRect *r = &g_array_index (g->rects, PnRect, i);
@@ -133,7 +145,7 @@ pn_gds_write_bytes (const PnGeometry *g, const PnProcess *p)
       rec_int2 (b, REC_TEXTTYPE, &p->text_gds_datatype, 1);
       gint32 xy[2] = { dbu (L->x), dbu (L->y) };
       rec_xy (b, xy, 1);
-      rec_ascii (b, REC_STRING, L->text);
+      rec_ascii (b, REC_STRING, L->text, PN_GDS_STRING_MAX);
       record (b, REC_ENDEL, DT_NONE, NULL, 0);
     }
   record (b, REC_ENDSTR, DT_NONE, NULL, 0);

@@ -318,62 +318,7 @@ add_egt (GString *out, const char *name, const char *d, const char *g, const cha
 char *
 pn_spice_comment_text (const char *text)
 {
-  GString *s = g_string_new (NULL);
-  const char *p = text ? text : "";
-  const char *end = p + strlen (p);
-  gboolean space = TRUE; /* drops leading spaces */
-  gboolean cut = FALSE;
-  while (p < end)
-    {
-      gunichar c = g_utf8_get_char_validated (p, end - p);
-      const gboolean bad = c == (gunichar) -1 || c == (gunichar) -2;
-      const char *next = bad ? p + 1 : g_utf8_next_char (p);
-      if (bad)
-        c = '?';
-      gboolean is_space = c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) ||
-                          c == 0x2028 || c == 0x2029 || g_unichar_isspace (c) ||
-                          !g_unichar_isprint (c);
-      if (is_space)
-        {
-          if (!space)
-            {
-              if (s->len + 1 > PN_SPICE_COMMENT_MAX)
-                {
-                  cut = TRUE;
-                  break;
-                }
-              g_string_append_c (s, ' ');
-            }
-          space = TRUE;
-        }
-      else
-        {
-          if (s->len + (gsize) (next - p) > PN_SPICE_COMMENT_MAX)
-            {
-              cut = TRUE;
-              break;
-            }
-          if (bad)
-            g_string_append_c (s, '?');
-          else
-            g_string_append_len (s, p, next - p);
-          space = FALSE;
-        }
-      p = next;
-    }
-  while (s->len > 0 && s->str[s->len - 1] == ' ')
-    g_string_truncate (s, s->len - 1);
-  if (cut)
-    {
-      /* room for the ellipsis, cut at a character boundary */
-      while (s->len > PN_SPICE_COMMENT_MAX - 3)
-        {
-          const char *last = g_utf8_find_prev_char (s->str, s->str + s->len);
-          g_string_truncate (s, last ? (gsize) (last - s->str) : 0);
-        }
-      g_string_append (s, "...");
-    }
-  return g_string_free (s, FALSE);
+  return pn_text_one_line (text, PN_SPICE_COMMENT_MAX);
 }
 
 void

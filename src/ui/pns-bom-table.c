@@ -46,10 +46,9 @@ struct _PnsBomTable {
   GtkColumnView  *pinned, *rest;
   GListStore     *store;
   GtkSortListModel *sorted;
-  GtkSingleSelection *sel_pinned, *sel_rest;
+  GtkSingleSelection *selection; /* both views': a row is selected in both */
   char          **header;
   int             n_cols, printable_col;
-  gboolean        syncing;
   char           *pending; /* CSV not shown yet (the table is hidden) */
 };
 
@@ -114,29 +113,19 @@ bind_cell (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
     gtk_widget_remove_css_class (label, "bom-outside");
 }
 
-/* one view's header was clicked: the model sorts by it, the other view's
- * header shows no sort */
+/* One view's header was clicked: the model sorts by it, and the other
+ * view's header shows no sort. Clearing the other view's sort changes
+ * its sorter too, to no order, which asks for nothing: no guard needed. */
 static void
 on_sorter_changed (GtkSorter *sorter, GtkSorterChange change, PnsBomTable *self)
 {
-  if (self->syncing)
-    return;
-  self->syncing = TRUE;
+  if (gtk_sorter_get_order (sorter) == GTK_SORTER_ORDER_NONE)
+    return; /* cleared (by the other view's sort, or its column removed) */
   GtkColumnView *other = sorter == gtk_column_view_get_sorter (self->pinned) ? self->rest : self->pinned;
-  gtk_column_view_sort_by_column (other, NULL, GTK_SORT_ASCENDING);
-  gtk_sort_list_model_set_sorter (self->sorted, sorter);
-  self->syncing = FALSE;
-}
-
-static void
-on_selected (GtkSingleSelection *sel, GParamSpec *p, PnsBomTable *self)
-{
-  if (self->syncing)
-    return;
-  self->syncing = TRUE;
-  guint pos = gtk_single_selection_get_selected (sel);
-  gtk_single_selection_set_selected (sel == self->sel_pinned ? self->sel_rest : self->sel_pinned, pos);
-  self->syncing = FALSE;
+  if (gtk_sorter_get_order (gtk_column_view_get_sorter (other)) != GTK_SORTER_ORDER_NONE)
+    gtk_column_view_sort_by_column (other, NULL, GTK_SORT_ASCENDING);
+  if (gtk_sort_list_model_get_sorter (self->sorted) != sorter)
+    gtk_sort_list_model_set_sorter (self->sorted, sorter);
 }
 
 static void
@@ -218,12 +207,10 @@ apply_csv (PnsBomTable *self, const char *csv)
       self->header = header;
       self->n_cols = (int) g_strv_length (header);
       self->printable_col = column_index (self, "printable");
-      self->syncing = TRUE;
       clear_columns (self->pinned);
       clear_columns (self->rest);
       for (int i = 0; i < self->n_cols; i++)
         add_column (self, i == 0 ? self->pinned : self->rest, i);
-      self->syncing = FALSE;
     }
   else
     g_strfreev (header);
@@ -306,6 +293,7 @@ pns_bom_table_dispose (GObject *o)
 {
   PnsBomTable *self = PNS_BOM_TABLE (o);
   g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_object (&self->selection);
   g_clear_object (&self->sorted);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (pns_bom_table_parent_class)->dispose (o);
@@ -334,19 +322,16 @@ pns_bom_table_init (PnsBomTable *self)
 {
   self->store = g_list_store_new (PNS_TYPE_BOM_ROW);
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->store)), NULL);
-  self->sel_pinned = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->sorted)));
-  self->sel_rest = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->sorted)));
-  gtk_single_selection_set_autoselect (self->sel_pinned, FALSE);
-  gtk_single_selection_set_autoselect (self->sel_rest, FALSE);
-  gtk_single_selection_set_can_unselect (self->sel_pinned, TRUE);
-  gtk_single_selection_set_can_unselect (self->sel_rest, TRUE);
-  self->pinned = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (self->sel_pinned)));
-  self->rest = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (self->sel_rest)));
+  /* one selection model for both views: a row selected in one is
+   * selected in the other */
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->sorted)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  self->pinned = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection))));
+  self->rest = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection))));
   gtk_column_view_set_show_column_separators (self->rest, TRUE);
   g_signal_connect (gtk_column_view_get_sorter (self->pinned), "changed", G_CALLBACK (on_sorter_changed), self);
   g_signal_connect (gtk_column_view_get_sorter (self->rest), "changed", G_CALLBACK (on_sorter_changed), self);
-  g_signal_connect (self->sel_pinned, "notify::selected", G_CALLBACK (on_selected), self);
-  g_signal_connect (self->sel_rest, "notify::selected", G_CALLBACK (on_selected), self);
 
   /* side by side, scrolled together vertically */
   self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);

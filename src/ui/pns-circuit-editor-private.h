@@ -57,11 +57,17 @@ struct _PnsCircuitEditor {
   PnsChart      *ptanh_chart, *inv_chart;
   GtkLabel      *source_label;
   GtkLabel      *ptanh_status, *inv_status;
+  /* the technology's fields (the template's), bound to the design's
+   * properties gmin, gmax, g-unit (in µS), vdd, vss */
+  PnsValueEntry *tech_gmin, *tech_gmax, *tech_gunit, *tech_vdd, *tech_vss;
   PnsValueEntry *tech[5];
   KindUi         k[PN_N_CIRCUIT_KINDS];
   PnsDesign     *design;
-  gulong         changed_id;
-  gboolean       syncing;
+  /* the variation and the technology: bindings to the design's
+   * properties; its "changed" (the circuits' arrays), "rejected" and
+   * notify signals */
+  GBindingGroup *bindings;
+  GSignalGroup  *design_signals;
   double         xs[N_CURVE];
 };
 

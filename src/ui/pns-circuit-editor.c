@@ -118,8 +118,6 @@ static void
 on_range_changed (PnsValueEntry *entry, ParamRow *row)
 {
   PnsCircuitEditor *self = row->self;
-  if (self->syncing)
-    return;
   KindUi *k = &self->k[row->kind];
   k->work.p[row->index].lo = pns_value_entry_get_value (row->min);
   k->work.p[row->index].hi = pns_value_entry_get_value (row->max);
@@ -147,17 +145,25 @@ on_value_typed (PnsValueEntry *entry, ParamRow *row)
   gtk_adjustment_set_value (adj, v);
 }
 
+/* The slider moved: by the user, or to the design's value (sync_kind).
+ * Only a value the design does not have yet is an edit. */
 static void
 on_value_changed (GtkAdjustment *adj, ParamRow *row)
 {
   PnsCircuitEditor *self = row->self;
-  if (self->syncing || self->design == NULL)
+  if (self->design == NULL)
     return;
   KindUi *k = &self->k[row->kind];
   double v[PN_MAX_CIRCUIT_PARAMS];
   memcpy (v, pns_design_get_values (self->design, row->kind), sizeof v);
-  v[row->index] = gtk_adjustment_get_value (adj);
-  pns_value_entry_set_value (row->value, v[row->index]);
+  double now = gtk_adjustment_get_value (adj);
+  pns_value_entry_set_value (row->value, now);
+  if (now == v[row->index])
+    {
+      set_flag (GTK_WIDGET (row->value), FALSE);
+      return;
+    }
+  v[row->index] = now;
   GError *error = NULL;
   for (int i = 0; i < k->work.n_params; i++)
     set_flag (GTK_WIDGET (k->rows[i].value), FALSE);
@@ -175,8 +181,6 @@ on_value_changed (GtkAdjustment *adj, ParamRow *row)
 static void
 reparse_constraints (PnsCircuitEditor *self, KindUi *k)
 {
-  if (self->syncing)
-    return;
   GError *error = NULL;
   int n = 0;
   gboolean ok = TRUE;
@@ -378,7 +382,10 @@ sync_kind (PnsCircuitEditor *self, KindUi *k, gboolean full)
 {
   const PnDesignSpace *sp = pns_design_get_space (self->design, k->kind);
   const double *v = pns_design_get_values (self->design, k->kind);
-  self->syncing = TRUE;
+  /* The widgets take the design's state. Nothing here is an edit: the
+   * constraint rows are built before their "changed" handlers connect,
+   * set_value emits no value-committed, and a slider set to the design's
+   * value is no change (on_value_changed). */
   /* a space the editor did not give (undo, redo, another design): all of it */
   full = full || memcmp (&k->seen, sp, sizeof *sp) != 0;
   if (full)
@@ -408,27 +415,50 @@ sync_kind (PnsCircuitEditor *self, KindUi *k, gboolean full)
   float eta[4];
   pns_design_get_eta (self->design, k->kind, eta);
   pns_circuit_diagram_set (k->diagram, sp, v, eta);
-  self->syncing = FALSE;
+}
+
+/* the variation and the technology ------------------------------------- */
+
+/* The fields are bound to the design's properties both ways
+ * (pns_circuit_editor_init); a value the design refuses comes back as
+ * "rejected" and is shown in place, until the technology changes. */
+static gboolean
+is_tech_property (const char *name)
+{
+  static const char *const names[] = { "gmin", "gmax", "g-unit", "vdd", "vss" };
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (name, names[i]))
+      return TRUE;
+  return FALSE;
 }
 
 static void
-on_tech_changed (PnsValueEntry *entry, PnsCircuitEditor *self)
+show_tech_error (PnsCircuitEditor *self, const char *error)
 {
-  if (self->syncing || self->design == NULL)
+  gtk_widget_set_visible (GTK_WIDGET (self->tech_error), error != NULL);
+  gtk_label_set_text (self->tech_error, error ? error : "");
+}
+
+static void
+on_rejected (PnsDesign *design, const char *prop, const char *message, PnsCircuitEditor *self)
+{
+  if (!is_tech_property (prop))
     return;
-  PnDesignTech t = *pns_design_get_technology (self->design);
-  t.gmin = pns_value_entry_get_value (self->tech[0]);
-  t.gmax = pns_value_entry_get_value (self->tech[1]);
-  t.g_unit = pns_si_scale (pns_value_entry_get_value (self->tech[2]), 1e-6); /* µS -> S */
-  t.vdd = pns_value_entry_get_value (self->tech[3]);
-  t.vss = pns_value_entry_get_value (self->tech[4]);
-  GError *error = NULL;
-  gboolean ok = pns_design_set_technology (self->design, &t, &error);
-  gtk_widget_set_visible (GTK_WIDGET (self->tech_error), !ok);
-  gtk_label_set_text (self->tech_error, ok ? "" : error->message);
+  show_tech_error (self, message);
   for (int i = 0; i < 5; i++)
-    pns_value_entry_set_external_error (self->tech[i], ok ? NULL : error->message);
-  g_clear_error (&error);
+    pns_value_entry_set_external_error (self->tech[i], message);
+}
+
+static void
+on_design_notify (PnsDesign *design, GParamSpec *pspec, PnsCircuitEditor *self)
+{
+  if (!is_tech_property (pspec->name))
+    return;
+  /* the technology changed (an edit, undo, another design): the bound
+   * fields show it, so an earlier refusal no longer stands */
+  show_tech_error (self, NULL);
+  for (int i = 0; i < 5; i++)
+    pns_value_entry_set_external_error (self->tech[i], NULL);
 }
 
 static void
@@ -436,38 +466,41 @@ on_tech_error (PnsValueEntry *entry, GParamSpec *pspec, PnsCircuitEditor *self)
 {
   const char *error = pns_value_entry_get_error (entry);
   if (error)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->tech_error), TRUE);
-      gtk_label_set_text (self->tech_error, error);
-    }
+    show_tech_error (self, error);
 }
 
-static void
-on_variation_changed (PnsCircuitEditor *self)
+/* siemens (the design) <-> µS (the field), rounded so a typed value reads
+ * back as typed */
+static gboolean
+siemens_to_us (GBinding *b, const GValue *from, GValue *to, gpointer data)
 {
-  if (self->syncing || self->design == NULL)
-    return;
-  PnVariation var = {
-    .kind = gtk_drop_down_get_selected (self->variation_model) == 1 ? PN_VARIATION_GAUSSIAN
-                                                                    : PN_VARIATION_UNIFORM,
-    .eps = gtk_spin_button_get_value (self->eps_spin),
-  };
-  pns_design_set_variation (self->design, &var, NULL);
+  g_value_set_double (to, pns_si_scale (g_value_get_double (from), 1e6));
+  return TRUE;
 }
 
-static void
-sync_variation_tech (PnsCircuitEditor *self)
+static gboolean
+us_to_siemens (GBinding *b, const GValue *from, GValue *to, gpointer data)
 {
-  self->syncing = TRUE;
-  const PnVariation *var = pns_design_get_variation (self->design);
-  gtk_drop_down_set_selected (self->variation_model, var->kind == PN_VARIATION_GAUSSIAN ? 1 : 0);
-  gtk_spin_button_set_value (self->eps_spin, var->eps);
-  const PnDesignTech *t = pns_design_get_technology (self->design);
-  double v[5] = { t->gmin, t->gmax, pns_si_scale (t->g_unit, 1e6), t->vdd, t->vss };
-  for (int i = 0; i < 5; i++)
-    pns_value_entry_set_value (self->tech[i], v[i]);
-  gtk_widget_set_visible (GTK_WIDGET (self->tech_error), FALSE);
-  self->syncing = FALSE;
+  g_value_set_double (to, pns_si_scale (g_value_get_double (from), 1e-6));
+  return TRUE;
+}
+
+/* "uniform" / "gaussian" <-> the drop-down's row */
+static gboolean
+model_to_row (GBinding *b, const GValue *from, GValue *to, gpointer data)
+{
+  g_value_set_uint (to, g_strcmp0 (g_value_get_string (from), "gaussian") == 0 ? 1 : 0);
+  return TRUE;
+}
+
+static gboolean
+row_to_model (GBinding *b, const GValue *from, GValue *to, gpointer data)
+{
+  guint row = g_value_get_uint (from);
+  if (row > 1)
+    return FALSE;
+  g_value_set_static_string (to, row == 1 ? "gaussian" : "uniform");
+  return TRUE;
 }
 
 static void
@@ -480,30 +513,16 @@ on_design_changed (PnsDesign *design, guint what, PnsCircuitEditor *self)
       if (what & (PNS_DESIGN_CHANGED_CIRCUITS | PNS_DESIGN_CHANGED_VARIATION))
         pns_circuit_curves_update (self, &self->k[kind]);
     }
-  if (what & (PNS_DESIGN_CHANGED_VARIATION | PNS_DESIGN_CHANGED_TECHNOLOGY))
-    sync_variation_tech (self);
 }
 
 /* GObject --------------------------------------------------------------- */
 
 static void
-on_variation_notify (GObject *o, GParamSpec *p, PnsCircuitEditor *self)
-{
-  on_variation_changed (self);
-}
-
-static void
-on_eps_changed (GtkSpinButton *s, PnsCircuitEditor *self)
-{
-  on_variation_changed (self);
-}
-
-static void
 pns_circuit_editor_dispose (GObject *object)
 {
   PnsCircuitEditor *self = PNS_CIRCUIT_EDITOR (object);
-  if (self->design)
-    g_clear_signal_handler (&self->changed_id, self->design);
+  g_clear_object (&self->bindings);
+  g_clear_object (&self->design_signals);
   g_clear_object (&self->design);
   for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
     {
@@ -541,6 +560,7 @@ pns_circuit_editor_class_init (PnsCircuitEditorClass *klass)
   G_OBJECT_CLASS (klass)->dispose = pns_circuit_editor_dispose;
   wc->map = pns_circuit_editor_map;
   g_type_ensure (PNS_TYPE_CHART);
+  g_type_ensure (PNS_TYPE_VALUE_ENTRY);
   gtk_widget_class_set_template_from_resource (wc, "/org/pnstudio/Studio/ui/pns-circuit-editor.ui");
   gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, paned);
   gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, circuit_stack);
@@ -550,6 +570,11 @@ pns_circuit_editor_class_init (PnsCircuitEditorClass *klass)
   gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, eps_spin);
   gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, tech_grid);
   gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, tech_error);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, tech_gmin);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, tech_gmax);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, tech_gunit);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, tech_vdd);
+  gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, tech_vss);
   gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, ptanh_chart);
   gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, inv_chart);
   gtk_widget_class_bind_template_child (wc, PnsCircuitEditor, source_label);
@@ -591,24 +616,29 @@ pns_circuit_editor_init (PnsCircuitEditor *self)
       pns_chart_add_series_like (k->chart, k->band, k->curve);
       pns_chart_add_series (k->chart, k->spice);
     }
-  /* technology */
-  const char *names[5] = { N_("g min (θ)"), N_("g max (θ)"), N_("Conductance unit (µS per θ)"),
-                           N_("VDD"), N_("VSS") };
-  const PnSiUnit *units[5] = { &PN_SI_NONE, &PN_SI_NONE, &PN_SI_US, &PN_SI_VOLT, &PN_SI_VOLT };
-  double lo[5] = { 0, 0.001, 0.001, 0.1, -5 }, hi[5] = { 10, 1000, 1e4, 5, -0.1 };
+  /* the variation and the technology: bound to the design's properties */
+  PnsValueEntry *tech[5] = { self->tech_gmin, self->tech_gmax, self->tech_gunit, self->tech_vdd,
+                             self->tech_vss };
+  const char *tech_props[5] = { "gmin", "gmax", "g-unit", "vdd", "vss" };
+  self->bindings = g_binding_group_new ();
+  const GBindingFlags flags = G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE;
   for (int i = 0; i < 5; i++)
     {
-      GtkWidget *l = gtk_label_new (_(names[i]));
-      gtk_label_set_xalign (GTK_LABEL (l), 0);
-      self->tech[i] = PNS_VALUE_ENTRY (pns_value_entry_new (_(names[i]), units[i]));
-      pns_value_entry_set_range (self->tech[i], lo[i], hi[i]);
-      gtk_grid_attach (self->tech_grid, l, 0, i, 1, 1);
-      gtk_grid_attach (self->tech_grid, GTK_WIDGET (self->tech[i]), 1, i, 1, 1);
-      g_signal_connect (self->tech[i], "value-committed", G_CALLBACK (on_tech_changed), self);
-      g_signal_connect (self->tech[i], "notify::error", G_CALLBACK (on_tech_error), self);
+      self->tech[i] = tech[i];
+      if (i == 2)
+        g_binding_group_bind_full (self->bindings, tech_props[i], tech[i], "value", flags,
+                                   siemens_to_us, us_to_siemens, NULL, NULL);
+      else
+        g_binding_group_bind (self->bindings, tech_props[i], tech[i], "value", flags);
+      g_signal_connect (tech[i], "notify::error", G_CALLBACK (on_tech_error), self);
     }
-  g_signal_connect (self->variation_model, "notify::selected", G_CALLBACK (on_variation_notify), self);
-  g_signal_connect (self->eps_spin, "value-changed", G_CALLBACK (on_eps_changed), self);
+  g_binding_group_bind (self->bindings, "epsilon", self->eps_spin, "value", flags);
+  g_binding_group_bind_full (self->bindings, "variation-model", self->variation_model, "selected",
+                             flags, model_to_row, row_to_model, NULL, NULL);
+  self->design_signals = g_signal_group_new (PNS_TYPE_DESIGN);
+  g_signal_group_connect (self->design_signals, "changed", G_CALLBACK (on_design_changed), self);
+  g_signal_group_connect (self->design_signals, "rejected", G_CALLBACK (on_rejected), self);
+  g_signal_group_connect (self->design_signals, "notify", G_CALLBACK (on_design_notify), self);
   g_autofree char *src = g_strdup_printf (_("Curves: %s. SPICE overlay: ngspice with the default device model, in the background once the values settle."),
                                           pns_curves_eta_source ());
   gtk_label_set_text (self->source_label, src);
@@ -617,12 +647,12 @@ pns_circuit_editor_init (PnsCircuitEditor *self)
 void
 pns_circuit_editor_set_design (PnsCircuitEditor *self, PnsDesign *design)
 {
-  if (self->design)
-    g_clear_signal_handler (&self->changed_id, self->design);
   g_set_object (&self->design, design);
+  show_tech_error (self, NULL);
+  g_signal_group_set_target (self->design_signals, design);
+  g_binding_group_set_source (self->bindings, design); /* the fields take its values */
   if (design == NULL)
     return;
-  self->changed_id = g_signal_connect (design, "changed", G_CALLBACK (on_design_changed), self);
   for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
     {
       KindUi *k = &self->k[kind];
@@ -632,7 +662,6 @@ pns_circuit_editor_set_design (PnsCircuitEditor *self, PnsDesign *design)
       sync_kind (self, &self->k[kind], TRUE);
       pns_circuit_curves_update (self, &self->k[kind]);
     }
-  sync_variation_tech (self);
 }
 
 void

@@ -27,6 +27,7 @@ enum {
   PROP_PATIENCE,
   PROP_MC_TRAIN,
   PROP_EPSILON,
+  PROP_VARIATION_MODEL,
   PROP_GMIN,
   PROP_GMAX,
   PROP_G_UNIT,
@@ -89,7 +90,10 @@ pns_design_emit_changed (PnsDesign *self, guint what, gboolean modifies)
     for (int p = PROP_DATASET; p <= PROP_MC_TRAIN; p++)
       g_object_notify_by_pspec (o, props[p]);
   if (what & PNS_DESIGN_CHANGED_VARIATION)
-    g_object_notify_by_pspec (o, props[PROP_EPSILON]);
+    {
+      g_object_notify_by_pspec (o, props[PROP_EPSILON]);
+      g_object_notify_by_pspec (o, props[PROP_VARIATION_MODEL]);
+    }
   if (what & PNS_DESIGN_CHANGED_TECHNOLOGY)
     for (int p = PROP_GMIN; p <= PROP_VSS; p++)
       g_object_notify_by_pspec (o, props[p]);
@@ -170,6 +174,10 @@ pns_design_get_property (GObject *object, guint id, GValue *value, GParamSpec *p
     case PROP_PATIENCE: g_value_set_int (value, t->patience); break;
     case PROP_MC_TRAIN: g_value_set_int (value, t->mc_train); break;
     case PROP_EPSILON: g_value_set_double (value, self->m.variation.eps); break;
+    case PROP_VARIATION_MODEL:
+      g_value_set_static_string (value, self->m.variation.kind == PN_VARIATION_GAUSSIAN ? "gaussian"
+                                                                                        : "uniform");
+      break;
     case PROP_GMIN: g_value_set_double (value, tech->gmin); break;
     case PROP_GMAX: g_value_set_double (value, tech->gmax); break;
     case PROP_G_UNIT: g_value_set_double (value, tech->g_unit); break;
@@ -232,6 +240,19 @@ pns_design_set_property (GObject *object, guint id, const GValue *value, GParamS
     case PROP_PATIENCE: t.patience = g_value_get_int (value); ok = pns_design_set_training (self, &t, &error); break;
     case PROP_MC_TRAIN: t.mc_train = g_value_get_int (value); ok = pns_design_set_training (self, &t, &error); break;
     case PROP_EPSILON: var.eps = g_value_get_double (value); ok = pns_design_set_variation (self, &var, &error); break;
+    case PROP_VARIATION_MODEL:
+      ok = g_strcmp0 (g_value_get_string (value), "uniform") == 0 ||
+           g_strcmp0 (g_value_get_string (value), "gaussian") == 0;
+      if (!ok)
+        {
+          g_set_error (&error, PN_ERROR, PN_ERROR_INVALID, _("Unknown variation model \"%s\""),
+                       g_value_get_string (value) ? g_value_get_string (value) : "");
+          break;
+        }
+      var.kind = g_str_equal (g_value_get_string (value), "gaussian") ? PN_VARIATION_GAUSSIAN
+                                                                       : PN_VARIATION_UNIFORM;
+      ok = pns_design_set_variation (self, &var, &error);
+      break;
     case PROP_GMIN: tech.gmin = g_value_get_double (value); ok = pns_design_set_technology (self, &tech, &error); break;
     case PROP_GMAX: tech.gmax = g_value_get_double (value); ok = pns_design_set_technology (self, &tech, &error); break;
     case PROP_G_UNIT: tech.g_unit = g_value_get_double (value); ok = pns_design_set_technology (self, &tech, &error); break;
@@ -270,6 +291,8 @@ pns_design_class_install (GObjectClass *oc)
   props[PROP_PATIENCE] = g_param_spec_int ("patience", NULL, NULL, G_MININT, G_MAXINT, 5000, rw);
   props[PROP_MC_TRAIN] = g_param_spec_int ("mc-train", NULL, NULL, G_MININT, G_MAXINT, 20, rw);
   props[PROP_EPSILON] = g_param_spec_double ("epsilon", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0.1, rw);
+  /* "uniform" (U[1 - eps, 1 + eps]) or "gaussian" (N(1, eps^2)), as in the file */
+  props[PROP_VARIATION_MODEL] = g_param_spec_string ("variation-model", NULL, NULL, "uniform", rw);
   props[PROP_GMIN] = g_param_spec_double ("gmin", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0.01, rw);
   props[PROP_GMAX] = g_param_spec_double ("gmax", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 10, rw);
   /* siemens per unit of theta */

@@ -11,10 +11,10 @@ struct _PnsValueEntry {
   double          lo, hi, value;
   char           *error;
   char           *tooltip; /* the field's own tooltip, shown when it is valid */
-  gboolean        setting;
 };
 
-enum { PROP_0, PROP_ERROR, N_PROPS };
+enum { PROP_0, PROP_ERROR, PROP_VALUE, PROP_FIELD_NAME, PROP_UNIT, PROP_MINIMUM, PROP_MAXIMUM,
+       N_PROPS };
 static GParamSpec *props[N_PROPS];
 enum { VALUE_COMMITTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -45,9 +45,7 @@ static void
 show_value (PnsValueEntry *self, double v)
 {
   g_autofree char *t = pn_si_format (v, self->unit);
-  self->setting = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self), t);
-  self->setting = FALSE;
 }
 
 gboolean
@@ -74,8 +72,11 @@ pns_value_entry_commit (PnsValueEntry *self)
       return FALSE;
     }
   set_error (self, NULL);
+  gboolean changed = v != self->value;
   self->value = v;
   show_value (self, v);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_VALUE]);
   g_signal_emit (self, signals[VALUE_COMMITTED], 0);
   return TRUE;
 }
@@ -95,14 +96,77 @@ on_focus_leave (GtkEventControllerFocus *c, PnsValueEntry *self)
     pns_value_entry_commit (self);
 }
 
+/* the units a template names ("unit" property) */
+static const struct {
+  const char     *name;
+  const PnSiUnit *unit;
+} unit_names[] = {
+  { "", &PN_SI_NONE }, { "kOhm", &PN_SI_KOHM }, { "um", &PN_SI_UM }, { "uS", &PN_SI_US },
+  { "uW", &PN_SI_UW }, { "V", &PN_SI_VOLT },
+};
+
+static const char *
+unit_name (const PnSiUnit *unit)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (unit_names); i++)
+    if (unit_names[i].unit == unit)
+      return unit_names[i].name;
+  return "";
+}
+
+/* the field's own tooltip: its name, its unit, what it understands */
+static void
+update_tooltip (PnsValueEntry *self)
+{
+  const char *name = self->name ? self->name : "";
+  const char *sym = pn_si_unit_symbol (self->unit);
+  g_free (self->tooltip);
+  self->tooltip = *sym ? g_strdup_printf (_("%s in %s; SI prefixes and units are understood (220k, 0.22M, 1.5Meg, 220 kΩ, 73u, 73 µm). Enter applies."),
+                                          name, sym)
+                       : g_strdup_printf (_("%s; SI prefixes are understood (0.1, 100m). Enter applies."), name);
+  if (self->error == NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 static void
 pns_value_entry_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
 {
   PnsValueEntry *self = PNS_VALUE_ENTRY (object);
-  if (id == PROP_ERROR)
-    g_value_set_string (value, self->error);
-  else
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+  switch (id)
+    {
+    case PROP_ERROR: g_value_set_string (value, self->error); break;
+    case PROP_VALUE: g_value_set_double (value, self->value); break;
+    case PROP_FIELD_NAME: g_value_set_string (value, self->name); break;
+    case PROP_UNIT: g_value_set_string (value, unit_name (self->unit)); break;
+    case PROP_MINIMUM: g_value_set_double (value, self->lo); break;
+    case PROP_MAXIMUM: g_value_set_double (value, self->hi); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
+
+static void
+pns_value_entry_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+  PnsValueEntry *self = PNS_VALUE_ENTRY (object);
+  switch (id)
+    {
+    case PROP_VALUE: pns_value_entry_set_value (self, g_value_get_double (value)); break;
+    case PROP_FIELD_NAME:
+      g_free (self->name);
+      self->name = g_value_dup_string (value);
+      update_tooltip (self);
+      break;
+    case PROP_UNIT:
+      for (gsize i = 0; i < G_N_ELEMENTS (unit_names); i++)
+        if (g_strcmp0 (g_value_get_string (value), unit_names[i].name) == 0)
+          pns_value_entry_set_unit (self, unit_names[i].unit);
+      update_tooltip (self); /* it names the unit */
+      break;
+    case PROP_MINIMUM: self->lo = g_value_get_double (value); break;
+    case PROP_MAXIMUM: self->hi = g_value_get_double (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
 }
 
 static void
@@ -120,9 +184,22 @@ pns_value_entry_class_init (PnsValueEntryClass *klass)
 {
   GObjectClass *oc = G_OBJECT_CLASS (klass);
   oc->get_property = pns_value_entry_get_property;
+  oc->set_property = pns_value_entry_set_property;
   oc->finalize = pns_value_entry_finalize;
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
   props[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL,
                                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* the committed value: set, it is shown (an error cleared); a typed
+   * value notifies it once committed, and only if it changed (so a
+   * two-way binding to a document property needs no guard) */
+  props[PROP_VALUE] = g_param_spec_double ("value", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, rw);
+  /* the field's name in messages and its tooltip ("g max (θ)") */
+  props[PROP_FIELD_NAME] = g_param_spec_string ("field-name", NULL, NULL, NULL, rw);
+  /* the unit by name: "" (a plain number), "kOhm", "um", "uS", "uW", "V" */
+  props[PROP_UNIT] = g_param_spec_string ("unit", NULL, NULL, "", rw);
+  /* the allowed range (inclusive); minimum > maximum: any finite value */
+  props[PROP_MINIMUM] = g_param_spec_double ("minimum", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 1, rw);
+  props[PROP_MAXIMUM] = g_param_spec_double ("maximum", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, rw);
   g_object_class_install_properties (oc, N_PROPS, props);
   signals[VALUE_COMMITTED] = g_signal_new ("value-committed", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -139,6 +216,7 @@ pns_value_entry_init (PnsValueEntry *self)
   g_signal_connect (focus, "leave", G_CALLBACK (on_focus_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), focus);
   gtk_editable_set_width_chars (GTK_EDITABLE (self), 7);
+  show_value (self, 0);
 }
 
 GtkWidget *
@@ -147,12 +225,7 @@ pns_value_entry_new (const char *name, const PnSiUnit *unit)
   PnsValueEntry *self = g_object_new (PNS_TYPE_VALUE_ENTRY, NULL);
   self->name = g_strdup (name);
   self->unit = unit;
-  const char *sym = pn_si_unit_symbol (unit);
-  self->tooltip = *sym ? g_strdup_printf (_("%s in %s; SI prefixes and units are understood (220k, 0.22M, 1.5Meg, 220 kΩ, 73u, 73 µm). Enter applies."),
-                                          name, sym)
-                       : g_strdup_printf (_("%s; SI prefixes are understood (0.1, 100m). Enter applies."), name);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  update_tooltip (self);
   show_value (self, 0);
   return GTK_WIDGET (self);
 }
@@ -167,9 +240,12 @@ pns_value_entry_set_range (PnsValueEntry *self, double lo, double hi)
 void
 pns_value_entry_set_value (PnsValueEntry *self, double value)
 {
+  gboolean changed = value != self->value;
   self->value = value;
   show_value (self, value);
   set_error (self, NULL);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_VALUE]);
 }
 
 double

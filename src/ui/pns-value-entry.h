@@ -6,7 +6,12 @@
  * error shown in place: the entry turns red, keeps what was typed, its
  * tooltip and `error` property say why, and nothing is committed; it is
  * never clamped. A good value is shown in the one spelling of its unit and
- * `value-committed` is emitted. */
+ * `value-committed` is emitted.
+ *
+ * Properties (for templates and bindings): `value` (the committed value;
+ * notified when a commit or a set changes it, so it binds both ways to a
+ * document's property without a guard), `field-name`, `unit` ("", "kOhm",
+ * "um", "uS", "uW", "V"), `minimum` and `maximum`, and `error` (read). */
 #pragma once
 #include <gtk/gtk.h>
 #include "pn-engine.h"
@@ -22,7 +27,8 @@ GtkWidget  *pns_value_entry_new       (const char *name, const PnSiUnit *unit);
 void        pns_value_entry_set_range (PnsValueEntry *self, double lo, double hi);
 /* Another unit (static); the value is shown in it. */
 void        pns_value_entry_set_unit  (PnsValueEntry *self, const PnSiUnit *unit);
-/* Shows VALUE (no signal) and clears an error. */
+/* Shows VALUE and clears an error (no value-committed; notify::value if
+ * it changed). */
 void        pns_value_entry_set_value (PnsValueEntry *self, double value);
 double      pns_value_entry_get_value (PnsValueEntry *self);
 /* Parses the text now, as Enter does. TRUE if it was committed. */

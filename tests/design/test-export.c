@@ -1,5 +1,6 @@
 /* test-export.c: bill of materials (golden file) and the layout in SVG
- * and PDF for a fixed small design; the pnc export/verify/train --save
+ * and PDF for a fixed small design, and with hostile titles (every output
+ * still valid); the pnc export/verify/train --save
  * commands end to end.
  *
  * PN_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing. */
@@ -11,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "pn-export.h"
+#include "../pn-test-hostile.h"
 
 static const double ptanh_p[6] = { 200, 50, 100, 40, 400, 20 };
 static const double inv_p[7] = { 300, 15, 60, 40, 30, 500, 25 };
@@ -152,6 +154,109 @@ test_layout (void)
   g_free (p);
 }
 
+/* The layout's header names the design: a title or dataset name holding
+ * newlines, control characters, invalid UTF-8, XML's special characters
+ * or thousands of characters still gives an SVG that parses as XML, a
+ * whole PDF and a PNG, each drawn completely (cairo stops drawing at text
+ * that is not UTF-8: that is an error now, and the text is made safe
+ * before). */
+static void
+check_layout_files (const PnDesign *d, const PnNet *net, const float *p, const char *dir,
+                    gboolean png)
+{
+  const char *ext[] = { "svg", "pdf", "png" };
+  for (int k = 0; k < (png ? 3 : 2); k++)
+    {
+      char *path = g_strdup_printf ("%s/h.%s", dir, ext[k]);
+      GError *e = NULL;
+      if (!pn_export_layout (d, net, p, path, &e))
+        g_error ("title \"%s\": %s", d->title ? d->title : "(none)", e->message);
+      char *data = NULL;
+      gsize len = 0;
+      g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+      if (k == 0)
+        {
+          g_assert_true (g_utf8_validate (data, (gssize) len, NULL));
+          /* strict: no recovery, no network, no entities expanded */
+          xmlDocPtr doc = xmlReadMemory (data, (int) len, "h.svg", NULL,
+                                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+          g_assert_nonnull (doc);
+          g_assert_cmpstr ((const char *) xmlDocGetRootElement (doc)->name, ==, "svg");
+          xmlFreeDoc (doc);
+        }
+      else if (k == 1)
+        {
+          g_assert_true (len > 1000 && g_str_has_prefix (data, "%PDF-"));
+          g_assert_nonnull (memmem (data + len - MIN (len, 64), MIN (len, 64), "%%EOF", 5));
+        }
+      else
+        {
+          cairo_surface_t *img = cairo_image_surface_create_from_png (path);
+          g_assert_cmpint (cairo_surface_status (img), ==, CAIRO_STATUS_SUCCESS);
+          g_assert_cmpint (cairo_image_surface_get_width (img), >, 100);
+          cairo_surface_destroy (img);
+        }
+      g_free (data);
+      g_remove (path);
+      g_free (path);
+    }
+}
+
+static void
+test_layout_hostile (void)
+{
+  PnDesign d;
+  PnNet net;
+  float *p;
+  small_design (&d, &net, &p);
+  char *dir = g_dir_make_tmp ("pnhostile-XXXXXX", NULL);
+  GPtrArray *titles = g_ptr_array_new_with_free_func (g_free);
+  for (gsize k = 0; k < G_N_ELEMENTS (hostile); k++)
+    g_ptr_array_add (titles, g_strdup (hostile[k]));
+  for (int c = 1; c < 0x20; c++)
+    g_ptr_array_add (titles, g_strdup_printf ("a%cb", c));
+  g_ptr_array_add (titles, g_strdup ("a\x7f" "b"));
+  GString *lng = g_string_new (NULL), *wide = g_string_new (NULL);
+  for (int i = 0; i < 5000; i++)
+    {
+      g_string_append (lng, "A<&\"\n");
+      g_string_append (wide, "\xc3\xa4");
+    }
+  g_ptr_array_add (titles, g_string_free (lng, FALSE));
+  g_ptr_array_add (titles, g_string_free (wide, FALSE));
+  /* a multi-byte character cut by a fixed-size buffer */
+  g_ptr_array_add (titles, g_strnfill (509, 'x'));
+  g_ptr_array_add (titles, g_strconcat (g_ptr_array_index (titles, titles->len - 1), "\xe2\x82\xac", NULL));
+  for (guint k = 0; k < titles->len; k++)
+    {
+      const char *t = g_ptr_array_index (titles, k);
+      /* the header's one line: printable, UTF-8, bounded */
+      char *line = pn_text_one_line (t, PN_EXPORT_TEXT_MAX);
+      g_assert_true (g_utf8_validate (line, -1, NULL));
+      g_assert_cmpuint (strlen (line), <=, PN_EXPORT_TEXT_MAX);
+      for (const char *q = line; *q; q = g_utf8_next_char (q))
+        g_assert_true (g_unichar_isprint (g_utf8_get_char (q)));
+      g_free (line);
+      g_free (d.title);
+      d.title = g_strdup (t);
+      /* PNG (the slow one, rasterised) where cairo stopped before: text
+       * that is not UTF-8, and the long titles */
+      check_layout_files (&d, &net, p, dir, !g_utf8_validate (t, -1, NULL) || strlen (t) > 500);
+    }
+  /* no title: the dataset's name heads the layout, as hostile */
+  g_clear_pointer (&d.title, g_free);
+  g_free (d.dataset);
+  d.dataset = g_strdup ("\xff</svg>\n&");
+  check_layout_files (&d, &net, p, dir, TRUE);
+  g_test_message ("%u titles", titles->len);
+  g_assert_cmpuint (titles->len, >=, 90);
+  g_ptr_array_unref (titles);
+  g_rmdir (dir);
+  g_free (dir);
+  pn_design_clear (&d);
+  g_free (p);
+}
+
 /* ---- the commands ------------------------------------------------------------ */
 
 static char *last_stdout;
@@ -260,6 +365,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/export/bom-golden", test_bom_golden);
   g_test_add_func ("/export/layout", test_layout);
+  g_test_add_func ("/export/layout-hostile", test_layout_hostile);
   g_test_add_func ("/export/commands", test_commands);
   return g_test_run ();
 }

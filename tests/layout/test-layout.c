@@ -3,7 +3,8 @@
  * the training window's projection, and KLayout: it reads the exported
  * GDSII, the shipped DRC deck finds no violation (and finds a planted
  * one), the squares it extracts from the polygons match the BOM within
- * 1 %. pnc export's refusal and --json. */
+ * 1 %. pnc export's refusal and --json. (Hostile text in layouts:
+ * test-layout-text.c.) */
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "pn-geometry.h"
 #include "pn-process.h"
 #include "pn-train.h"
+#include "layout-test-run.h"
 
 static char *default_text;
 
@@ -415,35 +417,6 @@ test_window_projection (void)
 }
 
 /* ---- pnc export and KLayout ------------------------------------------------ */
-
-static char *
-run (const char *cmd, int *status)
-{
-  char *out = NULL, *err = NULL;
-  GError *e = NULL;
-  g_assert_true (g_spawn_command_line_sync (cmd, &out, &err, status, &e));
-  g_assert_no_error (e);
-  g_test_message ("%s\n%s%s", cmd, out, err);
-  char *all = g_strconcat (out, "\n--stderr--\n", err, NULL);
-  g_free (out);
-  g_free (err);
-  return all;
-}
-
-static char *
-klayout (const char *script, const char *args)
-{
-  char *prog = g_find_program_in_path ("klayout");
-  if (prog == NULL)
-    g_error ("klayout is not installed (scripts/debian-packages.txt lists it)");
-  char *cmd = g_strdup_printf ("%s -b -r %s %s", prog, script, args);
-  int st;
-  char *out = run (cmd, &st);
-  g_assert_true (g_spawn_check_wait_status (st, NULL));
-  g_free (cmd);
-  g_free (prog);
-  return out;
-}
 
 static void
 check_with_klayout (const char *dir, const char *gds, const char *bom_path)

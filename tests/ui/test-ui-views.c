@@ -534,8 +534,21 @@ test_bom_table (void)
       g_assert_cmpfloat (x, <=, prev);
       prev = x;
     }
+  /* the other view's header shows no sort */
+  GtkColumnView *pv_view = pns_bom_table_get_view (t, TRUE), *rv_view = pns_bom_table_get_view (t, FALSE);
+  g_assert_cmpint (gtk_sorter_get_order (gtk_column_view_get_sorter (rv_view)), !=, GTK_SORTER_ORDER_NONE);
+  g_assert_cmpint (gtk_sorter_get_order (gtk_column_view_get_sorter (pv_view)), ==, GTK_SORTER_ORDER_NONE);
+  /* a row selected in one view is selected in the other */
+  gtk_selection_model_select_item (gtk_column_view_get_model (pv_view), 3, TRUE);
+  g_assert_true (gtk_selection_model_is_selected (gtk_column_view_get_model (rv_view), 3));
+  gtk_selection_model_select_item (gtk_column_view_get_model (rv_view), 5, TRUE);
+  g_assert_true (gtk_selection_model_is_selected (gtk_column_view_get_model (pv_view), 5));
+  g_assert_false (gtk_selection_model_is_selected (gtk_column_view_get_model (pv_view), 3));
+  gtk_selection_model_unselect_all (gtk_column_view_get_model (pv_view));
   /* by designator, naturally (XB0.R2_0 before XB0.R10_0) */
   pns_bom_table_sort_by (t, "designator", GTK_SORT_ASCENDING);
+  g_assert_cmpint (gtk_sorter_get_order (gtk_column_view_get_sorter (rv_view)), ==, GTK_SORTER_ORDER_NONE);
+  g_assert_cmpint (gtk_sorter_get_order (gtk_column_view_get_sorter (pv_view)), !=, GTK_SORTER_ORDER_NONE);
   for (guint r = 1; r < pns_bom_table_get_n_rows (t); r++)
     {
       g_autofree char *a = g_utf8_collate_key_for_filename (pns_bom_table_get_cell (t, r - 1, "designator"), -1);
