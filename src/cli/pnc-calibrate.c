@@ -146,6 +146,7 @@ pnc_cmd_calibrate (int argc, char **argv)
     { "u-range", 0, 0, G_OPTION_ARG_DOUBLE, &cc.u_range, pnc_help_default (help, "Residual grid over u = (x - eta3) eta4 in [-U, U]", "%g", cc.u_range), "U" },
     { "no-load", 0, 0, G_OPTION_ARG_NONE, &no_load, "Leave out the circuits' output resistances: the model's drivers stay ideal sources (no crossbar loading)", NULL },
     { "g-unit", 0, 0, G_OPTION_ARG_DOUBLE, &cc.g_unit, "Conductance of theta = 1 in siemens to calibrate the loading at (1e-12..1e-2), stored as the design's (default: the design's)", "S" },
+    { "fixed-validation", 0, 0, G_OPTION_ARG_NONE, &cc.fixed_validation, "Validate the fine-tuning on the same Monte Carlo circuits every epoch (default: new ones each epoch)", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON on stdout", NULL },
     { NULL },
   };

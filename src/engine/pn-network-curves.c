@@ -1,10 +1,12 @@
 /* pn-network-curves.c: the circuits' curve kernels over n examples (the
- * ideal curve in SIMD, the residual-corrected one in scalar code).
+ * ideal curve and the residual-corrected one in SIMD; the latter's eta
+ * gradient, for tests of learnable calibrated circuits only, in scalar code).
  */
 #include "pn-network-private.h"
 #include "pn-error.h"
 #include "pn-fastmath.h"
 #include "pn-kernels.h"
+#include "pn-residual8.h"
 
 #include <math.h>
 #include <string.h>
@@ -128,20 +130,99 @@ curve_backward_input (const float *restrict t, const float *restrict dout, int n
 }
 
 /* The curve with a SPICE residual (pn-circuits.h): out = sign * (e1 + e2 *
- * (tanh(u) + R(u))), u = (in - e3) e4. Only calibrated designs take this
- * path, so it is plain scalar code; T_OUT keeps tanh(u) as the fast path's. */
-void
+ * (tanh(u) + R(u))), u = (in - e3) e4; T_OUT keeps tanh(u) as the fast
+ * path's. Eight examples at a time (pn_tanh8, pn_residual8: the scalar
+ * operations per lane, so the same bits as the scalar tail). */
+PN_HOT void
 pn_curve_forward_res (const float *restrict in, int n, const float *eta, float sign,
                    const PnCurveResidual *res, const float *table, float *restrict t_out,
                    float *restrict out)
 {
   const float e1 = eta[0], e2 = eta[1], e3 = eta[2], e4 = eta[3];
-  for (int k = 0; k < n; k++)
+  int k = 0;
+  /* eight vectors' tanh in lockstep (pn_tanh8x8, as pn_curve_forward),
+   * then each vector's residual */
+#define CR_LOAD(q)                                                             \
+  memcpy (&u##q, in + k + (q) * PN_LANES, sizeof u##q);                        \
+  u##q = (u##q - PN_V8F (e3)) * PN_V8F (e4);                                   \
+  t##q = u##q;
+#define CR_STORE(q)                                                            \
+  {                                                                            \
+    pn_v8f r;                                                                  \
+    pn_residual8 (res, table, &u##q, &r, NULL);                                \
+    memcpy (t_out + k + (q) * PN_LANES, &t##q, sizeof t##q);                   \
+    r = PN_V8F (sign) * (PN_V8F (e1) + PN_V8F (e2) * (t##q + r));              \
+    memcpy (out + k + (q) * PN_LANES, &r, sizeof r);                           \
+  }
+  for (; k + 8 * PN_LANES <= n; k += 8 * PN_LANES)
+    {
+      pn_v8f u0, u1, u2, u3, u4, u5, u6, u7, t0, t1, t2, t3, t4, t5, t6, t7;
+      PN_T8_ALL (CR_LOAD)
+      pn_tanh8x8 (&t0, &t1, &t2, &t3, &t4, &t5, &t6, &t7);
+      PN_T8_ALL (CR_STORE)
+    }
+#undef CR_LOAD
+#undef CR_STORE
+  for (; k + PN_LANES <= n; k += PN_LANES)
+    {
+      pn_v8f x, t, r;
+      memcpy (&x, in + k, sizeof x);
+      const pn_v8f u = (x - PN_V8F (e3)) * PN_V8F (e4);
+      t = u;
+      pn_tanh8 (&t);
+      pn_residual8 (res, table, &u, &r, NULL);
+      memcpy (t_out + k, &t, sizeof t);
+      x = PN_V8F (sign) * (PN_V8F (e1) + PN_V8F (e2) * (t + r));
+      memcpy (out + k, &x, sizeof x);
+    }
+  for (; k < n; k++)
     {
       float u = (in[k] - e3) * e4;
       float t = pn_tanhf (u);
       t_out[k] = t;
       out[k] = sign * (e1 + e2 * (t + pn_residual_eval (res, table, u, NULL)));
+    }
+}
+
+/* curve_backward_res's input gradient alone (fixed circuits: a calibrated
+ * design's fine-tuning), eight examples at a time: the same bits */
+PN_HOT static void
+curve_backward_res_input (const float *restrict in, const float *restrict t,
+                          const float *restrict dout, int n, const float *eta, float sign,
+                          const PnCurveResidual *res, const float *table, float *restrict din,
+                          int accumulate_din)
+{
+  const float e2 = eta[1], e3 = eta[2], e4 = eta[3];
+  int k = 0;
+  for (; k + PN_LANES <= n; k += PN_LANES)
+    {
+      pn_v8f x, tk, d, rp, r, di;
+      memcpy (&x, in + k, sizeof x);
+      memcpy (&tk, t + k, sizeof tk);
+      memcpy (&d, dout + k, sizeof d);
+      const pn_v8f u = (x - PN_V8F (e3)) * PN_V8F (e4);
+      pn_residual8 (res, table, &u, &r, &rp);
+      const pn_v8f da = PN_V8F (sign) * d;
+      const pn_v8f g = da * PN_V8F (e2) * ((PN_V8F (1.0f) - tk * tk) + rp);
+      if (accumulate_din)
+        {
+          memcpy (&di, din + k, sizeof di);
+          di += g * PN_V8F (e4);
+        }
+      else
+        di = g * PN_V8F (e4);
+      memcpy (din + k, &di, sizeof di);
+    }
+  for (; k < n; k++)
+    {
+      float u = (in[k] - e3) * e4, rp;
+      pn_residual_eval (res, table, u, &rp);
+      float da = sign * dout[k];
+      float g = da * e2 * ((1.0f - t[k] * t[k]) + rp);
+      if (accumulate_din)
+        din[k] += g * e4;
+      else
+        din[k] = g * e4;
     }
 }
 
@@ -183,7 +264,9 @@ pn_curve_grad (const float *in, const float *t, const float *dout, int n, const 
             float sign, const PnCurveResidual *res, const float *table, float *din,
             int accumulate_din, float *deta)
 {
-  if (table)
+  if (table && deta == NULL)
+    curve_backward_res_input (in, t, dout, n, eta, sign, res, table, din, accumulate_din);
+  else if (table)
     curve_backward_res (in, t, dout, n, eta, sign, res, table, din, accumulate_din, deta);
   else if (deta)
     curve_backward (in, t, dout, n, eta, sign, din, accumulate_din, deta);

@@ -87,12 +87,13 @@ pn_work_free (PnWork *w)
       g_free (w->gabs[l]);
     }
   pn_load_scratch_free (w->load);
-  g_free (w->linv4);
+  g_aligned_free (w->linv4);
   g_free (w->lrtab);
   g_free (w->linvtab);
-  double *lbufs[] = { w->le, w->lrho, w->ldrho, w->lz, w->ldz, w->lde, w->lddr, w->lgrad };
+  float *lbufs[] = { w->le, w->lrho, w->ldrho, w->lz, w->ldz, w->lde, w->lddr };
   for (gsize b = 0; b < G_N_ELEMENTS (lbufs); b++)
-    g_free (lbufs[b]);
+    g_aligned_free (lbufs[b]);
+  g_free (w->lgrad);
   g_free (w->lres);
   g_free (w->lrout);
   g_free (w->dzx);

@@ -38,6 +38,7 @@ pn_flow_calibrate_config_init (PnFlowCalibrateConfig *cfg)
   cfg->seed = -1;
   cfg->load = TRUE;
   cfg->g_unit = 0;
+  cfg->fixed_validation = FALSE;
 }
 
 gboolean
@@ -406,6 +407,7 @@ pn_flow_calibrate (const PnDesign *d, const char *name, const PnFlowCalibrateCon
   cfg.patience = opt->patience;
   cfg.lr_theta = opt->lr;
   cfg.seed = run_seed;
+  cfg.valid_fixed = opt->fixed_validation;
   const float *best = params;
   rep->start_valid_loss = NAN;
   rep->best_valid_loss = NAN;

@@ -211,6 +211,8 @@ typedef struct {
   gint64   seed;         /* < 0: the design's training seed */
   gboolean load;         /* output resistances and crossbar loading */
   double   g_unit;       /* 0: the design's */
+  gboolean fixed_validation; /* validate the fine-tuning on the same Monte Carlo
+                              * circuits every epoch (PnTrainConfig.valid_fixed) */
 } PnFlowCalibrateConfig;
 
 void     pn_flow_calibrate_config_init  (PnFlowCalibrateConfig *cfg);

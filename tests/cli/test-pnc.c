@@ -383,6 +383,27 @@ test_calibrate (void)
   g_assert_cmpfloat (m2, ==, s2);
   g_assert_cmpfloat (dv2, <, 1e-3);
 
+  /* --fixed-validation: the same start (the validation stream's first
+   * draws), then epochs validated on those circuits again instead of new
+   * ones: another best loss */
+  double best_of[2];
+  for (int fixed = 0; fixed < 2; fixed++)
+    {
+      g_autofree char *a7 = g_strdup_printf (
+        "calibrate %s --out %s --epochs 30 --patience 30 --mc-test 10 --json%s", cal, tuned,
+        fixed ? " --fixed-validation" : "");
+      g_autofree char *out7 = NULL, *err7 = NULL;
+      if (run (a7, &out7, &err7) != 0)
+        g_error ("pnc calibrate failed: %s", err7);
+      g_autoptr (JsonNode) root7 = parse_json (out7);
+      JsonObject *o7 = json_node_get_object (root7);
+      best_of[fixed] = json_object_get_double_member (o7, "best_valid_loss");
+      g_test_message ("calibrate%s: start %.9g, best %.9g", fixed ? " --fixed-validation" : "",
+                      json_object_get_double_member (o7, "start_valid_loss"), best_of[fixed]);
+      g_assert_cmpfloat (best_of[fixed], <=, json_object_get_double_member (o7, "start_valid_loss"));
+    }
+  g_assert_cmpfloat (best_of[0], !=, best_of[1]);
+
   /* refusals: no --out, a missing file */
   g_autofree char *err3 = NULL;
   g_autofree char *a3 = g_strdup_printf ("calibrate %s", orig);

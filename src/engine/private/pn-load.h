@@ -13,17 +13,26 @@
  * P_i: the columns row i reaches directly (theta >= 0), N_i through its inv
  * (theta < 0); rho and sig are dimensionless (ohms x the conductance of
  * theta = 1). The bias row is 1 V direct and an inv with a fixed input
- * (its E and sig given), the ground row 0 V. For given z every row is
- * explicit, so z solves z = Z(z), by Newton's method on the columns
- * (I - dZ/dz) dz = Z(z) - z, in double precision; backward is the adjoint
- * of that fixed point: (I - dZ/dz)^T lambda = dL/dz, then lambda^T dZ/dp.
+ * (its E and sig given), the ground row 0 V.
  *
- * The work runs on PN_LOAD_LANES examples side by side (the _lanes entry
- * points; arrays lane-major, [x][lane]: e[i * PN_LOAD_LANES + lane]); the
- * one-example entry points run one lane. */
+ * Two solves (docs/EXPORT.md section 8 has the algebra):
+ * - a layer whose drivers are all ideal (LOADED false: the first layer,
+ *   rho = 0) is linear in z: one no x no solve per example;
+ * - otherwise Newton's method on the rows' node voltages x = (v, q)
+ *   (ni + the rows with an inv unknowns; the columns are z = W x), from the
+ *   unloaded circuit, damped where a step makes the residual grow.
+ * Backward is the adjoint of the solution (implicit function): one
+ * transposed solve, then the gradients of e, rho and the conductances.
+ *
+ * Single precision, PN_LOAD_LANES examples side by side (one AVX2
+ * register a quantity; arrays lane-major, [x][lane]:
+ * e[i * PN_LOAD_LANES + lane]). Every lane takes the steps its example
+ * takes alone (its own pivots, damping and convergence), so a lane's
+ * results are the bits of its example alone. */
 #pragma once
 
 #include "pn-circuits.h"
+#include "pn-fastmath.h"
 
 typedef struct {
   int                    ni, no;
@@ -36,8 +45,20 @@ typedef struct {
   const float          **inv_res;  /* ni: residual table of row i's inv, or NULL */
   const float          **inv_rout; /* ni: output resistance table, or NULL (ideal) */
   float                  g_unit;
-  double                 bias_e, bias_sig; /* the bias inv's output and sig */
+  float                  bias_e, bias_sig; /* the bias inv's output and sig */
+  gboolean               loaded;  /* some driver has an output resistance: Newton */
 } PnLoadLayer;
+
+#define PN_LOAD_LANES PN_LANES
+/* every lane array below (E, RHO, INV4, Z, DZ, DE, DRHO of the _lanes
+ * entry points) is aligned to this many bytes (pn_load_alloc) */
+#define PN_LOAD_ALIGN 32
+/* N floats, zeroed, PN_LOAD_ALIGN-aligned; free with g_aligned_free */
+static inline float *
+pn_load_alloc (size_t n)
+{
+  return (float *) g_aligned_alloc0 (MAX (n, 1), sizeof (float), PN_LOAD_ALIGN);
+}
 
 typedef struct PnLoadScratch PnLoadScratch;
 PnLoadScratch *pn_load_scratch_new  (int max_rows, int max_cols);
@@ -48,44 +69,49 @@ void           pn_load_scratch_free (PnLoadScratch *s);
 void   pn_load_prepare  (const PnLoadLayer *L, PnLoadScratch *s);
 
 /* Row I's inv at input V: INV4 = { E, E', sig, sig' } (output, its
- * slope, dimensionless output resistance, its slope). */
-void   pn_load_inv_at   (const PnLoadLayer *L, int i, double v, double *inv4);
+ * slope, dimensionless output resistance, its slope): the bits the
+ * solve's lanes compute. */
+void   pn_load_inv_at   (const PnLoadLayer *L, int i, float v, float *inv4);
+/* the same on PN_LOAD_LANES inputs V: INV4 (4 x lanes, [c][lane]) */
+void   pn_load_inv_lanes (const PnLoadLayer *L, int i, const float *v, float *inv4);
 
-#define PN_LOAD_LANES 4
-
-/* Column voltages Z (no; written, not read) of one example: E (ni) the open-circuit row
- * voltages, RHO (ni) their drivers' dimensionless output resistances.
- * INV4 (ni x 4, may be NULL): pn_load_inv_at (L, i, e[i]) of every row i
- * with an inv and rho 0 (its input is fixed: a caller that sees few
- * distinct inputs can tabulate them; other rows' entries are not read),
- * NULL: evaluated here. Returns max |Z(z) - z| of the result (volts;
- * about 1e-10 or below when converged; the last iterate after
- * PN_LOAD_MAX_ITER). */
+/* Newton's limits: at most PN_LOAD_MAX_ITER evaluations; a lane is done
+ * after a step below PN_LOAD_TOL_STEP volts (the error after it is about
+ * K 1e-8, K ~ 1-10 /V the curvature over the slope), at a residual below
+ * PN_LOAD_TOL_RES, or when its second Newton step predicts an error below
+ * PN_LOAD_TOL_PRED (|dx2|^3 / |dx1|^2: float rounding of volt-sized nodes
+ * is 6e-8) */
 #define PN_LOAD_MAX_ITER 40
-double pn_load_solve    (const PnLoadLayer *L, const double *e, const double *rho,
-                         const double *inv4, double *z, PnLoadScratch *s);
+#define PN_LOAD_TOL_STEP 1e-4f
+#define PN_LOAD_TOL_RES  1e-7f
+#define PN_LOAD_TOL_PRED 1e-7f
 
-/* pn_load_solve on PN_LOAD_LANES examples: E, RHO (ni x lanes), INV4 (4 ni x
- * lanes: inv4[(4 i + c) * lanes + lane], or NULL), Z (no x lanes, written).
- * Every lane takes the steps its example takes alone (its own pivots,
- * damping and convergence test); a lane with nothing to do repeats a real
- * example. RES (lanes, may be NULL): each lane's max |Z(z) - z|; returns
- * the largest. */
-double pn_load_solve_lanes (const PnLoadLayer *L, const double *e, const double *rho,
-                            const double *inv4, double *z, double *res, PnLoadScratch *s);
+/* Column voltages Z (no x lanes, written) of PN_LOAD_LANES examples: E
+ * (ni x lanes) the open-circuit row voltages, RHO (ni x lanes) their
+ * drivers' dimensionless output resistances (read only when L->loaded).
+ * INV4 (4 ni x lanes: inv4[(4 i + c) * lanes + lane], or NULL):
+ * pn_load_inv_at (L, i, e) of every row with an inv, for a layer that is
+ * not loaded (its inv inputs are fixed: a caller that sees few distinct
+ * inputs can tabulate them); NULL: evaluated here. The slopes (c = 1, 3)
+ * are read only by backward, for DE. RES (lanes, may be
+ * NULL, any alignment): each lane's max |F| at its result (volts; 0 for a linear layer);
+ * returns the largest (0 when RES is NULL). */
+float  pn_load_solve_lanes (const PnLoadLayer *L, const float *e, const float *rho,
+                            const float *inv4, float *z, float *res, PnLoadScratch *s);
 
-/* Adjoint at the solution Z for DZ = dL/dz: writes DE (ni, may be NULL)
- * and DRHO (ni, may be NULL), adds dL/dg to DG ((ni + 2) x no). INV4 as
- * for pn_load_solve. */
-void   pn_load_backward (const PnLoadLayer *L, const double *e, const double *rho,
-                         const double *inv4, const double *z, const double *dz, double *de,
-                         double *drho, double *dg, PnLoadScratch *s);
-
-/* pn_load_backward on PN_LOAD_LANES examples (layouts as for
- * pn_load_solve_lanes; DE, DRHO ni x lanes, may be NULL; a lane with
- * nothing to do has DZ 0). dL/dg is summed per lane in S: add it to DG
- * ((ni + 2) x no) with pn_load_grad_flush after the last block. */
-void   pn_load_backward_lanes (const PnLoadLayer *L, const double *e, const double *rho,
-                               const double *inv4, const double *z, const double *dz,
-                               double *de, double *drho, PnLoadScratch *s);
+/* The adjoint at the solution Z for DZ = dL/dz (no x lanes; a lane with
+ * nothing to do has DZ 0): DE, DRHO (ni x lanes, may be NULL; DRHO is 0
+ * for a layer that is not loaded), dL/dg summed per lane in S: add it to
+ * DG ((ni + 2) x no) with pn_load_grad_flush after the last block. */
+void   pn_load_backward_lanes (const PnLoadLayer *L, const float *e, const float *rho,
+                               const float *inv4, const float *z, const float *dz,
+                               float *de, float *drho, PnLoadScratch *s);
 void   pn_load_grad_flush     (const PnLoadLayer *L, PnLoadScratch *s, double *dg);
+
+/* One example (E, RHO ni; INV4 4 x ni or NULL; Z no) in every lane: the
+ * bits of its lane in a block. pn_load_backward adds dL/dg to DG. */
+float  pn_load_solve    (const PnLoadLayer *L, const float *e, const float *rho,
+                         const float *inv4, float *z, PnLoadScratch *s);
+void   pn_load_backward (const PnLoadLayer *L, const float *e, const float *rho,
+                         const float *inv4, const float *z, const float *dz, float *de,
+                         float *drho, double *dg, PnLoadScratch *s);

@@ -48,12 +48,12 @@ struct PnWork {
   int    max_rows, max_cols;
   float *gabs[PN_MAX_LAYERS];        /* (size[l] + 2) x size[l+1]: printed |g| */
   PnLoadScratch *load;
-  double *le, *lrho, *ldrho, *lz, *ldz, *lde, *lddr; /* max(rows, cols) x PN_LOAD_LANES */
+  float *le, *lrho, *ldrho, *lz, *ldz, *lde, *lddr; /* max(rows, cols) x PN_LOAD_LANES */
   double *lgrad;                     /* max rows x cols */
   const float **lres, **lrout;       /* max_rows: the layer's inv tables */
-  double *linv4;                     /* max_rows x 4 x PN_LOAD_LANES: the lanes' INV4 */
+  float *linv4;                      /* max_rows x 4 x PN_LOAD_LANES: the lanes' INV4 */
   const float **lrtab;               /* max_rows: the previous layer's ptanh rout tables */
-  double *linvtab;                   /* the first layer's inv per distinct input value */
+  float *linvtab;                    /* the first layer's inv per distinct input value */
   size_t  linvtab_len;
   float *dzx;                        /* size[l+1] x n: d loss / d z[l] from layer l+1's load */
   int    dzx_layer;                  /* the layer dzx is for, -1: none */
