@@ -221,6 +221,21 @@ pnc_run_to_json (const PncRun *r)
           json_builder_add_boolean_value (b, r->power_held);
         }
     }
+  if (r->unconstrained.valid)
+    {
+      /* --power-budget-fraction: the same run before its budget */
+      SET_DBL ("power_budget_fraction", r->cfg.power_budget_fraction);
+      json_builder_set_member_name (b, "unconstrained");
+      json_builder_begin_object (b);
+      SET_INT ("epochs", r->unconstrained.epochs);
+      SET_INT ("best_epoch", r->unconstrained.best_epoch);
+      SET_DBL ("train_seconds", r->unconstrained.seconds);
+      SET_DBL ("test_acc_mean", r->unconstrained.test_acc_mean);
+      SET_DBL ("test_acc_std", r->unconstrained.test_acc_std);
+      SET_DBL ("power_w", r->unconstrained.power_w);
+      SET_DBL ("power_nominal_w", r->unconstrained.power_nominal_w);
+      json_builder_end_object (b);
+    }
   json_builder_set_member_name (b, "interrupted");
   json_builder_add_boolean_value (b, r->interrupted);
   json_builder_set_member_name (b, "parameters");

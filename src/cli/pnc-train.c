@@ -93,7 +93,9 @@ pnc_cmd_train (int argc, char **argv)
   char *variation = g_strdup (pn_variation_kind_to_string (cfg.variation.kind));
   char *circuits = g_strdup ("learnable"), *level_opt = g_strdup ("net");
   double eps = cfg.variation.eps, lr_theta = cfg.lr_theta, lr_circuit = cfg.lr_circuit;
-  double power_budget = 0;
+  double power_budget = 0, power_fraction = 0;
+  int power_ramp = cfg.power_ramp, power_hold = cfg.power_hold;
+  double power_margin = cfg.power_margin;
   int max_epochs = cfg.max_epochs, patience = cfg.patience, mc_train = cfg.mc_train;
   int mc_test = cfg.mc_test, jobs = 0;
   gboolean json = FALSE, quiet = FALSE;
@@ -116,6 +118,10 @@ pnc_cmd_train (int argc, char **argv)
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write all runs as JSON to FILE (atomically)", "FILE.json" },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, "Save the trained design (.pnsd); several seeds: the one with the best validation loss; several datasets: FILE-<dataset>.pnsd", "FILE.pnsd" },
     { "power-budget", 0, 0, G_OPTION_ARG_DOUBLE, &power_budget, "Hold the design's expected power (over the variation, in the model) at or below W watts (augmented Lagrangian; needs --circuits fixed or learnable)", "W" },
+    { "power-budget-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &power_fraction, "Instead of --power-budget: each run learns unconstrained (recorded as its 'unconstrained' result), then holds F times that design's expected power (0 < F <= 1)", "F" },
+    { "power-ramp", 0, 0, G_OPTION_ARG_INT, &power_ramp, pnc_help_default (help, "Epochs over which the budget falls from the trained network's power to the budget", "%d", power_ramp), "N" },
+    { "power-hold", 0, 0, G_OPTION_ARG_INT, &power_hold, pnc_help_default (help, "Epochs at the budget after the ramp", "%d", power_hold), "N" },
+    { "power-margin", 0, 0, G_OPTION_ARG_DOUBLE, &power_margin, pnc_help_default (help, "The ramp ends this fraction below the budget (the kept model holds half of it), so that the test examples' and SPICE's power stay under it", "%g", power_margin), "M" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the runs as one JSON document on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary table", NULL },
     { NULL },
@@ -202,15 +208,28 @@ pnc_cmd_train (int argc, char **argv)
   cfg.patience = patience;
   cfg.lr_theta = lr_theta;
   cfg.lr_circuit = lr_circuit;
-  gboolean budget_given = FALSE;
-  budget_given = power_budget != 0;
-  if (budget_given)
+  gboolean budget_given = power_budget != 0;
+  if (budget_given || power_fraction != 0)
     {
-      if (!(power_budget > 0) || !isfinite (power_budget))
+      if (budget_given && (!(power_budget > 0) || !isfinite (power_budget)))
         {
           g_printerr ("pnc train: --power-budget %g: a budget must be a positive number of "
                       "watts (e.g. 2e-4 for 200 uW)\n",
                       power_budget);
+          goto out;
+        }
+      if (power_fraction != 0 && (budget_given || !(power_fraction > 0 && power_fraction <= 1)))
+        {
+          g_printerr ("pnc train: --power-budget-fraction %g: a fraction in (0, 1], and not "
+                      "together with --power-budget\n",
+                      power_fraction);
+          goto out;
+        }
+      if (power_ramp < 0 || power_hold < 1 || !(power_margin >= 0 && power_margin < 0.5))
+        {
+          g_printerr ("pnc train: --power-ramp %d, --power-hold %d, --power-margin %g: the ramp "
+                      "needs >= 0 epochs, the hold >= 1, the margin is in [0, 0.5)\n",
+                      power_ramp, power_hold, power_margin);
           goto out;
         }
       if (cfg.circuits.mode != PN_CIRCUITS_PHYSICAL)
@@ -225,6 +244,10 @@ pnc_cmd_train (int argc, char **argv)
           goto out;
         }
       cfg.power_budget = power_budget;
+      cfg.power_budget_fraction = power_fraction;
+      cfg.power_ramp = power_ramp;
+      cfg.power_hold = power_hold;
+      cfg.power_margin = power_margin;
     }
 
   names = pnc_parse_datasets (dataset);

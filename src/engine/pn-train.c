@@ -3,6 +3,7 @@
 #include "pn-error.h"
 #include "pn-kernels.h"
 #include "pn-power.h"
+#include "pn-power-budget.h"
 
 #include <math.h>
 #include <string.h>
@@ -34,6 +35,11 @@ pn_train_config_init (PnTrainConfig *cfg)
   cfg->circuit_delay = 0;
   cfg->output_mid = FALSE;
   cfg->select_acc = FALSE;
+  cfg->power_ramp = 1000;
+  cfg->power_hold = 1000;
+  cfg->power_margin = 0.03;
+  cfg->power_mu = 1.0;
+  cfg->power_step = 1.0;
   pn_circuits_init_fixed (&cfg->circuits);
 }
 
@@ -61,12 +67,9 @@ struct PnTrainer {
   double  b1t, b2t;  /* beta^t */
   gint64  t0;
   gboolean done;
-  /* power budget (budget_* functions below) */
-  float  *px;                   /* size[0] x pn: the examples the power is estimated on */
-  float  *pgrad;                /* n_params: d c / d params of the epoch */
-  int     pn;
-  double  lambda, mu;           /* augmented Lagrangian multiplier and penalty */
-  int     warmup;               /* epochs trained without the constraint */
+  /* power budget (pn-power-budget.h; budget_* functions below) */
+  PnBudget *budget;             /* NULL: none */
+  gboolean budget_phase;        /* the constraint applies (after the learning phase) */
   double  best_power;           /* of the kept parameters (validation variation) */
   gboolean best_feasible;
 };
@@ -79,12 +82,9 @@ circuits_lr (PnTrainer *tr, float lr)
     tr->lr[i] = lr;
 }
 
-static gboolean budget_check_config (const PnTrainConfig *cfg, GError **error);
 static gboolean budget_init         (PnTrainer *tr, GError **error);
-static double   budget_gradient     (PnTrainer *tr, int mc);
-static double   budget_valid_power  (PnTrainer *tr, int mc);
 static gboolean budget_better       (const PnTrainer *tr, double vloss, double vpower);
-static void     budget_update       (PnTrainer *tr, double tpower);
+static void     budget_begin        (PnTrainer *tr);
 
 PnTrainer *
 pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
@@ -137,7 +137,8 @@ pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
                    "learning rate to 0");
       return NULL;
     }
-  if (cfg->power_budget != 0 && !budget_check_config (cfg, error))
+  if ((cfg->power_budget != 0 || cfg->power_budget_fraction != 0) &&
+      !pn_budget_check_config (cfg, error))
     return NULL;
   PnTrainer *tr = g_new0 (PnTrainer, 1);
   tr->cfg = *cfg;
@@ -190,7 +191,7 @@ pn_trainer_new (const PnTrainConfig *cfg, const PnDataset *ds, GError **error)
   tr->b1t = 1.0;
   tr->b2t = 1.0;
   tr->best_power = NAN;
-  if (cfg->power_budget != 0 && !budget_init (tr, error))
+  if ((cfg->power_budget != 0 || cfg->power_budget_fraction != 0) && !budget_init (tr, error))
     {
       pn_trainer_free (tr);
       return NULL;
@@ -220,8 +221,7 @@ pn_trainer_free (PnTrainer *tr)
   pn_work_free (tr->work);
   pn_input_index_free (tr->xi_train);
   pn_input_index_free (tr->xi_valid);
-  g_free (tr->px);
-  g_free (tr->pgrad);
+  pn_budget_free (tr->budget);
   g_free (tr);
 }
 
@@ -378,8 +378,13 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
     pn_circuits_eta_multi_backward (&net->circuits, net, tr->params + net->n_theta,
                                     tr->var_all + net->n_theta, net->n_var, mct, tr->deta_act,
                                     tr->deta_inv, tr->cbatch, tr->grad + net->n_theta);
-  double tpower = tr->px ? budget_gradient (tr, mct) : NAN;
+  const gboolean bphase = tr->budget_phase;
+  double tpower = bphase ? pn_budget_gradient (tr->budget, net, tr->params, tr->var_all, mct,
+                                               tr->grad)
+                         : NAN;
   adam_step (tr);
+  if (bphase)
+    pn_budget_project (tr->budget, net, tr->params);
   double vloss, vmin, vmax;
   long vcorrect;
   validate (tr, mc, &vloss, &vcorrect, &vmin, &vmax);
@@ -387,8 +392,8 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
   if (tr->cfg.circuit_delay > 0 && tr->epoch - tr->start_epoch == tr->cfg.circuit_delay)
     circuits_lr (tr, (float) tr->cfg.lr_circuit);
   const double vacc = (double) vcorrect / ((double) nv * mc);
-  double vpower = tr->px ? budget_valid_power (tr, mc) : NAN;
-  if (tr->px ? budget_better (tr, vloss, vpower)
+  double vpower = bphase ? pn_budget_power (tr->budget, net, tr->params, tr->var_all, mc) : NAN;
+  if (bphase ? budget_better (tr, vloss, vpower)
              : tr->cfg.select_acc ? vacc > tr->best_valid_acc ||
                                       (vacc == tr->best_valid_acc && vloss < tr->best_valid_loss)
                                   : vloss < tr->best_valid_loss)
@@ -397,12 +402,17 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
       tr->best_valid_loss = vloss;
       tr->best_epoch = tr->epoch;
       tr->best_power = vpower;
-      tr->best_feasible = vpower <= tr->cfg.power_budget;
+      tr->best_feasible = bphase && pn_budget_holds (tr->budget, vpower);
       memcpy (tr->best, tr->params, sizeof (float) * net->n_params);
     }
-  if (tr->px)
-    budget_update (tr, tpower);
-  if (nominal && tr->epoch - tr->best_epoch >= tr->cfg.nominal_start)
+  if (bphase)
+    pn_budget_update (tr->budget, tpower);
+  if (bphase && tr->budget->ramped)
+    {
+      if (pn_budget_finished (tr->budget))
+        pn_trainer_finish (tr);
+    }
+  else if (nominal && tr->epoch - tr->best_epoch >= tr->cfg.nominal_start)
     {
       /* the nominal start has converged: go on under variation from its
        * best point, with a fresh optimiser and the full patience */
@@ -438,8 +448,16 @@ pn_trainer_epoch (PnTrainer *tr, PnTrainProgress *pr)
           adam_reset (tr);
         }
     }
-  else if (tr->epoch - tr->best_epoch >= tr->cfg.patience || tr->epoch >= tr->cfg.max_epochs)
-    pn_trainer_finish (tr);
+  else if (tr->epoch - tr->best_epoch >= tr->cfg.patience || tr->epoch >= tr->cfg.max_epochs ||
+           (tr->budget && !bphase && tr->cfg.power_warmup > 0 &&
+            tr->epoch >= tr->cfg.power_warmup))
+    {
+      pn_trainer_finish (tr);
+      /* the learning phase is over: with a budget in watts its phase
+       * starts from the best parameters */
+      if (tr->budget && !bphase && tr->budget->budget > 0)
+        budget_begin (tr);
+    }
 
   if (pr)
     {
@@ -602,194 +620,82 @@ pn_eval_result_clear (PnEvalResult *r)
   g_clear_pointer (&r->acc, g_free);
 }
 
-/* ---- power budget (docs/POWER.md) ----------------------------------------
- * The constraint c = E[P] / B - 1 <= 0, E over the epoch's Monte Carlo
- * circuits, P the model's power (pn_net_power) on a fixed subset of the
- * training examples. Augmented Lagrangian for an inequality:
- *   L = loss + (max (0, lambda + mu c)^2 - lambda^2) / (2 mu),
- * so the power's gradient enters with weight max (0, lambda + mu c) / B,
- * and after every epoch past the warm-up lambda <- max (0, lambda + step
- * mu c), step power_step (default 0.05: damped). The kept
- * parameters: the lowest validation loss among epochs whose validation
- * power holds the budget; until one does, the lowest power. */
-
-#define BUDGET_MU 1.0
-#define BUDGET_STEP 0.05    /* damped multiplier step: lambda += 0.05 mu c */
-#define BUDGET_MC 4         /* Monte Carlo circuits the power is estimated on per epoch */
-#define BUDGET_EXAMPLES 64  /* default training examples it is estimated on */
-
-static double
-g_unit_of (const PnTrainConfig *cfg)
-{
-  return cfg->power_g_unit > 0 ? cfg->power_g_unit : 1e-7;
-}
-
-double
-pn_power_floor (const PnNet *net, const struct PnPowerModel *m)
-{
-  const PnCircuits *c = &net->circuits;
-  const PnDesignSpace *ds = &c->space[PN_CIRCUIT_PTANH];
-  const int np = ds->n_params;
-  double best = INFINITY;
-  for (int corner = 0; corner < (1 << np); corner++)
-    {
-      double phys[PN_MAX_CIRCUIT_PARAMS];
-      for (int k = 0; k < np; k++)
-        phys[k] = corner & (1 << k) ? ds->p[k].hi : ds->p[k].lo;
-      if (!pn_design_space_feasible (ds, phys))
-        continue;
-      float eta[4];
-      float *tape = g_new (float, MAX (c->model[PN_CIRCUIT_PTANH].n_tape, 1));
-      c->model[PN_CIRCUIT_PTANH].eta (c->model[PN_CIRCUIT_PTANH].self, phys, eta, tape);
-      g_free (tape);
-      for (int i = 0; i <= 400; i++)
-        {
-          double x = -2.0 + 0.01 * i;
-          double out = eta[0] + eta[1] * tanh ((x - eta[2]) * eta[3]);
-          out = MIN (out, PN_POWER_VDD); /* a ptanh's output never exceeds its supply */
-          double p = pn_power_ptanh (m, phys, x, out, NULL, NULL, NULL);
-          best = MIN (best, p);
-        }
-    }
-  return net->n_act * best;
-}
-
-static gboolean
-budget_check_config (const PnTrainConfig *cfg, GError **error)
-{
-  if (!(cfg->power_budget > 0) || !isfinite (cfg->power_budget))
-    {
-      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
-                   "power budget %g W: a budget must be a positive number of watts",
-                   cfg->power_budget);
-      return FALSE;
-    }
-  if (cfg->circuits.mode != PN_CIRCUITS_PHYSICAL || cfg->power_model == NULL)
-    {
-      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
-                   "a power budget needs physical circuits (--circuits fixed or learnable) "
-                   "and the power model");
-      return FALSE;
-    }
-  return TRUE;
-}
+/* ---- power budget (docs/POWER.md section 3, pn-power-budget.c) ---------- */
 
 static gboolean
 budget_init (PnTrainer *tr, GError **error)
 {
   const PnNet *net = &tr->net;
-  if (!pn_power_check_net (net, error))
+  if ((tr->budget = pn_budget_new (&tr->cfg, net, tr->ds, error)) == NULL)
     return FALSE;
-  double floor = pn_power_floor (net, tr->cfg.power_model);
-  if (tr->cfg.power_budget < floor)
+  if (tr->cfg.power_budget > 0 && !pn_budget_set (tr->budget, net, tr->cfg.power_budget, error))
+    return FALSE;
+  /* constant schedule (a trained start): the constraint from the first epoch */
+  if (!tr->budget->ramped && tr->cfg.power_budget > 0)
     {
-      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
-                   "power budget %.4g W is below what any printable design of this topology "
-                   "draws: its %d ptanh circuits need at least %.4g W together (each at its "
-                   "design space's least-power corner and input); raise the budget or use "
-                   "fewer neurons",
-                   tr->cfg.power_budget, net->n_act, floor);
-      return FALSE;
+      tr->budget_phase = TRUE;
+      pn_budget_begin (tr->budget, &tr->net, tr->params, tr->cfg.power_budget);
     }
-  const PnDataset *ds = tr->ds;
-  const int nt = ds->n[PN_SPLIT_TRAIN], nf = net->size[0];
-  int want = tr->cfg.power_examples > 0 ? tr->cfg.power_examples : BUDGET_EXAMPLES;
-  tr->pn = MIN (nt, want);
-  tr->px = g_new (float, (size_t) nf * tr->pn);
-  for (int k = 0; k < tr->pn; k++)
-    {
-      int src = (int) ((gint64) k * nt / tr->pn); /* evenly through the split */
-      for (int i = 0; i < nf; i++)
-        tr->px[(size_t) i * tr->pn + k] = ds->x[PN_SPLIT_TRAIN][(size_t) i * nt + src];
-    }
-  tr->pgrad = g_new0 (float, net->n_params);
-  tr->lambda = MAX (0.0, tr->cfg.power_lambda0);
-  tr->mu = BUDGET_MU;
-  /* the constraint from the start keeps the network from learning at all
-   * (iris: 33 % instead of 96 %): it starts after a warm-up of half the
-   * run (a fifth collapsed seeds from 89.7 to 41.5 %, docs/POWER.md) */
-  tr->warmup = tr->cfg.power_warmup >= 0 ? MIN (tr->cfg.max_epochs / 2, tr->cfg.patience / 2)
-                                         : 0;
-  if (tr->cfg.power_warmup > 0)
-    tr->warmup = tr->cfg.power_warmup;
   return TRUE;
 }
 
-/* The epoch's expected power on its first BUDGET_MC training samples
- * (the variation tr->var_all holds; the power varies by about a percent
- * between circuits, the loss by much more) and its augmented-Lagrangian
- * gradient into tr->grad: one forward and backward per sample. */
-static double
-budget_gradient (PnTrainer *tr, int mc)
+/* The budget phase from the kept parameters (pn_trainer_finish restored
+ * them): its power over the last validation's draws is where the ramp
+ * starts; the kept model is chosen anew among this phase's epochs; Adam
+ * goes on with its moments. */
+static void
+budget_begin (PnTrainer *tr)
 {
-  const PnNet *net = &tr->net;
-  const double B = tr->cfg.power_budget, gu = g_unit_of (&tr->cfg);
-  const int k = MIN (mc, BUDGET_MC);
-  memset (tr->pgrad, 0, sizeof (float) * net->n_params);
-  double e = 0;
-  for (int s = 0; s < k; s++)
-    {
-      PnPower p;
-      pn_net_power_backward (net, tr->cfg.power_model, tr->params,
-                             tr->var_all + (size_t) s * net->n_var, tr->px, tr->pn, gu,
-                             (float) (1.0 / (B * k)), tr->pgrad, &p);
-      e += p.total;
-    }
-  e /= k;
-  /* d/dparams of (max (0, lambda + mu c)^2 - lambda^2) / (2 mu), c = e / B - 1 */
-  float w = (float) MAX (0.0, tr->lambda + tr->mu * (e / B - 1));
-  if (tr->epoch < tr->warmup)
-    w = 0;
-  if (w > 0)
-    for (size_t i = 0; i < net->n_params; i++)
-      tr->grad[i] += w * tr->pgrad[i];
-  return e;
+  const int mc = tr->cfg.variation.eps > 0 ? tr->cfg.mc_train : 1;
+  double p0 = pn_budget_power (tr->budget, &tr->net, tr->params, tr->var_all, mc);
+  pn_budget_begin (tr->budget, &tr->net, tr->params, p0);
+  tr->budget_phase = TRUE;
+  tr->best_valid_loss = INFINITY;
+  tr->best_valid_acc = -1.0;
+  tr->best_power = NAN;
+  tr->best_feasible = FALSE;
+  tr->best_epoch = tr->epoch;
+  tr->done = FALSE;
 }
 
-/* The expected power after the step, over the validation samples just drawn. */
-static double
-budget_valid_power (PnTrainer *tr, int mc)
+gboolean
+pn_trainer_start_budget (PnTrainer *tr, double w, GError **error)
 {
-  const PnNet *net = &tr->net;
-  double e = 0;
-  mc = MIN (mc, BUDGET_MC);
-  for (int s = 0; s < mc; s++)
+  if (tr->budget == NULL || tr->budget_phase || !tr->done || tr->cfg.power_budget > 0)
     {
-      PnPower p;
-      pn_net_power (net, tr->cfg.power_model, tr->params, tr->var_all + (size_t) s * net->n_var,
-                    tr->px, tr->pn, g_unit_of (&tr->cfg), &p, NULL);
-      e += p.total;
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   "the budget phase starts once, after the learning phase of a run with a "
+                   "budget fraction");
+      return FALSE;
     }
-  return e / mc;
+  if (!pn_budget_set (tr->budget, &tr->net, w, error))
+    return FALSE;
+  tr->cfg.power_budget = w;
+  budget_begin (tr);
+  return TRUE;
 }
 
+/* Feasible beats infeasible; among feasible the lower validation loss,
+ * among infeasible the lower power. The first epoch of the phase is kept
+ * whatever it is. */
 static gboolean
 budget_better (const PnTrainer *tr, double vloss, double vpower)
 {
-  const double B = tr->cfg.power_budget;
-  gboolean feasible = vpower <= B;
-  if (tr->best_epoch == 0 && !isfinite (tr->best_power))
-    return TRUE; /* the first epoch */
+  gboolean feasible = pn_budget_holds (tr->budget, vpower);
+  if (!isfinite (tr->best_power))
+    return TRUE;
   if (feasible != tr->best_feasible)
     return feasible;
   return feasible ? vloss < tr->best_valid_loss : vpower < tr->best_power;
 }
 
-static void
-budget_update (PnTrainer *tr, double tpower)
-{
-  if (tr->epoch >= tr->warmup)
-    tr->lambda =
-      MAX (0.0, tr->lambda + (tr->cfg.power_step > 0 ? tr->cfg.power_step : BUDGET_STEP) *
-                                  tr->mu * (tpower / tr->cfg.power_budget - 1));
-}
-
 double
 pn_trainer_power (const PnTrainer *tr, gboolean *held, double *lambda)
 {
+  const gboolean on = tr->budget && tr->budget_phase;
   if (held)
-    *held = tr->px ? tr->best_feasible : FALSE;
+    *held = on ? tr->best_feasible : FALSE;
   if (lambda)
-    *lambda = tr->px ? tr->lambda : NAN;
-  return tr->px ? tr->best_power : NAN;
+    *lambda = on ? tr->budget->lambda : NAN;
+  return on ? tr->best_power : NAN;
 }

@@ -61,15 +61,32 @@ typedef struct {
                               * like hidden ones (PnNet.init_output_mid);
                               * FALSE: on the low rail */
   PnCircuits  circuits;
-  /* power budget (docs/POWER.md): 0 = none; else the expected power over
-   * the variation (W, pn_net_power) is held at or below it by an
-   * augmented Lagrangian. Needs physical circuits and POWER_MODEL. */
+  /* power budget (docs/POWER.md section 3): 0 = none; else the expected
+   * power over the variation (W, pn_net_power) is held at or below it by
+   * an augmented Lagrangian. Needs physical circuits and POWER_MODEL. The
+   * run first learns as without a budget (max_epochs and patience end
+   * that phase, or power_warmup epochs), then lowers the effective budget
+   * geometrically from the network's power to power_budget (1 -
+   * power_margin) over power_ramp epochs and holds it power_hold epochs,
+   * keeping the lowest validation loss among the epochs of that phase
+   * whose power holds power_budget (1 - power_margin / 2). */
   double      power_budget;
+  double      power_budget_fraction; /* instead of power_budget: the run learns
+                                      * unconstrained and stops; the caller
+                                      * evaluates it and starts the budget phase
+                                      * (pn_trainer_start_budget) at this
+                                      * fraction of its power. 0: none */
   double      power_g_unit;     /* S per theta unit (0: 1e-7) */
   int         power_examples;   /* training examples the power is estimated on (0: 64) */
-  int         power_warmup;     /* epochs before the constraint applies (0: min (max_epochs / 2,
-                                 * patience / 2); -1: none, e.g. from a trained design) */
-  double      power_step;       /* multiplier step per epoch, times mu c (0: 0.05) */
+  int         power_warmup;     /* 0: the learning phase ends as an unconstrained run does;
+                                 * > 0: after at most this many epochs; -1: no learning
+                                 * phase and no ramp: the budget holds from the first epoch
+                                 * (e.g. from a trained design: pnc pareto) */
+  int         power_ramp;       /* epochs of the budget's ramp */
+  int         power_hold;       /* epochs at the final budget after the ramp */
+  double      power_margin;     /* the ramp's target below the budget (fraction) */
+  double      power_mu;         /* the augmented Lagrangian's penalty */
+  double      power_step;       /* multiplier step per epoch, times mu c */
   double      power_lambda0;    /* the multiplier to start from (a previous budget's) */
   const struct PnPowerModel *power_model;
 } PnTrainConfig;
@@ -104,7 +121,7 @@ typedef struct {
   int    best_epoch;
   double best_valid_loss;
   double seconds;
-  double power, best_power;   /* with a power budget (W, validation variation); else NAN */
+  double power, best_power;   /* in a power budget's phase (W, validation variation); else NAN */
 } PnTrainProgress;
 
 typedef struct PnTrainer PnTrainer;
@@ -130,10 +147,17 @@ const float *pn_trainer_best_params (const PnTrainer *tr);
 int          pn_trainer_best_epoch  (const PnTrainer *tr);
 int          pn_trainer_epochs      (const PnTrainer *tr);
 
-/* With a power budget: the expected power (W) of the kept (best)
- * parameters over the validation variation of its epoch, whether it held
- * the budget, and the multiplier. NAN / FALSE without a budget. */
+/* In the budget phase (docs/POWER.md section 3): the expected power (W)
+ * of the kept (best) parameters over the validation variation of its
+ * epoch, whether it held the budget (less half the margin), and the
+ * multiplier. NAN / FALSE without a budget or before its phase. */
 double       pn_trainer_power       (const PnTrainer *tr, gboolean *held, double *lambda);
+/* With cfg.power_budget_fraction, once pn_trainer_epoch has returned FALSE
+ * (the unconstrained learning phase is over, its best parameters
+ * restored): the budget phase at budget W (watts) from those parameters;
+ * pn_trainer_epoch then trains on. Refused (ERROR) for a budget below
+ * pn_power_floor or a trainer without a budget fraction. */
+gboolean     pn_trainer_start_budget (PnTrainer *tr, double w, GError **error);
 /* The least power any printable network of the trainer's topology can
  * draw in the model (W): every neuron's ptanh at the least-power corner
  * design of its design space at its least-power input. A budget below it

@@ -36,37 +36,33 @@ run_power (PnFlowRun *r)
 }
 
 static void
-run_one (PnFlowRun *r, Pool *pool)
+run_failed (PnFlowRun *r, Pool *pool, GError *error)
 {
-  GError *error = NULL;
   const PnFlowRunCallbacks *cb = pool->cb;
-  if (g_cancellable_is_cancelled (pool->cancellable))
-    return;
-  r->cfg.seed = (uint64_t) r->seed;
-  PnTrainer *tr = pn_trainer_new (&r->cfg, r->ds, &error);
-  if (tr == NULL)
+  if (cb && cb->failed)
     {
-      if (cb && cb->failed)
-        {
-          g_mutex_lock (&pool->lock);
-          cb->failed (r, error, cb->user_data);
-          g_mutex_unlock (&pool->lock);
-        }
-      g_error_free (error);
-      return;
+      g_mutex_lock (&pool->lock);
+      cb->failed (r, error, cb->user_data);
+      g_mutex_unlock (&pool->lock);
     }
-  PnTrainProgress pr;
-  memset (&pr, 0, sizeof pr);
-  gint64 t0 = g_get_monotonic_time ();
+  g_error_free (error);
+}
+
+/* Epochs until TR is done or the pool is cancelled (then the best model
+ * so far is restored and R marked interrupted). */
+static void
+train_loop (PnFlowRun *r, PnTrainer *tr, Pool *pool, PnTrainProgress *pr)
+{
+  const PnFlowRunCallbacks *cb = pool->cb;
   for (;;)
     {
       /* the last epoch returns FALSE but counts: every epoch is reported */
       const int before = pn_trainer_epochs (tr);
-      const gboolean more = pn_trainer_epoch (tr, &pr);
+      const gboolean more = pn_trainer_epoch (tr, pr);
       if (cb && cb->epoch && pn_trainer_epochs (tr) > before)
         {
           r->trainer = tr;
-          cb->epoch (r, &pr, g_atomic_int_get (&pool->n_done), pool->n_total, cb->user_data);
+          cb->epoch (r, pr, g_atomic_int_get (&pool->n_done), pool->n_total, cb->user_data);
           r->trainer = NULL;
         }
       if (!more)
@@ -78,17 +74,23 @@ run_one (PnFlowRun *r, Pool *pool)
           break;
         }
     }
-  r->seconds = (g_get_monotonic_time () - t0) / 1e6;
+}
+
+/* R's results from TR's kept parameters: the evaluations and the power. */
+static void
+run_evaluate (PnFlowRun *r, PnTrainer *tr, const PnTrainProgress *pr)
+{
   r->epochs = pn_trainer_epochs (tr);
   r->best_epoch = pn_trainer_best_epoch (tr);
-  r->best_valid_loss = pr.best_valid_loss;
+  r->best_valid_loss = pr->best_valid_loss;
   r->net = *pn_trainer_net (tr);
+  g_free (r->params);
   r->params = g_memdup2 (pn_trainer_best_params (tr), sizeof (float) * r->net.n_params);
-  pn_trainer_free (tr);
-
   const PnDataset *ds = r->ds;
   for (int e = 0; e < r->n_eval; e++)
     {
+      pn_eval_result_clear (&r->test[e]);
+      pn_eval_result_clear (&r->valid[e]);
       pn_evaluate (&r->net, r->params, &r->eval_var[e], r->mc_test, (uint64_t) r->seed,
                    ds->x[PN_SPLIT_TEST], ds->y[PN_SPLIT_TEST], ds->n[PN_SPLIT_TEST], &r->test[e]);
       pn_evaluate (&r->net, r->params, &r->eval_var[e], r->mc_test, (uint64_t) r->seed,
@@ -96,6 +98,60 @@ run_one (PnFlowRun *r, Pool *pool)
                    &r->valid[e]);
     }
   run_power (r);
+}
+
+/* A budget fraction: the learning phase's results recorded as the
+ * unconstrained run, then the budget phase at that fraction of its power.
+ * FALSE (and ERROR) when the budget cannot start. */
+static gboolean
+run_budget_phase (PnFlowRun *r, PnTrainer *tr, Pool *pool, PnTrainProgress *pr, gint64 t0,
+                  GError **error)
+{
+  run_evaluate (r, tr, pr);
+  r->unconstrained.valid = TRUE;
+  r->unconstrained.epochs = r->epochs;
+  r->unconstrained.best_epoch = r->best_epoch;
+  r->unconstrained.seconds = (g_get_monotonic_time () - t0) / 1e6;
+  r->unconstrained.test_acc_mean = r->test[0].acc_mean;
+  r->unconstrained.test_acc_std = r->test[0].acc_std;
+  r->unconstrained.power_w = r->power_w;
+  r->unconstrained.power_nominal_w = r->power_nominal_w;
+  double w = r->cfg.power_budget_fraction * r->power_w;
+  if (!pn_trainer_start_budget (tr, w, error))
+    return FALSE;
+  r->cfg.power_budget = w;
+  train_loop (r, tr, pool, pr);
+  return TRUE;
+}
+
+static void
+run_one (PnFlowRun *r, Pool *pool)
+{
+  GError *error = NULL;
+  const PnFlowRunCallbacks *cb = pool->cb;
+  if (g_cancellable_is_cancelled (pool->cancellable))
+    return;
+  r->cfg.seed = (uint64_t) r->seed;
+  PnTrainer *tr = pn_trainer_new (&r->cfg, r->ds, &error);
+  if (tr == NULL)
+    {
+      run_failed (r, pool, error);
+      return;
+    }
+  PnTrainProgress pr;
+  memset (&pr, 0, sizeof pr);
+  gint64 t0 = g_get_monotonic_time ();
+  train_loop (r, tr, pool, &pr);
+  if (r->cfg.power_budget_fraction > 0 && !r->interrupted &&
+      !run_budget_phase (r, tr, pool, &pr, t0, &error))
+    {
+      pn_trainer_free (tr);
+      run_failed (r, pool, error);
+      return;
+    }
+  r->seconds = (g_get_monotonic_time () - t0) / 1e6;
+  run_evaluate (r, tr, &pr);
+  pn_trainer_free (tr);
   r->done = TRUE;
   g_mutex_lock (&pool->lock);
   int nd = g_atomic_int_add (&pool->n_done, 1) + 1;

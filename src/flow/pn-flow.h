@@ -141,6 +141,14 @@ typedef struct {
    * and nominal, on the test examples */
   double        power_w, power_nominal_w;
   gboolean      power_held;             /* power_w <= cfg.power_budget (with a budget) */
+  /* with cfg.power_budget_fraction: the same run's learning phase, trained
+   * and evaluated as without a budget; the budget phase then holds
+   * cfg.power_budget = fraction x its power_w */
+  struct {
+    gboolean    valid;
+    int         epochs, best_epoch;
+    double      seconds, test_acc_mean, test_acc_std, power_w, power_nominal_w;
+  } unconstrained;
   /* while the epoch callback runs: the run's trainer (its current and
    * best parameters, read-only); NULL otherwise */
   const PnTrainer *trainer;

@@ -96,6 +96,50 @@ test_train_json (void)
                      json_object_get_double_member (r2, "test_acc_mean"));
 }
 
+/* --power-budget-fraction: each run records its unconstrained result and
+ * then holds that fraction of its power; bad budgets are refused before
+ * any training with the reason. */
+static void
+test_train_budget (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_assert_cmpint (run ("train --dataset iris --seeds 0 --max-epochs 60 --patience 60 --mc-train 4 "
+                        "--mc-test 10 --power-budget-fraction 0.5 --power-ramp 40 --power-hold 20 "
+                        "--json", &out, &err), ==, 0);
+  g_autoptr (JsonNode) root = parse_json (out);
+  JsonObject *o = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (root), "runs"), 0);
+  JsonObject *u = json_object_get_object_member (o, "unconstrained");
+  g_assert_nonnull (u);
+  g_assert_cmpint (json_object_get_int_member (u, "epochs"), ==, 60);
+  g_assert_cmpint (json_object_get_int_member (o, "epochs"), ==, 120);
+  double pu = json_object_get_double_member (u, "power_w");
+  double b = json_object_get_double_member (o, "power_budget_w");
+  double p = json_object_get_double_member (o, "power_w");
+  g_assert_cmpfloat (fabs (b - 0.5 * pu), <=, 1e-12 * pu);
+  g_assert_cmpfloat (json_object_get_double_member (o, "power_budget_fraction"), ==, 0.5);
+  g_assert_true (json_object_get_boolean_member (o, "power_held") == (p <= b));
+  g_assert_cmpfloat (p, <, pu);
+  const char *bad[][2] = {
+    { "--power-budget-fraction 1.5", "fraction in (0, 1]" },
+    { "--power-budget-fraction -0.5", "fraction in (0, 1]" },
+    { "--power-budget 1e-4 --power-budget-fraction 0.5", "not together" },
+    { "--power-budget -1e-4", "positive number" },
+    { "--power-budget 1e-9", "below what any printable" },
+    { "--power-budget-fraction 0.5 --power-hold 0", "--power-hold 0" },
+    { "--power-budget-fraction 0.5 --power-margin 0.7", "--power-margin 0.7" },
+    { "--power-budget-fraction 0.5 --circuits published", "physical circuits" },
+  };
+  for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autofree char *args = g_strdup_printf ("train --dataset iris --max-epochs 5 %s", bad[k][0]);
+      g_autofree char *e = NULL;
+      g_assert_cmpint (run (args, NULL, &e), ==, 1);
+      if (strstr (e, bad[k][1]) == NULL)
+        g_error ("%s: '%s' does not say '%s'", bad[k][0], e, bad[k][1]);
+    }
+}
+
 static void
 test_bad_input (void)
 {
@@ -723,6 +767,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pnc/help-version", test_help_version);
   g_test_add_func ("/pnc/train-json", test_train_json);
   g_test_add_func ("/pnc/bad-input", test_bad_input);
+  g_test_add_func ("/pnc/train-budget", test_train_budget);
   g_test_add_func ("/pnc/bench-json", test_bench_json);
   g_test_add_func ("/pnc/json-tiny-numbers", test_json_tiny_numbers);
   g_test_add_func ("/pnc/calibrate", test_calibrate);
