@@ -84,30 +84,19 @@ report (JsonBuilder *b, gboolean json, const PnDataset *ds, double median, int n
   if (json)
     {
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "dataset");
-      json_builder_add_string_value (b, ds->name);
-      json_builder_set_member_name (b, "seconds_per_epoch");
-      json_builder_add_double_value (b, median);
-      json_builder_set_member_name (b, "epochs_timed");
-      json_builder_add_int_value (b, n_timed);
-      json_builder_set_member_name (b, "n_train");
-      json_builder_add_int_value (b, ds->n[PN_SPLIT_TRAIN]);
-      json_builder_set_member_name (b, "n_valid");
-      json_builder_add_int_value (b, ds->n[PN_SPLIT_VALID]);
+      pnc_json_string (b, "dataset", ds->name);
+      pnc_json_double (b, "seconds_per_epoch", median);
+      pnc_json_int (b, "epochs_timed", n_timed);
+      pnc_json_int (b, "n_train", ds->n[PN_SPLIT_TRAIN]);
+      pnc_json_int (b, "n_valid", ds->n[PN_SPLIT_VALID]);
       if (r >= 0)
         {
-          json_builder_set_member_name (b, "reference_seconds_per_epoch");
-          json_builder_add_double_value (b, reference[r].with_acc);
-          json_builder_set_member_name (b, "reference_seconds_per_epoch_no_accuracy");
-          json_builder_add_double_value (b, reference[r].no_acc);
-          json_builder_set_member_name (b, "reference_threads");
-          json_builder_add_int_value (b, reference[r].threads);
-          json_builder_set_member_name (b, "speedup");
-          json_builder_add_double_value (b, reference[r].with_acc / median);
-          json_builder_set_member_name (b, "speedup_no_accuracy");
-          json_builder_add_double_value (b, reference[r].no_acc / median);
-          json_builder_set_member_name (b, "reference_source");
-          json_builder_add_string_value (b, REFERENCE_SOURCE);
+          pnc_json_double (b, "reference_seconds_per_epoch", reference[r].with_acc);
+          pnc_json_double (b, "reference_seconds_per_epoch_no_accuracy", reference[r].no_acc);
+          pnc_json_int (b, "reference_threads", reference[r].threads);
+          pnc_json_double (b, "speedup", reference[r].with_acc / median);
+          pnc_json_double (b, "speedup_no_accuracy", reference[r].no_acc / median);
+          pnc_json_string (b, "reference_source", REFERENCE_SOURCE);
         }
       json_builder_end_object (b);
     }

@@ -55,13 +55,6 @@ add_double (JsonBuilder *b, const char *name, double v)
     json_builder_add_null_value (b);
 }
 
-static void
-add_int (JsonBuilder *b, const char *name, gint64 v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, v);
-}
-
 /* min, p5, median, p95, max of eta_k over the ok samples */
 static void
 add_distribution (JsonBuilder *b, const PnCharResult *r)
@@ -89,6 +82,46 @@ add_distribution (JsonBuilder *b, const PnCharResult *r)
     }
   json_builder_end_object (b);
   g_free (v);
+}
+
+/* --json: the run's summary on stdout */
+static void
+print_json (const PnCharResult *r, const PnCharConfig *cfg, const char *circuit,
+            const char *out)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  pnc_json_string (b, "circuit", circuit);
+  pnc_json_int (b, "samples", r->n);
+  pnc_json_int (b, "ok", r->n_ok);
+  pnc_json_int (b, "failed", r->n_sim_failed + r->n_fit_failed);
+  pnc_json_int (b, "sim_failed", r->n_sim_failed);
+  pnc_json_int (b, "fit_failed", r->n_fit_failed);
+  pnc_json_int (b, "degenerate", r->n_degenerate);
+  pnc_json_int (b, "retried_singly", r->n_retried);
+  pnc_json_int (b, "refined", r->n_refined);
+  pnc_json_int (b, "drawn", (gint64) r->n_drawn);
+  add_double (b, "acceptance", (double) r->n / (double) r->n_drawn);
+  add_double (b, "seconds", r->seconds);
+  add_double (b, "curves_per_second", r->curves_per_second);
+  add_double (b, "median_fit_rmse_v", r->median_fit_rmse_v);
+  add_double (b, "p90_fit_rmse_v", r->p90_fit_rmse_v);
+  add_double (b, "max_fit_rmse_v", r->max_fit_rmse_v);
+  pnc_json_int (b, "sweep_points", pn_spice_sweep_n (&cfg->sweep));
+  pnc_json_int (b, "jobs", cfg->jobs);
+  pnc_json_int (b, "chunk", cfg->chunk);
+  pnc_json_int (b, "refine_points", cfg->refine);
+  pnc_json_int (b, "seed", (gint64) cfg->seed);
+  pnc_json_bool (b, "power", cfg->power);
+  pnc_json_string (b, "model", r->model_name);
+  pnc_json_string (b, "model_sha256", r->model_sha256);
+  pnc_json_string (b, "out", out);
+  add_distribution (b, r);
+  json_builder_end_object (b);
+  JsonNode *root = json_builder_get_root (b);
+  pnc_json_print (root);
+  json_node_unref (root);
+  g_object_unref (b);
 }
 
 int
@@ -219,46 +252,7 @@ pnc_cmd_characterize (int argc, char **argv)
                      r->n_degenerate, r->n_fit_failed, r->n_sim_failed, r->n_retried, r->n_refined,
                      r->median_fit_rmse_v * 1e3, r->p90_fit_rmse_v * 1e3, out);
   if (json)
-    {
-      JsonBuilder *b = json_builder_new ();
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "circuit");
-      json_builder_add_string_value (b, circuit);
-      add_int (b, "samples", r->n);
-      add_int (b, "ok", r->n_ok);
-      add_int (b, "failed", r->n_sim_failed + r->n_fit_failed);
-      add_int (b, "sim_failed", r->n_sim_failed);
-      add_int (b, "fit_failed", r->n_fit_failed);
-      add_int (b, "degenerate", r->n_degenerate);
-      add_int (b, "retried_singly", r->n_retried);
-      add_int (b, "refined", r->n_refined);
-      add_int (b, "drawn", (gint64) r->n_drawn);
-      add_double (b, "acceptance", (double) r->n / (double) r->n_drawn);
-      add_double (b, "seconds", r->seconds);
-      add_double (b, "curves_per_second", r->curves_per_second);
-      add_double (b, "median_fit_rmse_v", r->median_fit_rmse_v);
-      add_double (b, "p90_fit_rmse_v", r->p90_fit_rmse_v);
-      add_double (b, "max_fit_rmse_v", r->max_fit_rmse_v);
-      add_int (b, "sweep_points", pn_spice_sweep_n (&cfg.sweep));
-      add_int (b, "jobs", cfg.jobs);
-      add_int (b, "chunk", cfg.chunk);
-      add_int (b, "refine_points", cfg.refine);
-      add_int (b, "seed", (gint64) cfg.seed);
-      json_builder_set_member_name (b, "power");
-      json_builder_add_boolean_value (b, cfg.power);
-      json_builder_set_member_name (b, "model");
-      json_builder_add_string_value (b, r->model_name);
-      json_builder_set_member_name (b, "model_sha256");
-      json_builder_add_string_value (b, r->model_sha256);
-      json_builder_set_member_name (b, "out");
-      json_builder_add_string_value (b, out);
-      add_distribution (b, r);
-      json_builder_end_object (b);
-      JsonNode *root = json_builder_get_root (b);
-      pnc_json_print (root);
-      json_node_unref (root);
-      g_object_unref (b);
-    }
+    print_json (r, &cfg, circuit, out);
   rc = r->n_ok > 0 ? 0 : 1;
 out:
   pn_char_result_free (r);

@@ -171,6 +171,18 @@ pnc_parse_datasets (const char *s)
 }
 
 gboolean
+pnc_option_error (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, msg);
+  g_free (msg);
+  return FALSE;
+}
+
+gboolean
 pnc_parse_options (GOptionContext *ctx, int *argc, char ***argv)
 {
   GError *error = NULL;
@@ -399,4 +411,32 @@ pnc_progress_clear (PncProgress *p)
   clear_line_locked (p);
   fflush (stderr);
   g_mutex_unlock (&p->lock);
+}
+
+void
+pnc_json_double (JsonBuilder *b, const char *name, double value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, value);
+}
+
+void
+pnc_json_int (JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+void
+pnc_json_bool (JsonBuilder *b, const char *name, gboolean value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_boolean_value (b, value);
+}
+
+void
+pnc_json_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
 }

@@ -12,10 +12,18 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The refused parts, one line each (at most 50), from the BOM's rows. */
+/* The N_BAD of N_COMP parts of design PATH outside the window of process
+ * PROC, one line each (at most 50), from the BOM's rows CSV. */
 static void
-list_unprintable (const char *csv)
+list_unprintable (const char *path, const PnProcess *proc, int n_bad, int n_comp,
+                  const char *csv)
 {
+  g_printerr ("pnc export: %s: %d of %d components lie outside the window of process %s "
+              "(resistors %g..%g ohm = %g..%g squares of %g ohm/sq, transistors W %g..%g um, "
+              "L %g..%g um, W/L >= %g):\n", path, n_bad, n_comp, proc->name,
+              pn_process_r_min (proc), pn_process_r_max (proc), proc->min_squares,
+              proc->max_squares, proc->sheet_ohm, proc->w_min, proc->w_max, proc->l_min,
+              proc->l_max, proc->w_over_l_min);
   char **lines = g_strsplit (csv, "\n", -1);
   int shown = 0;
   for (int i = 1; lines[i]; i++)
@@ -31,6 +39,56 @@ list_unprintable (const char *csv)
   if (shown > 50)
     g_printerr ("  ... and %d more (see --bom)\n", shown - 50);
   g_strfreev (lines);
+}
+
+/* The netlist of design D (read from PATH) into NETLIST: with the first
+ * EXAMPLES test examples' blocks, or at test example INPUT */
+static gboolean
+write_netlist (const PnDesign *d, const char *path, const char *netlist, int examples, int input,
+               FILE *msg)
+{
+  char *warning = NULL;
+  GError *error = NULL;
+  char *text = examples != 0
+                 ? pn_flow_export_netlist_examples (d, path, examples, &error)
+                 : pn_flow_export_netlist (d, path, input, &warning, &error);
+  if (warning)
+    g_printerr ("pnc export: %s\n", warning);
+  g_free (warning);
+  if (text == NULL || !pn_write_file_atomic (netlist, text, -1, &error))
+    {
+      g_printerr ("pnc export: %s: %s\n", netlist, error->message);
+      g_error_free (error);
+      g_free (text);
+      return FALSE;
+    }
+  g_free (text);
+  fprintf (msg, "netlist: %s (run: ngspice -b %s)\n", netlist, netlist);
+  return TRUE;
+}
+
+/* --json: what was exported, on stdout */
+static void
+print_json (const char *path, const PnProcess *proc, const PnGeometry *geo, int n_comp, int n_bad)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  pnc_json_string (b, "design", path);
+  pnc_json_string (b, "process", proc->name);
+  pnc_json_int (b, "components", n_comp);
+  pnc_json_int (b, "unprintable", n_bad);
+  pnc_json_double (b, "area_mm2", pn_geometry_area_mm2 (geo));
+  pnc_json_double (b, "width_mm", (geo->x1 - geo->x0) / 1000);
+  pnc_json_double (b, "height_mm", (geo->y1 - geo->y0) / 1000);
+  pnc_json_double (b, "resistor_area_mm2", geo->resistor_area_um2 * 1e-6);
+  pnc_json_double (b, "max_squares", geo->max_squares);
+  pnc_json_int (b, "resistors", geo->resistors->len);
+  pnc_json_int (b, "transistors", geo->transistors->len);
+  json_builder_end_object (b);
+  JsonNode *root = json_builder_get_root (b);
+  g_object_unref (b);
+  pnc_json_print (root);
+  json_node_unref (root);
 }
 
 int
@@ -87,16 +145,11 @@ pnc_cmd_export (int argc, char **argv)
   FILE *msg = json ? stderr : stdout; /* --json: stdout holds the document only */
   /* every output before any work: writable, none the design itself, no
    * two the same file */
-  const char *outs[5] = { NULL, NULL, NULL, NULL, NULL }, *ins[] = { path, NULL };
+  const char *given[] = { netlist, bom, layout, gds }, *outs[5] = { NULL }, *ins[] = { path, NULL };
   int n_out = 0;
-  if (netlist)
-    outs[n_out++] = netlist;
-  if (bom)
-    outs[n_out++] = bom;
-  if (layout)
-    outs[n_out++] = layout;
-  if (gds)
-    outs[n_out++] = gds;
+  for (gsize i = 0; i < G_N_ELEMENTS (given); i++)
+    if (given[i])
+      outs[n_out++] = given[i];
   if (!pn_flow_check_g_unit (g_unit, TRUE, "--g-unit", &error) ||
       !pn_flow_check_outputs (outs, ins, FALSE, &error))
     {
@@ -128,13 +181,7 @@ pnc_cmd_export (int argc, char **argv)
     }
   if (n_bad > 0)
     {
-      g_printerr ("pnc export: %s: %d of %d components lie outside the window of process %s "
-                  "(resistors %g..%g ohm = %g..%g squares of %g ohm/sq, transistors W %g..%g um, "
-                  "L %g..%g um, W/L >= %g):\n", path, n_bad, n_comp, proc->name,
-                  pn_process_r_min (proc), pn_process_r_max (proc), proc->min_squares,
-                  proc->max_squares, proc->sheet_ohm, proc->w_min, proc->w_max, proc->l_min,
-                  proc->l_max, proc->w_over_l_min);
-      list_unprintable (csv);
+      list_unprintable (path, proc, n_bad, n_comp, csv);
       if (!force)
         {
           g_printerr ("pnc export: refusing to export parts the process cannot print; retrain "
@@ -142,24 +189,8 @@ pnc_cmd_export (int argc, char **argv)
           goto out;
         }
     }
-  if (netlist)
-    {
-      char *warning = NULL;
-      char *text = examples != 0
-                     ? pn_flow_export_netlist_examples (&d, path, examples, &error)
-                     : pn_flow_export_netlist (&d, path, input, &warning, &error);
-      if (warning)
-        g_printerr ("pnc export: %s\n", warning);
-      g_free (warning);
-      if (text == NULL || !pn_write_file_atomic (netlist, text, -1, &error))
-        {
-          g_printerr ("pnc export: %s: %s\n", netlist, error->message);
-          g_free (text);
-          goto out;
-        }
-      g_free (text);
-      fprintf (msg, "netlist: %s (run: ngspice -b %s)\n", netlist, netlist);
-    }
+  if (netlist && !write_netlist (&d, path, netlist, examples, input, msg))
+    goto out;
   if (bom)
     {
       if (!pn_write_file_atomic (bom, csv, -1, &error))
@@ -189,37 +220,7 @@ pnc_cmd_export (int argc, char **argv)
       fprintf (msg, "layout: %s\n", layout);
     }
   if (json)
-    {
-      JsonBuilder *b = json_builder_new ();
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "design");
-      json_builder_add_string_value (b, path);
-      json_builder_set_member_name (b, "process");
-      json_builder_add_string_value (b, proc->name);
-      json_builder_set_member_name (b, "components");
-      json_builder_add_int_value (b, n_comp);
-      json_builder_set_member_name (b, "unprintable");
-      json_builder_add_int_value (b, n_bad);
-      json_builder_set_member_name (b, "area_mm2");
-      json_builder_add_double_value (b, pn_geometry_area_mm2 (geo));
-      json_builder_set_member_name (b, "width_mm");
-      json_builder_add_double_value (b, (geo->x1 - geo->x0) / 1000);
-      json_builder_set_member_name (b, "height_mm");
-      json_builder_add_double_value (b, (geo->y1 - geo->y0) / 1000);
-      json_builder_set_member_name (b, "resistor_area_mm2");
-      json_builder_add_double_value (b, geo->resistor_area_um2 * 1e-6);
-      json_builder_set_member_name (b, "max_squares");
-      json_builder_add_double_value (b, geo->max_squares);
-      json_builder_set_member_name (b, "resistors");
-      json_builder_add_int_value (b, geo->resistors->len);
-      json_builder_set_member_name (b, "transistors");
-      json_builder_add_int_value (b, geo->transistors->len);
-      json_builder_end_object (b);
-      JsonNode *root = json_builder_get_root (b);
-      g_object_unref (b);
-      pnc_json_print (root);
-      json_node_unref (root);
-    }
+    print_json (path, proc, geo, n_comp, n_bad);
   rc = 0;
 
 out:

@@ -69,13 +69,6 @@ mark_front (Point *pt, int n)
 }
 
 static char *
-num (double v, const char *fmt)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  return g_strdup (g_ascii_formatd (buf, sizeof buf, fmt, v));
-}
-
-static char *
 to_csv (const Point *pt, int n)
 {
   GString *s = g_string_new ("budget_w,power_w,power_nominal_w,test_acc_mean,test_acc_std,"
@@ -83,15 +76,11 @@ to_csv (const Point *pt, int n)
   for (int i = 0; i < n; i++)
     {
       double v[5] = { pt[i].budget, pt[i].power, pt[i].power_nominal, pt[i].acc, pt[i].acc_std };
+      char buf[PN_FMT_BUF];
       for (int k = 0; k < 5; k++)
-        {
-          char *c = num (v[k], "%.9g");
-          g_string_append_printf (s, "%s,", c);
-          g_free (c);
-        }
-      char *sec = num (pt[i].seconds, "%.3f");
-      g_string_append_printf (s, "%d,%d,%d,%s\n", pt[i].held, pt[i].front, pt[i].epochs, sec);
-      g_free (sec);
+        g_string_append_printf (s, "%s,", pn_fmt (buf, "%.9g", v[k]));
+      g_string_append_printf (s, "%d,%d,%d,%s\n", pt[i].held, pt[i].front, pt[i].epochs,
+                              pn_fmt (buf, "%.3f", pt[i].seconds));
     }
   return g_string_free (s, FALSE);
 }
@@ -210,24 +199,156 @@ write_plot (const char *path, const Point *pt, int n, const char *title, GError 
   return ok;
 }
 
+/* The sweep: CFG trained unconstrained into PT[0], then POINTS budgets
+ * falling geometrically to LOWEST times its power, each from the previous
+ * point's parameters for EPOCHS / POINTS epochs. The points trained (a
+ * budget below the topology's power floor ends the sweep), or -1 (ERROR
+ * set). */
+static int
+sweep (const PnTrainConfig *cfg, const PnDataset *ds, const PnPowerModel *pm, int points,
+       double lowest, int epochs, int mc_test, int seed, Point *pt, GError **error)
+{
+  /* the unconstrained start */
+  PnTrainer *tr = pn_trainer_new (cfg, ds, error);
+  if (tr == NULL)
+    return -1;
+  pt[0].seconds = train (tr);
+  evaluate (tr, ds, &cfg->variation, mc_test, (guint64) seed, pm, &pt[0]);
+  int n_pt = 1;
+  g_printerr ("pnc pareto: %s unconstrained: %.2f %% at %.2f uW (%d epochs, %.1f s)\n", ds->name,
+              100 * pt[0].acc, 1e6 * pt[0].power, pt[0].epochs, pt[0].seconds);
+  size_t np = pn_trainer_net (tr)->n_params;
+  float *start = g_memdup2 (pn_trainer_best_params (tr), sizeof (float) * np);
+  double floor = pn_power_floor (pn_trainer_net (tr), pm);
+  pn_trainer_free (tr);
+
+  /* the budgets, each from the previous point */
+  const int seg = MAX (1, epochs / points);
+  double lambda = 0;
+  for (int k = 1; k <= points && !g_atomic_int_get (&pnc_interrupted); k++)
+    {
+      Point *p = &pt[k];
+      p->budget = pt[0].power * pow (lowest, (double) k / points);
+      if (p->budget < floor)
+        {
+          g_printerr ("pnc pareto: budget %.4g W is below the topology's floor %.4g W: the "
+                      "sweep stops there\n",
+                      p->budget, floor);
+          break;
+        }
+      PnTrainConfig c = *cfg;
+      c.power_budget = p->budget;
+      c.power_model = pm;
+      c.power_warmup = -1; /* trained already */
+      c.power_step = 0.2; /* faster than training's 0.05: the segments are short (iris: 0.2
+                            * holds 7 of 8 budgets in 100-epoch segments) */
+      c.power_lambda0 = lambda;
+      c.max_epochs = seg;
+      c.patience = seg;
+      if ((tr = pn_trainer_new (&c, ds, error)) == NULL)
+        {
+          g_free (start);
+          return -1;
+        }
+      pn_trainer_set_params (tr, start);
+      p->seconds = train (tr);
+      evaluate (tr, ds, &cfg->variation, mc_test, (guint64) seed, pm, p);
+      memcpy (start, pn_trainer_best_params (tr), sizeof (float) * np);
+      pn_trainer_power (tr, NULL, &lambda);
+      pn_trainer_free (tr);
+      n_pt++;
+      g_printerr ("pnc pareto: budget %.2f uW: %.2f %% at %.2f uW (%s, %.1f s)\n", 1e6 * p->budget,
+                  100 * p->acc, 1e6 * p->power, p->held ? "held" : "NOT held", p->seconds);
+    }
+  g_free (start);
+  return n_pt;
+}
+
+/* The N points PT (TOTAL seconds) as CSV (returned, for stdout), into
+ * CSV, JPATH (JSON) and PLOT_PATH when given, as JSON on stdout with JSON;
+ * NULL with ERROR set when a file cannot be written. */
+static char *
+write_points (const Point *pt, int n_pt, double total, const char *name, const char *csv,
+              const char *jpath, const char *plot_path, gboolean json, GError **error)
+{
+  char *text = to_csv (pt, n_pt);
+  if (csv && !pn_write_file_atomic (csv, text, -1, error))
+    {
+      g_free (text);
+      return NULL;
+    }
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  pnc_json_string (b, "dataset", name);
+  pnc_json_double (b, "seconds", total);
+  pnc_json_double (b, "unconstrained_seconds", pt[0].seconds);
+  json_builder_set_member_name (b, "points");
+  json_builder_begin_array (b);
+  for (int i = 0; i < n_pt; i++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "budget_w");
+      if (pt[i].budget > 0)
+        json_builder_add_double_value (b, pt[i].budget);
+      else
+        json_builder_add_null_value (b);
+      pnc_json_double (b, "power_w", pt[i].power);
+      pnc_json_double (b, "power_nominal_w", pt[i].power_nominal);
+      pnc_json_double (b, "test_acc_mean", pt[i].acc);
+      pnc_json_double (b, "test_acc_std", pt[i].acc_std);
+      pnc_json_bool (b, "held", pt[i].held);
+      pnc_json_bool (b, "front", pt[i].front);
+      pnc_json_int (b, "epochs", pt[i].epochs);
+      pnc_json_double (b, "seconds", pt[i].seconds);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  JsonNode *root = json_builder_get_root (b);
+  g_object_unref (b);
+  gboolean ok = !jpath || pnc_json_write (root, jpath, error);
+  if (ok && json)
+    pnc_json_print (root);
+  json_node_unref (root);
+  if (!ok)
+    {
+      g_free (text);
+      return NULL;
+    }
+  char *title = g_strdup_printf ("%s: power/accuracy front (%d points)", name, n_pt);
+  ok = !plot_path || write_plot (plot_path, pt, n_pt, title, error);
+  g_free (title);
+  if (!ok)
+    {
+      g_free (text);
+      return NULL;
+    }
+  return text;
+}
+
 int
 pnc_cmd_pareto (int argc, char **argv)
 {
   char *dataset = NULL, *hidden = NULL, *csv = NULL, *jpath = NULL, *plot_path = NULL,
        *circuits = NULL;
-  int points = 8, epochs = 2000, seed = 0, mc_test = 100;
-  double eps = 0.1, lowest = 0.25;
+  /* the training defaults come from pn_train_config_init */
+  PnTrainConfig defaults;
+  pn_train_config_init (&defaults);
+  GPtrArray *help = g_ptr_array_new_with_free_func (g_free);
+  char *hidden_default = pnc_format_hidden (defaults.hidden, defaults.n_hidden);
+  int points = 8, epochs = 2000, seed = (int) defaults.seed, mc_test = defaults.mc_test;
+  double eps = defaults.variation.eps, lowest = 0.25;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, "Bundled dataset or CSV file (required)", "NAME|FILE.csv" },
     { "points", 'n', 0, G_OPTION_ARG_INT, &points, "Budgets below the unconstrained design (default 8)", "N" },
     { "lowest", 0, 0, G_OPTION_ARG_DOUBLE, &lowest, "The last budget as a share of the unconstrained power (default 0.25)", "F" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Epochs of the unconstrained training; the budgets share as many (default 2000)", "N" },
-    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, "Hidden layer sizes (default 3)", "SIZES" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, pnc_help_default (help, "Hidden layer sizes", "%s", hidden_default), "SIZES" },
     { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits, "learnable (default) or fixed", "KIND" },
-    { "epsilon", 'e', 0, G_OPTION_ARG_DOUBLE, &eps, "Printing variation (default 0.1)", "EPS" },
-    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed (default 0)", "S" },
-    { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, "Monte Carlo circuits per evaluation (default 100)", "N" },
+    { "epsilon", 'e', 0, G_OPTION_ARG_DOUBLE, &eps, pnc_help_default (help, "Printing variation", "%g", eps), "EPS" },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, pnc_help_default (help, "Seed", "%d", seed), "S" },
+    { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, pnc_help_default (help, "Monte Carlo circuits per evaluation", "%d", mc_test), "N" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, "Write the points as CSV", "FILE.csv" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &jpath, "Write the points as JSON", "FILE.json" },
     { "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot_path, "Plot accuracy against power (.svg or .png)", "FILE" },
@@ -296,126 +417,13 @@ pnc_cmd_pareto (int argc, char **argv)
   pnc_install_sigint ();
   pt = g_new0 (Point, points + 1);
   gint64 t0 = g_get_monotonic_time ();
-
-  /* the unconstrained start */
-  PnTrainer *tr = pn_trainer_new (&cfg, ds, &error);
-  if (tr == NULL)
+  if ((n_pt = sweep (&cfg, ds, pm, points, lowest, epochs, mc_test, seed, pt, &error)) < 0)
     goto fail;
-  pt[0].seconds = train (tr);
-  evaluate (tr, ds, &cfg.variation, mc_test, (guint64) seed, pm, &pt[0]);
-  n_pt = 1;
-  g_printerr ("pnc pareto: %s unconstrained: %.2f %% at %.2f uW (%d epochs, %.1f s)\n", ds->name,
-              100 * pt[0].acc, 1e6 * pt[0].power, pt[0].epochs, pt[0].seconds);
-  size_t np = pn_trainer_net (tr)->n_params;
-  float *start = g_memdup2 (pn_trainer_best_params (tr), sizeof (float) * np);
-  double floor = pn_power_floor (pn_trainer_net (tr), pm);
-  pn_trainer_free (tr);
-
-  /* the budgets, each from the previous point */
-  const int seg = MAX (1, epochs / points);
-  double lambda = 0;
-  for (int k = 1; k <= points && !g_atomic_int_get (&pnc_interrupted); k++)
-    {
-      Point *p = &pt[k];
-      p->budget = pt[0].power * pow (lowest, (double) k / points);
-      if (p->budget < floor)
-        {
-          g_printerr ("pnc pareto: budget %.4g W is below the topology's floor %.4g W: the "
-                      "sweep stops there\n",
-                      p->budget, floor);
-          break;
-        }
-      PnTrainConfig c = cfg;
-      c.power_budget = p->budget;
-      c.power_model = pm;
-      c.power_warmup = -1; /* trained already */
-      c.power_step = 0.2; /* faster than training's 0.05: the segments are short (iris: 0.2
-                            * holds 7 of 8 budgets in 100-epoch segments) */
-      c.power_lambda0 = lambda;
-      c.max_epochs = seg;
-      c.patience = seg;
-      if ((tr = pn_trainer_new (&c, ds, &error)) == NULL)
-        {
-          g_free (start);
-          goto fail;
-        }
-      pn_trainer_set_params (tr, start);
-      p->seconds = train (tr);
-      evaluate (tr, ds, &cfg.variation, mc_test, (guint64) seed, pm, p);
-      memcpy (start, pn_trainer_best_params (tr), sizeof (float) * np);
-      pn_trainer_power (tr, NULL, &lambda);
-      pn_trainer_free (tr);
-      n_pt++;
-      g_printerr ("pnc pareto: budget %.2f uW: %.2f %% at %.2f uW (%s, %.1f s)\n", 1e6 * p->budget,
-                  100 * p->acc, 1e6 * p->power, p->held ? "held" : "NOT held", p->seconds);
-    }
-  g_free (start);
   mark_front (pt, n_pt);
   double total = (g_get_monotonic_time () - t0) / 1e6;
-
-  char *text = to_csv (pt, n_pt);
-  if (csv && !pn_write_file_atomic (csv, text, -1, &error))
-    {
-      g_free (text);
-      goto fail;
-    }
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, ds->name);
-  json_builder_set_member_name (b, "seconds");
-  json_builder_add_double_value (b, total);
-  json_builder_set_member_name (b, "unconstrained_seconds");
-  json_builder_add_double_value (b, pt[0].seconds);
-  json_builder_set_member_name (b, "points");
-  json_builder_begin_array (b);
-  for (int i = 0; i < n_pt; i++)
-    {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "budget_w");
-      if (pt[i].budget > 0)
-        json_builder_add_double_value (b, pt[i].budget);
-      else
-        json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "power_w");
-      json_builder_add_double_value (b, pt[i].power);
-      json_builder_set_member_name (b, "power_nominal_w");
-      json_builder_add_double_value (b, pt[i].power_nominal);
-      json_builder_set_member_name (b, "test_acc_mean");
-      json_builder_add_double_value (b, pt[i].acc);
-      json_builder_set_member_name (b, "test_acc_std");
-      json_builder_add_double_value (b, pt[i].acc_std);
-      json_builder_set_member_name (b, "held");
-      json_builder_add_boolean_value (b, pt[i].held);
-      json_builder_set_member_name (b, "front");
-      json_builder_add_boolean_value (b, pt[i].front);
-      json_builder_set_member_name (b, "epochs");
-      json_builder_add_int_value (b, pt[i].epochs);
-      json_builder_set_member_name (b, "seconds");
-      json_builder_add_double_value (b, pt[i].seconds);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  JsonNode *root = json_builder_get_root (b);
-  g_object_unref (b);
-  gboolean ok = !jpath || pnc_json_write (root, jpath, &error);
-  if (ok && json)
-    pnc_json_print (root);
-  json_node_unref (root);
-  if (!ok)
-    {
-      g_free (text);
-      goto fail;
-    }
-  char *title = g_strdup_printf ("%s: power/accuracy front (%d points)", ds->name, n_pt);
-  ok = !plot_path || write_plot (plot_path, pt, n_pt, title, &error);
-  g_free (title);
-  if (!ok)
-    {
-      g_free (text);
-      goto fail;
-    }
+  char *text = write_points (pt, n_pt, total, ds->name, csv, jpath, plot_path, json, &error);
+  if (text == NULL)
+    goto fail;
   if (!json)
     fputs (text, stdout);
   g_free (text);
@@ -437,6 +445,8 @@ out:
   g_option_context_free (ctx);
   g_free (dataset);
   g_free (hidden);
+  g_free (hidden_default);
+  g_ptr_array_free (help, TRUE);
   g_free (csv);
   g_free (jpath);
   g_free (plot_path);

@@ -80,6 +80,178 @@ print_power (const PncRun *runs, int n_runs)
       }
 }
 
+/* --circuits and --level into CFG (fixed circuits learn nothing:
+ * *LR_CIRCUIT 0), inside the printing process's window */
+static gboolean
+set_circuits (PnTrainConfig *cfg, const char *circuits, const char *level_opt,
+              double *lr_circuit, GError **error)
+{
+  PnCircuitLevel level;
+  PnCircuits fixed, learnable;
+  gboolean published = g_strcmp0 (circuits, "published") == 0;
+  gboolean learn = g_strcmp0 (circuits, "learnable") == 0;
+  if (!published && !learn && g_strcmp0 (circuits, "fixed") != 0)
+    return pnc_option_error (error, "--circuits must be published, fixed or learnable, not '%s'",
+                             circuits);
+  if (!pn_circuit_level_from_string (level_opt, &level))
+    return pnc_option_error (error, "--level must be net, layer or neuron, not '%s'", level_opt);
+  if (!pnc_load_circuits (published ? "eta" : "surrogate", level, &fixed, &learnable, learn,
+                          error))
+    return FALSE;
+  cfg->circuits = learn ? learnable : fixed;
+  if (!learn)
+    *lr_circuit = 0;
+  return pnc_train_window (cfg, error);
+}
+
+/* The power budget into CFG: --power-budget W or --power-budget-fraction F
+ * with the ramp, hold and margin, with the shipped power model */
+static gboolean
+set_budget (PnTrainConfig *cfg, double power_budget, double power_fraction, int power_ramp,
+            int power_hold, double power_margin, GError **error)
+{
+  gboolean budget_given = power_budget != 0;
+  if (budget_given && (!(power_budget > 0) || !isfinite (power_budget)))
+    return pnc_option_error (error, "--power-budget %g: a budget must be a positive number of "
+                             "watts (e.g. 2e-4 for 200 uW)", power_budget);
+  if (power_fraction != 0 && (budget_given || !(power_fraction > 0 && power_fraction <= 1)))
+    return pnc_option_error (error, "--power-budget-fraction %g: a fraction in (0, 1], and not "
+                             "together with --power-budget", power_fraction);
+  if (power_ramp < 0 || power_hold < 1 || !(power_margin >= 0 && power_margin < 0.5))
+    return pnc_option_error (error, "--power-ramp %d, --power-hold %d, --power-margin %g: the "
+                             "ramp needs >= 0 epochs, the hold >= 1, the margin is in [0, 0.5)",
+                             power_ramp, power_hold, power_margin);
+  if (cfg->circuits.mode != PN_CIRCUITS_PHYSICAL)
+    return pnc_option_error (error, "--power-budget needs physical circuits: add --circuits fixed "
+                             "or --circuits learnable (the published curves have no power)");
+  if ((cfg->power_model = pn_power_model_shipped (error)) == NULL)
+    return FALSE;
+  cfg->power_budget = power_budget;
+  cfg->power_budget_fraction = power_fraction;
+  cfg->power_ramp = power_ramp;
+  cfg->power_hold = power_hold;
+  cfg->power_margin = power_margin;
+  return TRUE;
+}
+
+/* The datasets NAMES (CSV label column LABEL) into DATASETS */
+static gboolean
+open_datasets (char **names, const char *label, GPtrArray *datasets, GError **error)
+{
+  for (int i = 0; names[i]; i++)
+    {
+      PnDatasetOptions opt;
+      pn_dataset_options_init (&opt);
+      opt.label_column = label;
+      PnDataset *ds = pn_dataset_open (names[i], &opt, error);
+      if (ds && !pnc_dataset_fits (ds, error))
+        g_clear_pointer (&ds, pn_dataset_free);
+      if (ds == NULL)
+        return FALSE;
+      g_ptr_array_add (datasets, ds);
+    }
+  return TRUE;
+}
+
+/* A budget no printable design of a dataset's topology can meet */
+static gboolean
+check_budget_floor (GPtrArray *datasets, const PnTrainConfig *cfg, double power_budget,
+                    GError **error)
+{
+  for (guint d = 0; d < datasets->len; d++)
+    {
+      const PnDataset *ds = datasets->pdata[d];
+      PnNet net;
+      if (!pn_net_init (&net, ds->n_features, cfg->hidden, cfg->n_hidden, ds->n_classes,
+                        &cfg->circuits, error))
+        return FALSE;
+      double floor = pn_power_floor (&net, cfg->power_model);
+      if (power_budget < floor)
+        return pnc_option_error (error, "--power-budget %g W is below what any printable %s network "
+                                 "draws: its %d ptanh circuits need at least %.4g W together (each "
+                                 "at its design space's least-power corner and input); raise the "
+                                 "budget or use fewer hidden neurons",
+                                 power_budget, ds->name, net.n_act, floor);
+    }
+  return TRUE;
+}
+
+/* One run per dataset and seed, in that order, with CFG and MC_TEST
+ * evaluation circuits at CFG's variation; *ORDER the runs' addresses */
+static PncRun *
+make_runs (GPtrArray *datasets, GArray *seed_list, const PnTrainConfig *cfg, int mc_test,
+           PncRun ***order)
+{
+  int n_runs = (int) (datasets->len * seed_list->len);
+  PncRun *runs = g_new0 (PncRun, n_runs);
+  *order = g_new (PncRun *, n_runs);
+  for (guint d = 0, k = 0; d < datasets->len; d++)
+    for (guint s = 0; s < seed_list->len; s++, k++)
+      {
+        PncRun *r = &runs[k];
+        (*order)[k] = r;
+        r->ds = datasets->pdata[d];
+        r->seed = g_array_index (seed_list, int, s);
+        r->cfg = *cfg;
+        r->n_eval = 1;
+        r->eval_var[0] = cfg->variation;
+        r->mc_test = mc_test;
+      }
+  return runs;
+}
+
+/* The runs as JSON (into OUT, on stdout with JSON), their best designs
+ * (SAVE), the summary table; the exit status. */
+static int
+report (PncRun *runs, int n_runs, GPtrArray *datasets, const char *out, const char *save,
+        const char *label, gboolean json, gboolean quiet)
+{
+  GError *error = NULL;
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "pnstudio_version");
+  json_builder_add_string_value (b, PN_VERSION);
+  json_builder_set_member_name (b, "runs");
+  json_builder_begin_array (b);
+  for (int k = 0; k < n_runs; k++)
+    if (runs[k].done)
+      json_builder_add_value (b, pnc_run_to_json (&runs[k]));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  JsonNode *root = json_builder_get_root (b);
+  g_object_unref (b);
+  int rc = 0;
+  gboolean written = FALSE;
+  if (out && !(written = pnc_json_write (root, out, &error)))
+    {
+      g_printerr ("pnc train: %s\n", error->message);
+      g_clear_error (&error);
+      rc = 1;
+    }
+  if (save && !pnc_design_save_best (runs, n_runs, save, label, &error))
+    {
+      g_printerr ("pnc train: %s\n", error->message);
+      g_clear_error (&error);
+      rc = 1;
+    }
+  if (json)
+    pnc_json_print (root);
+  else if (!quiet)
+    {
+      print_summary (runs, n_runs, datasets);
+      print_power (runs, n_runs);
+      if (written)
+        printf ("runs written to %s\n", out);
+    }
+  json_node_unref (root);
+  if (g_atomic_int_get (&pnc_interrupted))
+    {
+      g_printerr ("pnc train: interrupted; finished runs were kept\n");
+      rc = 130;
+    }
+  return rc;
+}
+
 int
 pnc_cmd_train (int argc, char **argv)
 {
@@ -111,6 +283,11 @@ pnc_cmd_train (int argc, char **argv)
     { "mc-test", 0, 0, G_OPTION_ARG_INT, &mc_test, pnc_help_default (help, "Monte Carlo samples for evaluation", "%d", mc_test), "N" },
     { "lr-theta", 0, 0, G_OPTION_ARG_DOUBLE, &lr_theta, pnc_help_default (help, "Adam learning rate of the conductances", "%g", lr_theta), "LR" },
     { "lr-circuit", 0, 0, G_OPTION_ARG_DOUBLE, &lr_circuit, pnc_help_default (help, "Adam learning rate of circuit parameters", "%g", lr_circuit), "LR" },
+    { "restarts", 0, 0, G_OPTION_ARG_INT, &cfg.restarts, pnc_help_default (help, "Further starting points, each trained --restart-epochs epochs; the best by validation trains on (0: one start)", "%d", cfg.restarts), "N" },
+    { "restart-epochs", 0, 0, G_OPTION_ARG_INT, &cfg.restart_epochs, pnc_help_default (help, "Epochs per starting point", "%d", cfg.restart_epochs), "N" },
+    { "circuit-delay", 0, 0, G_OPTION_ARG_INT, &cfg.circuit_delay, pnc_help_default (help, "Learnable circuits keep their start design for the first N epochs of each start (0: off)", "%d", cfg.circuit_delay), "N" },
+    { "select-loss", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &cfg.select_acc, "Early stopping and model choice by validation loss (default: by validation accuracy)", NULL },
+    { "fresh-validation", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &cfg.valid_fixed, "Validate on new Monte Carlo circuits every epoch (default: the same ones)", NULL },
     { "circuits", 0, 0, G_OPTION_ARG_STRING, &circuits, "learnable (learned physical designs, default), fixed (a fixed physical design through the SPICE surrogates) or published (the fixed published curves, for reproducing the paper; not printable)", "KIND" },
     { "level", 0, 0, G_OPTION_ARG_STRING, &level_opt, "Learnable circuits shared per net, layer or neuron (default net)", "LEVEL" },
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, "Label column of a CSV (default: 'label' or 'class', else the last)", "COLUMN" },
@@ -166,199 +343,43 @@ pnc_cmd_train (int argc, char **argv)
       goto out;
     }
   if (!(eps >= 0 && eps < 1) || mc_train < 1 || mc_test < 1 || patience < 1 ||
-      max_epochs < 1 || !(lr_theta >= 0) || !(lr_circuit >= 0))
+      max_epochs < 1 || !(lr_theta >= 0) || !(lr_circuit >= 0) || cfg.restarts < 0 ||
+      cfg.restart_epochs < 1 || cfg.circuit_delay < 0)
     {
       g_printerr ("pnc train: out-of-range option: need 0 <= epsilon < 1, positive --mc-train, "
-                  "--mc-test, --patience, --max-epochs and non-negative learning rates\n");
+                  "--mc-test, --patience, --max-epochs, --restart-epochs, non-negative "
+                  "--restarts, --circuit-delay and learning rates\n");
       goto out;
     }
-  {
-    PnCircuitLevel level;
-    PnCircuits fixed, learnable;
-    gboolean published = g_strcmp0 (circuits, "published") == 0;
-    gboolean learn = g_strcmp0 (circuits, "learnable") == 0;
-    if (!published && !learn && g_strcmp0 (circuits, "fixed") != 0)
-      {
-        g_printerr ("pnc train: --circuits must be published, fixed or learnable, not '%s'\n", circuits);
-        goto out;
-      }
-    if (!pn_circuit_level_from_string (level_opt, &level))
-      {
-        g_printerr ("pnc train: --level must be net, layer or neuron, not '%s'\n", level_opt);
-        goto out;
-      }
-    if (!pnc_load_circuits (published ? "eta" : "surrogate", level, &fixed, &learnable, learn,
-                            &error))
-      {
-        g_printerr ("pnc train: %s\n", error->message);
-        goto out;
-      }
-    cfg.circuits = learn ? learnable : fixed;
-    if (!learn)
-      lr_circuit = 0;
-    if (!pnc_train_window (&cfg, &error))
-      {
-        g_printerr ("pnc train: %s\n", error->message);
-        goto out;
-      }
-  }
+  /* the circuits and the budget; then every output checked before any
+   * training, and a budget no printable design of a dataset's topology
+   * can meet refused before any run starts */
+  gboolean budget_given = power_budget != 0;
+  names = pnc_parse_datasets (dataset);
+  if (!set_circuits (&cfg, circuits, level_opt, &lr_circuit, &error) ||
+      ((budget_given || power_fraction != 0) &&
+       !set_budget (&cfg, power_budget, power_fraction, power_ramp, power_hold, power_margin,
+                    &error)) ||
+      !open_datasets (names, label, datasets, &error) ||
+      !check_outputs (out, save, datasets, &error) ||
+      (budget_given && !check_budget_floor (datasets, &cfg, power_budget, &error)))
+    {
+      g_printerr ("pnc train: %s\n", error->message);
+      goto out;
+    }
   cfg.variation.eps = eps;
   cfg.mc_train = mc_train;
   cfg.max_epochs = max_epochs;
   cfg.patience = patience;
   cfg.lr_theta = lr_theta;
   cfg.lr_circuit = lr_circuit;
-  gboolean budget_given = power_budget != 0;
-  if (budget_given || power_fraction != 0)
-    {
-      if (budget_given && (!(power_budget > 0) || !isfinite (power_budget)))
-        {
-          g_printerr ("pnc train: --power-budget %g: a budget must be a positive number of "
-                      "watts (e.g. 2e-4 for 200 uW)\n",
-                      power_budget);
-          goto out;
-        }
-      if (power_fraction != 0 && (budget_given || !(power_fraction > 0 && power_fraction <= 1)))
-        {
-          g_printerr ("pnc train: --power-budget-fraction %g: a fraction in (0, 1], and not "
-                      "together with --power-budget\n",
-                      power_fraction);
-          goto out;
-        }
-      if (power_ramp < 0 || power_hold < 1 || !(power_margin >= 0 && power_margin < 0.5))
-        {
-          g_printerr ("pnc train: --power-ramp %d, --power-hold %d, --power-margin %g: the ramp "
-                      "needs >= 0 epochs, the hold >= 1, the margin is in [0, 0.5)\n",
-                      power_ramp, power_hold, power_margin);
-          goto out;
-        }
-      if (cfg.circuits.mode != PN_CIRCUITS_PHYSICAL)
-        {
-          g_printerr ("pnc train: --power-budget needs physical circuits: add --circuits fixed "
-                      "or --circuits learnable (the published curves have no power)\n");
-          goto out;
-        }
-      if ((cfg.power_model = pn_power_model_shipped (&error)) == NULL)
-        {
-          g_printerr ("pnc train: %s\n", error->message);
-          goto out;
-        }
-      cfg.power_budget = power_budget;
-      cfg.power_budget_fraction = power_fraction;
-      cfg.power_ramp = power_ramp;
-      cfg.power_hold = power_hold;
-      cfg.power_margin = power_margin;
-    }
-
-  names = pnc_parse_datasets (dataset);
-  for (int i = 0; names[i]; i++)
-    {
-      PnDatasetOptions opt;
-      pn_dataset_options_init (&opt);
-      opt.label_column = label;
-      PnDataset *ds = pn_dataset_open (names[i], &opt, &error);
-      if (ds && !pnc_dataset_fits (ds, &error))
-        g_clear_pointer (&ds, pn_dataset_free);
-      if (ds == NULL)
-        {
-          g_printerr ("pnc train: %s\n", error->message);
-          goto out;
-        }
-      g_ptr_array_add (datasets, ds);
-    }
-
-  /* every output before any training */
-  if (!check_outputs (out, save, datasets, &error))
-    {
-      g_printerr ("pnc train: %s\n", error->message);
-      goto out;
-    }
-
-  /* a budget no printable design of a dataset's topology can meet: refused
-   * before any run starts */
-  for (guint d = 0; budget_given && d < datasets->len; d++)
-    {
-      const PnDataset *ds = datasets->pdata[d];
-      PnNet net;
-      if (!pn_net_init (&net, ds->n_features, cfg.hidden, cfg.n_hidden, ds->n_classes,
-                        &cfg.circuits, &error))
-        {
-          g_printerr ("pnc train: %s\n", error->message);
-          goto out;
-        }
-      double floor = pn_power_floor (&net, cfg.power_model);
-      if (power_budget < floor)
-        {
-          g_printerr ("pnc train: --power-budget %g W is below what any printable %s network "
-                      "draws: its %d ptanh circuits need at least %.4g W together (each at its "
-                      "design space's least-power corner and input); raise the budget or use "
-                      "fewer hidden neurons\n",
-                      power_budget, ds->name, net.n_act, floor);
-          goto out;
-        }
-    }
   n_runs = (int) (datasets->len * seed_list->len);
-  runs = g_new0 (PncRun, n_runs);
-  order = g_new (PncRun *, n_runs);
+  runs = make_runs (datasets, seed_list, &cfg, mc_test, &order);
   pnc_progress_init (&progress);
-  for (guint d = 0, k = 0; d < datasets->len; d++)
-    for (guint s = 0; s < seed_list->len; s++, k++)
-      {
-        PncRun *r = &runs[k];
-        order[k] = r;
-        r->ds = datasets->pdata[d];
-        r->seed = g_array_index (seed_list, int, s);
-        r->cfg = cfg;
-        r->n_eval = 1;
-        r->eval_var[0] = cfg.variation;
-        r->mc_test = mc_test;
-      }
   pnc_install_sigint ();
   pnc_runs_execute (order, n_runs, jobs, &progress, NULL, NULL);
 
-  /* results */
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "pnstudio_version");
-  json_builder_add_string_value (b, PN_VERSION);
-  json_builder_set_member_name (b, "runs");
-  json_builder_begin_array (b);
-  for (int k = 0; k < n_runs; k++)
-    if (runs[k].done)
-      json_builder_add_value (b, pnc_run_to_json (&runs[k]));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  JsonNode *root = json_builder_get_root (b);
-  g_object_unref (b);
-  rc = 0;
-  gboolean written = FALSE;
-  if (out && !(written = pnc_json_write (root, out, &error)))
-    {
-      g_printerr ("pnc train: %s\n", error->message);
-      g_clear_error (&error);
-      rc = 1;
-    }
-  if (save && !pnc_design_save_best (runs, n_runs, save, label, &error))
-    {
-      g_printerr ("pnc train: %s\n", error->message);
-      g_clear_error (&error);
-      rc = 1;
-    }
-  if (json)
-    pnc_json_print (root);
-  else if (!quiet)
-    {
-      print_summary (runs, n_runs, datasets);
-      print_power (runs, n_runs);
-      if (written)
-        printf ("runs written to %s\n", out);
-    }
-  json_node_unref (root);
-  if (g_atomic_int_get (&pnc_interrupted))
-    {
-      g_printerr ("pnc train: interrupted; finished runs were kept\n");
-      rc = 130;
-    }
+  rc = report (runs, n_runs, datasets, out, save, label, json, quiet);
 
 out:
   for (int k = 0; k < n_runs; k++)

@@ -23,16 +23,12 @@ result_json (const PnDesign *d, const PnFlowVerifyReport *rep)
   const PnDesignVerifyResult *v = &rep->summary;
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
-#define SET_DBL(k, x) (json_builder_set_member_name (b, k), json_builder_add_double_value (b, (x)))
-#define SET_INT(k, x) (json_builder_set_member_name (b, k), json_builder_add_int_value (b, x))
-  json_builder_set_member_name (b, "design");
-  json_builder_add_string_value (b, d->title ? d->title : "");
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, d->dataset);
-  json_builder_set_member_name (b, "calibrated");
-  json_builder_add_boolean_value (b, rep->calibrated);
-  json_builder_set_member_name (b, "loaded");
-  json_builder_add_boolean_value (b, rep->loaded);
+#define SET_DBL(k, x) pnc_json_double (b, k, (x))
+#define SET_INT(k, x) pnc_json_int (b, k, x)
+  pnc_json_string (b, "design", d->title ? d->title : "");
+  pnc_json_string (b, "dataset", d->dataset);
+  pnc_json_bool (b, "calibrated", rep->calibrated);
+  pnc_json_bool (b, "loaded", rep->loaded);
   SET_INT ("examples", r->n);
   SET_INT ("mc", r->n_mc);
   SET_DBL ("epsilon", v->epsilon);
@@ -129,6 +125,35 @@ print_text (const char *path, const char *split, const PnFlowVerifyReport *rep)
     printf ("yield: %.1f %% of the circuits within 5 points of nominal; %.1f %% at accuracy >= %.1f %%\n",
             100 * v->yield, 100 * v->yield_at_threshold, 100 * v->yield_threshold);
   printf ("%d netlists in %.2f s\n", r->n_netlists, r->seconds);
+}
+
+/* --update: the results into design D and saved to PATH */
+static gboolean
+update_design (PnDesign *d, const char *path, const PnFlowVerifyReport *rep)
+{
+  d->verify = rep->summary;
+  /* SPICE's power next to the model's (docs/POWER.md) */
+  const PnVerifyResult *r = rep->result;
+  if (!d->power.valid && isfinite (r->model_power_mc_mean))
+    {
+      d->power.valid = TRUE;
+      d->power.model_w = r->model_power_mc_mean;
+      d->power.model_nominal_w = r->model_power_nominal;
+      d->power.budget_w = NAN;
+    }
+  if (d->power.valid)
+    {
+      d->power.spice_w = r->spice_power_nominal;
+      d->power.spice_mc_mean_w = r->n_mc > 0 ? r->spice_power_mc_mean : NAN;
+    }
+  GError *error = NULL;
+  if (!pn_design_save (d, path, &error))
+    {
+      g_printerr ("pnc verify: %s\n", error->message);
+      g_error_free (error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 int
@@ -237,30 +262,8 @@ pnc_cmd_verify (int argc, char **argv)
         }
       g_free (csv);
     }
-  if (update)
-    {
-      d.verify = rep.summary;
-      /* SPICE's power next to the model's (docs/POWER.md) */
-      const PnVerifyResult *r = rep.result;
-      if (!d.power.valid && isfinite (r->model_power_mc_mean))
-        {
-          d.power.valid = TRUE;
-          d.power.model_w = r->model_power_mc_mean;
-          d.power.model_nominal_w = r->model_power_nominal;
-          d.power.budget_w = NAN;
-        }
-      if (d.power.valid)
-        {
-          d.power.spice_w = r->spice_power_nominal;
-          d.power.spice_mc_mean_w = r->n_mc > 0 ? r->spice_power_mc_mean : NAN;
-        }
-      if (!pn_design_save (&d, path, &error))
-        {
-          g_printerr ("pnc verify: %s\n", error->message);
-          g_clear_error (&error);
-          rc = 1;
-        }
-    }
+  if (update && !update_design (&d, path, &rep))
+    rc = 1;
   if (json)
     {
       JsonNode *n = result_json (&d, &rep);

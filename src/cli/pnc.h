@@ -38,6 +38,8 @@ char   **pnc_parse_datasets (const char *s);
  * features and classes): checked before any training. */
 gboolean pnc_dataset_fits   (const PnDataset *ds, GError **error);
 
+/* Sets ERROR (G_OPTION_ERROR_BAD_VALUE) to the formatted message; FALSE. */
+gboolean pnc_option_error   (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 /* Parse options; prints the error and usage hint. Returns FALSE on error. */
 gboolean pnc_parse_options  (GOptionContext *ctx, int *argc, char ***argv);
 /* After parsing: free a string option's allocated default DFLT if the
@@ -50,6 +52,11 @@ void     pnc_free_replaced  (char *dflt, const char *now);
 char    *pnc_json_to_string (JsonNode *node);
 void     pnc_json_print     (JsonNode *node);
 gboolean pnc_json_write     (JsonNode *node, const char *path, GError **error);
+/* One member NAME of the object B is building, with its value. */
+void     pnc_json_double    (JsonBuilder *b, const char *name, double value);
+void     pnc_json_int       (JsonBuilder *b, const char *name, gint64 value);
+void     pnc_json_bool      (JsonBuilder *b, const char *name, gboolean value);
+void     pnc_json_string    (JsonBuilder *b, const char *name, const char *value);
 
 /* Progress on stderr: a live line on a terminal, plain lines otherwise. */
 typedef struct {

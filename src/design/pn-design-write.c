@@ -76,32 +76,10 @@ write_group_tables (GString *s, const char *elem, const PnDesignResiduals *rs,
       }
 }
 
-char *
-pn_design_to_xml (const PnDesign *d, gsize *length)
+/* <technology>: supply, conductance window, ink, process, overrides */
+static void
+write_technology (GString *s, const PnDesign *d)
 {
-  GString *s = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  gboolean has_res = d->n_params > 0 && pn_design_residuals_any (&d->residuals);
-  g_string_append_printf (s, "<%s version=\"%d\">\n", PN_DESIGN_ROOT,
-                          has_res ? 3 : PN_DESIGN_FORMAT_VERSION);
-  if (d->title && *d->title)
-    {
-      char *t = g_markup_escape_text (d->title, -1);
-      g_string_append_printf (s, "  <title>%s</title>\n", t);
-      g_free (t);
-    }
-  g_string_append (s, "  <dataset");
-  attr_s (s, "name", d->dataset ? d->dataset : "");
-  if (d->dataset_label)
-    attr_s (s, "label", d->dataset_label);
-  g_string_append (s, "/>\n");
-  if (d->n_layers > 0)
-    {
-      g_string_append (s, "  <topology sizes=\"");
-      for (int l = 0; l <= d->n_layers; l++)
-        g_string_append_printf (s, "%s%d", l ? " " : "", d->size[l]);
-      g_string_append (s, "\"/>\n");
-    }
-
   const PnDesignTech *t = &d->tech;
   g_string_append (s, "  <technology");
   attr_s (s, "model", t->model ? t->model : "");
@@ -130,7 +108,12 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
         }
       g_string_append (s, "  </technology>\n");
     }
+}
 
+/* <circuits>: mode, level, and per kind its curve, parameters and constraints */
+static void
+write_circuits (GString *s, const PnDesign *d)
+{
   g_string_append_printf (s, "  <circuits mode=\"%s\" level=\"%s\">\n",
                           pn_design_circuits_mode_to_string (d->circuits.mode),
                           pn_circuit_level_to_string (d->circuits.level));
@@ -166,7 +149,12 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
       g_string_append (s, "    </circuit>\n");
     }
   g_string_append (s, "  </circuits>\n");
+}
 
+/* <variation> and <training> */
+static void
+write_training (GString *s, const PnDesign *d)
+{
   g_string_append (s, "  <variation");
   attr_s (s, "model", pn_variation_kind_to_string (d->variation.kind));
   attr_d (s, "epsilon", d->variation.eps);
@@ -197,7 +185,13 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
       g_string_append (s, "\"");
     }
   g_string_append (s, "/>\n");
+}
 
+/* <parameters> and <residuals> of a trained design whose parameters fit its
+ * topology and circuits */
+static void
+write_parameters (GString *s, const PnDesign *d)
+{
   PnNet net;
   if (d->n_layers > 0 && d->n_params > 0 && d->params && pn_design_priv_net_shape (d, &net, NULL) &&
       net.n_params == d->n_params)
@@ -227,7 +221,7 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
           off += (size_t) ng * np;
         }
       g_string_append (s, "  </parameters>\n");
-      if (has_res)
+      if (pn_design_residuals_any (&d->residuals))
         {
           const PnDesignResiduals *rs = &d->residuals;
           g_string_append_printf (s, "  <residuals points=\"%d\"", rs->n_points);
@@ -239,7 +233,12 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
           g_string_append (s, "  </residuals>\n");
         }
     }
+}
 
+/* <training-result>, <verification> and <power>, each when valid */
+static void
+write_results (GString *s, const PnDesign *d)
+{
   if (d->result.valid)
     {
       const PnDesignTrainResult *r = &d->result;
@@ -292,6 +291,39 @@ pn_design_to_xml (const PnDesign *d, gsize *length)
       attr_d_opt (s, "spice-mc-mean-w", p->spice_mc_mean_w);
       g_string_append (s, "/>\n");
     }
+}
+
+char *
+pn_design_to_xml (const PnDesign *d, gsize *length)
+{
+  GString *s = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  gboolean has_res = d->n_params > 0 && pn_design_residuals_any (&d->residuals);
+  g_string_append_printf (s, "<%s version=\"%d\">\n", PN_DESIGN_ROOT,
+                          has_res ? 3 : PN_DESIGN_FORMAT_VERSION);
+  if (d->title && *d->title)
+    {
+      char *t = g_markup_escape_text (d->title, -1);
+      g_string_append_printf (s, "  <title>%s</title>\n", t);
+      g_free (t);
+    }
+  g_string_append (s, "  <dataset");
+  attr_s (s, "name", d->dataset ? d->dataset : "");
+  if (d->dataset_label)
+    attr_s (s, "label", d->dataset_label);
+  g_string_append (s, "/>\n");
+  if (d->n_layers > 0)
+    {
+      g_string_append (s, "  <topology sizes=\"");
+      for (int l = 0; l <= d->n_layers; l++)
+        g_string_append_printf (s, "%s%d", l ? " " : "", d->size[l]);
+      g_string_append (s, "\"/>\n");
+    }
+
+  write_technology (s, d);
+  write_circuits (s, d);
+  write_training (s, d);
+  write_parameters (s, d);
+  write_results (s, d);
   g_string_append_printf (s, "</%s>\n", PN_DESIGN_ROOT);
   if (length)
     *length = s->len;

@@ -9,48 +9,7 @@
 
 #include "pn-geometry.h"
 
-/* ---- what is printed (the engine's arithmetic, pn-network.c) ------------- */
-
-static float
-conductance (const PnNet *net, const float *params, int l, int row, int col)
-{
-  float t = params[net->theta_off[l] + (size_t) row * net->size[l + 1] + col];
-  float a = fabsf (t);
-  a = a > net->gmax ? net->gmax : a;
-  float g = a < net->gmin ? 0.0f : a;
-  return t < 0 ? -g : g;
-}
-
-static gboolean
-row_inverted (const PnNet *net, const float *params, int l, int row)
-{
-  if (row > net->size[l])
-    return FALSE;
-  for (int j = 0; j < net->size[l + 1]; j++)
-    if (conductance (net, params, l, row, j) < 0)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-instance_phys (const PnNet *net, const float *params, PnCircuitKind kind, int inst, double *p)
-{
-  int g = pn_circuits_group_of (&net->circuits, net, kind, inst);
-  pn_circuits_group_physical (&net->circuits, net, params + net->n_theta, kind, g, p);
-}
-
-static void
-row_node (char *buf, gsize size, int l, int i, int ni)
-{
-  if (i == ni)
-    g_strlcpy (buf, "vdd", size);
-  else if (i == ni + 1)
-    g_strlcpy (buf, "0", size);
-  else if (l == 0)
-    g_snprintf (buf, size, "in%d", i);
-  else
-    g_snprintf (buf, size, "h%d_%d", l, i);
-}
+/* ---- what is printed (pn-printed.h, pn-geometry.h) --------------------- */
 
 static void
 col_out_node (char *buf, gsize size, const PnNet *net, int l, int j)
@@ -165,13 +124,13 @@ pn_export_bom_csv_geometry (const PnDesign *d, const PnGeometry *geo, const PnNe
       for (int j = 0; j < no; j++)
         for (int i = 0; i < ni + 2; i++)
           {
-            float g = conductance (net, params, l, i, j);
+            float g = pn_printed_conductance (net, params, NULL, l, i, j);
             if (g == 0.0f)
               continue;
             if (g < 0 && i <= ni)
               g_snprintf (a, sizeof a, "n%d_%d", l, i);
             else
-              row_node (a, sizeof a, l, i, ni);
+              pn_printed_row_node (a, sizeof a, l, i, ni, "0");
             g_snprintf (b, sizeof b, "z%d_%d", l, j);
             g_snprintf (des, sizeof des, "XB%d.R%d_%d", l, i, j);
             g_snprintf (blk, sizeof blk, "crossbar%d", l);
@@ -181,13 +140,13 @@ pn_export_bom_csv_geometry (const PnDesign *d, const PnGeometry *geo, const PnNe
       /* inv circuits of the inverted rows */
       for (int i = 0; i <= ni; i++)
         {
-          if (!row_inverted (net, params, l, i))
+          if (!pn_printed_row_inverted (net, params, l, i))
             continue;
           double p[PN_MAX_CIRCUIT_PARAMS];
-          instance_phys (net, params, PN_CIRCUIT_INV, net->inv_off[l] + i, p);
+          pn_printed_circuit (net, params, NULL, PN_CIRCUIT_INV, net->inv_off[l] + i, p);
           g_snprintf (blk, sizeof blk, "INV%d_%d", l, i);
           char in[32], out[32];
-          row_node (in, sizeof in, l, i, ni);
+          pn_printed_row_node (in, sizeof in, l, i, ni, "0");
           g_snprintf (out, sizeof out, "n%d_%d", l, i);
           g_snprintf (x1, sizeof x1, "%s.d", blk);
           g_snprintf (x2, sizeof x2, "%s.s", blk);
@@ -207,7 +166,7 @@ pn_export_bom_csv_geometry (const PnDesign *d, const PnGeometry *geo, const PnNe
       for (int j = 0; j < no; j++)
         {
           double p[PN_MAX_CIRCUIT_PARAMS];
-          instance_phys (net, params, PN_CIRCUIT_PTANH, net->act_off[l] + j, p);
+          pn_printed_circuit (net, params, NULL, PN_CIRCUIT_PTANH, net->act_off[l] + j, p);
           g_snprintf (blk, sizeof blk, "PT%d_%d", l, j);
           char in[32], out[32];
           g_snprintf (in, sizeof in, "z%d_%d", l, j);

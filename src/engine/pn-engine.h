@@ -12,6 +12,7 @@
 #include "pn-circuits.h"
 #include "pn-design-space.h"
 #include "pn-network.h"
+#include "pn-printed.h"
 #include "pn-train.h"
 #include "pn-surrogate.h"
 #include "pn-fit.h"

@@ -1,6 +1,7 @@
 /* pn-si.c: SI prefixes and units in value fields (see pn-si.h). */
 #include "pn-si.h"
 #include "pn-error.h"
+#include "pn-format.h"
 
 #include <math.h>
 #include <string.h>
@@ -184,13 +185,13 @@ pn_si_parse (const char *text, const PnSiUnit *unit, double *value, GError **err
 char *
 pn_si_format (double value, const PnSiUnit *unit)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char buf[PN_FMT_BUF];
   const char *sym = pn_si_unit_symbol (unit);
   if (strcmp (sym, "kΩ") == 0 && fabs (value) >= 1000)
     {
-      g_ascii_formatd (buf, sizeof buf, "%.4g", value / 1000);
+      pn_fmt (buf, "%.4g", value / 1000);
       return g_strdup_printf ("%s MΩ", buf);
     }
-  g_ascii_formatd (buf, sizeof buf, "%.4g", value);
+  pn_fmt (buf, "%.4g", value);
   return *sym ? g_strdup_printf ("%s %s", buf, sym) : g_strdup (buf);
 }

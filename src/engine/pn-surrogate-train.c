@@ -176,6 +176,19 @@ config_valid (const PnSurrogateTrainConfig *cfg, GError **error)
   return TRUE;
 }
 
+/* A Fisher-Yates shuffle of ORDER (N) */
+static void
+shuffle (int *order, int n, PnRng *rng)
+{
+  for (int i = n - 1; i > 0; i--)
+    {
+      int j = (int) pn_rng_below (rng, (uint64_t) i + 1);
+      int tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+}
+
 PnSurrogate *
 pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
                     PnSurrogateProgressFunc progress, gpointer user_data,
@@ -207,7 +220,7 @@ pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
   set_output_norm (s, d, train_idx, n_train);
 
   /* features and targets of all samples, feature-major */
-  const int nin = s->n_in, np = s->n_params;
+  const int nin = s->n_in;
   float *X = g_new (float, (size_t) nin * n_all), *Y = g_new (float, (size_t) 4 * n_all);
   pn_surrogate_features (s, n_all, d->phys, X);
   pn_surrogate_targets (s, n_all, d->eta, Y);
@@ -243,13 +256,7 @@ pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
     {
       double lr = cfg->lr_final + 0.5 * (cfg->lr - cfg->lr_final) *
                                     (1.0 + cos (G_PI * epoch / cfg->max_epochs));
-      for (int i = n_train - 1; i > 0; i--)
-        {
-          int j = (int) pn_rng_below (&rng_shuffle, (uint64_t) i + 1);
-          int tmp = order[i];
-          order[i] = order[j];
-          order[j] = tmp;
-        }
+      shuffle (order, n_train, &rng_shuffle);
       double tss = 0;
       for (int c0 = 0; c0 < n_train; c0 += B)
         {
@@ -310,7 +317,6 @@ pn_surrogate_train (const PnSurrogateData *d, const PnSurrogateTrainConfig *cfg,
   if (report)
     *report = rep;
 
-  (void) np;
   g_free (perm);
   g_free (X);
   g_free (Y);

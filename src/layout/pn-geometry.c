@@ -4,43 +4,15 @@
 #include <math.h>
 #include <string.h>
 
-/* ---- the values printed (the netlist's and the BOM's arithmetic) --------- */
+/* ---- the values printed (pn-printed.h), the rows' nodes ------------------ */
 
-static float
-conductance (const PnNet *net, const float *params, int l, int row, int col)
-{
-  float t = params[net->theta_off[l] + (size_t) row * net->size[l + 1] + col];
-  float a = fabsf (t);
-  a = a > net->gmax ? net->gmax : a;
-  float g = a < net->gmin ? 0.0f : a;
-  return t < 0 ? -g : g;
-}
-
-static gboolean
-row_inverted (const PnNet *net, const float *params, int l, int row)
-{
-  if (row > net->size[l])
-    return FALSE;
-  for (int j = 0; j < net->size[l + 1]; j++)
-    if (conductance (net, params, l, row, j) < 0)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-instance_phys (const PnNet *net, const float *params, PnCircuitKind kind, int inst, double *p)
-{
-  int g = pn_circuits_group_of (&net->circuits, net, kind, inst);
-  pn_circuits_group_physical (&net->circuits, net, params + net->n_theta, kind, g, p);
-}
-
-static void
-row_node (char *buf, gsize size, int l, int i, int ni)
+void
+pn_printed_row_node (char *buf, gsize size, int l, int i, int ni, const char *ground)
 {
   if (i == ni)
     g_strlcpy (buf, "vdd", size);
   else if (i == ni + 1)
-    g_strlcpy (buf, "gnd", size);
+    g_strlcpy (buf, ground, size);
   else if (l == 0)
     g_snprintf (buf, size, "in%d", i);
   else
@@ -327,6 +299,298 @@ pad (PnGeometry *g, const PnProcess *pr, double cx, double cy, const char *net)
   label (g, cx, cy, pr->pad_size / 5, net);
 }
 
+/* What laying out one network shares: the process, the network, its
+ * values, and the line width and clearances derived from the process. */
+typedef struct {
+  const PnProcess *pr;
+  const PnNet     *net;
+  const float     *params;
+  double           g_unit;
+  PnGeometry      *g;
+  double           lw;        /* line width: rows and columns */
+  double           gap;       /* clearance between shapes */
+  double           ins_w;     /* insulator patch at a crossing */
+  double           band_sep;  /* between two row bands */
+  double           pad_pitch;
+} Layout;
+
+/* One crossbar's sizes: per row its band height and whether it has an
+ * inverted line, per column its width; below: the resistors' room under
+ * their body. */
+typedef struct {
+  int       ni, no, rows;
+  double   *bh, *cw, *above;
+  gboolean *inv;
+  double    below;
+} Crossbar;
+
+static void
+crossbar_sizes (const Layout *L, int l, Crossbar *xb)
+{
+  const PnProcess *pr = L->pr;
+  const PnNet *net = L->net;
+  const double gap = L->gap, lw = L->lw;
+  xb->ni = net->size[l];
+  xb->no = net->size[l + 1];
+  xb->rows = xb->ni + 2;
+  const int no = xb->no, rows = xb->rows;
+  xb->bh = g_new0 (double, rows);
+  xb->cw = g_new0 (double, no);
+  xb->above = g_new0 (double, rows);
+  xb->inv = g_new0 (gboolean, rows);
+  for (int i = 0; i < rows; i++)
+    xb->inv[i] = pn_printed_row_inverted (net, L->params, l, i);
+  /* sizes: each column as wide, each row as high as its largest resistor */
+  for (int j = 0; j < no; j++)
+    xb->cw[j] = 2 * gap + lw;
+  for (int i = 0; i < rows; i++)
+    for (int j = 0; j < no; j++)
+      {
+        float c = pn_printed_conductance (net, L->params, NULL, l, i, j);
+        if (c == 0.0f)
+          continue;
+        double ohm = 1.0 / (fabs ((double) c) * L->g_unit), wd, ab, be;
+        gboolean top;
+        resistor_extent (pr, ohm / pr->sheet_ohm, &wd, &ab, &be, &top);
+        xb->cw[j] = MAX (xb->cw[j], gap + lw + gap + wd + gap + lw);
+        xb->above[i] = MAX (xb->above[i], ab);
+      }
+  xb->below = pr->contact_overlap + pr->contact_enclosure;
+  for (int i = 0; i < rows; i++)
+    {
+      xb->bh[i] = lw + gap + xb->below + xb->above[i] + gap + (xb->inv[i] ? lw : 0);
+      if (l == 0)
+        xb->bh[i] = MAX (xb->bh[i], L->pad_pitch);
+    }
+}
+
+static void
+crossbar_clear (Crossbar *xb)
+{
+  g_free (xb->bh);
+  g_free (xb->cw);
+  g_free (xb->above);
+  g_free (xb->inv);
+}
+
+/* Resistor I, J of layer L in the column whose left edge is CX and whose
+ * conductor is C0..C1, with its two contacts (YD, YI: the row's direct and
+ * inverted lines). */
+static void
+crossbar_resistor (const Layout *L, const Crossbar *xb, int l, int i, int j, double cx,
+                   double c1, const double *yd, const double *yi)
+{
+  const PnProcess *pr = L->pr;
+  PnGeometry *g = L->g;
+  const double gap = L->gap, lw = L->lw, below = xb->below;
+  char buf[96];
+  float c = pn_printed_conductance (L->net, L->params, NULL, l, i, j);
+  if (c == 0.0f)
+    return;
+  double ohm = 1.0 / (fabs ((double) c) * L->g_unit), wd, ab, be;
+  gboolean top;
+  double sq = ohm / pr->sheet_ohm;
+  resistor_extent (pr, sq, &wd, &ab, &be, &top);
+  double rx = cx + gap + lw + gap + pr->contact_enclosure;
+  double ry = yd[i] + lw + gap + below;
+  g_snprintf (buf, sizeof buf, "XB%d.R%d_%d", l, i, j);
+  pn_geometry_add_resistor (g, pr, rx, ry, ohm, sq, buf);
+  const PnGeoResistor *R = &g_array_index (g->resistors, PnGeoResistor, g->resistors->len - 1);
+  /* first contact to its row: down to the direct line, or by a strip on
+   * the left up to the inverted line */
+  if (c > 0 || !xb->inv[i])
+    rect (g, PN_LAYER_CONDUCTOR, R->x0, yd[i] + lw / 2, R->x0 + lw,
+          R->y0 + pr->contact_enclosure);
+  else
+    {
+      double sx = cx + gap;
+      rect (g, PN_LAYER_CONDUCTOR, sx, R->y0, R->x0 + lw, R->y0 + below);
+      rect (g, PN_LAYER_CONDUCTOR, sx, R->y0, sx + lw, yi[i] + lw / 2);
+    }
+  /* second contact across to the column */
+  double ty0 = top ? R->y1 - below : R->y0, ty1 = top ? R->y1 : R->y0 + below;
+  rect (g, PN_LAYER_CONDUCTOR, R->x1 - lw, ty0, c1, ty1);
+}
+
+/* Crossbar L with its top-left at X_LAYER, Y_TOP: rows (and on layer 0
+ * their input pads), columns, resistors. Its right edge in *X_END, the
+ * bottom of its last row band in *Y_BOT. */
+static void
+crossbar (const Layout *L, int l, double x_layer, double y_top, double *x_end_out,
+          double *y_bot_out)
+{
+  const PnProcess *pr = L->pr;
+  PnGeometry *g = L->g;
+  const double gap = L->gap, lw = L->lw;
+  char buf[96];
+  Crossbar xb;
+  crossbar_sizes (L, l, &xb);
+  const int ni = xb.ni, no = xb.no, rows = xb.rows;
+  double x0 = x_layer + gap, width = 0;
+  for (int j = 0; j < no; j++)
+    width += xb.cw[j];
+  double x_end = x0 + width;
+  g_snprintf (buf, sizeof buf, "layer %d crossbar %d x %d", l, rows, no);
+  label (g, x0, y_top + 60, 40, buf);
+  /* rows top to bottom */
+  double yt = y_top;
+  double *yd = g_new0 (double, rows), *yi = g_new0 (double, rows);
+  for (int i = 0; i < rows; i++)
+    {
+      double yb = yt - xb.bh[i];
+      yd[i] = yb;
+      char node[32];
+      pn_printed_row_node (node, sizeof node, l, i, ni, "gnd");
+      rect (g, PN_LAYER_CONDUCTOR, x0 - gap, yb, x_end, yb + lw);
+      label (g, x0 - gap, yb + lw / 2, 20, node);
+      if (xb.inv[i])
+        {
+          yi[i] = yb + xb.bh[i] - lw;
+          rect (g, PN_LAYER_CONDUCTOR, x0 - gap, yi[i], x_end, yi[i] + lw);
+          g_snprintf (buf, sizeof buf, "n%d_%d", l, i);
+          label (g, x0 - gap, yi[i] + lw / 2, 20, buf);
+        }
+      if (l == 0)
+        {
+          /* a pad at the row's line, the line run out to it */
+          double pc = pr->pad_size / 2 + gap;
+          pad (g, pr, pc, yb + lw / 2, node);
+          rect (g, PN_LAYER_CONDUCTOR, pc, yb, x0 - gap, yb + lw);
+        }
+      yt = yb - L->band_sep;
+    }
+  double y_bot = yt + L->band_sep;
+  /* columns: top conductor, insulated where they cross the rows */
+  double cx = x0;
+  for (int j = 0; j < no; j++)
+    {
+      double c1 = cx + xb.cw[j], c0 = c1 - lw;
+      double col_bot = y_bot - gap - 2 * lw;
+      rect (g, PN_LAYER_GATE, c0, col_bot, c1, y_top + lw);
+      g_snprintf (buf, sizeof buf, "z%d_%d", l, j);
+      label (g, (c0 + c1) / 2, col_bot + lw / 2, 20, buf);
+      /* the column's terminal on conductor below the crossbar */
+      rect (g, PN_LAYER_CONDUCTOR, c0, col_bot, c1, col_bot + lw);
+      for (int i = 0; i < rows; i++)
+        {
+          double ys[2] = { yd[i], xb.inv[i] ? yi[i] : NAN };
+          for (int k = 0; k < 2; k++)
+            if (!isnan (ys[k]))
+              {
+                double mid = ys[k] + lw / 2, hw = L->ins_w / 2;
+                rect (g, PN_LAYER_INSULATOR, (c0 + c1) / 2 - hw, mid - hw,
+                      (c0 + c1) / 2 + hw, mid + hw);
+              }
+          crossbar_resistor (L, &xb, l, i, j, cx, c1, yd, yi);
+        }
+      cx = c1;
+    }
+  crossbar_clear (&xb);
+  g_free (yd);
+  g_free (yi);
+  *x_end_out = x_end;
+  *y_bot_out = y_bot;
+}
+
+/* The supply and output pads right of X_MAX, from the top down; the
+ * lowest pad row's y in *Y_MIN (when lower), their right edge in *X_MAX. */
+static void
+right_pads (const Layout *L, double *x_max, double *y_min)
+{
+  const PnProcess *pr = L->pr;
+  char buf[96];
+  double px = *x_max + 2 * L->gap + pr->pad_size / 2;
+  double py = -pr->pad_size / 2;
+  const char *sup[2] = { "vss", NULL };
+  pad (L->g, pr, px, py, sup[0]);
+  py -= L->pad_pitch;
+  int nout = L->net->size[L->net->n_layers];
+  for (int j = 0; j < nout; j++, py -= L->pad_pitch)
+    {
+      g_snprintf (buf, sizeof buf, "out%d", j);
+      pad (L->g, pr, px, py, buf);
+    }
+  *y_min = MIN (*y_min, py);
+  *x_max = px + pr->pad_size / 2;
+}
+
+/* The width and height of a circuit block, drawn into a scratch geometry */
+static double
+block_size (const PnProcess *pr, PnCircuitKind kind, const double *p, const char *name,
+            const char *in, const char *out, double *bh)
+{
+  PnGeometry tmp = { g_array_new (FALSE, FALSE, sizeof (PnRect)),
+                     g_array_new (FALSE, FALSE, sizeof (PnLabel)),
+                     g_array_new (FALSE, FALSE, sizeof (PnGeoResistor)),
+                     g_array_new (FALSE, FALSE, sizeof (PnGeoTransistor)) };
+  double bw = block (&tmp, pr, 0, 0, kind, p, name, in, out, bh);
+  g_array_unref (tmp.rects);
+  for (guint q = 0; q < tmp.labels->len; q++)
+    g_free (g_array_index (tmp.labels, PnLabel, q).text);
+  g_array_unref (tmp.labels);
+  for (guint q = 0; q < tmp.resistors->len; q++)
+    g_free (g_array_index (tmp.resistors, PnGeoResistor, q).designator);
+  g_array_unref (tmp.resistors);
+  for (guint q = 0; q < tmp.transistors->len; q++)
+    g_free (g_array_index (tmp.transistors, PnGeoTransistor, q).designator);
+  g_array_unref (tmp.transistors);
+  return bw;
+}
+
+/* The circuit blocks below the crossbars (under Y_MIN), wrapped into rows
+ * of at least X_MAX: per layer its inv circuits (inverted rows), then its
+ * ptanh circuits. */
+static void
+circuit_blocks (const Layout *L, double x_max, double y_min)
+{
+  const PnNet *net = L->net;
+  const double gap = L->gap;
+  double row_w = MAX (x_max, 20000.0);
+  double bx = 0, by = y_min - 6 * gap, row_h = 0;
+  for (int l = 0; l < net->n_layers; l++)
+    {
+      const int ni = net->size[l], no = net->size[l + 1];
+      for (int pass = 0; pass < 2; pass++)
+        for (int k = 0; k < (pass == 0 ? ni + 1 : no); k++)
+          {
+            PnCircuitKind kind = pass == 0 ? PN_CIRCUIT_INV : PN_CIRCUIT_PTANH;
+            if (kind == PN_CIRCUIT_INV && !pn_printed_row_inverted (net, L->params, l, k))
+              continue;
+            double p[PN_MAX_CIRCUIT_PARAMS];
+            char name[32], in[32], out[32];
+            if (kind == PN_CIRCUIT_INV)
+              {
+                pn_printed_circuit (net, L->params, NULL, kind, net->inv_off[l] + k, p);
+                g_snprintf (name, sizeof name, "INV%d_%d", l, k);
+                pn_printed_row_node (in, sizeof in, l, k, ni, "gnd");
+                g_snprintf (out, sizeof out, "n%d_%d", l, k);
+              }
+            else
+              {
+                pn_printed_circuit (net, L->params, NULL, kind, net->act_off[l] + k, p);
+                g_snprintf (name, sizeof name, "PT%d_%d", l, k);
+                g_snprintf (in, sizeof in, "z%d_%d", l, k);
+                if (l == net->n_layers - 1)
+                  g_snprintf (out, sizeof out, "out%d", k);
+                else
+                  g_snprintf (out, sizeof out, "h%d_%d", l + 1, k);
+              }
+            /* measure first to wrap rows */
+            double bh, bw = block_size (L->pr, kind, p, name, in, out, &bh);
+            if (bx > 0 && bx + bw > row_w)
+              {
+                bx = 0;
+                by -= row_h + 6 * gap;
+                row_h = 0;
+              }
+            double y0 = by - bh;
+            block (L->g, L->pr, bx, y0, kind, p, name, in, out, &bh);
+            bx += bw + 4 * gap;
+            row_h = MAX (row_h, bh);
+          }
+    }
+}
+
 PnGeometry *
 pn_geometry_build (const PnProcess *pr, const PnNet *net, const float *params, double g_unit,
                    GError **error)
@@ -351,220 +615,27 @@ pn_geometry_build (const PnProcess *pr, const PnNet *net, const float *params, d
   g->resistors = g_array_new (FALSE, FALSE, sizeof (PnGeoResistor));
   g->transistors = g_array_new (FALSE, FALSE, sizeof (PnGeoTransistor));
 
-  const double lw = MAX (2 * pr->layer[PN_LAYER_CONDUCTOR].min_width,
-                         pr->layer[PN_LAYER_GATE].min_width);
-  const double gap = clear_gap (pr);
+  Layout L = { pr, net, params, g_unit, g };
+  L.lw = MAX (2 * pr->layer[PN_LAYER_CONDUCTOR].min_width, pr->layer[PN_LAYER_GATE].min_width);
+  L.gap = clear_gap (pr);
   const double ie = pr->insulator_enclosure;
-  const double ins_w = MAX (pr->layer[PN_LAYER_INSULATOR].min_width, lw + 2 * ie);
+  L.ins_w = MAX (pr->layer[PN_LAYER_INSULATOR].min_width, L.lw + 2 * ie);
   /* between two row bands: the two lines' insulator patches apart */
-  const double band_sep = MAX (gap, 2 * ie + pr->layer[PN_LAYER_INSULATOR].min_spacing + gap / 2);
-  const double pad_pitch = pr->pad_size + pr->pad_spacing + 2 * pr->layer[PN_LAYER_CONDUCTOR].min_width;
-  char buf[96];
+  L.band_sep = MAX (L.gap, 2 * ie + pr->layer[PN_LAYER_INSULATOR].min_spacing + L.gap / 2);
+  L.pad_pitch = pr->pad_size + pr->pad_spacing + 2 * pr->layer[PN_LAYER_CONDUCTOR].min_width;
 
-  double x_layer = pr->pad_size + 2 * gap + pr->pad_spacing; /* pads on the left */
+  double x_layer = pr->pad_size + 2 * L.gap + pr->pad_spacing; /* pads on the left */
   double y_top = 0, y_min = 0, x_max = x_layer;
   for (int l = 0; l < net->n_layers; l++)
     {
-      const int ni = net->size[l], no = net->size[l + 1], rows = ni + 2;
-      double *bh = g_new0 (double, rows), *cw = g_new0 (double, no);
-      double *above = g_new0 (double, rows);
-      gboolean *inv = g_new0 (gboolean, rows);
-      for (int i = 0; i < rows; i++)
-        inv[i] = row_inverted (net, params, l, i);
-      /* sizes: each column as wide, each row as high as its largest resistor */
-      for (int j = 0; j < no; j++)
-        cw[j] = 2 * gap + lw;
-      for (int i = 0; i < rows; i++)
-        for (int j = 0; j < no; j++)
-          {
-            float c = conductance (net, params, l, i, j);
-            if (c == 0.0f)
-              continue;
-            double ohm = 1.0 / (fabs ((double) c) * g_unit), wd, ab, be;
-            gboolean top;
-            resistor_extent (pr, ohm / pr->sheet_ohm, &wd, &ab, &be, &top);
-            cw[j] = MAX (cw[j], gap + lw + gap + wd + gap + lw);
-            above[i] = MAX (above[i], ab);
-          }
-      const double below = pr->contact_overlap + pr->contact_enclosure;
-      for (int i = 0; i < rows; i++)
-        {
-          bh[i] = lw + gap + below + above[i] + gap + (inv[i] ? lw : 0);
-          if (l == 0)
-            bh[i] = MAX (bh[i], pad_pitch);
-        }
-      double xb = x_layer + gap, width = 0;
-      for (int j = 0; j < no; j++)
-        width += cw[j];
-      double x_end = xb + width;
-      g_snprintf (buf, sizeof buf, "layer %d crossbar %d x %d", l, rows, no);
-      label (g, xb, y_top + 60, 40, buf);
-      /* rows top to bottom */
-      double yt = y_top;
-      double *yd = g_new0 (double, rows), *yi = g_new0 (double, rows);
-      for (int i = 0; i < rows; i++)
-        {
-          double yb = yt - bh[i];
-          yd[i] = yb;
-          char node[32];
-          row_node (node, sizeof node, l, i, ni);
-          rect (g, PN_LAYER_CONDUCTOR, xb - gap, yb, x_end, yb + lw);
-          label (g, xb - gap, yb + lw / 2, 20, node);
-          if (inv[i])
-            {
-              yi[i] = yb + bh[i] - lw;
-              rect (g, PN_LAYER_CONDUCTOR, xb - gap, yi[i], x_end, yi[i] + lw);
-              g_snprintf (buf, sizeof buf, "n%d_%d", l, i);
-              label (g, xb - gap, yi[i] + lw / 2, 20, buf);
-            }
-          if (l == 0)
-            {
-              /* a pad at the row's line, the line run out to it */
-              double pc = pr->pad_size / 2 + gap;
-              pad (g, pr, pc, yb + lw / 2, node);
-              rect (g, PN_LAYER_CONDUCTOR, pc, yb, xb - gap, yb + lw);
-            }
-          yt = yb - band_sep;
-        }
-      double y_bot = yt + band_sep;
-      /* columns: top conductor, insulated where they cross the rows */
-      double cx = xb;
-      for (int j = 0; j < no; j++)
-        {
-          double c1 = cx + cw[j], c0 = c1 - lw;
-          double col_bot = y_bot - gap - 2 * lw;
-          rect (g, PN_LAYER_GATE, c0, col_bot, c1, y_top + lw);
-          g_snprintf (buf, sizeof buf, "z%d_%d", l, j);
-          label (g, (c0 + c1) / 2, col_bot + lw / 2, 20, buf);
-          /* the column's terminal on conductor below the crossbar */
-          rect (g, PN_LAYER_CONDUCTOR, c0, col_bot, c1, col_bot + lw);
-          for (int i = 0; i < rows; i++)
-            {
-              double ys[2] = { yd[i], inv[i] ? yi[i] : NAN };
-              for (int k = 0; k < 2; k++)
-                if (!isnan (ys[k]))
-                  {
-                    double mid = ys[k] + lw / 2, hw = ins_w / 2;
-                    rect (g, PN_LAYER_INSULATOR, (c0 + c1) / 2 - hw, mid - hw,
-                          (c0 + c1) / 2 + hw, mid + hw);
-                  }
-              float c = conductance (net, params, l, i, j);
-              if (c == 0.0f)
-                continue;
-              double ohm = 1.0 / (fabs ((double) c) * g_unit), wd, ab, be;
-              gboolean top;
-              double sq = ohm / pr->sheet_ohm;
-              resistor_extent (pr, sq, &wd, &ab, &be, &top);
-              double rx = cx + gap + lw + gap + pr->contact_enclosure;
-              double ry = yd[i] + lw + gap + below;
-              g_snprintf (buf, sizeof buf, "XB%d.R%d_%d", l, i, j);
-              pn_geometry_add_resistor (g, pr, rx, ry, ohm, sq, buf);
-              const PnGeoResistor *R =
-                &g_array_index (g->resistors, PnGeoResistor, g->resistors->len - 1);
-              /* first contact to its row: down to the direct line, or by
-               * a strip on the left up to the inverted line */
-              if (c > 0 || !inv[i])
-                rect (g, PN_LAYER_CONDUCTOR, R->x0, yd[i] + lw / 2, R->x0 + lw,
-                      R->y0 + pr->contact_enclosure);
-              else
-                {
-                  double sx = cx + gap;
-                  rect (g, PN_LAYER_CONDUCTOR, sx, R->y0, R->x0 + lw, R->y0 + below);
-                  rect (g, PN_LAYER_CONDUCTOR, sx, R->y0, sx + lw, yi[i] + lw / 2);
-                }
-              /* second contact across to the column */
-              double ty0 = top ? R->y1 - below : R->y0, ty1 = top ? R->y1 : R->y0 + below;
-              rect (g, PN_LAYER_CONDUCTOR, R->x1 - lw, ty0, c1, ty1);
-            }
-          cx = c1;
-        }
+      double x_end, y_bot;
+      crossbar (&L, l, x_layer, y_top, &x_end, &y_bot);
       x_max = MAX (x_max, x_end);
-      y_min = MIN (y_min, y_bot - gap - 2 * lw);
-      x_layer = x_end + 4 * gap;
-      g_free (bh);
-      g_free (cw);
-      g_free (above);
-      g_free (inv);
-      g_free (yd);
-      g_free (yi);
+      y_min = MIN (y_min, y_bot - L.gap - 2 * L.lw);
+      x_layer = x_end + 4 * L.gap;
     }
-  /* supply and output pads on the right */
-  {
-    double px = x_max + 2 * gap + pr->pad_size / 2;
-    double py = -pr->pad_size / 2;
-    const char *sup[2] = { "vss", NULL };
-    pad (g, pr, px, py, sup[0]);
-    py -= pad_pitch;
-    int nout = net->size[net->n_layers];
-    for (int j = 0; j < nout; j++, py -= pad_pitch)
-      {
-        g_snprintf (buf, sizeof buf, "out%d", j);
-        pad (g, pr, px, py, buf);
-      }
-    y_min = MIN (y_min, py);
-    x_max = px + pr->pad_size / 2;
-  }
-  /* circuit blocks below the crossbars, wrapped into rows */
-  {
-    double row_w = MAX (x_max, 20000.0);
-    double bx = 0, by = y_min - 6 * gap, row_h = 0;
-    for (int l = 0; l < net->n_layers; l++)
-      {
-        const int ni = net->size[l], no = net->size[l + 1];
-        for (int pass = 0; pass < 2; pass++)
-          for (int k = 0; k < (pass == 0 ? ni + 1 : no); k++)
-            {
-              PnCircuitKind kind = pass == 0 ? PN_CIRCUIT_INV : PN_CIRCUIT_PTANH;
-              if (kind == PN_CIRCUIT_INV && !row_inverted (net, params, l, k))
-                continue;
-              double p[PN_MAX_CIRCUIT_PARAMS];
-              char name[32], in[32], out[32];
-              if (kind == PN_CIRCUIT_INV)
-                {
-                  instance_phys (net, params, kind, net->inv_off[l] + k, p);
-                  g_snprintf (name, sizeof name, "INV%d_%d", l, k);
-                  row_node (in, sizeof in, l, k, ni);
-                  g_snprintf (out, sizeof out, "n%d_%d", l, k);
-                }
-              else
-                {
-                  instance_phys (net, params, kind, net->act_off[l] + k, p);
-                  g_snprintf (name, sizeof name, "PT%d_%d", l, k);
-                  g_snprintf (in, sizeof in, "z%d_%d", l, k);
-                  if (l == net->n_layers - 1)
-                    g_snprintf (out, sizeof out, "out%d", k);
-                  else
-                    g_snprintf (out, sizeof out, "h%d_%d", l + 1, k);
-                }
-              /* measure first (into a scratch geometry) to wrap rows */
-              PnGeometry tmp = { g_array_new (FALSE, FALSE, sizeof (PnRect)),
-                                 g_array_new (FALSE, FALSE, sizeof (PnLabel)),
-                                 g_array_new (FALSE, FALSE, sizeof (PnGeoResistor)),
-                                 g_array_new (FALSE, FALSE, sizeof (PnGeoTransistor)) };
-              double bh, bw = block (&tmp, pr, 0, 0, kind, p, name, in, out, &bh);
-              g_array_unref (tmp.rects);
-              for (guint q = 0; q < tmp.labels->len; q++)
-                g_free (g_array_index (tmp.labels, PnLabel, q).text);
-              g_array_unref (tmp.labels);
-              for (guint q = 0; q < tmp.resistors->len; q++)
-                g_free (g_array_index (tmp.resistors, PnGeoResistor, q).designator);
-              g_array_unref (tmp.resistors);
-              for (guint q = 0; q < tmp.transistors->len; q++)
-                g_free (g_array_index (tmp.transistors, PnGeoTransistor, q).designator);
-              g_array_unref (tmp.transistors);
-              if (bx > 0 && bx + bw > row_w)
-                {
-                  bx = 0;
-                  by -= row_h + 6 * gap;
-                  row_h = 0;
-                }
-              double y0 = by - bh;
-              block (g, pr, bx, y0, kind, p, name, in, out, &bh);
-              bx += bw + 4 * gap;
-              row_h = MAX (row_h, bh);
-            }
-      }
-  }
+  right_pads (&L, &x_max, &y_min);
+  circuit_blocks (&L, x_max, y_min);
   /* bounding box */
   g->x0 = g->y0 = INFINITY;
   g->x1 = g->y1 = -INFINITY;

@@ -84,6 +84,12 @@ double      pn_meander_squares (int n, double h, double w, double pitch);
 
 double      pn_geometry_area_mm2 (const PnGeometry *g);
 
+/* The node of input row I of layer L with NI inputs: "vdd" (the bias
+ * row), GROUND (the ground row), "inI" (layer 0) or "hL_I". (The values
+ * printed are the engine's, pn-printed.h.) */
+void        pn_printed_row_node     (char *buf, gsize size, int l, int i, int ni,
+                                     const char *ground);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PnGeometry, pn_geometry_free)
 
 G_END_DECLS

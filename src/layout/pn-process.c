@@ -1,11 +1,9 @@
 /* pn-process.c: the process description loader (docs/PROCESS.md). */
 #include "pn-process.h"
 #include "pn-engine.h"
+#include "pn-xml.h"
 
-#include <libxml/parser.h>
-#include <libxml/relaxng.h>
 #include <libxml/tree.h>
-#include <libxml/xmlversion.h>
 #include <math.h>
 #include <string.h>
 
@@ -79,30 +77,7 @@ pn_process_theta_window_f (const PnProcess *p, double g_unit, double gmin, doubl
 
 /* ---- reading ------------------------------------------------------------- */
 
-typedef struct {
-  const char *name;
-  GError    **error;
-  gboolean    failed;
-} Reader;
-
-static gboolean G_GNUC_PRINTF (3, 4)
-fail_at (Reader *r, xmlNodePtr node, const char *fmt, ...)
-{
-  if (r->failed)
-    return FALSE;
-  va_list ap;
-  va_start (ap, fmt);
-  char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  long line = node ? xmlGetLineNo (node) : -1;
-  if (line > 0)
-    g_set_error (r->error, PN_ERROR, PN_ERROR_FORMAT, "%s:%ld: %s", r->name, line, msg);
-  else
-    g_set_error (r->error, PN_ERROR, PN_ERROR_FORMAT, "%s: %s", r->name, msg);
-  g_free (msg);
-  r->failed = TRUE;
-  return FALSE;
-}
+typedef PnXmlReader Reader;
 
 /* A positive finite number (or >= 0 with ZERO_OK) in attribute NAME. */
 static gboolean
@@ -110,16 +85,16 @@ attr_pos (Reader *r, xmlNodePtr node, const char *name, gboolean zero_ok, double
 {
   xmlChar *v = xmlGetProp (node, (const xmlChar *) name);
   if (v == NULL)
-    return fail_at (r, node, "<%s>: attribute %s is missing", node->name, name);
+    return pn_xml_fail_at (r, node, "<%s>: attribute %s is missing", node->name, name);
   char *end = NULL;
   double x = g_ascii_strtod ((const char *) v, &end);
   gboolean num = end != (char *) v && *end == '\0';
   xmlFree (v);
   if (!num || !isfinite (x))
-    return fail_at (r, node, "<%s>: %s is not a finite number", node->name, name);
+    return pn_xml_fail_at (r, node, "<%s>: %s is not a finite number", node->name, name);
   if (x < 0 || (x == 0 && !zero_ok))
-    return fail_at (r, node, "<%s>: %s %g must be %s", node->name, name, x,
-                    zero_ok ? "zero or positive" : "positive");
+    return pn_xml_fail_at (r, node, "<%s>: %s %g must be %s", node->name, name, x,
+                           zero_ok ? "zero or positive" : "positive");
   *out = x;
   return TRUE;
 }
@@ -131,80 +106,9 @@ attr_int (Reader *r, xmlNodePtr node, const char *name, int *out)
   if (!attr_pos (r, node, name, TRUE, &x))
     return FALSE;
   if (x != floor (x) || x > 255)
-    return fail_at (r, node, "<%s>: %s %g is not an integer in 0..255", node->name, name, x);
+    return pn_xml_fail_at (r, node, "<%s>: %s %g is not an integer in 0..255", node->name, name, x);
   *out = (int) x;
   return TRUE;
-}
-
-typedef struct {
-  char *message;
-  int   line;
-} SchemaError;
-
-#if LIBXML_VERSION >= 21200
-static void
-on_schema_error (void *data, const xmlError *err)
-#else
-static void
-on_schema_error (void *data, xmlErrorPtr err)
-#endif
-{
-  SchemaError *se = data;
-  if (se->message || err == NULL)
-    return;
-  se->message = g_strstrip (g_strdup (err->message ? err->message : "invalid"));
-  se->line = err->line;
-}
-
-static gboolean
-validate (Reader *r, xmlDocPtr doc)
-{
-  char *path = pn_data_find (PN_PROCESS_SCHEMA);
-  if (path == NULL)
-    {
-      g_set_error (r->error, PN_ERROR, PN_ERROR_IO,
-                   "%s: the process schema data/%s was not found (set PNSTUDIO_DATADIR)",
-                   r->name, PN_PROCESS_SCHEMA);
-      return FALSE;
-    }
-  SchemaError pe = { 0 }, ve = { 0 };
-  xmlRelaxNGParserCtxtPtr pctx = xmlRelaxNGNewParserCtxt (path);
-  xmlRelaxNGSetParserStructuredErrors (pctx, on_schema_error, &pe);
-  xmlRelaxNGPtr schema = xmlRelaxNGParse (pctx);
-  xmlRelaxNGFreeParserCtxt (pctx);
-  gboolean ok = FALSE;
-  if (schema == NULL)
-    g_set_error (r->error, PN_ERROR, PN_ERROR_IO, "%s: the schema %s is broken: %s", r->name,
-                 path, pe.message ? pe.message : "cannot parse");
-  else
-    {
-      xmlRelaxNGValidCtxtPtr vctx = xmlRelaxNGNewValidCtxt (schema);
-      xmlRelaxNGSetValidStructuredErrors (vctx, on_schema_error, &ve);
-      ok = xmlRelaxNGValidateDoc (vctx, doc) == 0;
-      xmlRelaxNGFreeValidCtxt (vctx);
-      xmlRelaxNGFree (schema);
-      if (!ok && ve.line > 0)
-        g_set_error (r->error, PN_ERROR, PN_ERROR_FORMAT,
-                     "%s:%d: does not follow the process schema: %s", r->name, ve.line,
-                     ve.message ? ve.message : "invalid");
-      else if (!ok)
-        g_set_error (r->error, PN_ERROR, PN_ERROR_FORMAT,
-                     "%s: does not follow the process schema: %s", r->name,
-                     ve.message ? ve.message : "invalid");
-    }
-  g_free (pe.message);
-  g_free (ve.message);
-  g_free (path);
-  return ok;
-}
-
-static xmlNodePtr
-child (xmlNodePtr node, const char *name)
-{
-  for (xmlNodePtr c = node->children; c; c = c->next)
-    if (c->type == XML_ELEMENT_NODE && strcmp ((const char *) c->name, name) == 0)
-      return c;
-  return NULL;
 }
 
 static gboolean
@@ -213,7 +117,7 @@ read_process (Reader *r, xmlNodePtr root, PnProcess *p)
   xmlChar *name = xmlGetProp (root, (const xmlChar *) "name");
   p->name = g_strdup ((const char *) name);
   xmlFree (name);
-  xmlNodePtr desc = child (root, "description");
+  xmlNodePtr desc = pn_xml_child (root, "description");
   if (desc)
     {
       xmlChar *t = xmlNodeGetContent (desc);
@@ -232,10 +136,10 @@ read_process (Reader *r, xmlNodePtr root, PnProcess *p)
           id = k;
       xmlFree (ln);
       if (id < 0)
-        return fail_at (r, c, "<layer>: unknown layer name");
+        return pn_xml_fail_at (r, c, "<layer>: unknown layer name");
       if (seen[id])
-        return fail_at (r, c, "layer %s is defined twice (first on line %d)", layer_names[id],
-                        p->layer[id].line);
+        return pn_xml_fail_at (r, c, "layer %s is defined twice (first on line %d)", layer_names[id],
+                               p->layer[id].line);
       seen[id] = TRUE;
       PnProcessLayer *L = &p->layer[id];
       L->line = (int) xmlGetLineNo (c);
@@ -247,20 +151,20 @@ read_process (Reader *r, xmlNodePtr root, PnProcess *p)
     }
   for (int k = 0; k < PN_N_LAYERS; k++)
     if (!seen[k])
-      return fail_at (r, root, "the process has no layer '%s' (every process needs conductor, "
-                      "semiconductor, electrolyte, gate, insulator, resistor and pad)",
-                      layer_names[k]);
+      return pn_xml_fail_at (r, root, "the process has no layer '%s' (every process needs conductor, "
+                             "semiconductor, electrolyte, gate, insulator, resistor and pad)",
+                             layer_names[k]);
   for (int a = 0; a < PN_N_LAYERS; a++)
     for (int b = a + 1; b < PN_N_LAYERS; b++)
       if (p->layer[a].gds_layer == p->layer[b].gds_layer &&
           p->layer[a].gds_datatype == p->layer[b].gds_datatype)
-        return fail_at (r, root, "layers %s and %s share GDS layer %d/%d", layer_names[a],
-                        layer_names[b], p->layer[a].gds_layer, p->layer[a].gds_datatype);
-  xmlNodePtr t = child (root, "text");
+        return pn_xml_fail_at (r, root, "layers %s and %s share GDS layer %d/%d", layer_names[a],
+                               layer_names[b], p->layer[a].gds_layer, p->layer[a].gds_datatype);
+  xmlNodePtr t = pn_xml_child (root, "text");
   if (!attr_int (r, t, "gds-layer", &p->text_gds_layer) ||
       !attr_int (r, t, "gds-datatype", &p->text_gds_datatype))
     return FALSE;
-  xmlNodePtr ink = child (root, "ink");
+  xmlNodePtr ink = pn_xml_child (root, "ink");
   if (!attr_pos (r, ink, "sheet-resistance", FALSE, &p->sheet_ohm) ||
       !attr_pos (r, ink, "tolerance", TRUE, &p->tolerance) ||
       !attr_pos (r, ink, "min-squares", FALSE, &p->min_squares) ||
@@ -270,21 +174,21 @@ read_process (Reader *r, xmlNodePtr root, PnProcess *p)
       !attr_pos (r, ink, "contact-enclosure", FALSE, &p->contact_enclosure))
     return FALSE;
   if (p->tolerance >= 1)
-    return fail_at (r, ink, "<ink>: tolerance %g must be below 1 (a fraction, 0.1 = +-10 %%)",
-                    p->tolerance);
+    return pn_xml_fail_at (r, ink, "<ink>: tolerance %g must be below 1 (a fraction, 0.1 = +-10 %%)",
+                           p->tolerance);
   if (p->min_squares > p->max_squares)
-    return fail_at (r, ink, "<ink>: min-squares %g is above max-squares %g", p->min_squares,
-                    p->max_squares);
+    return pn_xml_fail_at (r, ink, "<ink>: min-squares %g is above max-squares %g", p->min_squares,
+                           p->max_squares);
   const PnProcessLayer *R = &p->layer[PN_LAYER_RESISTOR];
   if (p->meander_pitch < R->min_width + R->min_spacing)
-    return fail_at (r, ink, "<ink>: meander-pitch %g um is below the resistor layer's "
-                    "min-width + min-spacing (%g + %g um)", p->meander_pitch, R->min_width,
-                    R->min_spacing);
+    return pn_xml_fail_at (r, ink, "<ink>: meander-pitch %g um is below the resistor layer's "
+                           "min-width + min-spacing (%g + %g um)", p->meander_pitch, R->min_width,
+                           R->min_spacing);
   if (p->contact_enclosure >= R->min_spacing)
-    return fail_at (r, ink, "<ink>: contact-enclosure %g um must be below the resistor "
-                    "spacing %g um (a contact would touch the next meander leg)",
-                    p->contact_enclosure, R->min_spacing);
-  xmlNodePtr tr = child (root, "transistor");
+    return pn_xml_fail_at (r, ink, "<ink>: contact-enclosure %g um must be below the resistor "
+                           "spacing %g um (a contact would touch the next meander leg)",
+                           p->contact_enclosure, R->min_spacing);
+  xmlNodePtr tr = pn_xml_child (root, "transistor");
   if (!attr_pos (r, tr, "w-min", FALSE, &p->w_min) ||
       !attr_pos (r, tr, "w-max", FALSE, &p->w_max) ||
       !attr_pos (r, tr, "l-min", FALSE, &p->l_min) ||
@@ -295,17 +199,17 @@ read_process (Reader *r, xmlNodePtr root, PnProcess *p)
       !attr_pos (r, tr, "gate-enclosure", FALSE, &p->gate_enclosure))
     return FALSE;
   if (p->w_min > p->w_max || p->l_min > p->l_max)
-    return fail_at (r, tr, "<transistor>: a minimum is above its maximum");
-  if (!attr_pos (r, child (root, "crossover"), "insulator-enclosure", FALSE,
+    return pn_xml_fail_at (r, tr, "<transistor>: a minimum is above its maximum");
+  if (!attr_pos (r, pn_xml_child (root, "crossover"), "insulator-enclosure", FALSE,
                  &p->insulator_enclosure))
     return FALSE;
-  xmlNodePtr pad = child (root, "pad");
+  xmlNodePtr pad = pn_xml_child (root, "pad");
   if (!attr_pos (r, pad, "size", FALSE, &p->pad_size) ||
       !attr_pos (r, pad, "spacing", FALSE, &p->pad_spacing))
     return FALSE;
   if (p->pad_size < p->layer[PN_LAYER_PAD].min_width)
-    return fail_at (r, pad, "<pad>: size %g um is below the pad layer's min-width %g um",
-                    p->pad_size, p->layer[PN_LAYER_PAD].min_width);
+    return pn_xml_fail_at (r, pad, "<pad>: size %g um is below the pad layer's min-width %g um",
+                           p->pad_size, p->layer[PN_LAYER_PAD].min_width);
   return TRUE;
 }
 
@@ -318,43 +222,17 @@ pn_process_parse (const char *data, gsize length, const char *name, GError **err
       g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s: too large for a process file", r.name);
       return NULL;
     }
-  xmlInitParser ();
-  xmlParserCtxtPtr ctx = xmlNewParserCtxt ();
-  /* no network, no entity substitution, no DTD loading */
-  xmlDocPtr doc = xmlCtxtReadMemory (ctx, data, (int) length, r.name, NULL,
-                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  xmlDocPtr doc = pn_xml_read (data, length, r.name,
+                               "a process file may not have a DTD (<!DOCTYPE>, entities)",
+                               "not a well-formed XML file", error);
   if (doc == NULL)
-    {
-      const xmlError *err = xmlCtxtGetLastError (ctx);
-      char *msg = g_strstrip (g_strdup (err && err->message ? err->message : "unreadable"));
-      if (err && err->line > 0)
-        g_set_error (error, PN_ERROR, PN_ERROR_FORMAT,
-                     "%s:%d: not a well-formed XML file: %s", r.name, err->line, msg);
-      else
-        g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s: not a well-formed XML file: %s",
-                     r.name, msg);
-      g_free (msg);
-      xmlFreeParserCtxt (ctx);
-      return NULL;
-    }
-  xmlFreeParserCtxt (ctx);
+    return NULL;
   PnProcess *p = NULL;
   xmlNodePtr root = xmlDocGetRootElement (doc);
-  if (doc->intSubset || doc->extSubset)
-    {
-      long line = doc->intSubset ? xmlGetLineNo ((xmlNodePtr) doc->intSubset) : -1;
-      if (line > 0)
-        g_set_error (error, PN_ERROR, PN_ERROR_FORMAT,
-                     "%s:%ld: a process file may not have a DTD (<!DOCTYPE>, entities)", r.name,
-                     line);
-      else
-        g_set_error (error, PN_ERROR, PN_ERROR_FORMAT,
-                     "%s: a process file may not have a DTD (<!DOCTYPE>, entities)", r.name);
-    }
-  else if (root == NULL || strcmp ((const char *) root->name, "process") != 0)
+  if (root == NULL || strcmp ((const char *) root->name, "process") != 0)
     g_set_error (error, PN_ERROR, PN_ERROR_FORMAT, "%s: not a process file (root <%s>, "
                  "expected <process>)", r.name, root ? (const char *) root->name : "none");
-  else if (validate (&r, doc))
+  else if (pn_xml_validate (doc, PN_PROCESS_SCHEMA, "process schema", r.name, error))
     {
       p = g_new0 (PnProcess, 1);
       if (!read_process (&r, root, p))

@@ -330,13 +330,16 @@ tail_of (const char *log)
  * a process killed outright leaves it, so the first batch run of a process
  * removes the directories of owners that are gone: a directory (never a
  * link) of this user whose name is exactly the prefix and six characters,
- * with an owner file naming this host and a pid that no longer exists.
+ * with an owner file naming this host and a pid that no longer exists, or
+ * without a readable owner file (a kill between making the directory and
+ * writing the file) and untouched for STALE_UNOWNED_S seconds.
  * Only the four known files are unlinked, then the directory is removed
  * (rmdir: anything else in it keeps it). The ngspice child gets
  * PR_SET_PDEATHSIG: it is killed when pnc is, even by kill -9. */
 
 #define TMP_PREFIX "pnspice-"
 #define OWNER_FILE "owner.pid"
+#define STALE_UNOWNED_S 3600
 static const char *const batch_files[] = { "circuit.cir", "result.raw", "ngspice.log",
                                            OWNER_FILE };
 
@@ -377,6 +380,32 @@ read_owner (int dirfd, pid_t *pid)
   return TRUE;
 }
 
+/* The owner file, written in place (one write, no temporary name that a
+ * kill could leave behind beside the known files). */
+static gboolean
+write_owner (const char *path, const char *text, GError **error)
+{
+  int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int err = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err), "%s: %s", path,
+                   g_strerror (err));
+      return FALSE;
+    }
+  size_t len = strlen (text);
+  ssize_t n = write (fd, text, len);
+  int err = errno;
+  close (fd);
+  if (n != (ssize_t) len)
+    {
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (n < 0 ? err : EIO), "%s: %s",
+                   path, g_strerror (n < 0 ? err : EIO));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 remove_stale_dirs (const char *tmp)
 {
@@ -396,7 +425,9 @@ remove_stale_dirs (const char *tmp)
       if (fd < 0)
         continue;
       pid_t pid;
-      if (read_owner (fd, &pid) && pid != getpid () && kill (pid, 0) != 0 && errno == ESRCH)
+      gboolean owned = read_owner (fd, &pid);
+      if ((owned && pid != getpid () && kill (pid, 0) != 0 && errno == ESRCH) ||
+          (!owned && time (NULL) - st.st_mtime > STALE_UNOWNED_S))
         {
           for (gsize i = 0; i < G_N_ELEMENTS (batch_files); i++)
             unlinkat (fd, batch_files[i], 0);
@@ -464,8 +495,7 @@ pn_spice_run_batch (const char *netlist, const char *label, const char * const *
   GSubprocess *proc = NULL;
   GMainContext *ctx = NULL;
 
-  if (!g_file_set_contents (owner, owner_text, -1, &e) ||
-      !g_file_set_contents (cir, netlist, -1, &e))
+  if (!write_owner (owner, owner_text, &e) || !g_file_set_contents (cir, netlist, -1, &e))
     {
       g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_IO, "%s: %s", label, e->message);
       g_error_free (e);

@@ -4,50 +4,6 @@
 #include <math.h>
 #include <string.h>
 
-void
-pn_spice_network_instance (const PnNet *net, const float *params, const float *var,
-                           PnCircuitKind kind, int instance, double *phys)
-{
-  const PnCircuits *c = &net->circuits;
-  const int np = c->space[kind].n_params;
-  double pg[PN_MAX_CIRCUIT_PARAMS];
-  int g = pn_circuits_group_of (c, net, kind, instance);
-  pn_circuits_group_physical (c, net, params + net->n_theta, kind, g, pg);
-  /* the engine's variation layout (pn-circuits.c): theta, then np factors
-   * per ptanh instance, then np per inv instance */
-  size_t off = net->n_theta +
-               (kind == PN_CIRCUIT_INV ? (size_t) net->n_act * c->space[PN_CIRCUIT_PTANH].n_params
-                                       : 0) +
-               (size_t) instance * np;
-  for (int k = 0; k < np; k++)
-    phys[k] = pg[k] * (var ? var[off + k] : 1.0f);
-}
-
-float
-pn_spice_network_conductance (const PnNet *net, const float *params, const float *var, int l,
-                              int row, int col)
-{
-  const int no = net->size[l + 1];
-  size_t idx = net->theta_off[l] + (size_t) row * no + col;
-  float t = params[idx];
-  float a = fabsf (t);
-  a = a > net->gmax ? net->gmax : a;
-  /* exactly the engine's arithmetic (pn-network.c layer_forward) */
-  float g = a < net->gmin ? 0.0f : a * (var ? var[idx] : 1.0f);
-  return t < 0 ? -g : g;
-}
-
-gboolean
-pn_spice_network_row_inverted (const PnNet *net, const float *params, int l, int row)
-{
-  if (row > net->size[l])
-    return FALSE; /* the ground row is never inverted */
-  for (int j = 0; j < net->size[l + 1]; j++)
-    if (pn_spice_network_conductance (net, params, NULL, l, row, j) < 0)
-      return TRUE;
-  return FALSE;
-}
-
 char *
 pn_spice_network_output (int n_copies, int copy, int output)
 {
@@ -184,6 +140,215 @@ write_examples (GString *out, const PnNet *net, const PnSpiceNetOptions *opt, GE
   return TRUE;
 }
 
+/* The circuits: one subcircuit per group (nominal) or per instance (VAR:
+ * one Monte Carlo sample), only those printed */
+static gboolean
+write_circuits (GString *out, const PnNet *net, const float *params, const float *var,
+                GError **error)
+{
+  const PnCircuits *c = &net->circuits;
+  const gboolean per_instance = var != NULL;
+  const int L = net->n_layers;
+  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
+    {
+      const int ni = kind == PN_CIRCUIT_PTANH ? net->n_act : net->n_inv;
+      int last = -1;
+      for (int i = 0; i < ni; i++)
+        {
+          /* instances that are not printed need no subcircuit */
+          if (kind == PN_CIRCUIT_INV)
+            {
+              int l = 0;
+              while (l + 1 < L && i >= net->inv_off[l + 1])
+                l++;
+              if (!pn_printed_row_inverted (net, params, l, i - net->inv_off[l]))
+                continue;
+            }
+          int g = pn_circuits_group_of (c, net, kind, i);
+          if (!per_instance && g <= last)
+            continue;
+          last = g;
+          char name[48];
+          double p[PN_MAX_CIRCUIT_PARAMS];
+          circuit_name (name, sizeof name, net, kind, i, per_instance);
+          pn_printed_circuit (net, params, var, kind, i, p);
+          if (!pn_spice_write_circuit_subckt (out, kind, name, p, error))
+            return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* The crossbars, with the printed conductances */
+static gboolean
+write_crossbars (GString *out, const PnNet *net, const float *params, const float *var,
+                 double g_unit, GError **error)
+{
+  const int L = net->n_layers;
+  for (int l = 0; l < L; l++)
+    {
+      const int ni = net->size[l], no = net->size[l + 1];
+      float *th = g_new (float, (size_t) (ni + 2) * no);
+      for (int i = 0; i < ni + 2; i++)
+        for (int j = 0; j < no; j++)
+          th[i * no + j] = pn_printed_conductance (net, params, var, l, i, j);
+      char name[32];
+      g_snprintf (name, sizeof name, "xbar_l%d", l);
+      gboolean ok = pn_spice_write_crossbar_subckt (out, name, ni, no, th, g_unit, 0.0, error);
+      g_free (th);
+      if (!ok)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The network as subcircuit pnet: per layer its inv circuits, crossbar and
+ * ptanh circuits */
+static void
+write_pnet (GString *out, const PnNet *net, const float *params, gboolean per_instance)
+{
+  const int L = net->n_layers;
+  g_string_append (out, ".subckt pnet");
+  for (int i = 0; i < net->size[0]; i++)
+    g_string_append_printf (out, " in%d", i);
+  for (int j = 0; j < net->size[L]; j++)
+    g_string_append_printf (out, " out%d", j);
+  g_string_append (out, " vdd vss\n");
+  for (int l = 0; l < L; l++)
+    {
+      const int ni = net->size[l], no = net->size[l + 1];
+      char node[32], name[48];
+      g_string_append_printf (out, "* layer %d: %d inputs, %d neurons\n", l, ni, no);
+      for (int i = 0; i <= ni; i++)
+        if (pn_printed_row_inverted (net, params, l, i))
+          {
+            int inst = net->inv_off[l] + i;
+            circuit_name (name, sizeof name, net, PN_CIRCUIT_INV, inst, per_instance);
+            if (i < ni)
+              row_node (node, sizeof node, net, l, i);
+            else
+              g_strlcpy (node, "vdd", sizeof node);
+            g_string_append_printf (out, "Xinv%d_%d %s n%d_%d vdd vss %s\n", l, i, node, l, i,
+                                    name);
+          }
+      g_string_append_printf (out, "Xxbar%d", l);
+      for (int i = 0; i < ni; i++)
+        {
+          row_node (node, sizeof node, net, l, i);
+          g_string_append_printf (out, " %s", node);
+        }
+      /* rows without an inv: their n pins connect to nothing inside */
+      for (int i = 0; i <= ni; i++)
+        if (pn_printed_row_inverted (net, params, l, i))
+          g_string_append_printf (out, " n%d_%d", l, i);
+        else
+          g_string_append (out, " 0");
+      g_string_append (out, " vdd");
+      for (int j = 0; j < no; j++)
+        g_string_append_printf (out, " z%d_%d", l, j);
+      g_string_append_printf (out, " xbar_l%d\n", l);
+      for (int j = 0; j < no; j++)
+        {
+          int inst = net->act_off[l] + j;
+          circuit_name (name, sizeof name, net, PN_CIRCUIT_PTANH, inst, per_instance);
+          if (l == L - 1)
+            g_snprintf (node, sizeof node, "out%d", j);
+          else
+            row_node (node, sizeof node, net, l + 1, j);
+          g_string_append_printf (out, "Xptanh%d_%d z%d_%d %s vdd vss %s\n", l, j, l, j, node,
+                                  name);
+        }
+    }
+  g_string_append (out, ".ends pnet\n");
+
+}
+
+/* The supplies, and N_COPIES copies of pnet with their input sources */
+static gboolean
+write_copies (GString *out, const PnNet *net, const PnSpiceNetOptions *opt, int n_copies,
+              GError **error)
+{
+  const int L = net->n_layers;
+  g_string_append (out, "Vdd vdd 0 ");
+  append_num (out, "%.10g", PN_SPICE_VDD);
+  g_string_append (out, "\nVss vss 0 ");
+  append_num (out, "%.10g", PN_SPICE_VSS);
+  g_string_append_c (out, '\n');
+  const int nf = net->size[0], nc = net->size[L];
+  for (int k = 0; k < n_copies; k++)
+    {
+      char pre[24] = "";
+      if (n_copies > 1)
+        g_snprintf (pre, sizeof pre, "c%d_", k);
+      for (int i = 0; i < nf; i++)
+        {
+          float v = opt && opt->inputs ? opt->inputs[(size_t) k * nf + i] : 0.5f;
+          if (!isfinite (v))
+            {
+              g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                           "input %d of copy %d is not a number", i, k);
+              return FALSE;
+            }
+          g_string_append_printf (out, "V%sin%d %sin%d 0 ", pre, i, pre, i);
+          append_num (out, "%.9g", v);
+          g_string_append_c (out, '\n');
+        }
+      g_string_append_printf (out, "X%snet", pre);
+      for (int i = 0; i < nf; i++)
+        g_string_append_printf (out, " %sin%d", pre, i);
+      for (int j = 0; j < nc; j++)
+        g_string_append_printf (out, " %sout%d", pre, j);
+      g_string_append (out, " vdd vss pnet\n");
+    }
+  return TRUE;
+}
+
+/* The analysis: .op with the outputs printed (OPT->print) or saved (with
+ * the supply and input currents for OPT->save_power) */
+static void
+write_analysis (GString *out, const PnNet *net, const PnSpiceNetOptions *opt, int n_copies)
+{
+  const int nf = net->size[0], nc = net->size[net->n_layers];
+  if (opt && opt->print)
+    {
+      /* .op as well: without an analysis card ngspice -b exits 1 */
+      g_string_append (out, ".op\n.control\nrun\nprint");
+      for (int k = 0; k < n_copies; k++)
+        for (int j = 0; j < nc; j++)
+          {
+            char *v = pn_spice_network_output (n_copies, k, j);
+            g_string_append_printf (out, " %s", v);
+            g_free (v);
+          }
+      g_string_append (out, "\n.endc\n");
+    }
+  else
+    {
+      g_string_append (out, ".op\n.save");
+      for (int k = 0; k < n_copies; k++)
+        for (int j = 0; j < nc; j++)
+          {
+            char *v = pn_spice_network_output (n_copies, k, j);
+            g_string_append_printf (out, " %s", v);
+            g_free (v);
+          }
+      if (opt && opt->save_power)
+        {
+          g_string_append (out, " i(vdd) i(vss)");
+          for (int k = 0; k < n_copies; k++)
+            for (int i = 0; i < nf; i++)
+              {
+                char *v = input_current (n_copies, k, i);
+                g_string_append_printf (out, " %s", v);
+                g_free (v);
+              }
+        }
+      g_string_append_c (out, '\n');
+    }
+}
+
 gboolean
 pn_spice_write_network (GString *out, const PnNet *net, const float *params, const float *var,
                         double g_unit, const PnSpiceModel *model, const PnSpiceNetOptions *opt,
@@ -228,176 +393,16 @@ pn_spice_write_network (GString *out, const PnNet *net, const float *params, con
     }
   pn_spice_write_model (out, model);
 
-  /* the circuits: one subcircuit per group (nominal) or per instance */
-  for (int kind = 0; kind < PN_N_CIRCUIT_KINDS; kind++)
-    {
-      const int ni = kind == PN_CIRCUIT_PTANH ? net->n_act : net->n_inv;
-      int last = -1;
-      for (int i = 0; i < ni; i++)
-        {
-          /* instances that are not printed need no subcircuit */
-          if (kind == PN_CIRCUIT_INV)
-            {
-              int l = 0;
-              while (l + 1 < L && i >= net->inv_off[l + 1])
-                l++;
-              if (!pn_spice_network_row_inverted (net, params, l, i - net->inv_off[l]))
-                continue;
-            }
-          int g = pn_circuits_group_of (c, net, kind, i);
-          if (!per_instance && g <= last)
-            continue;
-          last = g;
-          char name[48];
-          double p[PN_MAX_CIRCUIT_PARAMS];
-          circuit_name (name, sizeof name, net, kind, i, per_instance);
-          pn_spice_network_instance (net, params, var, kind, i, p);
-          if (!pn_spice_write_circuit_subckt (out, kind, name, p, error))
-            return FALSE;
-        }
-    }
-
-  /* the crossbars, with the printed conductances */
-  for (int l = 0; l < L; l++)
-    {
-      const int ni = net->size[l], no = net->size[l + 1];
-      float *th = g_new (float, (size_t) (ni + 2) * no);
-      for (int i = 0; i < ni + 2; i++)
-        for (int j = 0; j < no; j++)
-          th[i * no + j] = pn_spice_network_conductance (net, params, var, l, i, j);
-      char name[32];
-      g_snprintf (name, sizeof name, "xbar_l%d", l);
-      gboolean ok = pn_spice_write_crossbar_subckt (out, name, ni, no, th, g_unit, 0.0, error);
-      g_free (th);
-      if (!ok)
-        return FALSE;
-    }
-
-  /* the network */
-  g_string_append (out, ".subckt pnet");
-  for (int i = 0; i < net->size[0]; i++)
-    g_string_append_printf (out, " in%d", i);
-  for (int j = 0; j < net->size[L]; j++)
-    g_string_append_printf (out, " out%d", j);
-  g_string_append (out, " vdd vss\n");
-  for (int l = 0; l < L; l++)
-    {
-      const int ni = net->size[l], no = net->size[l + 1];
-      char node[32], name[48];
-      g_string_append_printf (out, "* layer %d: %d inputs, %d neurons\n", l, ni, no);
-      for (int i = 0; i <= ni; i++)
-        if (pn_spice_network_row_inverted (net, params, l, i))
-          {
-            int inst = net->inv_off[l] + i;
-            circuit_name (name, sizeof name, net, PN_CIRCUIT_INV, inst, per_instance);
-            if (i < ni)
-              row_node (node, sizeof node, net, l, i);
-            else
-              g_strlcpy (node, "vdd", sizeof node);
-            g_string_append_printf (out, "Xinv%d_%d %s n%d_%d vdd vss %s\n", l, i, node, l, i,
-                                    name);
-          }
-      g_string_append_printf (out, "Xxbar%d", l);
-      for (int i = 0; i < ni; i++)
-        {
-          row_node (node, sizeof node, net, l, i);
-          g_string_append_printf (out, " %s", node);
-        }
-      /* rows without an inv: their n pins connect to nothing inside */
-      for (int i = 0; i <= ni; i++)
-        if (pn_spice_network_row_inverted (net, params, l, i))
-          g_string_append_printf (out, " n%d_%d", l, i);
-        else
-          g_string_append (out, " 0");
-      g_string_append (out, " vdd");
-      for (int j = 0; j < no; j++)
-        g_string_append_printf (out, " z%d_%d", l, j);
-      g_string_append_printf (out, " xbar_l%d\n", l);
-      for (int j = 0; j < no; j++)
-        {
-          int inst = net->act_off[l] + j;
-          circuit_name (name, sizeof name, net, PN_CIRCUIT_PTANH, inst, per_instance);
-          if (l == L - 1)
-            g_snprintf (node, sizeof node, "out%d", j);
-          else
-            row_node (node, sizeof node, net, l + 1, j);
-          g_string_append_printf (out, "Xptanh%d_%d z%d_%d %s vdd vss %s\n", l, j, l, j, node,
-                                  name);
-        }
-    }
-  g_string_append (out, ".ends pnet\n");
-
-  /* supplies, inputs, copies */
-  g_string_append (out, "Vdd vdd 0 ");
-  append_num (out, "%.10g", PN_SPICE_VDD);
-  g_string_append (out, "\nVss vss 0 ");
-  append_num (out, "%.10g", PN_SPICE_VSS);
-  g_string_append_c (out, '\n');
-  const int nf = net->size[0], nc = net->size[L];
-  for (int k = 0; k < n_copies; k++)
-    {
-      char pre[24] = "";
-      if (n_copies > 1)
-        g_snprintf (pre, sizeof pre, "c%d_", k);
-      for (int i = 0; i < nf; i++)
-        {
-          float v = opt && opt->inputs ? opt->inputs[(size_t) k * nf + i] : 0.5f;
-          if (!isfinite (v))
-            {
-              g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
-                           "input %d of copy %d is not a number", i, k);
-              return FALSE;
-            }
-          g_string_append_printf (out, "V%sin%d %sin%d 0 ", pre, i, pre, i);
-          append_num (out, "%.9g", v);
-          g_string_append_c (out, '\n');
-        }
-      g_string_append_printf (out, "X%snet", pre);
-      for (int i = 0; i < nf; i++)
-        g_string_append_printf (out, " %sin%d", pre, i);
-      for (int j = 0; j < nc; j++)
-        g_string_append_printf (out, " %sout%d", pre, j);
-      g_string_append (out, " vdd vss pnet\n");
-    }
+  if (!write_circuits (out, net, params, var, error) ||
+      !write_crossbars (out, net, params, var, g_unit, error))
+    return FALSE;
+  write_pnet (out, net, params, per_instance);
+  if (!write_copies (out, net, opt, n_copies, error))
+    return FALSE;
   pn_spice_write_options (out);
   if (opt && opt->n_examples > 0)
     return write_examples (out, net, opt, error);
-  if (opt && opt->print)
-    {
-      /* .op as well: without an analysis card ngspice -b exits 1 */
-      g_string_append (out, ".op\n.control\nrun\nprint");
-      for (int k = 0; k < n_copies; k++)
-        for (int j = 0; j < nc; j++)
-          {
-            char *v = pn_spice_network_output (n_copies, k, j);
-            g_string_append_printf (out, " %s", v);
-            g_free (v);
-          }
-      g_string_append (out, "\n.endc\n");
-    }
-  else
-    {
-      g_string_append (out, ".op\n.save");
-      for (int k = 0; k < n_copies; k++)
-        for (int j = 0; j < nc; j++)
-          {
-            char *v = pn_spice_network_output (n_copies, k, j);
-            g_string_append_printf (out, " %s", v);
-            g_free (v);
-          }
-      if (opt && opt->save_power)
-        {
-          g_string_append (out, " i(vdd) i(vss)");
-          for (int k = 0; k < n_copies; k++)
-            for (int i = 0; i < nf; i++)
-              {
-                char *v = input_current (n_copies, k, i);
-                g_string_append_printf (out, " %s", v);
-                g_free (v);
-              }
-        }
-      g_string_append_c (out, '\n');
-    }
+  write_analysis (out, net, opt, n_copies);
   g_string_append (out, ".end\n");
   return TRUE;
 }

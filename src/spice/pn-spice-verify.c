@@ -159,46 +159,13 @@ on_outer_cancel (GCancellable *outer, gpointer data)
   g_cancellable_cancel (G_CANCELLABLE (data));
 }
 
-PnVerifyResult *
-pn_spice_verify (const PnNet *net, const float *params, const float *x, const int *y, int n,
-                 const PnVerifyConfig *cfg, GError **error)
+/* The model's outputs and power for the nominal circuit (sample 0) and
+ * every Monte Carlo sample (VAR_ALL, NVAR factors each) */
+static void
+model_outputs (PnVerifyResult *r, const PnNet *net, const float *params, const float *var_all,
+               size_t nvar, const float *x, const int *y, int n, const PnVerifyConfig *cfg)
 {
-  gint64 t0 = g_get_monotonic_time ();
-  if (n < 1)
-    {
-      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID, "no examples to verify");
-      return NULL;
-    }
-  if (net->circuits.mode != PN_CIRCUITS_PHYSICAL)
-    {
-      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
-                   "the design uses the published fixed curves (eta only): there is no "
-                   "physical circuit to simulate; train with --circuits fixed or learnable");
-      return NULL;
-    }
-  const int n_mc = MAX (cfg->n_mc, 0);
-  const int n_out = net->size[net->n_layers], nf = net->size[0];
-  const int S = n_mc + 1;
-  PnVerifyResult *r = g_new0 (PnVerifyResult, 1);
-  r->n_mc = n_mc;
-  r->n = n;
-  r->n_out = n_out;
-  r->v_spice = g_new0 (double, (size_t) S * n * n_out);
-  r->v_model = g_new0 (double, (size_t) S * n * n_out);
-  r->model_acc = g_new0 (double, MAX (n_mc, 1));
-  r->spice_acc = g_new0 (double, MAX (n_mc, 1));
-  r->out_mean_abs_dv = g_new0 (double, n_out);
-  r->out_max_abs_dv = g_new0 (double, n_out);
-
-  /* the variation factors of every sample, drawn as pn_evaluate draws them */
-  const size_t nvar = MAX (net->n_var, 1);
-  float *var_all = g_new (float, (size_t) MAX (n_mc, 1) * nvar);
-  PnRng rng;
-  pn_rng_seed (&rng, cfg->seed, PN_RNG_STREAM_TEST);
-  for (int s = 0; s < n_mc; s++)
-    pn_variation_fill (&cfg->variation, &rng, var_all + (size_t) s * nvar, net->n_var);
-
-  /* the model's outputs and power */
+  const int n_out = r->n_out, S = r->n_mc + 1;
   const PnPowerModel *pm = cfg->power_model;
   if (pm == NULL)
     pm = pn_power_model_shipped (NULL);
@@ -223,16 +190,16 @@ pn_spice_verify (const PnNet *net, const float *params, const float *x, const in
     }
   pn_work_free (w);
 
-  /* SPICE */
-  float *inputs = g_new (float, (size_t) n * nf);
-  for (int k = 0; k < n; k++)
-    for (int i = 0; i < nf; i++)
-      inputs[(size_t) k * nf + i] = x[(size_t) i * n + k];
-  PnSpiceModel *own_model = NULL;
-  GError *e = NULL;
-  const PnSpiceModel *model = cfg->model;
-  if (model == NULL && (model = own_model = pn_spice_model_load (NULL, &e)) == NULL)
-    goto fail;
+}
+
+/* SPICE: every (sample, chunk) netlist, on CFG->jobs threads; the power per
+ * sample. FALSE (ERROR set) when cancelled or a simulation failed. */
+static gboolean
+spice_outputs (PnVerifyResult *r, const PnNet *net, const float *params, const float *var_all,
+               const float *inputs, const PnSpiceModel *model, const PnVerifyConfig *cfg, int n,
+               GError **error)
+{
+  const int S = r->n_mc + 1;
   Job job = { 0 };
   job.net = net;
   job.params = params;
@@ -284,16 +251,22 @@ pn_spice_verify (const PnNet *net, const float *params, const float *x, const in
   if (cancelled)
     {
       g_clear_error (&job.error);
-      g_set_error (&e, PN_SPICE_ERROR, PN_SPICE_ERROR_CANCELLED, "verification cancelled");
-      goto fail;
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_CANCELLED, "verification cancelled");
+      return FALSE;
     }
   if (job.error)
     {
-      e = job.error;
-      goto fail;
+      g_propagate_error (error, job.error);
+      return FALSE;
     }
+  return TRUE;
+}
 
-  /* statistics */
+/* Accuracies, their mean and spread over the samples, |dV| and power */
+static void
+statistics (PnVerifyResult *r, const int *y, int n)
+{
+  const int n_mc = r->n_mc, n_out = r->n_out, S = n_mc + 1;
   r->model_acc_nominal = accuracy (r->v_model, y, n, n_out);
   r->spice_acc_nominal = accuracy (r->v_spice, y, n, n_out);
   double sm = 0, ss = 0, sm2 = 0, ss2 = 0;
@@ -349,6 +322,62 @@ pn_spice_verify (const PnNet *net, const float *params, const float *x, const in
       r->spice_power_mc_mean = a / n_mc;
       r->model_power_mc_mean = b / n_mc;
     }
+}
+
+PnVerifyResult *
+pn_spice_verify (const PnNet *net, const float *params, const float *x, const int *y, int n,
+                 const PnVerifyConfig *cfg, GError **error)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  if (n < 1)
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID, "no examples to verify");
+      return NULL;
+    }
+  if (net->circuits.mode != PN_CIRCUITS_PHYSICAL)
+    {
+      g_set_error (error, PN_SPICE_ERROR, PN_SPICE_ERROR_INVALID,
+                   "the design uses the published fixed curves (eta only): there is no "
+                   "physical circuit to simulate; train with --circuits fixed or learnable");
+      return NULL;
+    }
+  const int n_mc = MAX (cfg->n_mc, 0);
+  const int n_out = net->size[net->n_layers], nf = net->size[0];
+  const int S = n_mc + 1;
+  PnVerifyResult *r = g_new0 (PnVerifyResult, 1);
+  r->n_mc = n_mc;
+  r->n = n;
+  r->n_out = n_out;
+  r->v_spice = g_new0 (double, (size_t) S * n * n_out);
+  r->v_model = g_new0 (double, (size_t) S * n * n_out);
+  r->model_acc = g_new0 (double, MAX (n_mc, 1));
+  r->spice_acc = g_new0 (double, MAX (n_mc, 1));
+  r->out_mean_abs_dv = g_new0 (double, n_out);
+  r->out_max_abs_dv = g_new0 (double, n_out);
+
+  /* the variation factors of every sample, drawn as pn_evaluate draws them */
+  const size_t nvar = MAX (net->n_var, 1);
+  float *var_all = g_new (float, (size_t) MAX (n_mc, 1) * nvar);
+  PnRng rng;
+  pn_rng_seed (&rng, cfg->seed, PN_RNG_STREAM_TEST);
+  for (int s = 0; s < n_mc; s++)
+    pn_variation_fill (&cfg->variation, &rng, var_all + (size_t) s * nvar, net->n_var);
+
+  model_outputs (r, net, params, var_all, nvar, x, y, n, cfg);
+
+  /* SPICE */
+  float *inputs = g_new (float, (size_t) n * nf);
+  for (int k = 0; k < n; k++)
+    for (int i = 0; i < nf; i++)
+      inputs[(size_t) k * nf + i] = x[(size_t) i * n + k];
+  PnSpiceModel *own_model = NULL;
+  GError *e = NULL;
+  const PnSpiceModel *model = cfg->model;
+  if (model == NULL && (model = own_model = pn_spice_model_load (NULL, &e)) == NULL)
+    goto fail;
+  if (!spice_outputs (r, net, params, var_all, inputs, model, cfg, n, &e))
+    goto fail;
+  statistics (r, y, n);
   r->seconds = (g_get_monotonic_time () - t0) / 1e6;
   pn_spice_model_free (own_model);
   g_free (inputs);

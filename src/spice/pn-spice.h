@@ -439,19 +439,8 @@ char    *pn_spice_network_output (int n_copies, int copy, int output);
  * is missing. */
 double   pn_spice_network_power (const PnSpiceVectors *v, int n_copies, int n_inputs,
                                  const float *inputs);
-/* Whether row ROW (0..size[l]; size[l] is the bias row) of layer L has a
- * printed negative crosspoint, i.e. its inv circuit is printed. */
-gboolean pn_spice_network_row_inverted (const PnNet *net, const float *params, int layer,
-                                        int row);
-/* Physical values (design-space units) of circuit instance INSTANCE of
- * KIND, with variation factors VAR (NULL: nominal), as the engine uses them. */
-void     pn_spice_network_instance (const PnNet *net, const float *params, const float *var,
-                                    PnCircuitKind kind, int instance, double *phys);
-/* The printed conductance of crosspoint (row, col) of layer L in theta
- * units (0: not printed; negative: through the row's inv), with
- * variation VAR (NULL: nominal), as the engine computes it. */
-float    pn_spice_network_conductance (const PnNet *net, const float *params, const float *var,
-                                       int layer, int row, int col);
+/* The printed values (conductances, inverted rows, circuit values) are
+ * the engine's: pn-printed.h. */
 
 /* ---- verification: the exported circuit against the model (pn-spice-verify.c)
  * Simulates the network for every example, nominal and for N_MC Monte

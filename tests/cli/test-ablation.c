@@ -5,12 +5,14 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "pn-test-util.h"
+
 static const char *pnc_path;
 static char *tmpdir;
 
 /* all four variants: fixed and learnable physical circuits through the
- * shipped surrogates */
-#define GRID "--datasets iris --variants base,lnc,va,both --seeds 0-2 --epsilons 0.05,0.1 --mc-test 10 --jobs 1"
+ * shipped surrogates; one start per run (--restarts 0) keeps the grid fast */
+#define GRID "--datasets iris --variants base,lnc,va,both --seeds 0-2 --epsilons 0.05,0.1 --mc-test 10 --jobs 1 --restarts 0"
 #define N_RUNS 18 /* base, lnc: 3 seeds trained once; va, both: 3 seeds x 2 eps */
 
 static int
@@ -97,7 +99,8 @@ test_resume_after_kill (void)
   g_autofree char *outdir = g_strdup_printf ("--out=%s", dir);
   char *argv[] = { (char *) pnc_path, "ablation", "--datasets", "iris", "--variants",
                    "base,lnc,va,both", "--seeds", "0-2", "--epsilons", "0.05,0.1", "--mc-test",
-                   "10", "--jobs", "1", "--patience", "1000", outdir, NULL };
+                   "10", "--jobs", "1", "--restarts", "0", "--patience", "1000", outdir,
+                   NULL };
   GPid pid;
   GError *error = NULL;
   g_assert_true (g_spawn_async (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
@@ -177,28 +180,6 @@ test_mpi_same_results (void)
   g_assert_cmpstr (c1, ==, c2);
 }
 
-static void
-rm_rf (const char *path)
-{
-  /* never follow a symbolic link: lstat, and recurse only into a real
-   * directory (a link to a directory is removed as a link) */
-  GStatBuf st;
-  if (g_lstat (path, &st) != 0)
-    return;
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (d && (name = g_dir_read_name (d)))
-        {
-          g_autofree char *p = g_build_filename (path, name, NULL);
-          rm_rf (p);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
 
 int
 main (int argc, char **argv)
@@ -211,6 +192,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ablation/resume-after-kill", test_resume_after_kill);
   g_test_add_func ("/ablation/mpi-same-results", test_mpi_same_results);
   int rc = g_test_run ();
-  rm_rf (tmpdir);
+  pn_test_rm_rf (tmpdir);
   return rc;
 }

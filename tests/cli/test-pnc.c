@@ -7,24 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pn-test-util.h"
+
 static const char *pnc_path;
 static char *tmpdir;
 
-static int
-run (const char *args, char **out, char **err)
-{
-  g_autofree char *cmd = g_strdup_printf ("%s %s", pnc_path, args);
-  int status = 0;
-  GError *error = NULL;
-  g_autofree char *o = NULL, *e = NULL;
-  g_assert_true (g_spawn_command_line_sync (cmd, &o, &e, &status, &error));
-  g_assert_no_error (error);
-  if (out)
-    *out = g_steal_pointer (&o);
-  if (err)
-    *err = g_steal_pointer (&e);
-  return g_spawn_check_wait_status (status, NULL) ? 0 : (WIFEXITED (status) ? WEXITSTATUS (status) : -1);
-}
+/* pnc as a user runs it (pn-test-util.h) */
+#define run(args, out, err) pn_test_run (pnc_path, (args), (out), (err))
 
 static JsonNode *
 parse_json (const char *text)
@@ -276,6 +265,64 @@ verify_nominal (const char *design, const char *g_unit, double *model, double *s
   return verify_nominal_loaded (design, g_unit, model, spice, mean_dv, NULL);
 }
 
+/* pnc calibrate --fixed-validation on the calibrated design CAL (into
+ * TUNED): the same start (the validation stream's first draws), then epochs
+ * validated on those circuits again instead of new ones: another best loss */
+static void
+calibrate_fixed_validation (const char *cal, const char *tuned)
+{
+  double best_of[2];
+  for (int fixed = 0; fixed < 2; fixed++)
+    {
+      g_autofree char *a7 = g_strdup_printf (
+        "calibrate %s --out %s --epochs 30 --patience 30 --mc-test 10 --json%s", cal, tuned,
+        fixed ? " --fixed-validation" : "");
+      g_autofree char *out7 = NULL, *err7 = NULL;
+      if (run (a7, &out7, &err7) != 0)
+        g_error ("pnc calibrate failed: %s", err7);
+      g_autoptr (JsonNode) root7 = parse_json (out7);
+      JsonObject *o7 = json_node_get_object (root7);
+      best_of[fixed] = json_object_get_double_member (o7, "best_valid_loss");
+      g_test_message ("calibrate%s: start %.9g, best %.9g", fixed ? " --fixed-validation" : "",
+                      json_object_get_double_member (o7, "start_valid_loss"), best_of[fixed]);
+      g_assert_cmpfloat (best_of[fixed], <=, json_object_get_double_member (o7, "start_valid_loss"));
+    }
+  g_assert_cmpfloat (best_of[0], !=, best_of[1]);
+}
+
+/* pnc calibrate's refusals (no --out, a missing file, a bad --g-unit) and
+ * a calibration at another scale, which the design (CAL) keeps */
+static void
+calibrate_refusals_and_scale (const char *orig, const char *cal)
+{
+  /* refusals: no --out, a missing file */
+  g_autofree char *err3 = NULL;
+  g_autofree char *a3 = g_strdup_printf ("calibrate %s", orig);
+  g_assert_cmpint (run (a3, NULL, &err3), !=, 0);
+  g_assert_nonnull (strstr (err3, "--out"));
+  g_autofree char *err4 = NULL;
+  g_assert_cmpint (run ("calibrate /nonexistent.pnsd --out /tmp/x.pnsd", NULL, &err4), !=, 0);
+  g_assert_nonnull (strstr (err4, "/nonexistent.pnsd"));
+  g_autofree char *err5 = NULL;
+  g_autofree char *a5 = g_strdup_printf ("calibrate %s --out %s --g-unit -1e-7", orig, cal);
+  g_assert_cmpint (run (a5, NULL, &err5), !=, 0);
+  g_assert_nonnull (strstr (err5, "--g-unit"));
+
+  /* --g-unit: calibrated at another scale, which the design keeps */
+  g_autofree char *a6 = g_strdup_printf (
+    "calibrate %s --out %s --epochs 0 --mc-test 10 --g-unit 1e-8 --json", orig, cal);
+  g_autofree char *out6 = NULL, *err6 = NULL;
+  if (run (a6, &out6, &err6) != 0)
+    g_error ("pnc calibrate --g-unit failed: %s", err6);
+  g_autoptr (JsonNode) root6 = parse_json (out6);
+  g_assert_cmpfloat (json_object_get_double_member (json_node_get_object (root6), "g_unit"), ==,
+                     1e-8);
+  g_autofree char *text6 = NULL;
+  g_assert_true (g_file_get_contents (cal, &text6, NULL, NULL));
+  g_assert_nonnull (strstr (text6, " g-unit=\"1e-08\""));
+  g_assert_nonnull (strstr (text6, "<output-resistance kind=\"ptanh\" group=\"0\">"));
+}
+
 /* A "Both" seeds design (docs/EXPORT.md section 6) whose nominal SPICE
  * accuracy differs from the model's by one example at the default
  * conductance scale (its ptanh, eta4 ~ 130 /V, is not the surrogate's
@@ -427,53 +474,8 @@ test_calibrate (void)
   g_assert_cmpfloat (m2, ==, s2);
   g_assert_cmpfloat (dv2, <, 1e-3);
 
-  /* --fixed-validation: the same start (the validation stream's first
-   * draws), then epochs validated on those circuits again instead of new
-   * ones: another best loss */
-  double best_of[2];
-  for (int fixed = 0; fixed < 2; fixed++)
-    {
-      g_autofree char *a7 = g_strdup_printf (
-        "calibrate %s --out %s --epochs 30 --patience 30 --mc-test 10 --json%s", cal, tuned,
-        fixed ? " --fixed-validation" : "");
-      g_autofree char *out7 = NULL, *err7 = NULL;
-      if (run (a7, &out7, &err7) != 0)
-        g_error ("pnc calibrate failed: %s", err7);
-      g_autoptr (JsonNode) root7 = parse_json (out7);
-      JsonObject *o7 = json_node_get_object (root7);
-      best_of[fixed] = json_object_get_double_member (o7, "best_valid_loss");
-      g_test_message ("calibrate%s: start %.9g, best %.9g", fixed ? " --fixed-validation" : "",
-                      json_object_get_double_member (o7, "start_valid_loss"), best_of[fixed]);
-      g_assert_cmpfloat (best_of[fixed], <=, json_object_get_double_member (o7, "start_valid_loss"));
-    }
-  g_assert_cmpfloat (best_of[0], !=, best_of[1]);
-
-  /* refusals: no --out, a missing file */
-  g_autofree char *err3 = NULL;
-  g_autofree char *a3 = g_strdup_printf ("calibrate %s", orig);
-  g_assert_cmpint (run (a3, NULL, &err3), !=, 0);
-  g_assert_nonnull (strstr (err3, "--out"));
-  g_autofree char *err4 = NULL;
-  g_assert_cmpint (run ("calibrate /nonexistent.pnsd --out /tmp/x.pnsd", NULL, &err4), !=, 0);
-  g_assert_nonnull (strstr (err4, "/nonexistent.pnsd"));
-  g_autofree char *err5 = NULL;
-  g_autofree char *a5 = g_strdup_printf ("calibrate %s --out %s --g-unit -1e-7", orig, cal);
-  g_assert_cmpint (run (a5, NULL, &err5), !=, 0);
-  g_assert_nonnull (strstr (err5, "--g-unit"));
-
-  /* --g-unit: calibrated at another scale, which the design keeps */
-  g_autofree char *a6 = g_strdup_printf (
-    "calibrate %s --out %s --epochs 0 --mc-test 10 --g-unit 1e-8 --json", orig, cal);
-  g_autofree char *out6 = NULL, *err6 = NULL;
-  if (run (a6, &out6, &err6) != 0)
-    g_error ("pnc calibrate --g-unit failed: %s", err6);
-  g_autoptr (JsonNode) root6 = parse_json (out6);
-  g_assert_cmpfloat (json_object_get_double_member (json_node_get_object (root6), "g_unit"), ==,
-                     1e-8);
-  g_autofree char *text6 = NULL;
-  g_assert_true (g_file_get_contents (cal, &text6, NULL, NULL));
-  g_assert_nonnull (strstr (text6, " g-unit=\"1e-08\""));
-  g_assert_nonnull (strstr (text6, "<output-resistance kind=\"ptanh\" group=\"0\">"));
+  calibrate_fixed_validation (cal, tuned);
+  calibrate_refusals_and_scale (orig, cal);
   const char *names[] = { "seeds-cal.pnsd", "seeds-tuned.pnsd", "seeds-0.cir", "seeds-1.cir",
                           "seeds-cal-noload.pnsd" };
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
@@ -587,12 +589,17 @@ test_verify_kill_cleanup (void)
   GSubprocess *p = g_subprocess_launcher_spawn (l, &error, pnc_path, "verify", design, "--mc",
                                                 "20", "--jobs", "2", NULL);
   g_assert_no_error (error);
-  /* wait for the children to start */
+  /* wait for both jobs' children to start: each job's directory then has
+   * its owner file, and no job makes a new one while its child sleeps (a
+   * kill between a directory and its owner file leaves one that only ages
+   * out, after an hour) */
   g_autofree char *list = NULL;
-  for (int i = 0; i < 600 && list == NULL; i++)
+  for (int i = 0; i < 1200 && list == NULL; i++)
     {
       g_usleep (50 * 1000);
-      if (g_file_get_contents (pids, &list, NULL, NULL) && strchr (list, '\n') == NULL)
+      const char *nl;
+      if (g_file_get_contents (pids, &list, NULL, NULL) &&
+          ((nl = strchr (list, '\n')) == NULL || strchr (nl + 1, '\n') == NULL))
         g_clear_pointer (&list, g_free);
     }
   g_assert_nonnull (list);

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "pn-export.h"
+#include "pn-test-util.h"
 #include "../pn-test-hostile.h"
 
 static const double ptanh_p[6] = { 200, 50, 100, 40, 400, 20 };
@@ -66,24 +67,6 @@ small_design (PnDesign *d, PnNet *net, float **params)
 }
 
 static void
-check_golden (const char *name, const char *text)
-{
-  const char *dir = g_getenv ("PN_TEST_GOLDEN_DIR");
-  g_assert_nonnull (dir);
-  char *path = g_build_filename (dir, name, NULL);
-  if (g_getenv ("PN_UPDATE_GOLDEN"))
-    g_assert_true (g_file_set_contents (path, text, -1, NULL));
-  char *want = NULL;
-  if (!g_file_get_contents (path, &want, NULL, NULL))
-    g_error ("golden file %s missing (PN_UPDATE_GOLDEN=1 writes it)", path);
-  if (strcmp (want, text) != 0)
-    g_error ("%s differs from the text written now:\n--- golden\n%s\n--- now\n%s", path, want,
-             text);
-  g_free (want);
-  g_free (path);
-}
-
-static void
 test_bom_golden (void)
 {
   PnDesign d;
@@ -96,7 +79,7 @@ test_bom_golden (void)
   g_assert_no_error (e);
   /* 7 + 8 printed crosspoints, 3 + 1 inv (6 parts), 4 ptanh (4 parts) */
   g_assert_cmpint (n, ==, 15 + 4 * 6 + 4 * 4);
-  check_golden ("small-bom.csv", csv);
+  pn_test_check_golden ("small-bom.csv", csv);
   /* a crossbar resistor: theta 0.5 at 1e-7 S = 20 MOhm = 200 squares of
    * 100 kOhm, a meander of 20 um ink: 10 legs, 18 corners, centre line
    * (200 + 0.44 x 18) x 20 um */

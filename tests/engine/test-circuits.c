@@ -532,6 +532,8 @@ test_stays_feasible (void)
   cfg.max_epochs = 300;
   cfg.mc_train = 4;
   cfg.lr_circuit = 0.5;
+  cfg.restarts = 0;      /* one start, the circuits learning from its first epoch */
+  cfg.circuit_delay = 0;
   PnTrainer *tr = pn_trainer_new (&cfg, iris, &error);
   g_assert_no_error (error);
   const PnNet *net = pn_trainer_net (tr);

@@ -26,6 +26,9 @@ train (const PnTrainConfig *cfg, int *epochs, int *best_epoch)
   return p;
 }
 
+/* One start chosen by the validation loss on fresh draws (the defaults
+ * before the start choice, docs/METHOD.md): most tests check one
+ * mechanism at a time on it. */
 static void
 small_config (PnTrainConfig *cfg, uint64_t seed)
 {
@@ -33,6 +36,10 @@ small_config (PnTrainConfig *cfg, uint64_t seed)
   cfg->seed = seed;
   cfg->max_epochs = 150;
   cfg->mc_train = 5;
+  cfg->restarts = 0;
+  cfg->circuit_delay = 0;
+  cfg->select_acc = FALSE;
+  cfg->valid_fixed = FALSE;
 }
 
 static void
@@ -515,6 +522,60 @@ test_select_accuracy (void)
   g_free (c);
 }
 
+/* The default method: 32 starts of 100 epochs, compared by validation
+ * accuracy on the same Monte Carlo circuits; the best goes on. On a short
+ * schedule (4 starts of 25 epochs): the choice alone (max_epochs at its
+ * end) keeps the epoch with the highest validation accuracy of all
+ * starts; the whole run is not stopped early while the starts run, is
+ * reproducible bit for bit and differs from one start. */
+static void
+test_default_start_choice (void)
+{
+  PnTrainConfig cfg;
+  pn_train_config_init (&cfg);
+  g_assert_cmpint (cfg.restarts, ==, 31);
+  g_assert_cmpint (cfg.restart_epochs, ==, 100);
+  g_assert_cmpint (cfg.circuit_delay, ==, 100);
+  g_assert_true (cfg.select_acc);
+  g_assert_true (cfg.valid_fixed);
+  cfg.seed = 11;
+  cfg.mc_train = 5;
+  cfg.restarts = 3;
+  cfg.restart_epochs = 25;
+  cfg.patience = 10;
+  cfg.max_epochs = 4 * 25;
+  GError *error = NULL;
+  PnTrainer *tr = pn_trainer_new (&cfg, iris, &error);
+  g_assert_no_error (error);
+  PnTrainProgress pr;
+  double acc[4 * 25 + 1], best = -1;
+  while (pn_trainer_epoch (tr, &pr))
+    acc[pr.epoch] = pr.valid_acc;
+  acc[pr.epoch] = pr.valid_acc;
+  g_assert_cmpint (pr.epoch, ==, 4 * 25);
+  for (int e = 1; e <= 4 * 25; e++)
+    best = MAX (best, acc[e]);
+  g_assert_cmpint (pn_trainer_best_epoch (tr), >=, 1);
+  g_assert_cmpfloat (acc[pn_trainer_best_epoch (tr)], ==, best);
+  pn_trainer_free (tr);
+
+  cfg.max_epochs = 400;
+  int epochs = 0;
+  float *a = train (&cfg, &epochs, NULL);
+  g_assert_cmpint (epochs, >=, 4 * 25 + cfg.patience);
+  float *b = train (&cfg, NULL, NULL);
+  PnNet net;
+  pn_net_init (&net, 4, cfg.hidden, cfg.n_hidden, 3, NULL, NULL);
+  const size_t bytes = sizeof (float) * net.n_params;
+  g_assert_cmpmem (a, bytes, b, bytes);
+  cfg.restarts = 0;
+  float *c = train (&cfg, NULL, NULL);
+  g_assert_true (memcmp (a, c, bytes) != 0);
+  g_free (a);
+  g_free (b);
+  g_free (c);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -533,6 +594,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train/circuit-delay", test_circuit_delay);
   g_test_add_func ("/train/output-midpoint", test_output_midpoint);
   g_test_add_func ("/train/select-accuracy", test_select_accuracy);
+  g_test_add_func ("/train/default-start-choice", test_default_start_choice);
   int rc = g_test_run ();
   pn_dataset_free (iris);
   return rc;

@@ -6,25 +6,13 @@
 #include <string.h>
 
 #include "pn-flow.h"
+#include "pn-test-util.h"
 
 static const char *pnc_path, *default_design;
 static char *tmpdir;
 
-static int
-run (const char *args, char **out, char **err)
-{
-  g_autofree char *cmd = g_strdup_printf ("%s %s", pnc_path, args);
-  int status = 0;
-  GError *error = NULL;
-  g_autofree char *o = NULL, *e = NULL;
-  g_assert_true (g_spawn_command_line_sync (cmd, &o, &e, &status, &error));
-  g_assert_no_error (error);
-  if (out)
-    *out = g_steal_pointer (&o);
-  if (err)
-    *err = g_steal_pointer (&e);
-  return g_spawn_check_wait_status (status, NULL) ? 0 : (WIFEXITED (status) ? WEXITSTATUS (status) : -1);
-}
+/* pnc as a user runs it (pn-test-util.h) */
+#define run(args, out, err) pn_test_run (pnc_path, (args), (out), (err))
 
 static char *
 tmp (const char *name)
@@ -356,26 +344,6 @@ test_errors_before_work (void)
   g_assert_false (g_file_test (good, G_FILE_TEST_EXISTS));
 }
 
-static void
-rm_rf (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      GDir *dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir && (name = g_dir_read_name (dir)))
-        {
-          char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-          g_free (child);
-        }
-      if (dir)
-        g_dir_close (dir);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
 
 int
 main (int argc, char **argv)
@@ -392,7 +360,7 @@ main (int argc, char **argv)
   g_test_add_func ("/flow/model-errors", test_model_errors);
   g_test_add_func ("/flow/errors-before-work", test_errors_before_work);
   int rc = g_test_run ();
-  rm_rf (tmpdir);
+  pn_test_rm_rf (tmpdir);
   g_free (tmpdir);
   return rc;
 }

@@ -6,29 +6,10 @@
 #include <unistd.h>
 
 #include "pn-flow.h"
+#include "pn-test-util.h"
 
 static char *tmpdir;
 
-static void
-rm_rf (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      GDir *dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir && (name = g_dir_read_name (dir)))
-        {
-          char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-          g_free (child);
-        }
-      if (dir)
-        g_dir_close (dir);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
 
 static char *
 tmp (const char *name)
@@ -190,7 +171,7 @@ main (int argc, char **argv)
   g_test_add_func ("/flow/outputs", test_outputs);
   g_test_add_func ("/flow/g-unit", test_g_unit);
   int rc = g_test_run ();
-  rm_rf (tmpdir);
+  pn_test_rm_rf (tmpdir);
   g_free (tmpdir);
   return rc;
 }

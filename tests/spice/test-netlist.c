@@ -6,42 +6,12 @@
 #include <math.h>
 #include <string.h>
 
-#include "pn-spice.h"
+#include "pn-test-util.h"
+#include "spice-test-util.h"
 #include "../pn-test-hostile.h"
-
-/* A fixed model text, so the golden benches do not follow data/models. */
-static const char *test_model_text =
-  "* test EGT\n"
-  ".subckt pn_egt_n d g s w=100u l=20u\n"
-  "M1 d g s test_core m={w/l}\n"
-  ".ends pn_egt_n\n"
-  ".model test_core vdmos (nchan vto=0.3 kp=40u ksubthres=0.07)\n";
 
 static const double ptanh_p[6] = { 200, 50, 100, 40, 400, 20 };
 static const double inv_p[7] = { 120, 15, 200, 40, 100, 500, 25 };
-
-static void
-check_golden (const char *name, const char *text)
-{
-  const char *dir = g_getenv ("PN_TEST_GOLDEN_DIR");
-  g_assert_nonnull (dir);
-  char *path = g_build_filename (dir, name, NULL);
-  /* the version in the provenance line is not part of the comparison */
-  GString *t = g_string_new (text);
-  g_string_replace (t, "pnstudio " PN_VERSION " (", "pnstudio @VERSION@ (", 0);
-  if (g_getenv ("PN_UPDATE_GOLDEN"))
-    g_assert_true (g_file_set_contents (path, t->str, -1, NULL));
-  char *want = NULL;
-  gsize len = 0;
-  if (!g_file_get_contents (path, &want, &len, NULL))
-    g_error ("golden file %s missing (PN_UPDATE_GOLDEN=1 writes it)", path);
-  if (strcmp (want, t->str) != 0)
-    g_error ("%s differs from the netlist written now:\n--- golden\n%s\n--- now\n%s", path,
-             want, t->str);
-  g_free (want);
-  g_string_free (t, TRUE);
-  g_free (path);
-}
 
 static void
 test_golden_subckts (void)
@@ -50,10 +20,10 @@ test_golden_subckts (void)
   GError *e = NULL;
   g_assert_true (pn_spice_write_ptanh_subckt (s, "ptanh_a", ptanh_p, &e));
   g_assert_no_error (e);
-  check_golden ("ptanh-subckt.cir", s->str);
+  pn_test_check_golden ("ptanh-subckt.cir", s->str);
   g_string_truncate (s, 0);
   g_assert_true (pn_spice_write_inv_subckt (s, "inv_a", inv_p, &e));
-  check_golden ("inv-subckt.cir", s->str);
+  pn_test_check_golden ("inv-subckt.cir", s->str);
   g_string_truncate (s, 0);
   /* 2 inputs, bias, ground; 3 columns: negative weights, a bias through
    * inv, an unprinted entry */
@@ -64,7 +34,7 @@ test_golden_subckts (void)
     10.0f, 4.0f, 1.0f,     /* ground */
   };
   g_assert_true (pn_spice_write_crossbar_subckt (s, "xbar_l0", 2, 3, theta, 1e-5, 0.01, &e));
-  check_golden ("crossbar-subckt.cir", s->str);
+  pn_test_check_golden ("crossbar-subckt.cir", s->str);
   g_string_free (s, TRUE);
 }
 
@@ -81,20 +51,20 @@ static void
 test_golden_benches (void)
 {
   GError *e = NULL;
-  PnSpiceModel *m = pn_spice_model_new ("test-egt.lib", test_model_text, &e);
+  PnSpiceModel *m = pn_spice_model_new ("test-egt.lib", spice_test_model_text, &e);
   g_assert_no_error (e);
   PnSpiceSweep sw;
   pn_spice_sweep_init_default (&sw);
   GString *s = g_string_new (NULL);
   g_assert_true (pn_spice_write_curve_bench (s, PN_CIRCUIT_PTANH, ptanh_p, &sw, m, &e));
-  check_golden ("ptanh-bench.cir", s->str);
+  pn_test_check_golden ("ptanh-bench.cir", s->str);
   g_string_truncate (s, 0);
   g_assert_true (pn_spice_write_curve_bench (s, PN_CIRCUIT_INV, inv_p, &sw, m, &e));
-  check_golden ("inv-bench.cir", s->str);
+  pn_test_check_golden ("inv-bench.cir", s->str);
   g_string_truncate (s, 0);
   g_assert_true (pn_spice_write_rout_bench (s, PN_CIRCUIT_INV, inv_p, &sw, m,
                                             PN_ROUT_TEST_CURRENT, &e));
-  check_golden ("inv-rout-bench.cir", s->str);
+  pn_test_check_golden ("inv-rout-bench.cir", s->str);
   g_string_truncate (s, 0);
   double two[12];
   memcpy (two, ptanh_p, sizeof ptanh_p);
@@ -102,7 +72,7 @@ test_golden_benches (void)
   two[6] = 300;
   int index[2] = { 4, 5 };
   g_assert_true (pn_spice_write_batch_bench (s, PN_CIRCUIT_PTANH, 2, index, two, &sw, m, &e));
-  check_golden ("ptanh-batch.cir", s->str);
+  pn_test_check_golden ("ptanh-batch.cir", s->str);
   /* every model and subcircuit once */
   g_assert_cmpint (count (s->str, ".model"), ==, 1);
   g_assert_cmpint (count (s->str, ".subckt pn_egt_n"), ==, 1);

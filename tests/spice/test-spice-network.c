@@ -7,14 +7,8 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "pn-spice.h"
-
-static const char *test_model_text =
-  "* test EGT\n"
-  ".subckt pn_egt_n d g s w=100u l=20u\n"
-  "M1 d g s test_core m={w/l}\n"
-  ".ends pn_egt_n\n"
-  ".model test_core vdmos (nchan vto=0.3 kp=40u ksubthres=0.07)\n";
+#include "pn-test-util.h"
+#include "spice-test-util.h"
 
 /* Nominal designs (design-space units) written into the parameters. */
 static const double ptanh_p[6] = { 200, 50, 100, 40, 400, 20 };
@@ -53,30 +47,6 @@ make_net (PnNet *net, int n_in, const int *hidden, int n_hidden, int n_out,
   return p;
 }
 
-static void
-check_golden (const char *name, const char *text)
-{
-  const char *dir = g_getenv ("PN_TEST_GOLDEN_DIR");
-  g_assert_nonnull (dir);
-  char *path = g_build_filename (dir, name, NULL);
-  GString *t = g_string_new (text);
-  g_string_replace (t, "pnstudio " PN_VERSION " (", "pnstudio @VERSION@ (", 0);
-  if (g_getenv ("PN_UPDATE_GOLDEN"))
-    {
-      g_mkdir_with_parents (dir, 0755);
-      g_assert_true (g_file_set_contents (path, t->str, -1, NULL));
-    }
-  char *want = NULL;
-  if (!g_file_get_contents (path, &want, NULL, NULL))
-    g_error ("golden file %s missing (PN_UPDATE_GOLDEN=1 writes it)", path);
-  if (strcmp (want, t->str) != 0)
-    g_error ("%s differs from the text written now:\n--- golden\n%s\n--- now\n%s", path, want,
-             t->str);
-  g_free (want);
-  g_string_free (t, TRUE);
-  g_free (path);
-}
-
 /* [2, 2, 2]: negative weights in both layers, a negative bias (its inv
  * takes vdd), a pruned entry, a clamped entry. */
 static const float theta_small[4 * 2 + 4 * 2] = {
@@ -107,14 +77,14 @@ test_golden_network (void)
   PnNet net;
   float *p = small_net (&net);
   GError *e = NULL;
-  PnSpiceModel *m = pn_spice_model_new ("test-egt.lib", test_model_text, &e);
+  PnSpiceModel *m = pn_spice_model_new ("test-egt.lib", spice_test_model_text, &e);
   g_assert_no_error (e);
   GString *s = g_string_new (NULL);
   const float in[2] = { 0.25f, 0.8f };
   PnSpiceNetOptions opt = { 1, in, TRUE, "golden network" };
   g_assert_true (pn_spice_write_network (s, &net, p, NULL, 1e-7, m, &opt, &e));
   g_assert_no_error (e);
-  check_golden ("network-nominal.cir", s->str);
+  pn_test_check_golden ("network-nominal.cir", s->str);
   /* one Monte Carlo sample: every instance its own values; two copies */
   float *var = g_new (float, net.n_var);
   for (size_t i = 0; i < net.n_var; i++)
@@ -123,7 +93,7 @@ test_golden_network (void)
   const float in2[4] = { 0.25f, 0.8f, 1.0f, 0.0f };
   PnSpiceNetOptions opt2 = { 2, in2, FALSE, "golden network, one sample" };
   g_assert_true (pn_spice_write_network (s, &net, p, var, 1e-7, m, &opt2, &e));
-  check_golden ("network-mc.cir", s->str);
+  pn_test_check_golden ("network-mc.cir", s->str);
   g_free (var);
   g_string_free (s, TRUE);
   pn_spice_model_free (m);
@@ -268,9 +238,9 @@ test_verify_tiny (void)
       const float *v = s == 0 ? NULL : var;
       double pa[2][8], pi[2][8];
       for (int j = 0; j < 2; j++)
-        pn_spice_network_instance (&net, p, v, PN_CIRCUIT_PTANH, j, pa[j]);
+        pn_printed_circuit (&net, p, v, PN_CIRCUIT_PTANH, j, pa[j]);
       for (int i = 0; i < 2; i++)
-        pn_spice_network_instance (&net, p, v, PN_CIRCUIT_INV, i, pi[i]);
+        pn_printed_circuit (&net, p, v, PN_CIRCUIT_INV, i, pi[i]);
       double ninv_bias = spice_at (PN_CIRCUIT_INV, pi[1], 1.0);
       for (int k = 0; k < 5; k++)
         for (int j = 0; j < 2; j++)
@@ -278,7 +248,7 @@ test_verify_tiny (void)
             double g[3], num = 0, den = 0;
             for (int i = 0; i < 3; i++)
               {
-                g[i] = fabs (pn_spice_network_conductance (&net, p, v, 0, i, j));
+                g[i] = fabs (pn_printed_conductance (&net, p, v, 0, i, j));
                 den += g[i];
               }
             double vin = theta[j] < 0 ? spice_at (PN_CIRCUIT_INV, pi[0], x[k]) : x[k];

@@ -7,6 +7,7 @@
 #include "pns-circuit-editor.h"
 #include "pns-curves.h"
 #include "pns-window.h"
+#include "ui-test-spin.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -14,24 +15,6 @@
 
 static PnsApplication *app;
 static PnsWindow *win;
-
-static gboolean
-wake (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-spin_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
-{
-  guint id = g_timeout_add (10, wake, NULL);
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * 1e6);
-  gboolean ok;
-  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-  return ok;
-}
 
 static gboolean
 is_mapped (gpointer data)

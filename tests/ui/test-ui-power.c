@@ -12,6 +12,7 @@
 #include "pns-training-panel.h"
 #include "pns-window.h"
 #include "pns-yield-view.h"
+#include "ui-test-spin.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -20,42 +21,6 @@
 static PnsApplication *app;
 static PnsWindow *win;
 static char *tmpdir;
-
-static gboolean
-wake (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Run the main loop until COND holds or SECONDS (a guard against a hang,
- * stretched 6-fold for a loaded machine) pass; returns COND. */
-static gboolean
-spin_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
-{
-  guint id = g_timeout_add (10, wake, NULL);
-  gint64 end = g_get_monotonic_time () + (gint64) (6 * seconds * 1e6);
-  gboolean ok;
-  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-  return ok;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin_for (double seconds)
-{
-  guint id = g_timeout_add (10, wake, NULL);
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * 1e6);
-  while (!never (NULL) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-}
 
 static gboolean
 is_mapped (gpointer data)

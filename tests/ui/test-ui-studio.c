@@ -1,6 +1,11 @@
 /* test-ui-studio.c: the studio under Xvfb, driven through its own widgets
  * and actions: start, default design, constraint editing and live curves,
- * training with streamed charts, pause, stop, save, reopen, screenshots. */
+ * training with streamed charts, pause, stop, save, reopen, screenshots.
+ * Why this file is long: its tests are one session of one studio window
+ * (app, win below), run in order, each starting from the state the one
+ * before left (the design edited, trained, saved, reopened); split into
+ * programs, each would start and drive the studio up to that state again
+ * under Xvfb. Its main-loop helpers are in ui-test-spin.c. */
 #include "pns-application.h"
 #include "pns-chart.h"
 #include "pns-circuit-editor.h"
@@ -12,6 +17,7 @@
 #include "pns-yield-view.h"
 
 #include "pn-spice.h"
+#include "ui-test-spin.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -23,51 +29,9 @@ static PnsWindow *win;
 static char *tmpdir;
 
 static gboolean
-wake (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Run the main loop until COND holds (or SECONDS pass); returns COND. */
-static gboolean
-spin_loop (gboolean (*cond) (gpointer), gpointer data, double seconds)
-{
-  guint id = g_timeout_add (10, wake, NULL);
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * 1e6);
-  gboolean ok;
-  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-  return ok;
-}
-
-/* Wait for COND. SECONDS is a guard against a hang, not a timing
- * requirement: it is stretched 6-fold so that a loaded machine (the suite
- * runs two tests at a time, CI's machine may be busy) does not fail a test
- * whose work merely took longer; a passing condition returns at once. */
-static gboolean
-spin_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
-{
-  return spin_loop (cond, data, 6 * seconds);
-}
-
-static gboolean
 preview_drawn (gpointer data)
 {
   return pns_layout_preview_get_scale (data) > 0;
-}
-
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin_for (double seconds)
-{
-  spin_loop (never, NULL, seconds);
 }
 
 static gboolean

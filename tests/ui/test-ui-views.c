@@ -1,6 +1,9 @@
 /* test-ui-views.c: the view side of the studio under Xvfb, through its own
  * widgets: the schematic drawn from the netlist's topology, value fields
- * with SI prefixes and units. */
+ * with SI prefixes and units.
+ * Why this file is long: its tests share one studio window (app, win
+ * below), started once under Xvfb and driven through its views in order;
+ * the main-loop helpers are in ui-test-spin.c. */
 #include "pns-application.h"
 #include "pns-circuit-editor.h"
 #include "pns-curves.h"
@@ -12,6 +15,7 @@
 
 #include "pn-spice.h"
 #include "pn-design.h"
+#include "ui-test-spin.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -21,24 +25,6 @@ static char *tmpdir;
 
 static PnsApplication *app;
 static PnsWindow *win;
-
-static gboolean
-wake (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-spin_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
-{
-  guint id = g_timeout_add (10, wake, NULL);
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * 1e6);
-  gboolean ok;
-  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-  return ok;
-}
 
 static gboolean
 is_mapped (gpointer data)
