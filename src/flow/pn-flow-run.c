@@ -60,7 +60,11 @@ train_loop (PnFlowRun *r, PnTrainer *tr, Pool *pool, PnTrainProgress *pr)
       const int before = pn_trainer_epochs (tr);
       const gboolean more = pn_trainer_epoch (tr, pr);
       if (cb && cb->epoch && pn_trainer_epochs (tr) > before)
-        cb->epoch (r, pr, g_atomic_int_get (&pool->n_done), pool->n_total, cb->user_data);
+        {
+          r->trainer = tr;
+          cb->epoch (r, pr, g_atomic_int_get (&pool->n_done), pool->n_total, cb->user_data);
+          r->trainer = NULL;
+        }
       if (!more)
         break;
       if (g_cancellable_is_cancelled (pool->cancellable))

@@ -149,6 +149,9 @@ typedef struct {
     int         epochs, best_epoch;
     double      seconds, test_acc_mean, test_acc_std, power_w, power_nominal_w;
   } unconstrained;
+  /* while the epoch callback runs: the run's trainer (its current and
+   * best parameters, read-only); NULL otherwise */
+  const PnTrainer *trainer;
 } PnFlowRun;
 
 typedef struct {

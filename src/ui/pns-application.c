@@ -30,7 +30,8 @@ tool_done (int status, gpointer data)
 static void
 screenshots_done (int n, gpointer data)
 {
-  tool_done (n >= 7 ? 0 : 1, data); /* five views, the sweep plot, the BOM table */
+  /* six views, the sweep plot, the BOM table, the power histogram */
+  tool_done (n >= 9 ? 0 : 1, data);
 }
 
 static PnsWindow *
@@ -171,6 +172,7 @@ pns_application_startup (GApplication *app)
     { "win.view('training')", { "<Alt>3", NULL } },
     { "win.view('yield')", { "<Alt>4", NULL } },
     { "win.view('export')", { "<Alt>5", NULL } },
+    { "win.view('pareto')", { "<Alt>6", NULL } },
   };
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (gapp, accels[i].action, accels[i].accels);

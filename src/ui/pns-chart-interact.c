@@ -24,12 +24,16 @@ pns_chart_hover_at (PnsChart *self, double x, double y)
   const Frame *f = self->last;
   if (f && x >= f->left && x <= f->left + f->pw && y >= f->top && y <= f->top + f->ph)
     {
-      /* the nearest point of a line or bar series, on screen */
+      /* the nearest point on screen: a scatter's markers (drawn on top)
+       * first, then the other series' points */
       double best = 24 * 24;
+      for (guint pass = 0; pass < 2 && !self->hovering; pass++)
       for (guint i = 0; i < self->traces->len; i++)
         {
           const Trace *t = &g_array_index (self->traces, Trace, i);
           PnsSeriesStyle st = pns_series_get_style (t->series);
+          if ((st == PNS_SERIES_POINTS) != (pass == 0))
+            continue;
           const double *xs = pns_series_get_x (t->series), *ys = pns_series_get_y (t->series);
           for (guint k = 0; k < pns_series_get_n (t->series); k++)
             {
@@ -48,9 +52,13 @@ pns_chart_hover_at (PnsChart *self, double x, double y)
                 }
             }
         }
-      if (self->hovering)
+      const Trace *ht = self->hovering ? &g_array_index (self->traces, Trace, self->hover_trace)
+                                       : NULL;
+      if (ht && pns_series_get_point_text (ht->series, self->hover_index))
+        self->hover_text = g_strdup (pns_series_get_point_text (ht->series, self->hover_index));
+      else if (self->hovering)
         {
-          const Trace *t = &g_array_index (self->traces, Trace, self->hover_trace);
+          const Trace *t = ht;
           char bx[32], by[32], by2[32];
           format_value (bx, sizeof bx, pns_series_get_x (t->series)[self->hover_index]);
           format_value (by, sizeof by, pns_series_get_y (t->series)[self->hover_index]);
@@ -218,6 +226,32 @@ on_pressed (GtkGestureClick *g, int n, double x, double y, PnsChart *self)
     pns_chart_zoom_reset (self);
 }
 
+gboolean
+pns_chart_activate_at (PnsChart *self, double x, double y)
+{
+  pns_chart_hover_at (self, x, y);
+  if (!self->hovering || self->last == NULL)
+    return FALSE;
+  const Trace *t = &g_array_index (self->traces, Trace, self->hover_trace);
+  if (pns_series_get_style (t->series) != PNS_SERIES_POINTS)
+    return FALSE;
+  PnsSeries *s = g_object_ref (t->series);
+  guint k = self->hover_index;
+  double px = frame_px (self->last, pns_series_get_x (s)[k]);
+  double py = frame_py (self->last, pns_series_get_y (s)[k]);
+  g_signal_emit (self, pns_chart_signals[PNS_CHART_SIGNAL_POINT_ACTIVATED], 0, s, k, px, py);
+  g_object_unref (s);
+  return TRUE;
+}
+
+/* a click (no drag) on a point of a scatter series activates it */
+static void
+on_released (GtkGestureClick *g, int n, double x, double y, PnsChart *self)
+{
+  if (n == 1)
+    pns_chart_activate_at (self, x, y);
+}
+
 /* export ------------------------------------------------------------------- */
 
 #define EXPORT_W 900
@@ -253,7 +287,7 @@ pns_chart_to_csv (PnsChart *self)
   g_string_append_c (out, ',');
   csv_field (out, self->y_label ? self->y_label : "y");
   g_string_append (out, ",y2\n");
-  static const char *styles[] = { "line", "band", "bars" };
+  static const char *styles[] = { "line", "band", "bars", "points" };
   for (guint i = 0; i < self->traces->len; i++)
     {
       PnsSeries *s = g_array_index (self->traces, Trace, i).series;
@@ -437,6 +471,7 @@ pns_chart_setup_instance (PnsChart *self)
   gtk_widget_add_controller (w, GTK_EVENT_CONTROLLER (drag));
   GtkGesture *click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  g_signal_connect (click, "released", G_CALLBACK (on_released), self);
   gtk_widget_add_controller (w, GTK_EVENT_CONTROLLER (click));
   GtkGesture *context = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (context), GDK_BUTTON_SECONDARY);

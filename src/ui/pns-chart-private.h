@@ -15,7 +15,8 @@ struct _PnsChart {
   GtkWidget  parent_instance;
   char      *title, *x_label, *y_label, *marker_label, *empty_text;
   double     x_min, x_max, y_min, y_max;
-  double     marker;
+  double     marker, y_marker;
+  char      *y_marker_label;
   gboolean   log_x;
   GArray    *traces;   /* Trace */
   guint      next_color;
@@ -74,4 +75,8 @@ frame_data_y (const Frame *f, double py)
  * zoomed. */
 void pns_chart_frame_range (PnsChart *self, Frame *f);
 void pns_chart_setup_class (GtkWidgetClass *wc);
+void pns_chart_marker_path (cairo_t *cr, PnsMarker m, double px, double py, double r);
 void pns_chart_setup_instance (PnsChart *self);
+
+enum { PNS_CHART_SIGNAL_POINT_ACTIVATED, PNS_CHART_N_SIGNALS };
+extern guint pns_chart_signals[PNS_CHART_N_SIGNALS];

@@ -29,6 +29,9 @@ PnsSeries *pns_chart_get_series     (PnsChart *self, guint index);
 void       pns_chart_get_series_color (PnsChart *self, guint index, GdkRGBA *rgba);
 /* A vertical marker line (e.g. the yield threshold); NAN hides it. */
 void       pns_chart_set_marker     (PnsChart *self, double x, const char *label);
+double     pns_chart_get_marker     (PnsChart *self);
+/* A horizontal marker line (e.g. a power budget over epochs); NAN hides it. */
+void       pns_chart_set_y_marker   (PnsChart *self, double y, const char *label);
 /* Placeholder text when there is nothing to draw. */
 void       pns_chart_set_empty_text (PnsChart *self, const char *text);
 /* Draws the chart into CR (also used headlessly by tests and export). */
@@ -37,6 +40,11 @@ void       pns_chart_draw           (PnsChart *self, cairo_t *cr, int width, int
  * ring and a box with its values; returns that text (NULL if none). */
 const char *pns_chart_hover_at      (PnsChart *self, double x, double y);
 const char *pns_chart_get_hover_text (PnsChart *self);
+/* A click on a point of a POINTS series (the nearest within reach of
+ * widget point X, Y) emits "point-activated" (PnsSeries *series, guint
+ * index, double x, double y: the point in widget coordinates); returns
+ * whether one was. The widget does this on a primary click. */
+gboolean   pns_chart_activate_at    (PnsChart *self, double x, double y);
 /* Zoom by FACTOR (> 1: in) around widget point (PX, PY); pan by pixels;
  * Ctrl+scroll zooms, dragging pans, a double click resets. */
 void       pns_chart_zoom           (PnsChart *self, double factor, double px, double py);

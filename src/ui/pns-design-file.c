@@ -199,12 +199,14 @@ pns_design_new_from_model (const PnDesign *pd, GError **error)
       memset (&d->m.residuals, 0, sizeof d->m.residuals);
       PnDesignTrainResult res = d->m.result;
       PnDesignVerifyResult verify = d->m.verify;
+      PnDesignPower power = d->m.power;
       pns_design_set_network (d, &net, params, pns_design_get_result_seed (d), &res);
       g_free (params);
-      /* the calibration and the verification, after the network: they
-       * hold for the design as opened */
+      /* the calibration, the verification and the power, after the
+       * network: they hold for the design as opened */
       d->m.residuals = calib;
       d->m.verify = verify;
+      d->m.power = power;
     }
   else
     d->m.circuits.level = PN_LEVEL_NET;

@@ -58,7 +58,8 @@ calibration_outdated (guint what)
 }
 
 /* The one place changes are announced, and so where the calibration (and
- * a SPICE verification's record) goes when it no longer holds. */
+ * a SPICE verification's and the power's records) goes when it no longer
+ * holds. */
 void
 pns_design_emit_changed (PnsDesign *self, guint what, gboolean modifies)
 {
@@ -68,6 +69,7 @@ pns_design_emit_changed (PnsDesign *self, guint what, gboolean modifies)
         what |= PNS_DESIGN_CHANGED_CALIBRATION;
       pn_design_clear_residuals (&self->m);
       memset (&self->m.verify, 0, sizeof self->m.verify);
+      memset (&self->m.power, 0, sizeof self->m.power); /* the model's power of the old */
     }
   what &= PNS_DESIGN_CHANGED_ALL;
   if (modifies)

@@ -544,6 +544,8 @@ pns_design_fill_train_config (PnsDesign *self, int seed, PnTrainConfig *cfg)
   fill_circuits (self, learn ? self->m.circuits.level : PN_LEVEL_NET, &cfg->circuits);
   if (cfg->circuits.mode == PN_CIRCUITS_PHYSICAL && !learn)
     cfg->lr_circuit = 0;
+  /* the power (budget, reports) at the design's conductance scale */
+  cfg->power_g_unit = self->m.tech.g_unit;
   /* printed resistors stay inside the process window (docs/PROCESS.md) */
   PnProcess *proc = cfg->circuits.mode == PN_CIRCUITS_PHYSICAL
                       ? pn_export_find_process (&self->m, NULL, NULL) : NULL;
@@ -707,6 +709,20 @@ pns_design_set_network (PnsDesign *self, const PnNet *net, const float *params, 
       m->circuits.level = PN_LEVEL_NET;
     }
   pns_design_emit_changed (self, PNS_DESIGN_CHANGED_NETWORK, TRUE);
+}
+
+const PnDesignPower *
+pns_design_get_power (PnsDesign *self)
+{
+  return &self->m.power;
+}
+
+void
+pns_design_set_power (PnsDesign *self, const PnDesignPower *power)
+{
+  pns_design_record (self, PNS_DESIGN_CHANGED_NETWORK);
+  self->m.power = *power;
+  pns_design_emit_changed (self, PNS_DESIGN_CHANGED_META, TRUE);
 }
 
 /* The derived fields of the model, as they are saved: the training

@@ -130,6 +130,15 @@ void         pns_design_set_network       (PnsDesign *self, const PnNet *net,
                                            const float *params, int seed,
                                            const PnDesignTrainResult *res);
 
+/* The model's power of the trained network (the design file's <power>:
+ * expected over the Monte Carlo test circuits, nominal, the budget it was
+ * trained under; docs/POWER.md). A training run sets it after its network
+ * (pns_train_outcome_store, the same undo step); a change that outdates a
+ * SPICE verification (network, circuits, technology) drops it (valid
+ * FALSE). Announced as a META change. */
+const PnDesignPower *pns_design_get_power (PnsDesign *self);
+void         pns_design_set_power         (PnsDesign *self, const PnDesignPower *power);
+
 /* Whether the design carries a SPICE calibration (pnc calibrate: residual
  * and output-resistance tables, docs/EXPORT.md sections 7 and 8). An
  * opened design keeps its file's calibration, and saving writes it back,

@@ -247,6 +247,23 @@ draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
           g_autofree char *rt = g_strdup_printf (_("Test accuracy %.1f ± %.1f %% over %d Monte Carlo circuits (seed %d, best epoch %d)"),
                                                  100 * res->test_acc_mean, 100 * res->test_acc_std,
                                                  res->mc_test, pns_design_get_result_seed (d), res->best_epoch);
+          /* the model's power beside it (docs/POWER.md), when known */
+          const PnDesignPower *pw = pns_design_get_power (d);
+          if (pw->valid && isfinite (pw->model_w))
+            {
+              g_autofree char *ps =
+                !(pw->budget_w > 0)
+                  ? g_strdup_printf (_("model power %.1f µW (nominal %.1f µW)"), 1e6 * pw->model_w,
+                                     1e6 * pw->model_nominal_w)
+                : pw->held
+                  ? g_strdup_printf (_("model power %.1f µW (nominal %.1f µW), budget %.1f µW held"),
+                                     1e6 * pw->model_w, 1e6 * pw->model_nominal_w, 1e6 * pw->budget_w)
+                  : g_strdup_printf (_("model power %.1f µW (nominal %.1f µW), budget %.1f µW missed"),
+                                     1e6 * pw->model_w, 1e6 * pw->model_nominal_w, 1e6 * pw->budget_w);
+              char *both = g_strdup_printf ("%s; %s", rt, ps);
+              g_free (rt);
+              rt = both;
+            }
           text_at (cr, 20, ly + 20, rt, 0);
         }
     }

@@ -11,6 +11,9 @@ struct _PnsSeries {
   GdkRGBA        color;
   double         bar_width;
   GArray        *x, *y, *y2;
+  GPtrArray     *text;          /* per point (NULL entries: none), as long as x */
+  PnsMarker      marker;
+  gboolean       hollow;
   guint          max_points;
   guint          stride;        /* keep every stride-th appended point */
   guint64        n_appended;
@@ -30,6 +33,7 @@ pns_series_finalize (GObject *object)
   g_array_unref (self->x);
   g_array_unref (self->y);
   g_array_unref (self->y2);
+  g_ptr_array_unref (self->text);
   G_OBJECT_CLASS (pns_series_parent_class)->finalize (object);
 }
 
@@ -48,6 +52,7 @@ pns_series_init (PnsSeries *self)
   self->x = g_array_new (FALSE, FALSE, sizeof (double));
   self->y = g_array_new (FALSE, FALSE, sizeof (double));
   self->y2 = g_array_new (FALSE, FALSE, sizeof (double));
+  self->text = g_ptr_array_new_with_free_func (g_free);
   self->stride = 1;
   self->bar_width = 1;
 }
@@ -124,6 +129,22 @@ pns_series_set_bar_width (PnsSeries *self, double width)
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
+PnsMarker
+pns_series_get_marker (PnsSeries *self, gboolean *filled)
+{
+  if (filled)
+    *filled = !self->hollow;
+  return self->marker;
+}
+
+void
+pns_series_set_marker (PnsSeries *self, PnsMarker marker, gboolean filled)
+{
+  self->marker = marker;
+  self->hollow = !filled;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
 void
 pns_series_set_max_points (PnsSeries *self, guint max_points)
 {
@@ -142,22 +163,33 @@ decimate (PnsSeries *self)
       x[k] = x[i];
       y[k] = y[i];
       y2[k] = y2[i];
+      if (k != i)
+        {
+          g_free (self->text->pdata[k]);
+          self->text->pdata[k] = g_steal_pointer (&self->text->pdata[i]);
+        }
     }
   if (self->last_is_temp)
     {
       x[k] = x[n];
       y[k] = y[n];
       y2[k] = y2[n];
+      if (k != n)
+        {
+          g_free (self->text->pdata[k]);
+          self->text->pdata[k] = g_steal_pointer (&self->text->pdata[n]);
+        }
       k++;
     }
+  g_ptr_array_set_size (self->text, k);
   g_array_set_size (self->x, k);
   g_array_set_size (self->y, k);
   g_array_set_size (self->y2, k);
   self->stride *= 2;
 }
 
-void
-pns_series_append (PnsSeries *self, double x, double y, double y2)
+static void
+append (PnsSeries *self, double x, double y, double y2, const char *text)
 {
   gboolean keep = (self->n_appended % self->stride) == 0;
   self->n_appended++;
@@ -167,17 +199,38 @@ pns_series_append (PnsSeries *self, double x, double y, double y2)
       g_array_index (self->x, double, i) = x;
       g_array_index (self->y, double, i) = y;
       g_array_index (self->y2, double, i) = y2;
+      g_free (self->text->pdata[i]);
+      self->text->pdata[i] = g_strdup (text);
     }
   else
     {
       g_array_append_val (self->x, x);
       g_array_append_val (self->y, y);
       g_array_append_val (self->y2, y2);
+      g_ptr_array_add (self->text, g_strdup (text));
     }
   self->last_is_temp = !keep;
   if (self->max_points && self->x->len > self->max_points)
     decimate (self);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+void
+pns_series_append (PnsSeries *self, double x, double y, double y2)
+{
+  append (self, x, y, y2, NULL);
+}
+
+void
+pns_series_append_text (PnsSeries *self, double x, double y, const char *text)
+{
+  append (self, x, y, y, text);
+}
+
+const char *
+pns_series_get_point_text (PnsSeries *self, guint i)
+{
+  return i < self->text->len ? self->text->pdata[i] : NULL;
 }
 
 void
@@ -187,6 +240,8 @@ pns_series_set_data (PnsSeries *self, const double *x, const double *y, const do
   g_array_set_size (self->x, 0);
   g_array_set_size (self->y, 0);
   g_array_set_size (self->y2, 0);
+  g_ptr_array_set_size (self->text, 0);
+  g_ptr_array_set_size (self->text, (int) n);
   g_array_append_vals (self->x, x, n);
   g_array_append_vals (self->y, y, n);
   if (y2)

@@ -1,5 +1,6 @@
 /* pns-tools.c */
 #include "pns-tools.h"
+#include "pns-runs.h"
 #include "pns-curves.h"
 #include "pns-train-job.h"
 #include "pns-training-panel.h"
@@ -58,7 +59,10 @@ typedef struct {
   PnsWindow *window;
   char      *dir;
   int        view;      /* index in pns_window_view_names () */
-  int        extra;     /* after the views: 0 the sweep plot, 1 the BOM table */
+  int        extra;     /* after the views: 0 the sweep plot, 1 the BOM table, 2 the
+                         * yield view's power histogram */
+  int        budget_runs; /* the Pareto view's runs under a budget started */
+  double     budget_w;    /* the power they start from (W) */
   int        phase;
   int        n_files;
   int        waited;
@@ -66,8 +70,12 @@ typedef struct {
   gpointer   data;
 } Shot;
 
+#define N_EXTRAS 3
+static const char *const extra_names[N_EXTRAS] = { "sweep", "bom", "power" };
+
 /* after the main views: the sweep plot (a yield-vs-ε sweep of the
- * design) and the BOM table, each rendered on its own */
+ * design) and the BOM table, each rendered on its own, and the yield
+ * view's power histogram (the window) */
 static gboolean
 extra_step (Shot *s)
 {
@@ -75,13 +83,14 @@ extra_step (Shot *s)
   PnsSweepPanel *sp = pns_yield_view_get_sweep (yv);
   if (++s->waited > 2700)
     {
-      g_printerr ("pnstudio: screenshot of the %s timed out\n", s->extra ? "BOM table" : "sweep");
+      g_printerr ("pnstudio: screenshot of the %s timed out\n", extra_names[s->extra]);
       s->done (-1, s->data);
       return G_SOURCE_REMOVE;
     }
   if (s->phase == 0)
     {
-      pns_window_show_view (s->window, s->extra == 0 ? "yield" : "export");
+      pns_window_show_view (s->window, s->extra == 1 ? "export" : "yield");
+      pns_yield_view_show_power (yv, s->extra == 2);
       if (s->extra == 0)
         {
           if (pns_yield_view_is_running (yv))
@@ -105,9 +114,10 @@ extra_step (Shot *s)
   if (s->waited < 4)
     return G_SOURCE_CONTINUE;
   GtkWidget *w = s->extra == 0 ? GTK_WIDGET (sp)
-                               : GTK_WIDGET (pns_export_view_get_bom_table (pns_window_get_export_view (s->window)));
+                 : s->extra == 1 ? GTK_WIDGET (pns_export_view_get_bom_table (pns_window_get_export_view (s->window)))
+                 : GTK_WIDGET (s->window);
   int first = (int) g_strv_length ((char **) pns_window_view_names ()) + 1;
-  g_autofree char *file = g_strdup_printf ("%d-%s.png", first + s->extra, s->extra == 0 ? "sweep" : "bom");
+  g_autofree char *file = g_strdup_printf ("%d-%s.png", first + s->extra, extra_names[s->extra]);
   g_autofree char *path = g_build_filename (s->dir, file, NULL);
   GError *error = NULL;
   if (pns_render_widget_png (w, path, &error))
@@ -120,10 +130,72 @@ extra_step (Shot *s)
       g_printerr ("pnstudio: %s: %s\n", path, error->message);
       g_error_free (error);
     }
+  if (s->extra == 2)
+    pns_yield_view_show_power (yv, FALSE);
   s->extra++;
   s->phase = 0;
   s->waited = 0;
   return G_SOURCE_CONTINUE;
+}
+
+/* The Pareto view: besides the training view's run, two runs of the
+ * design under budgets of 0.7 and 0.45 times its power (one seed, 400
+ * epochs, at most 45 s each), so the chart shows a front; FALSE while one
+ * is due or running. */
+static gboolean
+pareto_runs (Shot *s)
+{
+  PnsTrainingPanel *panel = pns_window_get_training_panel (s->window);
+  if (pns_training_panel_is_running (panel))
+    {
+      /* on a loaded machine a run stops after 45 s, keeping its best model */
+      if (s->waited == 450)
+        g_action_group_activate_action (G_ACTION_GROUP (s->window), "train-stop", NULL);
+      return FALSE;
+    }
+  PnsDesign *d = pns_window_get_design (s->window);
+  static const double fraction[] = { 0.7, 0.45 };
+  const PnDesignPower *pw = pns_design_get_power (d);
+  GtkEditable *budget = pns_training_panel_get_budget_entry (panel);
+  if (s->budget_runs == 0 && pw->valid)
+    s->budget_w = pw->model_w;
+  if (s->budget_runs < (int) G_N_ELEMENTS (fraction) && s->budget_w > 0)
+    {
+      g_autofree char *t = g_strdup_printf ("%.1f", 1e6 * fraction[s->budget_runs] * s->budget_w);
+      gtk_editable_set_text (budget, t);
+      g_object_set (d, "max-epochs", 400, "patience", 400, "n-seeds", 1, NULL);
+      s->budget_runs++;
+      s->waited = 0;
+      g_action_group_activate_action (G_ACTION_GROUP (s->window), "train-start", NULL);
+      return FALSE;
+    }
+  gtk_editable_set_text (budget, "");
+  if (s->budget_runs > 0 && s->budget_runs <= (int) G_N_ELEMENTS (fraction))
+    {
+      /* the views after this one show the most accurate run that held its
+       * budget (win.pareto-replace), so the power histogram has its line */
+      GListModel *runs = G_LIST_MODEL (pns_runs_get_default ());
+      guint best = 0;
+      double best_acc = -1;
+      for (guint i = 0; i < g_list_model_get_n_items (runs); i++)
+        {
+          g_autoptr (PnsRun) run = g_list_model_get_item (runs, i);
+          double b, acc = pns_run_get_accuracy (run, NULL, NULL);
+          gboolean held;
+          pns_run_get_power (run, NULL, &b, &held);
+          if (isfinite (b) && held && acc > best_acc)
+            {
+              best = pns_run_get_number (run);
+              best_acc = acc;
+            }
+        }
+      if (best)
+        g_action_group_activate_action (G_ACTION_GROUP (s->window), "pareto-replace",
+                                        g_variant_new_uint32 (best));
+      s->budget_runs = G_N_ELEMENTS (fraction) + 1;
+    }
+  pns_window_show_view (s->window, "pareto");
+  return TRUE;
 }
 
 static gboolean
@@ -132,7 +204,7 @@ shot_step (gpointer data)
   Shot *s = data;
   const char * const *names = pns_window_view_names ();
   const char *view = names[s->view];
-  if (view == NULL && s->extra < 2)
+  if (view == NULL && s->extra < N_EXTRAS)
     return extra_step (s);
   if (view == NULL)
     {
@@ -159,6 +231,8 @@ shot_step (gpointer data)
       pns_window_show_view (s->window, view);
       if (g_str_equal (view, "training"))
         g_action_group_activate_action (G_ACTION_GROUP (s->window), "train-start", NULL);
+      if (g_str_equal (view, "pareto") && !pareto_runs (s))
+        return G_SOURCE_CONTINUE;
       if (g_str_equal (view, "yield"))
         {
           /* overlay: the trained design at its own variation and at twice it */
@@ -186,6 +260,25 @@ shot_step (gpointer data)
         return G_SOURCE_CONTINUE;
       if (g_str_equal (view, "schematic"))
         pns_schematic_hover_find (pns_window_get_schematic (s->window), "through inv");
+      if (g_str_equal (view, "pareto") && s->waited > 2)
+        {
+          /* the readout of the newest run's point */
+          PnsChart *chart = pns_pareto_view_get_chart (pns_window_get_pareto_view (s->window));
+          for (guint i = pns_chart_get_n_series (chart); i-- > 0;)
+            {
+              PnsSeries *ser = pns_chart_get_series (chart, i);
+              double px, py;
+              if (pns_series_get_style (ser) == PNS_SERIES_POINTS && pns_series_get_n (ser) &&
+                  pns_chart_data_to_widget (chart, pns_series_get_x (ser)[0],
+                                            pns_series_get_y (ser)[0], &px, &py))
+                {
+                  pns_chart_hover_at (chart, px, py);
+                  break;
+                }
+            }
+        }
+      else if (g_str_equal (view, "pareto"))
+        return G_SOURCE_CONTINUE;
       s->phase = 2;
       s->waited = 0;
       return G_SOURCE_CONTINUE;

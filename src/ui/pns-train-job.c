@@ -107,7 +107,51 @@ typedef struct {
   PnFlowRun    *runs;
   GCancellable *cancellable;
   GError       *failed;    /* the first run that could not start */
+  /* the live power without a budget (PNS_TRAIN_JOB_POWER_*) */
+  const PnPowerModel *pm;  /* NULL: not measured */
+  float        *px;        /* validation examples, feature-major */
+  int           pn;
+  gint64        power_due; /* monotonic: the next measurement */
 } Runner;
+
+/* A run without a budget: the expected power of the current parameters
+ * over a few Monte Carlo circuits (the test stream of the run's seed) on
+ * up to PNS_TRAIN_JOB_POWER_EXAMPLES validation examples taken evenly
+ * through the split; at most every PNS_TRAIN_JOB_POWER_MS. NAN otherwise. */
+static double
+live_power (Runner *rn, PnFlowRun *run)
+{
+  if (rn->pm == NULL || run->trainer == NULL || g_get_monotonic_time () < rn->power_due)
+    return NAN;
+  const PnNet *net = pn_trainer_net (run->trainer);
+  if (net->circuits.mode != PN_CIRCUITS_PHYSICAL || !pn_power_check_net (net, NULL))
+    {
+      rn->pm = NULL;
+      return NAN;
+    }
+  if (rn->px == NULL)
+    {
+      const PnDataset *ds = run->ds;
+      const int nv = ds->n[PN_SPLIT_VALID], nf = net->size[0];
+      rn->pn = MIN (nv, PNS_TRAIN_JOB_POWER_EXAMPLES);
+      rn->px = g_new (float, (size_t) nf * MAX (rn->pn, 1));
+      for (int k = 0; k < rn->pn; k++)
+        {
+          int src = (int) ((gint64) k * nv / rn->pn);
+          for (int i = 0; i < nf; i++)
+            rn->px[(size_t) i * rn->pn + k] = ds->x[PN_SPLIT_VALID][(size_t) i * nv + src];
+        }
+    }
+  double mean = NAN, nominal;
+  double g_unit = run->cfg.power_g_unit > 0 ? run->cfg.power_g_unit : 1e-7;
+  if (rn->pn < 1 ||
+      !pn_net_power_expected (net, rn->pm, pn_trainer_params (run->trainer), &run->cfg.variation,
+                              PNS_TRAIN_JOB_POWER_MC, (guint64) run->seed, rn->px, rn->pn, g_unit,
+                              &mean, &nominal, NULL, NULL))
+    mean = NAN;
+  rn->power_due = g_get_monotonic_time () + PNS_TRAIN_JOB_POWER_MS * 1000;
+  return mean;
+}
 
 /* worker thread, after every epoch of a run: the progress, and a pause */
 static void
@@ -116,7 +160,7 @@ on_run_epoch (PnFlowRun *run, const PnTrainProgress *p, int n_done, int n_total,
   Runner *rn = data;
   PnsTrainJob *job = rn->job;
   PnsTrainUpdate u = { .seed_index = (int) (run - rn->runs), .seed = run->seed, .p = *p,
-                       .power = p->power };
+                       .power = run->cfg.power_budget > 0 ? p->power : live_power (rn, run) };
   send_update (job, &u);
   if (g_atomic_int_get (&job->paused))
     {
@@ -152,7 +196,9 @@ worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
       g_task_return_error (task, error);
       return;
     }
-  Runner rn = { job, g_new0 (PnFlowRun, job->n_seeds), cancellable, NULL };
+  Runner rn = { job, g_new0 (PnFlowRun, job->n_seeds), cancellable, NULL, NULL, NULL, 0, 0 };
+  if (job->cfg.power_budget <= 0 && job->cfg.circuits.mode == PN_CIRCUITS_PHYSICAL)
+    rn.pm = pn_power_model_shipped (NULL);
   PnFlowRun **order = g_new (PnFlowRun *, job->n_seeds);
   for (int k = 0; k < job->n_seeds; k++)
     {
@@ -173,6 +219,7 @@ worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
   PnsTrainOutcome *out = &job->outcome;
   out->stopped = g_cancellable_is_cancelled (cancellable);
   out->power_w = out->power_nominal_w = NAN;
+  out->power_budget = job->cfg.power_budget;
   if (best)
     {
       out->net = best->net;
@@ -190,6 +237,7 @@ worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
   for (int k = 0; k < job->n_seeds; k++)
     pn_flow_run_clear (&rn.runs[k]);
   g_free (rn.runs);
+  g_free (rn.px);
   pn_dataset_free (ds);
   if (best == NULL && rn.failed)
     g_task_return_error (task, rn.failed);
@@ -343,6 +391,18 @@ pns_train_outcome_result (const PnsTrainOutcome *out)
   };
 }
 
+PnDesignPower
+pns_train_outcome_power (const PnsTrainOutcome *out)
+{
+  /* as pnc train --save records it (pn_flow_run_to_design) */
+  PnDesignPower p = { .valid = isfinite (out->power_w), .model_w = out->power_w,
+                      .model_nominal_w = out->power_nominal_w,
+                      .budget_w = out->power_budget > 0 ? out->power_budget : NAN,
+                      .held = out->power_budget > 0 && out->power_held,
+                      .spice_w = NAN, .spice_mc_mean_w = NAN };
+  return p;
+}
+
 gboolean
 pns_train_outcome_store (const PnsTrainOutcome *out, gboolean learned_circuits, PnsDesign *d,
                          GError **error)
@@ -377,6 +437,9 @@ pns_train_outcome_store (const PnsTrainOutcome *out, gboolean learned_circuits, 
     {
       PnDesignTrainResult res = pns_train_outcome_result (out);
       pns_design_set_network (d, net, out->params, out->seed, &res);
+      PnDesignPower power = pns_train_outcome_power (out);
+      if (power.valid)
+        pns_design_set_power (d, &power);
     }
   pns_design_history_end (d);
   return ok;

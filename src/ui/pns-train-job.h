@@ -21,13 +21,20 @@
 G_BEGIN_DECLS
 
 #define PNS_TRAIN_JOB_BATCH_MS 50  /* 20 Hz: chart updates from the engine thread */
+#define PNS_TRAIN_JOB_POWER_MS 250 /* the live power without a budget, at most 4 Hz */
+#define PNS_TRAIN_JOB_POWER_EXAMPLES 64
+#define PNS_TRAIN_JOB_POWER_MC 4
 
 typedef struct {
   int             seed_index;
   int             seed;
   PnTrainProgress p;
-  /* with a power budget the trainer's expected power of the epoch (W,
-   * docs/POWER.md); NAN without one */
+  /* the model's expected power of the epoch's parameters (W,
+   * docs/POWER.md): with a budget the trainer's (its validation
+   * circuits); without one, for physical circuits, measured by the job at
+   * most every PNS_TRAIN_JOB_POWER_MS on PNS_TRAIN_JOB_POWER_EXAMPLES
+   * validation examples and PNS_TRAIN_JOB_POWER_MC Monte Carlo circuits;
+   * NAN for the epochs in between and without physical circuits */
   double          power;
 } PnsTrainUpdate;
 
@@ -43,6 +50,7 @@ typedef struct {
    * it holds the budget (FALSE without one) */
   double       power_w, power_nominal_w;
   gboolean     power_held;
+  double       power_budget; /* W, the run's (0: none) */
 } PnsTrainOutcome;
 
 #define PNS_TYPE_TRAIN_JOB (pns_train_job_get_type ())
@@ -71,7 +79,9 @@ const PnsTrainOutcome *pns_train_job_get_outcome (PnsTrainJob *job);
 
 /* The design's record of a finished run's OUT (its best model's test). */
 PnDesignTrainResult    pns_train_outcome_result   (const PnsTrainOutcome *out);
-/* Store a finished run's network in D (one undo step). LEARNED_CIRCUITS
+/* The design's <power> record of OUT (valid FALSE without a power figure). */
+PnDesignPower          pns_train_outcome_power    (const PnsTrainOutcome *out);
+/* Store a finished run's network and its power record in D (one undo step). LEARNED_CIRCUITS
  * (LNC/Both): the learned circuits first become D's component values; if
  * D refuses one, it keeps its old values and network and ERROR says why
  * (FALSE). */

@@ -3,6 +3,7 @@
  * charts it feeds. The dataset part (preview, label column, import) is in
  * pns-training-dataset.c. */
 #include "pns-training-panel-private.h"
+#include "pns-runs.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -33,6 +34,7 @@ seed_series_free (SeedSeries *s)
   g_object_unref (s->train_acc);
   g_object_unref (s->valid_acc);
   g_object_unref (s->valid_band);
+  g_object_unref (s->power);
   g_free (s);
 }
 
@@ -133,16 +135,20 @@ seed_series (PnsTrainingPanel *self, int index, int seed)
       s->train_acc = pns_series_new (tl, PNS_SERIES_LINE);
       s->valid_acc = pns_series_new (k == 0 ? _("validation") : NULL, PNS_SERIES_LINE);
       s->valid_band = pns_series_new (k == 0 ? _("validation, MC spread") : NULL, PNS_SERIES_BAND);
+      g_autofree char *pl = g_strdup_printf (_("seed %d"), seed);
+      s->power = pns_series_new (pl, PNS_SERIES_LINE);
       pns_series_set_dashed (s->valid_loss, TRUE);
       pns_series_set_dashed (s->valid_acc, TRUE);
-      PnsSeries *all[5] = { s->train_loss, s->valid_loss, s->train_acc, s->valid_acc, s->valid_band };
-      for (int i = 0; i < 5; i++)
+      PnsSeries *all[6] = { s->train_loss, s->valid_loss, s->train_acc, s->valid_acc, s->valid_band,
+                            s->power };
+      for (int i = 0; i < 6; i++)
         pns_series_set_max_points (all[i], MAX_POINTS);
       pns_chart_add_series (self->loss_chart, s->train_loss);
       pns_chart_add_series_like (self->loss_chart, s->valid_loss, s->train_loss);
       pns_chart_add_series (self->acc_chart, s->train_acc);
       pns_chart_add_series_like (self->acc_chart, s->valid_band, s->train_acc);
       pns_chart_add_series_like (self->acc_chart, s->valid_acc, s->train_acc);
+      pns_chart_add_series (self->power_chart, s->power);
       g_ptr_array_add (self->seeds, s);
     }
   return g_ptr_array_index (self->seeds, index);
@@ -183,6 +189,10 @@ on_job_progress (PnsTrainJob *job, GArray *updates, PnsTrainingPanel *self)
     {
       pns_chart_clear (self->loss_chart);
       pns_chart_clear (self->acc_chart);
+      pns_chart_clear (self->power_chart);
+      pns_chart_set_y_marker (self->power_chart,
+                              self->run_budget_w > 0 ? 1e6 * self->run_budget_w : NAN,
+                              _("budget"));
       g_ptr_array_set_size (self->seeds, 0);
       self->charts_cleared = TRUE;
     }
@@ -199,7 +209,10 @@ on_job_progress (PnsTrainJob *job, GArray *updates, PnsTrainingPanel *self)
       self->last = u->p;
       self->last_seed = u->seed;
       if (isfinite (u->power))
-        self->last_power = u->power;
+        {
+          self->last_power = u->power;
+          pns_series_append (s->power, e, 1e6 * u->power, 1e6 * u->power);
+        }
       self->n_updates++;
     }
   if (updates->len)
@@ -244,8 +257,16 @@ on_job_done (GObject *source, GAsyncResult *result, gpointer data)
             {
               /* the power beside the accuracy (docs/POWER.md) */
               g_autofree char *pw =
-                g_strdup_printf (_("Model power %.1f µW over the Monte Carlo circuits (nominal %.1f µW)."),
-                                 1e6 * out->power_w, 1e6 * out->power_nominal_w);
+                out->power_budget <= 0
+                  ? g_strdup_printf (_("Model power %.1f µW over the Monte Carlo circuits (nominal %.1f µW)."),
+                                     1e6 * out->power_w, 1e6 * out->power_nominal_w)
+                : out->power_held
+                  ? g_strdup_printf (_("Model power %.1f µW over the Monte Carlo circuits (nominal %.1f µW): the budget of %.1f µW holds."),
+                                     1e6 * out->power_w, 1e6 * out->power_nominal_w,
+                                     1e6 * out->power_budget)
+                  : g_strdup_printf (_("Model power %.1f µW over the Monte Carlo circuits (nominal %.1f µW): above the budget of %.1f µW."),
+                                     1e6 * out->power_w, 1e6 * out->power_nominal_w,
+                                     1e6 * out->power_budget);
               g_autofree char *both = g_strconcat (msg, " ", pw, NULL);
               g_free (msg);
               msg = g_steal_pointer (&both);
@@ -257,6 +278,14 @@ on_job_done (GObject *source, GAsyncResult *result, gpointer data)
             }
           else
             update_status (self, msg);
+          /* the run's design for the Pareto view, openable from there */
+          PnDesign copy;
+          if (pns_design_to_pn_design (self->design, &copy, NULL))
+            {
+              g_autoptr (PnsRun) run = pns_run_new (&copy);
+              pn_design_clear (&copy);
+              pns_runs_add (run);
+            }
         }
     }
   else if (error)
@@ -303,7 +332,13 @@ pns_training_panel_start (PnsTrainingPanel *self, GError **error)
                            _("Learnable circuits need the SPICE surrogates of both circuits, which are not loaded"));
       return FALSE;
     }
-  double budget = gtk_spin_button_get_value (self->budget_spin) * 1e-6;
+  pns_training_panel_check_budget (self);
+  if (self->budget_error_text)
+    {
+      g_set_error_literal (error, PN_ERROR, PN_ERROR_INVALID, self->budget_error_text);
+      return FALSE;
+    }
+  double budget = self->budget_w;
   if (budget > 0)
     {
       if (cfg.circuits.mode != PN_CIRCUITS_PHYSICAL)
@@ -317,6 +352,7 @@ pns_training_panel_start (PnsTrainingPanel *self, GError **error)
       cfg.power_budget = budget;
     }
   self->last_power = NAN;
+  pns_training_panel_power_started (self, budget > 0 ? budget : 0);
   self->learn_circuits = learn;
   /* the previous run's charts stay until this run's first epoch */
   self->charts_cleared = FALSE;
@@ -363,7 +399,7 @@ gboolean
 pns_training_panel_can_start (PnsTrainingPanel *self)
 {
   return self->job == NULL && self->design != NULL && self->dataset_error_text == NULL &&
-         self->rejected_prop == NULL;
+         self->rejected_prop == NULL && self->budget_error_text == NULL;
 }
 
 gboolean
@@ -469,6 +505,7 @@ pns_training_panel_dispose (GObject *object)
   g_clear_pointer (&self->preview_label, g_free);
   g_clear_pointer (&self->seeds, g_ptr_array_unref);
   g_clear_pointer (&self->dataset_error_text, g_free);
+  g_clear_pointer (&self->budget_error_text, g_free);
   g_clear_pointer (&self->paned, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), PNS_TYPE_TRAINING_PANEL);
   G_OBJECT_CLASS (pns_training_panel_parent_class)->dispose (object);
@@ -507,6 +544,9 @@ pns_training_panel_class_init (PnsTrainingPanelClass *klass)
   gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, label_list);
   gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, loss_chart);
   gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, acc_chart);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, power_chart);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, budget_entry);
+  gtk_widget_class_bind_template_child (wc, PnsTrainingPanel, budget_error);
   gtk_widget_class_set_layout_manager_type (wc, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -517,18 +557,6 @@ pns_training_panel_init (PnsTrainingPanel *self)
   self->seeds = g_ptr_array_new_with_free_func ((GDestroyNotify) seed_series_free);
   for (const char * const *n = pn_dataset_bundled_names (); *n; n++)
     gtk_string_list_append (self->dataset_list, *n);
-
-  /* the power budget (docs/POWER.md): the panel's, not the design's */
-  GtkWidget *bl = gtk_label_new_with_mnemonic (_("Power _budget (µW, 0: none)"));
-  gtk_label_set_xalign (GTK_LABEL (bl), 0);
-  self->budget_spin =
-    GTK_SPIN_BUTTON (gtk_spin_button_new (gtk_adjustment_new (0, 0, 1e6, 10, 100, 0), 1, 1));
-  gtk_label_set_mnemonic_widget (GTK_LABEL (bl), GTK_WIDGET (self->budget_spin));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->budget_spin),
-                               _("Hold the design's expected power over the printing variation at or below this (in the model); 0 trains without a budget"));
-  gtk_grid_attach (self->settings_grid, bl, 0, 7, 1, 1);
-  gtk_grid_attach (self->settings_grid, GTK_WIDGET (self->budget_spin), 1, 7, 1, 1);
-  self->last_power = NAN;
 
   self->bindings = g_binding_group_new ();
   const GBindingFlags flags = G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE;
@@ -543,6 +571,8 @@ pns_training_panel_init (PnsTrainingPanel *self)
   self->design_signals = g_signal_group_new (PNS_TYPE_DESIGN);
   g_signal_group_connect (self->design_signals, "rejected", G_CALLBACK (on_rejected), self);
   g_signal_group_connect (self->design_signals, "notify", G_CALLBACK (on_design_notify), self);
+  /* the power budget (docs/POWER.md): the panel's, not the design's */
+  pns_training_panel_power_init (self);
   g_binding_group_bind_full (self->bindings, "title", self->title_entry, "text", flags,
                              title_to_entry, entry_to_title, NULL, NULL);
   g_signal_connect (self->dataset_drop, "notify::selected", G_CALLBACK (pns_training_panel_on_dataset_selected), self);
@@ -575,4 +605,5 @@ pns_training_panel_set_design (PnsTrainingPanel *self, PnsDesign *design)
       if (name)
         pns_training_panel_load_preview (self, name);
     }
+  pns_training_panel_check_budget (self);
 }

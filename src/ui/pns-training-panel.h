@@ -43,6 +43,11 @@ GtkEditable *pns_training_panel_get_title_entry (PnsTrainingPanel *self);
 /* The label-column picker of a CSV dataset (row 0: automatic, then the
  * file's columns); NULL while hidden (a bundled dataset). */
 GtkDropDown *pns_training_panel_get_label_drop (PnsTrainingPanel *self);
+/* The power budget's field (empty: none; 250, 250 µW, 0.25 mW), the
+ * reason it is refused (NULL if it is not) and the live power chart. */
+GtkEditable *pns_training_panel_get_budget_entry (PnsTrainingPanel *self);
+const char  *pns_training_panel_get_budget_error (PnsTrainingPanel *self);
+PnsChart    *pns_training_panel_get_power_chart  (PnsTrainingPanel *self);
 /* The settings error shown in place (NULL if none). */
 const char *pns_training_panel_get_settings_error (PnsTrainingPanel *self);
 

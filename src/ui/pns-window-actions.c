@@ -3,6 +3,7 @@
  * accelerators (pns-application.c) name them; tests and scripts activate
  * the ones that take a path. */
 #include "pns-window-private.h"
+#include "pns-runs.h"
 #include "pns-calibration.h"
 
 #include <glib/gi18n.h>
@@ -495,6 +496,62 @@ action_calibrate_cancel (GSimpleAction *a, GVariant *p, gpointer data)
     g_cancellable_cancel (self->calib_cancel);
 }
 
+/* The Pareto view's runs (pns-runs.h) ----------------------------------- */
+
+static PnsRun *
+pareto_run (PnsWindow *self, GVariant *p)
+{
+  PnsRun *run = pns_runs_find (g_variant_get_uint32 (p));
+  if (run == NULL)
+    pns_window_show_error (self, _("The run cannot be opened"),
+                           _("There is no such run among those trained since the studio started."));
+  return run;
+}
+
+/* Run N's design in a new window (unsaved; this window stays as it is). */
+static void
+action_pareto_open (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  PnsWindow *self = data;
+  PnsRun *run = pareto_run (self, p);
+  if (run == NULL)
+    return;
+  GError *error = NULL;
+  g_autoptr (PnsDesign) d = pns_design_new_from_model (pns_run_get_design (run), &error);
+  if (d == NULL)
+    {
+      pns_window_show_error (self, _("The run cannot be opened"), error->message);
+      g_error_free (error);
+      return;
+    }
+  PnsWindow *w = pns_window_new (gtk_window_get_application (GTK_WINDOW (self)));
+  pns_window_set_design (w, d);
+  g_autofree char *text = g_strdup_printf (_("Run %u's design (not saved yet)."),
+                                           pns_run_get_number (run));
+  pns_window_show_notice (w, text);
+  gtk_window_present (GTK_WINDOW (w));
+}
+
+/* Run N's design in place of this window's: one undo step. */
+static void
+action_pareto_replace (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  PnsWindow *self = data;
+  PnsRun *run = pareto_run (self, p);
+  if (run == NULL)
+    return;
+  GError *error = NULL;
+  if (!pns_design_apply_model (self->design, pns_run_get_design (run), &error))
+    {
+      pns_window_show_error (self, _("The run cannot be opened"), error->message);
+      g_error_free (error);
+      return;
+    }
+  g_autofree char *text = g_strdup_printf (_("This window now shows run %u's design; Undo (Ctrl+Z) brings the previous one back."),
+                                           pns_run_get_number (run));
+  pns_window_show_notice (self, text);
+}
+
 static const GActionEntry win_entries[] = {
   { "open", action_open },
   { "open-recent", action_open_recent, "s" },
@@ -526,6 +583,8 @@ static const GActionEntry win_entries[] = {
   { "calibrate-cancel", action_calibrate_cancel },
   { "undo", action_undo },
   { "redo", action_redo },
+  { "pareto-open", action_pareto_open, "u" },
+  { "pareto-replace", action_pareto_replace, "u" },
 };
 
 void

@@ -22,6 +22,7 @@ struct _PnsWindow {
   PnsTrainingPanel *training_panel;
   PnsYieldView     *yield_view;
   PnsExportView    *export_view;
+  PnsParetoView    *pareto_view;
   GMenu            *recent_menu;
   PnsDesign        *design;
   gulong            changed_id;

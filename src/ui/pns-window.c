@@ -8,7 +8,8 @@
 
 G_DEFINE_FINAL_TYPE (PnsWindow, pns_window, GTK_TYPE_APPLICATION_WINDOW)
 
-static const char * const view_names[] = { "schematic", "circuits", "training", "yield", "export", NULL };
+static const char * const view_names[] = { "schematic", "circuits", "training", "yield", "export",
+                                           "pareto", NULL };
 
 const char * const *
 pns_window_view_names (void)
@@ -51,6 +52,7 @@ pns_window_update_actions (PnsWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "open")), !running);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "open-recent")), !running);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "new")), !running);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "pareto-replace")), !running);
 }
 
 static void
@@ -436,6 +438,10 @@ pns_window_dispose (GObject *object)
   g_clear_object (&self->design_bindings);
   if (self->calib_cancel)
     g_cancellable_cancel (self->calib_cancel);
+  /* the panel may outlive the window a moment (a dataset preview in
+   * flight holds it): its state changes no longer reach the window */
+  if (self->training_panel)
+    g_signal_handlers_disconnect_by_data (self->training_panel, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PNS_TYPE_WINDOW);
   G_OBJECT_CLASS (pns_window_parent_class)->dispose (object);
 }
@@ -451,6 +457,7 @@ pns_window_class_init (PnsWindowClass *klass)
   g_type_ensure (PNS_TYPE_TRAINING_PANEL);
   g_type_ensure (PNS_TYPE_YIELD_VIEW);
   g_type_ensure (PNS_TYPE_EXPORT_VIEW);
+  g_type_ensure (PNS_TYPE_PARETO_VIEW);
   gtk_widget_class_set_template_from_resource (wc, "/org/pnstudio/Studio/ui/pns-window.ui");
   gtk_widget_class_bind_template_child (wc, PnsWindow, view_stack);
   gtk_widget_class_bind_template_child (wc, PnsWindow, title_label);
@@ -466,6 +473,7 @@ pns_window_class_init (PnsWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, PnsWindow, training_panel);
   gtk_widget_class_bind_template_child (wc, PnsWindow, yield_view);
   gtk_widget_class_bind_template_child (wc, PnsWindow, export_view);
+  gtk_widget_class_bind_template_child (wc, PnsWindow, pareto_view);
   gtk_widget_class_bind_template_child (wc, PnsWindow, recent_menu);
 }
 
@@ -530,4 +538,10 @@ PnsYieldView *
 pns_window_get_yield_view (PnsWindow *self)
 {
   return self->yield_view;
+}
+
+PnsParetoView *
+pns_window_get_pareto_view (PnsWindow *self)
+{
+  return self->pareto_view;
 }

@@ -1,4 +1,4 @@
-/* pns-window.h: the main window: one design, five views. */
+/* pns-window.h: the main window: one design, six views. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -9,6 +9,7 @@
 #include "pns-training-panel.h"
 #include "pns-yield-view.h"
 #include "pns-export-view.h"
+#include "pns-pareto-view.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,7 @@ PnsCircuitEditor *pns_window_get_circuit_editor (PnsWindow *self);
 PnsTrainingPanel *pns_window_get_training_panel (PnsWindow *self);
 PnsYieldView     *pns_window_get_yield_view (PnsWindow *self);
 PnsExportView    *pns_window_get_export_view (PnsWindow *self);
+PnsParetoView    *pns_window_get_pareto_view (PnsWindow *self);
 /* The message shown under the header bar (e.g. that an edit dropped the
  * design's SPICE calibration), NULL when none is shown. */
 const char       *pns_window_get_notice   (PnsWindow *self);

@@ -9,6 +9,12 @@
  * A SPICE-calibrated design's model is the calibrated one in both (its
  * corrected curves and crossbar loading, as in pnc calibrate's evaluation
  * and pnc verify), on the job's own copy of the tables.
+ *
+ * Beside the accuracy, the same job computes each Monte Carlo circuit's
+ * static power (docs/POWER.md): the model's expected power per circuit
+ * (pn_net_power_expected, the same seed and draws as pn_evaluate) or, in
+ * SPICE, what pn_spice_verify measured per circuit; the Power page shows
+ * its histogram with the design's budget.
  */
 #include "pns-yield-view.h"
 #include "pns-sweep.h"
@@ -26,6 +32,9 @@ typedef struct {
   double    *acc;  /* n values in [0, 1] */
   int        n;
   PnsSeries *series;
+  double    *power;  /* n_power values in W (none: NULL) */
+  int        n_power;
+  PnsSeries *power_series;
 } Pin;
 
 struct _PnsYieldView {
@@ -33,7 +42,8 @@ struct _PnsYieldView {
   GtkWidget     *box;
   GtkSpinButton *mc_spin;
   GtkCheckButton *spice_check;
-  PnsChart      *histogram;
+  PnsChart      *histogram, *power_chart;
+  GtkStack      *hist_stack;
   GtkScale      *threshold_scale;
   GtkLabel      *yield_label, *status_label;
   PnsDesign     *design;
@@ -42,7 +52,10 @@ struct _PnsYieldView {
   double        *acc;
   int            n_acc;
   char          *acc_label;
-  PnsSeries     *current;
+  PnsSeries     *current, *power_current;
+  double        *power;         /* W per Monte Carlo circuit of the current design (NULL: none) */
+  int            n_power;
+  double         power_nominal;
   GPtrArray     *pins;
   guint          pin_count;
   guint          debounce_id;
@@ -71,6 +84,8 @@ pin_free (Pin *p)
   g_free (p->label);
   g_free (p->acc);
   g_object_unref (p->series);
+  g_free (p->power);
+  g_object_unref (p->power_series);
   g_free (p);
 }
 
@@ -92,6 +107,99 @@ fill_histogram (PnsSeries *s, const double *acc, int n)
   g_free (y);
 }
 
+/* a bin width of about a twentieth of RANGE: 1, 2 or 5 times a power of ten */
+static double
+power_bin (double range)
+{
+  double raw = range / 20, mag = pow (10, floor (log10 (raw))), r = raw / mag;
+  return (r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10) * mag;
+}
+
+/* S: the histogram (percent of circuits) of N powers W (W) in bins of
+ * WIDTH µW on the grid k * WIDTH */
+static void
+fill_power (PnsSeries *s, const double *w, int n, double width)
+{
+  if (w == NULL || n == 0)
+    {
+      pns_series_clear (s);
+      return;
+    }
+  double lo = INFINITY, hi = -INFINITY;
+  for (int i = 0; i < n; i++)
+    {
+      lo = MIN (lo, 1e6 * w[i]);
+      hi = MAX (hi, 1e6 * w[i]);
+    }
+  long b0 = lround (floor (lo / width + 0.5)), b1 = lround (floor (hi / width + 0.5));
+  int nb = (int) (b1 - b0 + 1);
+  double *x = g_new (double, nb), *y = g_new0 (double, nb);
+  for (int b = 0; b < nb; b++)
+    x[b] = (b0 + b) * width;
+  for (int i = 0; i < n; i++)
+    {
+      long b = lround (floor (1e6 * w[i] / width + 0.5)) - b0;
+      y[CLAMP (b, 0, nb - 1)] += 100.0 / n;
+    }
+  pns_series_set_bar_width (s, width);
+  pns_series_set_data (s, x, y, NULL, nb);
+  g_free (x);
+  g_free (y);
+}
+
+/* The budget of the design's power record (W), or NAN. */
+static double
+design_budget (PnsYieldView *self)
+{
+  const PnDesignPower *p = self->design ? pns_design_get_power (self->design) : NULL;
+  return p && p->valid && p->budget_w > 0 ? p->budget_w : NAN;
+}
+
+/* The power histograms of the current design and the pins, in common bins
+ * (a width from their joint range), and the budget's line. */
+static void
+refill_power (PnsYieldView *self)
+{
+  double lo = INFINITY, hi = -INFINITY;
+  const double *arrays[1 + 64];
+  int counts[1 + 64], na = 0;
+  arrays[na] = self->power;
+  counts[na++] = self->power ? self->n_power : 0;
+  for (guint i = 0; i < self->pins->len && na < (int) G_N_ELEMENTS (arrays); i++)
+    {
+      Pin *p = g_ptr_array_index (self->pins, i);
+      arrays[na] = p->power;
+      counts[na++] = p->power ? p->n_power : 0;
+    }
+  for (int a = 0; a < na; a++)
+    for (int i = 0; i < counts[a]; i++)
+      {
+        lo = MIN (lo, 1e6 * arrays[a][i]);
+        hi = MAX (hi, 1e6 * arrays[a][i]);
+      }
+  double width = isfinite (lo) ? power_bin (MAX (hi - lo, MAX (1e-3 * fabs (hi), 1e-6))) : 1;
+  fill_power (self->power_current, self->power, self->power ? self->n_power : 0, width);
+  for (guint i = 0; i < self->pins->len; i++)
+    {
+      Pin *p = g_ptr_array_index (self->pins, i);
+      fill_power (p->power_series, p->power, p->power ? p->n_power : 0, width);
+    }
+  double budget = design_budget (self);
+  pns_chart_set_marker (self->power_chart, isfinite (budget) ? 1e6 * budget : NAN, _("budget"));
+}
+
+static void
+mean_std (const double *v, int n, double *mean, double *std)
+{
+  double s = 0, ss = 0;
+  for (int i = 0; i < n; i++)
+    s += v[i];
+  *mean = n ? s / n : NAN;
+  for (int i = 0; i < n; i++)
+    ss += (v[i] - *mean) * (v[i] - *mean);
+  *std = n > 1 ? sqrt (ss / (n - 1)) : 0;
+}
+
 static void
 update_yield (PnsYieldView *self)
 {
@@ -107,6 +215,15 @@ update_yield (PnsYieldView *self)
     }
   else
     g_string_append (s, _("No evaluation yet."));
+  double budget = design_budget (self);
+  if (self->power && isfinite (budget))
+    {
+      int k = 0;
+      for (int i = 0; i < self->n_power; i++)
+        k += self->power[i] <= budget;
+      g_string_append_printf (s, _("; %.1f %% of the circuits within the power budget of %.1f µW."),
+                              100.0 * k / MAX (self->n_power, 1), 1e6 * budget);
+    }
   double area, rarea;
   int unpr;
   if (self->design && pns_export_area (self->design, &area, &rarea, &unpr))
@@ -138,6 +255,8 @@ typedef struct {
   gint        done, total;  /* SPICE netlists (atomic) */
   PnEvalResult res;
   PnVerifyResult *vr;       /* SPICE */
+  double     *power;        /* W per Monte Carlo circuit (n_mc; NULL: none) */
+  double      power_nominal;
 } EvalJob;
 
 static void
@@ -149,6 +268,7 @@ eval_job_free (EvalJob *j)
   g_free (j->dataset);
   g_free (j->label_column);
   pn_eval_result_clear (&j->res);
+  g_free (j->power);
   g_free (j);
 }
 
@@ -207,11 +327,19 @@ evaluate_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancell
           g_task_return_error (task, error);
           return;
         }
+      if (j->vr->power_spice && j->vr->n_mc > 0)
+        {
+          /* [0] is the nominal circuit, then the Monte Carlo ones */
+          j->power = g_memdup2 (j->vr->power_spice + 1, sizeof (double) * j->vr->n_mc);
+          j->power_nominal = j->vr->spice_power_nominal;
+        }
       g_task_return_boolean (task, TRUE);
       return;
     }
   pn_evaluate (&j->net, j->params, &j->var, j->n_mc, j->seed, ds->x[PN_SPLIT_TEST],
                ds->y[PN_SPLIT_TEST], ds->n[PN_SPLIT_TEST], &j->res);
+  pns_yield_power (&j->net, j->params, &j->var, j->n_mc, j->seed, ds, j->g_unit, &j->power,
+                   &j->power_nominal);
   pn_dataset_free (ds);
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -293,8 +421,32 @@ on_eval_done (GObject *src, GAsyncResult *res, gpointer data)
       g_free (st);
       st = cal;
     }
+  g_free (self->power);
+  self->power = g_steal_pointer (&j->power);
+  self->n_power = self->power ? (j->spice ? j->vr->n_mc : j->n_mc) : 0;
+  self->power_nominal = j->power_nominal;
+  if (self->power)
+    {
+      double m, sd;
+      mean_std (self->power, self->n_power, &m, &sd);
+      g_autofree char *pw =
+        j->spice ? g_strdup_printf (_("SPICE power %.1f ± %.1f µW over the circuits (nominal %.1f µW; the model: %.1f µW)."),
+                                    1e6 * m, 1e6 * sd, 1e6 * self->power_nominal,
+                                    1e6 * j->vr->model_power_mc_mean)
+                 : g_strdup_printf (_("Model power %.1f ± %.1f µW over the circuits (nominal %.1f µW)."),
+                                    1e6 * m, 1e6 * sd, 1e6 * self->power_nominal);
+      char *both = g_strdup_printf ("%s %s", st, pw);
+      g_free (st);
+      st = both;
+      pns_chart_set_empty_text (self->power_chart, NULL);
+    }
+  else
+    pns_chart_set_empty_text (self->power_chart,
+                              _("No power figure: the power model needs physical circuits (component values)"));
   pns_series_set_label (self->current, self->acc_label);
+  pns_series_set_label (self->power_current, self->acc_label);
   fill_histogram (self->current, self->acc, self->n_acc);
+  refill_power (self);
   gtk_label_set_text (self->status_label, st);
   update_yield (self);
   g_object_unref (self);
@@ -394,8 +546,17 @@ pns_yield_view_pin (PnsYieldView *self)
   p->n = self->n_acc;
   p->series = pns_series_new (p->label, PNS_SERIES_BARS);
   fill_histogram (p->series, p->acc, p->n);
+  p->power = self->power ? g_memdup2 (self->power, sizeof (double) * self->n_power) : NULL;
+  p->n_power = self->power ? self->n_power : 0;
+  p->power_series = pns_series_new (p->label, PNS_SERIES_BARS);
   g_ptr_array_add (self->pins, p);
   pns_chart_add_series (self->histogram, p->series);
+  /* the same colour in both charts */
+  GdkRGBA col;
+  pns_chart_get_series_color (self->histogram, pns_chart_get_n_series (self->histogram) - 1, &col);
+  pns_series_set_color (p->power_series, &col);
+  pns_chart_add_series (self->power_chart, p->power_series);
+  refill_power (self);
   update_yield (self);
   return TRUE;
 }
@@ -404,8 +565,13 @@ void
 pns_yield_view_clear_pins (PnsYieldView *self)
 {
   for (guint i = 0; i < self->pins->len; i++)
-    pns_chart_remove_series (self->histogram, ((Pin *) g_ptr_array_index (self->pins, i))->series);
+    {
+      Pin *p = g_ptr_array_index (self->pins, i);
+      pns_chart_remove_series (self->histogram, p->series);
+      pns_chart_remove_series (self->power_chart, p->power_series);
+    }
   g_ptr_array_set_size (self->pins, 0);
+  refill_power (self);
   update_yield (self);
 }
 
@@ -427,6 +593,28 @@ PnsChart *
 pns_yield_view_get_chart (PnsYieldView *self)
 {
   return self->histogram;
+}
+
+PnsChart *
+pns_yield_view_get_power_chart (PnsYieldView *self)
+{
+  return self->power_chart;
+}
+
+const double *
+pns_yield_view_get_power (PnsYieldView *self, int *n, double *nominal)
+{
+  if (n)
+    *n = self->power ? self->n_power : 0;
+  if (nominal)
+    *nominal = self->power ? self->power_nominal : NAN;
+  return self->power;
+}
+
+void
+pns_yield_view_show_power (PnsYieldView *self, gboolean power)
+{
+  gtk_stack_set_visible_child_name (self->hist_stack, power ? "power" : "accuracy");
 }
 
 static gboolean
@@ -480,6 +668,8 @@ pns_yield_view_dispose (GObject *object)
   g_clear_object (&self->design);
   g_clear_pointer (&self->pins, g_ptr_array_unref);
   g_clear_object (&self->current);
+  g_clear_object (&self->power_current);
+  g_clear_pointer (&self->power, g_free);
   g_clear_pointer (&self->acc, g_free);
   g_clear_pointer (&self->acc_label, g_free);
   g_clear_pointer (&self->box, gtk_widget_unparent);
@@ -498,6 +688,8 @@ pns_yield_view_class_init (PnsYieldViewClass *klass)
   gtk_widget_class_bind_template_child (wc, PnsYieldView, mc_spin);
   gtk_widget_class_bind_template_child (wc, PnsYieldView, spice_check);
   gtk_widget_class_bind_template_child (wc, PnsYieldView, histogram);
+  gtk_widget_class_bind_template_child (wc, PnsYieldView, power_chart);
+  gtk_widget_class_bind_template_child (wc, PnsYieldView, hist_stack);
   gtk_widget_class_bind_template_child (wc, PnsYieldView, threshold_scale);
   gtk_widget_class_bind_template_child (wc, PnsYieldView, yield_label);
   gtk_widget_class_bind_template_child (wc, PnsYieldView, status_label);
@@ -517,13 +709,19 @@ pns_yield_view_init (PnsYieldView *self)
   pns_chart_set_x_range (self->histogram, NAN, NAN);
   pns_chart_set_y_range (self->histogram, 0, NAN);
   pns_chart_set_empty_text (self->histogram, _("Evaluate a trained design to see its yield"));
+  self->power_current = pns_series_new (NULL, PNS_SERIES_BARS);
+  pns_chart_add_series (self->power_chart, self->power_current);
+  pns_chart_set_title (self->power_chart, _("Power over Monte Carlo circuits"));
+  pns_chart_set_axis_labels (self->power_chart, _("expected power (µW)"), _("circuits (%)"));
+  pns_chart_set_y_range (self->power_chart, 0, NAN);
+  pns_chart_set_empty_text (self->power_chart, _("Evaluate a trained design to see its power"));
   g_signal_connect (self->threshold_scale, "value-changed", G_CALLBACK (on_threshold_changed), self);
   g_signal_connect (self->spice_check, "toggled", G_CALLBACK (on_spice_toggled), self);
   /* the sweeps and corners beside the histogram */
   self->sweep = PNS_SWEEP_PANEL (pns_sweep_panel_new ());
   GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
   gtk_widget_set_vexpand (paned, TRUE);
-  GtkWidget *hist = GTK_WIDGET (self->histogram), *after = gtk_widget_get_prev_sibling (hist);
+  GtkWidget *hist = GTK_WIDGET (self->hist_stack), *after = gtk_widget_get_prev_sibling (hist);
   g_object_ref (hist);
   gtk_box_remove (GTK_BOX (self->box), hist);
   gtk_paned_set_start_child (GTK_PANED (paned), hist);
@@ -553,11 +751,33 @@ pns_yield_view_set_design (PnsYieldView *self, PnsDesign *design)
   g_set_object (&self->design, design);
   pns_sweep_panel_set_design (self->sweep, design);
   g_clear_pointer (&self->acc, g_free);
+  g_clear_pointer (&self->power, g_free);
   pns_series_clear (self->current);
+  pns_series_clear (self->power_current);
   if (design)
     {
       self->changed_id = g_signal_connect (design, "changed", G_CALLBACK (on_design_changed), self);
       pns_yield_view_run (self);
     }
   update_yield (self);
+}
+
+void
+pns_yield_power (const PnNet *net, const float *params, const PnVariation *var, int n_mc,
+                 guint64 seed, const PnDataset *ds, double g_unit, double **power,
+                 double *nominal)
+{
+  *power = NULL;
+  *nominal = NAN;
+  const PnPowerModel *pm = net->circuits.mode == PN_CIRCUITS_PHYSICAL &&
+                               pn_power_check_net (net, NULL)
+                             ? pn_power_model_shipped (NULL) : NULL;
+  if (pm == NULL || n_mc < 1)
+    return;
+  double mean, *w = g_new (double, n_mc);
+  if (pn_net_power_expected (net, pm, params, var, n_mc, seed, ds->x[PN_SPLIT_TEST],
+                             ds->n[PN_SPLIT_TEST], g_unit, &mean, nominal, w, NULL))
+    *power = w;
+  else
+    g_free (w);
 }
