@@ -61,6 +61,99 @@ dataset_name (const char *const *names, int i, const char *fallback)
   return g_strconcat (head, "…", NULL);
 }
 
+/* The inv circuit of the row LAB of layer L at (TX, RY), with its tooltip
+ * (E: its nominal eta). */
+static void
+draw_inv_symbol (cairo_t *cr, GArray *hits, double tx, double ry, const char *lab, int l,
+                 const float *e)
+{
+  rgba (cr, &col_neg, 1);
+  cairo_move_to (cr, tx, ry - 8);
+  cairo_line_to (cr, tx + 16, ry);
+  cairo_line_to (cr, tx, ry + 8);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+  cairo_new_path (cr);
+  cairo_arc (cr, tx + 19, ry, 3, 0, 2 * G_PI);
+  cairo_stroke (cr);
+  pns_hits_add (hits, tx - 2, ry - 10, 26, 20,
+                g_strdup_printf (_("inv circuit of %s (layer %d): inputs with a negative weight read inv(%s); η = [%.3f, %.3f, %.3f, %.2f]"),
+                                 lab, l + 1, lab, e[0], e[1], e[2], e[3]));
+}
+
+/* The name of output J, written downwards from (X, Y). */
+static void
+draw_class_label (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, int j, double x, double y)
+{
+  rgba (cr, fg, 0.8);
+  g_autofree char *cl = dataset_name (pns_design_get_class_names (d), j, _("class %d"));
+  cairo_save (cr);
+  cairo_move_to (cr, x, y);
+  cairo_rotate (cr, G_PI / 2);
+  cairo_show_text (cr, cl);
+  cairo_restore (cr);
+}
+
+/* The legend of the crossbar symbols at LY and, for a trained design, its
+ * test accuracy and model power under it. */
+static void
+draw_legend (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, double ly)
+{
+  const struct { const GdkRGBA *c; const char *t; } leg[] = {
+    { &col_pos, _("printed conductance") },
+    { &col_neg, _("negative weight (through inv)") },
+    { NULL, _("pruned (not printed)") },
+    { &col_act, _("ptanh activation") },
+  };
+  double lx = 20;
+  for (guint k = 0; k < G_N_ELEMENTS (leg); k++)
+    {
+      cairo_new_path (cr);
+      if (leg[k].c)
+        {
+          rgba (cr, leg[k].c, 1);
+          cairo_arc (cr, lx + 5, ly - 4, 5, 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
+      else
+        {
+          rgba (cr, fg, 0.4);
+          cairo_arc (cr, lx + 5, ly - 4, 3, 0, 2 * G_PI);
+          cairo_stroke (cr);
+        }
+      rgba (cr, fg, 0.8);
+      text_at (cr, lx + 14, ly, leg[k].t, 0);
+      cairo_text_extents_t e;
+      cairo_text_extents (cr, leg[k].t, &e);
+      lx += e.x_advance + 34;
+    }
+  const PnDesignTrainResult *res = pns_design_get_result (d);
+  if (res->valid)
+    {
+      g_autofree char *rt = g_strdup_printf (_("Test accuracy %.1f ± %.1f %% over %d Monte Carlo circuits (seed %d, best epoch %d)"),
+                                             100 * res->test_acc_mean, 100 * res->test_acc_std,
+                                             res->mc_test, pns_design_get_result_seed (d), res->best_epoch);
+      /* the model's power beside it (docs/POWER.md), when known */
+      const PnDesignPower *pw = pns_design_get_power (d);
+      if (pw->valid && isfinite (pw->model_w))
+        {
+          g_autofree char *ps =
+            !(pw->budget_w > 0)
+              ? g_strdup_printf (_("model power %.1f µW (nominal %.1f µW)"), 1e6 * pw->model_w,
+                                 1e6 * pw->model_nominal_w)
+            : pw->held
+              ? g_strdup_printf (_("model power %.1f µW (nominal %.1f µW), budget %.1f µW held"),
+                                 1e6 * pw->model_w, 1e6 * pw->model_nominal_w, 1e6 * pw->budget_w)
+              : g_strdup_printf (_("model power %.1f µW (nominal %.1f µW), budget %.1f µW missed"),
+                                 1e6 * pw->model_w, 1e6 * pw->model_nominal_w, 1e6 * pw->budget_w);
+          char *both = g_strdup_printf ("%s; %s", rt, ps);
+          g_free (rt);
+          rt = both;
+        }
+      text_at (cr, 20, ly + 20, rt, 0);
+    }
+}
+
 static void
 draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
              PnsCircuitRecord **recs, double *width, double *height)
@@ -112,24 +205,9 @@ draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
               cairo_move_to (cr, x + 34, ry);
               cairo_line_to (cr, cx0 + no * CELL, ry);
               cairo_stroke (cr);
-              if (neg)
-                {
-                  /* the row's negative-weight circuit instance */
-                  double tx = x + 44;
-                  rgba (cr, &col_neg, 1);
-                  cairo_move_to (cr, tx, ry - 8);
-                  cairo_line_to (cr, tx + 16, ry);
-                  cairo_line_to (cr, tx, ry + 8);
-                  cairo_close_path (cr);
-                  cairo_fill (cr);
-                  cairo_new_path (cr);
-                  cairo_arc (cr, tx + 19, ry, 3, 0, 2 * G_PI);
-                  cairo_stroke (cr);
-                  const float *e = eta_inv + 4 * (net->inv_off[l] + i);
-                  pns_hits_add (hits, tx - 2, ry - 10, 26, 20,
-                           g_strdup_printf (_("inv circuit of %s (layer %d): inputs with a negative weight read inv(%s); η = [%.3f, %.3f, %.3f, %.2f]"),
-                                            lab, l + 1, lab, e[0], e[1], e[2], e[3]));
-                }
+              if (neg) /* the row's negative-weight circuit instance */
+                draw_inv_symbol (cr, hits, x + 44, ry, lab, l,
+                                 eta_inv + 4 * (net->inv_off[l] + i));
               for (int j = 0; j < no; j++)
                 {
                   double t = th[i * no + j], px = cx0 + (j + 0.5) * CELL;
@@ -195,15 +273,7 @@ draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
                 }
               cairo_stroke (cr);
               if (l + 1 == net->n_layers)
-                {
-                  rgba (cr, fg, 0.8);
-                  g_autofree char *cl = dataset_name (pns_design_get_class_names (d), j, _("class %d"));
-                  cairo_save (cr);
-                  cairo_move_to (cr, px + 4, wy + 4);
-                  cairo_rotate (cr, G_PI / 2);
-                  cairo_show_text (cr, cl);
-                  cairo_restore (cr);
-                }
+                draw_class_label (d, cr, fg, j, px + 4, wy + 4);
             }
           max_h = MAX (max_h, h + 110 + no * 6);
           x = cx0 + no * CELL + GAP;
@@ -212,60 +282,7 @@ draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
       g_free (eta_inv);
       total_w = MAX (total_w, x);
       /* legend */
-      double ly = y0 + max_h - 20;
-      const struct { const GdkRGBA *c; const char *t; } leg[] = {
-        { &col_pos, _("printed conductance") },
-        { &col_neg, _("negative weight (through inv)") },
-        { NULL, _("pruned (not printed)") },
-        { &col_act, _("ptanh activation") },
-      };
-      double lx = 20;
-      for (guint k = 0; k < G_N_ELEMENTS (leg); k++)
-        {
-          cairo_new_path (cr);
-          if (leg[k].c)
-            {
-              rgba (cr, leg[k].c, 1);
-              cairo_arc (cr, lx + 5, ly - 4, 5, 0, 2 * G_PI);
-              cairo_fill (cr);
-            }
-          else
-            {
-              rgba (cr, fg, 0.4);
-              cairo_arc (cr, lx + 5, ly - 4, 3, 0, 2 * G_PI);
-              cairo_stroke (cr);
-            }
-          rgba (cr, fg, 0.8);
-          text_at (cr, lx + 14, ly, leg[k].t, 0);
-          cairo_text_extents_t e;
-          cairo_text_extents (cr, leg[k].t, &e);
-          lx += e.x_advance + 34;
-        }
-      const PnDesignTrainResult *res = pns_design_get_result (d);
-      if (res->valid)
-        {
-          g_autofree char *rt = g_strdup_printf (_("Test accuracy %.1f ± %.1f %% over %d Monte Carlo circuits (seed %d, best epoch %d)"),
-                                                 100 * res->test_acc_mean, 100 * res->test_acc_std,
-                                                 res->mc_test, pns_design_get_result_seed (d), res->best_epoch);
-          /* the model's power beside it (docs/POWER.md), when known */
-          const PnDesignPower *pw = pns_design_get_power (d);
-          if (pw->valid && isfinite (pw->model_w))
-            {
-              g_autofree char *ps =
-                !(pw->budget_w > 0)
-                  ? g_strdup_printf (_("model power %.1f µW (nominal %.1f µW)"), 1e6 * pw->model_w,
-                                     1e6 * pw->model_nominal_w)
-                : pw->held
-                  ? g_strdup_printf (_("model power %.1f µW (nominal %.1f µW), budget %.1f µW held"),
-                                     1e6 * pw->model_w, 1e6 * pw->model_nominal_w, 1e6 * pw->budget_w)
-                  : g_strdup_printf (_("model power %.1f µW (nominal %.1f µW), budget %.1f µW missed"),
-                                     1e6 * pw->model_w, 1e6 * pw->model_nominal_w, 1e6 * pw->budget_w);
-              char *both = g_strdup_printf ("%s; %s", rt, ps);
-              g_free (rt);
-              rt = both;
-            }
-          text_at (cr, 20, ly + 20, rt, 0);
-        }
+      draw_legend (d, cr, fg, y0 + max_h - 20);
     }
   /* the two circuits, drawn from the topology the netlist writer writes */
   double cy = y0 + max_h + 20, cx = 20, box_h = 0;
