@@ -274,6 +274,11 @@ pns_design_class_install (GObjectClass *oc)
   oc->set_property = pns_design_set_property;
   const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
   const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+  /* the properties' defaults are the engine's and the design file's */
+  PnTrainConfig dc;
+  pn_train_config_init (&dc);
+  PnDesignTech dt;
+  pn_design_tech_init_default (&dt);
   /* Ranges are wide: the setters validate and refuse with a reason
    * ("rejected"), never with a GLib warning. */
   props[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, rw);
@@ -287,18 +292,19 @@ pns_design_class_install (GObjectClass *oc)
   props[PROP_LEARNABLE_CIRCUITS] = g_param_spec_boolean ("learnable-circuits", NULL, NULL, FALSE, rw);
   props[PROP_FIRST_SEED] = g_param_spec_int ("first-seed", NULL, NULL, G_MININT, G_MAXINT, 0, rw);
   props[PROP_N_SEEDS] = g_param_spec_int ("n-seeds", NULL, NULL, G_MININT, G_MAXINT, 1, rw);
-  props[PROP_MAX_EPOCHS] = g_param_spec_int ("max-epochs", NULL, NULL, G_MININT, G_MAXINT, 3000, rw);
-  props[PROP_PATIENCE] = g_param_spec_int ("patience", NULL, NULL, G_MININT, G_MAXINT, 5000, rw);
-  props[PROP_MC_TRAIN] = g_param_spec_int ("mc-train", NULL, NULL, G_MININT, G_MAXINT, 20, rw);
-  props[PROP_EPSILON] = g_param_spec_double ("epsilon", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0.1, rw);
+  props[PROP_MAX_EPOCHS] = g_param_spec_int ("max-epochs", NULL, NULL, G_MININT, G_MAXINT, dc.max_epochs, rw);
+  props[PROP_PATIENCE] = g_param_spec_int ("patience", NULL, NULL, G_MININT, G_MAXINT, dc.patience, rw);
+  props[PROP_MC_TRAIN] = g_param_spec_int ("mc-train", NULL, NULL, G_MININT, G_MAXINT, dc.mc_train, rw);
+  props[PROP_EPSILON] = g_param_spec_double ("epsilon", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, dc.variation.eps, rw);
   /* "uniform" (U[1 - eps, 1 + eps]) or "gaussian" (N(1, eps^2)), as in the file */
   props[PROP_VARIATION_MODEL] = g_param_spec_string ("variation-model", NULL, NULL, "uniform", rw);
-  props[PROP_GMIN] = g_param_spec_double ("gmin", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0.01, rw);
-  props[PROP_GMAX] = g_param_spec_double ("gmax", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 10, rw);
+  props[PROP_GMIN] = g_param_spec_double ("gmin", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, dt.gmin, rw);
+  props[PROP_GMAX] = g_param_spec_double ("gmax", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, dt.gmax, rw);
   /* siemens per unit of theta */
-  props[PROP_G_UNIT] = g_param_spec_double ("g-unit", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 1e-7, rw);
-  props[PROP_VDD] = g_param_spec_double ("vdd", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 1, rw);
-  props[PROP_VSS] = g_param_spec_double ("vss", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, -1, rw);
+  props[PROP_G_UNIT] = g_param_spec_double ("g-unit", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, dt.g_unit, rw);
+  props[PROP_VDD] = g_param_spec_double ("vdd", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, dt.vdd, rw);
+  props[PROP_VSS] = g_param_spec_double ("vss", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, dt.vss, rw);
+  g_free (dt.model);
   props[PROP_MODIFIED] = g_param_spec_boolean ("modified", NULL, NULL, FALSE, ro);
   props[PROP_FILE] = g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE, ro);
   props[PROP_CALIBRATED] = g_param_spec_boolean ("calibrated", NULL, NULL, FALSE, ro);
