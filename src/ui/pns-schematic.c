@@ -61,6 +61,31 @@ dataset_name (const char *const *names, int i, const char *fallback)
   return g_strconcat (head, "…", NULL);
 }
 
+/* The trained result's line: the test accuracy and, when the design
+ * records it, the model's power beside it (docs/POWER.md). */
+static char *
+result_text (PnsDesign *d, const PnDesignTrainResult *res)
+{
+  char *rt = g_strdup_printf (_("Test accuracy %.1f ± %.1f %% over %d Monte Carlo circuits (seed %d, best epoch %d)"),
+                              100 * res->test_acc_mean, 100 * res->test_acc_std, res->mc_test,
+                              pns_design_get_result_seed (d), res->best_epoch);
+  const PnDesignPower *pw = pns_design_get_power (d);
+  if (!pw->valid || !isfinite (pw->model_w))
+    return rt;
+  g_autofree char *ps =
+    !(pw->budget_w > 0)
+      ? g_strdup_printf (_("model power %.1f µW (nominal %.1f µW)"), 1e6 * pw->model_w,
+                         1e6 * pw->model_nominal_w)
+    : pw->held
+      ? g_strdup_printf (_("model power %.1f µW (nominal %.1f µW), budget %.1f µW held"),
+                         1e6 * pw->model_w, 1e6 * pw->model_nominal_w, 1e6 * pw->budget_w)
+      : g_strdup_printf (_("model power %.1f µW (nominal %.1f µW), budget %.1f µW missed"),
+                         1e6 * pw->model_w, 1e6 * pw->model_nominal_w, 1e6 * pw->budget_w);
+  char *both = g_strdup_printf ("%s; %s", rt, ps);
+  g_free (rt);
+  return both;
+}
+
 static void
 draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
              PnsCircuitRecord **recs, double *width, double *height)
@@ -244,26 +269,7 @@ draw_design (PnsDesign *d, cairo_t *cr, const GdkRGBA *fg, GArray *hits,
       const PnDesignTrainResult *res = pns_design_get_result (d);
       if (res->valid)
         {
-          g_autofree char *rt = g_strdup_printf (_("Test accuracy %.1f ± %.1f %% over %d Monte Carlo circuits (seed %d, best epoch %d)"),
-                                                 100 * res->test_acc_mean, 100 * res->test_acc_std,
-                                                 res->mc_test, pns_design_get_result_seed (d), res->best_epoch);
-          /* the model's power beside it (docs/POWER.md), when known */
-          const PnDesignPower *pw = pns_design_get_power (d);
-          if (pw->valid && isfinite (pw->model_w))
-            {
-              g_autofree char *ps =
-                !(pw->budget_w > 0)
-                  ? g_strdup_printf (_("model power %.1f µW (nominal %.1f µW)"), 1e6 * pw->model_w,
-                                     1e6 * pw->model_nominal_w)
-                : pw->held
-                  ? g_strdup_printf (_("model power %.1f µW (nominal %.1f µW), budget %.1f µW held"),
-                                     1e6 * pw->model_w, 1e6 * pw->model_nominal_w, 1e6 * pw->budget_w)
-                  : g_strdup_printf (_("model power %.1f µW (nominal %.1f µW), budget %.1f µW missed"),
-                                     1e6 * pw->model_w, 1e6 * pw->model_nominal_w, 1e6 * pw->budget_w);
-              char *both = g_strdup_printf ("%s; %s", rt, ps);
-              g_free (rt);
-              rt = both;
-            }
+          g_autofree char *rt = result_text (d, res);
           text_at (cr, 20, ly + 20, rt, 0);
         }
     }
