@@ -245,6 +245,15 @@ typedef struct {
   Layer               ly[PN_MAX_LAYERS];
 } Pass;
 
+
+/* Whether crosspoint (I, J) of the layer whose theta start at TOFF reads its
+ * row through the row's inv circuit (a negative weight; the ground row has
+ * no inv). */
+static inline gboolean
+reads_inv (const float *params, size_t toff, int no, int ni, int i, int j)
+{
+  return params[toff + (size_t) i * no + j] < 0 && i <= ni;
+}
 /* Layer L's forward into P->ly[l] (its input: X or the previous layer's
  * ptanh outputs); its dissipation and circuits' power added to ACC
  * (crossbar, ptanh, inv). */
@@ -313,7 +322,7 @@ layer_forward (Pass *p, int l, const float *x, double *acc)
           float gg = y->g[(size_t) i * no + j];
           if (gg == 0)
             continue;
-          gboolean vi = params[toff + (size_t) i * no + j] < 0 && i <= ni;
+          gboolean vi = reads_inv (params, toff, no, ni, i, j);
           const double *src = (vi ? y->inv : y->act) + (size_t) i * n;
           for (int k = 0; k < n; k++)
             zj[k] += gg * src[k];
@@ -325,7 +334,7 @@ layer_forward (Pass *p, int l, const float *x, double *acc)
           float gg = y->g[(size_t) i * no + j];
           if (gg == 0)
             continue;
-          gboolean vi = params[toff + (size_t) i * no + j] < 0 && i <= ni;
+          gboolean vi = reads_inv (params, toff, no, ni, i, j);
           const double *src = (vi ? y->inv : y->act) + (size_t) i * n;
           double sum = 0;
           for (int k = 0; k < n; k++)
@@ -373,6 +382,7 @@ layer_backward (Pass *p, int l, double **dap, double sc, float *deta_act, float 
   double *dact = g_new0 (double, (size_t) rows * n);
   double *dinv = g_new0 (double, (size_t) (ni + 1) * n);
   double *dg = g_new0 (double, (size_t) rows * no);
+  double *dzx = g_new (double, n); /* a column's dissipation: its own d / d z_j */
   for (int j = 0; j < no; j++)
     {
       int inst = net->act_off[l] + j;
@@ -396,13 +406,13 @@ layer_backward (Pass *p, int l, double **dap, double sc, float *deta_act, float 
     {
       const double *zj = y->z + (size_t) j * n;
       double *dzj = dz + (size_t) j * n;
-      double *dzx = g_new0 (double, n); /* dissipation's own d / d z_j */
+      memset (dzx, 0, sizeof (double) * (size_t) n);
       for (int i = 0; i < rows; i++)
         {
           float gg = y->g[(size_t) i * no + j];
           if (gg == 0)
             continue;
-          gboolean vi = params[toff + (size_t) i * no + j] < 0 && i <= ni;
+          gboolean vi = reads_inv (params, toff, no, ni, i, j);
           const double *src = (vi ? y->inv : y->act) + (size_t) i * n;
           double *dsrc = (vi ? dinv : dact) + (size_t) i * n;
           double sg = 0;
@@ -417,7 +427,6 @@ layer_backward (Pass *p, int l, double **dap, double sc, float *deta_act, float 
         }
       for (int k = 0; k < n; k++)
         dzj[k] += dzx[k];
-      g_free (dzx);
       /* z_j = sum_i g src / gs */
       if (y->gs[j] > 0)
         for (int i = 0; i < rows; i++)
@@ -425,7 +434,7 @@ layer_backward (Pass *p, int l, double **dap, double sc, float *deta_act, float 
             float gg = y->g[(size_t) i * no + j];
             if (gg == 0)
               continue;
-            gboolean vi = params[toff + (size_t) i * no + j] < 0 && i <= ni;
+            gboolean vi = reads_inv (params, toff, no, ni, i, j);
             const double *src = (vi ? y->inv : y->act) + (size_t) i * n;
             double *dsrc = (vi ? dinv : dact) + (size_t) i * n;
             double s2 = 0;
@@ -477,6 +486,7 @@ layer_backward (Pass *p, int l, double **dap, double sc, float *deta_act, float 
   g_free (dact);
   g_free (dinv);
   g_free (dg);
+  g_free (dzx);
   *dap = da;
 }
 
