@@ -456,6 +456,22 @@ pns_design_set_label_column (PnsDesign *self, const char *column)
   pns_design_emit_changed (self, PNS_DESIGN_CHANGED_TRAINING | PNS_DESIGN_OUTDATES, TRUE);
 }
 
+PnDataset *
+pns_dataset_open_for_net (const char *name, const PnDatasetOptions *opt, const PnNet *net,
+                          GError **error)
+{
+  PnDataset *ds = pn_dataset_open (name, opt, error);
+  if (ds != NULL &&
+      (ds->n_features != net->size[0] || ds->n_classes != net->size[net->n_layers]))
+    {
+      g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
+                   _("The dataset %s does not fit the trained network (%d inputs, %d classes)"),
+                   ds->name, net->size[0], net->size[net->n_layers]);
+      g_clear_pointer (&ds, pn_dataset_free);
+    }
+  return ds;
+}
+
 void
 pns_design_dataset_options (PnsDesign *self, PnDatasetOptions *opt)
 {

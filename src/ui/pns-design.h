@@ -98,6 +98,10 @@ const char  *pns_design_get_label_column  (PnsDesign *self);
 void         pns_design_set_label_column  (PnsDesign *self, const char *column);
 /* Options to open the design's dataset with (its label column). */
 void         pns_design_dataset_options   (PnsDesign *self, PnDatasetOptions *opt);
+/* Opens the dataset NAME for NET: an error unless its features and classes
+ * are NET's inputs and outputs. */
+PnDataset   *pns_dataset_open_for_net     (const char *name, const PnDatasetOptions *opt,
+                                           const PnNet *net, GError **error);
 /* The dataset's feature (input) and class (output) names, NULL until
  * known: whoever loads the dataset DATASET (the training panel's
  * preview) hands them over; they are dropped when the dataset changes.

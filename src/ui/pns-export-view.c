@@ -81,18 +81,9 @@ pns_export_netlist_full (PnsDesign *d, gboolean examples, GError **error)
       /* every test example, with its expected class */
       PnDatasetOptions dopt;
       pns_design_dataset_options (d, &dopt); /* its label column */
-      ds = pn_dataset_open (pns_design_get_dataset (d), &dopt, error);
+      ds = pns_dataset_open_for_net (pns_design_get_dataset (d), &dopt, net, error);
       if (ds == NULL)
         {
-          pn_spice_model_free (model);
-          return NULL;
-        }
-      if (ds->n_features != net->size[0] || ds->n_classes != net->size[net->n_layers])
-        {
-          g_set_error (error, PN_ERROR, PN_ERROR_INVALID,
-                       _("The dataset %s does not fit the trained network (%d inputs, %d classes)"),
-                       ds->name, net->size[0], net->size[net->n_layers]);
-          pn_dataset_free (ds);
           pn_spice_model_free (model);
           return NULL;
         }

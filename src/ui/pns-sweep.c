@@ -69,18 +69,10 @@ sweep_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancellabl
   SweepJob *j = data;
   gint64 t0 = g_get_monotonic_time ();
   GError *error = NULL;
-  PnDataset *ds = pn_dataset_open (j->dataset, &j->dopt, &error);
+  PnDataset *ds = pns_dataset_open_for_net (j->dataset, &j->dopt, &j->net, &error);
   if (ds == NULL)
     {
       g_task_return_error (task, error);
-      return;
-    }
-  if (ds->n_features != j->net.size[0] || ds->n_classes != j->net.size[j->net.n_layers])
-    {
-      g_task_return_new_error (task, PN_ERROR, PN_ERROR_INVALID,
-                               _("The dataset %s does not fit the trained network (%d inputs, %d classes)"),
-                               ds->name, j->net.size[0], j->net.size[j->net.n_layers]);
-      pn_dataset_free (ds);
       return;
     }
   gboolean physical = j->net.circuits.mode == PN_CIRCUITS_PHYSICAL;

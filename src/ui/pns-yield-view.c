@@ -288,18 +288,10 @@ evaluate_thread (GTask *task, gpointer src, gpointer data, GCancellable *cancell
   pn_dataset_options_init (&opt);
   opt.label_column = j->label_column;
   GError *error = NULL;
-  PnDataset *ds = pn_dataset_open (j->dataset, &opt, &error);
+  PnDataset *ds = pns_dataset_open_for_net (j->dataset, &opt, &j->net, &error);
   if (ds == NULL)
     {
       g_task_return_error (task, error);
-      return;
-    }
-  if (ds->n_features != j->net.size[0] || ds->n_classes != j->net.size[j->net.n_layers])
-    {
-      g_task_return_new_error (task, PN_ERROR, PN_ERROR_INVALID,
-                               _("The dataset %s does not fit the trained network (%d inputs, %d classes)"),
-                               ds->name, j->net.size[0], j->net.size[j->net.n_layers]);
-      pn_dataset_free (ds);
       return;
     }
   if (j->spice)
